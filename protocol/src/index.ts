@@ -1,0 +1,16 @@
+// @classpod/protocol: the wire contract every Classpod package speaks.
+export * from './version';
+export * from './errors';
+export * from './limits';
+export * from './method';
+export * from './jsonrpc';
+export * from './binary-frame';
+export * from './flow-control';
+export * from './socket-like';
+export * from './rpc-endpoint';
+export * from './catalogue';
+export * from './observability/logger';
+export * from './observability/metrics';
+export * from './methods';
+export { Type } from '@sinclair/typebox';
+export type { Static, TSchema } from '@sinclair/typebox';

@@ -1,0 +1,4 @@
+// Every area's methods. One file per area; each method a named constant.
+// Append one line per area file; keep the others.
+export * from './session';
+export * from './diagnostics';
