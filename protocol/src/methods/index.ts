@@ -2,3 +2,5 @@
 // Append one line per area file; keep the others.
 export * from './session';
 export * from './diagnostics';
+export * from './files';
+export * from './terminals';
