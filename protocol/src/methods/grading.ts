@@ -1,0 +1,270 @@
+// Grading: the resolved test specification a grader runs, the result it
+// produces, and the lease protocol between a grading worker and the hub. The
+// worker dials out, leases a job (which carries the full specification with
+// hidden tests and the submission's files), heartbeats while it grades,
+// reports the result, or hands the job back when it cannot finish it.
+
+import { Type, type Static } from '@sinclair/typebox';
+import { defineRequest } from '../method';
+
+/** Languages a specification may name. */
+export const GradingLanguage = Type.Union(
+  [Type.Literal('c'), Type.Literal('cpp'), Type.Literal('python'), Type.Literal('java'), Type.Literal('javascript')],
+  { description: 'Language plugin: c (gcc), cpp (g++), python (python3), java (javac/java), javascript (node).' },
+);
+export type GradingLanguage = Static<typeof GradingLanguage>;
+
+/** Resource limits of one run, all resolved to numbers. */
+export const GradingLimits = Type.Object({
+  /** CPU time limit (ms). */
+  timeMs: Type.Integer({ minimum: 1 }),
+  /** Wall-clock limit (ms). */
+  wallMs: Type.Integer({ minimum: 1 }),
+  /** Memory limit (KiB). */
+  memoryKb: Type.Integer({ minimum: 1 }),
+  /** Most processes and threads at once. */
+  processes: Type.Integer({ minimum: 1 }),
+  /** Most bytes of standard output and standard error together (KiB). */
+  outputKb: Type.Integer({ minimum: 1 }),
+  /** Largest file the program may write (KiB). */
+  fileSizeKb: Type.Integer({ minimum: 1 }),
+});
+export type GradingLimits = Static<typeof GradingLimits>;
+
+/** How a test's output is compared with the expected output. */
+export const GradingCompare = Type.Object({
+  /** exact | trailing-whitespace | tokens | float | checker */
+  mode: Type.Union([
+    Type.Literal('exact'),
+    Type.Literal('trailing-whitespace'),
+    Type.Literal('tokens'),
+    Type.Literal('float'),
+    Type.Literal('checker'),
+  ]),
+  /** float: largest absolute difference accepted. */
+  absTolerance: Type.Optional(Type.Number({ minimum: 0 })),
+  /** float: largest relative difference accepted. */
+  relTolerance: Type.Optional(Type.Number({ minimum: 0 })),
+  /** tokens: compare letters without regard to case. */
+  ignoreCase: Type.Optional(Type.Boolean()),
+});
+export type GradingCompare = Static<typeof GradingCompare>;
+
+/** A file given inline. */
+export const GradingFile = Type.Object({
+  /** Path relative to the box (forward slashes, no `..`). */
+  path: Type.String({ minLength: 1, maxLength: 255 }),
+  /** File content (UTF-8 text). */
+  content: Type.String(),
+});
+export type GradingFile = Static<typeof GradingFile>;
+
+/** One test case with its data inline. */
+export const SpecTestCase = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  /** Whether students see this test and its data. */
+  public: Type.Boolean(),
+  stdin: Type.String(),
+  args: Type.Array(Type.String()),
+  /** Expected standard output; absent when only files are checked. */
+  expectedStdout: Type.Optional(Type.String()),
+  /** Files the program must leave in its working folder, with their expected content. */
+  expectedFiles: Type.Array(GradingFile),
+  /** Share of the group's points (relative to the other tests of the group). */
+  weight: Type.Number({ minimum: 0 }),
+  limits: GradingLimits,
+  compare: GradingCompare,
+});
+export type SpecTestCase = Static<typeof SpecTestCase>;
+
+/** A group of tests scored together. */
+export const SpecGroup = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  /** sum: points in proportion to weights of passed tests; all-or-nothing: points only if every test passes. */
+  scoring: Type.Union([Type.Literal('sum'), Type.Literal('all-or-nothing')]),
+  /** Points the group is worth. */
+  points: Type.Number({ minimum: 0 }),
+  tests: Type.Array(SpecTestCase),
+});
+export type SpecGroup = Static<typeof SpecGroup>;
+
+/** A resolved test specification: everything inline, ready to run anywhere. */
+export const GradingSpec = Type.Object({
+  version: Type.Literal(1),
+  /** Assignment slug, for messages. */
+  assignment: Type.Optional(Type.String({ maxLength: 100 })),
+  language: GradingLanguage,
+  /** Submission files (or `*` patterns) that make up the program. */
+  sources: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { minItems: 1 }),
+  /** Files the grader adds to every box (data, headers), inline. */
+  files: Type.Array(GradingFile),
+  /** Build command replacing the language's, as an argument vector; `[]` means no build step. */
+  build: Type.Optional(Type.Array(Type.String())),
+  /** Run command replacing the language's. */
+  run: Type.Optional(Type.Array(Type.String())),
+  /** Java: class with `main`. */
+  mainClass: Type.Optional(Type.String({ maxLength: 200 })),
+  /** Custom checker (testlib exit codes) used by tests whose comparison mode is `checker`. */
+  checker: Type.Optional(Type.Object({ language: GradingLanguage, source: GradingFile })),
+  groups: Type.Array(SpecGroup),
+  /** In a public specification: how many hidden tests and points were removed. */
+  hidden: Type.Optional(Type.Object({ tests: Type.Integer({ minimum: 0 }), points: Type.Number({ minimum: 0 }) })),
+});
+export type GradingSpec = Static<typeof GradingSpec>;
+
+/** Verdicts of a test (CE and SE also describe a whole submission). */
+export const Verdict = Type.Union([
+  Type.Literal('AC'),
+  Type.Literal('WA'),
+  Type.Literal('TLE'),
+  Type.Literal('WLE'),
+  Type.Literal('MLE'),
+  Type.Literal('RE'),
+  Type.Literal('OLE'),
+  Type.Literal('CE'),
+  Type.Literal('SE'),
+]);
+export type Verdict = Static<typeof Verdict>;
+
+/** The outcome of one test. */
+export const TestCaseResult = Type.Object({
+  name: Type.String(),
+  group: Type.String(),
+  public: Type.Boolean(),
+  verdict: Verdict,
+  /** CPU time used (ms). */
+  timeMs: Type.Number(),
+  /** Wall-clock time (ms). */
+  wallMs: Type.Number(),
+  /** Peak memory (KiB); 0 when the sandbox cannot measure it. */
+  memoryKb: Type.Number(),
+  /** Points earned. */
+  score: Type.Number(),
+  /** Points this test can earn. */
+  maxScore: Type.Number(),
+  /** Why, in a sentence (exit code, signal, checker message). */
+  message: Type.String(),
+  /** Public tests only: a short expected-versus-actual difference. */
+  diff: Type.Optional(Type.String()),
+});
+export type TestCaseResult = Static<typeof TestCaseResult>;
+
+/** The outcome of grading one submission. */
+export const GradeResult = Type.Object({
+  score: Type.Number(),
+  maxScore: Type.Number(),
+  compile: Type.Object({
+    /** OK, CE (the submission does not build) or SE (the sandbox failed). */
+    status: Type.Union([Type.Literal('OK'), Type.Literal('CE'), Type.Literal('SE')]),
+    /** Compiler output, truncated. */
+    output: Type.String(),
+    /** Whether an earlier build of the same sources was reused. */
+    cached: Type.Boolean(),
+  }),
+  tests: Type.Array(TestCaseResult),
+  groups: Type.Array(Type.Object({ name: Type.String(), score: Type.Number(), maxScore: Type.Number() })),
+  /** Sandbox that ran it: isolate, local or none (`none` is not a sandbox). */
+  sandbox: Type.String(),
+  /** True when some part failed for reasons not the student's: the job must be retried. */
+  systemError: Type.Boolean(),
+  /** Hash of the specification graded against, so the score can be reproduced. */
+  specHash: Type.String(),
+  /** Hash of the submitted sources. */
+  sourceHash: Type.String(),
+});
+export type GradeResult = Static<typeof GradeResult>;
+
+/** A submission file in a job (base64, so binary files survive). */
+export const JobFile = Type.Object({
+  path: Type.String({ minLength: 1, maxLength: 255 }),
+  contentBase64: Type.String(),
+});
+export type JobFile = Static<typeof JobFile>;
+
+/** A leased grading job. */
+export const GradingJob = Type.Object({
+  jobId: Type.String({ minLength: 1, maxLength: 128 }),
+  /** Names this lease; every later message about the job carries it. */
+  leaseId: Type.String({ minLength: 1, maxLength: 128 }),
+  submissionId: Type.String({ maxLength: 128 }),
+  /** The full specification, hidden tests included. */
+  spec: GradingSpec,
+  files: Type.Array(JobFile, { maxItems: 10000 }),
+  /** The lease ends this long after the last heartbeat (ms). */
+  leaseMs: Type.Integer({ minimum: 1 }),
+  /** How often the worker heartbeats (ms). */
+  heartbeatMs: Type.Integer({ minimum: 1 }),
+});
+export type GradingJob = Static<typeof GradingJob>;
+
+/** `grading/lease`: a worker asks for a job; the hub may wait up to `waitMs` before answering `job: null`. */
+export namespace LeaseJobRequest {
+  export const method = 'grading/lease';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description: 'Lease the next grading job; answers null when none arrived within waitMs.',
+    params: Type.Object({
+      /** Worker's stable name, for the hub's records. */
+      workerId: Type.String({ minLength: 1, maxLength: 128 }),
+      /** The worker's sandbox (isolate, local, none). */
+      sandbox: Type.String({ maxLength: 32 }),
+      /** Languages the worker has toolchains for. */
+      languages: Type.Array(GradingLanguage),
+      /** Longest the hub may hold the request (ms). */
+      waitMs: Type.Integer({ minimum: 0, maximum: 60000 }),
+    }),
+    result: Type.Object({ job: Type.Union([GradingJob, Type.Null()]) }),
+  });
+}
+
+/** `grading/heartbeat`: keeps a lease alive; fails with NotFound or Conflict when the lease is lost. */
+export namespace HeartbeatRequest {
+  export const method = 'grading/heartbeat';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description: 'Keep a lease alive and report progress; a lost lease answers NotFound or Conflict.',
+    params: Type.Object({
+      jobId: Type.String({ maxLength: 128 }),
+      leaseId: Type.String({ maxLength: 128 }),
+      testsDone: Type.Integer({ minimum: 0 }),
+      testsTotal: Type.Integer({ minimum: 0 }),
+    }),
+    result: Type.Object({ leaseMs: Type.Integer({ minimum: 1 }) }),
+  });
+}
+
+/** `grading/report`: the job's result; `systemError` results are retried by the hub, never charged. */
+export namespace ReportResultRequest {
+  export const method = 'grading/report';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description: 'Report a graded job. A result with systemError is retried by the hub.',
+    params: Type.Object({
+      jobId: Type.String({ maxLength: 128 }),
+      leaseId: Type.String({ maxLength: 128 }),
+      /** graded: record the score; system-error: the sandbox failed, lease the job again. */
+      outcome: Type.Union([Type.Literal('graded'), Type.Literal('system-error')]),
+      result: GradeResult,
+    }),
+    result: Type.Object({ accepted: Type.Boolean() }),
+  });
+}
+
+/** `grading/handBack`: the worker gives a job up unfinished (shutting down); the hub leases it again. */
+export namespace HandBackJobRequest {
+  export const method = 'grading/handBack';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description: 'Give a leased job back unfinished so another worker can take it.',
+    params: Type.Object({
+      jobId: Type.String({ maxLength: 128 }),
+      leaseId: Type.String({ maxLength: 128 }),
+      reason: Type.String({ maxLength: 500 }),
+    }),
+    result: Type.Object({}),
+  });
+}
