@@ -1,0 +1,51 @@
+// Notifications the hub pushes to connected clients: a score changed, a
+// submission was added, a workspace changed state. Each goes to the student it
+// concerns and to the course's staff who are connected at the time.
+
+import { Type } from '@sinclair/typebox';
+import { defineNotification } from '../method';
+import { AssignmentId, CourseId, PersonId } from './courses';
+import { SubmissionId, SubmissionSummary } from './submissions';
+import { WorkspaceInfo } from './cluster';
+
+/** `events/scoreChanged`: a submission was graded, regraded, or its score overridden. */
+export namespace ScoreChangedNotification {
+  export const method = 'events/scoreChanged';
+  export const type = defineNotification({
+    method,
+    direction: 'serverToClient',
+    description: "A submission's score changed (graded, regraded, overridden); sent to its student and the course staff.",
+    params: Type.Object({
+      courseId: CourseId,
+      assignmentId: AssignmentId,
+      studentId: PersonId,
+      submissionId: SubmissionId,
+      status: Type.String(),
+      score: Type.Optional(Type.Number()),
+      maxScore: Type.Optional(Type.Number()),
+      cause: Type.Union([Type.Literal('graded'), Type.Literal('override'), Type.Literal('failed')]),
+    }),
+  });
+}
+
+/** `events/submissionAdded`: a new submission (submitted or collected at the deadline). */
+export namespace SubmissionAddedNotification {
+  export const method = 'events/submissionAdded';
+  export const type = defineNotification({
+    method,
+    direction: 'serverToClient',
+    description: 'A submission was stored (by the student or collected at the deadline).',
+    params: Type.Object({ submission: SubmissionSummary }),
+  });
+}
+
+/** `events/workspaceStatusChanged`: a workspace changed state. */
+export namespace WorkspaceStatusChangedNotification {
+  export const method = 'events/workspaceStatusChanged';
+  export const type = defineNotification({
+    method,
+    direction: 'serverToClient',
+    description: 'A workspace changed state; sent to its student and the course staff.',
+    params: Type.Object({ workspace: WorkspaceInfo }),
+  });
+}

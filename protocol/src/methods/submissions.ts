@@ -1,0 +1,215 @@
+// Submissions: immutable content-addressed snapshots of a student's assignment
+// folder, taken when the student submits or collected by the hub at the
+// deadline; their grading results; and staff actions on them (regrade, score
+// override, grade export).
+
+import { Type, type Static } from '@sinclair/typebox';
+import { defineRequest } from '../method';
+import { AssignmentId, CourseId, Instant, PersonId } from './courses';
+import { SnapshotFile } from './assignments';
+
+/** Opaque submission id. */
+export const SubmissionId = Type.String({ pattern: '^[a-z0-9_-]{1,64}$' });
+
+/** Where a submission is in grading. */
+export const GradingStatus = Type.Union([
+  Type.Literal('queued'),
+  Type.Literal('grading'),
+  Type.Literal('graded'),
+  Type.Literal('failed'),
+]);
+export type GradingStatus = Static<typeof GradingStatus>;
+
+/** A score changed by a person, with why. */
+export const ScoreOverride = Type.Object({
+  score: Type.Number(),
+  comment: Type.String(),
+  authorId: PersonId,
+  at: Instant,
+});
+export type ScoreOverride = Static<typeof ScoreOverride>;
+
+/** One submission. */
+export const SubmissionSummary = Type.Object({
+  id: SubmissionId,
+  courseId: CourseId,
+  assignmentId: AssignmentId,
+  studentId: PersonId,
+  /** sha256 (hex) of the snapshot's manifest: names the content exactly. */
+  snapshotHash: Type.String({ maxLength: 64 }),
+  /** Hub time of the submission. */
+  submittedAt: Instant,
+  /** `submitted` by the student, or `collected` by the hub at the deadline. */
+  source: Type.Union([Type.Literal('submitted'), Type.Literal('collected')]),
+  late: Type.Boolean(),
+  /** Percentage points taken off for lateness. */
+  penaltyPercent: Type.Number({ minimum: 0, maximum: 100 }),
+  status: GradingStatus,
+  /** Final score: the override if any, else the graded score minus the penalty. */
+  score: Type.Optional(Type.Number()),
+  maxScore: Type.Optional(Type.Number()),
+  override: Type.Optional(ScoreOverride),
+  fileCount: Type.Integer({ minimum: 0 }),
+  totalBytes: Type.Integer({ minimum: 0 }),
+});
+export type SubmissionSummary = Static<typeof SubmissionSummary>;
+
+/** `submissions/submit`: snapshot the caller's assignment folder in their workspace and queue grading. */
+export namespace SubmitRequest {
+  export const method = 'submissions/submit';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description:
+      "Snapshot the student's assignment folder in their workspace (the hub's clock decides lateness), store it, and queue grading. Refused after the cut-off.",
+    params: Type.Object({ courseId: CourseId, assignmentId: AssignmentId }),
+    result: Type.Object({ submission: SubmissionSummary, serverTime: Instant }),
+  });
+}
+
+/** `submissions/list`: submissions the caller may see, filtered. */
+export namespace ListSubmissionsRequest {
+  export const method = 'submissions/list';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description: 'Submissions of a course, newest first; students see only their own.',
+    params: Type.Object({
+      courseId: CourseId,
+      assignmentId: Type.Optional(AssignmentId),
+      studentId: Type.Optional(PersonId),
+    }),
+    result: Type.Object({ submissions: Type.Array(SubmissionSummary) }),
+  });
+}
+
+/** `submissions/get`: one submission. */
+export namespace GetSubmissionRequest {
+  export const method = 'submissions/get';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description: 'One submission with its grading status and score.',
+    params: Type.Object({ submissionId: SubmissionId }),
+    result: Type.Object({ submission: SubmissionSummary }),
+  });
+}
+
+/** `submissions/files`: the snapshot's file list. */
+export namespace ListSubmissionFilesRequest {
+  export const method = 'submissions/files';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description: "The files of a submission's snapshot.",
+    params: Type.Object({ submissionId: SubmissionId }),
+    result: Type.Object({ files: Type.Array(SnapshotFile) }),
+  });
+}
+
+/** `submissions/readFile`: one file of a snapshot. */
+export namespace ReadSubmissionFileRequest {
+  export const method = 'submissions/readFile';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description: "One file of a submission's snapshot, content base64.",
+    params: Type.Object({ submissionId: SubmissionId, path: Type.String({ minLength: 1, maxLength: 1024 }) }),
+    result: Type.Object({ path: Type.String(), contentBase64: Type.String(), size: Type.Integer(), sha256: Type.String() }),
+  });
+}
+
+/** The outcome of one test case. Students get no input/output details for hidden tests. */
+export const TestOutcome = Type.Object({
+  name: Type.String(),
+  group: Type.Optional(Type.String()),
+  hidden: Type.Boolean(),
+  /** e.g. `accepted`, `wrong answer`, `time limit`, `runtime error`, `compile error`. */
+  verdict: Type.String(),
+  score: Type.Number(),
+  maxScore: Type.Number(),
+  timeMs: Type.Optional(Type.Number()),
+  memoryBytes: Type.Optional(Type.Number()),
+  /** What went wrong, in words (absent for hidden tests shown to students). */
+  message: Type.Optional(Type.String()),
+});
+export type TestOutcome = Static<typeof TestOutcome>;
+
+/** A grading result. */
+export const GradingResult = Type.Object({
+  submissionId: SubmissionId,
+  status: GradingStatus,
+  /** Score before penalty and override. */
+  rawScore: Type.Optional(Type.Number()),
+  score: Type.Optional(Type.Number()),
+  maxScore: Type.Optional(Type.Number()),
+  penaltyPercent: Type.Number(),
+  override: Type.Optional(ScoreOverride),
+  tests: Type.Array(TestOutcome),
+  /** Compiler output when the build failed. */
+  buildOutput: Type.Optional(Type.String()),
+  gradedAt: Type.Optional(Instant),
+  /** What the score was computed from: spec hash, toolchain, sandbox, worker. */
+  provenance: Type.Optional(Type.Record(Type.String(), Type.String())),
+  /** Why grading failed (status `failed`). */
+  error: Type.Optional(Type.String()),
+});
+export type GradingResult = Static<typeof GradingResult>;
+
+/** `results/get`: the grading result of a submission. */
+export namespace GetResultRequest {
+  export const method = 'results/get';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description: 'Per-test result of a submission; hidden tests show only verdict and score to students.',
+    params: Type.Object({ submissionId: SubmissionId }),
+    result: Type.Object({ result: GradingResult }),
+  });
+}
+
+/** `submissions/regrade`: staff queue grading again for one submission, one student, or one assignment. */
+export namespace RegradeRequest {
+  export const method = 'submissions/regrade';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description:
+      "Queue grading again: one submission, or the latest submission of each student for an assignment (optionally one student's). Audit-logged.",
+    params: Type.Object({
+      courseId: CourseId,
+      submissionId: Type.Optional(SubmissionId),
+      assignmentId: Type.Optional(AssignmentId),
+      studentId: Type.Optional(PersonId),
+    }),
+    result: Type.Object({ queued: Type.Array(SubmissionId) }),
+  });
+}
+
+/** `scores/override`: staff set a submission's score by hand, with a comment. */
+export namespace OverrideScoreRequest {
+  export const method = 'scores/override';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description: "Set a submission's final score by hand (with a comment; audit-logged). `score` absent removes the override.",
+    params: Type.Object({
+      submissionId: SubmissionId,
+      score: Type.Optional(Type.Number({ minimum: 0, maximum: 100000 })),
+      comment: Type.String({ minLength: 1, maxLength: 4000 }),
+    }),
+    result: Type.Object({ submission: SubmissionSummary }),
+  });
+}
+
+/** `grades/export`: the grade book as CSV (also `GET /v1/courses/<id>/grades.csv`). */
+export namespace ExportGradesRequest {
+  export const method = 'grades/export';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description: "The course's grade book as CSV: one row per student, one column per assignment (latest submission's final score).",
+    params: Type.Object({ courseId: CourseId }),
+    result: Type.Object({ csv: Type.String(), fileName: Type.String() }),
+  });
+}
