@@ -10,3 +10,4 @@ export * from './submissions';
 export * from './cluster';
 export * from './events';
 export * from './grading';
+export * from './sync';
