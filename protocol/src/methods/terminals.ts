@@ -39,6 +39,8 @@ export const TerminalInfo = Type.Object({
   scrollbackStart: Type.Integer({ minimum: 0 }),
   /** When it started (ISO 8601). */
   startedAt: Type.String(),
+  /** Set once the program ended: such a terminal stays listed, with its output, until a client attaches or the idle timeout passes. */
+  exitCode: Type.Optional(Type.Integer()),
 });
 export type TerminalInfo = Static<typeof TerminalInfo>;
 

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// `classpod-agent`: reads its options, starts the agent, prints the one line
+// `listening on http://HOST:PORT` to standard output (logs go to standard
+// error as JSON lines), and stops gracefully on SIGTERM or SIGINT.
+
+import { createLogger } from '@classpod/protocol';
+import { startAgent } from '../agent';
+import { ConfigError, configFromCommandLine, helpText } from '../config';
+
+async function main(): Promise<number> {
+  let cmd;
+  try {
+    cmd = configFromCommandLine(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`classpod-agent: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (cmd.help) {
+    process.stdout.write(helpText() + '\n');
+    return 0;
+  }
+  const logger = createLogger({ name: 'agent' });
+  const agent = await startAgent({ ...cmd.config, logger });
+  process.stdout.write(`listening on ${agent.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      logger.info('stopping', { signal });
+      void agent.close().then(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`classpod-agent: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,217 @@
+// The agent's configuration: every option as a flag with an environment
+// equivalent, defaults in one place, validated before anything starts.
+
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MAX_FRAME_BYTES } from '@classpod/protocol';
+
+/** The agent's settings, complete and validated. */
+export interface AgentConfig {
+  /** The workspace root every path is jailed to. */
+  root: string;
+  /** Interface to listen on. */
+  host: string;
+  /** Port to listen on (0: a free one). */
+  port: number;
+  /** The bearer token clients must present. */
+  token: string;
+  /** Bytes of output each terminal keeps for reconnecting clients. */
+  scrollbackBytes: number;
+  /** A terminal with no client attached is closed after this long (ms). */
+  terminalIdleTimeoutMs: number;
+  /** Ping every connection this often; one that missed the last pong is dropped (ms). */
+  pingIntervalMs: number;
+  /** Largest file read or written (bytes). */
+  maxFileBytes: number;
+  /** Largest WebSocket frame answered with an error rather than a dropped connection (bytes). */
+  maxFrameBytes: number;
+  /** Program a terminal runs when the client names none. */
+  shell: string;
+}
+
+/** Settings a caller of `startAgent` gives; the rest take their defaults. */
+export type AgentOptions = Pick<AgentConfig, 'root' | 'token'> & Partial<AgentConfig>;
+
+/** Defaults, in one place. */
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 0,
+  scrollbackBytes: 1024 * 1024,
+  terminalIdleTimeoutMs: 30 * 60_000,
+  pingIntervalMs: 30_000,
+  maxFileBytes: 64 * 1024 * 1024,
+  maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+} as const;
+
+/** A configuration problem a person can fix. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** One command-line option: its flag, environment variable and help line. */
+interface OptionSpec {
+  flag: string;
+  env: string;
+  value: string;
+  help: string;
+  /** Read only from the environment (a secret must not show in the process list). */
+  envOnly?: boolean;
+}
+
+const OPTIONS: OptionSpec[] = [
+  { flag: 'root', env: 'CLASSPOD_AGENT_ROOT', value: 'DIR', help: 'workspace root; every file and terminal stays inside it (required)' },
+  { flag: 'listen', env: 'CLASSPOD_AGENT_LISTEN', value: 'HOST:PORT', help: 'address to listen on (default 127.0.0.1:0, a free port)' },
+  { flag: 'token-file', env: 'CLASSPOD_AGENT_TOKEN_FILE', value: 'FILE', help: 'file holding the bearer token clients must present' },
+  { flag: 'token', env: 'CLASSPOD_AGENT_TOKEN', value: 'TOKEN', help: 'the bearer token itself, from the environment only (this or --token-file is required)', envOnly: true },
+  { flag: 'scrollback-bytes', env: 'CLASSPOD_AGENT_SCROLLBACK_BYTES', value: 'SIZE', help: 'output each terminal keeps for reconnects (default 1MiB)' },
+  { flag: 'terminal-idle-timeout', env: 'CLASSPOD_AGENT_TERMINAL_IDLE_TIMEOUT', value: 'DURATION', help: 'close a terminal no client attached to for this long (default 30m)' },
+  { flag: 'ping-interval', env: 'CLASSPOD_AGENT_PING_INTERVAL', value: 'DURATION', help: 'ping connections this often; drop those that missed a pong (default 30s)' },
+  { flag: 'max-file-bytes', env: 'CLASSPOD_AGENT_MAX_FILE_BYTES', value: 'SIZE', help: 'largest file read or written (default 64MiB)' },
+  { flag: 'max-frame-bytes', env: 'CLASSPOD_AGENT_MAX_FRAME_BYTES', value: 'SIZE', help: 'largest WebSocket frame accepted (default 4MiB; twice that closes the connection)' },
+  { flag: 'shell', env: 'CLASSPOD_AGENT_SHELL', value: 'PROGRAM', help: 'program a terminal runs by default (default $SHELL, else /bin/bash)' },
+];
+
+/** The `--help` text. */
+export function helpText(): string {
+  const lines = [
+    'usage: classpod-agent --root DIR [--listen HOST:PORT] (--token-file FILE | CLASSPOD_AGENT_TOKEN) [options]',
+    '',
+    'The Classpod workspace agent: files, terminals and test runs over one WebSocket (/v1/connect),',
+    'plus /healthz, /readyz and /metrics. Prints `listening on http://HOST:PORT` once ready.',
+    '',
+    'options (each also read from the environment variable shown):',
+  ];
+  for (const o of OPTIONS) {
+    lines.push((o.envOnly ? `  (environment only)` : `  --${o.flag} ${o.value}`).padEnd(40) + `${o.env}`);
+    lines.push(`      ${o.help}`);
+  }
+  lines.push('  --help'.padEnd(40) + '');
+  lines.push('      print this text');
+  lines.push('', 'SIZE is bytes or a number with KiB/MiB/GiB; DURATION is seconds or a number with ms/s/m/h.');
+  return lines.join('\n');
+}
+
+/** Parse `1048576`, `64KiB`, `1MiB`, `2GiB`. */
+export function parseSize(text: string, what: string): number {
+  const m = /^(\d+)(B|KiB|MiB|GiB)?$/.exec(text.trim());
+  if (!m) throw new ConfigError(`${what} must be a size like 1048576 or 1MiB, not \`${text}\``);
+  const unit = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[(m[2] ?? 'B') as 'B'];
+  return Number(m[1]) * unit;
+}
+
+/** Parse `30` (seconds), `500ms`, `30s`, `5m`, `1h`. */
+export function parseDuration(text: string, what: string): number {
+  const m = /^(\d+)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new ConfigError(`${what} must be a duration like 30s, 5m or 500ms, not \`${text}\``);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms'];
+  return Number(m[1]) * unit;
+}
+
+/** Parse `HOST:PORT` (IPv6 hosts in brackets). */
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(text.trim());
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) throw new ConfigError(`--listen must be HOST:PORT, e.g. 127.0.0.1:0, not \`${text}\``);
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+/** Fill in defaults and check every value; throws ConfigError naming the first problem. */
+export function resolveConfig(options: AgentOptions): AgentConfig {
+  const config: AgentConfig = {
+    host: options.host ?? DEFAULTS.host,
+    port: options.port ?? DEFAULTS.port,
+    scrollbackBytes: options.scrollbackBytes ?? DEFAULTS.scrollbackBytes,
+    terminalIdleTimeoutMs: options.terminalIdleTimeoutMs ?? DEFAULTS.terminalIdleTimeoutMs,
+    pingIntervalMs: options.pingIntervalMs ?? DEFAULTS.pingIntervalMs,
+    maxFileBytes: options.maxFileBytes ?? DEFAULTS.maxFileBytes,
+    maxFrameBytes: options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
+    shell: options.shell ?? (process.env.SHELL || '/bin/bash'),
+    root: path.resolve(options.root),
+    token: options.token,
+  };
+  let rootStat;
+  try {
+    rootStat = statSync(config.root);
+  } catch {
+    throw new ConfigError(`--root \`${config.root}\` does not exist`);
+  }
+  if (!rootStat.isDirectory()) throw new ConfigError(`--root \`${config.root}\` is not a directory`);
+  if (config.token.length < 16) throw new ConfigError('the token must be at least 16 characters long');
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new ConfigError(`port ${config.port} is out of range`);
+  const atLeast = (name: string, value: number, min: number): void => {
+    if (!Number.isFinite(value) || value < min) throw new ConfigError(`${name} must be at least ${min}, not ${value}`);
+  };
+  atLeast('--scrollback-bytes', config.scrollbackBytes, 1024);
+  atLeast('--terminal-idle-timeout', config.terminalIdleTimeoutMs, 1);
+  atLeast('--ping-interval', config.pingIntervalMs, 10);
+  atLeast('--max-file-bytes', config.maxFileBytes, 1);
+  atLeast('--max-frame-bytes', config.maxFrameBytes, 64 * 1024);
+  return config;
+}
+
+/** What the command line asked for: a help text, or a configuration. */
+export type CommandLine = { help: true } | { help: false; config: AgentConfig };
+
+/** Read flags, then environment variables, then defaults. */
+export function configFromCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): CommandLine {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    const parsed = parseArgs({
+      args: argv,
+      options: {
+        help: { type: 'boolean' },
+        ...Object.fromEntries(OPTIONS.filter((o) => !o.envOnly).map((o) => [o.flag, { type: 'string' as const }])),
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    values = parsed.values as Record<string, string | boolean | undefined>;
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message}; see --help`);
+  }
+  if (values.help) return { help: true };
+  const get = (flag: string): string | undefined => {
+    const v = values[flag];
+    if (typeof v === 'string') return v;
+    const spec = OPTIONS.find((o) => o.flag === flag)!;
+    const e = env[spec.env];
+    return e === undefined || e === '' ? undefined : e;
+  };
+  const root = get('root');
+  if (!root) throw new ConfigError('--root DIR (or CLASSPOD_AGENT_ROOT) is required; see --help');
+  let token = get('token');
+  const tokenFile = get('token-file');
+  if (tokenFile) {
+    try {
+      token = readFileSync(tokenFile, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError(`cannot read --token-file \`${tokenFile}\`: ${(err as Error).message}`);
+    }
+  }
+  if (!token) throw new ConfigError('a token is required: --token-file FILE or CLASSPOD_AGENT_TOKEN; see --help');
+  const options: AgentOptions = { root, token };
+  const listen = get('listen');
+  if (listen) Object.assign(options, parseListen(listen));
+  const size = (flag: string): number | undefined => {
+    const v = get(flag);
+    return v === undefined ? undefined : parseSize(v, `--${flag}`);
+  };
+  const duration = (flag: string): number | undefined => {
+    const v = get(flag);
+    return v === undefined ? undefined : parseDuration(v, `--${flag}`);
+  };
+  const scrollbackBytes = size('scrollback-bytes');
+  if (scrollbackBytes !== undefined) options.scrollbackBytes = scrollbackBytes;
+  const maxFileBytes = size('max-file-bytes');
+  if (maxFileBytes !== undefined) options.maxFileBytes = maxFileBytes;
+  const maxFrameBytes = size('max-frame-bytes');
+  if (maxFrameBytes !== undefined) options.maxFrameBytes = maxFrameBytes;
+  const idle = duration('terminal-idle-timeout');
+  if (idle !== undefined) options.terminalIdleTimeoutMs = idle;
+  const ping = duration('ping-interval');
+  if (ping !== undefined) options.pingIntervalMs = ping;
+  const shell = get('shell');
+  if (shell) options.shell = shell;
+  return { help: false, config: resolveConfig(options) };
+}

@@ -1,0 +1,289 @@
+// The files service: stat, list, read, write, delete, rename, mkdir and watch,
+// every path through the workspace root jail.
+
+import { createReadStream, promises as fs, type Stats } from 'node:fs';
+import {
+  errors,
+  FILES_INLINE_MAX_BYTES,
+  FileChangedNotification,
+  FileDeleteRequest,
+  FileListRequest,
+  FileMkdirRequest,
+  FileReadRequest,
+  FileReadStreamRequest,
+  FileRenameRequest,
+  FileStatRequest,
+  FileUnwatchRequest,
+  FileWatchRequest,
+  FileWriteRequest,
+  FileWriteStreamRequest,
+  ProtocolError,
+  type BinaryStream,
+  type DirectoryEntry,
+  type FileStat,
+  type FileType,
+  type RpcEndpoint,
+} from '@classpod/protocol';
+import { randomUUID } from 'node:crypto';
+import type { AgentContext, AgentService } from '../service';
+import { AtomicFile, isTempName, writeFileAtomic } from './atomic-write';
+import { fsError, type PathJail } from './path-jail';
+import { TreeWatcher } from './watcher';
+
+/** Queued outbound bytes on a read stream above which reading the file waits. */
+const READ_STREAM_HIGH_WATER = 1024 * 1024;
+/** Watches one connection may hold. */
+const MAX_WATCHES_PER_CONNECTION = 64;
+
+function fileType(st: Stats): FileType {
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'directory';
+  if (st.isSymbolicLink()) return 'symlink';
+  return 'other';
+}
+
+function toStat(rel: string, st: Stats): FileStat {
+  return { path: rel, type: fileType(st), size: st.isDirectory() ? 0 : st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777 };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Check write options against the existing file; returns the mode the new file gets. */
+function writeMode(existing: Stats | undefined, rel: string, options: { expectedMtimeMs?: number; mode?: number }): number {
+  if (existing?.isDirectory()) throw errors.conflict(`\`${rel}\` is a directory`, { path: rel });
+  if (options.expectedMtimeMs !== undefined && existing?.mtimeMs !== options.expectedMtimeMs) {
+    throw errors.conflict(`\`${rel}\` changed since it was read (modified at ${existing?.mtimeMs ?? 'never'})`, { path: rel });
+  }
+  return existing ? existing.mode & 0o7777 : (options.mode ?? 0o644);
+}
+
+async function ensureParents(jail: PathJail, rel: string): Promise<void> {
+  const parts = jail.segments(rel);
+  let at = '';
+  for (const part of parts.slice(0, -1)) {
+    at = at ? `${at}/${part}` : part;
+    const p = await jail.creatable(at);
+    if (!p.stat) await fs.mkdir(p.abs).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(err, at);
+    });
+    else if (!p.stat.isDirectory()) throw errors.conflict(`\`${at}\` is not a directory`, { path: at });
+  }
+}
+
+/** Receive exactly `size` bytes on a client stream into an atomic file. */
+function receiveInto(stream: BinaryStream, file: AtomicFile, size: number, rel: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let received = 0;
+    let failure: ProtocolError | undefined;
+    let chain = Promise.resolve();
+    stream.onData((chunk) => {
+      if (failure) return;
+      received += chunk.byteLength;
+      if (received > size) {
+        failure = errors.tooLarge(`stream for \`${rel}\` carried more than the announced ${size} bytes`, { path: rel });
+        stream.end('too large');
+        return;
+      }
+      chain = chain.then(() => file.write(chunk));
+    });
+    stream.onEnd((reason) => {
+      chain
+        .then(() => {
+          if (failure) throw failure;
+          if (received !== size) {
+            throw errors.conflict(`stream for \`${rel}\` ended after ${received} of ${size} bytes (${reason ?? 'no reason'}); file left unchanged`, {
+              path: rel,
+            });
+          }
+        })
+        .then(resolve, reject);
+    });
+  });
+}
+
+/** Build the files service. */
+export function createFilesService(ctx: AgentContext): AgentService {
+  const { jail } = ctx;
+  const log = ctx.logger.child({ service: 'files' });
+
+  return {
+    name: 'files',
+    capabilities: ['files'],
+    connect(endpoint: RpcEndpoint) {
+      const watches = new Map<string, TreeWatcher>();
+
+      ctx.handle(endpoint, FileStatRequest.type, async ({ path }) => {
+        const p = await jail.existing(path);
+        return toStat(p.rel, p.stat);
+      });
+
+      ctx.handle(endpoint, FileListRequest.type, async ({ path }) => {
+        const dir = await jail.directory(path);
+        const names = await fs.readdir(dir.abs).catch((err: unknown) => {
+          throw fsError(err, dir.rel);
+        });
+        const entries: DirectoryEntry[] = [];
+        for (const name of names.sort()) {
+          if (isTempName(name)) continue;
+          const st = await fs.lstat(`${dir.abs}/${name}`).catch(() => undefined);
+          if (!st) continue;
+          entries.push({ name, type: fileType(st), size: st.isDirectory() ? 0 : st.size, mtimeMs: st.mtimeMs });
+        }
+        return { entries };
+      });
+
+      ctx.handle(endpoint, FileReadRequest.type, async ({ path }) => {
+        const p = await jail.readableFile(path);
+        if (p.stat.size > FILES_INLINE_MAX_BYTES) {
+          throw errors.tooLarge(
+            `file \`${p.rel}\` is ${p.stat.size} bytes, over the ${FILES_INLINE_MAX_BYTES}-byte inline limit; use ${FileReadStreamRequest.method}`,
+            { path: p.rel, reason: 'inline-limit' },
+          );
+        }
+        const data = await fs.readFile(p.abs).catch((err: unknown) => {
+          throw fsError(err, p.rel);
+        });
+        return { contentBase64: data.toString('base64'), stat: toStat(p.rel, p.stat) };
+      });
+
+      ctx.handle(endpoint, FileReadStreamRequest.type, async ({ path }, { endpoint: ep }) => {
+        const p = await jail.readableFile(path);
+        const stream = ep.openStream(ep.allocateStreamId());
+        const source = createReadStream(p.abs, { highWaterMark: 64 * 1024, end: Math.max(0, p.stat.size - 1), start: 0 });
+        void (async () => {
+          try {
+            if (p.stat.size > 0) {
+              for await (const chunk of source) {
+                if (stream.isEnded) break;
+                stream.write(chunk as Buffer);
+                while (stream.pendingBytes > READ_STREAM_HIGH_WATER && !stream.isEnded) await sleep(5);
+              }
+            }
+            stream.end('eof');
+          } catch (err) {
+            log.warn('read stream failed', { path: p.rel, err });
+            stream.end('read failed');
+          } finally {
+            source.destroy();
+          }
+        })();
+        return { streamId: stream.id, stat: toStat(p.rel, p.stat) };
+      });
+
+      ctx.handle(endpoint, FileWriteRequest.type, async (params) => {
+        const data = Buffer.from(params.contentBase64, 'base64');
+        if (data.byteLength > FILES_INLINE_MAX_BYTES) {
+          throw errors.tooLarge(`content of ${data.byteLength} bytes is over the inline limit; use ${FileWriteStreamRequest.method}`);
+        }
+        jail.checkSize(data.byteLength, params.path);
+        if (params.createParents) await ensureParents(jail, params.path);
+        const p = await jail.creatable(params.path);
+        const mode = writeMode(p.stat, p.rel, params);
+        await writeFileAtomic(p.abs, data, mode).catch((err: unknown) => {
+          throw fsError(err, p.rel);
+        });
+        return toStat(p.rel, await fs.stat(p.abs));
+      });
+
+      ctx.handle(endpoint, FileWriteStreamRequest.type, async (params, { endpoint: ep }) => {
+        if (params.streamId % 2 !== 1) throw errors.invalidParams(`stream ${params.streamId} is not a client stream (client streams have odd ids)`);
+        const stream = ep.openStream(params.streamId);
+        try {
+          jail.checkSize(params.size, params.path);
+          if (params.createParents) await ensureParents(jail, params.path);
+          const p = await jail.creatable(params.path);
+          const mode = writeMode(p.stat, p.rel, params);
+          const file = await AtomicFile.create(p.abs, mode).catch((err: unknown) => {
+            throw fsError(err, p.rel);
+          });
+          try {
+            await receiveInto(stream, file, params.size, p.rel);
+          } catch (err) {
+            await file.abort();
+            throw err;
+          }
+          await file.commit().catch((err: unknown) => {
+            throw fsError(err, p.rel);
+          });
+          return toStat(p.rel, await fs.stat(p.abs));
+        } catch (err) {
+          if (!stream.isEnded) stream.end('refused');
+          throw err;
+        }
+      });
+
+      ctx.handle(endpoint, FileDeleteRequest.type, async ({ path, recursive }) => {
+        const p = await jail.entry(path);
+        try {
+          if (p.stat.isDirectory()) await fs.rm(p.abs, { recursive: recursive === true });
+          else await fs.unlink(p.abs);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ERR_FS_EISDIR') {
+            throw errors.conflict(`directory \`${p.rel}\` is not empty; pass recursive`, { path: p.rel });
+          }
+          throw fsError(err, p.rel);
+        }
+        return {};
+      });
+
+      ctx.handle(endpoint, FileRenameRequest.type, async ({ from, to, overwrite }) => {
+        const src = await jail.entry(from);
+        const dst = await jail.creatable(to);
+        if (dst.stat && !overwrite) throw errors.conflict(`\`${dst.rel}\` already exists; pass overwrite to replace it`, { path: dst.rel });
+        if (dst.abs === src.abs || dst.abs.startsWith(src.abs + '/')) {
+          throw errors.conflict(`cannot move \`${src.rel}\` into itself`, { path: src.rel });
+        }
+        await fs.rename(src.abs, dst.abs).catch((err: unknown) => {
+          throw fsError(err, dst.rel);
+        });
+        return {};
+      });
+
+      ctx.handle(endpoint, FileMkdirRequest.type, async ({ path, recursive }) => {
+        if (recursive) {
+          await ensureParents(jail, `${path}/x`);
+          const p = await jail.directory(path);
+          return toStat(p.rel, p.stat);
+        }
+        const p = await jail.creatable(path);
+        if (p.stat) throw errors.conflict(`\`${p.rel}\` already exists`, { path: p.rel });
+        await fs.mkdir(p.abs).catch((err: unknown) => {
+          throw fsError(err, p.rel);
+        });
+        return toStat(p.rel, await fs.stat(p.abs));
+      });
+
+      ctx.handle(endpoint, FileWatchRequest.type, async ({ path, debounceMs }, { endpoint: ep }) => {
+        if (watches.size >= MAX_WATCHES_PER_CONNECTION) throw errors.rateLimited(`a connection may hold ${MAX_WATCHES_PER_CONNECTION} watches`);
+        const dir = await jail.directory(path);
+        const watchId = randomUUID();
+        const watcher = await TreeWatcher.start({
+          dir: dir.abs,
+          relative: (abs) => jail.relative(abs),
+          debounceMs: debounceMs ?? 100,
+          logger: log,
+          onChanges: (changes) => ep.notify(FileChangedNotification.type, { watchId, changes }),
+        });
+        if (ep.isClosed) watcher.close();
+        else watches.set(watchId, watcher);
+        return { watchId };
+      });
+
+      ctx.handle(endpoint, FileUnwatchRequest.type, ({ watchId }) => {
+        const w = watches.get(watchId);
+        if (!w) throw errors.notFound(`no watch \`${watchId}\` on this connection`);
+        w.close();
+        watches.delete(watchId);
+        return {};
+      });
+
+      return () => {
+        for (const w of watches.values()) w.close();
+        watches.clear();
+      };
+    },
+    close() {
+      // Watches belong to connections and close with them.
+    },
+  };
+}

@@ -1,0 +1,11 @@
+// The agent's services, one line per area (files, terminals, sync, tests).
+// Each registers its handlers on every connection; see service.ts.
+
+import { createFilesService } from './files/files-service';
+import type { AgentServiceFactory } from './service';
+import { createTerminalsService } from './terminals/terminals-service';
+
+export const agentServices: AgentServiceFactory[] = [
+  createFilesService,
+  createTerminalsService,
+];
