@@ -1,0 +1,61 @@
+// How an assignment reads in the Classpod view: the line beside its title
+// (due time relative and absolute, state, score), its tooltip and its icon.
+
+import type { AssignmentState, AssignmentSummary } from '@classpod/protocol';
+import { formatAbsolute, formatRelative } from '../deadlines/time-format';
+
+/** What the tree shows for one assignment. */
+export interface AssignmentPresentation {
+  label: string;
+  /** Beside the label: "due in 2 days · graded 8/10". */
+  description: string;
+  /** Lines of the hover. */
+  tooltip: string[];
+  /** Codicon id for the state. */
+  icon: string;
+  /** Theme colour id for the icon, if any. */
+  iconColor?: string;
+  /** `assignment.<state>` for menus. */
+  contextValue: string;
+}
+
+const icons: Record<AssignmentState, { icon: string; color?: string }> = {
+  'not started': { icon: 'circle-large-outline' },
+  'in progress': { icon: 'edit', color: 'charts.blue' },
+  submitted: { icon: 'cloud-upload', color: 'charts.purple' },
+  late: { icon: 'warning', color: 'charts.orange' },
+  graded: { icon: 'pass-filled', color: 'charts.green' },
+};
+
+/** "8/10" or "8.5/10", or "8" without a maximum. */
+export function formatScore(score: number, maxScore?: number): string {
+  const s = Number.isInteger(score) ? String(score) : score.toFixed(1);
+  return maxScore !== undefined ? `${s}/${maxScore}` : s;
+}
+
+export function presentAssignment(a: AssignmentSummary, now: Date, timeZone?: string): AssignmentPresentation {
+  const parts: string[] = [];
+  const tooltip: string[] = [a.title];
+  if (a.dueAt) {
+    const due = new Date(a.dueAt);
+    const past = due.getTime() <= now.getTime();
+    parts.push(past ? `was due ${formatRelative(due, now)}` : `due ${formatRelative(due, now)}`);
+    tooltip.push(`Due ${formatAbsolute(due, timeZone)}${a.extended ? ' (extended for you)' : ''}`);
+    if (a.latePolicy.cutoffAt) tooltip.push(`Late submissions until ${formatAbsolute(new Date(a.latePolicy.cutoffAt), timeZone)}, −${a.latePolicy.penaltyPercentPerDay}% per day`);
+  } else {
+    tooltip.push('No due time');
+  }
+  if (a.state === 'graded' && a.score !== undefined) parts.push(`graded ${formatScore(a.score, a.maxScore)}`);
+  else parts.push(a.state);
+  tooltip.push(`State: ${a.state}`);
+  if (a.score !== undefined) tooltip.push(`Score: ${formatScore(a.score, a.maxScore)}`);
+  const style = icons[a.state];
+  return {
+    label: a.title,
+    description: parts.join(' · '),
+    tooltip,
+    icon: style.icon,
+    ...(style.color ? { iconColor: style.color } : {}),
+    contextValue: `assignment.${a.state.replace(' ', '-')}`,
+  };
+}

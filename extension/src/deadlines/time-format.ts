@@ -1,0 +1,57 @@
+// How times read in the student's view: a due time both relative ("in 3 days")
+// and absolute in the student's own time zone, and a compact countdown.
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/** "in 2 days", "in 3 hours", "in 12 minutes", "in less than a minute", "5 hours ago". */
+export function formatRelative(target: Date, now: Date): string {
+  const diff = target.getTime() - now.getTime();
+  const abs = Math.abs(diff);
+  let text: string;
+  if (abs < MINUTE) return diff >= 0 ? 'in less than a minute' : 'just now';
+  if (abs < HOUR) text = plural(Math.floor(abs / MINUTE), 'minute');
+  else if (abs < 2 * DAY) {
+    const hours = Math.floor(abs / HOUR);
+    const minutes = Math.floor((abs % HOUR) / MINUTE);
+    text = hours < 10 && minutes > 0 ? `${plural(hours, 'hour')} ${plural(minutes, 'minute')}` : plural(hours, 'hour');
+  } else text = plural(Math.floor(abs / DAY), 'day');
+  return diff >= 0 ? `in ${text}` : `${text} ago`;
+}
+
+/** The time zone this process shows times in (the student's own). */
+export function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** "Fri, 28 Nov 2026, 23:59 (Europe/Paris)" in the given (default: local) time zone. */
+export function formatAbsolute(target: Date, timeZone: string = localTimeZone(), locale = 'en-GB'): string {
+  const text = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(target);
+  return `${text} (${timeZone})`;
+}
+
+/** A countdown for the status bar: "2d 04:05", "04:05:09", "00:09:59"; "overdue" once past. */
+export function formatCountdown(remainingMs: number): string {
+  if (remainingMs <= 0) return 'overdue';
+  const total = Math.floor(remainingMs / 1000);
+  const days = Math.floor(total / 86_400);
+  const h = Math.floor((total % 86_400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return days > 0 ? `${days}d ${two(h)}:${two(m)}` : `${two(h)}:${two(m)}:${two(s)}`;
+}

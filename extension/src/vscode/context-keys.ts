@@ -1,0 +1,9 @@
+// Context keys the manifest's `when` clauses read.
+
+import * as vscode from 'vscode';
+
+export type ContextKey = 'classpod.signedIn' | 'classpod.inAssignment';
+
+export function setContext(key: ContextKey, value: boolean): Thenable<unknown> {
+  return vscode.commands.executeCommand('setContext', key, value);
+}

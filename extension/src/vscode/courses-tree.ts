@@ -1,0 +1,75 @@
+// The Courses view: courses, and under each its assignments with due time,
+// state and score. Reads the CourseCatalog; refreshes when it changes.
+
+import * as vscode from 'vscode';
+import type { AssignmentSummary, CourseSummary } from '@classpod/protocol';
+import type { CourseCatalog } from '../courses/course-catalog';
+import { presentAssignment } from '../courses/assignment-presentation';
+
+export type CoursesTreeNode =
+  | { kind: 'course'; course: CourseSummary; error?: string }
+  | { kind: 'assignment'; assignment: AssignmentSummary };
+
+export class CoursesTreeProvider implements vscode.TreeDataProvider<CoursesTreeNode>, vscode.Disposable {
+  private readonly changes = new vscode.EventEmitter<CoursesTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changes.event;
+  private readonly subscription: { dispose(): void };
+
+  constructor(
+    private readonly catalog: CourseCatalog,
+    private readonly now: () => number,
+    private readonly openFolders: () => ReadonlySet<string>,
+  ) {
+    this.subscription = catalog.onDidChange(() => this.changes.fire(undefined));
+  }
+
+  /** Redraw (e.g. so relative due times stay true). */
+  refresh(): void {
+    this.changes.fire(undefined);
+  }
+
+  getTreeItem(node: CoursesTreeNode): vscode.TreeItem {
+    if (node.kind === 'course') {
+      const item = new vscode.TreeItem(node.course.title, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `course:${node.course.id}`;
+      item.description = node.error ? `could not load: ${node.error}` : node.course.role === 'student' ? undefined : node.course.role;
+      item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'mortar-board');
+      item.contextValue = `course.${node.course.role}`;
+      item.tooltip = `${node.course.title} (${node.course.id}) — ${node.course.assignments} assignment(s)`;
+      return item;
+    }
+    const a = node.assignment;
+    const p = presentAssignment(a, new Date(this.now()));
+    const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.None);
+    item.id = `assignment:${a.courseId}/${a.id}`;
+    const open = this.openFolders().has(`${a.courseId}/${a.id}`);
+    item.description = open ? `${p.description} · open` : p.description;
+    item.tooltip = new vscode.MarkdownString(p.tooltip.map((l, i) => (i === 0 ? `**${l}**` : l)).join('  \n'));
+    item.iconPath = new vscode.ThemeIcon(p.icon, p.iconColor ? new vscode.ThemeColor(p.iconColor) : undefined);
+    item.contextValue = p.contextValue;
+    item.accessibilityInformation = { label: `${p.label}, ${p.description}` };
+    return item;
+  }
+
+  getChildren(node?: CoursesTreeNode): CoursesTreeNode[] {
+    if (!node) {
+      return this.catalog.courses().map((e) => ({ kind: 'course', course: e.course, ...(e.error ? { error: e.error } : {}) }));
+    }
+    if (node.kind === 'course') {
+      const entry = this.catalog.courses().find((e) => e.course.id === node.course.id);
+      return (entry?.assignments ?? []).map((assignment) => ({ kind: 'assignment', assignment }));
+    }
+    return [];
+  }
+
+  getParent(node: CoursesTreeNode): CoursesTreeNode | undefined {
+    if (node.kind === 'course') return undefined;
+    const entry = this.catalog.courses().find((e) => e.course.id === node.assignment.courseId);
+    return entry ? { kind: 'course', course: entry.course } : undefined;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changes.dispose();
+  }
+}

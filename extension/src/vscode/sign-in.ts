@@ -1,0 +1,108 @@
+// Sign in and sign out: two input boxes (address, token), a check against the
+// server, and a message that says what went wrong — wrong address, refused
+// token, server down — with a way to try again.
+
+import * as vscode from 'vscode';
+import { ConnectionError, parseServerUrl } from '../connection/connection-error';
+import type { Logger } from '../log';
+import type { StudentSession } from '../session/student-session';
+
+/** Arguments that skip the input boxes (tests, links from the walkthrough). */
+export interface SignInArgs {
+  serverUrl?: string;
+  token?: string;
+}
+
+const DEMO_URL = 'http://127.0.0.1:8080';
+
+export class SignInCommands {
+  constructor(
+    private readonly session: StudentSession,
+    private readonly logger: Logger,
+  ) {}
+
+  /** `classpod.signIn`: resolves true when signed in. */
+  async signIn(args: SignInArgs = {}): Promise<boolean> {
+    const configured = vscode.workspace.getConfiguration('classpod').get<string>('serverUrl') || (await this.session.storedServer());
+    const serverUrl =
+      args.serverUrl ??
+      (await vscode.window.showInputBox({
+        title: 'Classpod: Sign In (1/2)',
+        prompt: 'Address of your course server',
+        placeHolder: `e.g. https://classpod.example.edu or ${DEMO_URL}`,
+        value: configured ?? '',
+        ignoreFocusOut: true,
+        validateInput: (text) => {
+          try {
+            parseServerUrl(text);
+            return undefined;
+          } catch (err) {
+            return (err as Error).message;
+          }
+        },
+      }));
+    if (!serverUrl) return false;
+    const token =
+      args.token ??
+      (await vscode.window.showInputBox({
+        title: 'Classpod: Sign In (2/2)',
+        prompt: `Your personal token for ${serverUrl}`,
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (text) => (text.trim() ? undefined : 'Paste the token your professor gave you.'),
+      }));
+    if (!token) return false;
+    return this.attempt(serverUrl, token, args.serverUrl !== undefined && args.token !== undefined);
+  }
+
+  /** `classpod.signOut`. */
+  async signOut(): Promise<void> {
+    await this.session.signOut();
+    void vscode.window.showInformationMessage('Signed out of Classpod. Your token was removed from this machine.');
+  }
+
+  /** Sign in with stored credentials at activation; says what went wrong when it cannot. */
+  async restore(): Promise<void> {
+    try {
+      await this.session.restore();
+    } catch (err) {
+      const error = err instanceof ConnectionError ? err : new ConnectionError('unreachable', String(err));
+      this.logger.warn('could not sign in with the stored token', { problem: error.problem, message: error.message });
+      const choice = await vscode.window.showErrorMessage(error.message, 'Retry', 'Sign In Again');
+      if (choice === 'Retry') return this.restore();
+      if (choice === 'Sign In Again') await this.signIn();
+    }
+  }
+
+  private async attempt(serverUrl: string, token: string, quiet: boolean): Promise<boolean> {
+    try {
+      const account = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Connecting to ${serverUrl}…` },
+        () => this.session.signIn(serverUrl, token),
+      );
+      await vscode.workspace
+        .getConfiguration('classpod')
+        .update('serverUrl', account.server.origin + account.server.pathname.replace(/\/$/, ''), vscode.ConfigurationTarget.Global)
+        .then(undefined, () => undefined);
+      void vscode.window.showInformationMessage(`Signed in to Classpod as ${account.person.name} (${account.person.personId}).`);
+      return true;
+    } catch (err) {
+      const error = err instanceof ConnectionError ? err : new ConnectionError('not-classpod', (err as Error).message);
+      this.logger.warn('sign-in failed', { problem: error.problem, message: error.message, detail: error.detail });
+      const actions = error.problem === 'unauthorized' ? ['Enter Another Token', 'Retry'] : error.problem === 'bad-url' || error.problem === 'not-classpod' ? ['Change Address', 'Retry'] : ['Retry'];
+      const follow = (choice: string | undefined): Promise<boolean> | boolean => {
+        if (choice === 'Retry') return this.attempt(serverUrl, token, false);
+        if (choice === 'Enter Another Token') return this.signIn({ serverUrl });
+        if (choice === 'Change Address') return this.signIn();
+        return false;
+      };
+      const shown = vscode.window.showErrorMessage(error.message, ...actions);
+      // Called with arguments (a test, a link): report the failure to the caller too.
+      if (quiet) {
+        void shown.then(follow);
+        throw error;
+      }
+      return follow(await shown);
+    }
+  }
+}

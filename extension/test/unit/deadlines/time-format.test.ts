@@ -1,0 +1,31 @@
+import * as assert from 'node:assert/strict';
+import { formatAbsolute, formatCountdown, formatRelative } from '../../../src/deadlines/time-format';
+
+const now = new Date('2026-11-24T12:00:00Z');
+const at = (ms: number): Date => new Date(now.getTime() + ms);
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+describe('time format', function () {
+  it('reads due times relative to now', function () {
+    assert.equal(formatRelative(at(30_000), now), 'in less than a minute');
+    assert.equal(formatRelative(at(9 * MIN + 5000), now), 'in 9 minutes');
+    assert.equal(formatRelative(at(HOUR), now), 'in 1 hour');
+    assert.equal(formatRelative(at(3 * HOUR + 20 * MIN), now), 'in 3 hours 20 minutes');
+    assert.equal(formatRelative(at(30 * HOUR), now), 'in 30 hours');
+    assert.equal(formatRelative(at(3 * 24 * HOUR + HOUR), now), 'in 3 days');
+    assert.equal(formatRelative(at(-5 * HOUR), now), '5 hours ago');
+  });
+
+  it('shows the absolute time in the given time zone, naming it', function () {
+    assert.equal(formatAbsolute(new Date('2026-11-28T22:59:00Z'), 'Europe/Paris'), 'Sat, 28 Nov 2026, 23:59 (Europe/Paris)');
+    assert.equal(formatAbsolute(new Date('2026-11-28T22:59:00Z'), 'America/New_York'), 'Sat, 28 Nov 2026, 17:59 (America/New_York)');
+  });
+
+  it('counts down in days, then hours, minutes and seconds', function () {
+    assert.equal(formatCountdown(2 * 24 * HOUR + 4 * HOUR + 5 * MIN + 9000), '2d 04:05');
+    assert.equal(formatCountdown(4 * HOUR + 5 * MIN + 9000), '04:05:09');
+    assert.equal(formatCountdown(999), '00:00:00');
+    assert.equal(formatCountdown(0), 'overdue');
+  });
+});
