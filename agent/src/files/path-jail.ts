@@ -160,7 +160,7 @@ export class PathJail {
     const norm = parts.join('/');
     if (parts.length === 0) throw refuse('root', rel, 'the workspace root itself cannot be replaced');
     const parent = await this.directory(parts.slice(0, -1).join('/')).catch((err: unknown) => {
-      throw ProtocolError.is(err, 'NotFound') ? errors.notFound(`the folder of \`${norm}\` does not exist`, { path: norm }) : err;
+      throw this.forChild(err, norm, `the folder of \`${norm}\` does not exist`);
     });
     const leaf = path.join(parent.abs, parts[parts.length - 1]!);
     let lst: Stats;
@@ -194,13 +194,20 @@ export class PathJail {
     const norm = parts.join('/');
     if (parts.length === 0) throw refuse('root', rel, 'the workspace root itself cannot be removed or moved');
     const parent = await this.directory(parts.slice(0, -1).join('/')).catch((err: unknown) => {
-      throw ProtocolError.is(err, 'NotFound') ? errors.notFound(`\`${norm}\` does not exist`, { path: norm }) : err;
+      throw this.forChild(err, norm, `\`${norm}\` does not exist`);
     });
     const abs = path.join(parent.abs, parts[parts.length - 1]!);
     const stat = await fs.lstat(abs).catch((err: unknown) => {
       throw fsError(err, norm);
     });
     return { rel: norm, abs, stat };
+  }
+
+  /** An error about a parent folder, restated for the path the client named. */
+  private forChild(err: unknown, rel: string, notFound: string): unknown {
+    if (ProtocolError.is(err, 'NotFound')) return errors.notFound(notFound, { path: rel });
+    if (ProtocolError.is(err, 'Forbidden') && (err.data as { reason?: string }).reason === 'symlink-escape') return this.escape(rel);
+    return err;
   }
 
   private escape(rel: string): ProtocolError {
