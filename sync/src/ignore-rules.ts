@@ -1,0 +1,71 @@
+// Which paths sync leaves alone: rules in .gitignore syntax, from built-in
+// defaults, the root's `.gitignore` and `.classpodignore`, and the caller's
+// options. Both sides of a sync pair scan with the same rule list, which the
+// local side reads and sends, so a path is either synced on both or neither.
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+/** Name of the sync engine's own state folder inside a synced tree (workspace side). */
+export const STATE_DIR_NAME = '.classpod-sync';
+
+/** Marker in the names of temporary files written before an atomic rename. */
+export const TEMP_MARKER = '.classpod-tmp-';
+
+/** The per-assignment ignore file, read from the sync root. */
+export const CLASSPOD_IGNORE_FILE = '.classpodignore';
+
+/** Rules that always apply: version control, dependencies, build outputs, editor litter, sync's own files. */
+export const DEFAULT_IGNORE_PATTERNS: readonly string[] = [
+  '.git/',
+  '.hg/',
+  '.svn/',
+  'node_modules/',
+  `${STATE_DIR_NAME}/`,
+  `*${TEMP_MARKER}*`,
+  'dist/',
+  'build/',
+  'out/',
+  'target/',
+  '__pycache__/',
+  '*.pyc',
+  '*.o',
+  '*.class',
+  '.DS_Store',
+  'Thumbs.db',
+  '*.swp',
+  '*~',
+];
+
+/** A compiled rule list. */
+export class IgnoreRules {
+  private readonly matcher: Ignore;
+
+  constructor(readonly patterns: readonly string[]) {
+    this.matcher = ignore({ allowRelativePaths: true }).add(patterns as string[]);
+  }
+
+  /** True when the path (relative, POSIX; `isDir` for directories) is ignored. */
+  ignores(relPath: string, isDir: boolean): boolean {
+    return this.matcher.ignores(isDir ? relPath + '/' : relPath);
+  }
+}
+
+/**
+ * The rule list for a root: defaults, then `.gitignore` and `.classpodignore`
+ * at the root (when present), then `extra`. Only root-level ignore files are read.
+ */
+export async function readIgnorePatterns(root: string, extra: readonly string[] = []): Promise<string[]> {
+  const patterns = [...DEFAULT_IGNORE_PATTERNS];
+  for (const name of ['.gitignore', CLASSPOD_IGNORE_FILE]) {
+    try {
+      const text = await fs.readFile(path.join(root, name), 'utf8');
+      for (const line of text.split(/\r?\n/)) if (line.trim() !== '' && !line.startsWith('#')) patterns.push(line);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  patterns.push(...extra);
+  return patterns;
+}

@@ -1,0 +1,34 @@
+// @classpod/sync: the local-first sync engine. The extension opens a
+// `SyncSession` per local folder; the agent serves workspace replicas with a
+// `SyncReplicaHost`. The pieces below them are exported for tests and tools.
+
+export { SyncSession, type SyncSessionOptions, type SyncState, type SyncProgress, type SyncReport, type SyncFailure } from './sync-session';
+export { SyncReplicaHost, type SyncReplicaHostOptions } from './replica-host';
+export { reconcile, nextAncestor, type ReconcileInput, type ReconcilePlan, type SyncConflict } from './reconcile';
+export { conflictCopyPath, conflictTimestamp, isConflictCopyOf, looksLikeConflictCopy, type ConflictSide } from './conflict-names';
+export {
+  IgnoreRules,
+  readIgnorePatterns,
+  DEFAULT_IGNORE_PATTERNS,
+  CLASSPOD_IGNORE_FILE,
+  STATE_DIR_NAME,
+  TEMP_MARKER,
+} from './ignore-rules';
+export { TreeScanner, ScanCache, hashFile, hashBytes, linkStaysInside, type ScanResult, type ScanCacheRecord, type TreeScannerOptions } from './scanner';
+export { FsReplica, type FsReplicaOptions } from './fs-replica';
+export { RemoteReplica } from './remote-replica';
+export { ContentStaging } from './content-staging';
+export { TreeWatcher, type TreeWatcherOptions } from './tree-watcher';
+export { loadAncestor, saveAncestor, ANCESTOR_FILE } from './ancestor-store';
+export { probeCaseSensitive } from './case-probe';
+export { writeFileAtomic } from './atomic-file';
+export {
+  sameEntry,
+  manifestFromEntries,
+  manifestToEntries,
+  parentPath,
+  pathDepth,
+  unsafePathReason,
+  type Entry,
+  type Manifest,
+} from './manifest';

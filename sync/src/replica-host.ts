@@ -1,0 +1,189 @@
+// The workspace side of sync: serves replicas of folders under the workspace
+// root over the protocol (`sync/*` methods). Replicas are shared by every
+// connection that opens the same folder, so their scan caches outlive
+// reconnects; a watcher per replica tells subscribed connections when
+// something changed. The agent registers this on each connection.
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import {
+  ErrorCode,
+  ProtocolError,
+  silentLogger,
+  SyncApplyRequest,
+  SyncChangedNotification,
+  SyncDownloadRequest,
+  SyncOpenRequest,
+  SyncScanRequest,
+  SyncStageRequest,
+  SyncUploadRequest,
+  type Logger,
+  type RpcEndpoint,
+} from '@classpod/protocol';
+import { pumpToStream } from './content-staging';
+import { probeCaseSensitive } from './case-probe';
+import { FsReplica } from './fs-replica';
+import { IgnoreRules, STATE_DIR_NAME } from './ignore-rules';
+import { manifestToEntries, unsafePathReason } from './manifest';
+import { TreeWatcher } from './tree-watcher';
+
+export interface SyncReplicaHostOptions {
+  /** The workspace root; every replica lies inside it. */
+  workspaceRoot: string;
+  logger?: Logger;
+  /** Watch open replicas and notify connections of changes. Default true. */
+  watch?: boolean;
+  /** Watcher quiet time (ms). Default 15. */
+  debounceMs?: number;
+}
+
+interface HostedReplica {
+  replica: FsReplica;
+  rules: IgnoreRules | undefined;
+  caseSensitive: boolean;
+  watcher: TreeWatcher | undefined;
+  subscribers: Set<RpcEndpoint>;
+}
+
+/** Serves workspace-side replicas. Owns their watchers; dispose with `close()`. */
+export class SyncReplicaHost {
+  private readonly replicas = new Map<string, Promise<HostedReplica>>();
+  private readonly log: Logger;
+  private closed = false;
+
+  constructor(private readonly options: SyncReplicaHostOptions) {
+    this.log = (options.logger ?? silentLogger).child({ component: 'sync' });
+  }
+
+  /** Register the `sync/*` handlers on a connection. Returns a function that removes them. */
+  serve(endpoint: RpcEndpoint): () => void {
+    const removers = [
+      endpoint.handle(SyncOpenRequest.type, async (p) => {
+        const replicaId = normaliseRoot(p.root);
+        const hosted = await this.hosted(replicaId);
+        hosted.subscribers.add(endpoint);
+        return { replicaId, caseSensitive: hosted.caseSensitive };
+      }),
+      endpoint.handle(SyncScanRequest.type, async (p) => {
+        const hosted = await this.opened(p.replicaId);
+        hosted.rules = new IgnoreRules(p.ignore);
+        const result = await hosted.replica.scan(hosted.rules);
+        void hosted.replica.saveCache().catch((err: unknown) => this.log.warn('cannot save the scan cache', { err }));
+        return { entries: manifestToEntries(result.manifest), problems: result.problems };
+      }),
+      endpoint.handle(SyncStageRequest.type, async (p) => {
+        const hosted = await this.opened(p.replicaId);
+        return { missing: await hosted.replica.stage(p.needs) };
+      }),
+      endpoint.handle(SyncUploadRequest.type, async (p, ctx) => {
+        const hosted = await this.opened(p.replicaId);
+        if (p.streamId % 2 !== 1) throw new ProtocolError(ErrorCode.InvalidParams, `stream ${p.streamId} is not a client stream id`);
+        const stream = ctx.endpoint.openStream(p.streamId);
+        await hosted.replica.staging.receive(p.hash, p.size, p.offset, stream);
+        return { staged: true };
+      }),
+      endpoint.handle(SyncDownloadRequest.type, async (p, ctx) => {
+        const hosted = await this.opened(p.replicaId);
+        checkRelPath(p.path);
+        const { size, stream: source } = await hosted.replica.openContent(p.path, p.hash, p.offset);
+        const id = ctx.endpoint.allocateStreamId();
+        const out = ctx.endpoint.openStream(id);
+        setImmediate(() => {
+          pumpToStream(source, out).then(
+            () => out.end('ok'),
+            (err: unknown) => {
+              this.log.warn('sending content failed', { path: p.path, err });
+              out.end('failed');
+            },
+          );
+        });
+        return { streamId: id, size };
+      }),
+      endpoint.handle(SyncApplyRequest.type, async (p) => {
+        const hosted = await this.opened(p.replicaId);
+        return { results: await hosted.replica.apply(p.changes) };
+      }),
+    ];
+    endpoint.onClose(() => {
+      for (const entry of this.replicas.values()) void entry.then((h) => h.subscribers.delete(endpoint), () => undefined);
+    });
+    return () => removers.forEach((r) => r());
+  }
+
+  private async opened(replicaId: string): Promise<HostedReplica> {
+    const hosted = this.replicas.get(replicaId);
+    if (!hosted) throw new ProtocolError(ErrorCode.NotFound, `replica ${replicaId} is not open; call ${SyncOpenRequest.method} first`);
+    return hosted;
+  }
+
+  private hosted(replicaId: string): Promise<HostedReplica> {
+    if (this.closed) return Promise.reject(new ProtocolError(ErrorCode.Unavailable, 'the sync service is shutting down'));
+    let entry = this.replicas.get(replicaId);
+    if (!entry) {
+      entry = this.openReplica(replicaId);
+      this.replicas.set(replicaId, entry);
+      entry.catch(() => this.replicas.delete(replicaId));
+    }
+    return entry;
+  }
+
+  private async openReplica(replicaId: string): Promise<HostedReplica> {
+    const workspace = await fs.realpath(this.options.workspaceRoot);
+    const root = replicaId === '.' ? workspace : path.join(workspace, replicaId);
+    await fs.mkdir(root, { recursive: true });
+    const real = await fs.realpath(root);
+    if (real !== workspace && !real.startsWith(workspace + path.sep)) {
+      throw new ProtocolError(ErrorCode.Forbidden, `folder ${replicaId} leaves the workspace root`);
+    }
+    const replica = await FsReplica.open(real, { stateDir: path.join(real, STATE_DIR_NAME) });
+    const hosted: HostedReplica = {
+      replica,
+      rules: undefined,
+      caseSensitive: await probeCaseSensitive(path.join(real, STATE_DIR_NAME)),
+      watcher: undefined,
+      subscribers: new Set(),
+    };
+    if (this.options.watch ?? true) {
+      hosted.watcher = new TreeWatcher(
+        real,
+        () => {
+          for (const e of hosted.subscribers) e.notify(SyncChangedNotification.type, { replicaId });
+        },
+        {
+          ...(this.options.debounceMs !== undefined ? { debounceMs: this.options.debounceMs } : {}),
+          ignores: (rel) => hosted.rules?.ignores(rel, false) ?? false,
+          logger: this.log,
+        },
+      );
+      hosted.watcher.start();
+    }
+    this.log.info('sync replica opened', { replicaId, root: real });
+    return hosted;
+  }
+
+  /** Stop every watcher and persist scan caches. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.replicas.values()];
+    this.replicas.clear();
+    for (const entry of all) {
+      const hosted = await entry.catch(() => undefined);
+      if (!hosted) continue;
+      hosted.watcher?.close();
+      await hosted.replica.close().catch((err: unknown) => this.log.warn('cannot save the scan cache', { err }));
+    }
+  }
+}
+
+/** `''` or `.` → `.`; otherwise a checked relative POSIX path without a trailing slash. */
+function normaliseRoot(root: string): string {
+  const trimmed = root.replace(/\/+$/, '');
+  if (trimmed === '' || trimmed === '.') return '.';
+  checkRelPath(trimmed);
+  return trimmed;
+}
+
+function checkRelPath(p: string): void {
+  const why = unsafePathReason(p);
+  if (why) throw new ProtocolError(ErrorCode.InvalidParams, `refused ${JSON.stringify(p)}: ${why}`);
+}

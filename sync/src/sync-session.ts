@@ -1,0 +1,397 @@
+// The local side of a sync pair, and the one that decides: it scans the local
+// folder and the workspace replica, reconciles them against the persisted
+// common ancestor, moves the content each side lacks (only what the other side
+// cannot copy from itself), applies the changes on both sides, and saves the
+// new ancestor. It runs a cycle when the local watcher or the workspace says
+// something changed, on a timer as a safety net, and on `syncNow()`.
+// It speaks through an RpcEndpoint the caller connects and hands over with
+// `attach()`; while detached, local edits wait and reconcile on reattach.
+
+import { createReadStream } from 'node:fs';
+import * as path from 'node:path';
+import {
+  ErrorCode,
+  ProtocolError,
+  silentLogger,
+  SyncChangedNotification,
+  type Logger,
+  type RpcEndpoint,
+  type SyncChange,
+  type SyncChangeResult,
+  type SyncContentNeed,
+  type SyncProblem,
+} from '@classpod/protocol';
+import { loadAncestor, saveAncestor } from './ancestor-store';
+import { probeCaseSensitive } from './case-probe';
+import { FsReplica } from './fs-replica';
+import { IgnoreRules, readIgnorePatterns } from './ignore-rules';
+import type { Manifest } from './manifest';
+import { nextAncestor, reconcile, type SyncConflict } from './reconcile';
+import { RemoteReplica } from './remote-replica';
+import { TreeWatcher } from './tree-watcher';
+
+/** Options of a sync session; every one but the three folders has a default. */
+export interface SyncSessionOptions {
+  /** The local folder. */
+  root: string;
+  /** Folder for the session's own state (ancestor, scan cache, partial downloads); outside `root`, one per pair. */
+  stateDir: string;
+  /** The workspace folder, relative to the workspace root ("" for the root). */
+  remoteRoot: string;
+  /** Extra ignore rules in .gitignore syntax, after the defaults, `.gitignore` and `.classpodignore`. */
+  ignore?: string[];
+  /** Watch the local folder and react to the workspace's change notifications. Default true. */
+  watch?: boolean;
+  /** Quiet time after a local change before a cycle starts (ms). Default 15. */
+  debounceMs?: number;
+  /** Full cycle on a timer as a safety net against missed watcher events (ms; 0 = never). Default 10 000. */
+  rescanIntervalMs?: number;
+  /** Treat the local disk as case-insensitive (probed when not given). */
+  caseInsensitive?: boolean;
+  /** Content transfers at once. Default 8. */
+  transferConcurrency?: number;
+  /** Clock for conflict copy names. */
+  now?: () => Date;
+  logger?: Logger;
+}
+
+/** Where a session stands. */
+export type SyncState = 'offline' | 'idle' | 'syncing' | 'closed';
+
+/** Progress of the running cycle, for a status bar. */
+export interface SyncProgress {
+  phase: 'scanning' | 'transferring' | 'applying' | 'done';
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+/** A change that did not happen, and on which side. */
+export interface SyncFailure extends SyncChangeResult {
+  side: 'local' | 'workspace';
+}
+
+/** What one cycle did. */
+export interface SyncReport {
+  /** Changes applied to the local folder. */
+  localChanges: number;
+  /** Changes applied to the workspace. */
+  remoteChanges: number;
+  conflicts: SyncConflict[];
+  /** Paths not synced (links leaving the root, case collisions, unreadable files), both sides. */
+  problems: Array<SyncProblem & { side: 'local' | 'workspace' | 'both' }>;
+  /** Changes refused or failed; retried by the next cycle. */
+  failures: SyncFailure[];
+  bytesUploaded: number;
+  bytesDownloaded: number;
+  durationMs: number;
+}
+
+type Listener<T> = (value: T) => void;
+
+/** One local folder kept in sync with one workspace folder. Dispose with `close()`. */
+export class SyncSession {
+  private readonly log: Logger;
+  private ancestor: Manifest = new Map();
+  private remote: RemoteReplica | undefined;
+  private endpoint: RpcEndpoint | undefined;
+  private detachEndpoint: (() => void) | undefined;
+  private watcher: TreeWatcher | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private scheduled = false;
+  private retries = 0;
+  private stateValue: SyncState = 'offline';
+  private readonly listeners = {
+    state: new Set<Listener<SyncState>>(),
+    progress: new Set<Listener<SyncProgress>>(),
+    synced: new Set<Listener<SyncReport>>(),
+    error: new Set<Listener<Error>>(),
+  };
+
+  private constructor(
+    readonly options: SyncSessionOptions,
+    private readonly local: FsReplica,
+    private readonly caseInsensitive: boolean,
+    private readonly pair: { localRoot: string; remoteRoot: string },
+  ) {
+    this.log = (options.logger ?? silentLogger).child({ component: 'sync', root: options.root });
+  }
+
+  /** Open a session: loads the persisted ancestor and scan cache, starts the local watcher. Not connected yet: call `attach()`. */
+  static async open(options: SyncSessionOptions): Promise<SyncSession> {
+    const root = path.resolve(options.root);
+    const stateDir = path.resolve(options.stateDir);
+    if (stateDir === root || stateDir.startsWith(root + path.sep)) {
+      throw new ProtocolError(ErrorCode.InvalidParams, `the state folder ${stateDir} must lie outside the synced folder ${root}`);
+    }
+    const local = await FsReplica.open(root, { stateDir });
+    const caseInsensitive = options.caseInsensitive ?? !(await probeCaseSensitive(stateDir));
+    const pair = { localRoot: root, remoteRoot: options.remoteRoot };
+    const session = new SyncSession(options, local, caseInsensitive, pair);
+    session.ancestor = await loadAncestor(stateDir, pair);
+    if (options.watch ?? true) {
+      session.watcher = new TreeWatcher(root, () => session.schedule(), {
+        ...(options.debounceMs !== undefined ? { debounceMs: options.debounceMs } : {}),
+        logger: session.log,
+      });
+      session.watcher.start();
+    }
+    const every = options.rescanIntervalMs ?? 10_000;
+    if (every > 0) {
+      session.timer = setInterval(() => session.schedule(), every);
+      session.timer.unref?.();
+    }
+    return session;
+  }
+
+  /** Current state. */
+  get state(): SyncState {
+    return this.stateValue;
+  }
+
+  /** The ancestor as last saved (a copy). */
+  get ancestorManifest(): Manifest {
+    return new Map(this.ancestor);
+  }
+
+  onState(l: Listener<SyncState>): () => void {
+    return this.listen('state', l);
+  }
+  onProgress(l: Listener<SyncProgress>): () => void {
+    return this.listen('progress', l);
+  }
+  /** Called after every cycle with what it did (conflicts, problems, failures). */
+  onSynced(l: Listener<SyncReport>): () => void {
+    return this.listen('synced', l);
+  }
+  /** Called when a background cycle fails (e.g. the connection dropped). */
+  onError(l: Listener<Error>): () => void {
+    return this.listen('error', l);
+  }
+
+  /**
+   * Use this connected endpoint (the handshake done) to reach the workspace;
+   * opens the workspace replica and runs a cycle. When the endpoint closes the
+   * session goes offline until the next `attach()`.
+   */
+  async attach(endpoint: RpcEndpoint): Promise<void> {
+    if (this.stateValue === 'closed') throw new ProtocolError(ErrorCode.Unavailable, 'the sync session is closed');
+    this.detach();
+    this.endpoint = endpoint;
+    const remote = await RemoteReplica.open(endpoint, this.options.remoteRoot);
+    if (this.endpoint !== endpoint) return;
+    this.remote = remote;
+    const removeNotification = endpoint.onNotification(SyncChangedNotification.type, (p) => {
+      if (p.replicaId === remote.replicaId && (this.options.watch ?? true)) this.schedule();
+    });
+    endpoint.onClose(() => {
+      if (this.endpoint === endpoint) this.detach();
+    });
+    this.detachEndpoint = removeNotification;
+    this.setState('idle');
+    this.schedule();
+  }
+
+  /** Stop using the current endpoint (the caller still owns and closes it). */
+  detach(): void {
+    this.detachEndpoint?.();
+    this.detachEndpoint = undefined;
+    this.endpoint = undefined;
+    this.remote = undefined;
+    if (this.stateValue !== 'closed') this.setState('offline');
+  }
+
+  /** Run a full cycle now (after any running one) and return what it did. Fails when offline. */
+  syncNow(): Promise<SyncReport> {
+    const run = this.queue.then(() => this.cycle());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Ask for a cycle soon; many requests while one waits make one cycle. */
+  schedule(): void {
+    if (this.scheduled || !this.remote || this.stateValue === 'closed') return;
+    this.scheduled = true;
+    this.queue = this.queue.then(async () => {
+      this.scheduled = false;
+      if (!this.remote || this.stateValue === 'closed') return;
+      try {
+        const report = await this.cycle();
+        if (report.failures.length > 0 && this.retries < 5) {
+          this.retries++;
+          setTimeout(() => this.schedule(), 50 * this.retries).unref?.();
+        } else this.retries = 0;
+      } catch (err) {
+        this.log.warn('sync cycle failed', { err });
+        for (const l of this.listeners.error) l(err as Error);
+      }
+    });
+  }
+
+  /** Stop watching, wait for the running cycle, persist caches. Does not close the endpoint. */
+  async close(): Promise<void> {
+    if (this.stateValue === 'closed') return;
+    this.watcher?.close();
+    if (this.timer) clearInterval(this.timer);
+    this.detach();
+    this.setState('closed');
+    await this.queue.catch(() => undefined);
+    await this.local.close();
+  }
+
+  private async cycle(): Promise<SyncReport> {
+    const remote = this.remote;
+    if (!remote || this.stateValue === 'closed') {
+      throw new ProtocolError(ErrorCode.Unavailable, 'the sync session is offline; attach a connected endpoint first');
+    }
+    const started = Date.now();
+    this.setState('syncing');
+    try {
+      const progress: SyncProgress = { phase: 'scanning', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 };
+      this.emitProgress(progress);
+      const patterns = await readIgnorePatterns(this.local.root, this.options.ignore);
+      const rules = new IgnoreRules(patterns);
+      const [localScan, remoteScan] = await Promise.all([this.local.scan(rules), remote.scan(patterns)]);
+      const ancestor: Manifest = new Map();
+      for (const [p, e] of this.ancestor) if (!rules.ignores(p, e.kind === 'dir')) ancestor.set(p, e);
+      const plan = reconcile({
+        ancestor,
+        local: localScan.manifest,
+        remote: remoteScan.manifest,
+        caseInsensitive: this.caseInsensitive,
+        now: this.options.now?.() ?? new Date(),
+      });
+
+      const [remoteMissing, localMissing] = await Promise.all([
+        remote.stage(contentNeeds(plan.remoteChanges)),
+        this.local.stage(contentNeeds(plan.localChanges)),
+      ]);
+      const sizeOf = new Map<string, number>();
+      for (const e of plan.target.values()) if (e.kind === 'file' && e.hash) sizeOf.set(e.hash, e.size ?? 0);
+      const remoteByHash = new Map<string, string>();
+      for (const [p, e] of remoteScan.manifest) if (e.kind === 'file' && e.hash && !remoteByHash.has(e.hash)) remoteByHash.set(e.hash, p);
+
+      progress.phase = 'transferring';
+      progress.filesTotal = plan.localChanges.length + plan.remoteChanges.length;
+      for (const m of [...remoteMissing, ...localMissing]) progress.bytesTotal += (sizeOf.get(m.hash) ?? 0) - m.offset;
+      this.emitProgress(progress);
+      let bytesUploaded = 0;
+      let bytesDownloaded = 0;
+      let lastEmit = 0;
+      const onBytes = (up: boolean) => (n: number): void => {
+        if (up) bytesUploaded += n;
+        else bytesDownloaded += n;
+        progress.bytesDone += n;
+        const now = Date.now();
+        if (now - lastEmit > 50) {
+          lastEmit = now;
+          this.emitProgress(progress);
+        }
+      };
+      const jobs: Array<() => Promise<void>> = [];
+      for (const m of remoteMissing) {
+        const source = this.local.pathsWithHash(m.hash)[0];
+        if (source === undefined) continue;
+        const size = sizeOf.get(m.hash) ?? 0;
+        jobs.push(() =>
+          remote.upload(m.hash, size, m.offset, createReadStream(path.join(this.local.root, source), { start: m.offset, highWaterMark: 256 * 1024 }), onBytes(true)),
+        );
+      }
+      for (const m of localMissing) {
+        const source = remoteByHash.get(m.hash);
+        if (source === undefined) continue;
+        jobs.push(() => remote.download(source, m.hash, m.offset, this.local.staging, onBytes(false)));
+      }
+      await runLimited(jobs, this.options.transferConcurrency ?? 8, (err) => {
+        if (remote.endpoint.isClosed) throw err;
+        this.log.info('a transfer failed; the changes that need it wait for the next cycle', { err });
+      });
+
+      progress.phase = 'applying';
+      this.emitProgress(progress);
+      const [localResults, remoteResults] = await Promise.all([this.local.apply(plan.localChanges), remote.apply(plan.remoteChanges)]);
+      const failures: SyncFailure[] = [
+        ...localResults.filter((r) => r.status !== 'ok').map((r) => ({ ...r, side: 'local' as const })),
+        ...remoteResults.filter((r) => r.status !== 'ok').map((r) => ({ ...r, side: 'workspace' as const })),
+      ];
+      const failed = new Set(failures.map((f) => f.path));
+      this.ancestor = nextAncestor(ancestor, plan, failed);
+      await saveAncestor(this.local.stateDir, this.pair, this.ancestor);
+      await this.local.saveCache();
+
+      progress.phase = 'done';
+      progress.filesDone = progress.filesTotal - failures.length;
+      this.emitProgress(progress);
+      const report: SyncReport = {
+        localChanges: localResults.length - failures.filter((f) => f.side === 'local').length,
+        remoteChanges: remoteResults.length - failures.filter((f) => f.side === 'workspace').length,
+        conflicts: plan.conflicts,
+        problems: [
+          ...localScan.problems.map((p) => ({ ...p, side: 'local' as const })),
+          ...remoteScan.problems.map((p) => ({ ...p, side: 'workspace' as const })),
+          ...plan.problems.map((p) => ({ ...p, side: 'both' as const })),
+        ],
+        failures,
+        bytesUploaded,
+        bytesDownloaded,
+        durationMs: Date.now() - started,
+      };
+      if (report.conflicts.length > 0) this.log.info('sync kept conflicting versions', { conflicts: report.conflicts });
+      for (const l of this.listeners.synced) l(report);
+      return report;
+    } finally {
+      if (this.stateValue === 'syncing') this.setState(this.remote ? 'idle' : 'offline');
+    }
+  }
+
+  private setState(s: SyncState): void {
+    if (this.stateValue === s) return;
+    this.stateValue = s;
+    for (const l of this.listeners.state) l(s);
+  }
+
+  private emitProgress(p: SyncProgress): void {
+    for (const l of this.listeners.progress) l({ ...p });
+  }
+
+  private listen<K extends keyof SyncSession['listeners']>(kind: K, l: Parameters<SyncSession['listeners'][K]['add']>[0]): () => void {
+    const set = this.listeners[kind] as Set<typeof l>;
+    set.add(l);
+    return () => set.delete(l);
+  }
+}
+
+/** Content each new or changed file needs, except where the file keeps its content (a mode change). */
+function contentNeeds(changes: readonly SyncChange[]): SyncContentNeed[] {
+  const needs: SyncContentNeed[] = [];
+  for (const c of changes) {
+    if (c.new?.kind !== 'file' || !c.new.hash) continue;
+    if (c.old?.kind === 'file' && c.old.hash === c.new.hash) continue;
+    needs.push({ hash: c.new.hash, size: c.new.size ?? 0 });
+  }
+  return needs;
+}
+
+/** Run jobs with at most `limit` at once; `onError` decides whether a failure stops the rest (by throwing). */
+async function runLimited(jobs: Array<() => Promise<void>>, limit: number, onError: (err: unknown) => void): Promise<void> {
+  let next = 0;
+  let stop: unknown;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length && stop === undefined) {
+      const job = jobs[next++]!;
+      try {
+        await job();
+      } catch (err) {
+        try {
+          onError(err);
+        } catch (fatal) {
+          stop ??= fatal;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  if (stop !== undefined) throw stop;
+}
