@@ -4,8 +4,10 @@
 import { createFilesService } from './files/files-service';
 import type { AgentServiceFactory } from './service';
 import { createTerminalsService } from './terminals/terminals-service';
+import { createSyncService } from './sync/sync-service';
 
 export const agentServices: AgentServiceFactory[] = [
   createFilesService,
   createTerminalsService,
+  createSyncService,
 ];
