@@ -14,6 +14,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import {
   createLogger,
   MetricsRegistry,
+  PingRequest,
   RpcEndpoint,
   type Logger,
   type RequestHandler,
@@ -128,6 +129,7 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
     });
     endpoints.add(endpoint);
     metrics.connectionOpened(endpoint);
+    context.handle(endpoint, PingRequest.type, ({ payload }) => ({ ...(payload === undefined ? {} : { payload }), serverTime: new Date().toISOString() }));
     const disposers: Array<() => void> = [];
     for (const s of services) {
       const d = s.connect(endpoint);
