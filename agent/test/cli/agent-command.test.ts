@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { agentCommandPath } from '../../src';
+import { cleanup, client, openConnection, tempDir, TOKEN } from '../helpers';
+import { spawnAgent } from '../process';
+
+const run = promisify(execFile);
+
+describe('classpod-agent command', () => {
+  afterEach(cleanup);
+
+  it('prints exactly one line with its address, logs JSON to stderr, and stops on SIGTERM', async () => {
+    const root = path.join(tempDir(), 'ws');
+    mkdirSync(root);
+    const tokenFile = path.join(tempDir(), 'token');
+    writeFileSync(tokenFile, `${TOKEN}\n`);
+    const agent = await spawnAgent(['--root', root, '--listen', '127.0.0.1:0', '--token-file', tokenFile], { CLASSPOD_AGENT_TOKEN: '' });
+    assert.match(agent.stdout(), /^listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+    const { endpoint } = await openConnection(agent.connectUrl);
+    await endpoint.hello({ capabilities: [], client });
+    assert.equal((await fetch(`${agent.url}/healthz`)).status, 200);
+    const exited = once(agent.child, 'exit');
+    agent.child.kill('SIGTERM');
+    const [code] = await exited;
+    assert.equal(code, 0);
+    assert.equal(agent.stdout().split('\n').filter(Boolean).length, 1, 'one line on standard output, nothing else');
+    const logs = agent.stderr().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; url?: string });
+    assert.ok(logs.some((l) => l.msg === 'agent listening' && l.url === agent.url));
+    assert.ok(logs.some((l) => l.msg === 'agent stopped'));
+  });
+
+  it('lists every option with its environment variable in --help', async () => {
+    const { stdout } = await run(process.execPath, [agentCommandPath(), '--help']);
+    for (const flag of ['--root', '--listen', '--token-file', '--scrollback-bytes', '--terminal-idle-timeout', '--ping-interval', '--max-file-bytes', '--max-frame-bytes', '--shell']) {
+      assert.ok(stdout.includes(flag), `--help names ${flag}`);
+    }
+    for (const env of ['CLASSPOD_AGENT_ROOT', 'CLASSPOD_AGENT_TOKEN', 'CLASSPOD_AGENT_LISTEN']) assert.ok(stdout.includes(env), `--help names ${env}`);
+  });
+
+  it('refuses to start with a bad configuration, saying what is wrong', async () => {
+    const root = tempDir();
+    const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
+      [[], { CLASSPOD_AGENT_TOKEN: TOKEN }, /--root DIR .* is required/],
+      [['--root', root], { CLASSPOD_AGENT_TOKEN: '' }, /a token is required/],
+      [['--root', path.join(root, 'missing')], { CLASSPOD_AGENT_TOKEN: TOKEN }, /does not exist/],
+      [['--root', root, '--listen', 'nowhere'], { CLASSPOD_AGENT_TOKEN: TOKEN }, /--listen must be HOST:PORT/],
+      [['--root', root, '--scrollback-bytes', 'lots'], { CLASSPOD_AGENT_TOKEN: TOKEN }, /--scrollback-bytes must be a size/],
+      [['--root', root, '--terminal-idle-timeout', 'soon'], { CLASSPOD_AGENT_TOKEN: TOKEN }, /must be a duration/],
+      [['--root', root, '--token', TOKEN], {}, /Unknown option '--token'/],
+      [['--root', root], { CLASSPOD_AGENT_TOKEN: 'short' }, /at least 16 characters/],
+    ];
+    await Promise.all(cases.map(async ([args, env, message]) => {
+      const result = await run(process.execPath, [agentCommandPath(), ...args], { env: { PATH: process.env.PATH, ...env } }).then(
+        () => ({ code: 0, stderr: '' }),
+        (err: { code: number; stderr: string }) => err,
+      );
+      assert.equal(result.code, 2, `${args.join(' ')} exits with 2`);
+      assert.match(result.stderr, message);
+    }));
+  });
+
+  it('reads options from the environment', async () => {
+    const root = path.join(tempDir(), 'ws');
+    mkdirSync(root);
+    const agent = await spawnAgent([], { CLASSPOD_AGENT_ROOT: root, CLASSPOD_AGENT_LISTEN: '127.0.0.1:0', CLASSPOD_AGENT_MAX_FILE_BYTES: '1KiB' });
+    const { endpoint } = await openConnection(agent.connectUrl);
+    await endpoint.hello({ capabilities: [], client });
+    const { FileWriteRequest, ProtocolError } = await import('@classpod/protocol');
+    await assert.rejects(
+      endpoint.request(FileWriteRequest.type, { path: 'x', contentBase64: Buffer.alloc(1025).toString('base64') }),
+      (e: InstanceType<typeof ProtocolError>) => ProtocolError.is(e, 'TooLarge'),
+    );
+  });
+});
