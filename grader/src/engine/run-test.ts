@@ -1,0 +1,137 @@
+// Runs one test case: a fresh box with the build, the program under the
+// test's limits, then the verdict from the run and the comparison of its
+// output (or the custom checker's decision). Expected data never enters the
+// program's box. Hidden tests' messages never quote expected output.
+
+import type { GradingSpec, SpecTestCase, TestCaseResult, Verdict } from '@classpod/protocol';
+import { compareOutput } from '../compare/compare-output';
+import { shortDiff } from '../compare/short-diff';
+import { CHECKER_ARGS, checkerDecision } from '../compare/testlib-checker';
+import { expandCommand, LANGUAGES } from '../languages/languages';
+import type { Sandbox } from '../sandboxes/sandbox';
+import { classifyRun } from '../verdicts/classify-run';
+import { readBoxFile, writeBoxFiles } from './box-files';
+import type { BuildCache } from './build-cache';
+
+/** A built program, ready to copy into boxes. */
+export interface BuiltProgram {
+  dir: string;
+  argv: string[];
+  addressSpaceLimit: boolean;
+  extraProcesses: number;
+}
+
+/** What a test earned: its result (score filled in later) and the fraction of its points. */
+export interface TestOutcome {
+  result: TestCaseResult;
+  fraction: number;
+}
+
+/** The run command of a spec's program. */
+export function runCommand(spec: GradingSpec, memoryMb: number): string[] {
+  const plugin = LANGUAGES[spec.language];
+  const template = spec.run ?? plugin.run;
+  return expandCommand(template, { sources: spec.sources.filter((s) => !s.includes('*')), mainClass: spec.mainClass ?? 'Main', memoryMb });
+}
+
+/** Run test `test` of group `group`. */
+export async function runTest(
+  test: SpecTestCase,
+  group: string,
+  program: BuiltProgram,
+  checker: BuiltProgram | null,
+  sandbox: Sandbox,
+  cache: BuildCache,
+  signal?: AbortSignal,
+): Promise<TestOutcome> {
+  const base = { name: test.name, group, public: test.public, score: 0, maxScore: 0 };
+  const box = await sandbox.openBox();
+  try {
+    await cache.copyInto(program.dir, box.dir);
+    const limits = { ...test.limits, processes: test.limits.processes + program.extraProcesses };
+    const run = await box.run({
+      argv: [...program.argv, ...test.args],
+      stdin: test.stdin,
+      limits,
+      addressSpaceLimit: program.addressSpaceLimit,
+      ...(signal ? { signal } : {}),
+    });
+    const measured = { timeMs: run.timeMs, wallMs: run.wallMs, memoryKb: run.memoryKb };
+    const done = (verdict: Verdict, fraction: number, message: string, diff?: string): TestOutcome => ({
+      result: { ...base, ...measured, verdict, message, ...(diff && test.public ? { diff } : {}) },
+      fraction,
+    });
+    if (signal?.aborted) return done('SE', 0, 'grading was stopped');
+    const classified = classifyRun(run, test.limits);
+    if (classified.verdict) {
+      const stderr = test.public ? lastLines(run.stderr.toString('utf8')) : '';
+      return done(classified.verdict, 0, stderr ? `${classified.message}\n${stderr}` : classified.message);
+    }
+    const actual = run.stdout.toString('utf8');
+    if (test.compare.mode === 'checker') {
+      if (!checker) return done('SE', 0, 'no checker was built');
+      const d = await runChecker(checker, test, actual, sandbox, cache, signal);
+      return done(d.verdict, d.fraction, d.message);
+    }
+    if (test.expectedStdout !== undefined) {
+      const c = compareOutput(test.expectedStdout, actual, test.compare);
+      if (!c.accepted) {
+        return done('WA', 0, test.public ? `wrong answer: ${c.message}` : 'wrong answer', shortDiff(test.expectedStdout, actual));
+      }
+    }
+    for (const expected of test.expectedFiles) {
+      const content = await readBoxFile(box.dir, expected.path, test.limits.fileSizeKb * 1024);
+      if (content === null) return done('WA', 0, `wrong answer: the program did not write ${expected.path}`);
+      const c = compareOutput(expected.content, content.toString('utf8'), test.compare);
+      if (!c.accepted) {
+        return done(
+          'WA',
+          0,
+          test.public ? `wrong answer in ${expected.path}: ${c.message}` : `wrong answer in ${expected.path}`,
+          shortDiff(expected.content, content.toString('utf8')),
+        );
+      }
+    }
+    return done('AC', 1, 'accepted');
+  } finally {
+    await box.dispose();
+  }
+}
+
+async function runChecker(
+  checker: BuiltProgram,
+  test: SpecTestCase,
+  actual: string,
+  sandbox: Sandbox,
+  cache: BuildCache,
+  signal?: AbortSignal,
+): Promise<{ verdict: Verdict; fraction: number; message: string }> {
+  const box = await sandbox.openBox();
+  try {
+    await cache.copyInto(checker.dir, box.dir);
+    await writeBoxFiles(box.dir, [
+      [CHECKER_ARGS[0], test.stdin],
+      [CHECKER_ARGS[1], actual],
+      [CHECKER_ARGS[2], test.expectedStdout ?? ''],
+    ]);
+    const limits = { timeMs: 10000, wallMs: 20000, memoryKb: 512 * 1024, processes: 1 + checker.extraProcesses, outputKb: 64, fileSizeKb: 1024 };
+    const run = await box.run({
+      argv: [...checker.argv, ...CHECKER_ARGS],
+      stdin: '',
+      limits,
+      addressSpaceLimit: checker.addressSpaceLimit,
+      ...(signal ? { signal } : {}),
+    });
+    if (run.systemError) return { verdict: 'SE', fraction: 0, message: `checker: ${run.systemError}` };
+    if (run.limitHit) return { verdict: 'SE', fraction: 0, message: `checker went over its ${run.limitHit} limit` };
+    const d = checkerDecision(run.exitCode, run.signal, `${run.stderr.toString('utf8')}${run.stdout.toString('utf8')}`);
+    return { ...d, message: test.public || d.verdict === 'SE' ? d.message : d.verdict === 'AC' ? 'accepted' : 'wrong answer' };
+  } finally {
+    await box.dispose();
+  }
+}
+
+function lastLines(text: string, lines = 5, chars = 600): string {
+  const t = text.trim().split('\n').slice(-lines).join('\n');
+  return t.length > chars ? `…${t.slice(-chars)}` : t;
+}

@@ -1,0 +1,34 @@
+// @classpod/grader: test specifications, sandboxes, verdicts, the grading
+// engine and the grading worker. What the agent, the hub and the VS Code
+// extension use is exported here; the `none` path needs no native module.
+
+export type {
+  GradeResult,
+  GradingSpec,
+  GradingLanguage,
+  GradingLimits,
+  GradingCompare,
+  SpecGroup,
+  SpecTestCase,
+  TestCaseResult,
+  Verdict,
+  GradingJob,
+} from '@classpod/protocol';
+export { loadSpec, parseSpec } from './spec/load-spec';
+export { publicSpec } from './spec/public-spec';
+export { SpecError, type SpecErrorLocation } from './spec/spec-error';
+export { SpecFile, specJsonSchema } from './spec/spec-schema';
+export { DEFAULT_LIMITS, BUILD_LIMITS } from './spec/limits';
+export { LANGUAGES, expandCommand, type LanguagePlugin } from './languages/languages';
+export { compareOutput, numbersClose, type CompareOutcome } from './compare/compare-output';
+export { shortDiff } from './compare/short-diff';
+export { checkerDecision } from './compare/testlib-checker';
+export type { Sandbox, SandboxName, Box, RunRequest, RunOutcome, LimitHit } from './sandboxes/sandbox';
+export { createSandbox, isSandboxName, type SandboxOptions } from './sandboxes/create-sandbox';
+export { NoneSandbox } from './sandboxes/none-sandbox';
+export { parseIsolateMeta, isolateOutcome, type IsolateMeta } from './sandboxes/isolate-meta';
+export { classifyRun } from './verdicts/classify-run';
+export { gradeSubmission, gradeFiles, type GradeOptions } from './engine/grade-submission';
+export { BuildCache } from './engine/build-cache';
+export { hashValue } from './engine/hashes';
+export { formatResultTable } from './cli/format-table';
