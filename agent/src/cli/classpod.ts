@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+// `classpod`: for people who work in the workspace's terminal. Lists the
+// assignments present in the workspace, shows them as a tree, prints the `cd`
+// line for one, and says where each stands.
+
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import {
+  deadlineState,
+  findWorkspaceRoot,
+  listAssignments,
+  readCourse,
+  WorkspaceError,
+  type AssignmentInfo,
+} from '../workspace/course-workspace';
+
+const HELP = `usage: classpod <command>
+
+commands:
+  list        the assignments in this workspace, numbered
+  tree        the course, its assignments and their files
+  go N        print the cd line for assignment N (or its slug); use: eval "$(classpod go N)"
+  status      the course and where each assignment stands
+  help        this text
+
+The workspace is $CLASSPOD_WORKSPACE, else the nearest folder above the current
+one that holds .classpod/course.json.`;
+
+/** Quote a path for a POSIX shell. */
+function shellQuote(p: string): string {
+  return /^[A-Za-z0-9_./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`;
+}
+
+function pick(assignments: AssignmentInfo[], which: string): AssignmentInfo {
+  const n = /^\d+$/.test(which) ? Number(which) : NaN;
+  const found = Number.isInteger(n) ? assignments[n - 1] : assignments.find((a) => a.slug === which);
+  if (!found) {
+    throw new WorkspaceError(
+      assignments.length === 0
+        ? 'this workspace has no assignments yet'
+        : `no assignment ${which}; \`classpod list\` shows 1 to ${assignments.length}`,
+    );
+  }
+  return found;
+}
+
+async function treeLines(dir: string, prefix: string, depth: number): Promise<string[]> {
+  if (depth === 0) return [];
+  const entries = (await fs.readdir(dir, { withFileTypes: true }))
+    .filter((e) => !e.name.startsWith('.'))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const shown = entries.slice(0, 30);
+  const lines: string[] = [];
+  for (const [i, e] of shown.entries()) {
+    const last = i === shown.length - 1 && entries.length <= shown.length;
+    lines.push(`${prefix}${last ? '└── ' : '├── '}${e.name}${e.isDirectory() ? '/' : ''}`);
+    if (e.isDirectory()) lines.push(...(await treeLines(path.join(dir, e.name), prefix + (last ? '    ' : '│   '), depth - 1)));
+  }
+  if (entries.length > shown.length) lines.push(`${prefix}└── … ${entries.length - shown.length} more`);
+  return lines;
+}
+
+/** Run one command; returns the exit code. Output goes through `out` and `err`. */
+export async function runClasspod(
+  argv: string[],
+  io: { out: (s: string) => void; err: (s: string) => void; cwd: string; env: NodeJS.ProcessEnv; now?: Date },
+): Promise<number> {
+  const [command = 'help', ...rest] = argv;
+  const now = io.now ?? new Date();
+  if (command === 'help' || command === '--help' || command === '-h') {
+    io.out(HELP + '\n');
+    return 0;
+  }
+  if (!['list', 'tree', 'go', 'status'].includes(command)) {
+    io.err(`classpod: unknown command \`${command}\`; see \`classpod help\`\n`);
+    return 2;
+  }
+  try {
+    const root = findWorkspaceRoot(io.cwd, io.env);
+    const course = readCourse(root);
+    const assignments = await listAssignments(root);
+    switch (command) {
+      case 'list': {
+        if (assignments.length === 0) {
+          io.out('no assignments in this workspace yet\n');
+          return 0;
+        }
+        const width = String(assignments.length).length;
+        const slugWidth = Math.max(...assignments.map((a) => a.slug.length));
+        assignments.forEach((a, i) => {
+          io.out(`${String(i + 1).padStart(width)}  ${a.slug.padEnd(slugWidth)}  ${a.title}  (${deadlineState(a, now)})\n`);
+        });
+        return 0;
+      }
+      case 'tree': {
+        io.out(`${course?.title ?? path.basename(root)}\n`);
+        for (const [i, a] of assignments.entries()) {
+          const last = i === assignments.length - 1;
+          io.out(`${last ? '└── ' : '├── '}${i + 1}. ${a.slug}/  ${a.title}\n`);
+          for (const line of await treeLines(a.dir, last ? '    ' : '│   ', 3)) io.out(line + '\n');
+        }
+        return 0;
+      }
+      case 'go': {
+        if (rest.length !== 1) {
+          io.err('usage: classpod go N   (N from `classpod list`, or the assignment\'s slug)\n');
+          return 2;
+        }
+        io.out(`cd ${shellQuote(pick(assignments, rest[0]!).dir)}\n`);
+        return 0;
+      }
+      case 'status': {
+        io.out(`course:     ${course ? `${course.title} (${course.courseId})` : 'unknown (no .classpod/course.json)'}\n`);
+        if (course?.studentId) io.out(`student:    ${course.studentId}\n`);
+        if (course?.hubUrl) io.out(`hub:        ${course.hubUrl}\n`);
+        io.out(`workspace:  ${root}\n`);
+        const here = assignments.find((a) => io.cwd === a.dir || io.cwd.startsWith(a.dir + path.sep));
+        if (here) io.out(`you are in: ${assignments.indexOf(here) + 1}. ${here.slug}\n`);
+        io.out(`assignments: ${assignments.length}\n`);
+        assignments.forEach((a, i) => {
+          const tests = a.publicTests === undefined ? 'no public tests' : `${a.publicTests} public test${a.publicTests === 1 ? '' : 's'}`;
+          io.out(`  ${i + 1}. ${a.slug}: ${deadlineState(a, now)}; ${tests}\n`);
+        });
+        return 0;
+      }
+    }
+    return 2;
+  } catch (err) {
+    if (err instanceof WorkspaceError) {
+      io.err(`classpod: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  runClasspod(process.argv.slice(2), {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    cwd: process.cwd(),
+    env: process.env,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`classpod: ${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { TerminalOpenRequest } from '@classpod/protocol';
+import { classpodCommandPath } from '../../src';
+import { cleanup, collect, startTestAgent, tempDir } from '../helpers';
+
+const run = promisify(execFile);
+
+/** A workspace as the hub lays it out: a course and three assignments. */
+function makeWorkspace(): string {
+  const root = path.join(tempDir(), 'workspace');
+  const write = (rel: string, content: unknown): void => {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), typeof content === 'string' ? content : JSON.stringify(content));
+  };
+  write('.classpod/course.json', { courseId: 'cs101', title: 'Intro to Programming', studentId: 'ada' });
+  write('hello/.classpod/assignment.json', { id: 'a1', slug: 'hello', title: 'Hello, world', courseId: 'cs101', dueAt: '2020-01-10T12:00:00Z' });
+  write('hello/.classpod/tests/spec.json', { tests: [{ name: 't1' }, { name: 't2' }] });
+  write('hello/main.c', 'int main(){}');
+  write('sorting/.classpod/assignment.json', { id: 'a2', slug: 'sorting', title: 'Sorting', dueAt: '2999-05-01T00:00:00Z' });
+  write('sorting/src/sort.py', 'pass');
+  write('project/.classpod/assignment.json', { id: 'a3', slug: 'project', title: 'Final project' });
+  write('notes/readme.txt', 'not an assignment');
+  return root;
+}
+
+async function classpod(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(process.execPath, [classpodCommandPath(), ...args], { cwd, env: { PATH: process.env.PATH, ...env } }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+}
+
+describe('classpod command', () => {
+  afterEach(cleanup);
+
+  it('lists the assignments by due date, numbered, from anywhere inside the workspace', async () => {
+    const root = makeWorkspace();
+    const { code, stdout } = await classpod(['list'], path.join(root, 'sorting', 'src'));
+    assert.equal(code, 0);
+    const lines = stdout.trim().split('\n');
+    assert.equal(lines.length, 3, 'the folder without assignment.json is not listed');
+    assert.match(lines[0]!, /^1 {2}hello {4}Hello, world {2}\(closed\)$/);
+    assert.match(lines[1]!, /^2 {2}sorting {2}Sorting {2}\(due in \d+d \d+h\)$/);
+    assert.match(lines[2]!, /^3 {2}project {2}Final project {2}\(no deadline\)$/);
+  });
+
+  it('prints the cd line for an assignment by number or slug, which a shell can eval', async () => {
+    const root = makeWorkspace();
+    assert.equal((await classpod(['go', '2'], root)).stdout, `cd ${path.join(root, 'sorting')}\n`);
+    assert.equal((await classpod(['go', 'project'], root)).stdout, `cd ${path.join(root, 'project')}\n`);
+    const missing = await classpod(['go', '9'], root);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no assignment 9; `classpod list` shows 1 to 3/);
+    const { stdout } = await run('/bin/sh', ['-c', `eval "$(node ${classpodCommandPath()} go 1)" && pwd`], { cwd: root });
+    assert.equal(stdout.trim(), path.join(root, 'hello'));
+  });
+
+  it('shows the course as a tree of assignments and files, hiding .classpod', async () => {
+    const root = makeWorkspace();
+    const { stdout } = await classpod(['tree'], root);
+    assert.equal(
+      stdout,
+      [
+        'Intro to Programming',
+        '├── 1. hello/  Hello, world',
+        '│   └── main.c',
+        '├── 2. sorting/  Sorting',
+        '│   └── src/',
+        '│       └── sort.py',
+        '└── 3. project/  Final project',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says where each assignment stands and which one you are in', async () => {
+    const root = makeWorkspace();
+    const { stdout } = await classpod(['status'], path.join(root, 'hello'));
+    assert.match(stdout, /^course: +Intro to Programming \(cs101\)$/m);
+    assert.match(stdout, /^student: +ada$/m);
+    assert.match(stdout, /^you are in: 1\. hello$/m);
+    assert.match(stdout, /^ {2}1\. hello: closed; 2 public tests$/m);
+    assert.match(stdout, /^ {2}3\. project: no deadline; no public tests$/m);
+  });
+
+  it('explains itself, and says so outside a workspace', async () => {
+    assert.match((await classpod(['help'], '/')).stdout, /go N +print the cd line/);
+    const unknown = await classpod(['frobnicate'], '/');
+    assert.equal(unknown.code, 2);
+    const outside = await classpod(['list'], tempDir());
+    assert.equal(outside.code, 1);
+    assert.match(outside.stderr, /not inside a Classpod workspace/);
+  });
+
+  it('is on the PATH of every terminal the agent opens', async () => {
+    const root = makeWorkspace();
+    const t = await startTestAgent({ root });
+    const c = await t.connect();
+    const opened = await c.endpoint.request(TerminalOpenRequest.type, { shell: '/bin/bash', args: ['--norc', '--noprofile'], cols: 120, rows: 24 });
+    const stream = c.endpoint.openStream(opened.streamId);
+    const out = collect(stream);
+    stream.write('classpod list\r');
+    await out.waitFor((s) => /3 +project +Final project/.test(s));
+    stream.write('eval "$(classpod go 2)"; echo "now in $(basename "$PWD")"\r');
+    await out.waitFor((s) => s.includes('now in sorting'));
+  });
+});
