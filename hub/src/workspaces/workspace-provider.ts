@@ -50,6 +50,29 @@ export interface ClusterNode {
   workspaces: number;
 }
 
+/** A file of a workspace with its content (paths relative, `/`-separated). */
+export interface WorkspaceFile {
+  path: string;
+  content: Buffer;
+  /** POSIX permission bits. */
+  mode: number;
+}
+
+/**
+ * Direct access to workspaces' files without going through their agents
+ * (stopped workspaces included). The hub writes the `.classpod/` layout and
+ * takes snapshots with it. Optional: a provider without it is reached through
+ * its agent's file methods instead.
+ */
+export interface WorkspaceFileAccess {
+  /** Whether a path (relative to the workspace root) exists. */
+  exists(key: WorkspaceKey, path: string): Promise<boolean>;
+  /** Write files (creating folders), each atomically. */
+  write(key: WorkspaceKey, files: WorkspaceFile[]): Promise<void>;
+  /** Every regular file under a folder of the workspace (paths relative to that folder; symbolic links skipped). */
+  readTree(key: WorkspaceKey, folder: string, limits: { maxFiles: number; maxBytes: number; skipNames: readonly string[] }): Promise<WorkspaceFile[]>;
+}
+
 /** Event a provider emits when a workspace's status changes. */
 export type WorkspaceStatusListener = (status: WorkspaceStatus) => void;
 
@@ -79,6 +102,8 @@ export interface WorkspaceProvider {
   onStatus(listener: WorkspaceStatusListener): () => void;
   /** Record activity so idle workspaces are stopped only when really idle. */
   touch(key: WorkspaceKey): void;
+  /** Direct file access, when the provider has it (the local provider does). */
+  readonly files?: WorkspaceFileAccess;
   /** Stop watching and release everything the provider owns (workspaces keep running on Kubernetes; local agents are stopped). */
   dispose(): Promise<void>;
 }

@@ -110,7 +110,7 @@ export namespace ListClusterNodesRequest {
 
 /** One privileged action, as recorded. */
 export const AuditEntry = Type.Object({
-  id: Type.Integer(),
+  id: Type.String(),
   at: Instant,
   actorId: Type.String(),
   action: Type.String(),

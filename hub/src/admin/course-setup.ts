@@ -1,0 +1,124 @@
+// Administration shared by the `classpod-hub` command and the demo: create a
+// course from a course folder (`course.yaml` + `assignments/<slug>/`), add an
+// assignment from a folder, import students from CSV, add people.
+
+import { Type, validator } from '@classpod/protocol';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { loadAssignmentFolder, type LoadedAssignment } from '../assignments/assignment-folder';
+import { storeLoadedAssignment } from '../assignments/assignment-import';
+import type { SpecResolver } from '../assignments/spec-resolver';
+import type { BlobStore } from '../blobs/blob-store';
+import type { Role } from '../store/records';
+import type { Store } from '../store/store';
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+const CourseYaml = Type.Object(
+  {
+    id: Type.String({ pattern: SLUG.source, maxLength: 63 }),
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    /** Order of assignments; default: every folder under assignments/, sorted. */
+    assignments: Type.Optional(Type.Array(Type.String({ pattern: SLUG.source, maxLength: 63 }))),
+  },
+  { additionalProperties: false },
+);
+const checkCourseYaml = validator(CourseYaml);
+
+/** What setting up a course did. */
+export interface CourseSetup {
+  courseId: string;
+  title: string;
+  assignments: LoadedAssignment[];
+}
+
+/** Create (or update) a course and its assignments from a course folder. */
+export async function setUpCourseFolder(store: Store, blobs: BlobStore, resolveSpec: SpecResolver, dir: string, base: Date): Promise<CourseSetup> {
+  const meta = checkCourseYaml.assert(parseYaml(await readFile(join(dir, 'course.yaml'), 'utf8')) ?? {}, `${dir}/course.yaml`);
+  await store.upsertCourse({ id: meta.id, title: meta.title });
+  const assignmentsDir = join(dir, 'assignments');
+  const slugs =
+    meta.assignments ??
+    (existsSync(assignmentsDir) ? (await readdir(assignmentsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort() : []);
+  const assignments: LoadedAssignment[] = [];
+  for (const slug of slugs) {
+    const loaded = await addAssignmentFolder(store, blobs, resolveSpec, meta.id, join(assignmentsDir, slug), slug, base);
+    assignments.push(loaded);
+  }
+  return { courseId: meta.id, title: meta.title, assignments };
+}
+
+/** Validate and store one assignment folder. */
+export async function addAssignmentFolder(
+  store: Store,
+  blobs: BlobStore,
+  resolveSpec: SpecResolver,
+  courseId: string,
+  dir: string,
+  slug: string,
+  base: Date,
+): Promise<LoadedAssignment> {
+  if (!SLUG.test(slug)) throw new Error(`assignment id \`${slug}\` must be lowercase letters, digits and single hyphens`);
+  if (!(await store.getCourse(courseId))) throw new Error(`no course ${courseId}`);
+  const loaded = await loadAssignmentFolder(dir, slug, resolveSpec, base);
+  await storeLoadedAssignment(store, blobs, courseId, loaded);
+  return loaded;
+}
+
+/** One row of a student CSV. */
+export interface StudentRow {
+  id: string;
+  name: string;
+  email?: string;
+}
+
+/** Parse a CSV with a header naming `id`, `name` and optionally `email` (quoted fields allowed). */
+export function parseStudentCsv(text: string): StudentRow[] {
+  const rows: string[][] = [];
+  let field = '';
+  let row: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      if (row.some((f) => f.trim() !== '')) rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  row.push(field);
+  if (row.some((f) => f.trim() !== '')) rows.push(row);
+  if (rows.length === 0) throw new Error('the CSV is empty');
+  const header = rows[0]!.map((h) => h.trim().toLowerCase());
+  const at = (name: string): number => header.indexOf(name);
+  if (at('id') < 0 || at('name') < 0) throw new Error('the CSV header must name the columns id and name (email optional)');
+  return rows.slice(1).map((r, n) => {
+    const id = (r[at('id')] ?? '').trim().toLowerCase();
+    if (!SLUG.test(id) || id.length > 63) throw new Error(`line ${n + 2}: id \`${id}\` must be lowercase letters, digits and single hyphens`);
+    const name = (r[at('name')] ?? '').trim();
+    if (!name) throw new Error(`line ${n + 2}: name is empty`);
+    const email = at('email') >= 0 ? (r[at('email')] ?? '').trim() : '';
+    return { id, name, ...(email ? { email } : {}) };
+  });
+}
+
+/** Add a person (or update their name) and enrol them. */
+export async function enrolPerson(store: Store, courseId: string, p: StudentRow, role: Role, admin = false): Promise<void> {
+  const existing = await store.getPerson(p.id);
+  await store.upsertPerson({ id: p.id, name: p.name, email: p.email ?? existing?.email, admin: admin || (existing?.admin ?? false) });
+  await store.enrol({ courseId, personId: p.id, role });
+}

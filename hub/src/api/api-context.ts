@@ -1,0 +1,38 @@
+// What every API method handler can reach.
+
+import type { Logger } from '@classpod/protocol';
+import type { BlobStore } from '../blobs/blob-store';
+import type { EventHub } from '../events/event-hub';
+import type { GradingQueue } from '../grading/grading-queue';
+import type { Store } from '../store/store';
+import type { SubmissionIntake } from '../submissions/submission-intake';
+import type { Clock } from '../time/clock';
+import type { WorkspaceProvider } from '../workspaces/workspace-provider';
+import type { WorkspaceOpener } from '../workspaces/workspace-opener';
+import type { SpecResolver } from '../assignments/spec-resolver';
+import type { Authorization, Caller } from './authorization';
+
+export interface ApiContext {
+  store: Store;
+  blobs: BlobStore;
+  clock: Clock;
+  events: EventHub;
+  provider: WorkspaceProvider;
+  workspaces: WorkspaceOpener;
+  intake: SubmissionIntake;
+  queue: GradingQueue;
+  authz: Authorization;
+  resolveSpec: SpecResolver;
+  logger: Logger;
+}
+
+/** Record a privileged action. */
+export async function audit(ctx: ApiContext, caller: Caller, action: string, courseId: string | undefined, target?: string, detail?: unknown): Promise<void> {
+  await ctx.store.audit({
+    actorId: caller.person.id,
+    action,
+    courseId,
+    target,
+    detail: detail === undefined ? undefined : typeof detail === 'string' ? detail : JSON.stringify(detail),
+  });
+}

@@ -1,0 +1,169 @@
+// `assignments/list`, `assignments/get`, `assignments/fetchStarter`,
+// `assignments/upsert`, `deadlines/extend`.
+
+import {
+  errors,
+  ExtendDeadlineRequest,
+  FetchStarterRequest,
+  GetAssignmentRequest,
+  ListAssignmentsRequest,
+  UpsertAssignmentRequest,
+  type RpcEndpoint,
+} from '@classpod/protocol';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AssignmentFolderError, loadAssignmentFolder } from '../assignments/assignment-folder';
+import { FolderError, safeRelativePath, writeFolderFiles } from '../assignments/folder-files';
+import { storeLoadedAssignment } from '../assignments/assignment-import';
+import { assignmentFiles } from '../workspaces/workspace-layout';
+import type { Assignment } from '../store/records';
+import { audit, type ApiContext } from './api-context';
+import type { Caller } from './authorization';
+import { assignmentView } from './views';
+
+/** Largest assignment folder accepted over the API (bytes, decoded). */
+const MAX_UPSERT_BYTES = 20 * 1024 * 1024;
+
+export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
+  /** The assignment, refused to students before it opens. */
+  const visible = async (courseId: string, assignmentId: string, role: string): Promise<Assignment> => {
+    const a = await ctx.store.getAssignment(courseId, assignmentId);
+    if (!a || (role === 'student' && a.opensAt && a.opensAt > ctx.clock.now().toISOString())) {
+      throw errors.notFound(`no assignment ${assignmentId} in course ${courseId}`);
+    }
+    return a;
+  };
+
+  const summaryFor = async (a: Assignment, studentId: string | undefined) => {
+    if (!studentId) return assignmentView(a, undefined, undefined, false);
+    const ext = await ctx.store.extension(a.courseId, a.id, studentId);
+    const latest = await ctx.store.latestSubmission(a.courseId, a.id, studentId);
+    const started = ctx.provider.files ? await ctx.provider.files.exists({ courseId: a.courseId, studentId }, a.id) : false;
+    return assignmentView(a, ext, latest, started);
+  };
+
+  /** Whose view: the caller when a student, else the named student (or nobody). */
+  const subjectOf = async (courseId: string, studentId: string | undefined): Promise<{ role: string; studentId?: string }> => {
+    if (studentId) return { role: await ctx.authz.studentWork(caller, courseId, studentId), studentId };
+    const role = await ctx.authz.member(caller, courseId);
+    return role === 'student' ? { role, studentId: caller.person.id } : { role };
+  };
+
+  endpoint.handle(ListAssignmentsRequest.type, async (p) => {
+    const subject = await subjectOf(p.courseId, p.studentId);
+    const now = ctx.clock.now().toISOString();
+    const list = (await ctx.store.listAssignments(p.courseId)).filter((a) => subject.role !== 'student' || !a.opensAt || a.opensAt <= now);
+    const assignments = [];
+    for (const a of list) assignments.push(await summaryFor(a, subject.studentId));
+    return { assignments, serverTime: now };
+  });
+
+  endpoint.handle(GetAssignmentRequest.type, async (p) => {
+    const subject = await subjectOf(p.courseId, p.studentId);
+    const a = await visible(p.courseId, p.assignmentId, subject.role);
+    return {
+      assignment: await summaryFor(a, subject.studentId),
+      description: a.description,
+      publicSpec: JSON.parse(a.publicSpecJson) as unknown,
+      starterFiles: a.starterManifest,
+      publicTestFiles: a.publicFilesManifest,
+    };
+  });
+
+  endpoint.handle(FetchStarterRequest.type, async (p) => {
+    const role = await ctx.authz.member(caller, p.courseId);
+    const a = await visible(p.courseId, p.assignmentId, role);
+    const ext = role === 'student' ? await ctx.store.extension(a.courseId, a.id, caller.person.id) : undefined;
+    const files = await assignmentFiles(ctx.blobs, a, ext, true);
+    const prefix = `${a.id}/`;
+    return {
+      files: files.map((f) => ({ path: f.path.slice(prefix.length), contentBase64: f.content.toString('base64'), mode: f.mode })),
+    };
+  });
+
+  endpoint.handle(UpsertAssignmentRequest.type, async (p) => {
+    await ctx.authz.professor(caller, p.courseId);
+    let bytes = 0;
+    const files = p.files.map((f) => {
+      let path;
+      try {
+        path = safeRelativePath(f.path);
+      } catch (err) {
+        throw errors.invalidParams((err as FolderError).message);
+      }
+      const content = Buffer.from(f.contentBase64, 'base64');
+      bytes += content.byteLength;
+      return { path, content, mode: f.mode ?? 0o644 };
+    });
+    if (bytes > MAX_UPSERT_BYTES) throw errors.tooLarge(`the assignment folder holds ${bytes} bytes; the limit is ${MAX_UPSERT_BYTES}`);
+    const dir = await mkdtemp(join(tmpdir(), 'classpod-upsert-'));
+    try {
+      await writeFolderFiles(dir, files);
+      let loaded;
+      try {
+        loaded = await loadAssignmentFolder(dir, p.assignmentId, ctx.resolveSpec, ctx.clock.now());
+      } catch (err) {
+        if (err instanceof AssignmentFolderError) throw errors.invalidParams(err.message);
+        throw err;
+      }
+      const existing = await ctx.store.getAssignment(p.courseId, p.assignmentId);
+      const studentFiles = [
+        ...loaded.starterFiles.map((f) => f.path),
+        '.classpod/assignment.json',
+        ...loaded.publicFiles.map((f) => `.classpod/${f.path}`),
+      ];
+      let stored: Assignment;
+      if (p.dryRun) {
+        const now = ctx.clock.now().toISOString();
+        stored = {
+          courseId: p.courseId,
+          id: loaded.id,
+          title: loaded.title,
+          description: loaded.description,
+          opensAt: loaded.opensAt,
+          dueAt: loaded.dueAt,
+          penaltyPercentPerDay: loaded.penaltyPercentPerDay,
+          cutoffAt: loaded.cutoffAt,
+          specJson: '',
+          publicSpecJson: '',
+          starterManifest: [],
+          publicFilesManifest: [],
+          maxScore: loaded.maxScore,
+          createdAt: now,
+          updatedAt: now,
+        };
+      } else {
+        stored = await storeLoadedAssignment(ctx.store, ctx.blobs, p.courseId, loaded);
+        await audit(ctx, caller, existing ? 'assignment.update' : 'assignment.create', p.courseId, p.assignmentId);
+        await ctx.workspaces.refreshCourse(p.courseId);
+      }
+      return {
+        assignment: assignmentView(stored, undefined, undefined, false),
+        created: !existing,
+        studentFiles,
+        hiddenTests: loaded.hiddenTests,
+        warnings: loaded.warnings,
+      };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  endpoint.handle(ExtendDeadlineRequest.type, async (p) => {
+    await ctx.authz.professor(caller, p.courseId);
+    const a = await ctx.store.getAssignment(p.courseId, p.assignmentId);
+    if (!a) throw errors.notFound(`no assignment ${p.assignmentId} in course ${p.courseId}`);
+    if ((await ctx.store.roleIn(p.courseId, p.studentId)) !== 'student') throw errors.notFound(`${p.studentId} is not a student of course ${p.courseId}`);
+    if (await ctx.store.collection(p.courseId, p.assignmentId, p.studentId).then((c) => c?.submissionId)) {
+      throw errors.conflict(`${p.studentId}'s work on ${p.assignmentId} was already collected at the deadline`);
+    }
+    const dueAt = new Date(p.dueAt).toISOString();
+    await ctx.store.setExtension({ courseId: p.courseId, assignmentId: p.assignmentId, studentId: p.studentId, dueAt, grantedBy: caller.person.id, comment: p.comment });
+    await audit(ctx, caller, 'deadline.extend', p.courseId, `${p.assignmentId}/${p.studentId}`, { dueAt, comment: p.comment });
+    if (ctx.provider.files && (await ctx.provider.files.exists({ courseId: p.courseId, studentId: p.studentId }, '.classpod'))) {
+      await ctx.workspaces.writeLayout({ courseId: p.courseId, studentId: p.studentId });
+    }
+    return { assignment: await summaryFor(a, p.studentId) };
+  });
+}

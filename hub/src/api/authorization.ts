@@ -1,0 +1,59 @@
+// Who may do what. Every API method asks one of these before it reads or
+// writes anything: a student sees only their own work, staff (professors and
+// assistants) only their courses, and a few actions are for professors alone.
+// Administrators act as professors everywhere.
+
+import { errors } from '@classpod/protocol';
+import type { Person, Role } from '../store/records';
+import type { Store } from '../store/store';
+
+/** The caller of one connection. */
+export interface Caller {
+  person: Person;
+  scopes: string[];
+}
+
+export class Authorization {
+  constructor(private readonly store: Store) {}
+
+  /** The caller's role in a course; administrators count as professors of every existing course. */
+  async roleIn(caller: Caller, courseId: string): Promise<Role | undefined> {
+    const role = await this.store.roleIn(courseId, caller.person.id);
+    if (role) return role;
+    if (caller.person.admin && (await this.store.getCourse(courseId))) return 'professor';
+    return undefined;
+  }
+
+  /** Any member of the course. */
+  async member(caller: Caller, courseId: string): Promise<Role> {
+    const role = await this.roleIn(caller, courseId);
+    if (!role) {
+      if (caller.person.admin) throw errors.notFound(`no course ${courseId}`);
+      throw errors.forbidden(`you are not a member of course ${courseId}`);
+    }
+    return role;
+  }
+
+  /** Professors and assistants. */
+  async staff(caller: Caller, courseId: string): Promise<Role> {
+    const role = await this.member(caller, courseId);
+    if (role === 'student') throw errors.forbidden(`only the staff of course ${courseId} may do this`);
+    return role;
+  }
+
+  /** Professors only. */
+  async professor(caller: Caller, courseId: string): Promise<void> {
+    const role = await this.member(caller, courseId);
+    if (role !== 'professor') throw errors.forbidden(`only professors of course ${courseId} may do this`);
+  }
+
+  /** The student themself, or the course's staff. Resolves to the caller's role. */
+  async studentWork(caller: Caller, courseId: string, studentId: string): Promise<Role> {
+    const role = await this.member(caller, courseId);
+    if (role === 'student' && studentId !== caller.person.id) throw errors.forbidden("you may see only your own work");
+    if (role !== 'student' && (await this.store.roleIn(courseId, studentId)) !== 'student') {
+      throw errors.notFound(`${studentId} is not a student of course ${courseId}`);
+    }
+    return role;
+  }
+}

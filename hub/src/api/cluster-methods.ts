@@ -1,0 +1,79 @@
+// `workspaces/list|start|stop|openTerminal`, `cluster/nodes`, `audit/list`.
+
+import {
+  errors,
+  ListAuditRequest,
+  ListClusterNodesRequest,
+  ListWorkspacesRequest,
+  OpenWorkspaceTerminalRequest,
+  StartWorkspaceRequest,
+  StopWorkspaceRequest,
+  type RpcEndpoint,
+} from '@classpod/protocol';
+import { audit, type ApiContext } from './api-context';
+import type { Caller } from './authorization';
+import { workspaceView } from './views';
+
+export function attachClusterMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
+  const infoOf = async (courseId: string, studentId: string) => {
+    const person = await ctx.store.getPerson(studentId);
+    return workspaceView(await ctx.provider.status({ courseId, studentId }), person?.name);
+  };
+
+  endpoint.handle(ListWorkspacesRequest.type, async (p) => {
+    const role = await ctx.authz.member(caller, p.courseId);
+    const students = role === 'student' ? [caller.person] : await ctx.store.members(p.courseId, 'student');
+    const known = new Map((await ctx.provider.list(p.courseId)).map((s) => [s.studentId, s]));
+    return {
+      workspaces: await Promise.all(
+        students.map(async (st) => workspaceView(known.get(st.id) ?? (await ctx.provider.status({ courseId: p.courseId, studentId: st.id })), st.name)),
+      ),
+    };
+  });
+
+  endpoint.handle(StartWorkspaceRequest.type, async (p, rc) => {
+    const role = await ctx.authz.studentWork(caller, p.courseId, p.studentId);
+    await ctx.workspaces.open(p, rc.signal);
+    if (role !== 'student') await audit(ctx, caller, 'workspace.start', p.courseId, p.studentId);
+    return { workspace: await infoOf(p.courseId, p.studentId) };
+  });
+
+  endpoint.handle(StopWorkspaceRequest.type, async (p) => {
+    await ctx.authz.staff(caller, p.courseId);
+    if ((await ctx.store.roleIn(p.courseId, p.studentId)) !== 'student') throw errors.notFound(`${p.studentId} is not a student of course ${p.courseId}`);
+    await ctx.provider.stop(p);
+    await audit(ctx, caller, 'workspace.stop', p.courseId, p.studentId);
+    return { workspace: await infoOf(p.courseId, p.studentId) };
+  });
+
+  endpoint.handle(OpenWorkspaceTerminalRequest.type, async (p, rc) => {
+    await ctx.authz.staff(caller, p.courseId);
+    await ctx.authz.studentWork(caller, p.courseId, p.studentId);
+    await audit(ctx, caller, 'workspace.terminal', p.courseId, p.studentId);
+    await ctx.workspaces.open(p, rc.signal);
+    const workspace = await infoOf(p.courseId, p.studentId);
+    return { workspace, connectPath: workspace.connectPath };
+  });
+
+  endpoint.handle(ListClusterNodesRequest.type, async () => {
+    const staffSomewhere = caller.person.admin || (await ctx.store.enrolmentsOf(caller.person.id)).some((e) => e.role !== 'student');
+    if (!staffSomewhere) throw errors.forbidden('only course staff may see the cluster');
+    return { provider: ctx.provider.kind, nodes: await ctx.provider.nodes() };
+  });
+
+  endpoint.handle(ListAuditRequest.type, async (p) => {
+    await ctx.authz.professor(caller, p.courseId);
+    const entries = await ctx.store.listAudit(p.courseId, p.limit ?? 100);
+    return {
+      entries: entries.map((e) => ({
+        id: e.id,
+        at: e.at,
+        actorId: e.actorId,
+        action: e.action,
+        ...(e.courseId ? { courseId: e.courseId } : {}),
+        ...(e.target ? { target: e.target } : {}),
+        ...(e.detail ? { detail: e.detail } : {}),
+      })),
+    };
+  });
+}

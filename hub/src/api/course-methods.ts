@@ -1,0 +1,42 @@
+// `people/whoami`, `courses/list`, `courses/people`.
+
+import { ListCoursePeopleRequest, ListCoursesRequest, WhoAmIRequest, type RpcEndpoint, type CourseSummary } from '@classpod/protocol';
+import type { ApiContext } from './api-context';
+import type { Caller } from './authorization';
+
+export function attachCourseMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
+  endpoint.handle(WhoAmIRequest.type, async () => {
+    const person = (await ctx.store.getPerson(caller.person.id)) ?? caller.person;
+    const enrolments = await ctx.store.enrolmentsOf(person.id);
+    return {
+      personId: person.id,
+      name: person.name,
+      ...(person.email ? { email: person.email } : {}),
+      admin: person.admin,
+      courses: enrolments.map((e) => ({ courseId: e.courseId, role: e.role })),
+      serverTime: ctx.clock.now().toISOString(),
+      scopes: caller.scopes,
+    };
+  });
+
+  endpoint.handle(ListCoursesRequest.type, async () => {
+    const enrolments = await ctx.store.enrolmentsOf(caller.person.id);
+    const roles = new Map(enrolments.map((e) => [e.courseId, e.role]));
+    const courses = caller.person.admin ? await ctx.store.listCourses() : (await ctx.store.listCourses()).filter((c) => roles.has(c.id));
+    const out: CourseSummary[] = [];
+    for (const c of courses) {
+      const role = roles.get(c.id) ?? 'professor';
+      const now = ctx.clock.now().toISOString();
+      const assignments = (await ctx.store.listAssignments(c.id)).filter((a) => role !== 'student' || !a.opensAt || a.opensAt <= now);
+      const students = role === 'student' ? 0 : (await ctx.store.members(c.id, 'student')).length;
+      out.push({ id: c.id, title: c.title, role, assignments: assignments.length, students });
+    }
+    return { courses: out };
+  });
+
+  endpoint.handle(ListCoursePeopleRequest.type, async (p) => {
+    await ctx.authz.staff(caller, p.courseId);
+    const people = await ctx.store.members(p.courseId);
+    return { people: people.map((m) => ({ personId: m.id, name: m.name, ...(m.email ? { email: m.email } : {}), role: m.role })) };
+  });
+}

@@ -1,0 +1,131 @@
+// `submissions/submit|list|get|files|readFile|regrade`, `results/get`,
+// `scores/override`, `grades/export`.
+
+import {
+  errors,
+  ExportGradesRequest,
+  GetResultRequest,
+  GetSubmissionRequest,
+  ListSubmissionFilesRequest,
+  ListSubmissionsRequest,
+  OverrideScoreRequest,
+  ReadSubmissionFileRequest,
+  RegradeRequest,
+  ScoreChangedNotification,
+  SubmitRequest,
+  type RpcEndpoint,
+} from '@classpod/protocol';
+import { finalScore } from '../deadlines/late-policy';
+import { gradeBookCsv } from '../grading/grade-book';
+import type { Submission } from '../store/records';
+import { audit, type ApiContext } from './api-context';
+import type { Caller } from './authorization';
+import { resultView, submissionView } from './views';
+
+export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
+  /** A submission the caller may see, with the caller's role. */
+  const readable = async (id: string): Promise<{ s: Submission; role: string }> => {
+    const s = await ctx.store.getSubmission(id);
+    if (!s) throw errors.notFound(`no submission ${id}`);
+    const role = await ctx.authz.studentWork(caller, s.courseId, s.studentId);
+    return { s, role };
+  };
+
+  endpoint.handle(SubmitRequest.type, async (p) => {
+    const role = await ctx.authz.member(caller, p.courseId);
+    if (role !== 'student') throw errors.forbidden(`only students of course ${p.courseId} submit work`);
+    const a = await ctx.store.getAssignment(p.courseId, p.assignmentId);
+    if (!a) throw errors.notFound(`no assignment ${p.assignmentId} in course ${p.courseId}`);
+    const s = await ctx.intake.submit(a, caller.person.id);
+    return { submission: submissionView(s), serverTime: s.submittedAt };
+  });
+
+  endpoint.handle(ListSubmissionsRequest.type, async (p) => {
+    let studentId = p.studentId;
+    if (studentId) await ctx.authz.studentWork(caller, p.courseId, studentId);
+    else if ((await ctx.authz.member(caller, p.courseId)) === 'student') studentId = caller.person.id;
+    const list = await ctx.store.listSubmissions({ courseId: p.courseId, assignmentId: p.assignmentId, studentId });
+    return { submissions: list.map(submissionView) };
+  });
+
+  endpoint.handle(GetSubmissionRequest.type, async (p) => ({ submission: submissionView((await readable(p.submissionId)).s) }));
+
+  endpoint.handle(ListSubmissionFilesRequest.type, async (p) => {
+    const { s } = await readable(p.submissionId);
+    return { files: await ctx.blobs.manifest(s.snapshotHash) };
+  });
+
+  endpoint.handle(ReadSubmissionFileRequest.type, async (p) => {
+    const { s } = await readable(p.submissionId);
+    const entry = (await ctx.blobs.manifest(s.snapshotHash)).find((e) => e.path === p.path);
+    if (!entry) throw errors.notFound(`submission ${s.id} has no file ${p.path}`);
+    const content = await ctx.blobs.get(entry.sha256);
+    return { path: entry.path, contentBase64: content.toString('base64'), size: entry.size, sha256: entry.sha256 };
+  });
+
+  endpoint.handle(GetResultRequest.type, async (p) => {
+    const { s, role } = await readable(p.submissionId);
+    return { result: resultView(s, role === 'student') };
+  });
+
+  endpoint.handle(RegradeRequest.type, async (p) => {
+    await ctx.authz.staff(caller, p.courseId);
+    let ids: string[];
+    if (p.submissionId) {
+      const s = await ctx.store.getSubmission(p.submissionId);
+      if (!s || s.courseId !== p.courseId) throw errors.notFound(`no submission ${p.submissionId} in course ${p.courseId}`);
+      ids = [s.id];
+    } else if (p.assignmentId || p.studentId) {
+      if (p.studentId && (await ctx.store.roleIn(p.courseId, p.studentId)) !== 'student') {
+        throw errors.notFound(`${p.studentId} is not a student of course ${p.courseId}`);
+      }
+      const all = await ctx.store.listSubmissions({ courseId: p.courseId, assignmentId: p.assignmentId, studentId: p.studentId });
+      const latest = new Map<string, Submission>();
+      for (const s of all) {
+        const k = `${s.assignmentId}/${s.studentId}`;
+        if (!latest.has(k)) latest.set(k, s); // newest first
+      }
+      ids = [...latest.values()].map((s) => s.id);
+    } else {
+      throw errors.invalidParams('name a submissionId, an assignmentId or a studentId to regrade');
+    }
+    await ctx.store.requeue(ids);
+    await audit(ctx, caller, 'submission.regrade', p.courseId, p.submissionId ?? p.assignmentId ?? p.studentId, { submissions: ids });
+    ctx.queue.wake();
+    return { queued: ids };
+  });
+
+  endpoint.handle(OverrideScoreRequest.type, async (p) => {
+    const s = await ctx.store.getSubmission(p.submissionId);
+    if (!s) throw errors.notFound(`no submission ${p.submissionId}`);
+    await ctx.authz.staff(caller, s.courseId);
+    if (p.score !== undefined && s.maxScore !== undefined && p.score > s.maxScore * 2) {
+      throw errors.invalidParams(`score ${p.score} is far above the maximum of ${s.maxScore}`);
+    }
+    await ctx.store.setOverride(s.id, p.score === undefined ? undefined : { score: p.score, comment: p.comment, authorId: caller.person.id });
+    await audit(ctx, caller, p.score === undefined ? 'score.override.remove' : 'score.override', s.courseId, s.id, { score: p.score, comment: p.comment });
+    const updated = (await ctx.store.getSubmission(s.id))!;
+    const score = finalScore(updated.rawScore, updated.penaltyPercent, updated.override);
+    await ctx.events.publish(
+      ScoreChangedNotification.type,
+      {
+        courseId: s.courseId,
+        assignmentId: s.assignmentId,
+        studentId: s.studentId,
+        submissionId: s.id,
+        status: updated.status,
+        ...(score !== undefined ? { score } : {}),
+        ...(updated.maxScore !== undefined ? { maxScore: updated.maxScore } : {}),
+        cause: 'override',
+      },
+      { courseId: s.courseId, studentId: s.studentId },
+    );
+    return { submission: submissionView(updated) };
+  });
+
+  endpoint.handle(ExportGradesRequest.type, async (p) => {
+    await ctx.authz.staff(caller, p.courseId);
+    await audit(ctx, caller, 'grades.export', p.courseId);
+    return { csv: await gradeBookCsv(ctx.store, p.courseId), fileName: `${p.courseId}-grades.csv` };
+  });
+}

@@ -1,0 +1,135 @@
+// An assignment as a teacher writes it: a folder with `assignment.yaml`
+// (title, opening and due times, late policy), `README.md` (the description),
+// `starter/` (files every student starts from), `grading/spec.yaml` (the test
+// specification, hidden tests included) and its data. Loading validates all of
+// it and computes exactly what a student receives.
+
+import { Type, validator, type GradingSpec } from '@classpod/protocol';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { FolderFileData } from '../blobs/blob-store';
+import { parseInstant } from '../time/clock';
+import { readFolderFiles } from './folder-files';
+import { maxScoreOf, type SpecResolver } from './spec-resolver';
+
+const AssignmentYaml = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    /** ISO instant or relative to load time (`-1d`, `+7d`). */
+    opens: Type.Optional(Type.String({ maxLength: 40 })),
+    due: Type.Optional(Type.String({ maxLength: 40 })),
+    late: Type.Optional(
+      Type.Object(
+        {
+          penaltyPercentPerDay: Type.Number({ minimum: 0, maximum: 100 }),
+          /** ISO instant or relative to the due time (`+3d`). */
+          cutoff: Type.Optional(Type.String({ maxLength: 40 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+const checkAssignmentYaml = validator(AssignmentYaml);
+
+/** Something wrong with an assignment folder, said so a teacher can fix it. */
+export class AssignmentFolderError extends Error {}
+
+/** A validated assignment folder. */
+export interface LoadedAssignment {
+  id: string;
+  title: string;
+  description: string;
+  opensAt?: string;
+  dueAt?: string;
+  penaltyPercentPerDay: number;
+  cutoffAt?: string;
+  spec: GradingSpec;
+  publicSpec: GradingSpec;
+  maxScore: number;
+  starterFiles: FolderFileData[];
+  /** Files under `.classpod/` every student receives (except the per-student assignment.json). */
+  publicFiles: FolderFileData[];
+  hiddenTests: number;
+  warnings: string[];
+}
+
+/** The files of the public test data, as written under `.classpod/`. */
+export function publicFilesOf(description: string, publicSpec: GradingSpec): FolderFileData[] {
+  const files: FolderFileData[] = [
+    { path: 'README.md', content: Buffer.from(description), mode: 0o644 },
+    { path: 'tests/spec.json', content: Buffer.from(JSON.stringify(publicSpec, null, 2) + '\n'), mode: 0o644 },
+  ];
+  for (const g of publicSpec.groups) {
+    for (const t of g.tests) {
+      files.push({ path: `tests/${g.name}/${t.name}.in`, content: Buffer.from(t.stdin), mode: 0o644 });
+      if (t.expectedStdout !== undefined) files.push({ path: `tests/${g.name}/${t.name}.expected`, content: Buffer.from(t.expectedStdout), mode: 0o644 });
+    }
+  }
+  return files;
+}
+
+/** Load and validate an assignment folder. Relative times are resolved against `base`. */
+export async function loadAssignmentFolder(dir: string, id: string, resolveSpec: SpecResolver, base: Date): Promise<LoadedAssignment> {
+  const warnings: string[] = [];
+  const yamlPath = join(dir, 'assignment.yaml');
+  if (!existsSync(yamlPath)) throw new AssignmentFolderError(`${id}: assignment.yaml is missing`);
+  let meta;
+  try {
+    meta = checkAssignmentYaml.assert(parseYaml(await readFile(yamlPath, 'utf8')) ?? {}, `${id}/assignment.yaml`);
+  } catch (err) {
+    throw new AssignmentFolderError((err as Error).message);
+  }
+  const when = (text: string | undefined, field: string, from: Date): string | undefined => {
+    if (text === undefined) return undefined;
+    const d = parseInstant(text, from);
+    if (!d) throw new AssignmentFolderError(`${id}/assignment.yaml: ${field} \`${text}\` is neither an ISO 8601 instant nor a relative time like +7d`);
+    return d.toISOString();
+  };
+  const opensAt = when(meta.opens, 'opens', base);
+  const dueAt = when(meta.due, 'due', base);
+  const cutoffAt = meta.late?.cutoff !== undefined ? when(meta.late.cutoff, 'late.cutoff', dueAt ? new Date(dueAt) : base) : undefined;
+  if (opensAt && dueAt && opensAt > dueAt) throw new AssignmentFolderError(`${id}: opens (${opensAt}) is after due (${dueAt})`);
+  if (cutoffAt && dueAt && cutoffAt < dueAt) throw new AssignmentFolderError(`${id}: late.cutoff (${cutoffAt}) is before due (${dueAt})`);
+  if (!dueAt) warnings.push('no due time: the assignment is never collected');
+
+  const readmePath = join(dir, 'README.md');
+  const description = existsSync(readmePath) ? await readFile(readmePath, 'utf8') : '';
+  if (!description) warnings.push('README.md is missing or empty: students get no description');
+
+  const specPath = ['grading/spec.yaml', 'grading/spec.yml', 'grading/spec.json'].map((p) => join(dir, p)).find((p) => existsSync(p));
+  if (!specPath) throw new AssignmentFolderError(`${id}: grading/spec.yaml is missing`);
+  let resolved;
+  try {
+    resolved = resolveSpec(specPath);
+  } catch (err) {
+    throw new AssignmentFolderError(`${id}: ${(err as Error).message}`);
+  }
+  const starterDir = join(dir, 'starter');
+  const starterFiles = existsSync(starterDir) ? await readFolderFiles(starterDir) : [];
+  if (starterFiles.length === 0) warnings.push('starter/ is empty: students start from an empty folder');
+  if (starterFiles.some((f) => f.path === '.classpod' || f.path.startsWith('.classpod/'))) {
+    throw new AssignmentFolderError(`${id}: starter/ must not contain .classpod/ (the hub writes it)`);
+  }
+  const hiddenTests = resolved.publicSpec.hidden?.tests ?? 0;
+  if (hiddenTests === 0) warnings.push('no hidden tests: students can see every test');
+  return {
+    id,
+    title: meta.title,
+    description,
+    opensAt,
+    dueAt,
+    penaltyPercentPerDay: meta.late?.penaltyPercentPerDay ?? 0,
+    cutoffAt,
+    spec: resolved.spec,
+    publicSpec: resolved.publicSpec,
+    maxScore: maxScoreOf(resolved.spec),
+    starterFiles,
+    publicFiles: publicFilesOf(description, resolved.publicSpec),
+    hiddenTests,
+    warnings,
+  };
+}

@@ -1,0 +1,28 @@
+// Storing a validated assignment folder: starter and public files into the
+// blob store, the record into the store. Used by the API, the CLI and the demo.
+
+import type { BlobStore } from '../blobs/blob-store';
+import type { Assignment } from '../store/records';
+import type { Store } from '../store/store';
+import type { LoadedAssignment } from './assignment-folder';
+
+export async function storeLoadedAssignment(store: Store, blobs: BlobStore, courseId: string, loaded: LoadedAssignment): Promise<Assignment> {
+  const starter = await blobs.putFolder(loaded.starterFiles);
+  const publicFiles = await blobs.putFolder(loaded.publicFiles);
+  await store.upsertAssignment({
+    courseId,
+    id: loaded.id,
+    title: loaded.title,
+    description: loaded.description,
+    opensAt: loaded.opensAt,
+    dueAt: loaded.dueAt,
+    penaltyPercentPerDay: loaded.penaltyPercentPerDay,
+    cutoffAt: loaded.cutoffAt,
+    specJson: JSON.stringify(loaded.spec),
+    publicSpecJson: JSON.stringify(loaded.publicSpec),
+    starterManifest: starter.manifest,
+    publicFilesManifest: publicFiles.manifest,
+    maxScore: loaded.maxScore,
+  });
+  return (await store.getAssignment(courseId, loaded.id))!;
+}

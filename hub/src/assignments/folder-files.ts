@@ -1,0 +1,78 @@
+// Reading a folder tree into memory and writing files back, with limits and
+// without following symbolic links: used for assignment folders, snapshots of
+// student folders, and the `.classpod/` layout of workspaces.
+
+import { lstat, mkdir, readdir, readFile, rename, writeFile, chmod } from 'node:fs/promises';
+import { dirname, join, posix, resolve, sep } from 'node:path';
+import type { FolderFileData } from '../blobs/blob-store';
+
+/** Limits of one folder read. */
+export interface FolderLimits {
+  maxFiles: number;
+  maxBytes: number;
+  /** Names skipped wherever they appear (e.g. `.git`, `node_modules`). */
+  skipNames?: readonly string[];
+}
+
+export const DEFAULT_FOLDER_LIMITS: FolderLimits = { maxFiles: 5000, maxBytes: 50 * 1024 * 1024, skipNames: ['.git', '.classpod-sync'] };
+
+/** A folder was over a limit or held something that cannot be stored. */
+export class FolderError extends Error {
+  constructor(readonly code: 'too-large' | 'bad-path' | 'missing', message: string) {
+    super(message);
+  }
+}
+
+/** Every regular file under `root` (paths relative, `/`-separated, sorted). Symbolic links are skipped. */
+export async function readFolderFiles(root: string, limits: FolderLimits = DEFAULT_FOLDER_LIMITS): Promise<FolderFileData[]> {
+  const out: FolderFileData[] = [];
+  let bytes = 0;
+  const skip = new Set(limits.skipNames ?? []);
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (skip.has(e.name)) continue;
+      const abs = join(dir, e.name);
+      const relPath = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) await walk(abs, relPath);
+      else if (e.isFile()) {
+        const st = await lstat(abs);
+        bytes += st.size;
+        if (out.length + 1 > limits.maxFiles) throw new FolderError('too-large', `${root} holds more than ${limits.maxFiles} files`);
+        if (bytes > limits.maxBytes) throw new FolderError('too-large', `${root} holds more than ${limits.maxBytes} bytes`);
+        out.push({ path: relPath, content: await readFile(abs), mode: st.mode & 0o777 });
+      }
+    }
+  };
+  try {
+    await walk(root, '');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new FolderError('missing', `${root} does not exist`);
+    throw err;
+  }
+  return out;
+}
+
+/** A relative path that stays inside its folder, `/`-separated; throws FolderError otherwise. */
+export function safeRelativePath(path: string): string {
+  const normal = posix.normalize(path.replace(/\\/g, '/'));
+  if (path.length === 0 || path.includes('\0') || normal.startsWith('/') || normal === '..' || normal.startsWith('../') || normal === '.') {
+    throw new FolderError('bad-path', `path \`${path}\` leaves its folder`);
+  }
+  return normal;
+}
+
+/** Write files under `root` (atomically each: temp name then rename). */
+export async function writeFolderFiles(root: string, files: FolderFileData[]): Promise<void> {
+  const base = resolve(root);
+  for (const f of files) {
+    const target = resolve(base, safeRelativePath(f.path));
+    if (!target.startsWith(base + sep)) throw new FolderError('bad-path', `path \`${f.path}\` leaves its folder`);
+    await mkdir(dirname(target), { recursive: true });
+    const temp = `${target}.classpod-tmp`;
+    await writeFile(temp, f.content);
+    await chmod(temp, f.mode & 0o777 || 0o644);
+    await rename(temp, target);
+  }
+}

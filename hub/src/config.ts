@@ -1,0 +1,87 @@
+// The hub's configuration: every option typed, with its default here and its
+// environment variable named in hub/README.md. Validated before anything starts.
+
+import { resolve } from 'node:path';
+import type { Logger } from '@classpod/protocol';
+import type { SpecResolver } from './assignments/spec-resolver';
+import type { Clock } from './time/clock';
+import type { WorkspaceProvider } from './workspaces/workspace-provider';
+
+export interface HubOptions {
+  /** Folder for the SQLite file, blobs, workspaces (local provider). */
+  dataDir: string;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Port (default 8080; 0: any free one). */
+  port?: number;
+  /** PostgreSQL connection string; SQLite in the data folder when absent. */
+  databaseUrl?: string;
+  /** The URL clients use to reach the hub (written into workspaces' course.json). */
+  publicUrl?: string;
+  /** `local` (default) or a provider instance (Kubernetes, tests). */
+  provider?: 'local' | WorkspaceProvider;
+  /** Local provider: `auto`, `bubblewrap` or `none`. */
+  isolation?: 'auto' | 'bubblewrap' | 'none';
+  /** Local provider: stop a workspace idle this long (ms). */
+  idleStopMs?: number;
+  /** The hub's clock (tests inject one). */
+  clock?: Clock;
+  logger?: Logger;
+  /** Grading lease length and heartbeat interval (ms). */
+  leaseMs?: number;
+  heartbeatMs?: number;
+  /** How often expired leases are swept (ms). */
+  leaseSweepMs?: number;
+  /** Longest pause between two deadline checks (ms). */
+  deadlinePollMs?: number;
+  /** Turns a spec file into a grading spec (default: the grader package's loader). */
+  resolveSpec?: SpecResolver;
+  /** Largest inbound frame on the hub API (bytes). */
+  maxFrameBytes?: number;
+  /** Ping clients this often; drop those that missed the previous pong (ms). */
+  pingIntervalMs?: number;
+}
+
+/** Defaults, in one place. */
+export const HUB_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8080,
+  isolation: 'auto' as const,
+  idleStopMs: 30 * 60_000,
+  leaseMs: 30_000,
+  heartbeatMs: 5_000,
+  leaseSweepMs: 2_000,
+  deadlinePollMs: 5_000,
+  maxFrameBytes: 16 * 1024 * 1024,
+  pingIntervalMs: 30_000,
+};
+
+/** A configuration a person must fix. */
+export class HubConfigError extends Error {}
+
+/** Options from the environment (`CLASSPOD_*`, `DATABASE_URL`), overridden by explicit ones. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<HubOptions> {
+  const out: Partial<HubOptions> = {};
+  if (env.CLASSPOD_DATA_DIR) out.dataDir = env.CLASSPOD_DATA_DIR;
+  if (env.CLASSPOD_HOST) out.host = env.CLASSPOD_HOST;
+  if (env.CLASSPOD_PORT) out.port = Number(env.CLASSPOD_PORT);
+  if (env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL;
+  if (env.CLASSPOD_PUBLIC_URL) out.publicUrl = env.CLASSPOD_PUBLIC_URL;
+  if (env.CLASSPOD_ISOLATION) out.isolation = env.CLASSPOD_ISOLATION as HubOptions['isolation'];
+  if (env.CLASSPOD_IDLE_STOP_MS) out.idleStopMs = Number(env.CLASSPOD_IDLE_STOP_MS);
+  return out;
+}
+
+/** Check options and fill in defaults. */
+export function validateOptions(o: HubOptions): HubOptions & typeof HUB_DEFAULTS {
+  const merged = { ...HUB_DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) } as HubOptions & typeof HUB_DEFAULTS;
+  if (!merged.dataDir) throw new HubConfigError('a data folder is required (--data DIR or CLASSPOD_DATA_DIR)');
+  merged.dataDir = resolve(merged.dataDir);
+  if (!Number.isInteger(merged.port) || merged.port < 0 || merged.port > 65535) throw new HubConfigError(`port ${merged.port} is not a TCP port`);
+  if (!['auto', 'bubblewrap', 'none'].includes(merged.isolation)) throw new HubConfigError(`isolation must be auto, bubblewrap or none, not ${merged.isolation}`);
+  for (const k of ['idleStopMs', 'leaseMs', 'heartbeatMs', 'leaseSweepMs', 'deadlinePollMs', 'maxFrameBytes', 'pingIntervalMs'] as const) {
+    if (!(Number(merged[k]) > 0)) throw new HubConfigError(`${k} must be a positive number, not ${merged[k]}`);
+  }
+  if (merged.publicUrl && !/^https?:\/\//.test(merged.publicUrl)) throw new HubConfigError(`public URL ${merged.publicUrl} must start with http:// or https://`);
+  return merged;
+}

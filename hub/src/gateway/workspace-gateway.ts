@@ -1,0 +1,125 @@
+// The gateway `/v1/workspaces/<workspaceId>/connect`: authenticate the
+// client, check it may enter this workspace (its student, or the course's
+// staff — audit-logged), have the provider start the workspace if needed, wait
+// for its agent, then relay frames both ways. Agents are reachable only here.
+
+import { DEFAULT_MAX_FRAME_BYTES, ProtocolError, type Logger, type MetricsRegistry } from '@classpod/protocol';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, type RawData, type WebSocketServer } from 'ws';
+import type { Authorization, Caller } from '../api/authorization';
+import type { Store } from '../store/store';
+import type { WorkspaceOpener } from '../workspaces/workspace-opener';
+import type { WorkspaceProvider } from '../workspaces/workspace-provider';
+import { relayFrames } from './frame-relay';
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** `<courseId>--<studentId>` → key, or undefined. */
+export function parseWorkspaceId(id: string): { courseId: string; studentId: string } | undefined {
+  const i = id.indexOf('--');
+  if (i < 0) return undefined;
+  const courseId = id.slice(0, i);
+  const studentId = id.slice(i + 2);
+  return SLUG.test(courseId) && SLUG.test(studentId) && courseId.length <= 63 && studentId.length <= 63 ? { courseId, studentId } : undefined;
+}
+
+export interface GatewayDeps {
+  wss: WebSocketServer;
+  store: Store;
+  authz: Authorization;
+  opener: WorkspaceOpener;
+  provider: WorkspaceProvider;
+  logger: Logger;
+  metrics: MetricsRegistry;
+  /** Upgrade refused with an HTTP status (the server writes it). */
+  refuse: (socket: Duplex, status: number, message: string) => void;
+}
+
+export class WorkspaceGateway {
+  private readonly relays = new Set<WebSocket>();
+  private readonly gauge;
+  private readonly opened;
+
+  constructor(private readonly d: GatewayDeps) {
+    this.gauge = d.metrics.gauge('hub_gateway_connections', 'Client connections relayed to workspace agents.', () => this.relays.size);
+    this.opened = d.metrics.counter('hub_gateway_connections_total', 'Gateway connections, by outcome.');
+  }
+
+  get connectionCount(): number {
+    return this.relays.size;
+  }
+
+  /** Handle an upgrade to the gateway path; `caller` is already authenticated. */
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, workspaceId: string, caller: Caller): Promise<void> {
+    const key = parseWorkspaceId(workspaceId);
+    if (!key) return this.d.refuse(socket, 404, `\`${workspaceId}\` is not a workspace id (<course>--<student>)`);
+    let role;
+    try {
+      role = await this.d.authz.studentWork(caller, key.courseId, key.studentId);
+    } catch (err) {
+      const status = ProtocolError.is(err, 'Forbidden') ? 403 : ProtocolError.is(err, 'NotFound') ? 404 : 500;
+      this.opened.inc(1, { outcome: 'refused' });
+      return this.d.refuse(socket, status, (err as Error).message);
+    }
+    this.d.wss.handleUpgrade(req, socket, head, (client) => void this.relay(client, key, caller, role));
+  }
+
+  private async relay(client: WebSocket, key: { courseId: string; studentId: string }, caller: Caller, role: string): Promise<void> {
+    const log = this.d.logger.child({ workspaceId: `${key.courseId}--${key.studentId}`, personId: caller.person.id });
+    this.relays.add(client);
+    const early: Array<{ data: RawData; isBinary: boolean }> = [];
+    let earlyBytes = 0;
+    const keep = (data: RawData, isBinary: boolean): void => {
+      earlyBytes += (data as Buffer).length ?? 0;
+      if (earlyBytes > DEFAULT_MAX_FRAME_BYTES * 4) client.close(1009, 'too much sent before the workspace was ready');
+      else early.push({ data, isBinary });
+    };
+    client.on('message', keep);
+    const abort = new AbortController();
+    client.once('close', () => {
+      abort.abort();
+      this.relays.delete(client);
+    });
+    client.on('error', () => client.terminate());
+    if (role !== 'student') {
+      await this.d.store
+        .audit({ actorId: caller.person.id, action: 'workspace.connect', courseId: key.courseId, target: key.studentId })
+        .catch((err: Error) => log.error('audit failed', { err }));
+    }
+    let agent: WebSocket;
+    try {
+      const endpoint = await this.d.opener.open(key, abort.signal);
+      agent = new WebSocket(endpoint.url, { headers: { authorization: `Bearer ${endpoint.token}` }, maxPayload: DEFAULT_MAX_FRAME_BYTES * 2 });
+      await new Promise<void>((resolve, reject) => {
+        agent.once('open', () => resolve());
+        agent.once('error', reject);
+        agent.once('unexpected-response', (_req, res) => reject(new Error(`agent answered ${res.statusCode}`)));
+        abort.signal.addEventListener('abort', () => reject(new Error('client left')), { once: true });
+      });
+    } catch (err) {
+      this.opened.inc(1, { outcome: 'unavailable' });
+      log.warn('workspace unavailable', { err });
+      if (client.readyState === client.OPEN) client.close(1013, `workspace unavailable: ${(err as Error).message}`.slice(0, 120));
+      return;
+    }
+    if (client.readyState !== client.OPEN) {
+      agent.close(1001, 'client left');
+      return;
+    }
+    client.off('message', keep);
+    this.opened.inc(1, { outcome: 'relayed' });
+    log.info('relaying', {});
+    relayFrames(client, agent, early, {
+      highWaterBytes: 8 * 1024 * 1024,
+      onActivity: () => this.d.provider.touch(key),
+      onClosed: () => log.info('relay closed', {}),
+    });
+  }
+
+  /** Close every relayed connection (shutdown). */
+  closeAll(): void {
+    for (const c of this.relays) c.close(1001, 'hub stopping');
+    void this.gauge;
+  }
+}

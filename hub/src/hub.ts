@@ -1,0 +1,144 @@
+// A whole hub in one process: store, blobs, workspaces provider, grading
+// queue, deadline collector and the server on one port. `startHub` starts it;
+// `Hub.close()` stops everything it started, in order.
+
+import { join } from 'node:path';
+import { createLogger, MetricsRegistry, type Logger } from '@classpod/protocol';
+import { Authorization } from './api/authorization';
+import type { ApiContext } from './api/api-context';
+import { graderSpecResolver } from './assignments/spec-resolver';
+import { TokenService } from './auth/tokens';
+import { BlobStore } from './blobs/blob-store';
+import { validateOptions, type HubOptions } from './config';
+import { DeadlineCollector } from './deadlines/deadline-collector';
+import { EventHub } from './events/event-hub';
+import { GradingQueue } from './grading/grading-queue';
+import { HubServer } from './server/hub-server';
+import { openStore } from './store/open-store';
+import type { Store } from './store/store';
+import { SubmissionIntake } from './submissions/submission-intake';
+import { systemClock, type Clock } from './time/clock';
+import { LocalWorkspaceProvider } from './workspaces/local/local-provider';
+import { WorkspaceOpener } from './workspaces/workspace-opener';
+import type { WorkspaceProvider } from './workspaces/workspace-provider';
+import { WorkspaceStatusChangedNotification } from '@classpod/protocol';
+import { workspaceView } from './api/views';
+
+/** A running hub. */
+export interface Hub {
+  /** `http://host:port`. */
+  readonly url: string;
+  readonly port: number;
+  readonly store: Store;
+  readonly blobs: BlobStore;
+  readonly tokens: TokenService;
+  readonly provider: WorkspaceProvider;
+  readonly queue: GradingQueue;
+  readonly deadlines: DeadlineCollector;
+  readonly events: EventHub;
+  readonly metrics: MetricsRegistry;
+  readonly clock: Clock;
+  readonly context: ApiContext;
+  readonly server: HubServer;
+  close(): Promise<void>;
+}
+
+/** Start a hub with these options. */
+export async function startHub(options: HubOptions): Promise<Hub> {
+  const o = validateOptions(options);
+  const logger: Logger = o.logger ?? createLogger({ name: 'hub' });
+  const clock = o.clock ?? systemClock;
+  const metrics = new MetricsRegistry();
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const closeAll = async (): Promise<void> => {
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        logger.error('shutdown step failed', { err });
+      }
+    }
+  };
+  try {
+    const store = await openStore({ dataDir: o.dataDir, databaseUrl: o.databaseUrl, now: () => clock.now() });
+    cleanups.push(() => store.close());
+    const blobs = new BlobStore(join(o.dataDir, 'blobs'));
+    const provider =
+      typeof o.provider === 'object'
+        ? o.provider
+        : new LocalWorkspaceProvider({ dataDir: o.dataDir, logger: logger.child({ area: 'workspaces' }), isolation: o.isolation, idleStopMs: o.idleStopMs });
+    cleanups.push(() => provider.dispose());
+    await provider.start();
+    const events = new EventHub(store);
+    const queue = new GradingQueue(store, blobs, events, logger.child({ area: 'grading' }), metrics, {
+      leaseMs: o.leaseMs,
+      heartbeatMs: o.heartbeatMs,
+      sweepMs: o.leaseSweepMs,
+    });
+    const intake = new SubmissionIntake(store, blobs, provider, events, clock);
+    intake.onQueued = () => queue.wake();
+    let url = '';
+    const opener = new WorkspaceOpener(store, blobs, provider, clock, () => o.publicUrl ?? url);
+    const authz = new Authorization(store);
+    const context: ApiContext = {
+      store,
+      blobs,
+      clock,
+      events,
+      provider,
+      workspaces: opener,
+      intake,
+      queue,
+      authz,
+      resolveSpec: o.resolveSpec ?? graderSpecResolver(),
+      logger,
+    };
+    const unsubscribe = provider.onStatus((status) => {
+      void store
+        .getPerson(status.studentId)
+        .then((p) => events.publish(WorkspaceStatusChangedNotification.type, { workspace: workspaceView(status, p?.name) }, status))
+        .catch((err: Error) => logger.warn('workspace event not sent', { err }));
+    });
+    cleanups.push(unsubscribe);
+    const tokens = new TokenService(store, () => clock.now());
+    let started = false;
+    const server = new HubServer({
+      ctx: context,
+      tokens,
+      metrics,
+      logger,
+      maxFrameBytes: o.maxFrameBytes,
+      pingIntervalMs: o.pingIntervalMs,
+      ready: async () => started && (await store.db.get('SELECT 1 AS one')) !== undefined,
+    });
+    const address = await server.listen(o.host, o.port);
+    cleanups.push(() => server.close());
+    url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+    queue.start();
+    cleanups.push(() => queue.stop());
+    const deadlines = new DeadlineCollector(store, blobs, intake, clock, logger.child({ area: 'deadlines' }), o.deadlinePollMs);
+    await deadlines.start();
+    cleanups.push(() => deadlines.stop());
+    started = true;
+    logger.info('hub started', { url, provider: provider.kind, database: o.databaseUrl ? 'postgres' : 'sqlite', dataDir: o.dataDir });
+    return {
+      url,
+      port: address.port,
+      store,
+      blobs,
+      tokens,
+      provider,
+      queue,
+      deadlines,
+      events,
+      metrics,
+      clock,
+      context,
+      server,
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

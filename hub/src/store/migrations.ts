@@ -1,0 +1,152 @@
+// Versioned schema migrations, in SQL both SQLite and PostgreSQL accept. A
+// migration once released never changes; a change is a new version.
+
+import type { SqlDriver } from './sql-driver';
+
+/** One schema version. */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    description: 'people, courses, assignments, submissions, grading jobs, tokens, audit log',
+    sql: `
+CREATE TABLE people (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  email TEXT,
+  admin INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE courses (
+  id TEXT PRIMARY KEY,
+  title TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE enrolments (
+  course_id TEXT NOT NULL REFERENCES courses(id),
+  person_id TEXT NOT NULL REFERENCES people(id),
+  role TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (course_id, person_id)
+);
+CREATE TABLE assignments (
+  course_id TEXT NOT NULL REFERENCES courses(id),
+  id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  opens_at TEXT,
+  due_at TEXT,
+  penalty_per_day DOUBLE PRECISION NOT NULL DEFAULT 0,
+  cutoff_at TEXT,
+  spec_json TEXT NOT NULL,
+  public_spec_json TEXT NOT NULL,
+  starter_manifest TEXT NOT NULL,
+  public_files_manifest TEXT NOT NULL,
+  max_score DOUBLE PRECISION NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (course_id, id)
+);
+CREATE TABLE extensions (
+  course_id TEXT NOT NULL,
+  assignment_id TEXT NOT NULL,
+  student_id TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  granted_by TEXT NOT NULL,
+  comment TEXT,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (course_id, assignment_id, student_id)
+);
+CREATE TABLE submissions (
+  id TEXT PRIMARY KEY,
+  course_id TEXT NOT NULL,
+  assignment_id TEXT NOT NULL,
+  student_id TEXT NOT NULL,
+  snapshot_hash TEXT NOT NULL,
+  submitted_at TEXT NOT NULL,
+  source TEXT NOT NULL,
+  late INTEGER NOT NULL,
+  penalty_percent DOUBLE PRECISION NOT NULL,
+  file_count INTEGER NOT NULL,
+  total_bytes INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  raw_score DOUBLE PRECISION,
+  max_score DOUBLE PRECISION,
+  result_json TEXT,
+  graded_at TEXT,
+  override_score DOUBLE PRECISION,
+  override_comment TEXT,
+  override_author TEXT,
+  override_at TEXT
+);
+CREATE INDEX submissions_by_student ON submissions (course_id, assignment_id, student_id, submitted_at);
+CREATE TABLE deadline_collections (
+  course_id TEXT NOT NULL,
+  assignment_id TEXT NOT NULL,
+  student_id TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  processed_at TEXT NOT NULL,
+  submission_id TEXT,
+  note TEXT,
+  PRIMARY KEY (course_id, assignment_id, student_id)
+);
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  submission_id TEXT NOT NULL REFERENCES submissions(id),
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  lease_id TEXT,
+  worker_id TEXT,
+  lease_expires_ms DOUBLE PRECISION,
+  created_at TEXT NOT NULL,
+  finished_at TEXT
+);
+CREATE INDEX jobs_by_state ON jobs (state, created_at);
+CREATE TABLE tokens (
+  id TEXT PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  person_id TEXT,
+  scopes TEXT NOT NULL,
+  label TEXT,
+  created_at TEXT NOT NULL,
+  expires_at TEXT,
+  revoked_at TEXT
+);
+CREATE TABLE audit (
+  id TEXT PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  course_id TEXT,
+  target TEXT,
+  detail TEXT
+);
+CREATE INDEX audit_by_course ON audit (course_id, at);
+`,
+  },
+];
+
+/** Bring the database to the newest version; returns the versions applied. */
+export async function migrate(db: SqlDriver, now: () => Date = () => new Date()): Promise<number[]> {
+  await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set((await db.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+  const done: number[] = [];
+  for (const m of migrations) {
+    if (applied.has(m.version)) continue;
+    await db.transaction(async (tx) => {
+      for (const statement of m.sql.split(';').map((s) => s.trim()).filter(Boolean)) await tx.run(statement);
+      await tx.run('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)', [
+        m.version,
+        m.description,
+        now().toISOString(),
+      ]);
+    });
+    done.push(m.version);
+  }
+  return done;
+}

@@ -1,0 +1,127 @@
+// The hub's data as plain records (what the store reads and writes).
+
+export type Role = 'professor' | 'assistant' | 'student';
+
+export interface Person {
+  id: string;
+  name: string;
+  email?: string;
+  admin: boolean;
+}
+
+export interface Course {
+  id: string;
+  title: string;
+}
+
+export interface Enrolment {
+  courseId: string;
+  personId: string;
+  role: Role;
+}
+
+/** A file of a folder snapshot, its content in the blob store. */
+export interface ManifestEntry {
+  path: string;
+  sha256: string;
+  size: number;
+  mode: number;
+}
+
+export interface Assignment {
+  courseId: string;
+  id: string;
+  title: string;
+  /** Markdown. */
+  description: string;
+  opensAt?: string;
+  dueAt?: string;
+  penaltyPercentPerDay: number;
+  cutoffAt?: string;
+  /** The full resolved grading specification (hidden tests included), JSON. */
+  specJson: string;
+  /** The public specification students receive, JSON. */
+  publicSpecJson: string;
+  starterManifest: ManifestEntry[];
+  /** Public test data written under `.classpod/tests/`. */
+  publicFilesManifest: ManifestEntry[];
+  maxScore: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Extension {
+  courseId: string;
+  assignmentId: string;
+  studentId: string;
+  dueAt: string;
+  grantedBy: string;
+  comment?: string;
+}
+
+export type SubmissionStatus = 'queued' | 'grading' | 'graded' | 'failed';
+
+export interface Submission {
+  id: string;
+  courseId: string;
+  assignmentId: string;
+  studentId: string;
+  snapshotHash: string;
+  submittedAt: string;
+  source: 'submitted' | 'collected';
+  late: boolean;
+  penaltyPercent: number;
+  fileCount: number;
+  totalBytes: number;
+  status: SubmissionStatus;
+  rawScore?: number;
+  maxScore?: number;
+  resultJson?: string;
+  gradedAt?: string;
+  override?: { score: number; comment: string; authorId: string; at: string };
+}
+
+export type JobState = 'queued' | 'leased' | 'done';
+
+export interface Job {
+  id: string;
+  submissionId: string;
+  state: JobState;
+  attempts: number;
+  leaseId?: string;
+  workerId?: string;
+  leaseExpiresMs?: number;
+  createdAt: string;
+  finishedAt?: string;
+}
+
+export interface TokenRecord {
+  id: string;
+  hash: string;
+  personId?: string;
+  scopes: string[];
+  label?: string;
+  createdAt: string;
+  expiresAt?: string;
+  revokedAt?: string;
+}
+
+export interface AuditRecord {
+  id: string;
+  at: string;
+  actorId: string;
+  action: string;
+  courseId?: string;
+  target?: string;
+  detail?: string;
+}
+
+export interface DeadlineCollection {
+  courseId: string;
+  assignmentId: string;
+  studentId: string;
+  dueAt: string;
+  processedAt: string;
+  submissionId?: string;
+  note?: string;
+}

@@ -1,0 +1,286 @@
+// The `local` workspace provider: one agent child process per workspace over a
+// folder of the data folder (`<data>/workspaces/<course>/<student>`). Agents
+// run sandboxed with bubblewrap when the machine allows it; a crashed agent is
+// restarted (a few times); an idle one is stopped and started again on the next
+// connection, its files kept.
+
+import { existsSync } from 'node:fs';
+import { cpus, hostname, totalmem } from 'node:os';
+import { readdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Logger } from '@classpod/protocol';
+import { readFolderFiles, writeFolderFiles, safeRelativePath } from '../../assignments/folder-files';
+import {
+  workspaceIdOf,
+  type AgentEndpoint,
+  type ClusterNode,
+  type WorkspaceFile,
+  type WorkspaceFileAccess,
+  type WorkspaceKey,
+  type WorkspaceProvider,
+  type WorkspaceState,
+  type WorkspaceStatus,
+  type WorkspaceStatusListener,
+} from '../workspace-provider';
+import { AgentProcess } from './agent-process';
+import { bubblewrapWorks, type IsolationKind } from './agent-sandbox';
+
+export interface LocalProviderOptions {
+  /** The hub's data folder. */
+  dataDir: string;
+  logger: Logger;
+  /** `auto` (bubblewrap when it works, else a plain process with a warning), `bubblewrap`, or `none`. */
+  isolation?: 'auto' | IsolationKind;
+  /** Stop a workspace nobody used for this long (ms). */
+  idleStopMs?: number;
+  /** How often idle workspaces are looked for (ms). */
+  idleCheckMs?: number;
+  /** Waiting for an agent to be ready (ms). */
+  readyTimeoutMs?: number;
+  /** Restarts after crashes within `restartWindowMs` before giving up. */
+  maxRestarts?: number;
+  restartWindowMs?: number;
+  /** The agent's CLI script; default from @classpod/agent. */
+  agentScript?: string;
+}
+
+interface Entry {
+  key: WorkspaceKey;
+  process: AgentProcess;
+  state: WorkspaceState;
+  reason?: string;
+  starting?: Promise<AgentEndpoint>;
+  lastActivity: number;
+  crashes: number[];
+}
+
+/** The monorepo (or installation) folder holding the agent's code and node_modules. */
+function codeRootOf(script: string): string {
+  let dir = dirname(script);
+  let found = dirname(script);
+  while (dir !== dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules'))) found = dir;
+    dir = dirname(dir);
+  }
+  return found;
+}
+
+export class LocalWorkspaceProvider implements WorkspaceProvider {
+  readonly kind = 'local' as const;
+  readonly isolation: IsolationKind;
+  readonly files: WorkspaceFileAccess;
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Set<WorkspaceStatusListener>();
+  private idleTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly agentScript: string;
+  private readonly o: Required<Omit<LocalProviderOptions, 'isolation' | 'agentScript'>>;
+  private disposed = false;
+
+  constructor(options: LocalProviderOptions) {
+    this.o = {
+      dataDir: resolve(options.dataDir),
+      logger: options.logger,
+      idleStopMs: options.idleStopMs ?? 30 * 60_000,
+      idleCheckMs: options.idleCheckMs ?? 60_000,
+      readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+      maxRestarts: options.maxRestarts ?? 3,
+      restartWindowMs: options.restartWindowMs ?? 60_000,
+    };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.agentScript = options.agentScript ?? (require('@classpod/agent') as { agentCommandPath(): string }).agentCommandPath();
+    const wanted = options.isolation ?? 'auto';
+    if (wanted === 'none') this.isolation = 'none';
+    else if (bubblewrapWorks()) this.isolation = 'bubblewrap';
+    else if (wanted === 'bubblewrap') throw new Error('bubblewrap was asked for but `bwrap` is missing or cannot create namespaces here');
+    else {
+      this.isolation = 'none';
+      this.o.logger.warn('bubblewrap is not available: workspace agents run as plain processes and students can read each other’s files', {});
+    }
+    this.files = {
+      exists: async (key, path) => existsSync(join(this.workspaceDir(key), safeRelativePath(path))),
+      write: (key, files: WorkspaceFile[]) => writeFolderFiles(this.workspaceDir(key), files),
+      readTree: async (key, folder, limits) => readFolderFiles(join(this.workspaceDir(key), safeRelativePath(folder)), limits),
+    };
+  }
+
+  /** The folder of a workspace on this machine. */
+  workspaceDir(key: WorkspaceKey): string {
+    return join(this.o.dataDir, 'workspaces', key.courseId, key.studentId);
+  }
+
+  private entry(key: WorkspaceKey): Entry {
+    const id = workspaceIdOf(key);
+    let e = this.entries.get(id);
+    if (!e) {
+      const created: Entry = {
+        key,
+        state: 'stopped',
+        lastActivity: Date.now(),
+        crashes: [],
+        process: new AgentProcess({
+          workspaceId: id,
+          isolation: this.isolation,
+          agentScript: this.agentScript,
+          logger: this.o.logger,
+          readyTimeoutMs: this.o.readyTimeoutMs,
+          layout: {
+            workspaceDir: this.workspaceDir(key),
+            runDir: join(this.o.dataDir, 'run', id),
+            dataDir: this.o.dataDir,
+            codeDirs: [codeRootOf(this.agentScript)],
+          },
+          onState: (state, reason) => this.onCrash(created, state, reason),
+        }),
+      };
+      e = created;
+      this.entries.set(id, e);
+    }
+    return e;
+  }
+
+  private setState(e: Entry, state: WorkspaceState, reason?: string): void {
+    e.state = state;
+    e.reason = reason;
+    const status = this.statusOf(e);
+    for (const l of this.listeners) {
+      try {
+        l(status);
+      } catch (err) {
+        this.o.logger.error('workspace status listener failed', { err });
+      }
+    }
+  }
+
+  private onCrash(e: Entry, state: WorkspaceState, reason?: string): void {
+    if (this.disposed) return;
+    this.setState(e, state, reason);
+    const now = Date.now();
+    e.crashes = e.crashes.filter((t) => now - t < this.o.restartWindowMs);
+    e.crashes.push(now);
+    if (e.crashes.length > this.o.maxRestarts) {
+      this.o.logger.error('agent keeps crashing; not restarting it until the next connection', { workspaceId: workspaceIdOf(e.key) });
+      return;
+    }
+    const delay = 200 * 2 ** (e.crashes.length - 1);
+    setTimeout(() => {
+      if (this.disposed || e.state !== 'failed') return;
+      this.ensureRunning(e.key).catch((err: Error) => this.o.logger.warn('restart failed', { workspaceId: workspaceIdOf(e.key), err }));
+    }, delay).unref();
+  }
+
+  private statusOf(e: Entry): WorkspaceStatus {
+    return {
+      ...e.key,
+      workspaceId: workspaceIdOf(e.key),
+      state: e.state,
+      ...(e.reason ? { reason: e.reason } : {}),
+      node: hostname(),
+      ...(e.process.startedAt ? { startedAt: e.process.startedAt.toISOString() } : {}),
+    };
+  }
+
+  async start(): Promise<void> {
+    this.idleTimer = setInterval(() => void this.stopIdle(), this.o.idleCheckMs);
+    this.idleTimer.unref();
+  }
+
+  async ensureCourse(): Promise<void> {
+    // Local workspaces share nothing per course.
+  }
+
+  async ensureRunning(key: WorkspaceKey, options: { signal?: AbortSignal } = {}): Promise<AgentEndpoint> {
+    if (this.disposed) throw new Error('the workspace provider was disposed');
+    const e = this.entry(key);
+    e.lastActivity = Date.now();
+    const ready = e.process.agentEndpoint;
+    if (ready && e.state === 'running') return ready;
+    if (!e.starting) {
+      this.setState(e, 'starting');
+      e.starting = e.process
+        .start()
+        .then((endpoint) => {
+          this.setState(e, 'running');
+          return endpoint;
+        })
+        .catch((err: Error) => {
+          this.setState(e, 'failed', err.message);
+          throw err;
+        })
+        .finally(() => {
+          e.starting = undefined;
+        });
+    }
+    const starting = e.starting;
+    if (!options.signal) return starting;
+    return Promise.race([
+      starting,
+      new Promise<never>((_, reject) => options.signal!.addEventListener('abort', () => reject(new Error('cancelled')), { once: true })),
+    ]);
+  }
+
+  async stop(key: WorkspaceKey): Promise<void> {
+    const e = this.entry(key);
+    if (e.starting) await e.starting.catch(() => undefined);
+    if (e.state === 'stopped') return;
+    this.setState(e, 'stopping');
+    await e.process.stop();
+    this.setState(e, 'stopped');
+  }
+
+  async status(key: WorkspaceKey): Promise<WorkspaceStatus> {
+    return this.statusOf(this.entry(key));
+  }
+
+  async list(courseId: string): Promise<WorkspaceStatus[]> {
+    const dir = join(this.o.dataDir, 'workspaces', courseId);
+    const students = existsSync(dir) ? (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name) : [];
+    for (const e of this.entries.values()) if (e.key.courseId === courseId && !students.includes(e.key.studentId)) students.push(e.key.studentId);
+    return students.sort().map((studentId) => this.statusOf(this.entry({ courseId, studentId })));
+  }
+
+  async nodes(): Promise<ClusterNode[]> {
+    const running = [...this.entries.values()].filter((e) => e.state === 'running' || e.state === 'starting').length;
+    return [
+      {
+        name: hostname(),
+        ready: true,
+        cpuCapacityMillicores: cpus().length * 1000,
+        memoryCapacityBytes: totalmem(),
+        cpuAllocatableMillicores: cpus().length * 1000,
+        memoryAllocatableBytes: totalmem(),
+        workspaces: running,
+      },
+    ];
+  }
+
+  onStatus(listener: WorkspaceStatusListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  touch(key: WorkspaceKey): void {
+    const e = this.entries.get(workspaceIdOf(key));
+    if (e) e.lastActivity = Date.now();
+  }
+
+  /** Stop workspaces idle for longer than `idleStopMs`; resolves to the ids stopped. */
+  async stopIdle(now = Date.now()): Promise<string[]> {
+    const stopped: string[] = [];
+    for (const e of this.entries.values()) {
+      if (e.state === 'running' && now - e.lastActivity >= this.o.idleStopMs) {
+        this.o.logger.info('stopping idle workspace', { workspaceId: workspaceIdOf(e.key) });
+        await this.stop(e.key);
+        stopped.push(workspaceIdOf(e.key));
+      }
+    }
+    return stopped;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    await Promise.all([...this.entries.values()].map((e) => e.process.stop()));
+    this.listeners.clear();
+  }
+}
+
