@@ -4,10 +4,12 @@
 import { createFilesService } from './files/files-service';
 import type { AgentServiceFactory } from './service';
 import { createTerminalsService } from './terminals/terminals-service';
+import { createTestsService } from './tests/tests-service';
 import { createSyncService } from './sync/sync-service';
 
 export const agentServices: AgentServiceFactory[] = [
   createFilesService,
   createTerminalsService,
   createSyncService,
+  createTestsService,
 ];

@@ -11,3 +11,4 @@ export * from './cluster';
 export * from './events';
 export * from './grading';
 export * from './sync';
+export * from './tests';
