@@ -1,0 +1,55 @@
+// Filtering a large class: by a piece of a student's name or id, and by state
+// (a workspace's lifecycle state, or where a student stands on an assignment).
+// A filter narrows lists of students and workspaces; everything else is shown.
+
+import type { SubmissionSummary } from '@classpod/protocol';
+
+/** Where one student stands on one assignment, from their submissions. */
+export type StudentWorkState = 'not submitted' | 'grading' | 'graded' | 'failed' | 'late';
+
+/** States a person can filter on. */
+export const WORKSPACE_STATES = ['running', 'starting', 'stopping', 'stopped', 'failed'] as const;
+export const STUDENT_STATES: readonly StudentWorkState[] = ['not submitted', 'grading', 'graded', 'failed', 'late'];
+
+/** The state of a student's work, from their submissions (newest first). */
+export function studentWorkStates(submissions: readonly SubmissionSummary[]): StudentWorkState[] {
+  const latest = submissions[0];
+  if (!latest) return ['not submitted'];
+  const states: StudentWorkState[] = [];
+  if (latest.status === 'graded') states.push('graded');
+  else if (latest.status === 'failed') states.push('failed');
+  else states.push('grading');
+  if (latest.late) states.push('late');
+  return states;
+}
+
+/** A filter as a person typed it. Empty text and no states match everybody. */
+export interface ClassFilter {
+  /** Case-insensitive piece of a name or id. */
+  text: string;
+  /** Keep only these states (any of them); empty keeps every state. */
+  states: readonly string[];
+}
+
+export const NO_FILTER: ClassFilter = { text: '', states: [] };
+
+/** True when the filter narrows anything. */
+export function isFiltering(filter: ClassFilter): boolean {
+  return filter.text.trim() !== '' || filter.states.length > 0;
+}
+
+/** Does a person with these names and states pass the filter? */
+export function matchesFilter(filter: ClassFilter, names: readonly (string | undefined)[], states: readonly string[]): boolean {
+  const text = filter.text.trim().toLowerCase();
+  if (text && !names.some((n) => n !== undefined && n.toLowerCase().includes(text))) return false;
+  if (filter.states.length > 0 && !states.some((s) => filter.states.includes(s))) return false;
+  return true;
+}
+
+/** "name: ali, state: graded, late" — for the view's description. */
+export function describeFilter(filter: ClassFilter): string {
+  const parts: string[] = [];
+  if (filter.text.trim()) parts.push(`name: ${filter.text.trim()}`);
+  if (filter.states.length > 0) parts.push(`state: ${filter.states.join(', ')}`);
+  return parts.join(' · ');
+}

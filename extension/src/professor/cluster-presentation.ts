@@ -1,0 +1,266 @@
+// How each row of the cluster tree reads: label, a short description, a
+// tooltip, an icon, and the context value the manifest's menus match. Plain
+// logic, so what a professor sees is unit-tested without VS Code.
+
+import type { GradingResult, SubmissionSummary, TestOutcome, WorkspaceInfo } from '@classpod/protocol';
+import { formatScore } from '../courses/assignment-presentation';
+import { formatAbsolute, formatRelative } from '../deadlines/time-format';
+import { describeFilter, isFiltering, studentWorkStates } from './class-filter';
+import type { ClusterModel } from './cluster-model';
+import type { ClusterNode } from './cluster-nodes';
+
+export interface NodePresentation {
+  label: string;
+  description?: string;
+  tooltip: string[];
+  /** A codicon name. */
+  icon: string;
+  /** A theme colour id for the icon. */
+  iconColor?: string;
+  contextValue: string;
+  collapsible: 'none' | 'collapsed' | 'expanded';
+}
+
+/** "1.5 GiB", "512 MiB", "12 KiB", "300 B". */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
+}
+
+/** "250m CPU", "2 CPU". */
+export function formatCpu(millicores: number): string {
+  return millicores >= 1000 && millicores % 1000 === 0 ? `${millicores / 1000} CPU` : `${Math.round(millicores)}m CPU`;
+}
+
+/** "3/4 passed · 1 wrong answer", or what happened when grading did not finish. */
+export function verdictSummary(result: GradingResult): string {
+  if (result.status === 'queued') return 'queued';
+  if (result.status === 'grading') return 'grading…';
+  if (result.status === 'failed') return `grading failed${result.error ? `: ${result.error}` : ''}`;
+  const tests = result.tests;
+  if (tests.length === 0) return result.buildOutput ? 'build failed' : 'no tests';
+  const passed = tests.filter(isPassed).length;
+  const others = new Map<string, number>();
+  for (const t of tests) if (!isPassed(t)) others.set(t.verdict, (others.get(t.verdict) ?? 0) + 1);
+  const detail = [...others].map(([v, n]) => `${n} ${v}`);
+  return [`${passed}/${tests.length} passed`, ...detail].join(' · ');
+}
+
+function isPassed(t: TestOutcome): boolean {
+  return t.verdict === 'accepted' || t.verdict === 'ok' || t.verdict === 'passed';
+}
+
+/** The score a submission shows: "7/10", "7/10 (overridden)", or its grading status. */
+export function submissionScore(s: SubmissionSummary): string {
+  if (s.status !== 'graded' && s.override === undefined) return s.status === 'failed' ? 'grading failed' : s.status;
+  if (s.score === undefined) return s.status;
+  return `${formatScore(s.score, s.maxScore)}${s.override ? ' (overridden)' : ''}`;
+}
+
+function workspaceIcon(w: WorkspaceInfo): { icon: string; color?: string } {
+  switch (w.state) {
+    case 'running':
+      return { icon: 'vm-running', color: 'charts.green' };
+    case 'starting':
+    case 'stopping':
+      return { icon: 'loading~spin' };
+    case 'failed':
+      return { icon: 'error', color: 'charts.red' };
+    default:
+      return { icon: 'vm-outline' };
+  }
+}
+
+/** What one row shows, at `now` (the hub's clock). */
+export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): NodePresentation {
+  switch (node.kind) {
+    case 'cluster': {
+      const { info, error } = model.clusterInfo();
+      const ready = info?.nodes.filter((n) => n.ready).length ?? 0;
+      return {
+        label: 'Cluster',
+        description: info ? `${info.provider} · ${info.nodes.length} node(s)${ready < info.nodes.length ? `, ${ready} ready` : ''}` : error ? 'not available' : undefined,
+        tooltip: info ? [`Provider: ${info.provider}`, `${info.nodes.length} machine(s) run workspaces`] : [error ?? 'Cluster'],
+        icon: 'server-environment',
+        contextValue: 'cluster',
+        collapsible: info && info.nodes.length > 0 ? 'collapsed' : 'none',
+      };
+    }
+    case 'machine': {
+      const m = model.machine(node.name);
+      const parts: string[] = [];
+      if (m) {
+        parts.push(m.ready ? 'ready' : 'not ready', `${m.workspaces} workspace(s)`);
+        if (m.cpuAllocatableMillicores !== undefined || m.cpuCapacityMillicores !== undefined) {
+          parts.push(`${formatCpu(m.cpuAllocatableMillicores ?? m.cpuCapacityMillicores ?? 0)}`);
+        }
+        if (m.memoryAllocatableBytes !== undefined || m.memoryCapacityBytes !== undefined) {
+          parts.push(formatBytes(m.memoryAllocatableBytes ?? m.memoryCapacityBytes ?? 0));
+        }
+      }
+      const tooltip = [node.name];
+      if (m?.cpuCapacityMillicores !== undefined) tooltip.push(`CPU: ${formatCpu(m.cpuAllocatableMillicores ?? m.cpuCapacityMillicores)} allocatable of ${formatCpu(m.cpuCapacityMillicores)}`);
+      if (m?.memoryCapacityBytes !== undefined) tooltip.push(`Memory: ${formatBytes(m.memoryAllocatableBytes ?? m.memoryCapacityBytes)} allocatable of ${formatBytes(m.memoryCapacityBytes)}`);
+      if (m) tooltip.push(`${m.workspaces} workspace(s) on it`);
+      return { label: node.name, description: parts.join(' · '), tooltip, icon: m?.ready === false ? 'warning' : 'server', contextValue: 'machine', collapsible: 'none' };
+    }
+    case 'course': {
+      const c = model.course(node.courseId);
+      return {
+        label: c?.title ?? node.courseId,
+        description: c ? `${c.role} · ${c.students} student(s)` : undefined,
+        tooltip: [`${c?.title ?? node.courseId} (${node.courseId})`, c ? `You are ${c.role === 'assistant' ? 'an assistant' : 'a professor'} of this course.` : ''],
+        icon: 'mortar-board',
+        contextValue: `course.${c?.role ?? 'staff'}`,
+        collapsible: 'expanded',
+      };
+    }
+    case 'workspaces': {
+      const list = model.workspaceList(node.courseId);
+      const running = list?.filter((w) => w.state === 'running').length;
+      const filter = model.filter;
+      return {
+        label: 'Workspaces',
+        description: [list ? `${running} running of ${list.length}` : undefined, isFiltering(filter) ? `filtered: ${describeFilter(filter)}` : undefined].filter(Boolean).join(' · ') || undefined,
+        tooltip: ["Every student's workspace in this course"],
+        icon: 'vm',
+        contextValue: 'workspaces',
+        collapsible: 'collapsed',
+      };
+    }
+    case 'workspace': {
+      const w = model.workspace(node.courseId, node.studentId);
+      if (!w) return { label: node.studentId, tooltip: [node.studentId], icon: 'vm-outline', contextValue: 'workspace', collapsible: 'none' };
+      const parts: string[] = [w.state === 'failed' && w.reason ? `failed: ${w.reason}` : w.state];
+      if (w.node) parts.push(w.node);
+      if (w.state === 'running' && w.startedAt) parts.push(`up ${formatRelative(new Date(w.startedAt), now).replace(/ ago$/, '')}`);
+      if (w.cpuMillicores !== undefined) parts.push(formatCpu(w.cpuMillicores));
+      if (w.memoryBytes !== undefined) parts.push(formatBytes(w.memoryBytes));
+      const icon = workspaceIcon(w);
+      const tooltip = [`${w.studentName ?? w.studentId} (${w.studentId})`, `State: ${w.state}${w.reason ? ` — ${w.reason}` : ''}`];
+      if (w.node) tooltip.push(`Node: ${w.node}`);
+      if (w.startedAt) tooltip.push(`Started: ${formatAbsolute(new Date(w.startedAt))}`);
+      return {
+        label: w.studentName ?? w.studentId,
+        description: parts.join(' · '),
+        tooltip,
+        icon: icon.icon,
+        ...(icon.color ? { iconColor: icon.color } : {}),
+        contextValue: `workspace.${w.state}`,
+        collapsible: 'none',
+      };
+    }
+    case 'assignments':
+      return { label: 'Assignments', tooltip: ['Assignments of this course'], icon: 'checklist', contextValue: 'assignments', collapsible: 'collapsed' };
+    case 'assignment': {
+      const a = model.assignment(node.courseId, node.assignmentId);
+      const subs = model.assignmentSubmissions(node.courseId, node.assignmentId);
+      const parts: string[] = [];
+      if (a?.dueAt) parts.push(`due ${formatRelative(new Date(a.dueAt), now)}`);
+      if (subs) {
+        const students = model.students(node.courseId)?.length ?? subs.size;
+        parts.push(`${subs.size}/${students} submitted`);
+      }
+      if (isFiltering(model.filter) && subs) parts.push(`filtered: ${describeFilter(model.filter)}`);
+      const tooltip = [`${a?.title ?? node.assignmentId} (${node.assignmentId})`];
+      if (a?.dueAt) tooltip.push(`Due ${formatAbsolute(new Date(a.dueAt))}`);
+      if (a?.maxScore !== undefined) tooltip.push(`Maximum score ${a.maxScore}`);
+      return { label: a?.title ?? node.assignmentId, description: parts.join(' · '), tooltip, icon: 'book', contextValue: 'assignment', collapsible: 'collapsed' };
+    }
+    case 'student': {
+      const subs = model.studentSubmissions(node.courseId, node.assignmentId, node.studentId);
+      const latest = subs[0];
+      const states = studentWorkStates(subs);
+      const name = model.studentName(node.courseId, node.studentId);
+      const parts = latest ? [submissionScore(latest), ...(latest.late ? ['late'] : []), `${subs.length} submission(s)`] : ['not submitted'];
+      return {
+        label: name,
+        description: parts.join(' · '),
+        tooltip: [`${name} (${node.studentId})`, `State: ${states.join(', ')}`],
+        icon: !latest ? 'circle-large-outline' : states.includes('failed') ? 'error' : states.includes('graded') ? 'pass' : 'sync',
+        ...(latest?.late ? { iconColor: 'charts.orange' } : states.includes('graded') ? { iconColor: 'charts.green' } : {}),
+        contextValue: latest ? 'student.submitted' : 'student',
+        collapsible: latest ? 'collapsed' : 'none',
+      };
+    }
+    case 'submission': {
+      const s = model.submission(node.submissionId);
+      const r = model.result(node.submissionId);
+      if (!s) return { label: node.submissionId, tooltip: [node.submissionId], icon: 'archive', contextValue: 'submission', collapsible: 'collapsed' };
+      const at = new Date(s.submittedAt);
+      const parts = [formatRelative(at, now)];
+      if (s.late) parts.push(`late −${s.penaltyPercent}%`);
+      parts.push(submissionScore(s));
+      if (r && r.status === 'graded') parts.push(verdictSummary(r));
+      const tooltip = [
+        `Submission ${s.id} (${s.source === 'collected' ? 'collected at the deadline' : 'submitted'})`,
+        `At ${formatAbsolute(at)}`,
+        `Snapshot ${s.snapshotHash.slice(0, 12)} · ${s.fileCount} file(s), ${formatBytes(s.totalBytes)}`,
+      ];
+      if (s.override) tooltip.push(`Score overridden to ${s.override.score} by ${s.override.authorId}: ${s.override.comment}`);
+      return {
+        label: formatAbsolute(at).replace(/ \(.*\)$/, ''),
+        description: parts.join(' · '),
+        tooltip,
+        icon: s.status === 'graded' ? 'pass' : s.status === 'failed' ? 'error' : 'loading~spin',
+        ...(s.late ? { iconColor: 'charts.orange' } : {}),
+        contextValue: 'submission',
+        collapsible: 'collapsed',
+      };
+    }
+    case 'results': {
+      const r = model.result(node.submissionId);
+      const tooltip = r ? [verdictSummary(r)] : ['Per-test results'];
+      if (r?.provenance) tooltip.push(...Object.entries(r.provenance).map(([k, v]) => `${k}: ${v}`));
+      if (r?.buildOutput) tooltip.push('', r.buildOutput.slice(0, 2000));
+      return {
+        label: 'Test results',
+        description: r ? verdictSummary(r) : undefined,
+        tooltip,
+        icon: 'beaker',
+        contextValue: 'results',
+        collapsible: r && r.tests.length === 0 ? 'none' : 'collapsed',
+      };
+    }
+    case 'test': {
+      const t = model.result(node.submissionId)?.tests[node.index];
+      if (!t) return { label: `test ${node.index + 1}`, tooltip: [], icon: 'circle-outline', contextValue: 'test', collapsible: 'none' };
+      const passed = isPassed(t);
+      const parts = [t.verdict, formatScore(t.score, t.maxScore)];
+      if (t.timeMs !== undefined) parts.push(`${Math.round(t.timeMs)} ms`);
+      if (t.memoryBytes !== undefined) parts.push(formatBytes(t.memoryBytes));
+      const tooltip = [`${t.group ? `${t.group} / ` : ''}${t.name}${t.hidden ? ' (hidden)' : ''}`, `Verdict: ${t.verdict}`];
+      if (t.message) tooltip.push('', t.message);
+      return {
+        label: `${t.name}${t.hidden ? ' (hidden)' : ''}`,
+        description: parts.join(' · '),
+        tooltip,
+        icon: passed ? 'pass' : 'error',
+        iconColor: passed ? 'testing.iconPassed' : 'testing.iconFailed',
+        contextValue: 'test',
+        collapsible: 'none',
+      };
+    }
+    case 'file': {
+      const f = model.submissionFiles(node.submissionId)?.find((x) => x.path === node.path);
+      return {
+        label: node.path,
+        ...(f ? { description: formatBytes(f.size) } : {}),
+        tooltip: [node.path, ...(f ? [`${formatBytes(f.size)} · sha256 ${f.sha256.slice(0, 12)}`] : [])],
+        icon: 'file',
+        contextValue: 'submissionFile',
+        collapsible: 'none',
+      };
+    }
+    case 'more':
+      return { label: `Show ${node.remaining} more…`, tooltip: ['Show the next page of this list'], icon: 'ellipsis', contextValue: 'more', collapsible: 'none' };
+    case 'message':
+      return { label: node.text, tooltip: [node.text], icon: node.error ? 'error' : 'info', contextValue: 'message', collapsible: 'none' };
+  }
+}

@@ -1,0 +1,28 @@
+// Reading a new due time as a professor types it: an ISO instant
+// (`2026-12-01T23:59:00Z`), a local date and time (`2026-12-01 23:59`), or a
+// shift from the current due time (`+2d`, `+36h`, `+90m`).
+
+/** The instant, or an error message that says what is accepted. */
+export function parseDueTime(text: string, currentDue: Date | undefined, now: Date): { dueAt: Date } | { error: string } {
+  const t = text.trim();
+  const shift = /^\+(\d{1,4})\s*([dhm])$/i.exec(t);
+  if (shift) {
+    const n = Number(shift[1]);
+    const unit = shift[2]!.toLowerCase();
+    const ms = unit === 'd' ? n * 86_400_000 : unit === 'h' ? n * 3_600_000 : n * 60_000;
+    const base = currentDue ?? now;
+    return { dueAt: new Date(base.getTime() + ms) };
+  }
+  const local = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/.exec(t);
+  if (local) {
+    const [, y, mo, d, h, mi] = local.map(Number) as [number, number, number, number, number, number];
+    const date = new Date(y, mo - 1, d, h, mi);
+    if (date.getMonth() !== mo - 1 || date.getDate() !== d) return { error: `${t} is not a date` };
+    return { dueAt: date };
+  }
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(t)) {
+    const ms = Date.parse(t);
+    if (!Number.isNaN(ms)) return { dueAt: new Date(ms) };
+  }
+  return { error: 'Write a date and time like 2026-12-01 23:59 (your time zone), an ISO instant, or a shift like +2d or +12h.' };
+}

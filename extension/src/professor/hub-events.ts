@@ -1,0 +1,32 @@
+// Follows the hub's pushed events on one connection and applies them to the
+// cluster model: scores, new submissions, workspace states. The professor side
+// keeps its own hub connection, so these handlers never replace the student
+// side's (an endpoint holds one handler per notification method).
+
+import {
+  ScoreChangedNotification,
+  SubmissionAddedNotification,
+  WorkspaceStatusChangedNotification,
+  type RpcEndpoint,
+} from '@classpod/protocol';
+import type { Disposable } from '../emitter';
+import type { ClusterModel } from './cluster-model';
+
+/** Start applying the endpoint's events to the model; dispose to stop. */
+export function followHubEvents(endpoint: RpcEndpoint, model: ClusterModel, onEvent: (method: string) => void = () => undefined): Disposable {
+  const removers = [
+    endpoint.onNotification(ScoreChangedNotification.type, (p) => {
+      model.applyScoreChanged(p);
+      onEvent(ScoreChangedNotification.method);
+    }),
+    endpoint.onNotification(SubmissionAddedNotification.type, (p) => {
+      model.applySubmissionAdded(p);
+      onEvent(SubmissionAddedNotification.method);
+    }),
+    endpoint.onNotification(WorkspaceStatusChangedNotification.type, (p) => {
+      model.applyWorkspaceStatus(p);
+      onEvent(WorkspaceStatusChangedNotification.method);
+    }),
+  ];
+  return { dispose: () => removers.forEach((r) => r()) };
+}

@@ -1,0 +1,142 @@
+// What professors and assistants do to a class, as plain calls: regrade,
+// override a score, extend a deadline, export grades, create or update an
+// assignment, start and stop workspaces, and read submission and starter files.
+// Each call asks the hub (which checks the person's rights and writes the audit
+// log) and then brings the cluster model up to date with the hub's answer.
+
+import {
+  ExportGradesRequest,
+  ExtendDeadlineRequest,
+  FetchStarterRequest,
+  OpenWorkspaceTerminalRequest,
+  OverrideScoreRequest,
+  ReadSubmissionFileRequest,
+  RegradeRequest,
+  StartWorkspaceRequest,
+  StopWorkspaceRequest,
+  UpsertAssignmentRequest,
+  type FolderFile,
+  type SubmissionSummary,
+  type WorkspaceInfo,
+} from '@classpod/protocol';
+import type { ClasspodDocument } from './classpod-uri';
+import type { ClusterModel } from './cluster-model';
+import { assignmentGradesCsv } from './grades-csv';
+import type { HubRequester } from './hub-requester';
+import { SubmissionFileCache } from './submission-file-cache';
+import type { UpsertOutcome } from './assignment-folder';
+
+/** What to regrade: one submission, one student's latest work on an assignment, or a whole assignment. */
+export type RegradeTarget =
+  | { kind: 'submission'; courseId: string; submissionId: string }
+  | { kind: 'student'; courseId: string; assignmentId: string; studentId: string }
+  | { kind: 'assignment'; courseId: string; assignmentId: string };
+
+export class StaffActions {
+  readonly files: SubmissionFileCache;
+  private readonly starters = new Map<string, Promise<Map<string, Uint8Array>>>();
+
+  constructor(
+    private readonly request: HubRequester,
+    private readonly model: ClusterModel,
+  ) {
+    this.files = new SubmissionFileCache(async (submissionId, path) => {
+      const r = await this.request(ReadSubmissionFileRequest.type, { submissionId, path });
+      return Buffer.from(r.contentBase64, 'base64');
+    });
+  }
+
+  /** Queue grading again; the rows show "queued" until the hub reports the new score. */
+  async regrade(target: RegradeTarget): Promise<string[]> {
+    const params =
+      target.kind === 'submission'
+        ? { courseId: target.courseId, submissionId: target.submissionId }
+        : target.kind === 'student'
+          ? { courseId: target.courseId, assignmentId: target.assignmentId, studentId: target.studentId }
+          : { courseId: target.courseId, assignmentId: target.assignmentId };
+    const { queued } = await this.request(RegradeRequest.type, params);
+    this.model.markQueued(queued);
+    return queued;
+  }
+
+  /** Set a submission's score by hand (undefined removes the override), with a comment. */
+  async overrideScore(submissionId: string, score: number | undefined, comment: string): Promise<SubmissionSummary> {
+    const { submission } = await this.request(OverrideScoreRequest.type, { submissionId, comment, ...(score !== undefined ? { score } : {}) });
+    this.model.replaceSubmission(submission);
+    return submission;
+  }
+
+  /** Give one student a later due time. */
+  async extendDeadline(courseId: string, assignmentId: string, studentId: string, dueAt: Date, comment?: string): Promise<string | undefined> {
+    const { assignment } = await this.request(ExtendDeadlineRequest.type, {
+      courseId,
+      assignmentId,
+      studentId,
+      dueAt: dueAt.toISOString(),
+      ...(comment ? { comment } : {}),
+    });
+    return assignment.dueAt;
+  }
+
+  /** One assignment's grades as CSV (latest submission per student). */
+  async assignmentGrades(courseId: string, assignmentId: string): Promise<{ csv: string; fileName: string }> {
+    await this.model.ensureAssignment(courseId, assignmentId);
+    const csv = assignmentGradesCsv(this.model.students(courseId) ?? [], this.model.assignmentSubmissions(courseId, assignmentId) ?? new Map());
+    return { csv, fileName: `${courseId}-${assignmentId}-grades.csv` };
+  }
+
+  /** The whole course's grade book as CSV, from the hub. */
+  courseGrades(courseId: string): Promise<{ csv: string; fileName: string }> {
+    return this.request(ExportGradesRequest.type, { courseId });
+  }
+
+  /** Check an assignment folder (dryRun) or store it; the answer says what students receive. */
+  async upsertAssignment(courseId: string, assignmentId: string, files: FolderFile[], dryRun: boolean): Promise<UpsertOutcome> {
+    const outcome = await this.request(UpsertAssignmentRequest.type, { courseId, assignmentId, files, dryRun });
+    if (!dryRun) {
+      this.starters.delete(`${courseId}/${assignmentId}`);
+      this.model.replaceAssignment(outcome.assignment);
+    }
+    return outcome;
+  }
+
+  async startWorkspace(courseId: string, studentId: string): Promise<WorkspaceInfo> {
+    const { workspace } = await this.request(StartWorkspaceRequest.type, { courseId, studentId });
+    this.model.applyWorkspaceStatus({ workspace });
+    return workspace;
+  }
+
+  async stopWorkspace(courseId: string, studentId: string): Promise<WorkspaceInfo> {
+    const { workspace } = await this.request(StopWorkspaceRequest.type, { courseId, studentId });
+    this.model.applyWorkspaceStatus({ workspace });
+    return workspace;
+  }
+
+  /** Ask the hub to let staff into a student's workspace (audit-logged); answers the gateway path. */
+  async openWorkspaceTerminal(courseId: string, studentId: string): Promise<string> {
+    const { workspace, connectPath } = await this.request(OpenWorkspaceTerminalRequest.type, { courseId, studentId });
+    this.model.applyWorkspaceStatus({ workspace });
+    return connectPath;
+  }
+
+  /** The starter files of an assignment, by path (what a student receives, `.classpod/` included). */
+  starterFiles(courseId: string, assignmentId: string): Promise<Map<string, Uint8Array>> {
+    const key = `${courseId}/${assignmentId}`;
+    let p = this.starters.get(key);
+    if (!p) {
+      p = this.request(FetchStarterRequest.type, { courseId, assignmentId }).then((r) => new Map(r.files.map((f) => [f.path, Buffer.from(f.contentBase64, 'base64')])));
+      p.catch(() => this.starters.delete(key));
+      this.starters.set(key, p);
+    }
+    return p;
+  }
+
+  /** The content of a classpod document; rejects with a message naming the missing file. */
+  async readDocument(doc: ClasspodDocument): Promise<Uint8Array> {
+    if (doc.kind === 'empty') return new Uint8Array();
+    if (doc.kind === 'submission') return this.files.get(doc.submissionId, doc.path);
+    const content = (await this.starterFiles(doc.courseId, doc.assignmentId)).get(doc.path);
+    if (!content) throw new Error(`${doc.path} is not among the starter files of ${doc.assignmentId}`);
+    return content;
+  }
+}
