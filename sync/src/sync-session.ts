@@ -40,7 +40,11 @@ export interface SyncSessionOptions {
   remoteRoot: string;
   /** Extra ignore rules in .gitignore syntax, after the defaults, `.gitignore` and `.classpodignore`. */
   ignore?: string[];
-  /** Watch the local folder and react to the workspace's change notifications. Default true. */
+  /**
+   * Watch the local folder, react to the workspace's change notifications and
+   * sync on attach. Default true; when false, cycles run on `syncNow()` (and the
+   * periodic rescan, if set) only.
+   */
   watch?: boolean;
   /** Quiet time after a local change before a cycle starts (ms). Default 15. */
   debounceMs?: number;
@@ -173,7 +177,7 @@ export class SyncSession {
 
   /**
    * Use this connected endpoint (the handshake done) to reach the workspace;
-   * opens the workspace replica and runs a cycle. When the endpoint closes the
+   * opens the workspace replica and, when watching, runs a cycle. When the endpoint closes the
    * session goes offline until the next `attach()`.
    */
   async attach(endpoint: RpcEndpoint): Promise<void> {
@@ -191,7 +195,7 @@ export class SyncSession {
     });
     this.detachEndpoint = removeNotification;
     this.setState('idle');
-    this.schedule();
+    if (this.options.watch ?? true) this.schedule();
   }
 
   /** Stop using the current endpoint (the caller still owns and closes it). */

@@ -272,8 +272,11 @@ describe('sync service over a real agent', () => {
       const big = Buffer.alloc(8 * 1024 * 1024);
       for (let i = 0; i < big.length; i += 1024) big.writeUInt32BE(i, i);
       await put(pair.local, 'big.bin', big);
-      pair.session.onProgress((p) => {
-        if (p.phase === 'transferring' && p.bytesDone > 3 * 1024 * 1024) pair.conn.ws.terminate();
+      const stop = pair.session.onProgress((p) => {
+        if (p.phase === 'transferring' && p.bytesDone > 3 * 1024 * 1024) {
+          stop();
+          pair.conn.ws.terminate();
+        }
       });
       await assert.rejects(pair.session.syncNow(), (err: unknown) => ProtocolError.is(err));
       const reports = await pair.settle();
