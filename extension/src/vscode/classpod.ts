@@ -4,26 +4,54 @@
 // in-host tests (and the professor side) use.
 
 import * as vscode from 'vscode';
+import { GetResultRequest } from '@classpod/protocol';
+import { WorkspaceConnections } from '../connection/workspace-connections';
 import { CourseCatalog } from '../courses/course-catalog';
 import type { Logger } from '../log';
+import { HubEvents } from '../session/hub-events';
 import { StudentSession } from '../session/student-session';
+import { gradedMessage } from '../submissions/receipt';
+import { SubmissionClient } from '../submissions/submission-client';
+import { LocalTestRunner, ServerTestRunner, WorkspaceTestRunner, type RunnerKind, type TestRunner } from '../testing/test-runners';
+import { verdictText } from '../testing/public-tests';
+import { AssignmentFolders, type OpenAssignmentArgs } from './assignment-folders';
 import { setContext } from './context-keys';
 import { CoursesTreeProvider, type CoursesTreeNode } from './courses-tree';
 import { DeadlineStatus } from './deadline-status';
 import { createOutput } from './output';
 import { SignInCommands, type SignInArgs } from './sign-in';
+import { SubmitCommand, type SubmitArgs } from './submit';
+import { ClasspodTesting, type RecordedRun } from './testing';
+import { WorkspaceTerminals } from './workspace-terminal';
 
 /** What `activate` returns: the parts, for tests and for the professor side. */
 export interface ClasspodApi {
   session: StudentSession;
   catalog: CourseCatalog;
+  folders: AssignmentFolders;
+  terminals: WorkspaceTerminals;
+  workspaces: WorkspaceConnections;
   logger: Logger;
   /** Run a command's logic directly (tests). */
   commands: {
     signIn(args?: SignInArgs): Promise<boolean>;
     signOut(): Promise<void>;
     refresh(): Promise<void>;
+    openAssignment(args?: OpenAssignmentArgs): Promise<string | undefined>;
+    submit(args?: SubmitArgs): ReturnType<SubmitCommand['submit']>;
+    runTests(kind: RunnerKind): Promise<RecordedRun | undefined>;
   };
+}
+
+/** A tree node or plain ids, as commands receive them. */
+type Target = CoursesTreeNode | { courseId?: string; assignmentId?: string } | undefined;
+
+function idsOf(target: Target): { courseId?: string; assignmentId?: string } {
+  if (!target) return {};
+  if ('kind' in target) {
+    return target.kind === 'course' ? { courseId: target.course.id } : { courseId: target.assignment.courseId, assignmentId: target.assignment.id };
+  }
+  return target;
 }
 
 export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
@@ -34,22 +62,62 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
   logger.info('activating', { version, vscode: vscode.version });
 
   const session = new StudentSession({ secrets: context.secrets, logger, clientVersion: version });
-  subs.push(session);
-  const catalog = new CourseCatalog(
-    () => session.connection?.ready() ?? Promise.reject(new Error('You are not signed in. Run "Classpod: Sign In" first.')),
-    (iso) => session.observeServerTime(iso),
-  );
-  subs.push(catalog);
+  const hubReady = (): Promise<import('@classpod/protocol').RpcEndpoint> =>
+    session.connection?.ready() ?? Promise.reject(new Error('You are not signed in. Run "Classpod: Sign In" first.'));
+  const catalog = new CourseCatalog(hubReady, (iso) => session.observeServerTime(iso));
+  const workspaces = new WorkspaceConnections(session, logger);
+  const folders = new AssignmentFolders(session, workspaces, catalog, context.globalStorageUri.fsPath, logger);
+  subs.push(session, catalog, workspaces, folders);
 
-  const openAssignments = new Set<string>();
-  const tree = new CoursesTreeProvider(catalog, () => session.serverNow(), () => openAssignments);
+  const tree = new CoursesTreeProvider(catalog, () => session.serverNow(), () => folders.keys());
   const view = vscode.window.createTreeView<CoursesTreeNode>('classpod.courses', { treeDataProvider: tree, showCollapseAll: true });
-  subs.push(tree, view);
+  subs.push(tree, view, folders.onDidChange(() => tree.refresh()));
   // Keep relative due times true without redrawing every second.
   const redraw = setInterval(() => tree.refresh(), 60_000);
   subs.push({ dispose: () => clearInterval(redraw) });
-
   subs.push(new DeadlineStatus(catalog, () => session.serverNow() - Date.now()));
+
+  // Events and submissions follow the current hub connection.
+  let events: HubEvents | undefined;
+  let submissions: SubmissionClient | undefined;
+  const submissionClient = (): SubmissionClient => {
+    if (!submissions) throw new Error('You are not signed in. Run "Classpod: Sign In" first.');
+    return submissions;
+  };
+  const submitCommand = new SubmitCommand(
+    session,
+    catalog,
+    folders,
+    {
+      submit: (c, a) => submissionClient().submit(c, a),
+      waitForResult: (id, signal) => submissionClient().waitForResult(id, signal),
+    },
+    logger,
+  );
+
+  const runners: TestRunner[] = [
+    new LocalTestRunner(),
+    new WorkspaceTestRunner(
+      (courseId) => workspaces.get(courseId),
+      (r) => folders.find(r.courseId, r.assignmentId)?.marker.slug ?? r.assignmentId,
+      async (r) => {
+        await folders.find(r.courseId, r.assignmentId)?.sync.syncNow();
+      },
+    ),
+    new ServerTestRunner(
+      { submit: (c, a) => submissionClient().submit(c, a), waitForResult: (id, s) => submissionClient().waitForResult(id, s) },
+      async (r) => {
+        const a = catalog.find(r.courseId, r.assignmentId);
+        if (!a) return false;
+        const ok = await submitCommand.confirm(a);
+        return ok && (await submitCommand.flush(a));
+      },
+      (r, receipt) => submitCommand.showReceipt(catalog.find(r.courseId, r.assignmentId)?.title ?? r.assignmentId, receipt),
+    ),
+  ];
+  const testing = new ClasspodTesting(folders, runners, logger);
+  const terminals = new WorkspaceTerminals(workspaces, catalog, folders, logger);
+  subs.push(testing, terminals);
 
   const refresh = async (): Promise<void> => {
     if (!session.account) return;
@@ -62,16 +130,44 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     }
   };
 
+  const showResults = async (submissionId: string, title: string): Promise<void> => {
+    const { result } = await (await hubReady()).request(GetResultRequest.type, { submissionId });
+    channel.appendLine(`── Results of ${title} (submission ${submissionId}) ──`);
+    channel.appendLine(`Score: ${result.score ?? '–'}/${result.maxScore ?? '–'}${result.penaltyPercent ? ` (late: −${result.penaltyPercent}%)` : ''}`);
+    for (const t of result.tests) {
+      channel.appendLine(`${verdictText(t.verdict) === 'Accepted' || t.verdict === 'AC' ? '✔' : '✘'} ${t.hidden ? '(hidden) ' : ''}${t.group ? `${t.group}/` : ''}${t.name}: ${verdictText(t.verdict)} — ${t.score}/${t.maxScore}${t.message ? ` — ${t.message}` : ''}`);
+    }
+    if (result.buildOutput) channel.appendLine(`Build output:\n${result.buildOutput}`);
+    channel.show(true);
+  };
+
   session.onDidChange((account) => {
     void setContext('classpod.signedIn', account !== undefined);
+    events?.dispose();
+    events = undefined;
+    submissions = undefined;
     if (!account) {
       catalog.clear();
+      workspaces.closeAll();
+      void folders.stopAll();
       view.message = undefined;
+      view.description = undefined;
       return;
     }
-    view.title = 'Courses';
     view.description = account.person.name;
-    session.connection?.onDidChangeState((s) => {
+    const connection = session.connection!;
+    events = new HubEvents(connection);
+    submissions = new SubmissionClient(hubReady, events);
+    events.onScoreChanged((e) => {
+      if (e.studentId !== account.person.personId) return;
+      void catalog.refreshCourse(e.courseId).catch(() => undefined);
+      const title = catalog.find(e.courseId, e.assignmentId)?.title ?? e.assignmentId;
+      void vscode.window.showInformationMessage(gradedMessage(title, e.score, e.maxScore, e.status), 'Show Results').then((c) => {
+        if (c) void showResults(e.submissionId, title).catch((err) => logger.warn('could not read results', { err }));
+      });
+    });
+    events.onDidReconnect(() => void refresh());
+    connection.onDidChangeState((s) => {
       if (s.kind === 'offline') {
         view.message = s.error.retryable
           ? `Offline: ${s.error.message}${s.retryInMs ? ` Retrying in ${Math.ceil(s.retryInMs / 1000)} s.` : ''}`
@@ -80,10 +176,28 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
         view.message = undefined;
       }
     });
-    session.connection?.onDidConnect(() => void refresh());
+    void refresh();
+    void folders.rescan();
   });
 
   const signIn = new SignInCommands(session, logger);
+  const openAssignment = (target?: Target | OpenAssignmentArgs): Promise<string | undefined> => {
+    if (target && !('kind' in target) && 'courseId' in target && 'assignmentId' in target && target.courseId && target.assignmentId) {
+      return folders.open(target as OpenAssignmentArgs);
+    }
+    const ids = idsOf(target as Target);
+    return folders.open(ids.courseId && ids.assignmentId ? { courseId: ids.courseId, assignmentId: ids.assignmentId } : undefined);
+  };
+  const submit = (target?: Target | SubmitArgs): ReturnType<SubmitCommand['submit']> => {
+    if (target && 'kind' in target) return submitCommand.submit(idsOf(target));
+    return submitCommand.submit(target as SubmitArgs | undefined);
+  };
+  const report = <T>(p: Promise<T>): Promise<T | undefined> =>
+    p.catch((err: Error) => {
+      logger.warn('command failed', { err });
+      void vscode.window.showErrorMessage(err.message);
+      return undefined;
+    });
   subs.push(
     vscode.commands.registerCommand('classpod.signIn', (args?: SignInArgs) => signIn.signIn(args)),
     vscode.commands.registerCommand('classpod.signOut', () => signIn.signOut()),
@@ -91,20 +205,32 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
       session.connection?.retryNow();
       return refresh();
     }),
+    vscode.commands.registerCommand('classpod.openAssignment', (t?: Target) => report(openAssignment(t))),
+    vscode.commands.registerCommand('classpod.openTerminal', (t?: Target) => report(terminals.open(idsOf(t)))),
+    vscode.commands.registerCommand('classpod.submit', (t?: Target | SubmitArgs) => report(submit(t))),
+    vscode.commands.registerCommand('classpod.showConflicts', () => folders.showConflicts()),
     vscode.commands.registerCommand('classpod.showLog', () => channel.show(true)),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void folders.rescan()),
   );
 
   void setContext('classpod.signedIn', false);
+  void folders.rescan();
   void signIn.restore();
 
   return {
     session,
     catalog,
+    folders,
+    terminals,
+    workspaces,
     logger,
     commands: {
       signIn: (args) => signIn.signIn(args),
       signOut: () => signIn.signOut(),
       refresh,
+      openAssignment: (args) => openAssignment(args),
+      submit: (args) => submit(args),
+      runTests: (kind) => testing.runAll(kind, runners),
     },
   };
 }

@@ -53,12 +53,12 @@ describe('RemoteTerminal against a real agent', function () {
     const seen = screen.waitFor(/hello-3/);
     terminal.input('echo hello-$((1+2)); printf "\\033[31mred\\033[0m\\n"\r');
     await seen;
-    await screen.waitFor(/\x1b\[31mred\x1b\[0m/, 0);
+    await screen.waitFor(new RegExp(`${String.fromCharCode(27)}\\[31mred${String.fromCharCode(27)}\\[0m`), 0);
   });
 
   it('interrupts a running program with Ctrl-C', async function () {
     const running = screen.waitFor(/sleeping-1/);
-    terminal.input('echo sleeping-$((0+1)); sleep 600\r');
+    terminal.input('sh -c "echo sleeping-$((0+1)); exec sleep 600"\r');
     await running;
     terminal.input('\x03');
     const after = screen.waitFor(/after-interrupt-7/);

@@ -1,0 +1,40 @@
+// The words around a submission: the confirmation that shows the deadline,
+// and the receipt that names the snapshot, the server time and lateness.
+
+import type { AssignmentSummary, SubmissionSummary } from '@classpod/protocol';
+import { formatAbsolute, formatRelative } from '../deadlines/time-format';
+import { formatScore } from '../courses/assignment-presentation';
+
+/** The question asked before submitting, and its detail lines. */
+export function confirmation(a: AssignmentSummary, now: Date, timeZone?: string): { message: string; detail: string } {
+  const lines: string[] = [];
+  if (a.dueAt) {
+    const due = new Date(a.dueAt);
+    const late = due.getTime() < now.getTime();
+    lines.push(`Due ${formatAbsolute(due, timeZone)} — ${late ? `${formatRelative(due, now).replace(' ago', '')} ago` : formatRelative(due, now)}${a.extended ? ' (extended for you)' : ''}.`);
+    if (late) {
+      const cutoff = a.latePolicy.cutoffAt ? ` until ${formatAbsolute(new Date(a.latePolicy.cutoffAt), timeZone)}` : '';
+      lines.push(
+        a.latePolicy.cutoffAt || a.latePolicy.penaltyPercentPerDay > 0
+          ? `This submission is late: ${a.latePolicy.penaltyPercentPerDay}% off per started day${cutoff}.`
+          : 'This submission is late.',
+      );
+    }
+  } else lines.push('This assignment has no due time.');
+  if (a.latestSubmissionId) lines.push('Your latest submission is replaced as the one graded.');
+  lines.push('What your workspace holds now is handed in, after your latest edits here are synced.');
+  return { message: `Submit “${a.title}”?`, detail: lines.join('\n') };
+}
+
+/** The receipt shown after a submission. */
+export function receipt(title: string, s: SubmissionSummary, serverTime: string, timeZone?: string): string {
+  const at = formatAbsolute(new Date(s.submittedAt || serverTime), timeZone);
+  const late = s.late ? `late (−${s.penaltyPercent}%)` : 'on time';
+  return `Submitted “${title}” at ${at} (server time), ${late}. Snapshot ${s.snapshotHash.slice(0, 12)} · ${s.fileCount} file${s.fileCount === 1 ? '' : 's'}.`;
+}
+
+/** "Hello, C graded: 8/10." */
+export function gradedMessage(title: string, score: number | undefined, maxScore: number | undefined, status: string): string {
+  if (status === 'failed' || score === undefined) return `Grading of “${title}” did not finish (${status}). Your professor can see why.`;
+  return `“${title}” graded: ${formatScore(score, maxScore)}.`;
+}

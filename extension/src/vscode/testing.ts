@@ -1,0 +1,185 @@
+// The Testing view: each assignment folder open here with its public tests,
+// and three run profiles — this machine, in the workspace, graded by the
+// course server. Failures show the grader's message and, for public tests, an
+// expected-versus-actual diff.
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Logger } from '../log';
+import {
+  loadPublicSpec,
+  outcomeOf,
+  outcomesOf,
+  PUBLIC_SPEC_PATH,
+  publicTests,
+  summaryLine,
+  verdictText,
+  type TestOutcomeView,
+} from '../testing/public-tests';
+import { RunCancelled, type RunnerKind, type TestRunner } from '../testing/test-runners';
+import type { ActiveAssignment, AssignmentFolders } from './assignment-folders';
+
+/** What the last run of each kind found, for tests of the extension itself. */
+export interface RecordedRun {
+  kind: RunnerKind;
+  assignment: string;
+  outcomes: TestOutcomeView[];
+  summary: string;
+  /** Hidden tests (server runs only): passed and total. */
+  hidden?: { passed: number; total: number };
+}
+
+export class ClasspodTesting implements vscode.Disposable {
+  readonly controller = vscode.tests.createTestController('classpod', 'Classpod');
+  private readonly disposables: vscode.Disposable[] = [this.controller];
+  private readonly byRoot = new Map<string, ActiveAssignment>();
+  /** Most recent run per kind. */
+  readonly lastRuns = new Map<RunnerKind, RecordedRun>();
+
+  constructor(
+    private readonly folders: AssignmentFolders,
+    runners: readonly TestRunner[],
+    private readonly logger: Logger,
+  ) {
+    this.controller.refreshHandler = () => this.refresh();
+    runners.forEach((runner, i) => {
+      this.disposables.push(
+        this.controller.createRunProfile(runner.label, vscode.TestRunProfileKind.Run, (request, token) => this.execute(runner, request, token), i === 0),
+      );
+    });
+    const watcher = vscode.workspace.createFileSystemWatcher(`**/${PUBLIC_SPEC_PATH}`);
+    this.disposables.push(watcher, watcher.onDidChange(() => this.refresh()), watcher.onDidCreate(() => this.refresh()), watcher.onDidDelete(() => this.refresh()));
+    this.disposables.push(folders.onDidChange(() => this.refresh()));
+  }
+
+  /** Rebuild the test tree from the assignment folders and their public specifications. */
+  async refresh(): Promise<void> {
+    const roots: vscode.TestItem[] = [];
+    this.byRoot.clear();
+    for (const active of this.folders.list()) {
+      const id = `${active.marker.courseId}/${active.marker.id}`;
+      const root = this.controller.createTestItem(id, active.marker.title ?? active.marker.id, vscode.Uri.file(active.folder));
+      this.byRoot.set(id, active);
+      try {
+        const spec = await loadPublicSpec(active.folder);
+        if (!spec) {
+          root.error = 'No public tests yet (.classpod/tests/spec.json arrives with the first sync).';
+        } else {
+          const specUri = vscode.Uri.file(path.join(active.folder, PUBLIC_SPEC_PATH));
+          for (const t of publicTests(spec)) {
+            const item = this.controller.createTestItem(`${id}::${t.id}`, t.name, specUri);
+            item.description = t.group;
+            root.children.add(item);
+          }
+          if (spec.hidden && spec.hidden.tests > 0) root.description = `+ ${spec.hidden.tests} hidden test${spec.hidden.tests === 1 ? '' : 's'} on the grader`;
+        }
+      } catch (err) {
+        root.error = `The public test specification cannot be read: ${(err as Error).message}`;
+      }
+      roots.push(root);
+    }
+    this.controller.items.replace(roots);
+  }
+
+  /** Run every assignment's tests with one runner (what a profile does for "Run All"). */
+  async runAll(kind: RunnerKind, runners: readonly TestRunner[]): Promise<RecordedRun | undefined> {
+    const runner = runners.find((r) => r.kind === kind);
+    if (!runner) return undefined;
+    await this.refresh();
+    const source = new vscode.CancellationTokenSource();
+    try {
+      await this.execute(runner, new vscode.TestRunRequest(), source.token);
+    } finally {
+      source.dispose();
+    }
+    return this.lastRuns.get(kind);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private async execute(runner: TestRunner, request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    const rootIds = new Set<string>();
+    if (request.include?.length) for (const item of request.include) rootIds.add(item.id.split('::')[0]!);
+    else this.controller.items.forEach((item) => rootIds.add(item.id));
+    const run = this.controller.createTestRun(request, `${runner.label}`, true);
+    try {
+      for (const rootId of rootIds) {
+        if (token.isCancellationRequested) break;
+        const active = this.byRoot.get(rootId);
+        const root = this.controller.items.get(rootId);
+        if (!active || !root) continue;
+        await this.runAssignment(runner, run, active, root, token);
+      }
+    } finally {
+      run.end();
+    }
+  }
+
+  private async runAssignment(runner: TestRunner, run: vscode.TestRun, active: ActiveAssignment, root: vscode.TestItem, token: vscode.CancellationToken): Promise<void> {
+    const spec = await loadPublicSpec(active.folder);
+    if (!spec) {
+      run.appendOutput(`No public tests in ${active.folder} yet.\r\n`);
+      return;
+    }
+    const tests = publicTests(spec);
+    const items = new Map<string, vscode.TestItem>();
+    root.children.forEach((c) => items.set(c.id.split('::')[1]!, c));
+    for (const item of items.values()) run.started(item);
+    const applied = new Set<string>();
+    const apply = (o: TestOutcomeView): void => {
+      const item = items.get(o.id);
+      if (!item || applied.has(o.id)) return;
+      applied.add(o.id);
+      if (o.skipped) run.skipped(item);
+      else if (o.passed) run.passed(item, o.durationMs);
+      else {
+        const message =
+          o.expected !== undefined && o.actual !== undefined ? vscode.TestMessage.diff(o.message, o.expected, o.actual) : new vscode.TestMessage(o.message);
+        message.location = new vscode.Location(vscode.Uri.file(path.join(active.folder, PUBLIC_SPEC_PATH)), new vscode.Position(0, 0));
+        run.failed(item, message, o.durationMs);
+      }
+      run.appendOutput(`${o.passed ? '✔' : '✘'} ${o.id}: ${o.message.split('\n')[0]}\r\n`, undefined, item);
+    };
+    const abort = new AbortController();
+    const cancel = token.onCancellationRequested(() => abort.abort());
+    const label = active.marker.title ?? active.marker.id;
+    run.appendOutput(`${label} — ${runner.label}\r\n`);
+    try {
+      const result = await runner.run({
+        folder: active.folder,
+        courseId: active.marker.courseId,
+        assignmentId: active.marker.id,
+        spec,
+        signal: abort.signal,
+        onTest: (r) => {
+          if (r.public) apply(outcomeOf(r));
+        },
+      });
+      const outcomes = outcomesOf(result, tests);
+      outcomes.forEach(apply);
+      const hiddenResults = result.tests.filter((t) => !t.public);
+      const hidden = hiddenResults.length > 0 ? { passed: hiddenResults.filter((t) => t.verdict === 'AC').length, total: hiddenResults.length } : undefined;
+      const summary = summaryLine({ ...result, tests: result.tests.filter((t) => t.public) });
+      run.appendOutput(`${summary}\r\n`);
+      if (hidden) {
+        run.appendOutput(`Hidden tests: ${hidden.passed} of ${hidden.total} pass. Total score ${result.score}/${result.maxScore}.\r\n`);
+        for (const t of hiddenResults) run.appendOutput(`  ${t.verdict === 'AC' ? '✔' : '✘'} hidden ${t.group ? `${t.group}/` : ''}${t.name}: ${verdictText(t.verdict)}\r\n`);
+      }
+      this.lastRuns.set(runner.kind, { kind: runner.kind, assignment: root.id, outcomes, summary, ...(hidden ? { hidden } : {}) });
+      this.logger.info('tests ran', { runner: runner.kind, assignment: root.id, summary });
+    } catch (err) {
+      if (err instanceof RunCancelled || abort.signal.aborted) {
+        for (const item of items.values()) if (!applied.has(item.id.split('::')[1]!)) run.skipped(item);
+        return;
+      }
+      const message = new vscode.TestMessage(`${runner.label}: ${(err as Error).message}`);
+      for (const item of items.values()) if (!applied.has(item.id.split('::')[1]!)) run.errored(item, message);
+      run.appendOutput(`The run failed: ${(err as Error).message}\r\n`);
+      this.logger.warn('test run failed', { runner: runner.kind, err });
+    } finally {
+      cancel.dispose();
+    }
+  }
+}
