@@ -146,7 +146,7 @@ describe('agent', () => {
       // Random (valid UTF-8) text frames: answered with parse errors.
       for (const text of ['\u0000\u0001{{', 'é☃\ud83d\ude00}', 'null', '{"jsonrpc":"2.0","id":1', String.fromCharCode(...Array.from({ length: 64 }, (_, i) => 32 + ((i * 53) % 90)))]) {
         const garbage = await exchange(ws, text);
-        assert.ok([ErrorCode.ParseError, ErrorCode.InvalidRequest].includes(garbage.error.code), `${JSON.stringify(text)} → ${garbage.error.code}`);
+        assert.ok(([ErrorCode.ParseError, ErrorCode.InvalidRequest] as number[]).includes(garbage.error.code), `${JSON.stringify(text)} → ${garbage.error.code}`);
       }
 
       // A frame over the limit is answered with TooLarge.
