@@ -48,7 +48,7 @@ export async function readAssignmentFolder(root: string, options: ReadFolderOpti
       const st = await lstat(abs);
       bytes += st.size;
       if (files.length >= maxFiles) throw new AssignmentFolderProblem(`the folder holds more than ${maxFiles} files`);
-      if (bytes > maxBytes) throw new AssignmentFolderProblem(`the folder holds more than ${Math.round(maxBytes / 1024 / 1024)} MiB (at ${rel})`);
+      if (bytes > maxBytes) throw new AssignmentFolderProblem(`the folder holds more than ${maxBytes >= 1024 * 1024 ? `${Math.round(maxBytes / 1024 / 1024)} MiB` : `${maxBytes} bytes`} (at ${rel})`);
       files.push({ path: rel, contentBase64: (await readFile(abs)).toString('base64'), mode: st.mode & 0o777 });
     }
   };
