@@ -112,7 +112,7 @@ describe('agent', () => {
       assert.match(text, /^classpod_agent_request_duration_seconds_count\{method="files\/stat"\} 1$/m);
     });
 
-    it('reports not ready once stopping', async () => {
+    it('stops serving once closed', async () => {
       const url = t.agent.url;
       await t.agent.close();
       await assert.rejects(fetch(`${url}/readyz`));

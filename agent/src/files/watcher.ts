@@ -23,6 +23,8 @@ export interface TreeWatcherOptions {
   /** Receives each batch. */
   onChanges: (changes: FileChange[]) => void;
   logger: Logger;
+  /** Use one watcher per directory even where a recursive watch exists (default false). */
+  perDirectory?: boolean;
 }
 
 /** A watch over one directory tree. Dispose with `close()`. */
@@ -41,6 +43,7 @@ export class TreeWatcher {
     const w = new TreeWatcher(options);
     await w.seed();
     try {
+      if (options.perDirectory) throw Object.assign(new Error('per-directory watchers asked for'), { code: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM' });
       w.add(options.dir, true);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM') throw err;
