@@ -3,6 +3,8 @@
 // which passes the hub's address and a student's token in the environment).
 
 import * as assert from 'node:assert/strict';
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ClasspodApi } from '../../src/vscode/classpod';
 
@@ -12,14 +14,45 @@ function env(name: string): string {
   return v;
 }
 
+/** Resolves when `check` returns a value, re-checking on every change of `event`. */
+function when<T>(event: vscode.Event<unknown> | ((l: () => void) => { dispose(): void }), check: () => T | undefined): Promise<T> {
+  const now = check();
+  if (now !== undefined) return Promise.resolve(now);
+  return new Promise((resolve) => {
+    const sub = (event as (l: () => void) => { dispose(): void })(() => {
+      const v = check();
+      if (v === undefined) return;
+      sub.dispose();
+      resolve(v);
+    });
+  });
+}
+
+/** Resolves when the terminal transcript matches `re` (the pty writes are the event). */
+async function transcriptMatches(read: () => string, re: RegExp): Promise<string> {
+  while (!re.test(read())) await new Promise((r) => setTimeout(r, 100));
+  return read();
+}
+
 export function registerStudentSuite(): void {
-  describe('student (in the extension host)', function () {
+  describe('student journey (in the extension host)', function () {
     let api: ClasspodApi;
+    const folder = (): string => path.join(env('CLASSPOD_E2E_DIR'), 'host-assignments', 'c-sum');
 
     before(async function () {
       const ext = vscode.extensions.getExtension<ClasspodApi>('classpod.classpod');
       assert.ok(ext, 'the Classpod extension is installed');
       api = await ext.activate();
+    });
+
+    it('contributes its view, commands, terminal profile and settings', async function () {
+      const commands = await vscode.commands.getCommands(true);
+      for (const c of ['classpod.signIn', 'classpod.signOut', 'classpod.openAssignment', 'classpod.openTerminal', 'classpod.submit', 'classpod.showConflicts']) {
+        assert.ok(commands.includes(c), `command ${c}`);
+      }
+      const config = vscode.workspace.getConfiguration('classpod');
+      assert.deepEqual(config.get('ignore'), []);
+      assert.equal(typeof config.get('serverUrl'), 'string');
     });
 
     it('refuses a token the course server does not know, saying so', async function () {
@@ -37,13 +70,81 @@ export function registerStudentSuite(): void {
       );
     });
 
-    it('signs in and lists the demo course with its assignments', async function () {
+    it('says the address is not a course server', async function () {
+      const notHub = new URL(env('CLASSPOD_HUB_URL'));
+      notHub.pathname = '/not-classpod';
+      await assert.rejects(
+        () => api.commands.signIn({ serverUrl: notHub.href, token: env('CLASSPOD_STUDENT_TOKEN') }),
+        (err: Error & { problem?: string }) => err.problem === 'not-classpod',
+      );
+    });
+
+    it('signs in and lists the demo course with due times, states and scores', async function () {
       assert.equal(await api.commands.signIn({ serverUrl: env('CLASSPOD_HUB_URL'), token: env('CLASSPOD_STUDENT_TOKEN') }), true);
-      assert.ok(api.session.account);
+      assert.equal(api.session.account?.person.personId, 'grace');
       await api.commands.refresh();
-      const courses = api.catalog.courses();
-      assert.ok(courses.length > 0, 'at least one course');
-      assert.ok(courses[0]!.assignments.length > 0, 'the course has assignments');
+      const course = api.catalog.courses().find((c) => c.course.id === 'cs101');
+      assert.ok(course, 'the demo course is listed');
+      const sum = course.assignments.find((a) => a.id === 'c-sum');
+      assert.ok(sum?.dueAt, 'c-sum has a due time');
+      assert.equal(sum.state, 'not started');
+    });
+
+    it('opens an assignment: starter files arrive and the folder syncs', async function () {
+      const opened = await api.commands.openAssignment({ courseId: 'cs101', assignmentId: 'c-sum', folder: folder(), openFolder: false });
+      assert.equal(opened, folder());
+      assert.ok(existsSync(path.join(folder(), 'sum.c')), 'the starter source is there');
+      assert.ok(existsSync(path.join(folder(), '.classpod', 'tests', 'spec.json')), 'the public tests are there');
+      const active = api.folders.find('cs101', 'c-sum');
+      assert.ok(active);
+      await when(active.sync.onDidChangeStatus, () => (active.sync.status.kind === 'synced' ? true : undefined));
+    });
+
+    it('types in the workspace terminal, sees the echo, and sees a local edit there', async function () {
+      await fs.appendFile(path.join(folder(), 'sum.c'), '/* host-suite-edit */\n');
+      await api.folders.find('cs101', 'c-sum')!.sync.syncNow();
+      const terminal = (await vscode.commands.executeCommand('classpod.openTerminal', { courseId: 'cs101', assignmentId: 'c-sum' })) as vscode.Terminal;
+      assert.ok(terminal, 'a terminal opened');
+      const pty = api.terminals.ptys[api.terminals.ptys.length - 1]!;
+      await transcriptMatches(() => pty.transcript, /[$#] $/m);
+      terminal.sendText('echo echo-$((6*7)); grep -c host-suite-edit sum.c');
+      const text = await transcriptMatches(() => pty.transcript, /echo-42\r?\n1\r?\n/);
+      assert.match(text, /echo-42/);
+      terminal.dispose();
+    });
+
+    it('runs the public tests on this machine: the starter fails with an expected-versus-actual diff', async function () {
+      const run = await api.commands.runTests('local');
+      assert.ok(run, 'a run was recorded');
+      assert.deepEqual(run.outcomes.map((o) => o.id), ['examples/small', 'examples/negative']);
+      for (const o of run.outcomes) {
+        assert.equal(o.passed, false);
+        assert.ok(o.expected && o.actual && o.expected !== o.actual, `${o.id} shows expected and actual`);
+      }
+    });
+
+    it('runs the public tests in the workspace: a fixed program passes there', async function () {
+      const solution = await fs.readFile(path.join(env('CLASSPOD_E2E_REPO'), 'examples', 'demo-course', 'assignments', 'c-sum', 'solution', 'sum.c'), 'utf8');
+      await fs.writeFile(path.join(folder(), 'sum.c'), solution);
+      const run = await api.commands.runTests('workspace');
+      assert.ok(run);
+      assert.deepEqual(run.outcomes.map((o) => [o.id, o.passed]), [['examples/small', true], ['examples/negative', true]]);
+    });
+
+    it('submits with a receipt, and the score arrives without a reload', async function () {
+      const receipt = await api.commands.submit({ courseId: 'cs101', assignmentId: 'c-sum', confirmed: true });
+      assert.ok(receipt, 'a receipt');
+      assert.match(receipt.submission.snapshotHash, /^[0-9a-f]{64}$/);
+      assert.equal(receipt.submission.late, false);
+      assert.ok(receipt.serverTime);
+      if (!process.env.CLASSPOD_E2E_GRADER) {
+        this.skip(); // no grading worker in this build: nothing will grade it
+      }
+      const graded = await when(api.catalog.onDidChange, () => {
+        const a = api.catalog.find('cs101', 'c-sum');
+        return a?.state === 'graded' ? a : undefined;
+      });
+      assert.ok(graded.score !== undefined && graded.score > 0, `scored ${graded.score}`);
     });
   });
 }

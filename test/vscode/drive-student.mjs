@@ -1,0 +1,175 @@
+// A student's journey through the real VS Code UI, as a person would do it:
+// sign in, open an assignment, edit a file and see it in the workspace
+// through the terminal, run the tests, submit, see the score. One screenshot
+// per step under the shots folder; every step waits for what a person sees.
+
+import { join } from 'node:path';
+import { launchBrowser } from './browser.mjs';
+
+const LONG = 120_000;
+
+/** Run `title` from the command palette. */
+async function command(page, title) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Answer the input box titled `title` with `value`. */
+async function answerInput(page, title, value) {
+  const widget = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: title }) });
+  await widget.waitFor({ state: 'visible', timeout: 15_000 });
+  await widget.locator('input').fill(value);
+  await page.keyboard.press('Enter');
+}
+
+/** Pick the quick-pick row that contains `text`. */
+async function pick(page, text) {
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.click();
+}
+
+/** Wait for a notification toast containing `text`. */
+async function toast(page, text, timeout = LONG) {
+  const t = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  await t.waitFor({ state: 'visible', timeout });
+  await page.locator('.notifications-toasts .notification-fade-in-done').first().waitFor({ timeout: 3000 }).catch(() => undefined);
+  return t;
+}
+
+async function workbench(page) {
+  await page.locator('.monaco-workbench').waitFor({ timeout: LONG });
+}
+
+/** The Classpod view in the side bar, expanded. */
+async function showClasspod(page) {
+  const icon = page.locator('.activitybar .action-item a[aria-label^="Classpod"], .activitybar .action-item .action-label[aria-label^="Classpod"]').first();
+  await icon.waitFor({ timeout: LONG });
+  const header = page.locator('.pane-header', { hasText: 'Courses' }).first();
+  if (!(await header.isVisible().catch(() => false))) await icon.click();
+  await header.waitFor({ timeout: 30_000 });
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+}
+
+/** Text on the terminal's screen (the DOM renderer). */
+async function terminalText(page) {
+  return page.locator('.terminal-wrapper.active .xterm-rows, .terminal-wrapper .xterm-rows').first().innerText().catch(() => '');
+}
+
+async function waitForTerminal(page, re, timeout = 60_000) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const text = await terminalText(page);
+    if (re.test(text)) return text;
+    if (Date.now() > until) throw new Error(`the terminal never showed ${re}; it shows:\n${text}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/**
+ * Drive the journey. `hubUrl` and `token` sign in; `startFolder` is opened
+ * first; screenshots go to `shots`. Returns the steps that passed.
+ */
+export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots, log }) {
+  const browser = await launchBrowser();
+  const { page } = browser;
+  const steps = [];
+  let n = 0;
+  const shot = async (name) => {
+    n++;
+    const file = join(shots, `${String(n).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file });
+    log(`screenshot ${file}`);
+  };
+  const step = async (name, body) => {
+    log(`step: ${name}`);
+    try {
+      await body();
+      steps.push(name);
+      await shot(name);
+    } catch (err) {
+      await shot(`${name}-FAILED`).catch(() => undefined);
+      throw new Error(`step "${name}" failed: ${err.message}`);
+    }
+  };
+  page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
+  try {
+    await step('classpod-view', async () => {
+      await page.goto(`${baseUrl}/?folder=${encodeURIComponent(startFolder)}`);
+      await workbench(page);
+      await showClasspod(page);
+      await page.locator('.welcome-view-content', { hasText: 'Connect to your course server' }).waitFor({ timeout: 30_000 });
+    });
+
+    await step('signed-in', async () => {
+      await command(page, 'Classpod: Sign In');
+      await answerInput(page, 'Classpod: Sign In (1/2)', hubUrl);
+      await answerInput(page, 'Classpod: Sign In (2/2)', token);
+      await toast(page, 'Signed in to Classpod as Ada Lovelace');
+      await page.locator('.monaco-list-row', { hasText: 'Sum and mean (C)' }).waitFor({ timeout: 30_000 });
+      await page.locator('.monaco-list-row', { hasText: 'Introduction to Programming (demo)' }).waitFor();
+    });
+
+    await step('assignment-open', async () => {
+      await command(page, 'Classpod: Open Assignment');
+      await pick(page, 'Sum and mean (C)');
+      await pick(page, 'suggested');
+      // The window reloads into the assignment folder.
+      await page.waitForURL(/folder=.*c-sum/, { timeout: LONG });
+      await workbench(page);
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sum.c' }).waitFor({ timeout: LONG });
+      await page.locator('.statusbar-item', { hasText: 'Synced' }).waitFor({ timeout: LONG });
+    });
+
+    await step('file-edited', async () => {
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sum.c' }).first().dblclick();
+      const editor = page.locator('.editor-instance .monaco-editor').first();
+      await editor.waitFor({ timeout: 30_000 });
+      await editor.click({ position: { x: 200, y: 10 } });
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.type('/* edited in VS Code: e2e-edit-marker */\n');
+      await page.keyboard.press('Control+S');
+      await page.locator('.statusbar-item', { hasText: 'Synced' }).waitFor({ timeout: LONG });
+    });
+
+    await step('terminal-echo', async () => {
+      await command(page, 'Classpod: Open Workspace Terminal');
+      await page.locator('.terminal-wrapper .xterm-rows').first().waitFor({ timeout: 60_000 });
+      await waitForTerminal(page, /[$#] ?$/m);
+      await page.locator('.terminal-wrapper .xterm').first().click();
+      await page.keyboard.type('grep -c e2e-edit-marker sum.c; echo echo-$((6*7))');
+      await page.keyboard.press('Enter');
+      await waitForTerminal(page, /^1\s*$[\s\S]*echo-42/m);
+    });
+
+    await step('tests-run', async () => {
+      await command(page, 'Test: Run All Tests');
+      await command(page, 'View: Show Testing');
+      const root = page.locator('.test-explorer .monaco-list-row', { hasText: 'Sum and mean (C)' }).first();
+      await root.waitFor({ timeout: LONG });
+      await page.locator('.test-explorer .monaco-list-row .codicon-testing-failed-icon').first().waitFor({ timeout: LONG });
+    });
+
+    await step('submitted', async () => {
+      await command(page, 'Classpod: Submit Assignment');
+      const dialog = page.locator('.monaco-dialog-box', { hasText: 'Submit “Sum and mean (C)”?' });
+      await dialog.waitFor({ timeout: 30_000 });
+      await dialog.locator('.monaco-button', { hasText: 'Submit' }).first().click();
+      await toast(page, 'Submitted “Sum and mean (C)”');
+    });
+
+    await step('graded', async () => {
+      await toast(page, '“Sum and mean (C)” graded:', 300_000);
+      await showClasspod(page);
+      await page.locator('.monaco-list-row', { hasText: /Sum and mean \(C\).*graded \d/ }).waitFor({ timeout: 60_000 });
+    });
+  } finally {
+    await browser.close();
+  }
+  return steps;
+}

@@ -1,0 +1,140 @@
+// The extension's end-to-end run in a real VS Code (code-server + Chromium +
+// Playwright) against a real hub, agents and grader on loopback:
+//
+//   1. installs code-server 4.100.3 into test/vscode/.install/ if missing;
+//   2. builds the repository, bundles the extension and packages the .vsix;
+//   3. starts the hub with the demo course (and a grader worker);
+//   4. starts code-server with the .vsix installed;
+//   5. runs the extension's mocha suite inside the extension host;
+//   6. drives the UI as a student, a screenshot per step.
+//
+// Screenshots and logs go to test-results/vscode-e2e/. Every process started
+// is stopped at the end, also on failure or Ctrl-C.
+//
+//   node test/vscode/run-e2e.mjs            # everything
+//   node test/vscode/run-e2e.mjs --host     # only the in-host suite
+//   node test/vscode/run-e2e.mjs --ui       # only the UI journey
+//   node test/vscode/run-e2e.mjs --no-compile   # the packages were just built (npm test does)
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startCodeServer } from './code-server.mjs';
+import { driveStudent } from './drive-student.mjs';
+import { runHostSuite } from './host-suite.mjs';
+import { ensureCodeServer, missingSystemPackages } from './install.mjs';
+import { run, stopAll } from './processes.mjs';
+import { startStack } from './stack.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repo = resolve(here, '..', '..');
+export const resultsDir = join(repo, 'test-results', 'vscode-e2e');
+
+/** Why the run cannot happen on this machine, or undefined when it can. */
+export function missingTools() {
+  const missing = missingSystemPackages();
+  return missing.length > 0 ? `missing Debian packages: ${missing.join(' ')}` : undefined;
+}
+
+/** Build the repository, bundle the extension and package it; returns the .vsix path. */
+export async function buildExtension(log, outDir, { compile = true } = {}) {
+  if (compile) {
+    log('building the repository (tsc -b)');
+    await run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'], { cwd: repo });
+  }
+  log('bundling the extension (esbuild)');
+  await run(process.execPath, [join(repo, 'extension', 'esbuild.mjs')], { cwd: join(repo, 'extension') });
+  const vsix = join(outDir, 'classpod.vsix');
+  log('packaging the .vsix (vsce)');
+  await run(process.execPath, [join(repo, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix], {
+    cwd: join(repo, 'extension'),
+  });
+  return vsix;
+}
+
+/**
+ * Run the end-to-end suite. Resolves with a summary; rejects with the first
+ * failure (after stopping everything).
+ */
+export async function runE2E({ host = true, ui = true, compile = true, log = (m) => process.stderr.write(`[e2e] ${m}\n`) } = {}) {
+  mkdirSync(resultsDir, { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'classpod-e2e-'));
+  const summary = { host: undefined, ui: undefined, resultsDir };
+  try {
+    const bin = ensureCodeServer(log);
+    const vsix = await buildExtension(log, dir, { compile });
+    const stack = await startStack({ repo, dir, logDir: resultsDir });
+    log(`hub at ${stack.url}${stack.grader ? ' with a grader worker' : ' (no grader worker: the grader package has none yet)'}`);
+    const cs = await startCodeServer({
+      bin,
+      vsix,
+      dir: join(dir, 'code-server'),
+      logDir: resultsDir,
+      settings: { 'classpod.localRoot': join(dir, 'home', 'Classpod') },
+      env: {
+        CLASSPOD_HUB_URL: stack.url,
+        CLASSPOD_STUDENT_TOKEN: stack.tokens.grace,
+        CLASSPOD_E2E_DIR: dir,
+        CLASSPOD_E2E_REPO: repo,
+        CLASSPOD_E2E_GRADER: stack.grader ? '1' : '',
+      },
+    });
+    log(`code-server at ${cs.url}`);
+    if (host) {
+      const hostLog = [];
+      const folder = join(dir, 'host-start');
+      mkdirSync(folder, { recursive: true });
+      const code = await runHostSuite({
+        baseUrl: cs.url,
+        extensionPath: join(repo, 'extension'),
+        testsPath: join(repo, 'extension', 'out', 'test', 'index.js'),
+        folder,
+        log: (line) => {
+          hostLog.push(line);
+          log(`host: ${line}`);
+        },
+      });
+      writeFileSync(join(resultsDir, 'host-suite.log'), hostLog.join('\n') + '\n');
+      summary.host = code === 0 ? 'passed' : 'failed';
+      if (code !== 0) throw new Error(`the in-host suite failed; see ${join(resultsDir, 'host-suite.log')}`);
+    }
+    if (ui) {
+      const shots = join(resultsDir, 'screenshots');
+      rmSync(shots, { recursive: true, force: true });
+      mkdirSync(shots, { recursive: true });
+      const startFolder = join(dir, 'ui-start');
+      mkdirSync(startFolder, { recursive: true });
+      summary.ui = await driveStudent({ baseUrl: cs.url, hubUrl: stack.url, token: stack.tokens.ada, startFolder, shots, log });
+    }
+    return summary;
+  } finally {
+    await stopAll();
+    if (!process.env.CLASSPOD_E2E_KEEP) rmSync(dir, { recursive: true, force: true });
+    else log(`kept ${dir}`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const flags = new Set(process.argv.slice(2));
+  const compile = !flags.delete('--no-compile');
+  const options = flags.size ? { host: flags.has('--host'), ui: flags.has('--ui'), compile } : { compile };
+  const stop = () => void stopAll().then(() => process.exit(130));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const missing = missingTools();
+  if (missing) {
+    process.stderr.write(`[e2e] cannot run: ${missing}\n`);
+    process.exit(process.env.CI ? 1 : 0);
+  }
+  runE2E(options).then(
+    (s) => {
+      process.stderr.write(`[e2e] passed: host suite ${s.host ?? 'skipped'}, UI steps ${s.ui ? s.ui.join(', ') : 'skipped'}; results in ${s.resultsDir}\n`);
+      process.exit(0);
+    },
+    (err) => {
+      process.stderr.write(`[e2e] FAILED: ${err.message}\n`);
+      process.exit(1);
+    },
+  );
+}

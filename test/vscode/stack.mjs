@@ -1,0 +1,48 @@
+// The Classpod side of the end-to-end run: a real course server (hub) on
+// loopback with the demo course, two students and their tokens, a grading
+// worker with the `none` sandbox when the grader package has one, all in a
+// temporary data folder.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { run, startProcess } from './processes.mjs';
+
+/** Start the hub (and a grader worker) for the demo course; returns addresses, tokens and logs. */
+export async function startStack({ repo, dir, logDir }) {
+  const hubCli = join(repo, 'hub', 'dist', 'src', 'cli', 'classpod-hub.js');
+  if (!existsSync(hubCli)) throw new Error(`${hubCli} is missing: build the repository first (npx tsc -b)`);
+  const data = join(dir, 'hub-data');
+  const hub = (...args) => run(process.execPath, [hubCli, ...args, '--data', data]);
+  await hub('course', 'create', '--from', join(repo, 'examples', 'demo-course'));
+  const tokens = {};
+  for (const [id, name] of [
+    ['ada', 'Ada Lovelace'],
+    ['grace', 'Grace Hopper'],
+  ]) {
+    await hub('people', 'add', '--id', id, '--name', name, '--course', 'cs101', '--role', 'student');
+    tokens[id] = /: (\S+)\s*$/.exec(await hub('tokens', 'issue', '--person', id))[1];
+  }
+  const graderToken = /: (\S+)\s*$/.exec(await hub('tokens', 'issue', '--grader'))[1];
+  const server = await startProcess({
+    name: 'hub',
+    command: process.execPath,
+    args: [hubCli, 'serve', '--data', data, '--host', '127.0.0.1', '--port', '0', '--isolation', 'none'],
+    env: { CLASSPOD_LOG_LEVEL: 'info' },
+    log: join(logDir, 'hub.log'),
+    ready: (line) => /^listening on (http:\/\/\S+)/.exec(line)?.[1],
+  });
+  const url = server.match;
+  let grader;
+  const graderCli = join(repo, 'grader', 'dist', 'src', 'cli', 'worker-cli.js');
+  if (existsSync(graderCli)) {
+    grader = await startProcess({
+      name: 'grader',
+      command: process.execPath,
+      args: [graderCli, '--hub', url, '--sandbox', 'none'],
+      env: { CLASSPOD_GRADER_TOKEN: graderToken },
+      log: join(logDir, 'grader.log'),
+      ready: (line) => /lease|ready|connected|listening/i.test(line),
+    });
+  }
+  return { url, data, tokens, graderToken, hub: server, grader };
+}
