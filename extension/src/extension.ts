@@ -4,9 +4,11 @@
 
 import * as vscode from 'vscode';
 import { createClasspod, type ClasspodApi } from './vscode/classpod';
+import { registerProfessorFeatures, type ProfessorApi } from './vscode/professor/register';
 
-export function activate(context: vscode.ExtensionContext): ClasspodApi {
-  return createClasspod(context);
+export function activate(context: vscode.ExtensionContext): ClasspodApi & { professor: ProfessorApi } {
+  const api = createClasspod(context);
+  return Object.assign(api, { professor: registerProfessorFeatures(context, api) });
 }
 
 export function deactivate(): void {

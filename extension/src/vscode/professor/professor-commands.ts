@@ -1,0 +1,357 @@
+// The professors' commands: open and compare submission files, regrade,
+// override a score, extend a deadline, export grades, create or update an
+// assignment from a folder, and start, stop or enter a student's workspace.
+// Each asks for what it needs with VS Code's own inputs; tests pass the
+// answers as a second argument instead. The work itself is the staff actions'.
+
+import * as vscode from 'vscode';
+import { basename } from 'node:path';
+import { describeUpsert, readAssignmentFolder } from '../../professor/assignment-folder';
+import { STUDENT_STATES, WORKSPACE_STATES, describeFilter, isFiltering, type ClassFilter } from '../../professor/class-filter';
+import { CLASSPOD_SCHEME, documentPath, type ClasspodDocument } from '../../professor/classpod-uri';
+import type { ClusterNode } from '../../professor/cluster-nodes';
+import { submissionScore } from '../../professor/cluster-presentation';
+import { parseDueTime } from '../../professor/due-time';
+import type { ProfessorSession } from '../../professor/professor-session';
+import type { Logger } from '../../log';
+import { fileDocument } from './cluster-tree';
+import { formatRelative } from '../../deadlines/time-format';
+
+type NodeOf<K extends ClusterNode['kind']> = Extract<ClusterNode, { kind: K }>;
+
+export const docUri = (doc: ClasspodDocument): vscode.Uri => vscode.Uri.from({ scheme: CLASSPOD_SCHEME, path: documentPath(doc) });
+
+/** What the commands need from their surroundings. */
+export interface CommandContext {
+  session(): ProfessorSession | undefined;
+  logger: Logger;
+  /** The hub's clock now (ms). */
+  now(): number;
+  /** Shown filter changed. */
+  onFilter(filter: ClassFilter): void;
+  /** Open a terminal into a student's workspace through this gateway path. */
+  openTerminal(connectPath: string, who: string): vscode.Terminal;
+}
+
+export class ProfessorCommands {
+  constructor(private readonly ctx: CommandContext) {}
+
+  /** Every command, by id, for registration. */
+  all(): Record<string, (...args: never[]) => unknown> {
+    return {
+      'classpod.professor.refresh': () => this.refresh(),
+      'classpod.professor.filter': (args?: Partial<ClassFilter>) => this.filter(args),
+      'classpod.professor.clearFilter': () => this.setFilter({ text: '', states: [] }),
+      'classpod.professor.showMore': (node: ClusterNode) => this.s().model.showMore(node),
+      'classpod.professor.openFile': (node: NodeOf<'file'>) => this.openFile(node),
+      'classpod.professor.compareWithStarter': (node: NodeOf<'file'>) => this.compareWithStarter(node),
+      'classpod.professor.compareWithSubmission': (node: NodeOf<'file'>, args?: { otherSubmissionId: string }) => this.compareWithSubmission(node, args),
+      'classpod.professor.regradeSubmission': (node: NodeOf<'submission'>) => this.regrade(node, 'submission'),
+      'classpod.professor.regradeStudent': (node: NodeOf<'student'>) => this.regrade(node, 'student'),
+      'classpod.professor.regradeAssignment': (node: NodeOf<'assignment'>, args?: { confirm: boolean }) => this.regrade(node, 'assignment', args?.confirm),
+      'classpod.professor.overrideScore': (node: NodeOf<'submission'>, args?: { score: number | null; comment: string }) => this.overrideScore(node, args),
+      'classpod.professor.extendDeadline': (node: NodeOf<'student'>, args?: { dueAt: string; comment?: string }) => this.extendDeadline(node, args),
+      'classpod.professor.exportGrades': (node: NodeOf<'assignment'> | NodeOf<'course'>, args?: { target: string }) => this.exportGrades(node, args),
+      'classpod.professor.upsertAssignment': (node?: NodeOf<'course'>, args?: { folder: string; assignmentId?: string; confirm?: boolean }) =>
+        this.upsertAssignment(node, args),
+      'classpod.professor.startWorkspace': (node: NodeOf<'workspace'>) => this.workspace(node, 'start'),
+      'classpod.professor.stopWorkspace': (node: NodeOf<'workspace'>, args?: { confirm: boolean }) => this.workspace(node, 'stop', args?.confirm),
+      'classpod.professor.openWorkspaceTerminal': (node: NodeOf<'workspace'>) => this.enterWorkspace(node),
+    };
+  }
+
+  private s(): ProfessorSession {
+    const s = this.ctx.session();
+    if (!s) throw new Error('Sign in to Classpod as a professor or assistant first.');
+    return s;
+  }
+
+  /** Run a command's body; a failure becomes an error message that says what happened. */
+  private async guard<T>(what: string, body: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await body();
+    } catch (err) {
+      const message = (err as Error).message;
+      this.ctx.logger.warn(`${what} failed`, { err });
+      void vscode.window.showErrorMessage(`Could not ${what}: ${message}`);
+      return undefined;
+    }
+  }
+
+  private refresh(): void {
+    this.ctx.session()?.connection.retryNow();
+    this.ctx.session()?.model.reload();
+  }
+
+  private async filter(args?: Partial<ClassFilter>): Promise<ClassFilter | undefined> {
+    const current = this.s().model.filter;
+    let filter: ClassFilter;
+    if (args) filter = { text: args.text ?? '', states: args.states ?? [] };
+    else {
+      const text = await vscode.window.showInputBox({
+        title: 'Filter students and workspaces (1/2)',
+        prompt: 'Part of a name or id; leave empty to keep everybody',
+        value: current.text,
+      });
+      if (text === undefined) return undefined;
+      const states = [...new Set<string>([...STUDENT_STATES, ...WORKSPACE_STATES])];
+      const picked = await vscode.window.showQuickPick(
+        states.map((s) => ({ label: s, picked: current.states.includes(s), description: (STUDENT_STATES as readonly string[]).includes(s) ? 'work on an assignment' : 'workspace' })),
+        { title: 'Filter students and workspaces (2/2): keep only these states (none: all)', canPickMany: true },
+      );
+      if (picked === undefined) return undefined;
+      filter = { text, states: picked.map((p) => p.label) };
+    }
+    this.setFilter(filter);
+    return filter;
+  }
+
+  private setFilter(filter: ClassFilter): void {
+    this.ctx.session()?.model.setFilter(filter);
+    this.ctx.onFilter(filter);
+  }
+
+  private openFile(node: NodeOf<'file'>): Thenable<vscode.TextEditor | undefined> {
+    return this.guard('open the file', async () => vscode.window.showTextDocument(docUri(fileDocument(node)), { preview: true }));
+  }
+
+  private compareWithStarter(node: NodeOf<'file'>): Promise<boolean | undefined> {
+    return this.guard('compare with the starter files', async () => {
+      const starter = await this.s().actions.starterFiles(node.courseId, node.assignmentId);
+      const left = starter.has(node.path) ? docUri({ kind: 'starter', courseId: node.courseId, assignmentId: node.assignmentId, path: node.path }) : docUri({ kind: 'empty', path: node.path });
+      const who = this.s().model.studentName(node.courseId, node.studentId);
+      await vscode.commands.executeCommand('vscode.diff', left, docUri(fileDocument(node)), `${node.path} (starter ↔ ${who})`, { preview: true });
+      return true;
+    });
+  }
+
+  private compareWithSubmission(node: NodeOf<'file'>, args?: { otherSubmissionId: string }): Promise<boolean | undefined> {
+    return this.guard('compare the submissions', async () => {
+      const s = this.s();
+      let otherId = args?.otherSubmissionId;
+      if (!otherId) {
+        await s.model.ensureAssignment(node.courseId, node.assignmentId);
+        const own = s.model.studentSubmissions(node.courseId, node.assignmentId, node.studentId).filter((x) => x.id !== node.submissionId);
+        const others = [...(s.model.assignmentSubmissions(node.courseId, node.assignmentId) ?? new Map()).entries()]
+          .filter(([student]) => student !== node.studentId)
+          .map(([, list]) => list[0]!)
+          .filter(Boolean);
+        const now = new Date(this.ctx.now());
+        const item = (x: (typeof own)[number], kind: string): vscode.QuickPickItem & { id: string } => ({
+          id: x.id,
+          label: s.model.studentName(x.courseId, x.studentId),
+          description: `${formatRelative(new Date(x.submittedAt), now)} · ${submissionScore(x)}`,
+          detail: kind,
+        });
+        const picked = await vscode.window.showQuickPick(
+          [...own.map((x) => item(x, 'an earlier or later submission of the same student')), ...others.map((x) => item(x, "another student's latest submission"))],
+          { title: `Compare ${node.path} with…`, matchOnDescription: true },
+        );
+        if (!picked) return false;
+        otherId = picked.id;
+      }
+      const other = s.model.submission(otherId);
+      if (!other) throw new Error(`no submission ${otherId} is loaded`);
+      await s.model.ensureFiles(other.id);
+      const has = (s.model.submissionFiles(other.id) ?? []).some((f) => f.path === node.path);
+      const left = has
+        ? docUri({ kind: 'submission', courseId: other.courseId, assignmentId: other.assignmentId, studentId: other.studentId, submissionId: other.id, path: node.path })
+        : docUri({ kind: 'empty', path: node.path });
+      const title = `${node.path} (${s.model.studentName(other.courseId, other.studentId)} ${other.submittedAt.slice(0, 16)} ↔ ${s.model.studentName(node.courseId, node.studentId)})`;
+      await vscode.commands.executeCommand('vscode.diff', left, docUri(fileDocument(node)), title, { preview: true });
+      return true;
+    });
+  }
+
+  private regrade(node: ClusterNode, scope: 'submission' | 'student' | 'assignment', confirmed?: boolean): Promise<string[] | undefined> {
+    return this.guard('queue the regrade', async () => {
+      const s = this.s();
+      if (node.kind === 'assignment' && scope === 'assignment') {
+        const title = s.model.assignment(node.courseId, node.assignmentId)?.title ?? node.assignmentId;
+        if (!confirmed) {
+          const ok = await vscode.window.showWarningMessage(`Regrade the latest submission of every student for ${title}?`, { modal: true, detail: 'Scores change when grading finishes; overrides stay.' }, 'Regrade');
+          if (ok !== 'Regrade') return [];
+        }
+        return this.reportQueued(await s.actions.regrade({ kind: 'assignment', courseId: node.courseId, assignmentId: node.assignmentId }));
+      }
+      if (node.kind === 'student') {
+        return this.reportQueued(await s.actions.regrade({ kind: 'student', courseId: node.courseId, assignmentId: node.assignmentId, studentId: node.studentId }));
+      }
+      if (node.kind === 'submission') return this.reportQueued(await s.actions.regrade({ kind: 'submission', courseId: node.courseId, submissionId: node.submissionId }));
+      throw new Error('choose a submission, a student or an assignment in the Cluster view');
+    });
+  }
+
+  private reportQueued(ids: string[]): string[] {
+    void vscode.window.showInformationMessage(ids.length === 1 ? 'Queued 1 submission for grading again.' : `Queued ${ids.length} submissions for grading again.`);
+    return ids;
+  }
+
+  private overrideScore(node: NodeOf<'submission'>, args?: { score: number | null; comment: string }): Promise<string | undefined> {
+    return this.guard('override the score', async () => {
+      const s = this.s();
+      const sub = s.model.submission(node.submissionId);
+      let score: number | undefined;
+      let comment: string;
+      if (args) {
+        score = args.score ?? undefined;
+        comment = args.comment;
+      } else {
+        const text = await vscode.window.showInputBox({
+          title: `Override the score of ${s.model.studentName(node.courseId, node.studentId)}'s submission`,
+          prompt: `New score${sub?.maxScore !== undefined ? ` (maximum ${sub.maxScore})` : ''}; leave empty to remove an override`,
+          value: sub?.override ? String(sub.override.score) : sub?.score !== undefined ? String(sub.score) : '',
+          validateInput: (v) => (v.trim() === '' || Number.isFinite(Number(v)) ? undefined : 'Write a number, e.g. 7.5'),
+        });
+        if (text === undefined) return undefined;
+        score = text.trim() === '' ? undefined : Number(text);
+        const why = await vscode.window.showInputBox({
+          title: 'Why? (the student sees this comment, and it is recorded)',
+          value: sub?.override?.comment ?? '',
+          validateInput: (v) => (v.trim() ? undefined : 'A comment is required'),
+        });
+        if (why === undefined) return undefined;
+        comment = why;
+      }
+      const updated = await s.actions.overrideScore(node.submissionId, score, comment.trim());
+      const text = submissionScore(updated);
+      void vscode.window.showInformationMessage(score === undefined ? `Override removed; the score is ${text}.` : `Score set to ${text}.`);
+      return text;
+    });
+  }
+
+  private extendDeadline(node: NodeOf<'student'>, args?: { dueAt: string; comment?: string }): Promise<string | undefined> {
+    return this.guard('extend the deadline', async () => {
+      const s = this.s();
+      await s.model.ensureAssignments(node.courseId);
+      const a = s.model.assignment(node.courseId, node.assignmentId);
+      const who = s.model.studentName(node.courseId, node.studentId);
+      let dueAt: Date;
+      let comment: string | undefined;
+      if (args) {
+        dueAt = new Date(args.dueAt);
+        comment = args.comment;
+      } else {
+        const current = a?.dueAt ? new Date(a.dueAt) : undefined;
+        const now = new Date(this.ctx.now());
+        const text = await vscode.window.showInputBox({
+          title: `New due time for ${who} on ${a?.title ?? node.assignmentId}`,
+          prompt: 'e.g. +2d, +12h, 2026-12-01 23:59 (your time zone) or an ISO instant',
+          value: '+1d',
+          validateInput: (v) => {
+            const r = parseDueTime(v, current, now);
+            return 'error' in r ? r.error : undefined;
+          },
+        });
+        if (text === undefined) return undefined;
+        const r = parseDueTime(text, current, now);
+        if ('error' in r) throw new Error(r.error);
+        dueAt = r.dueAt;
+        comment = await vscode.window.showInputBox({ title: 'Comment for the record (optional)' });
+      }
+      const due = await s.actions.extendDeadline(node.courseId, node.assignmentId, node.studentId, dueAt, comment?.trim() || undefined);
+      void vscode.window.showInformationMessage(`${who} is now due ${due ? new Date(due).toLocaleString() : dueAt.toLocaleString()}.`);
+      return due;
+    });
+  }
+
+  private exportGrades(node: NodeOf<'assignment'> | NodeOf<'course'>, args?: { target: string }): Promise<string | undefined> {
+    return this.guard('export the grades', async () => {
+      const s = this.s();
+      const { csv, fileName } = node.kind === 'assignment' ? await s.actions.assignmentGrades(node.courseId, node.assignmentId) : await s.actions.courseGrades(node.courseId);
+      let target: vscode.Uri | undefined;
+      if (args) target = vscode.Uri.file(args.target);
+      else {
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        target = await vscode.window.showSaveDialog({
+          title: 'Save grades as CSV',
+          filters: { 'CSV': ['csv'] },
+          ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, fileName) } : {}),
+        });
+      }
+      if (!target) return undefined;
+      await vscode.workspace.fs.writeFile(target, Buffer.from(csv, 'utf8'));
+      const rows = csv.split('\r\n').filter((l) => l !== '').length - 1;
+      void vscode.window.showInformationMessage(`Saved the grades of ${rows} student(s) to ${target.fsPath}.`, 'Open').then((c) => {
+        if (c) void vscode.window.showTextDocument(target!);
+      });
+      return target.fsPath;
+    });
+  }
+
+  private upsertAssignment(node: NodeOf<'course'> | undefined, args?: { folder: string; assignmentId?: string; confirm?: boolean }): Promise<string | undefined> {
+    return this.guard('create or update the assignment', async () => {
+      const s = this.s();
+      let courseId = node?.courseId;
+      if (!courseId) {
+        await s.model.getChildren();
+        const courses = s.model.courses().filter((c) => c.role === 'professor');
+        const pick = courses.length === 1 ? { id: courses[0]!.id } : await vscode.window.showQuickPick(courses.map((c) => ({ label: c.title, id: c.id })), { title: 'Which course?' });
+        if (!pick) return undefined;
+        courseId = pick.id;
+      }
+      let folder = args?.folder;
+      if (!folder) {
+        const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Choose the assignment folder (assignment.yaml, README.md, starter/, grading/)', openLabel: 'Check this folder' });
+        if (!picked?.[0]) return undefined;
+        folder = picked[0].fsPath;
+      }
+      const suggested = basename(folder).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+      const assignmentId =
+        args?.assignmentId ??
+        (await vscode.window.showInputBox({
+          title: 'Assignment id',
+          value: suggested,
+          validateInput: (v) => (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v) ? undefined : 'Lowercase letters and digits with single hyphens, e.g. hello-c'),
+        }));
+      if (!assignmentId) return undefined;
+      const files = await readAssignmentFolder(folder);
+      const check = await s.actions.upsertAssignment(courseId, assignmentId, files, true);
+      const preview = await vscode.workspace.openTextDocument({ content: describeUpsert(courseId, check, true), language: 'markdown' });
+      await vscode.window.showTextDocument(preview, { preview: true, preserveFocus: true });
+      if (!args?.confirm) {
+        const verb = check.created ? 'Create' : 'Update';
+        const ok = await vscode.window.showInformationMessage(
+          `${verb} ${check.assignment.title} in ${courseId}?`,
+          { modal: true, detail: `Students receive ${check.studentFiles.length} file(s); ${check.hiddenTests} hidden test(s) stay on the grader.${check.warnings.length ? `\n${check.warnings.length} warning(s): see the preview.` : ''}` },
+          verb,
+        );
+        if (ok !== verb) return undefined;
+      }
+      const done = await s.actions.upsertAssignment(courseId, assignmentId, files, false);
+      void vscode.window.showInformationMessage(`${done.created ? 'Created' : 'Updated'} ${done.assignment.title}: students receive ${done.studentFiles.length} file(s).`);
+      return done.assignment.id;
+    });
+  }
+
+  private workspace(node: NodeOf<'workspace'>, action: 'start' | 'stop', confirmed?: boolean): Promise<string | undefined> {
+    return this.guard(`${action} the workspace`, async () => {
+      const s = this.s();
+      const who = s.model.studentName(node.courseId, node.studentId);
+      if (action === 'stop' && !confirmed) {
+        const ok = await vscode.window.showWarningMessage(`Stop ${who}'s workspace?`, { modal: true, detail: 'Their files are kept; it starts again when they connect.' }, 'Stop');
+        if (ok !== 'Stop') return undefined;
+      }
+      const w = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${action === 'start' ? 'Starting' : 'Stopping'} ${who}'s workspace…` }, () =>
+        action === 'start' ? s.actions.startWorkspace(node.courseId, node.studentId) : s.actions.stopWorkspace(node.courseId, node.studentId),
+      );
+      return w.state;
+    });
+  }
+
+  private enterWorkspace(node: NodeOf<'workspace'>): Promise<vscode.Terminal | undefined> {
+    return this.guard("open a terminal in the student's workspace", async () => {
+      const s = this.s();
+      const who = s.model.studentName(node.courseId, node.studentId);
+      const connectPath = await s.actions.openWorkspaceTerminal(node.courseId, node.studentId);
+      const terminal = this.ctx.openTerminal(connectPath, who);
+      terminal.show();
+      return terminal;
+    });
+  }
+}
+
+/** "name: ali · state: late" for the view, or undefined without a filter. */
+export function filterDescription(filter: ClassFilter): string | undefined {
+  return isFiltering(filter) ? `filter: ${describeFilter(filter)}` : undefined;
+}

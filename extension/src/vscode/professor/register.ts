@@ -1,0 +1,89 @@
+// Wires the professor side into VS Code: when the signed-in person teaches a
+// course, a professor session (its own hub connection, the cluster model and
+// the staff actions) starts, the `classpod.staff` context key shows the Cluster
+// view, and the commands and the `classpod:` file system serve it. Students
+// never get a professor session, so their view stays hidden and empty.
+
+import * as vscode from 'vscode';
+import { HUB_CONNECT_PATH } from '../../connection/paths';
+import { CLASSPOD_SCHEME } from '../../professor/classpod-uri';
+import type { ClusterNode } from '../../professor/cluster-nodes';
+import { ProfessorSession, teachesAnyCourse } from '../../professor/professor-session';
+import { HUB_CAPABILITIES } from '../../session/student-session';
+import type { ClasspodApi } from '../classpod';
+import { ClusterTreeProvider } from './cluster-tree';
+import { filterDescription, ProfessorCommands } from './professor-commands';
+import { StudentWorkspacePty } from './student-workspace-terminal';
+import { SubmissionFileSystem } from './submission-files';
+
+/** The view's id in the manifest. */
+export const CLUSTER_VIEW_ID = 'classpod.cluster';
+
+/** What the professor side exposes to in-host tests. */
+export interface ProfessorApi {
+  /** The session while someone who teaches is signed in. */
+  readonly session: ProfessorSession | undefined;
+  readonly tree: ClusterTreeProvider;
+  readonly view: vscode.TreeView<ClusterNode>;
+  /** Terminals opened into students' workspaces, newest last. */
+  readonly terminals: StudentWorkspacePty[];
+}
+
+export function registerProfessorFeatures(context: vscode.ExtensionContext, api: ClasspodApi): ProfessorApi {
+  const subs = context.subscriptions;
+  const { logger } = api;
+  let current: ProfessorSession | undefined;
+  const terminals: StudentWorkspacePty[] = [];
+
+  const tree = new ClusterTreeProvider(() => api.session.serverNow());
+  const view = vscode.window.createTreeView<ClusterNode>(CLUSTER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const files = new SubmissionFileSystem(() => current?.actions);
+  subs.push(tree, view, files, vscode.workspace.registerFileSystemProvider(CLASSPOD_SCHEME, files, { isReadonly: true, isCaseSensitive: true }));
+  // Ages and due times are relative: redraw the labels now and then (no request is sent).
+  const redraw = setInterval(() => tree.redraw(), 60_000);
+  subs.push({ dispose: () => clearInterval(redraw) });
+
+  const setStaff = (staff: boolean): void => void vscode.commands.executeCommand('setContext', 'classpod.staff', staff);
+  const follow = (): void => {
+    const account = api.session.account;
+    current?.dispose();
+    current = undefined;
+    if (account && teachesAnyCourse(account.person)) {
+      current = new ProfessorSession({ open: () => api.session.openPath(HUB_CONNECT_PATH, HUB_CAPABILITIES), logger });
+      current.connection.onDidChangeState((s) => {
+        view.message = s.kind === 'offline' ? `Offline: ${s.error.message}` : undefined;
+      });
+      logger.info('professor view on', { person: account.person.personId });
+    }
+    tree.setModel(current?.model);
+    view.description = undefined;
+    setStaff(current !== undefined);
+  };
+  subs.push(api.session.onDidChange(() => follow()), { dispose: () => current?.dispose() });
+  follow();
+
+  const commands = new ProfessorCommands({
+    session: () => current,
+    logger,
+    now: () => api.session.serverNow(),
+    onFilter: (filter) => {
+      view.description = filterDescription(filter);
+      void vscode.commands.executeCommand('setContext', 'classpod.professor.filtered', view.description !== undefined);
+    },
+    openTerminal: (connectPath, who) => {
+      const pty = new StudentWorkspacePty((path, caps) => api.session.openPath(path, caps), connectPath, who, logger);
+      terminals.push(pty);
+      return vscode.window.createTerminal({ name: `Classpod: ${who}`, pty, iconPath: new vscode.ThemeIcon('vm-connect') });
+    },
+  });
+  for (const [id, run] of Object.entries(commands.all())) subs.push(vscode.commands.registerCommand(id, run as (...args: unknown[]) => unknown));
+
+  return {
+    get session() {
+      return current;
+    },
+    tree,
+    view,
+    terminals,
+  };
+}
