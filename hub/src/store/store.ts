@@ -353,24 +353,21 @@ export class Store {
    * so two hubs (or two workers) never get the same lease.
    */
   async leaseNext(workerId: string, leaseExpiresMs: number): Promise<{ job: Job; submission: Submission } | undefined> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const candidate = await this.db.get<{ id: string }>("SELECT id FROM jobs WHERE state = 'queued' ORDER BY created_at, id LIMIT 1");
+    // SQLite runs one transaction at a time; PostgreSQL skips rows another transaction is leasing.
+    const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    return this.db.transaction(async (tx) => {
+      const candidate = await tx.get<{ id: string }>(`SELECT id FROM jobs WHERE state = 'queued' ORDER BY created_at, id LIMIT 1${lock}`);
       if (!candidate) return undefined;
-      const leaseId = newId('l');
-      const taken = await this.db.transaction(async (tx) => {
-        const changed = await tx.run(
-          "UPDATE jobs SET state = 'leased', lease_id = ?, worker_id = ?, lease_expires_ms = ?, attempts = attempts + 1 WHERE id = ? AND state = 'queued'",
-          [leaseId, workerId, leaseExpiresMs, candidate.id],
-        );
-        if (changed !== 1) return undefined;
-        const job = jobOf((await tx.get('SELECT * FROM jobs WHERE id = ?', [candidate.id]))!);
-        await tx.run("UPDATE submissions SET status = 'grading' WHERE id = ?", [job.submissionId]);
-        const submission = submissionOf((await tx.get('SELECT * FROM submissions WHERE id = ?', [job.submissionId]))!);
-        return { job, submission };
-      });
-      if (taken) return taken;
-    }
-    return undefined;
+      const changed = await tx.run(
+        "UPDATE jobs SET state = 'leased', lease_id = ?, worker_id = ?, lease_expires_ms = ?, attempts = attempts + 1 WHERE id = ? AND state = 'queued'",
+        [newId('l'), workerId, leaseExpiresMs, candidate.id],
+      );
+      if (changed !== 1) return undefined;
+      const job = jobOf((await tx.get('SELECT * FROM jobs WHERE id = ?', [candidate.id]))!);
+      await tx.run("UPDATE submissions SET status = 'grading' WHERE id = ?", [job.submissionId]);
+      const submission = submissionOf((await tx.get('SELECT * FROM submissions WHERE id = ?', [job.submissionId]))!);
+      return { job, submission };
+    });
   }
 
   /** Extend a lease; false when the lease is no longer this one's. */

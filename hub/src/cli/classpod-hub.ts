@@ -1,0 +1,218 @@
+// `classpod-hub`: run the course server and administer it. Every command but
+// `serve` opens the store directly (the SQLite file in the data folder, or
+// DATABASE_URL), so it works whether or not a hub is running.
+
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createLogger } from '@classpod/protocol';
+import { addAssignmentFolder, enrolPerson, parseStudentCsv, setUpCourseFolder } from '../admin/course-setup';
+import { graderSpecResolver } from '../assignments/spec-resolver';
+import { TokenService, TOKEN_SCOPES, type TokenScope } from '../auth/tokens';
+import { BlobStore } from '../blobs/blob-store';
+import { HubConfigError, optionsFromEnv } from '../config';
+import { startHub } from '../hub';
+import { openStore } from '../store/open-store';
+import type { Role } from '../store/records';
+import { parseInstant } from '../time/clock';
+import { join } from 'node:path';
+
+const HELP = `usage: classpod-hub <command> [options]
+
+  serve                      run the hub (--host, --port, --public-url, --isolation auto|bubblewrap|none, --idle-stop-ms)
+  course create --id ID --title TITLE
+  course create --from DIR   a course folder: course.yaml + assignments/<slug>/
+  assignment add --course ID --folder DIR [--id SLUG]
+  people add --id ID --name NAME [--email E] [--course ID --role professor|assistant|student] [--admin]
+  students import --course ID --csv FILE      CSV with a header: id,name[,email]
+  tokens issue --person ID [--scope hub|admin] [--expires 90d] [--label TEXT]
+  tokens issue --grader [--expires 365d] [--label TEXT]   a token for grading workers
+  tokens revoke TOKEN_ID
+  tokens list [--person ID]
+  status
+
+common options:
+  --data DIR           data folder (or CLASSPOD_DATA_DIR; default ./classpod-data)
+  --database-url URL   PostgreSQL (or DATABASE_URL); SQLite in the data folder when absent
+`;
+
+const options = {
+  data: { type: 'string' },
+  'database-url': { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'public-url': { type: 'string' },
+  isolation: { type: 'string' },
+  'idle-stop-ms': { type: 'string' },
+  id: { type: 'string' },
+  title: { type: 'string' },
+  from: { type: 'string' },
+  course: { type: 'string' },
+  folder: { type: 'string' },
+  name: { type: 'string' },
+  email: { type: 'string' },
+  role: { type: 'string' },
+  admin: { type: 'boolean' },
+  csv: { type: 'string' },
+  person: { type: 'string' },
+  scope: { type: 'string' },
+  grader: { type: 'boolean' },
+  expires: { type: 'string' },
+  label: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+class UsageError extends Error {}
+
+function need(v: string | undefined, flag: string): string {
+  if (!v) throw new UsageError(`--${flag} is required`);
+  return v;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values: v, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  const [cmd, sub, arg] = positionals;
+  if (v.help || !cmd) {
+    process.stdout.write(HELP);
+    return cmd ? 0 : 2;
+  }
+  const env = optionsFromEnv();
+  const dataDir = resolve(v.data ?? env.dataDir ?? 'classpod-data');
+  const databaseUrl = v['database-url'] ?? env.databaseUrl;
+
+  if (cmd === 'serve') {
+    const hub = await startHub({
+      ...env,
+      dataDir,
+      databaseUrl,
+      host: v.host ?? env.host,
+      port: v.port !== undefined ? Number(v.port) : env.port,
+      publicUrl: v['public-url'] ?? env.publicUrl,
+      isolation: (v.isolation ?? env.isolation) as 'auto' | 'bubblewrap' | 'none' | undefined,
+      idleStopMs: v['idle-stop-ms'] !== undefined ? Number(v['idle-stop-ms']) : env.idleStopMs,
+      logger: createLogger({ name: 'hub' }),
+    });
+    process.stdout.write(`listening on ${hub.url}\n`);
+    await new Promise<void>((done) => {
+      const stop = (): void => {
+        void hub.close().then(done);
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    return 0;
+  }
+
+  const store = await openStore({ dataDir, databaseUrl });
+  try {
+    const blobs = new BlobStore(join(dataDir, 'blobs'));
+    const tokens = new TokenService(store, () => new Date());
+    const out = (line: string): void => void process.stdout.write(line + '\n');
+    switch (`${cmd} ${sub ?? ''}`.trim()) {
+      case 'course create': {
+        if (v.from) {
+          const setup = await setUpCourseFolder(store, blobs, graderSpecResolver(), resolve(v.from), new Date());
+          out(`course ${setup.courseId} (${setup.title}) with ${setup.assignments.length} assignment(s)`);
+          for (const a of setup.assignments) {
+            out(`  ${a.id}: ${a.title}, due ${a.dueAt ?? 'never'}, ${a.hiddenTests} hidden test(s)`);
+            for (const w of a.warnings) out(`    warning: ${w}`);
+          }
+        } else {
+          const id = need(v.id, 'id');
+          if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) throw new UsageError(`course id \`${id}\` must be lowercase letters, digits and single hyphens`);
+          const created = await store.upsertCourse({ id, title: need(v.title, 'title') });
+          out(`${created ? 'created' : 'updated'} course ${id}`);
+        }
+        return 0;
+      }
+      case 'assignment add': {
+        const folder = resolve(need(v.folder, 'folder'));
+        const loaded = await addAssignmentFolder(store, blobs, graderSpecResolver(), need(v.course, 'course'), folder, v.id ?? basename(folder), new Date());
+        out(`assignment ${loaded.id}: ${loaded.title}, due ${loaded.dueAt ?? 'never'}, ${loaded.hiddenTests} hidden test(s)`);
+        out(`students receive: ${[...loaded.starterFiles.map((f) => f.path), '.classpod/assignment.json', ...loaded.publicFiles.map((f) => `.classpod/${f.path}`)].join(', ')}`);
+        for (const w of loaded.warnings) out(`warning: ${w}`);
+        return 0;
+      }
+      case 'people add': {
+        const id = need(v.id, 'id');
+        const name = need(v.name, 'name');
+        if (v.course) {
+          const role = (v.role ?? 'student') as Role;
+          if (!['professor', 'assistant', 'student'].includes(role)) throw new UsageError(`--role must be professor, assistant or student`);
+          if (!(await store.getCourse(v.course))) throw new UsageError(`no course ${v.course}`);
+          await enrolPerson(store, v.course, { id, name, email: v.email }, role, v.admin ?? false);
+          out(`${id} is a ${role} of ${v.course}`);
+        } else {
+          await store.upsertPerson({ id, name, email: v.email, admin: v.admin ?? false });
+          out(`added ${id}`);
+        }
+        return 0;
+      }
+      case 'students import': {
+        const course = need(v.course, 'course');
+        if (!(await store.getCourse(course))) throw new UsageError(`no course ${course}`);
+        const rows = parseStudentCsv(await readFile(need(v.csv, 'csv'), 'utf8'));
+        for (const r of rows) await enrolPerson(store, course, r, 'student');
+        out(`imported ${rows.length} student(s) into ${course}`);
+        return 0;
+      }
+      case 'tokens issue': {
+        const expiresAt = v.expires ? parseInstant(v.expires.startsWith('+') ? v.expires : `+${v.expires}`, new Date()) : undefined;
+        if (v.expires && !expiresAt) throw new UsageError(`--expires \`${v.expires}\` is not a duration like 90d`);
+        if (v.grader) {
+          const { token, record } = await tokens.issue({ scopes: ['grader'], label: v.label ?? 'grading worker', expiresAt });
+          out(`token ${record.id} (grader): ${token}`);
+        } else {
+          const person = need(v.person, 'person');
+          if (!(await store.getPerson(person))) throw new UsageError(`no person ${person}`);
+          const scope = (v.scope ?? 'hub') as TokenScope;
+          if (!TOKEN_SCOPES.includes(scope)) throw new UsageError(`--scope must be one of ${TOKEN_SCOPES.join(', ')}`);
+          const { token, record } = await tokens.issue({ personId: person, scopes: [scope], label: v.label, expiresAt });
+          out(`token ${record.id} for ${person} (${scope}): ${token}`);
+        }
+        return 0;
+      }
+      case 'tokens revoke': {
+        const id = need(arg, 'TOKEN_ID');
+        if (!(await store.revokeToken(id))) throw new UsageError(`no live token ${id}`);
+        out(`revoked ${id}`);
+        return 0;
+      }
+      case 'tokens list': {
+        for (const t of await store.listTokens(v.person)) {
+          out(`${t.id}  ${t.personId ?? '(service)'}  ${t.scopes.join(',')}  created ${t.createdAt}${t.expiresAt ? `  expires ${t.expiresAt}` : ''}${t.revokedAt ? `  REVOKED ${t.revokedAt}` : ''}${t.label ? `  ${t.label}` : ''}`);
+        }
+        return 0;
+      }
+      case 'status': {
+        const jobs = await store.jobCounts();
+        out(`database: ${databaseUrl ? 'postgres' : join(dataDir, 'hub.sqlite')}`);
+        out(`grading jobs: ${jobs.queued} queued, ${jobs.leased} being graded, ${jobs.done} done`);
+        for (const c of await store.listCourses()) {
+          const members = await store.members(c.id);
+          const assignments = await store.listAssignments(c.id);
+          const subs = await store.listSubmissions({ courseId: c.id });
+          out(`course ${c.id} (${c.title}): ${members.filter((m) => m.role === 'student').length} students, ${members.filter((m) => m.role !== 'student').length} staff, ${assignments.length} assignments, ${subs.length} submissions`);
+          for (const a of assignments) out(`  ${a.id}: due ${a.dueAt ?? 'never'}, ${subs.filter((s) => s.assignmentId === a.id).length} submissions`);
+        }
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command \`${positionals.join(' ')}\``);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const known = err instanceof UsageError || err instanceof HubConfigError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    process.stderr.write(`classpod-hub: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
+    if (err instanceof UsageError) process.stderr.write('run `classpod-hub --help` for usage\n');
+    process.exitCode = known ? 2 : 1;
+  },
+);

@@ -1,0 +1,111 @@
+// The databases store tests run on: SQLite always; PostgreSQL when a server
+// answers (CLASSPOD_TEST_DATABASE_URL, default the local socket). Each test
+// gets a database of its own, dropped afterwards. Without PostgreSQL the tests
+// are skipped, except under CI, where they fail.
+
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { PostgresDriver } from '../../src/store/postgres-driver';
+import { SqliteDriver } from '../../src/store/sqlite-driver';
+import type { SqlDriver } from '../../src/store/sql-driver';
+
+export const ADMIN_DATABASE_URL = process.env.CLASSPOD_TEST_DATABASE_URL ?? 'postgresql://root@localhost/postgres?host=/var/run/postgresql';
+
+/** A fresh empty database and the way to get rid of it. */
+export interface TestDatabase {
+  driver: SqlDriver;
+  /** For a hub to open the same database (undefined for SQLite: use `dataDir`). */
+  url?: string;
+  dataDir: string;
+  drop(): Promise<void>;
+}
+
+export interface DatabaseTarget {
+  name: 'sqlite' | 'postgres';
+  /** Undefined when usable, else why not. */
+  unavailable(): Promise<string | undefined>;
+  create(): Promise<TestDatabase>;
+}
+
+let pgProbe: Promise<string | undefined> | undefined;
+
+/** Why PostgreSQL cannot be used, or undefined. */
+export function postgresUnavailable(): Promise<string | undefined> {
+  pgProbe ??= (async () => {
+    const c = new Client({ connectionString: ADMIN_DATABASE_URL, connectionTimeoutMillis: 3000 });
+    try {
+      await c.connect();
+      await c.query('SELECT 1');
+      return undefined;
+    } catch (err) {
+      return `PostgreSQL not reachable at ${ADMIN_DATABASE_URL}: ${(err as Error).message}`;
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  })();
+  return pgProbe;
+}
+
+/** Skip (or, under CI, fail) a test whose database is missing. */
+export async function requireTarget(ctx: Mocha.Context, target: DatabaseTarget): Promise<void> {
+  const why = await target.unavailable();
+  if (!why) return;
+  if (process.env.CI) throw new Error(`${why} (CI must provide it)`);
+  ctx.skip();
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const c = new Client({ connectionString: ADMIN_DATABASE_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+export const sqliteTarget: DatabaseTarget = {
+  name: 'sqlite',
+  unavailable: async () => undefined,
+  async create() {
+    const dataDir = mkdtempSync(join(tmpdir(), 'classpod-hub-db-'));
+    const driver = new SqliteDriver(join(dataDir, 'hub.sqlite'));
+    return {
+      driver,
+      dataDir,
+      async drop() {
+        await driver.close().catch(() => undefined);
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+export const postgresTarget: DatabaseTarget = {
+  name: 'postgres',
+  unavailable: postgresUnavailable,
+  async create() {
+    const name = `classpod_test_${randomBytes(6).toString('hex')}`;
+    await adminQuery(`CREATE DATABASE ${name}`);
+    const u = new URL(ADMIN_DATABASE_URL);
+    u.pathname = `/${name}`;
+    const url = u.toString();
+    const driver = new PostgresDriver(url);
+    const dataDir = mkdtempSync(join(tmpdir(), 'classpod-hub-db-'));
+    return {
+      driver,
+      url,
+      dataDir,
+      async drop() {
+        await driver.close().catch(() => undefined);
+        await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+export const DATABASE_TARGETS: DatabaseTarget[] = [sqliteTarget, postgresTarget];
