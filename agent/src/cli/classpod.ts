@@ -5,6 +5,9 @@
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { formatResultTable } from '@classpod/grader';
+import { ProtocolError } from '@classpod/protocol';
+import { runPublicTests } from '../tests/public-tests';
 import {
   deadlineState,
   findWorkspaceRoot,
@@ -21,6 +24,7 @@ commands:
   tree        the course, its assignments and their files
   go N        print the cd line for assignment N (or its slug); use: eval "$(classpod go N)"
   status      the course and where each assignment stands
+  test [N]    run the public tests of assignment N (default: the one you are in)
   help        this text
 
 The workspace is $CLASSPOD_WORKSPACE, else the nearest folder above the current
@@ -71,7 +75,7 @@ export async function runClasspod(
     io.out(HELP + '\n');
     return 0;
   }
-  if (!['list', 'tree', 'go', 'status'].includes(command)) {
+  if (!['list', 'tree', 'go', 'status', 'test'].includes(command)) {
     io.err(`classpod: unknown command \`${command}\`; see \`classpod help\`\n`);
     return 2;
   }
@@ -108,6 +112,26 @@ export async function runClasspod(
         }
         io.out(`cd ${shellQuote(pick(assignments, rest[0]!).dir)}\n`);
         return 0;
+      }
+      case 'test': {
+        if (rest.length > 1) {
+          io.err('usage: classpod test [N]   (N from `classpod list`; default the assignment you are in)\n');
+          return 2;
+        }
+        const target = rest[0] !== undefined ? pick(assignments, rest[0]) : assignments.find((a) => io.cwd === a.dir || io.cwd.startsWith(a.dir + path.sep));
+        if (!target) throw new WorkspaceError('not inside an assignment; name one: `classpod test N`');
+        io.out(`public tests of ${target.slug}\n`);
+        let result;
+        try {
+          result = await runPublicTests(target.dir, target.slug, {
+            onTest: (t, done, total) => io.err(`  [${done}/${total}] ${t.name}: ${t.verdict}\n`),
+          });
+        } catch (err) {
+          if (ProtocolError.is(err)) throw new WorkspaceError(err.message);
+          throw err;
+        }
+        io.out(formatResultTable(result, result.sandbox) + '\n');
+        return !result.systemError && result.compile.status === 'OK' && result.tests.every((t) => t.verdict === 'AC') ? 0 : 1;
       }
       case 'status': {
         io.out(`course:     ${course ? `${course.title} (${course.courseId})` : 'unknown (no .classpod/course.json)'}\n`);

@@ -3,32 +3,13 @@
 // (bubblewrap) where it can run, else `none` (limits and timeouts only). One
 // run at a time per workspace; a run stops when its connection closes.
 
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { createSandbox, gradeSubmission, type SandboxName } from '@classpod/grader';
-import { errors, GradingSpec, RunPublicTestsRequest, TestProgressNotification, validator } from '@classpod/protocol';
+import { ProtocolError, RunPublicTestsRequest, TestProgressNotification } from '@classpod/protocol';
 import type { AgentContext, AgentService } from '../service';
-
-const specValidator = validator(GradingSpec);
-
-/** Where an assignment's public specification lives, relative to its folder. */
-export const PUBLIC_SPEC_PATH = path.join('.classpod', 'tests', 'spec.json');
-
-/** `local` when bubblewrap and friends work here, else `none`. */
-async function chooseSandbox(): Promise<SandboxName> {
-  try {
-    const probe = createSandbox('local');
-    await probe.dispose();
-    return 'local';
-  } catch {
-    return 'none';
-  }
-}
+import { PUBLIC_SPEC_PATH, readPublicSpec, runPublicTests } from './public-tests';
 
 /** Build the tests service. */
 export function createTestsService(ctx: AgentContext): AgentService {
   const log = ctx.logger.child({ service: 'tests' });
-  let sandbox: Promise<SandboxName> | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
   return {
@@ -37,29 +18,22 @@ export function createTestsService(ctx: AgentContext): AgentService {
     connect(endpoint) {
       ctx.handle(endpoint, RunPublicTestsRequest.type, async ({ path: rel, runId }, { endpoint: ep, signal }) => {
         const dir = await ctx.jail.directory(rel);
-        const specPath = `${dir.rel ? `${dir.rel}/` : ''}${PUBLIC_SPEC_PATH.split(path.sep).join('/')}`;
-        const file = await ctx.jail.readableFile(specPath).catch(() => {
-          throw errors.notFound(`\`${dir.rel || '.'}\` has no public tests (${PUBLIC_SPEC_PATH} is missing)`, { path: specPath });
+        const shown = dir.rel || '.';
+        // The specification goes through the jail too (it may be a link leading out).
+        await ctx.jail.readableFile(`${dir.rel ? `${dir.rel}/` : ''}${PUBLIC_SPEC_PATH}`).catch((err: unknown) => {
+          if (!ProtocolError.is(err, 'NotFound')) throw err;
         });
-        let raw: unknown;
-        try {
-          raw = JSON.parse(await fs.readFile(file.abs, 'utf8'));
-        } catch (err) {
-          throw errors.invalidParams(`\`${specPath}\` is not valid JSON: ${(err as Error).message}`);
-        }
-        const spec = specValidator.assert(raw, `\`${specPath}\``);
-        const name = await (sandbox ??= chooseSandbox());
+        // Refuse a folder without public tests before waiting in the queue.
+        await readPublicSpec(dir.abs, shown);
         const run = queue.then(() =>
-          gradeSubmission(spec, dir.abs, {
-            sandbox: name,
-            publicOnly: true,
+          runPublicTests(dir.abs, shown, {
             signal,
             onTest: (result, done, total) => ep.notify(TestProgressNotification.type, { ...(runId ? { runId } : {}), result, done, total }),
           }),
         );
         queue = run.catch(() => undefined);
         const result = await run;
-        log.info('public tests ran', { path: dir.rel, sandbox: name, score: result.score, maxScore: result.maxScore });
+        log.info('public tests ran', { path: shown, sandbox: result.sandbox, score: result.score, maxScore: result.maxScore });
         return { result };
       });
     },

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { loadSpec, publicSpec } from '@classpod/grader';
 import { TerminalOpenRequest } from '@classpod/protocol';
 import { classpodCommandPath } from '../../src';
 import { cleanup, collect, startTestAgent, tempDir } from '../helpers';
@@ -94,6 +95,32 @@ describe('classpod command', () => {
     const outside = await classpod(['list'], tempDir());
     assert.equal(outside.code, 1);
     assert.match(outside.stderr, /not inside a Classpod workspace/);
+  });
+
+  it('runs the public tests of an assignment and says what failed', async function () {
+    this.timeout(120_000);
+    const root = makeWorkspace();
+    const example = path.resolve(__dirname, '..', '..', '..', '..', 'examples', 'demo-course', 'assignments', 'py-primes');
+    const dir = path.join(root, 'primes');
+    mkdirSync(path.join(dir, '.classpod', 'tests'), { recursive: true });
+    writeFileSync(path.join(dir, '.classpod', 'assignment.json'), JSON.stringify({ id: 'a4', slug: 'primes', title: 'Primes' }));
+    writeFileSync(path.join(dir, '.classpod', 'tests', 'spec.json'), JSON.stringify(publicSpec(loadSpec(path.join(example, 'grading', 'spec.yaml')))));
+    writeFileSync(path.join(dir, 'primes.py'), readFileSync(path.join(example, 'solution', 'primes.py')));
+
+    const passing = await classpod(['test'], dir);
+    assert.equal(passing.code, 0, passing.stderr);
+    assert.match(passing.stdout, /^public tests of primes$/m);
+    assert.match(passing.stdout, /small.*AC accepted/);
+    assert.match(passing.stderr, /\[2\/2\] teens: AC/);
+
+    writeFileSync(path.join(dir, 'primes.py'), 'print(0)\nprint(0)\n');
+    const failing = await classpod(['test', 'primes'], root);
+    assert.equal(failing.code, 1);
+    assert.match(failing.stdout, /small.*WA wrong answer/);
+
+    const none = await classpod(['test', 'project'], root);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /`project` has no public tests/);
   });
 
   it('is on the PATH of every terminal the agent opens', async () => {
