@@ -1,0 +1,89 @@
+// A student's whole journey through a real hub: connect, the workspace starts
+// (a real agent child process, sandboxed when bubblewrap works), the files
+// arrive, the student writes the solution and submits, a worker grades it with
+// the grader engine, and the score event reaches the student and the professor.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  FileListRequest,
+  FileReadRequest,
+  FileWriteRequest,
+  GetResultRequest,
+  ListAssignmentsRequest,
+  SubmitRequest,
+  WhoAmIRequest,
+} from '@classpod/protocol';
+import { DEMO_COURSE_DIR, startTestHub, type TestHub } from './support/test-hub';
+import { TestWorker, TestWorkerConnection } from './support/test-worker';
+
+describe('a student works on an assignment through the hub', function () {
+  this.timeout(120_000);
+  let t: TestHub | undefined;
+  let worker: TestWorker | undefined;
+
+  afterEach(async () => {
+    await worker?.stop();
+    await t?.close();
+    t = undefined;
+    worker = undefined;
+  });
+
+  it('connects, gets the starter files, submits, and sees the score arrive', async () => {
+    t = await startTestHub({ isolation: 'auto' });
+    const alice = await t.connect('alice');
+    const prof = await t.connect('prof');
+    const me = await alice.request(WhoAmIRequest.type, {});
+    assert.equal(me.personId, 'alice');
+    assert.deepEqual(me.courses, [{ courseId: 'cs101', role: 'student' }]);
+
+    const list = await alice.request(ListAssignmentsRequest.type, { courseId: 'cs101' });
+    assert.deepEqual(list.assignments.map((a) => [a.id, a.state]), [
+      ['c-sum', 'not started'],
+      ['cpp-wordfreq', 'not started'],
+      ['py-primes', 'not started'],
+    ]);
+
+    // The workspace, through the gateway: the agent's own methods.
+    const ws = await t.connect('alice', '/v1/workspaces/cs101--alice/connect');
+    const root = await ws.request(FileListRequest.type, { path: '.' });
+    assert.deepEqual(root.entries.map((e) => e.name).filter((n) => !n.startsWith('.classpod-')), ['.classpod', 'c-sum', 'cpp-wordfreq', 'py-primes']);
+    const starter = await ws.request(FileReadRequest.type, { path: 'c-sum/sum.c' });
+    assert.equal(Buffer.from(starter.contentBase64, 'base64').toString(), readFileSync(join(DEMO_COURSE_DIR, 'assignments/c-sum/starter/sum.c'), 'utf8'));
+    const info = JSON.parse(Buffer.from((await ws.request(FileReadRequest.type, { path: 'c-sum/.classpod/assignment.json' })).contentBase64, 'base64').toString());
+    assert.equal(info.courseId, 'cs101');
+    assert.equal(info.dueAt, list.assignments[0]!.dueAt);
+    const spec = JSON.parse(Buffer.from((await ws.request(FileReadRequest.type, { path: 'c-sum/.classpod/tests/spec.json' })).contentBase64, 'base64').toString());
+    assert.ok(spec.groups.every((g: { tests: Array<{ public: boolean }> }) => g.tests.every((x) => x.public)), 'only public tests reach the workspace');
+    assert.ok(spec.hidden.tests > 0);
+
+    // The student writes the solution in the workspace and submits.
+    const solution = readFileSync(join(DEMO_COURSE_DIR, 'assignments/c-sum/solution/sum.c'));
+    await ws.request(FileWriteRequest.type, { path: 'c-sum/sum.c', contentBase64: solution.toString('base64') });
+    const submitted = await alice.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' });
+    assert.equal(submitted.submission.late, false);
+    assert.equal(submitted.submission.status, 'queued');
+    assert.equal(submitted.submission.source, 'submitted');
+    await prof.waitForEvent('events/submissionAdded', (p) => (p.submission as { id: string }).id === submitted.submission.id);
+
+    worker = new TestWorker(await TestWorkerConnection.connect(t.hub.url, t.tokens.grader!));
+    worker.start();
+    const score = await alice.waitForEvent('events/scoreChanged', (p) => p.submissionId === submitted.submission.id);
+    assert.equal(score.cause, 'graded');
+    assert.equal(score.score, score.maxScore);
+    assert.ok((score.maxScore as number) > 0);
+    await prof.waitForEvent('events/scoreChanged', (p) => p.submissionId === submitted.submission.id);
+
+    const result = (await alice.request(GetResultRequest.type, { submissionId: submitted.submission.id })).result;
+    assert.equal(result.status, 'graded');
+    assert.ok(result.tests.length > 0 && result.tests.every((x) => x.verdict === 'accepted'));
+    assert.ok(result.tests.filter((x) => x.hidden).every((x) => x.message === undefined), 'students get no details of hidden tests');
+    const staffView = (await prof.request(GetResultRequest.type, { submissionId: submitted.submission.id })).result;
+    assert.ok(staffView.tests.filter((x) => x.hidden).every((x) => typeof x.message === 'string'));
+
+    const after = await alice.request(ListAssignmentsRequest.type, { courseId: 'cs101' });
+    assert.equal(after.assignments[0]!.state, 'graded');
+    assert.equal(after.assignments[0]!.score, score.score);
+  });
+});

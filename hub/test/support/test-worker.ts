@@ -1,0 +1,107 @@
+// A grading worker for tests, speaking the lease protocol of
+// protocol/src/methods/grading.ts: it leases a job, heartbeats, grades it with
+// the grader package's engine in the best sandbox this machine has, reports.
+// Hooks let a test hold a job in the middle of grading.
+
+import { once } from 'node:events';
+import { WebSocket } from 'ws';
+import {
+  HeartbeatRequest,
+  LeaseJobRequest,
+  ReportResultRequest,
+  RpcEndpoint,
+  type GradeResult,
+  type GradingJob,
+} from '@classpod/protocol';
+
+interface GraderEngine {
+  gradeFiles(spec: GradingJob['spec'], files: Iterable<[string, Uint8Array]>, options: { sandbox?: string }): Promise<GradeResult>;
+}
+
+/** `local` when the grader's local sandbox works here, else `none`. */
+export function bestSandbox(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const local = require('@classpod/grader/dist/src/sandboxes/local-sandbox') as { localSandboxUnavailable(): string | undefined };
+    return local.localSandboxUnavailable() ? 'none' : 'local';
+  } catch {
+    return 'none';
+  }
+}
+
+/** Grade a job's files with the grader engine. */
+export async function gradeJob(job: GradingJob, sandbox = bestSandbox()): Promise<GradeResult> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const engine = require('@classpod/grader') as GraderEngine;
+  return engine.gradeFiles(
+    job.spec,
+    job.files.map((f) => [f.path, Buffer.from(f.contentBase64, 'base64')] as [string, Uint8Array]),
+    { sandbox },
+  );
+}
+
+/** A connection to `/v1/grader`. */
+export class TestWorkerConnection {
+  private constructor(readonly ws: WebSocket, readonly endpoint: RpcEndpoint) {}
+
+  static async connect(hubUrl: string, token: string): Promise<TestWorkerConnection> {
+    const ws = new WebSocket(hubUrl.replace(/^http/, 'ws') + '/v1/grader', { headers: { authorization: `Bearer ${token}` } });
+    await once(ws, 'open');
+    const endpoint = new RpcEndpoint(ws, { role: 'client', requestTimeoutMs: 60_000 });
+    await endpoint.hello({ capabilities: ['grading'], client: { name: 'hub-test-worker', version: '0' } });
+    return new TestWorkerConnection(ws, endpoint);
+  }
+
+  lease(waitMs = 10_000, workerId = 'test-worker'): Promise<GradingJob | null> {
+    return this.endpoint.request(LeaseJobRequest.type, { workerId, sandbox: bestSandbox(), languages: ['c', 'cpp', 'python'], waitMs }).then((r) => r.job);
+  }
+
+  heartbeat(job: GradingJob): Promise<{ leaseMs: number }> {
+    return this.endpoint.request(HeartbeatRequest.type, { jobId: job.jobId, leaseId: job.leaseId, testsDone: 0, testsTotal: 1 });
+  }
+
+  async report(job: GradingJob, result: GradeResult): Promise<boolean> {
+    return (await this.endpoint.request(ReportResultRequest.type, { jobId: job.jobId, leaseId: job.leaseId, outcome: 'graded', result })).accepted;
+  }
+
+  close(): void {
+    this.endpoint.close();
+    this.ws.terminate();
+  }
+}
+
+/** Lease, grade and report jobs until stopped. */
+export class TestWorker {
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  graded = 0;
+
+  constructor(private readonly conn: TestWorkerConnection) {}
+
+  start(): void {
+    this.loop = (async () => {
+      while (!this.stopped) {
+        let job;
+        try {
+          job = await this.conn.lease(1000);
+        } catch {
+          return;
+        }
+        if (!job) continue;
+        const beat = setInterval(() => void this.conn.heartbeat(job).catch(() => undefined), job.heartbeatMs);
+        try {
+          const result = await gradeJob(job);
+          if (await this.conn.report(job, result)) this.graded++;
+        } finally {
+          clearInterval(beat);
+        }
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.conn.close();
+    await this.loop?.catch(() => undefined);
+  }
+}
