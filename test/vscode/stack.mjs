@@ -7,8 +7,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, startProcess } from './processes.mjs';
 
-/** Start the hub (and a grader worker) for the demo course; returns addresses, tokens and logs. */
-export async function startStack({ repo, dir, logDir }) {
+/**
+ * Start the hub (and a grader worker) for the demo course; returns addresses, tokens and logs.
+ * `setup(hub)` may run more `classpod-hub` commands first and resolve with more tokens by name.
+ */
+export async function startStack({ repo, dir, logDir, setup }) {
   const hubCli = join(repo, 'hub', 'dist', 'src', 'cli', 'classpod-hub.js');
   if (!existsSync(hubCli)) throw new Error(`${hubCli} is missing: build the repository first (npx tsc -b)`);
   const data = join(dir, 'hub-data');
@@ -23,6 +26,8 @@ export async function startStack({ repo, dir, logDir }) {
     tokens[id] = /: (\S+)\s*$/.exec(await hub('tokens', 'issue', '--person', id))[1];
   }
   const graderToken = /: (\S+)\s*$/.exec(await hub('tokens', 'issue', '--grader'))[1];
+  // More people or courses before the hub starts (the professor run adds staff); may add tokens.
+  if (setup) Object.assign(tokens, await setup(hub));
   const server = await startProcess({
     name: 'hub',
     command: process.execPath,

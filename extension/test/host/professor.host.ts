@@ -1,0 +1,204 @@
+// The professor's side, run inside a real VS Code extension host against a
+// real hub with the demo course (started by test/vscode/professor.e2e.mjs,
+// which seeds submissions and passes the hub's address and staff and student
+// tokens in the environment): walk the Cluster tree, open a submission file,
+// diff, regrade, override, extend, export, upload an assignment, enter a
+// workspace; and what people without the right see.
+
+import * as assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { ListAuditRequest } from '@classpod/protocol';
+import type { ClasspodApi } from '../../src/vscode/classpod';
+import type { ProfessorApi } from '../../src/vscode/professor/register';
+import type { ClusterNode } from '../../src/professor/cluster-nodes';
+import { presentNode } from '../../src/professor/cluster-presentation';
+
+type Api = ClasspodApi & { professor: ProfessorApi };
+
+function env(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set; run this suite through test/vscode/professor.e2e.mjs`);
+  return v;
+}
+
+/** Wait until `check` holds (the suite's timeout bounds it). */
+async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; ; i++) {
+    if (await check()) return;
+    if (i > 600) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function registerProfessorSuite(): void {
+  describe('professor (in the extension host)', function () {
+    let api: Api;
+    const now = (): Date => new Date(api.session.serverNow());
+    const label = (n: ClusterNode): string => presentNode(api.professor.session!.model, n, now()).label;
+    const describeRow = (n: ClusterNode): string => presentNode(api.professor.session!.model, n, now()).description ?? '';
+    /** The row under `parent` whose label matches. */
+    const row = async (parent: ClusterNode | undefined, match: RegExp): Promise<ClusterNode> => {
+      const rows = await api.professor.session!.model.getChildren(parent);
+      const found = rows.find((r) => match.test(label(r)));
+      assert.ok(found, `a row ${match} under ${parent ? label(parent) : 'the top'}; the rows are: ${rows.map(label).join(' | ')}`);
+      return found;
+    };
+    const signIn = async (token: string): Promise<void> => {
+      assert.equal(await api.commands.signIn({ serverUrl: env('CLASSPOD_HUB_URL'), token }), true);
+    };
+
+    let course: ClusterNode;
+    let assignment: ClusterNode;
+    let ada: ClusterNode;
+    let adaLatest: Extract<ClusterNode, { kind: 'submission' }>;
+    let adaFirst: Extract<ClusterNode, { kind: 'submission' }>;
+    let sumFile: Extract<ClusterNode, { kind: 'file' }>;
+
+    before(async function () {
+      const ext = vscode.extensions.getExtension<Api>('classpod.classpod');
+      assert.ok(ext, 'the Classpod extension is installed');
+      api = await ext.activate();
+    });
+
+    it('shows a student no Cluster view', async function () {
+      await signIn(env('CLASSPOD_STUDENT_TOKEN'));
+      assert.equal(api.professor.session, undefined);
+      assert.deepEqual(await api.professor.tree.getChildren(), []);
+    });
+
+    it('shows the professor the cluster and the course, and walks down to a submission', async function () {
+      await signIn(env('CLASSPOD_PROFESSOR_TOKEN'));
+      assert.ok(api.professor.session, 'a professor session started');
+      const top = await api.professor.session.model.getChildren();
+      assert.deepEqual(top.map(label), ['Cluster', 'Introduction to Programming (demo)']);
+      assert.match(describeRow(top[0]!), /^local/);
+      course = top[1]!;
+      assert.match(describeRow(course), /professor · 2 student\(s\)/);
+
+      const workspaces = await row(course, /^Workspaces$/);
+      const ws = await api.professor.session.model.getChildren(workspaces);
+      assert.deepEqual(ws.map(label), ['Ada Lovelace', 'Grace Hopper']);
+      assert.match(describeRow(ws[0]!), /^(running|starting|stopped)/);
+
+      assignment = await row(await row(course, /^Assignments$/), /^Sum and mean \(C\)$/);
+      ada = await row(assignment, /^Ada Lovelace$/);
+      assert.match(describeRow(ada), /2 submission\(s\)/);
+      assert.match(describeRow(assignment), /2\/2 submitted/);
+      const subs = await api.professor.session.model.getChildren(ada);
+      assert.equal(subs.length, 2);
+      adaLatest = subs[0] as typeof adaLatest;
+      adaFirst = subs[1] as typeof adaFirst;
+      const inside = await api.professor.session.model.getChildren(adaLatest);
+      assert.equal(label(inside[0]!), 'Test results');
+      sumFile = inside.find((r) => r.kind === 'file' && r.path === 'sum.c') as typeof sumFile;
+      assert.ok(sumFile, `sum.c among ${inside.map(label).join(', ')}`);
+      // The rows are on screen too.
+      await api.professor.view.reveal(sumFile, { select: true, focus: true, expand: true });
+    });
+
+    it('opens a submission file read-only on the classpod: scheme', async function () {
+      const editor = (await vscode.commands.executeCommand('classpod.professor.openFile', sumFile)) as vscode.TextEditor;
+      assert.equal(editor.document.uri.scheme, 'classpod');
+      const solution = readFileSync(join(env('CLASSPOD_E2E_REPO'), 'examples', 'demo-course', 'assignments', 'c-sum', 'solution', 'sum.c'), 'utf8');
+      assert.equal(editor.document.getText(), solution);
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(editor.document.uri, Buffer.from('x'))), /NoPermissions|permission/i);
+    });
+
+    it('diffs a submission with the starter file and with an earlier submission', async function () {
+      assert.equal(await vscode.commands.executeCommand('classpod.professor.compareWithStarter', sumFile), true);
+      const diff = (): vscode.TabInputTextDiff => {
+        const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+        assert.ok(input instanceof vscode.TabInputTextDiff, 'a diff editor is active');
+        return input;
+      };
+      assert.match(diff().original.path, /^\/starter\/cs101\/c-sum\/sum\.c$/);
+      assert.match(diff().modified.path, /^\/submissions\/cs101\/c-sum\/ada\/.+\/sum\.c$/);
+      assert.match(vscode.window.tabGroups.activeTabGroup.activeTab!.label, /starter ↔ Ada Lovelace/);
+
+      assert.equal(await vscode.commands.executeCommand('classpod.professor.compareWithSubmission', sumFile, { otherSubmissionId: adaFirst.submissionId }), true);
+      assert.ok(diff().original.path.includes(`/${adaFirst.submissionId}/sum.c`));
+      const starter = readFileSync(join(env('CLASSPOD_E2E_REPO'), 'examples', 'demo-course', 'assignments', 'c-sum', 'starter', 'sum.c'), 'utf8');
+      assert.equal((await vscode.workspace.openTextDocument(diff().original)).getText(), starter, 'the first submission was the starter file');
+    });
+
+    it('regrades one submission and a whole assignment, recorded in the audit log', async function () {
+      const one = (await vscode.commands.executeCommand('classpod.professor.regradeSubmission', adaLatest)) as string[];
+      assert.deepEqual(one, [adaLatest.submissionId]);
+      assert.equal(api.professor.session!.model.submission(adaLatest.submissionId)?.status, 'queued');
+      const all = (await vscode.commands.executeCommand('classpod.professor.regradeAssignment', assignment, { confirm: true })) as string[];
+      assert.equal(all.length, 2, 'the latest submission of each of the two students');
+      const endpoint = await api.professor.session!.connection.ready();
+      const { entries } = await endpoint.request(ListAuditRequest.type, { courseId: 'cs101' });
+      assert.ok(entries.filter((e) => e.action === 'submission.regrade').length >= 2);
+    });
+
+    it('overrides a score with a comment, and the row says so', async function () {
+      const text = await vscode.commands.executeCommand('classpod.professor.overrideScore', adaLatest, { score: 9, comment: 'Correct; the checker missed a trailing newline.' });
+      assert.match(String(text), /^9\/\d+ \(overridden\)$|^9 \(overridden\)$/);
+      const s = api.professor.session!.model.submission(adaLatest.submissionId)!;
+      assert.equal(s.override?.comment, 'Correct; the checker missed a trailing newline.');
+      assert.match(describeRow(ada), /^9(\/\d+)? \(overridden\)/);
+    });
+
+    it("extends one student's deadline", async function () {
+      const grace = await row(assignment, /^Grace Hopper$/);
+      const dueAt = new Date(Date.now() + 5 * 86_400_000);
+      dueAt.setMilliseconds(0);
+      const due = await vscode.commands.executeCommand('classpod.professor.extendDeadline', grace, { dueAt: dueAt.toISOString(), comment: 'medical certificate' });
+      assert.equal(due, dueAt.toISOString());
+    });
+
+    it("exports the assignment's grades as CSV", async function () {
+      const target = join(mkdtempSync(join(tmpdir(), 'classpod-grades-')), 'c-sum.csv');
+      assert.equal(await vscode.commands.executeCommand('classpod.professor.exportGrades', assignment, { target }), target);
+      const lines = readFileSync(target, 'utf8').trim().split('\r\n');
+      assert.match(lines[0]!, /^student_id,name,/);
+      assert.match(lines.find((l) => l.startsWith('ada,'))!, /,9,.*,true,Correct; the checker missed a trailing newline\.,2$/);
+      assert.ok(lines.some((l) => l.startsWith('grace,Grace Hopper,')));
+    });
+
+    it('creates an assignment from a local folder after checking it', async function () {
+      const folder = join(mkdtempSync(join(tmpdir(), 'classpod-upsert-')), 'primes');
+      cpSync(join(env('CLASSPOD_E2E_REPO'), 'examples', 'demo-course', 'assignments', 'py-primes'), folder, { recursive: true });
+      const id = await vscode.commands.executeCommand('classpod.professor.upsertAssignment', course, { folder, assignmentId: 'primes-again', confirm: true });
+      assert.equal(id, 'primes-again');
+      const preview = vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && /Would create assignment `primes-again`/.test(d.getText()));
+      assert.ok(preview, 'the check showed what students will receive');
+      assert.match(preview.getText(), /Hidden tests \(kept on the grader, never sent to students\): \d+/);
+      assert.ok(api.professor.session!.model.assignment('cs101', 'primes-again'), 'the new assignment is in the tree');
+    });
+
+    it("stops and starts a workspace, and opens a terminal into it", async function () {
+      const workspaces = await row(course, /^Workspaces$/);
+      const grace = await row(workspaces, /^Grace Hopper$/);
+      assert.equal(await vscode.commands.executeCommand('classpod.professor.stopWorkspace', grace, { confirm: true }), 'stopped');
+      assert.match(describeRow(grace), /^stopped/);
+      assert.equal(await vscode.commands.executeCommand('classpod.professor.startWorkspace', grace), 'running');
+      const terminal = (await vscode.commands.executeCommand('classpod.professor.openWorkspaceTerminal', grace)) as vscode.Terminal;
+      assert.ok(terminal);
+      const pty = api.professor.terminals[api.professor.terminals.length - 1]!;
+      await until('a shell prompt', () => /[$#] ?$/m.test(pty.transcript));
+      terminal.sendText('echo staff-$((6*7))');
+      await until('the echo', () => /staff-42/.test(pty.transcript));
+      terminal.dispose();
+      const endpoint = await api.professor.session!.connection.ready();
+      const { entries } = await endpoint.request(ListAuditRequest.type, { courseId: 'cs101' });
+      assert.ok(entries.some((e) => e.action === 'workspace.terminal' && e.target === 'grace'), 'entering the workspace was recorded');
+    });
+
+    it('shows a professor of another course nothing of this one', async function () {
+      const subId = adaLatest.submissionId;
+      await signIn(env('CLASSPOD_OTHER_PROFESSOR_TOKEN'));
+      const session = api.professor.session!;
+      const top = await session.model.getChildren();
+      assert.deepEqual(top.map(label), ['Cluster', 'Theory of Computation']);
+      await assert.rejects(() => session.actions.regrade({ kind: 'assignment', courseId: 'cs101', assignmentId: 'c-sum' }), /not a member of course cs101/);
+      await assert.rejects(() => session.actions.files.get(subId, 'sum.c'), /not a member of course cs101|you may see only/);
+      await assert.rejects(() => session.actions.starterFiles('cs101', 'c-sum'), /not a member of course cs101/);
+      await assert.rejects(() => session.actions.overrideScore(subId, 0, 'no'), /only the staff of course cs101|not a member of course cs101/);
+    });
+  });
+}

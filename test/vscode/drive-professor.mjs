@@ -1,0 +1,181 @@
+// The professor's journey through the real VS Code UI: a student sees no
+// Cluster view; the professor signs in, walks the Cluster tree down to a
+// submission, opens a file, compares it with the starter file, regrades,
+// overrides the score with a comment and filters the class. One screenshot per
+// step; every step waits for what a person sees.
+
+import { join } from 'node:path';
+import { launchBrowser } from './browser.mjs';
+
+const LONG = 120_000;
+
+async function command(page, title) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+async function answerInput(page, title, value) {
+  const widget = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: title }) });
+  await widget.waitFor({ state: 'visible', timeout: 15_000 });
+  await widget.locator('input').fill(value);
+  await page.keyboard.press('Enter');
+}
+
+async function toast(page, text, timeout = 60_000) {
+  const t = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  await t.waitFor({ state: 'visible', timeout });
+  await page.locator('.notifications-toasts .notification-fade-in-done').first().waitFor({ timeout: 3000 }).catch(() => undefined);
+  return t;
+}
+
+async function clearToasts(page) {
+  await command(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+}
+
+async function signIn(page, hubUrl, token, name) {
+  await command(page, 'Classpod: Sign In');
+  await answerInput(page, 'Classpod: Sign In (1/2)', hubUrl);
+  await answerInput(page, 'Classpod: Sign In (2/2)', token);
+  await toast(page, `Signed in to Classpod as ${name}`);
+}
+
+/** The Classpod side bar, shown. */
+async function showClasspod(page) {
+  const icon = page.locator('.activitybar .action-item a[aria-label^="Classpod"], .activitybar .action-item .action-label[aria-label^="Classpod"]').first();
+  await icon.waitFor({ timeout: LONG });
+  const courses = page.locator('.pane-header', { hasText: 'Courses' }).first();
+  if (!(await courses.isVisible().catch(() => false))) await icon.click();
+  await courses.waitFor({ timeout: 30_000 });
+}
+
+/** The Cluster pane, expanded; returns a locator scoped to it. */
+async function clusterPane(page) {
+  const header = page.locator('.pane-header', { hasText: /^Cluster/ }).first();
+  await header.waitFor({ timeout: 30_000 });
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Cluster/ }) }).first();
+}
+
+/** A row of the Cluster tree whose text matches; waits for it. */
+async function row(pane, text) {
+  const r = pane.locator('.monaco-list-row', { hasText: text }).first();
+  await r.waitFor({ state: 'visible', timeout: 30_000 });
+  return r;
+}
+
+/** Expand a collapsed row. */
+async function expand(pane, text) {
+  const r = await row(pane, text);
+  if ((await r.getAttribute('aria-expanded')) === 'false') await r.click();
+  return r;
+}
+
+/** Click a row's inline action (shown on hover). */
+async function inlineAction(r, title) {
+  await r.hover();
+  const action = r.locator(`.action-label[aria-label^="${title}"]`).first();
+  await action.waitFor({ state: 'visible', timeout: 10_000 });
+  await action.click();
+}
+
+export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, shots, log }) {
+  const browser = await launchBrowser();
+  const { page } = browser;
+  const steps = [];
+  let n = 0;
+  const shot = async (name) => {
+    n++;
+    const file = join(shots, `${String(n).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file });
+    log(`screenshot ${file}`);
+  };
+  const step = async (name, body) => {
+    log(`step: ${name}`);
+    try {
+      await body();
+      steps.push(name);
+      await shot(name);
+    } catch (err) {
+      await shot(`${name}-FAILED`).catch(() => undefined);
+      throw new Error(`step "${name}" failed: ${err.message}`);
+    }
+  };
+  page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
+  let pane;
+  try {
+    await step('student-sees-no-cluster', async () => {
+      await page.goto(`${baseUrl}/?folder=${encodeURIComponent(startFolder)}`);
+      await page.locator('.monaco-workbench').waitFor({ timeout: LONG });
+      await showClasspod(page);
+      await signIn(page, hubUrl, tokens.grace, 'Grace Hopper');
+      await page.locator('.monaco-list-row', { hasText: 'Sum and mean (C)' }).first().waitFor({ timeout: 30_000 });
+      if (await page.locator('.pane-header', { hasText: /^Cluster/ }).count()) throw new Error('a student sees the Cluster view');
+    });
+
+    await step('professor-cluster', async () => {
+      await clearToasts(page);
+      await signIn(page, hubUrl, tokens.turing, 'Alan Turing');
+      pane = await clusterPane(page);
+      await row(pane, /^Cluster.*local/);
+      await row(pane, 'Introduction to Programming (demo)');
+      await row(pane, 'Workspaces');
+    });
+
+    await step('tree-walked', async () => {
+      await expand(pane, /^Assignments/);
+      await expand(pane, 'Sum and mean (C)');
+      await expand(pane, 'Ada Lovelace');
+      // Ada's submissions, newest first: the row says how long ago.
+      await expand(pane, /ago/);
+      await row(pane, 'Test results');
+      await row(pane, /^sum\.c/);
+    });
+
+    await step('file-opened', async () => {
+      await (await row(pane, /^sum\.c/)).click();
+      await page.locator('.tabs-container .tab', { hasText: 'sum.c' }).first().waitFor({ timeout: 30_000 });
+      await page.locator('.editor-instance .view-lines', { hasText: 'main' }).first().waitFor({ timeout: 30_000 });
+    });
+
+    await step('diff-with-starter', async () => {
+      await inlineAction(await row(pane, /^sum\.c/), 'Compare with Starter File');
+      await page.locator('.tabs-container .tab', { hasText: 'starter ↔ Ada Lovelace' }).first().waitFor({ timeout: 30_000 });
+      await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30_000 });
+    });
+
+    await step('regraded', async () => {
+      await clearToasts(page);
+      await inlineAction(await row(pane, /ago/), 'Regrade Submission');
+      await toast(page, 'Queued 1 submission for grading again.');
+    });
+
+    await step('score-overridden', async () => {
+      await clearToasts(page);
+      await inlineAction(await row(pane, /ago/), 'Override Score');
+      await answerInput(page, "Override the score of Ada Lovelace's submission", '8');
+      await answerInput(page, 'Why?', 'Partial credit: the mean is rounded the wrong way.');
+      await toast(page, 'Score set to 8');
+      await row(pane, /Ada Lovelace.*8(\/\d+)? \(overridden\)/);
+    });
+
+    await step('filtered', async () => {
+      await clearToasts(page);
+      await pane.locator('.pane-header').hover();
+      await page.locator('.pane-header .action-label[aria-label^="Filter Students and Workspaces"]').first().click();
+      await answerInput(page, 'Filter students and workspaces (1/2)', 'grace');
+      await page.locator('.quick-input-title', { hasText: 'Filter students and workspaces (2/2)' }).waitFor({ timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      await row(pane, 'Grace Hopper');
+      await page.locator('.pane-header', { hasText: 'filter: name: grace' }).first().waitFor({ timeout: 15_000 });
+      if (await pane.locator('.monaco-list-row', { hasText: 'Ada Lovelace' }).count()) throw new Error('the filter still shows Ada Lovelace');
+    });
+  } finally {
+    await browser.close();
+  }
+  return steps;
+}

@@ -1,0 +1,52 @@
+// Seeds the professor run's class through the hub's own API, as students
+// would: each student's workspace starts, a file is written into their
+// assignment folder through the gateway, and they submit. Ada submits the
+// starter file and then the reference solution; Grace submits the starter.
+
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileWriteRequest, RpcEndpoint, StartWorkspaceRequest, SubmitRequest } from '@classpod/protocol';
+import WebSocket from 'ws';
+
+async function connect(hubUrl, path, token) {
+  const ws = new WebSocket(hubUrl.replace(/^http/, 'ws') + path, { headers: { authorization: `Bearer ${token}` } });
+  await once(ws, 'open');
+  const endpoint = new RpcEndpoint(ws, { role: 'client', requestTimeoutMs: 120_000 });
+  await endpoint.hello({ capabilities: ['files'], client: { name: 'classpod-e2e-seed', version: '0' } });
+  return endpoint;
+}
+
+/** Write `c-sum/sum.c` in the student's workspace and submit it, once per content. */
+async function submitVersions(hubUrl, studentId, token, contents) {
+  const hub = await connect(hubUrl, '/v1/connect', token);
+  try {
+    const { workspace } = await hub.request(StartWorkspaceRequest.type, { courseId: 'cs101', studentId });
+    const agent = await connect(hubUrl, workspace.connectPath, token);
+    try {
+      const ids = [];
+      for (const content of contents) {
+        await agent.request(FileWriteRequest.type, { path: 'c-sum/sum.c', contentBase64: Buffer.from(content).toString('base64'), createParents: true });
+        const { submission } = await hub.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' });
+        ids.push(submission.id);
+        await new Promise((r) => setTimeout(r, 20)); // distinct submission times
+      }
+      return ids;
+    } finally {
+      agent.close();
+    }
+  } finally {
+    hub.close();
+  }
+}
+
+/** Submissions for the demo course; resolves with their ids by student. */
+export async function seedSubmissions({ repo, hubUrl, tokens }) {
+  const dir = join(repo, 'examples', 'demo-course', 'assignments', 'c-sum');
+  const starter = readFileSync(join(dir, 'starter', 'sum.c'), 'utf8');
+  const solution = readFileSync(join(dir, 'solution', 'sum.c'), 'utf8');
+  return {
+    ada: await submitVersions(hubUrl, 'ada', tokens.ada, [starter, solution]),
+    grace: await submitVersions(hubUrl, 'grace', tokens.grace, [starter]),
+  };
+}

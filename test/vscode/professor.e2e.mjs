@@ -1,0 +1,124 @@
+// The professor's end-to-end run in a real VS Code (code-server + Chromium +
+// Playwright) against a real hub with the demo course on loopback. It reuses
+// the student run's harness (install, build, stack, code-server, host suite)
+// and adds the staff: a professor of the demo course, a professor of another
+// course, and submissions made through the hub's API.
+//
+//   1. builds and packages the extension, starts the hub with the staff added;
+//   2. seeds submissions (Ada: starter then solution; Grace: starter);
+//   3. runs the in-host professor suite (CLASSPOD_HOST_SUITES=professor);
+//   4. drives the Cluster view as the professor, a screenshot per step.
+//
+// Screenshots and logs go to test-results/vscode-e2e-professor/.
+//
+//   node test/vscode/professor.e2e.mjs [--host|--ui] [--no-compile]
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startCodeServer } from './code-server.mjs';
+import { driveProfessor } from './drive-professor.mjs';
+import { runHostSuite } from './host-suite.mjs';
+import { ensureCodeServer } from './install.mjs';
+import { stopAll } from './processes.mjs';
+import { seedSubmissions } from './professor-seed.mjs';
+import { buildExtension, missingTools, repo } from './run-e2e.mjs';
+import { startStack } from './stack.mjs';
+
+export const resultsDir = join(repo, 'test-results', 'vscode-e2e-professor');
+
+/** Add the staff and a second course before the hub starts; resolves with their tokens. */
+async function addStaff(hub) {
+  const token = async (person) => /: (\S+)\s*$/.exec(await hub('tokens', 'issue', '--person', person))[1];
+  await hub('people', 'add', '--id', 'turing', '--name', 'Alan Turing', '--course', 'cs101', '--role', 'professor');
+  await hub('course', 'create', '--id', 'cs202', '--title', 'Theory of Computation');
+  await hub('people', 'add', '--id', 'liskov', '--name', 'Barbara Liskov', '--course', 'cs202', '--role', 'professor');
+  return { turing: await token('turing'), liskov: await token('liskov') };
+}
+
+export async function runProfessorE2E({ host = true, ui = true, compile = true, log = (m) => process.stderr.write(`[e2e-professor] ${m}\n`) } = {}) {
+  mkdirSync(resultsDir, { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'classpod-e2e-prof-'));
+  const summary = { host: undefined, ui: undefined, resultsDir };
+  try {
+    const bin = ensureCodeServer(log);
+    const vsix = await buildExtension(log, dir, { compile });
+    const stack = await startStack({ repo, dir, logDir: resultsDir, setup: addStaff });
+    log(`hub at ${stack.url}`);
+    const seeded = await seedSubmissions({ repo, hubUrl: stack.url, tokens: stack.tokens });
+    log(`submissions: ${JSON.stringify(seeded)}`);
+    const cs = await startCodeServer({
+      bin,
+      vsix,
+      dir: join(dir, 'code-server'),
+      logDir: resultsDir,
+      settings: { 'classpod.localRoot': join(dir, 'home', 'Classpod') },
+      env: {
+        CLASSPOD_HOST_SUITES: 'professor',
+        CLASSPOD_HUB_URL: stack.url,
+        CLASSPOD_PROFESSOR_TOKEN: stack.tokens.turing,
+        CLASSPOD_OTHER_PROFESSOR_TOKEN: stack.tokens.liskov,
+        CLASSPOD_STUDENT_TOKEN: stack.tokens.grace,
+        CLASSPOD_E2E_DIR: dir,
+        CLASSPOD_E2E_REPO: repo,
+      },
+    });
+    log(`code-server at ${cs.url}`);
+    if (host) {
+      const hostLog = [];
+      const folder = join(dir, 'host-start');
+      mkdirSync(folder, { recursive: true });
+      const code = await runHostSuite({
+        baseUrl: cs.url,
+        extensionPath: join(repo, 'extension'),
+        testsPath: join(repo, 'extension', 'out', 'test', 'index.js'),
+        folder,
+        log: (line) => {
+          hostLog.push(line);
+          log(`host: ${line}`);
+        },
+      });
+      writeFileSync(join(resultsDir, 'host-suite.log'), hostLog.join('\n') + '\n');
+      summary.host = code === 0 ? 'passed' : 'failed';
+      if (code !== 0) throw new Error(`the in-host professor suite failed; see ${join(resultsDir, 'host-suite.log')}`);
+    }
+    if (ui) {
+      const shots = join(resultsDir, 'screenshots');
+      rmSync(shots, { recursive: true, force: true });
+      mkdirSync(shots, { recursive: true });
+      const startFolder = join(dir, 'ui-start');
+      mkdirSync(startFolder, { recursive: true });
+      summary.ui = await driveProfessor({ baseUrl: cs.url, hubUrl: stack.url, tokens: stack.tokens, startFolder, shots, log });
+    }
+    return summary;
+  } finally {
+    await stopAll();
+    if (!process.env.CLASSPOD_E2E_KEEP) rmSync(dir, { recursive: true, force: true });
+    else log(`kept ${dir}`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const flags = new Set(process.argv.slice(2));
+  const compile = !flags.delete('--no-compile');
+  const options = flags.size ? { host: flags.has('--host'), ui: flags.has('--ui'), compile } : { compile };
+  const stop = () => void stopAll().then(() => process.exit(130));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const missing = missingTools();
+  if (missing) {
+    process.stderr.write(`[e2e-professor] cannot run: ${missing}\n`);
+    process.exit(process.env.CI ? 1 : 0);
+  }
+  runProfessorE2E(options).then(
+    (s) => {
+      process.stderr.write(`[e2e-professor] passed: host suite ${s.host ?? 'skipped'}, UI steps ${s.ui ? s.ui.join(', ') : 'skipped'}; results in ${s.resultsDir}\n`);
+      process.exit(0);
+    },
+    (err) => {
+      process.stderr.write(`[e2e-professor] FAILED: ${err.message}\n`);
+      process.exit(1);
+    },
+  );
+}
