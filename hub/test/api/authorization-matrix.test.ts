@@ -1,0 +1,185 @@
+// Every hub method × every role × owner / not owner, table-driven, against a
+// real hub over real WebSockets: a student reaches only their own work, staff
+// only their own course, and some actions are for professors alone.
+
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import {
+  errorCodeName,
+  ExportGradesRequest,
+  ExtendDeadlineRequest,
+  FetchStarterRequest,
+  GetAssignmentRequest,
+  GetResultRequest,
+  GetSubmissionRequest,
+  ListAssignmentsRequest,
+  ListAuditRequest,
+  ListClusterNodesRequest,
+  ListCoursePeopleRequest,
+  ListCoursesRequest,
+  ListSubmissionFilesRequest,
+  ListSubmissionsRequest,
+  ListWorkspacesRequest,
+  OpenWorkspaceTerminalRequest,
+  OverrideScoreRequest,
+  ProtocolError,
+  ReadSubmissionFileRequest,
+  RegradeRequest,
+  StartWorkspaceRequest,
+  StopWorkspaceRequest,
+  SubmitRequest,
+  UpsertAssignmentRequest,
+  WhoAmIRequest,
+  methodCatalogue,
+  type AnyRequestType,
+} from '@classpod/protocol';
+import { DEMO_COURSE_DIR, startTestHub, type TestHub } from '../support/test-hub';
+import { HttpRefusal, TestClient } from '../support/test-client';
+
+/** Method name prefixes of the hub API (protocol/src/methods/{courses,assignments,submissions,cluster}.ts). */
+export const HUB_API_PREFIXES = ['people/', 'courses/', 'assignments/', 'deadlines/', 'submissions/', 'results/', 'scores/', 'grades/', 'workspaces/', 'cluster/', 'audit/'];
+
+const ACTORS = ['prof', 'tara', 'alice', 'bob', 'olga', 'dave'] as const;
+type Actor = (typeof ACTORS)[number];
+
+/** Files of a folder as `assignments/upsert` takes them. */
+export function folderAsUpload(dir: string): Array<{ path: string; contentBase64: string }> {
+  const out: Array<{ path: string; contentBase64: string }> = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push({ path: relative(dir, p), contentBase64: readFileSync(p).toString('base64') });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+interface Row {
+  name: string;
+  type: AnyRequestType;
+  params: () => Record<string, unknown>;
+  /** Who succeeds; everyone else gets Forbidden (or the code in `refusedWith`). */
+  allowed: Actor[];
+  refusedWith?: Partial<Record<Actor, string>>;
+}
+
+describe('authorization: every method × role × owner', function () {
+  this.timeout(120_000);
+  let t: TestHub;
+  const clients = {} as Record<Actor, TestClient>;
+  let aliceSubmission = '';
+
+  before(async () => {
+    t = await startTestHub();
+    for (const a of ACTORS) clients[a] = await t.connect(a);
+    for (const s of ['alice', 'bob']) await t.hub.context.workspaces.writeLayout({ courseId: 'cs101', studentId: s });
+    aliceSubmission = (await clients.alice.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' })).submission.id;
+  });
+
+  after(async () => {
+    await t?.close();
+  });
+
+  const sub = (): Record<string, unknown> => ({ submissionId: aliceSubmission });
+  const future = new Date(Date.now() + 30 * 86_400_000).toISOString();
+  const rows: Row[] = [
+    { name: 'whoami', type: WhoAmIRequest.type, params: () => ({}), allowed: [...ACTORS] },
+    { name: 'courses/list', type: ListCoursesRequest.type, params: () => ({}), allowed: [...ACTORS] },
+    { name: 'courses/people', type: ListCoursePeopleRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara'] },
+    { name: 'assignments/list', type: ListAssignmentsRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara', 'alice', 'bob'] },
+    { name: "assignments/list of alice's", type: ListAssignmentsRequest.type, params: () => ({ courseId: 'cs101', studentId: 'alice' }), allowed: ['prof', 'tara', 'alice'] },
+    { name: 'assignments/get', type: GetAssignmentRequest.type, params: () => ({ courseId: 'cs101', assignmentId: 'c-sum' }), allowed: ['prof', 'tara', 'alice', 'bob'] },
+    { name: "assignments/get for alice", type: GetAssignmentRequest.type, params: () => ({ courseId: 'cs101', assignmentId: 'c-sum', studentId: 'alice' }), allowed: ['prof', 'tara', 'alice'] },
+    { name: 'assignments/fetchStarter', type: FetchStarterRequest.type, params: () => ({ courseId: 'cs101', assignmentId: 'c-sum' }), allowed: ['prof', 'tara', 'alice', 'bob'] },
+    {
+      name: 'assignments/upsert (dry run)',
+      type: UpsertAssignmentRequest.type,
+      params: () => ({ courseId: 'cs101', assignmentId: 'c-sum', dryRun: true, files: folderAsUpload(join(DEMO_COURSE_DIR, 'assignments/c-sum')) }),
+      allowed: ['prof'],
+    },
+    { name: 'deadlines/extend', type: ExtendDeadlineRequest.type, params: () => ({ courseId: 'cs101', assignmentId: 'py-primes', studentId: 'alice', dueAt: future }), allowed: ['prof'] },
+    { name: 'submissions/submit', type: SubmitRequest.type, params: () => ({ courseId: 'cs101', assignmentId: 'c-sum' }), allowed: ['alice', 'bob'] },
+    { name: 'submissions/list', type: ListSubmissionsRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara', 'alice', 'bob'] },
+    { name: "submissions/list of alice's", type: ListSubmissionsRequest.type, params: () => ({ courseId: 'cs101', studentId: 'alice' }), allowed: ['prof', 'tara', 'alice'] },
+    { name: 'submissions/get', type: GetSubmissionRequest.type, params: sub, allowed: ['prof', 'tara', 'alice'] },
+    { name: 'submissions/files', type: ListSubmissionFilesRequest.type, params: sub, allowed: ['prof', 'tara', 'alice'] },
+    { name: 'submissions/readFile', type: ReadSubmissionFileRequest.type, params: () => ({ ...sub(), path: 'sum.c' }), allowed: ['prof', 'tara', 'alice'] },
+    { name: 'results/get', type: GetResultRequest.type, params: sub, allowed: ['prof', 'tara', 'alice'] },
+    { name: 'submissions/regrade', type: RegradeRequest.type, params: () => ({ courseId: 'cs101', ...sub() }), allowed: ['prof', 'tara'] },
+    { name: 'scores/override', type: OverrideScoreRequest.type, params: () => ({ ...sub(), score: 50, comment: 'checked by hand' }), allowed: ['prof', 'tara'] },
+    { name: 'grades/export', type: ExportGradesRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara'] },
+    { name: 'workspaces/list', type: ListWorkspacesRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara', 'alice', 'bob'] },
+    { name: 'workspaces/start', type: StartWorkspaceRequest.type, params: () => ({ courseId: 'cs101', studentId: 'alice' }), allowed: ['prof', 'tara', 'alice'] },
+    { name: 'workspaces/openTerminal', type: OpenWorkspaceTerminalRequest.type, params: () => ({ courseId: 'cs101', studentId: 'alice' }), allowed: ['prof', 'tara'] },
+    { name: 'workspaces/stop', type: StopWorkspaceRequest.type, params: () => ({ courseId: 'cs101', studentId: 'alice' }), allowed: ['prof', 'tara'] },
+    { name: 'cluster/nodes', type: ListClusterNodesRequest.type, params: () => ({}), allowed: ['prof', 'tara', 'olga'] },
+    { name: 'audit/list', type: ListAuditRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof'] },
+  ];
+
+  for (const row of rows) {
+    for (const actor of ACTORS) {
+      const allowed = row.allowed.includes(actor);
+      it(`${row.name}: ${actor} is ${allowed ? 'allowed' : 'refused'}`, async () => {
+        const call = clients[actor].endpoint.request(row.type, row.params());
+        if (allowed) {
+          await call;
+        } else {
+          await assert.rejects(call, (err: unknown) => {
+            assert.ok(err instanceof ProtocolError, String(err));
+            assert.equal(errorCodeName(err.code), row.refusedWith?.[actor] ?? 'Forbidden', err.message);
+            return true;
+          });
+        }
+      });
+    }
+  }
+
+  it('covers every method of the hub API', () => {
+    const covered = new Set(rows.map((r) => r.type.method));
+    const hubMethods = [...methodCatalogue().values()].filter((m) => m.kind === 'request' && HUB_API_PREFIXES.some((p) => m.method.startsWith(p)));
+    assert.ok(hubMethods.length >= 23);
+    for (const m of hubMethods) assert.ok(covered.has(m.method), `${m.method} has no row`);
+  });
+
+  it('shows a student only their own submissions', async () => {
+    const bobs = await clients.bob.request(ListSubmissionsRequest.type, { courseId: 'cs101' });
+    assert.ok(bobs.submissions.length > 0);
+    assert.ok(bobs.submissions.every((s) => s.studentId === 'bob'));
+  });
+
+  it('records privileged actions in the audit log', async () => {
+    const log = await clients.prof.request(ListAuditRequest.type, { courseId: 'cs101' });
+    const actions = new Set(log.entries.map((e) => `${e.actorId} ${e.action}`));
+    for (const a of ['prof score.override', 'tara score.override', 'prof submission.regrade', 'prof workspace.terminal', 'tara workspace.stop', 'prof deadline.extend', 'prof grades.export']) {
+      assert.ok(actions.has(a), `${a} in ${[...actions].join(', ')}`);
+    }
+  });
+
+  describe('the gateway', () => {
+    const gatewayCases: Array<[Actor | 'nobody', number | 'open']> = [
+      ['alice', 'open'],
+      ['prof', 'open'],
+      ['tara', 'open'],
+      ['bob', 403],
+      ['olga', 403],
+      ['dave', 403],
+      ['nobody', 401],
+    ];
+    for (const [actor, expected] of gatewayCases) {
+      it(`lets ${actor} ${expected === 'open' ? 'into' : 'not into'} alice's workspace`, async () => {
+        const token = actor === 'nobody' ? 'cp_' + 'x'.repeat(43) : t.tokens[actor];
+        try {
+          const c = await TestClient.connect(t.hub.url, token, '/v1/workspaces/cs101--alice/connect');
+          c.close();
+          assert.equal(expected, 'open');
+        } catch (err) {
+          if (!(err instanceof HttpRefusal)) throw err;
+          assert.equal(err.status, expected);
+        }
+      });
+    }
+  });
+});
