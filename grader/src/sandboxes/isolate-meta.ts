@@ -60,7 +60,7 @@ export function isolateOutcome(
   stderr: Buffer,
   isolateStderr = '',
 ): RunOutcome {
-  const base = { stdout, stderr, exitCode: null, signal: null, limitHit: null, systemError: null };
+  const base = { stdout, stderr, exitCode: null, signal: null, limitHit: null, systemError: null, cpuMeasured: true };
   if (!meta || meta.status === 'XX' || isolateExit === ISOLATE_EXIT_INTERNAL_ERROR || isolateExit === null) {
     const why = meta?.message || isolateStderr.trim().split('\n').pop() || `isolate exited with status ${isolateExit}`;
     return { ...base, systemError: `isolate: ${why}`, timeMs: meta?.timeMs ?? 0, wallMs: meta?.wallMs ?? 0, memoryKb: meta?.memoryKb ?? 0 };

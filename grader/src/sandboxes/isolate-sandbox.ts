@@ -68,6 +68,7 @@ export class IsolateSandbox implements Sandbox {
   private readonly waiting: ((id: number) => void)[] = [];
   private cg: boolean | 'probe';
   private readonly open = new Set<IsolateBox>();
+  private readonly cleaned = new Set<number>();
 
   constructor(private readonly options: IsolateSandboxOptions = {}) {
     const first = options.firstBoxId ?? 0;
@@ -92,8 +93,11 @@ export class IsolateSandbox implements Sandbox {
       else this.free.push(id);
     };
     try {
-      // A box left over from a crash is cleaned first.
-      await invoke(this.command, this.boxArgs(id, this.cg === true, '--cleanup'));
+      // A box left over from a crashed grader is cleaned before its id is first used.
+      if (!this.cleaned.has(id)) {
+        await invoke(this.command, this.boxArgs(id, this.cg === true, '--cleanup'));
+        this.cleaned.add(id);
+      }
       let init = this.cg !== false ? await invoke(this.command, this.boxArgs(id, true, '--init')) : null;
       if (this.cg === 'probe') {
         this.cg = init?.code === 0;

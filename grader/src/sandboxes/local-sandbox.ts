@@ -165,6 +165,7 @@ class LocalBox implements Box {
         limitHit,
         systemError: null,
         timeMs: cpuMs,
+        cpuMeasured: true,
         wallMs: report && !limitHit ? Math.max(report.wallMs, 0) : wallMs,
         memoryKb,
         stdout: output.stdout(),

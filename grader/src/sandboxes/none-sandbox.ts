@@ -90,6 +90,7 @@ class NoneBox implements Box {
             limitHit,
             systemError: null,
             timeMs: wallMs,
+            cpuMeasured: false,
             wallMs,
             memoryKb: 0,
             stdout: output.stdout(),

@@ -37,6 +37,8 @@ export interface RunOutcome {
   systemError: string | null;
   /** CPU time (ms); equal to wall time where CPU time cannot be measured. */
   timeMs: number;
+  /** False where the sandbox cannot measure CPU time (`none`): time limits are then judged by the clock alone. */
+  cpuMeasured: boolean;
   wallMs: number;
   /** Peak memory (KiB); 0 when it cannot be measured. */
   memoryKb: number;
@@ -72,6 +74,7 @@ export function systemErrorOutcome(message: string, wallMs = 0): RunOutcome {
     limitHit: null,
     systemError: message,
     timeMs: 0,
+    cpuMeasured: true,
     wallMs,
     memoryKb: 0,
     stdout: Buffer.alloc(0),

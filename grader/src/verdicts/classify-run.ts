@@ -21,7 +21,8 @@ export const BUSY_SHARE = 0.3;
 /** Classify a run against the limits it had. */
 export function classifyRun(o: RunOutcome, limits: GradingLimits): RunClassification {
   if (o.systemError !== null) return { verdict: 'SE', message: `sandbox failed: ${o.systemError}` };
-  const cpuOver = o.timeMs > limits.timeMs;
+  // Without a CPU measurement (`none`), only the clock can say a program took too long.
+  const cpuOver = o.cpuMeasured && o.timeMs > limits.timeMs;
   switch (o.limitHit) {
     case 'output':
       return { verdict: 'OLE', message: `output limit exceeded (${limits.outputKb} KiB)` };
@@ -30,6 +31,7 @@ export function classifyRun(o: RunOutcome, limits: GradingLimits): RunClassifica
     case 'cpu':
       return { verdict: 'TLE', message: `CPU time limit exceeded (${limits.timeMs} ms)` };
     case 'wall':
+      if (!o.cpuMeasured) return { verdict: 'TLE', message: `time limit exceeded (stopped after ${limits.wallMs} ms of wall-clock time)` };
       // A program still computing when the clock ran out (on a busy machine) is over time, not idle.
       return cpuOver || o.timeMs >= o.wallMs * BUSY_SHARE
         ? { verdict: 'TLE', message: `CPU time limit exceeded (${limits.timeMs} ms; still computing at the wall-clock limit)` }

@@ -19,7 +19,9 @@ export function scoreGroup(group: SpecGroup, results: TestCaseResult[], fraction
     r.maxScore = testMaxScore(group, i);
     r.score = group.scoring === 'all-or-nothing' ? (allPassed ? r.maxScore : 0) : round(r.maxScore * (fractions[i] ?? 0));
   });
-  const score = group.scoring === 'all-or-nothing' ? (allPassed ? group.points : 0) : round(results.reduce((n, r) => n + r.score, 0));
+  const total = group.tests.reduce((n, t) => n + t.weight, 0);
+  const earned = group.tests.reduce((n, t, i) => n + t.weight * (fractions[i] ?? 0), 0);
+  const score = group.scoring === 'all-or-nothing' ? (allPassed ? group.points : 0) : total > 0 ? round((group.points * earned) / total) : 0;
   return { score, maxScore: group.points };
 }
 

@@ -3,7 +3,7 @@ import { classifyRun, type RunOutcome } from '../../src';
 
 const limits = { timeMs: 1000, wallMs: 3000, memoryKb: 65536, processes: 1, outputKb: 1024, fileSizeKb: 1024 };
 const run = (o: Partial<RunOutcome>): RunOutcome => ({
-  exitCode: 0, signal: null, limitHit: null, systemError: null, timeMs: 10, wallMs: 12, memoryKb: 1000,
+  exitCode: 0, signal: null, limitHit: null, systemError: null, timeMs: 10, cpuMeasured: true, wallMs: 12, memoryKb: 1000,
   stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), ...o,
 });
 
@@ -46,6 +46,11 @@ describe('classifyRun', () => {
   it('calls a run that finished over the CPU limit TLE, and over the memory limit MLE', () => {
     assert.equal(classifyRun(run({ timeMs: 1500 }), limits).verdict, 'TLE');
     assert.equal(classifyRun(run({ memoryKb: 70000 }), limits).verdict, 'MLE');
+  });
+
+  it('judges time by the clock alone where CPU time is not measured (none)', () => {
+    assert.equal(classifyRun(run({ timeMs: 1500, wallMs: 1500, cpuMeasured: false }), limits).verdict, null);
+    assert.equal(classifyRun(run({ limitHit: 'wall', exitCode: null, timeMs: 3000, wallMs: 3000, cpuMeasured: false }), limits).verdict, 'TLE');
   });
 
   it('reports a sandbox failure as SE', () => {
