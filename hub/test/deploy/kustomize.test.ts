@@ -26,10 +26,10 @@ function build(kubectl: string, dir: string): KubernetesObjectLike[] {
   });
 }
 
-function find(objects: KubernetesObjectLike[], kind: string, name: string): Record<string, any> {
+function find(objects: KubernetesObjectLike[], kind: string, name: string): Obj {
   const found = objects.find((o) => o.kind === kind && o.metadata?.name === name);
   assert.ok(found, `${kind} ${name} is missing`);
-  return found as Record<string, any>;
+  return found as Obj;
 }
 
 function hubContainer(objects: KubernetesObjectLike[]): Container {
@@ -39,6 +39,9 @@ function hubContainer(objects: KubernetesObjectLike[]): Container {
   assert.ok(hub, 'the hub Deployment has no container named hub');
   return hub;
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
 
@@ -119,8 +122,8 @@ describe('deploy/ (kustomize)', function () {
         assert.equal(deny.spec.ingress, undefined);
         assert.equal(deny.spec.egress, undefined);
         const egress = find(objects, 'NetworkPolicy', 'classpod-hub-egress');
-        const toAgents = egress.spec.egress.find((rule: any) =>
-          rule.to?.some((peer: any) => peer.namespaceSelector?.matchExpressions?.[0]?.key === 'classpod.io/course'),
+        const toAgents = egress.spec.egress.find((rule: Obj) =>
+          rule.to?.some((peer: Obj) => peer.namespaceSelector?.matchExpressions?.[0]?.key === 'classpod.io/course'),
         );
         assert.ok(toAgents, 'the hub may not reach agents in course namespaces');
         assert.deepEqual(toAgents.ports, [{ protocol: 'TCP', port: 7070 }]);

@@ -532,10 +532,9 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
   /** Resolve with `check()`'s first defined answer, re-checked on every pod event. */
   private waitForPods<T>(deadline: number, check: () => T | undefined, id: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
       const finish = (fn: () => void) => {
         this.podWaiters.delete(wake);
-        if (timer) clearTimeout(timer);
+        clearTimeout(timer);
         fn();
       };
       const wake = () => {
@@ -543,11 +542,11 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
         const answer = check();
         if (answer !== undefined) finish(() => resolve(answer));
       };
-      this.podWaiters.add(wake);
-      timer = setTimeout(() => {
+      const timer = setTimeout(() => {
         const reason = this.statusOf(this.keys.get(id) ?? { courseId: '', studentId: '' }).reason;
         finish(() => reject(new KubernetesProviderError('TIMEOUT', `workspace ${id} was not ready in ${this.readyTimeoutMs} ms${reason ? `: ${reason}` : ''}`)));
       }, Math.max(0, deadline - this.now()));
+      this.podWaiters.add(wake);
       wake();
     });
   }
