@@ -19,3 +19,4 @@ export { loadAssignmentFolder, AssignmentFolderError, type LoadedAssignment } fr
 export { storeLoadedAssignment } from './assignments/assignment-import';
 export { graderSpecResolver, type SpecResolver, type ResolvedSpec } from './assignments/spec-resolver';
 export { setUpCourseFolder, type CourseSetup } from './admin/course-setup';
+export * from './workspaces/kubernetes';

@@ -78,7 +78,8 @@ export class HubServer {
       }
     });
     this.http = createServer(app);
-    const wsOptions = { noServer: true, maxPayload: d.maxFrameBytes };
+    // The socket takes frames somewhat over the limit so the endpoint can answer TooLarge instead of dropping the connection.
+    const wsOptions = { noServer: true, maxPayload: d.maxFrameBytes * 2 + 64 * 1024 };
     this.apiWss = new WebSocketServer(wsOptions);
     this.graderWss = new WebSocketServer(wsOptions);
     this.relayWss = new WebSocketServer({ noServer: true, maxPayload: d.maxFrameBytes });

@@ -3,8 +3,7 @@
 // only their own course, and some actions are for professors alone.
 
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import {
   errorCodeName,
   ExportGradesRequest,
@@ -36,26 +35,10 @@ import {
 } from '@classpod/protocol';
 import { DEMO_COURSE_DIR, startTestHub, type TestHub } from '../support/test-hub';
 import { HttpRefusal, TestClient } from '../support/test-client';
-
-/** Method name prefixes of the hub API (protocol/src/methods/{courses,assignments,submissions,cluster}.ts). */
-export const HUB_API_PREFIXES = ['people/', 'courses/', 'assignments/', 'deadlines/', 'submissions/', 'results/', 'scores/', 'grades/', 'workspaces/', 'cluster/', 'audit/'];
+import { folderAsUpload, HUB_API_PREFIXES } from '../support/hub-api-methods';
 
 const ACTORS = ['prof', 'tara', 'alice', 'bob', 'olga', 'dave'] as const;
 type Actor = (typeof ACTORS)[number];
-
-/** Files of a folder as `assignments/upsert` takes them. */
-export function folderAsUpload(dir: string): Array<{ path: string; contentBase64: string }> {
-  const out: Array<{ path: string; contentBase64: string }> = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push({ path: relative(dir, p), contentBase64: readFileSync(p).toString('base64') });
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 interface Row {
   name: string;

@@ -5,6 +5,7 @@
 // deleted (volume kept) when idle, and watched with informers that feed the
 // professors' cluster tree and survive broken watches and hub restarts.
 import { randomBytes } from 'node:crypto';
+import { createLogger } from '@classpod/protocol';
 import type * as k8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import {
   workspaceIdOf,
@@ -65,11 +66,6 @@ interface Remembered {
   reason: string;
 }
 
-const jsonLogger: ProviderLogger = {
-  info: (message, fields) => process.stderr.write(JSON.stringify({ level: 'info', component: 'kubernetes-provider', message, ...fields }) + '\n'),
-  warn: (message, fields) => process.stderr.write(JSON.stringify({ level: 'warn', component: 'kubernetes-provider', message, ...fields }) + '\n'),
-  error: (message, fields) => process.stderr.write(JSON.stringify({ level: 'error', component: 'kubernetes-provider', message, ...fields }) + '\n'),
-};
 
 /** The wire form of an object built from @kubernetes/client-node's typed models (`_from` is `from`). */
 function toWire<T>(value: T): unknown {
@@ -111,7 +107,7 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
   private readonly lastEmitted = new Map<string, string>();
 
   constructor(private readonly options: KubernetesProviderOptions) {
-    this.log = options.logger ?? jsonLogger;
+    this.log = options.logger ?? createLogger({ name: 'kubernetes-provider' });
     this.now = options.now ?? Date.now;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_TIMING.idleTimeoutMs;
     this.readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_TIMING.readyTimeoutMs;
