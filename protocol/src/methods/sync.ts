@@ -137,6 +137,40 @@ export namespace SyncUploadRequest {
   });
 }
 
+/** `sync/put`: small contents sent inline, many per request (cheaper than a stream per file). */
+export namespace SyncPutRequest {
+  export const method = 'sync/put';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description:
+      'Stage small contents sent inline (base64). Answers the hashes staged; content whose bytes do not match its hash is left out.',
+    params: Type.Object({
+      replicaId: ReplicaId,
+      contents: Type.Array(Type.Object({ hash: SyncHash, data: Type.String({ contentEncoding: 'base64' }) }), { maxItems: 10_000 }),
+    }),
+    result: Type.Object({ staged: Type.Array(SyncHash) }),
+  });
+}
+
+/** `sync/get`: small files read inline, many per request. */
+export namespace SyncGetRequest {
+  export const method = 'sync/get';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description:
+      'Read small files inline (base64). A file that no longer holds content `hash` comes back without `data`.',
+    params: Type.Object({
+      replicaId: ReplicaId,
+      files: Type.Array(Type.Object({ path: Type.String({ minLength: 1, maxLength: 4096 }), hash: SyncHash }), { maxItems: 10_000 }),
+    }),
+    result: Type.Object({
+      contents: Type.Array(Type.Object({ hash: SyncHash, data: Type.Optional(Type.String({ contentEncoding: 'base64' })) })),
+    }),
+  });
+}
+
 /** `sync/download`: the content of one file, from an offset, on a binary stream the replica opens. */
 export namespace SyncDownloadRequest {
   export const method = 'sync/download';
