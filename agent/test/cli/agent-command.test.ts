@@ -10,7 +10,9 @@ import { spawnAgent } from '../process';
 
 const run = promisify(execFile);
 
-describe('classpod-agent command', () => {
+describe('classpod-agent command', function () {
+  // Starts processes; a loaded machine makes that slow.
+  this.timeout(60_000);
   afterEach(cleanup);
 
   it('prints exactly one line with its address, logs JSON to stderr, and stops on SIGTERM', async () => {

@@ -35,7 +35,9 @@ async function classpod(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}
   );
 }
 
-describe('classpod command', () => {
+describe('classpod command', function () {
+  // Starts processes; a loaded machine makes that slow.
+  this.timeout(60_000);
   afterEach(cleanup);
 
   it('lists the assignments by due date, numbered, from anywhere inside the workspace', async () => {

@@ -5,7 +5,9 @@ import { TerminalListRequest, TerminalOpenRequest } from '@classpod/protocol';
 import { cleanup, collect, openConnection, client, tempDir } from '../helpers';
 import { spawnAgent } from '../process';
 
-describe('terminal flood', () => {
+describe('terminal flood', function () {
+  // Starts processes; a loaded machine makes that slow.
+  this.timeout(120_000);
   afterEach(cleanup);
 
   it('keeps the agent memory bounded and other terminals responsive while two terminals flood', async () => {

@@ -18,7 +18,9 @@ function workspaceWith(program: 'solution' | 'wrong', root: string): void {
   writeFileSync(path.join(dir, '.classpod', 'tests', 'spec.json'), JSON.stringify(spec));
 }
 
-describe('tests service', () => {
+describe('tests service', function () {
+  // Starts processes; a loaded machine makes that slow.
+  this.timeout(120_000);
   before(function () {
     if (spawnSync('python3', ['--version']).error) {
       if (process.env.CI) throw new Error('python3 is required');
