@@ -20,6 +20,8 @@ export interface AgentConfig {
   scrollbackBytes: number;
   /** A terminal with no client attached is closed after this long (ms). */
   terminalIdleTimeoutMs: number;
+  /** A terminal reader that holds output back this long while another keeps up is let go (ms). */
+  slowReaderTimeoutMs: number;
   /** Ping every connection this often; one that missed the last pong is dropped (ms). */
   pingIntervalMs: number;
   /** Largest file read or written (bytes). */
@@ -39,6 +41,7 @@ export const DEFAULTS = {
   port: 0,
   scrollbackBytes: 1024 * 1024,
   terminalIdleTimeoutMs: 30 * 60_000,
+  slowReaderTimeoutMs: 10_000,
   pingIntervalMs: 30_000,
   maxFileBytes: 64 * 1024 * 1024,
   maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
@@ -66,6 +69,7 @@ const OPTIONS: OptionSpec[] = [
   { flag: 'token', env: 'CLASSPOD_AGENT_TOKEN', value: 'TOKEN', help: 'the bearer token itself, from the environment only (this or --token-file is required)', envOnly: true },
   { flag: 'scrollback-bytes', env: 'CLASSPOD_AGENT_SCROLLBACK_BYTES', value: 'SIZE', help: 'output each terminal keeps for reconnects (default 1MiB)' },
   { flag: 'terminal-idle-timeout', env: 'CLASSPOD_AGENT_TERMINAL_IDLE_TIMEOUT', value: 'DURATION', help: 'close a terminal no client attached to for this long (default 30m)' },
+  { flag: 'slow-reader-timeout', env: 'CLASSPOD_AGENT_SLOW_READER_TIMEOUT', value: 'DURATION', help: 'let go of a terminal reader that holds output back this long while another keeps up (default 10s)' },
   { flag: 'ping-interval', env: 'CLASSPOD_AGENT_PING_INTERVAL', value: 'DURATION', help: 'ping connections this often; drop those that missed a pong (default 30s)' },
   { flag: 'max-file-bytes', env: 'CLASSPOD_AGENT_MAX_FILE_BYTES', value: 'SIZE', help: 'largest file read or written (default 64MiB)' },
   { flag: 'max-frame-bytes', env: 'CLASSPOD_AGENT_MAX_FRAME_BYTES', value: 'SIZE', help: 'largest WebSocket frame accepted (default 4MiB; twice that closes the connection)' },
@@ -123,6 +127,7 @@ export function resolveConfig(options: AgentOptions): AgentConfig {
     port: options.port ?? DEFAULTS.port,
     scrollbackBytes: options.scrollbackBytes ?? DEFAULTS.scrollbackBytes,
     terminalIdleTimeoutMs: options.terminalIdleTimeoutMs ?? DEFAULTS.terminalIdleTimeoutMs,
+    slowReaderTimeoutMs: options.slowReaderTimeoutMs ?? DEFAULTS.slowReaderTimeoutMs,
     pingIntervalMs: options.pingIntervalMs ?? DEFAULTS.pingIntervalMs,
     maxFileBytes: options.maxFileBytes ?? DEFAULTS.maxFileBytes,
     maxFrameBytes: options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
@@ -145,6 +150,7 @@ export function resolveConfig(options: AgentOptions): AgentConfig {
   atLeast('--scrollback-bytes', config.scrollbackBytes, 1024);
   atLeast('--terminal-idle-timeout', config.terminalIdleTimeoutMs, 1);
   atLeast('--ping-interval', config.pingIntervalMs, 10);
+  atLeast('--slow-reader-timeout', config.slowReaderTimeoutMs, 1);
   atLeast('--max-file-bytes', config.maxFileBytes, 1);
   atLeast('--max-frame-bytes', config.maxFrameBytes, 64 * 1024);
   return config;
@@ -209,6 +215,8 @@ export function configFromCommandLine(argv: string[], env: NodeJS.ProcessEnv = p
   if (maxFrameBytes !== undefined) options.maxFrameBytes = maxFrameBytes;
   const idle = duration('terminal-idle-timeout');
   if (idle !== undefined) options.terminalIdleTimeoutMs = idle;
+  const slow = duration('slow-reader-timeout');
+  if (slow !== undefined) options.slowReaderTimeoutMs = slow;
   const ping = duration('ping-interval');
   if (ping !== undefined) options.pingIntervalMs = ping;
   const shell = get('shell');

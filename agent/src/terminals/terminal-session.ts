@@ -29,6 +29,8 @@ export interface TerminalSessionOptions {
   rows: number;
   scrollbackBytes: number;
   idleTimeoutMs: number;
+  /** How long one attachment may hold the terminal paused while another keeps up, before it is let go (ms). */
+  slowReaderMs: number;
   logger: Logger;
   /** Called once the terminal is gone for good (exited and released). */
   onGone: (session: TerminalSession) => void;
@@ -51,6 +53,7 @@ export class TerminalSession {
   private cols: number;
   private rows: number;
   private paused = false;
+  private pausedSince = 0;
   private resumeTimer: ReturnType<typeof setInterval> | undefined;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private killTimer: ReturnType<typeof setTimeout> | undefined;
@@ -183,11 +186,24 @@ export class TerminalSession {
     if (this.paused || this.exit) return;
     if (![...this.attachments].some((a) => a.stream.pendingBytes > PAUSE_ABOVE_BYTES)) return;
     this.paused = true;
+    this.pausedSince = Date.now();
     this.pty.pause();
     this.resumeTimer = setInterval(() => {
-      const behind = [...this.attachments].some((a) => a.stream.pendingBytes > PAUSE_ABOVE_BYTES / 2);
-      if (behind && !this.exit) return;
-      this.resume();
+      const behind = [...this.attachments].filter((a) => a.stream.pendingBytes > PAUSE_ABOVE_BYTES / 2);
+      if (behind.length === 0 || this.exit) {
+        this.resume();
+        return;
+      }
+      // A reader that stopped (often a connection that died without closing) must not
+      // freeze the terminal for the others: let it go; it can reattach from its offset.
+      if (behind.length < this.attachments.size && Date.now() - this.pausedSince > this.options.slowReaderMs) {
+        for (const a of behind) {
+          this.attachments.delete(a);
+          a.stream.end('slow reader: reattach from the last offset read');
+        }
+        this.options.logger.info('let go of slow terminal readers', { terminalId: this.id, count: behind.length });
+        this.resume();
+      }
     }, RESUME_POLL_MS);
   }
 

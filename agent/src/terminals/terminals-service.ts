@@ -76,6 +76,7 @@ export function createTerminalsService(ctx: AgentContext): TerminalsService {
             rows: params.rows,
             scrollbackBytes: config.scrollbackBytes,
             idleTimeoutMs: config.terminalIdleTimeoutMs,
+            slowReaderMs: config.slowReaderTimeoutMs,
             logger: log,
             onGone: (s) => terminals.delete(s.id),
           });

@@ -156,6 +156,25 @@ describe('terminals', () => {
     await out.waitFor((s) => s.includes('still-2'));
   });
 
+  it('lets go of a reader that stopped, so the others keep receiving output', async () => {
+    const slow = await startTestAgent({ slowReaderTimeoutMs: 200 });
+    const stalled = await slow.connect();
+    const opened = await stalled.endpoint.request(TerminalOpenRequest.type, { shell: '/bin/sh', args: ['-c', 'yes'], cols: 80, rows: 24 });
+    // This client never reads its stream, like a connection that died without closing.
+    stalled.endpoint.openStream(opened.streamId);
+    const reader = await slow.connect();
+    const attached = await reader.endpoint.request(TerminalAttachRequest.type, { terminalId: opened.terminalId });
+    let received = 0;
+    await new Promise<void>((resolve) =>
+      reader.endpoint.openStream(attached.streamId).onData((chunk) => {
+        received += chunk.byteLength;
+        if (received > 8 * 1024 * 1024) resolve();
+      }),
+    );
+    const { terminals } = await reader.endpoint.request(TerminalListRequest.type, {});
+    assert.equal(terminals[0]!.attachments, 1, 'only the reader is still attached');
+  });
+
   it('never hands the agent token to a terminal', async () => {
     process.env.CLASSPOD_AGENT_TOKEN = 'should-not-leak-0123456789';
     try {
