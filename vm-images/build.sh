@@ -62,10 +62,12 @@ cloud-init schema --config-file "$HERE/user-data.yaml"
 
 # 1. The grader worker as one self-contained npm package (esbuild bundle).
 echo "build.sh: packaging the grader worker"
-(cd "$ROOT" && npx tsc -b grader)
+bin_dir="$ROOT/node_modules/.bin"
+[ -x "$bin_dir/tsc" ] && [ -x "$bin_dir/esbuild" ] || { echo "build.sh: run npm ci in $ROOT first" >&2; exit 1; }
+(cd "$ROOT" && "$bin_dir/tsc" -b grader)
 bin=$(node -p "(require('$ROOT/grader/package.json').bin || {})['classpod-grader'] || ''")
-if [ -z "$bin" ]; then
-  echo "build.sh: grader/package.json declares no bin classpod-grader" >&2
+if [ -z "$bin" ] || [ ! -f "$ROOT/grader/$bin" ]; then
+  echo "build.sh: grader/package.json names no existing classpod-grader command (bin: '$bin')" >&2
   exit 1
 fi
 stage="$work/classpod-grader"
@@ -73,7 +75,7 @@ mkdir -p "$stage"
 version=$(node -p "require('$ROOT/grader/package.json').version")
 banner=()
 if ! head -c2 "$ROOT/grader/$bin" | grep -q '#!'; then banner=(--banner:js='#!/usr/bin/env node'); fi
-(cd "$ROOT" && npx esbuild "grader/$bin" --bundle --platform=node --target=node20 \
+(cd "$ROOT" && "$bin_dir/esbuild" "grader/$bin" --bundle --platform=node --target=node20 \
   --external:bufferutil --external:utf-8-validate "${banner[@]}" \
   --outfile="$stage/classpod-grader.cjs")
 chmod 0755 "$stage/classpod-grader.cjs"

@@ -244,5 +244,44 @@ describe('vm-images/', function () {
       assert.match(help.stdout, /genericcloud/);
       assert.match(help.stdout, /--seed-only/);
     });
+
+    it('packs the grader worker and writes the cloud-init seed (--seed-only)', function () {
+      this.timeout(300_000);
+      requireTool(this, 'cloud-init');
+      requireTool(this, 'cloud-localds');
+      // A stand-in repository: the real vm-images/ and node_modules, and a
+      // minimal grader with a classpod-grader command, so the script's own
+      // work is tested whatever state the grader package is in.
+      const root = fs.mkdtempSync(path.join(tmp, 'repo-'));
+      fs.cpSync(vmDir, path.join(root, 'vm-images'), { recursive: true });
+      fs.symlinkSync(path.join(repoRoot(), 'node_modules'), path.join(root, 'node_modules'));
+      fs.mkdirSync(path.join(root, 'grader', 'bin'), { recursive: true });
+      fs.mkdirSync(path.join(root, 'grader', 'src'), { recursive: true });
+      fs.writeFileSync(
+        path.join(root, 'grader', 'package.json'),
+        JSON.stringify({ name: '@classpod/grader', version: '9.8.7', bin: { 'classpod-grader': 'bin/classpod-grader.js' } }),
+      );
+      fs.writeFileSync(path.join(root, 'grader', 'src', 'index.ts'), 'export const version = 1;\n');
+      fs.writeFileSync(path.join(root, 'grader', 'tsconfig.json'), JSON.stringify({ compilerOptions: { outDir: 'dist', composite: true }, include: ['src'] }));
+      fs.writeFileSync(
+        path.join(root, 'grader', 'bin', 'classpod-grader.js'),
+        "const { WebSocket } = require('ws');\nconsole.log('grader worker', typeof WebSocket, process.argv.slice(2).join(' '));\n",
+      );
+      const out = path.join(root, 'out');
+      const run = runTool('bash', [path.join(root, 'vm-images', 'build.sh'), '--seed-only'], { env: { ...process.env, OUT: out } });
+      assert.equal(run.status, 0, run.stderr + run.stdout);
+      assert.ok(fs.statSync(path.join(out, 'seed.iso')).size > 0);
+      const unpacked = path.join(root, 'unpacked');
+      fs.mkdirSync(unpacked);
+      assert.equal(runTool('tar', ['xzf', path.join(out, 'classpod-grader.tgz'), '-C', unpacked]).status, 0);
+      const manifest = JSON.parse(fs.readFileSync(path.join(unpacked, 'package', 'package.json'), 'utf8'));
+      assert.equal(manifest.version, '9.8.7');
+      assert.deepEqual(manifest.bin, { 'classpod-grader': 'classpod-grader.cjs' });
+      // The bundle runs on its own: ws is inside it, nothing is looked up in node_modules.
+      const bundle = path.join(unpacked, 'package', 'classpod-grader.cjs');
+      assert.match(fs.readFileSync(bundle, 'utf8'), /^#!\/usr\/bin\/env node/);
+      const worker = runTool(process.execPath, [bundle, '--hub', 'https://hub.example'], { cwd: '/' });
+      assert.equal(worker.stdout.trim(), 'grader worker function --hub https://hub.example');
+    });
   });
 });
