@@ -81,7 +81,7 @@ describe('terminals', () => {
   });
 
   it('gives a client that reconnects the output it missed exactly once, then the live stream', async () => {
-    const lines = 40_000;
+    const lines = 100_000;
     const opened = await c.endpoint.request(TerminalOpenRequest.type, {
       shell: '/bin/sh',
       args: ['-c', `seq 1 ${lines}; read answer; echo "after:$answer"`],
