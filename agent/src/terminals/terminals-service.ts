@@ -3,6 +3,7 @@
 // belong to the agent, not to a connection, so they survive reconnects.
 
 import { randomUUID } from 'node:crypto';
+import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import {
   errors,
@@ -24,6 +25,20 @@ const SECRET_ENV = ['CLASSPOD_AGENT_TOKEN', 'CLASSPOD_AGENT_TOKEN_FILE'];
 /** Folder holding the `classpod` command, put first on every terminal's PATH. */
 export function commandBinDir(): string {
   return path.resolve(__dirname, '..', '..', '..', 'bin');
+}
+
+/** The program a name stands for (a path, or a name searched on PATH), if it is an executable file. */
+function findProgram(name: string, searchPath: string): string | undefined {
+  const candidates = name.includes('/') ? [name] : searchPath.split(path.delimiter).filter(Boolean).map((d) => path.join(d, name));
+  for (const c of candidates) {
+    try {
+      accessSync(c, constants.X_OK);
+      if (statSync(c).isFile()) return c;
+    } catch {
+      // Not this one.
+    }
+  }
+  return undefined;
 }
 
 /** The service and, for tests and metrics, its running terminals. */
@@ -62,6 +77,8 @@ export function createTerminalsService(ctx: AgentContext): TerminalsService {
         if (terminals.size >= MAX_TERMINALS) throw errors.rateLimited(`the workspace runs ${MAX_TERMINALS} terminals already; close one first`);
         const cwd = await jail.directory(params.cwd ?? '');
         const env = { ...baseEnv(), ...(params.env ?? {}) };
+        const program = params.shell ?? config.shell;
+        if (!findProgram(program, env.PATH ?? '')) throw errors.invalidParams(`\`${program}\` is not an executable program`, { shell: program });
         const id = randomUUID();
         let session: TerminalSession;
         try {

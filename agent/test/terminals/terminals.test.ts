@@ -175,6 +175,18 @@ describe('terminals', () => {
     assert.equal(terminals[0]!.attachments, 1, 'only the reader is still attached');
   });
 
+  it('refuses a program that does not exist, naming it', async () => {
+    await assert.rejects(
+      c.endpoint.request(TerminalOpenRequest.type, { shell: '/no/such/shell', cols: 80, rows: 24 }),
+      (e: ProtocolError) => ProtocolError.is(e, 'InvalidParams') && e.message.includes('/no/such/shell'),
+    );
+    await assert.rejects(
+      c.endpoint.request(TerminalOpenRequest.type, { shell: 'no-such-program-anywhere', cols: 80, rows: 24 }),
+      (e: ProtocolError) => ProtocolError.is(e, 'InvalidParams'),
+    );
+    assert.deepEqual((await c.endpoint.request(TerminalListRequest.type, {})).terminals, []);
+  });
+
   it('never hands the agent token to a terminal', async () => {
     process.env.CLASSPOD_AGENT_TOKEN = 'should-not-leak-0123456789';
     try {
