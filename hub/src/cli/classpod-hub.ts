@@ -19,7 +19,7 @@ import { join } from 'node:path';
 
 const HELP = `usage: classpod-hub <command> [options]
 
-  serve                      run the hub (--host, --port, --public-url, --isolation auto|bubblewrap|none, --idle-stop-ms)
+  serve                      run the hub (--host, --port, --public-url, --isolation auto|bubblewrap|none, --idle-stop-ms, --lease-ms)
   course create --id ID --title TITLE
   course create --from DIR   a course folder: course.yaml + assignments/<slug>/
   assignment add --course ID --folder DIR [--id SLUG]
@@ -44,6 +44,7 @@ const options = {
   'public-url': { type: 'string' },
   isolation: { type: 'string' },
   'idle-stop-ms': { type: 'string' },
+  'lease-ms': { type: 'string' },
   id: { type: 'string' },
   title: { type: 'string' },
   from: { type: 'string' },
@@ -90,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
       publicUrl: v['public-url'] ?? env.publicUrl,
       isolation: (v.isolation ?? env.isolation) as 'auto' | 'bubblewrap' | 'none' | undefined,
       idleStopMs: v['idle-stop-ms'] !== undefined ? Number(v['idle-stop-ms']) : env.idleStopMs,
+      leaseMs: v['lease-ms'] !== undefined ? Number(v['lease-ms']) : undefined,
       logger: createLogger({ name: 'hub' }),
     });
     process.stdout.write(`listening on ${hub.url}\n`);

@@ -424,11 +424,22 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
       core.createNamespacedService({ namespace: names.namespace, body: workspaceServiceManifest(key) }),
     );
 
-    // A pod deleted under us while it starts is created again, a few times.
+    // A pod left failed by an earlier start (bad image, crash loop) is
+    // replaced: the course may have fixed its image since. A pod deleted under
+    // us while it starts is created again, a few times.
+    const stale = this.pods.get(id);
+    if (stale && !stale.metadata?.deletionTimestamp && readPod(stale).permanent) {
+      this.log.info('replacing a failed workspace pod', { workspace: id, reason: readPod(stale).reason });
+      this.stopsRequested.add(id);
+      await core.deleteNamespacedPod({ name: names.pod, namespace: names.namespace }).catch((err: unknown) => {
+        this.stopsRequested.delete(id);
+        if (!isStatus(err, 404)) throw toProviderError(err, `replacing the failed pod of workspace ${id}`);
+      });
+    }
     let podIP: string | undefined;
     for (let attempt = 1; ; attempt += 1) {
       const terminating = this.pods.get(id);
-      if (terminating?.metadata?.deletionTimestamp) {
+      if (terminating?.metadata?.deletionTimestamp || (stale && terminating?.metadata?.uid === stale.metadata?.uid)) {
         const uid = terminating.metadata.uid;
         await this.waitForPods(deadline, () => (this.pods.get(id)?.metadata?.uid !== uid ? true : undefined), id);
       }
