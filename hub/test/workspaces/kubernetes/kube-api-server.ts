@@ -131,6 +131,7 @@ export class KubeApiServer {
   private readonly quotas = new Map<string, number>();
   private rv = 100;
   private held: WatchEvent[] | undefined;
+  private failingWatches = 0;
   private expiredBefore = 0;
   private podCounter = 0;
 
@@ -175,6 +176,11 @@ export class KubeApiServer {
     for (const w of this.watchers) w.res.end();
     this.watchers.clear();
     return n;
+  }
+
+  /** Answer the next `count` watch requests with 500 (an API server in trouble). */
+  failNextWatches(count: number): void {
+    this.failingWatches = count;
   }
 
   /** Hold back watch events (a lagging watch) until `releaseWatches()`. */
@@ -488,6 +494,11 @@ export class KubeApiServer {
         return 200;
       }
       case 'watch':
+        if (this.failingWatches > 0) {
+          this.failingWatches -= 1;
+          this.status(res, 500, 'InternalError', 'etcdserver: request timed out');
+          return 500;
+        }
         return this.startWatch(resource, namespace, selector, url.searchParams.get('resourceVersion') ?? '', res);
       case 'create':
         return this.create(type, namespace, body, res);

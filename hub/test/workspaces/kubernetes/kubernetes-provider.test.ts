@@ -327,6 +327,19 @@ describe('KubernetesWorkspaceProvider', function () {
       assert.equal(status.reason, 'crashed: container workspace exited with code 127 (Error); restarted 3 times');
     });
 
+    it('replaces a failed pod when the student connects again after the course image is fixed', async function () {
+      h.server.podBehaviour = () => 'image-pull';
+      const provider = await h.provider();
+      await assert.rejects(provider.ensureRunning(alice), (err: KubernetesProviderError) => err.code === 'IMAGE_PULL');
+      const failedUid = h.server.get('pods', 'classpod-cs101', 'ws-alice')!.metadata.uid;
+      h.server.podBehaviour = () => 'run';
+      await provider.ensureRunning(alice);
+      assert.notEqual(h.server.get('pods', 'classpod-cs101', 'ws-alice')!.metadata.uid, failedUid);
+      const status = await provider.status(alice);
+      assert.equal(status.state, 'running');
+      assert.equal(status.reason, undefined);
+    });
+
     it('refuses invalid course settings with the API server’s 422 message', async function () {
       const provider = await h.provider();
       await provider.ensureCourse('cs101');
@@ -395,6 +408,19 @@ describe('KubernetesWorkspaceProvider', function () {
       const podRequests = h.server.requests.filter((r) => r.resource === 'pods');
       assert.equal(podRequests.filter((r) => r.verb === 'list').length, listsBefore, 'the informer relisted instead of resuming');
       assert.ok(podRequests.filter((r) => r.verb === 'watch').length >= 2, 'the watch was not resumed');
+    });
+
+    it('restarts a watch that fails with a server error, and keeps seeing changes', async function () {
+      const provider = await h.provider();
+      await provider.start();
+      h.server.failNextWatches(2);
+      h.server.endWatches();
+      await provider.ensureRunning(alice);
+      assert.equal((await provider.status(alice)).state, 'running');
+      const restarts = h.logs.filter((l) => l.message === 'kubernetes watch failed; restarting');
+      assert.ok(restarts.length >= 1, 'no watch failure was logged');
+      assert.equal(restarts[0].fields?.status, 500);
+      assert.equal(restarts[0].level, 'warn');
     });
 
     it('relists after 410 Gone and still sees every change', async function () {
