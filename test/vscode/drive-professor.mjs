@@ -48,9 +48,10 @@ async function signIn(page, hubUrl, token, name) {
 async function showClasspod(page) {
   const icon = page.locator('.activitybar .action-item a[aria-label^="Classpod"], .activitybar .action-item .action-label[aria-label^="Classpod"]').first();
   await icon.waitFor({ timeout: LONG });
-  const courses = page.locator('.pane-header', { hasText: 'Courses' }).first();
-  if (!(await courses.isVisible().catch(() => false))) await icon.click();
-  await courses.waitFor({ timeout: 30_000 });
+  // With one view in the container VS Code hides its header and titles the side bar "Classpod: Courses".
+  const title = page.locator('.part.sidebar .composite.title', { hasText: /classpod/i }).first();
+  if (!(await title.isVisible().catch(() => false))) await icon.click();
+  await title.waitFor({ timeout: 30_000 });
 }
 
 /** The Cluster pane, expanded; returns a locator scoped to it. */
@@ -165,8 +166,7 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
 
     await step('filtered', async () => {
       await clearToasts(page);
-      await pane.locator('.pane-header').hover();
-      await page.locator('.pane-header .action-label[aria-label^="Filter Students and Workspaces"]').first().click();
+      await command(page, 'Classpod: Filter Students and Workspaces');
       await answerInput(page, 'Filter students and workspaces (1/2)', 'grace');
       await page.locator('.quick-input-title', { hasText: 'Filter students and workspaces (2/2)' }).waitFor({ timeout: 15_000 });
       await page.keyboard.press('Enter');
