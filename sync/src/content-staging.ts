@@ -6,7 +6,7 @@
 import { createWriteStream, constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ProtocolError, ErrorCode, type BinaryStream } from '@classpod/protocol';
-import { hashFile } from './scanner';
+import { hashBytes, hashFile } from './scanner';
 
 /** The staging folder of one replica. */
 export class ContentStaging {
@@ -47,6 +47,15 @@ export class ContentStaging {
     await this.receiving.get(hash);
     const st = await fs.stat(this.partPath(hash)).catch(() => undefined);
     return st?.size ?? 0;
+  }
+
+  /** Stage content given as bytes; false (nothing staged) when the bytes do not hash to `hash`. */
+  async stageBytes(hash: string, data: Uint8Array): Promise<boolean> {
+    if (hashBytes(data) !== hash) return false;
+    const tmp = `${this.partPath(hash)}.put-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    await fs.writeFile(tmp, data);
+    await fs.rename(tmp, this.completePath(hash));
+    return true;
   }
 
   /** Stage content by copying a file that should hold it; false when the copy does not hash to `hash`. */

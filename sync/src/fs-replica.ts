@@ -11,13 +11,37 @@ import { readJsonFile, tempPathBeside, writeFileAtomic } from './atomic-file';
 import { ContentStaging } from './content-staging';
 import type { IgnoreRules } from './ignore-rules';
 import { pathDepth, parentPath, sameEntry, unsafePathReason, type Entry, type Manifest } from './manifest';
-import { isMissing, ScanCache, TreeScanner, type ScanResult } from './scanner';
+import { hashBytes, isMissing, ScanCache, TreeScanner, type ScanResult } from './scanner';
 
 export interface FsReplicaOptions {
   /** Folder for the scan cache and staged content (created when missing). */
   stateDir: string;
   /** See TreeScannerOptions.racyWindowMs. */
   racyWindowMs?: number;
+}
+
+/** Files changed at once within one depth of an apply. */
+const APPLY_CONCURRENCY = 16;
+
+/**
+ * Run `fn` over items already sorted by depth: items of the same depth run up
+ * to APPLY_CONCURRENCY at once, and a depth starts only when the previous one
+ * finished (a folder exists before its files; files go before their folder).
+ */
+async function forEachByDepth<T extends { path: string }>(sorted: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+  let i = 0;
+  while (i < sorted.length) {
+    const depth = pathDepth(sorted[i]!.path);
+    let j = i;
+    while (j < sorted.length && pathDepth(sorted[j]!.path) === depth) j++;
+    const group = sorted.slice(i, j);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < group.length) await fn(group[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(APPLY_CONCURRENCY, group.length) }, worker));
+    i = j;
+  }
 }
 
 /** A tree on disk that sync reads and changes. Dispose with `close()`. */
@@ -83,22 +107,26 @@ export class FsReplica {
    * transfer resumes from.
    */
   async stage(needs: readonly SyncContentNeed[]): Promise<Array<{ hash: string; offset: number }>> {
-    const missing: Array<{ hash: string; offset: number }> = [];
-    const seen = new Set<string>();
-    for (const need of needs) {
-      if (seen.has(need.hash)) continue;
-      seen.add(need.hash);
-      if (await this.staging.has(need.hash)) continue;
-      let staged = false;
-      for (const p of this.pathsWithHash(need.hash)) {
-        if (await this.staging.stageFromFile(need.hash, path.join(this.root, p))) {
-          staged = true;
-          break;
+    const unique = [...new Map(needs.map((n) => [n.hash, n])).values()];
+    const missing: Array<{ hash: string; offset: number } | undefined> = new Array(unique.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < unique.length) {
+        const i = next++;
+        const need = unique[i]!;
+        if (await this.staging.has(need.hash)) continue;
+        let staged = false;
+        for (const p of this.pathsWithHash(need.hash)) {
+          if (await this.staging.stageFromFile(need.hash, path.join(this.root, p))) {
+            staged = true;
+            break;
+          }
         }
+        if (!staged) missing[i] = { hash: need.hash, offset: await this.staging.resumeOffset(need.hash) };
       }
-      if (!staged) missing.push({ hash: need.hash, offset: await this.staging.resumeOffset(need.hash) });
-    }
-    return missing;
+    };
+    await Promise.all(Array.from({ length: Math.min(APPLY_CONCURRENCY, unique.length) }, worker));
+    return missing.filter((m): m is { hash: string; offset: number } => m !== undefined);
   }
 
   /** Open file `relPath` for reading from `offset`; Conflict when it no longer holds content `hash`. */
@@ -111,6 +139,18 @@ export class FsReplica {
     const size = entry.size ?? 0;
     if (offset > size) throw new ProtocolError(ErrorCode.InvalidParams, `offset ${offset} is beyond the ${size} bytes of ${relPath}`);
     return { size, stream: createReadStream(path.join(this.root, relPath), { start: offset, highWaterMark: 256 * 1024 }) };
+  }
+
+  /** The bytes of file `relPath` when it still holds content `hash`; undefined otherwise. */
+  async readSmall(relPath: string, hash: string): Promise<Buffer | undefined> {
+    if (unsafePathReason(relPath)) return undefined;
+    try {
+      await this.checkPath(relPath);
+      const data = await fs.readFile(path.join(this.root, relPath));
+      return hashBytes(data) === hash ? data : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -132,18 +172,18 @@ export class FsReplica {
     const removals = changes
       .filter((c) => !results.has(c.path) && c.old && (!c.new || c.old.kind !== c.new.kind))
       .sort((a, b) => pathDepth(b.path) - pathDepth(a.path));
-    for (const c of removals) {
+    await forEachByDepth(removals, async (c) => {
       try {
         await this.checkPath(c.path);
         const cur = await this.scanner.entryAt(c.path);
         if (!cur) {
           removed.add(c.path);
-          continue;
+          return;
         }
         if (!sameEntry(cur, c.old)) {
-          if (c.new && sameEntry(cur, c.new)) continue;
+          if (c.new && sameEntry(cur, c.new)) return;
           fail(c.path, 'conflict', `${c.path} changed on this side since it was scanned`);
-          continue;
+          return;
         }
         const abs = path.join(this.root, c.path);
         if (cur.kind === 'dir') await fs.rmdir(abs);
@@ -154,33 +194,33 @@ export class FsReplica {
         if (code === 'ENOTEMPTY' || code === 'EEXIST') fail(c.path, 'conflict', `folder ${c.path} holds files that are not synced (new or ignored); it was kept`);
         else fail(c.path, 'failed', `cannot remove ${c.path}: ${(err as Error).message}`);
       }
-    }
+    });
 
     const writes = changes.filter((c) => !results.has(c.path) && c.new).sort((a, b) => pathDepth(a.path) - pathDepth(b.path));
     const uses = new Map<string, number>();
     for (const c of writes) if (c.new?.kind === 'file' && c.new.hash) uses.set(c.new.hash, (uses.get(c.new.hash) ?? 0) + 1);
-    for (const c of writes) {
+    await forEachByDepth(writes, async (c) => {
       const want = c.new!;
       try {
         const parent = parentPath(c.path);
         if (parent && results.has(parent) && results.get(parent)!.status !== 'ok') {
           fail(c.path, 'failed', `its folder ${parent} could not be made`);
-          continue;
+          return;
         }
         await this.checkPath(c.path);
         const cur = await this.scanner.entryAt(c.path);
-        if (sameEntry(cur, want)) continue;
+        if (sameEntry(cur, want)) return;
         const expected = removed.has(c.path) ? null : c.old;
         if (!sameEntry(cur, expected)) {
           fail(c.path, 'conflict', `${c.path} changed on this side since it was scanned`);
-          continue;
+          return;
         }
         await this.write(c.path, cur, want, uses);
       } catch (err) {
         if (err instanceof ProtocolError && err.code === ErrorCode.NotFound) fail(c.path, 'missing-content', err.message);
         else fail(c.path, 'failed', `cannot write ${c.path}: ${(err as Error).message}`);
       }
-    }
+    });
     await this.saveCache().catch(() => undefined);
     return changes.map((c) => results.get(c.path) ?? { path: c.path, status: 'ok' });
   }

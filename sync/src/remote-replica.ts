@@ -4,6 +4,8 @@
 import {
   SyncApplyRequest,
   SyncDownloadRequest,
+  SyncGetRequest,
+  SyncPutRequest,
   SyncOpenRequest,
   SyncScanRequest,
   SyncStageRequest,
@@ -73,6 +75,22 @@ export class RemoteReplica {
       if (!stream.isEnded) stream.end('abandoned');
       await pumped.catch(() => undefined);
     }
+  }
+
+  /** Stage small contents inline; answers the hashes the replica staged. */
+  async put(contents: ReadonlyArray<{ hash: string; data: Buffer }>): Promise<Set<string>> {
+    const r = await this.endpoint.request(
+      SyncPutRequest.type,
+      { replicaId: this.replicaId, contents: contents.map((c) => ({ hash: c.hash, data: c.data.toString('base64') })) },
+      { timeoutMs: 120_000 },
+    );
+    return new Set(r.staged);
+  }
+
+  /** Read small files inline; a file that changed comes back without data. */
+  async get(files: ReadonlyArray<{ path: string; hash: string }>): Promise<Array<{ hash: string; data?: Buffer }>> {
+    const r = await this.endpoint.request(SyncGetRequest.type, { replicaId: this.replicaId, files: [...files] }, { timeoutMs: 120_000 });
+    return r.contents.map((c) => (c.data === undefined ? { hash: c.hash } : { hash: c.hash, data: Buffer.from(c.data, 'base64') }));
   }
 
   /** Receive file `path` (content `hash`) from `offset` into `staging`. */

@@ -13,6 +13,8 @@ import {
   SyncApplyRequest,
   SyncChangedNotification,
   SyncDownloadRequest,
+  SyncGetRequest,
+  SyncPutRequest,
   SyncOpenRequest,
   SyncScanRequest,
   SyncStageRequest,
@@ -81,6 +83,16 @@ export class SyncReplicaHost {
         const stream = ctx.endpoint.openStream(p.streamId);
         await hosted.replica.staging.receive(p.hash, p.size, p.offset, stream);
         return { staged: true };
+      }),
+      endpoint.handle(SyncPutRequest.type, async (p) => {
+        const hosted = await this.opened(p.replicaId);
+        const ok = await Promise.all(p.contents.map((c) => hosted.replica.staging.stageBytes(c.hash, Buffer.from(c.data, 'base64'))));
+        return { staged: p.contents.filter((_, i) => ok[i]).map((c) => c.hash) };
+      }),
+      endpoint.handle(SyncGetRequest.type, async (p) => {
+        const hosted = await this.opened(p.replicaId);
+        const read = await Promise.all(p.files.map((f) => hosted.replica.readSmall(f.path, f.hash)));
+        return { contents: p.files.map((f, i) => (read[i] ? { hash: f.hash, data: read[i]!.toString('base64') } : { hash: f.hash })) };
       }),
       endpoint.handle(SyncDownloadRequest.type, async (p, ctx) => {
         const hosted = await this.opened(p.replicaId);
@@ -151,11 +163,11 @@ export class SyncReplicaHost {
         },
         {
           ...(this.options.debounceMs !== undefined ? { debounceMs: this.options.debounceMs } : {}),
-          ignores: (rel) => hosted.rules?.ignores(rel, false) ?? false,
+          ignores: (rel, isDir) => hosted.rules?.ignores(rel, isDir) ?? false,
           logger: this.log,
         },
       );
-      hosted.watcher.start();
+      await hosted.watcher.start();
     }
     this.log.info('sync replica opened', { replicaId, root: real });
     return hosted;

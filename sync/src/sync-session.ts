@@ -7,7 +7,7 @@
 // It speaks through an RpcEndpoint the caller connects and hands over with
 // `attach()`; while detached, local edits wait and reconcile on reattach.
 
-import { createReadStream } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
   ErrorCode,
@@ -52,6 +52,8 @@ export interface SyncSessionOptions {
   rescanIntervalMs?: number;
   /** Treat the local disk as case-insensitive (probed when not given). */
   caseInsensitive?: boolean;
+  /** Files up to this size travel inline, many per request, instead of on a stream each (bytes). Default 256 KiB. */
+  inlineMaxBytes?: number;
   /** Content transfers at once. Default 8. */
   transferConcurrency?: number;
   /** Clock for conflict copy names. */
@@ -140,7 +142,7 @@ export class SyncSession {
         ...(options.debounceMs !== undefined ? { debounceMs: options.debounceMs } : {}),
         logger: session.log,
       });
-      session.watcher.start();
+      await session.watcher.start();
     }
     const every = options.rescanIntervalMs ?? 10_000;
     if (every > 0) {
@@ -295,10 +297,17 @@ export class SyncSession {
         }
       };
       const jobs: Array<() => Promise<void>> = [];
+      const inlineMax = this.options.inlineMaxBytes ?? 256 * 1024;
+      const smallUploads: Array<{ hash: string; source: string; size: number }> = [];
+      const smallDownloads: Array<{ hash: string; path: string; size: number }> = [];
       for (const m of remoteMissing) {
         const source = this.local.pathsWithHash(m.hash)[0];
         if (source === undefined) continue;
         const size = sizeOf.get(m.hash) ?? 0;
+        if (m.offset === 0 && size <= inlineMax) {
+          smallUploads.push({ hash: m.hash, source, size });
+          continue;
+        }
         jobs.push(() =>
           remote.upload(m.hash, size, m.offset, createReadStream(path.join(this.local.root, source), { start: m.offset, highWaterMark: 256 * 1024 }), onBytes(true)),
         );
@@ -306,7 +315,27 @@ export class SyncSession {
       for (const m of localMissing) {
         const source = remoteByHash.get(m.hash);
         if (source === undefined) continue;
+        const size = sizeOf.get(m.hash) ?? 0;
+        if (m.offset === 0 && size <= inlineMax) {
+          smallDownloads.push({ hash: m.hash, path: source, size });
+          continue;
+        }
         jobs.push(() => remote.download(source, m.hash, m.offset, this.local.staging, onBytes(false)));
+      }
+      for (const batch of inBatches(smallUploads, INLINE_BATCH_BYTES)) {
+        jobs.unshift(async () => {
+          const read = await Promise.all(batch.map((u) => fs.readFile(path.join(this.local.root, u.source)).catch(() => undefined)));
+          const contents = batch.flatMap((u, i) => (read[i] ? [{ hash: u.hash, data: read[i]! }] : []));
+          await remote.put(contents);
+          onBytes(true)(contents.reduce((n, c) => n + c.data.byteLength, 0));
+        });
+      }
+      for (const batch of inBatches(smallDownloads, INLINE_BATCH_BYTES)) {
+        jobs.unshift(async () => {
+          const got = await remote.get(batch.map((d) => ({ path: d.path, hash: d.hash })));
+          const staged = await Promise.all(got.map((g) => (g.data ? this.local.staging.stageBytes(g.hash, g.data) : false)));
+          onBytes(false)(got.reduce((n, g, i) => n + (staged[i] ? g.data!.byteLength : 0), 0));
+        });
       }
       await runLimited(jobs, this.options.transferConcurrency ?? 8, (err) => {
         if (remote.endpoint.isClosed) throw err;
@@ -365,6 +394,27 @@ export class SyncSession {
     set.add(l);
     return () => set.delete(l);
   }
+}
+
+/** Raw bytes of inline content per request. */
+const INLINE_BATCH_BYTES = 1024 * 1024;
+
+/** Split items into batches of at most `maxBytes` (a single larger item gets a batch of its own). */
+function inBatches<T extends { size: number }>(items: readonly T[], maxBytes: number): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    if (current.length > 0 && (bytes + item.size > maxBytes || current.length >= 5000)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += item.size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 /** Content each new or changed file needs, except where the file keeps its content (a mode change). */

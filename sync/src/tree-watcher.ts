@@ -1,24 +1,35 @@
 // Watches a tree for changes and calls back once things settle (debounced).
-// Watchers miss events (overflow, network file systems), so sync also rescans
-// on a timer; the watcher only makes changes arrive sooner.
+// One non-recursive watcher per folder (inotify on Linux), added as folders
+// appear: Node 20's recursive watching on Linux walks the whole tree on every
+// event, which makes writing many files quadratic. Watchers miss events
+// (overflow, network file systems), so sync also rescans on a timer; the
+// watcher only makes changes arrive sooner.
 
-import { watch, type FSWatcher } from 'node:fs';
+import { promises as fs, watch, type FSWatcher } from 'node:fs';
+import * as path from 'node:path';
 import type { Logger } from '@classpod/protocol';
 import { STATE_DIR_NAME, TEMP_MARKER } from './ignore-rules';
 
 export interface TreeWatcherOptions {
   /** Quiet time after the last event before the callback runs (ms). Default 15. */
   debounceMs?: number;
-  /** Paths (relative, POSIX) that never trigger the callback; sync's own files never do. */
-  ignores?: (relPath: string) => boolean;
+  /** Paths (relative, POSIX) that never trigger the callback and whose folders are not watched. */
+  ignores?: (relPath: string, isDir: boolean) => boolean;
+  /** Most folders watched; beyond it, changes there wait for the periodic rescan. Default 20 000. */
+  maxFolders?: number;
   logger?: Logger;
 }
 
-/** A recursive, debounced watcher. Dispose with `close()`. */
+/** Folders never watched: version control, dependencies, sync's own state. */
+const NEVER_WATCHED = new Set(['.git', 'node_modules', STATE_DIR_NAME]);
+
+/** A debounced watcher of a whole tree. Dispose with `close()`. */
 export class TreeWatcher {
-  private watcher: FSWatcher | undefined;
+  private readonly watchers = new Map<string, FSWatcher>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private changed = new Set<string>();
+  private closed = false;
+  private warnedFull = false;
 
   constructor(
     readonly root: string,
@@ -26,21 +37,63 @@ export class TreeWatcher {
     private readonly options: TreeWatcherOptions = {},
   ) {}
 
-  /** Start watching; a root that cannot be watched is logged and left to the periodic rescan. */
-  start(): void {
-    if (this.watcher) return;
+  /** Start watching (resolves once every existing folder is watched). */
+  async start(): Promise<void> {
+    await this.watchTree('');
+  }
+
+  private async watchTree(rel: string): Promise<void> {
+    if (this.closed || this.watchers.has(rel)) return;
+    if (this.watchers.size >= (this.options.maxFolders ?? 20_000)) {
+      if (!this.warnedFull) this.options.logger?.warn('too many folders to watch; relying on periodic rescans for the rest', { root: this.root });
+      this.warnedFull = true;
+      return;
+    }
+    const abs = rel === '' ? this.root : path.join(this.root, rel);
+    let watcher: FSWatcher;
     try {
-      this.watcher = watch(this.root, { recursive: true }, (_event, name) => this.onEvent(name ? String(name) : ''));
-      this.watcher.on('error', (err) => this.options.logger?.warn('watcher failed; relying on periodic rescans', { err }));
+      watcher = watch(abs, (_event, name) => this.onEvent(rel, name ? String(name) : ''));
     } catch (err) {
-      this.options.logger?.warn('cannot watch the folder; relying on periodic rescans', { root: this.root, err });
+      if (rel === '') this.options.logger?.warn('cannot watch the folder; relying on periodic rescans', { root: this.root, err });
+      return;
+    }
+    watcher.on('error', () => this.unwatch(rel));
+    this.watchers.set(rel, watcher);
+    const entries = await fs.readdir(abs, { withFileTypes: true }).catch(() => []);
+    await Promise.all(
+      entries
+        .filter((e) => e.isDirectory() && !NEVER_WATCHED.has(e.name))
+        .map((e) => {
+          const child = rel === '' ? e.name : `${rel}/${e.name}`;
+          return this.options.ignores?.(child, true) ? undefined : this.watchTree(child);
+        }),
+    );
+  }
+
+  private unwatch(rel: string): void {
+    for (const [p, w] of this.watchers) {
+      if (p === rel || p.startsWith(rel + '/')) {
+        w.close();
+        this.watchers.delete(p);
+      }
     }
   }
 
-  private onEvent(name: string): void {
-    const rel = name.split('\\').join('/');
-    if (rel === STATE_DIR_NAME || rel.startsWith(`${STATE_DIR_NAME}/`) || rel.includes(TEMP_MARKER)) return;
-    if (rel && this.options.ignores?.(rel)) return;
+  private onEvent(dirRel: string, name: string): void {
+    if (this.closed) return;
+    const rel = name === '' ? dirRel : dirRel === '' ? name : `${dirRel}/${name}`;
+    const top = rel.split('/')[0] ?? '';
+    if (NEVER_WATCHED.has(top) || rel.includes(TEMP_MARKER)) return;
+    if (rel && this.options.ignores?.(rel, false)) return;
+    if (name !== '') {
+      // A new folder gets its own watcher; a removed one loses its watchers.
+      void fs.lstat(path.join(this.root, rel)).then(
+        (st) => {
+          if (st.isDirectory() && !NEVER_WATCHED.has(name)) void this.watchTree(rel);
+        },
+        () => this.unwatch(rel),
+      );
+    }
     this.changed.add(rel);
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -52,9 +105,10 @@ export class TreeWatcher {
   }
 
   close(): void {
+    this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.watcher?.close();
-    this.watcher = undefined;
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
   }
 }
