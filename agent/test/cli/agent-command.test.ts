@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { FileWriteRequest, ProtocolError, TerminalListRequest, TerminalOpenRequest } from '@classpod/protocol';
 import { agentCommandPath } from '../../src';
 import { cleanup, client, openConnection, tempDir, TOKEN } from '../helpers';
 import { spawnAgent } from '../process';
@@ -25,10 +26,13 @@ describe('classpod-agent command', function () {
     const { endpoint } = await openConnection(agent.connectUrl);
     await endpoint.hello({ capabilities: [], client });
     assert.equal((await fetch(`${agent.url}/healthz`)).status, 200);
+    await endpoint.request(TerminalOpenRequest.type, { shell: '/bin/sh', args: ['-c', 'sleep 600'], cols: 80, rows: 24 });
+    const shellPid = (await endpoint.request(TerminalListRequest.type, {})).terminals[0]!.pid;
     const exited = once(agent.child, 'exit');
     agent.child.kill('SIGTERM');
     const [code] = await exited;
     assert.equal(code, 0);
+    assert.throws(() => process.kill(shellPid, 0), 'the terminal it ran is gone too');
     assert.equal(agent.stdout().split('\n').filter(Boolean).length, 1, 'one line on standard output, nothing else');
     const logs = agent.stderr().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; url?: string });
     assert.ok(logs.some((l) => l.msg === 'agent listening' && l.url === agent.url));
@@ -71,10 +75,9 @@ describe('classpod-agent command', function () {
     const agent = await spawnAgent([], { CLASSPOD_AGENT_ROOT: root, CLASSPOD_AGENT_LISTEN: '127.0.0.1:0', CLASSPOD_AGENT_MAX_FILE_BYTES: '1KiB' });
     const { endpoint } = await openConnection(agent.connectUrl);
     await endpoint.hello({ capabilities: [], client });
-    const { FileWriteRequest, ProtocolError } = await import('@classpod/protocol');
     await assert.rejects(
       endpoint.request(FileWriteRequest.type, { path: 'x', contentBase64: Buffer.alloc(1025).toString('base64') }),
-      (e: InstanceType<typeof ProtocolError>) => ProtocolError.is(e, 'TooLarge'),
+      (e: ProtocolError) => ProtocolError.is(e, 'TooLarge'),
     );
   });
 });
