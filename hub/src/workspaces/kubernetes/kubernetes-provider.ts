@@ -428,7 +428,9 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
     // replaced: the course may have fixed its image since. A pod deleted under
     // us while it starts is created again, a few times.
     const stale = this.pods.get(id);
+    let replaced: string | undefined;
     if (stale && !stale.metadata?.deletionTimestamp && readPod(stale).permanent) {
+      replaced = stale.metadata?.uid;
       this.log.info('replacing a failed workspace pod', { workspace: id, reason: readPod(stale).reason });
       this.stopsRequested.add(id);
       await core.deleteNamespacedPod({ name: names.pod, namespace: names.namespace }).catch((err: unknown) => {
@@ -439,8 +441,8 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
     let podIP: string | undefined;
     for (let attempt = 1; ; attempt += 1) {
       const terminating = this.pods.get(id);
-      if (terminating?.metadata?.deletionTimestamp || (stale && terminating?.metadata?.uid === stale.metadata?.uid)) {
-        const uid = terminating.metadata.uid;
+      if (terminating && (terminating.metadata?.deletionTimestamp || (replaced && terminating.metadata?.uid === replaced))) {
+        const uid = terminating.metadata?.uid;
         await this.waitForPods(deadline, () => (this.pods.get(id)?.metadata?.uid !== uid ? true : undefined), id);
       }
       let uid = this.pods.get(id)?.metadata?.uid;
