@@ -404,7 +404,8 @@ export class ClusterModel implements Disposable {
           this.intern({ kind: 'assignments', id: nodeId.assignments(node.courseId), courseId: node.courseId }),
         ];
       case 'workspaces': {
-        await this.ensureWorkspaces(node.courseId);
+        // The group's own row counts what it holds: redraw it once the list first arrives.
+        if (!this.mustCourse(node.courseId).workspaces) await this.ensureWorkspaces(node.courseId).then(() => this.changed(node));
         const list = [...(this.mustCourse(node.courseId).workspaces?.values() ?? [])]
           .filter((w) => matchesFilter(this.currentFilter, [w.studentId, w.studentName], [w.state]))
           .sort((a, b) => (a.studentName ?? a.studentId).localeCompare(b.studentName ?? b.studentId));
@@ -415,7 +416,9 @@ export class ClusterModel implements Disposable {
         return [...(this.mustCourse(node.courseId).assignments?.values() ?? [])].map((a) => this.assignmentNode(a.courseId, a.id));
       }
       case 'assignment': {
-        await this.ensureAssignment(node.courseId, node.assignmentId);
+        if (!this.mustCourse(node.courseId).submissions.has(node.assignmentId)) {
+          await this.ensureAssignment(node.courseId, node.assignmentId).then(() => this.changed(node));
+        }
         const course = this.mustCourse(node.courseId);
         const byStudent = course.submissions.get(node.assignmentId) ?? new Map<string, SubmissionSummary[]>();
         const ids = new Set([...(course.students?.keys() ?? []), ...byStudent.keys()]);
