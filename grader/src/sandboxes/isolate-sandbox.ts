@@ -153,7 +153,7 @@ export function isolateRunArgs(id: number, cg: boolean, metaFile: string, req: R
     `--wall-time=${l.wallMs / 1000}`,
     '--extra-time=0.2',
     ...memory,
-    `--stack=${Math.min(l.memoryKb, 64 * 1024)}`,
+    `--stack=${Math.min(Math.floor(l.memoryKb / 2), 64 * 1024)}`,
     `--processes=${l.processes}`,
     `--fsize=${Math.max(l.fileSizeKb, l.outputKb)}`,
     `--stdin=${STDIN}`,

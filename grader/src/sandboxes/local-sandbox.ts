@@ -184,7 +184,8 @@ class LocalBox implements Box {
     const o = this.options;
     const l = req.limits;
     const cpuSoft = Math.ceil(l.timeMs / 1000) + 1;
-    const stackKb = Math.min(l.memoryKb, 64 * 1024);
+    // The stack stays below the memory limit, so a runaway recursion is a clean SIGSEGV, not an OOM kill.
+    const stackKb = Math.min(Math.floor(l.memoryKb / 2), 64 * 1024);
     const bind: string[] = [];
     for (const p of o.readOnlyPaths ?? DEFAULT_READ_ONLY) if (existsSync(p)) bind.push('--ro-bind', p, p);
     const env: string[] = ['PATH', SANDBOX_PATH, 'HOME', '/box', 'TMPDIR', '/tmp', 'LANG', 'C.UTF-8'];

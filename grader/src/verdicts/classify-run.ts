@@ -16,7 +16,7 @@ export interface RunClassification {
 export const MEMORY_NEAR_LIMIT = 0.9;
 
 /** Share of the wall time spent on the CPU above which a run killed by the clock was computing, not waiting. */
-export const BUSY_SHARE = 0.3;
+export const BUSY_SHARE = 0.05;
 
 /** Classify a run against the limits it had. */
 export function classifyRun(o: RunOutcome, limits: GradingLimits): RunClassification {

@@ -147,7 +147,7 @@ describe('gradeSubmission', function () {
       ].join('\n'),
     );
     const spec = parseSpec(
-      ['language: python', 'sources: [main.py]', 'checker: { language: c, source: check.c }', 'compare: { mode: checker }', 'tests:',
+      ['language: python', 'sources: [main.py]', 'limits: { timeMs: 10000 }', 'checker: { language: c, source: check.c }', 'compare: { mode: checker }', 'tests:',
         '  - { name: a, public: true, stdin: "7" }', '  - { name: b, public: true, stdin: "3" }', '  - { name: c, public: true, stdin: "5" }', '  - { name: d, public: true, stdin: "9" }', ''].join('\n'),
       { file: 'spec.yaml', baseDir: dir },
     );

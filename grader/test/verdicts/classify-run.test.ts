@@ -20,7 +20,7 @@ describe('classifyRun', () => {
   });
 
   it('calls a program still computing at the wall-clock limit TLE', () => {
-    assert.equal(classifyRun(run({ limitHit: 'wall', exitCode: null, timeMs: 900, wallMs: 3000 }), limits).verdict, 'TLE');
+    assert.equal(classifyRun(run({ limitHit: 'wall', exitCode: null, timeMs: 400, wallMs: 3000 }), limits).verdict, 'TLE');
     assert.equal(classifyRun(run({ limitHit: 'wall', exitCode: null, timeMs: 1200, wallMs: 3000 }), limits).verdict, 'TLE');
   });
 
