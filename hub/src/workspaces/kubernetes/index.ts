@@ -10,3 +10,12 @@ export {
   type ProviderLogger,
 } from './options';
 export { courseNamespace, workspaceNames } from './labels';
+export {
+  agentTokenSecretManifest,
+  courseNamespaceManifest,
+  courseNetworkPolicies,
+  toWire,
+  workspaceClaimManifest,
+  workspacePodManifest,
+  workspaceServiceManifest,
+} from './manifests';

@@ -34,6 +34,7 @@ import {
   agentTokenSecretManifest,
   courseNamespaceManifest,
   courseNetworkPolicies,
+  toWire,
   workspaceClaimManifest,
   workspacePodManifest,
   workspaceServiceManifest,
@@ -66,17 +67,6 @@ interface Remembered {
   reason: string;
 }
 
-
-/** The wire form of an object built from @kubernetes/client-node's typed models (`_from` is `from`). */
-function toWire<T>(value: T): unknown {
-  if (Array.isArray(value)) return value.map((v) => toWire(v));
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k === '_from' ? 'from' : k] = toWire(v);
-    return out;
-  }
-  return value;
-}
 
 /** Runs workspaces as pods in one namespace per course. */
 export class KubernetesWorkspaceProvider implements WorkspaceProvider {

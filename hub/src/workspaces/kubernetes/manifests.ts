@@ -18,6 +18,20 @@ import {
 } from './labels';
 import type { CourseWorkspaceSettings, PackageMirror } from './options';
 
+/**
+ * The wire (JSON) form of an object built from @kubernetes/client-node's
+ * typed models, which spell the reserved word `from` as `_from`.
+ */
+export function toWire<T>(value: T): unknown {
+  if (Array.isArray(value)) return value.map((v) => toWire(v));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k === '_from' ? 'from' : k] = toWire(v);
+    return out;
+  }
+  return value;
+}
+
 /** The uid and gid workspaces run as (the toolchain image's `student`). */
 export const WORKSPACE_UID = 1000;
 /** Where things live inside a workspace container. */
