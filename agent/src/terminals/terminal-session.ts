@@ -73,10 +73,11 @@ export class TerminalSession {
       rows: options.rows,
       cwd: options.cwd,
       env: options.env,
-      encoding: null,
+      // UTF-8 also sets the tty's IUTF8 flag, so erasing a multi-byte character erases all of it.
+      encoding: 'utf8',
     });
-    // With `encoding: null` node-pty hands over Buffers; its typings still say string.
-    this.pty.onData((data) => this.onOutput(data as unknown as Buffer));
+    // Offsets count the UTF-8 bytes clients receive (node-pty decodes split characters correctly).
+    this.pty.onData((data) => this.onOutput(Buffer.from(data, 'utf8')));
     this.exited = new Promise((resolve) => {
       this.pty.onExit(({ exitCode, signal }) => {
         this.onExit(exitCode, signal);

@@ -45,6 +45,15 @@ describe('terminals', () => {
     await out.waitFor((s) => s.includes('req-5'));
   });
 
+  it('erases a whole multi-byte character on backspace', async () => {
+    const opened = await c.endpoint.request(TerminalOpenRequest.type, { shell: '/bin/sh', args: ['-c', 'read x; echo "[$x]"'], cols: 80, rows: 24 });
+    const stream = c.endpoint.openStream(opened.streamId);
+    const out = collect(stream);
+    stream.write('é\x7fa\r');
+    const text = await out.waitFor((s) => /\[.*\]/.test(s));
+    assert.match(text, /\[a\]/);
+  });
+
   it('resizes, lists and closes a terminal, telling its client why it ended', async () => {
     const opened = await c.endpoint.request(TerminalOpenRequest.type, bash);
     const stream = c.endpoint.openStream(opened.streamId);
