@@ -62,7 +62,8 @@ async function echoLatencies(write, onData) {
 }
 
 async function bareEcho() {
-  const p = pty.spawn('/bin/cat', [], { cols: 80, rows: 24, cwd: os.tmpdir(), env: process.env, encoding: null });
+  // UTF-8, as the agent's terminals.
+  const p = pty.spawn('/bin/cat', [], { cols: 80, rows: 24, cwd: os.tmpdir(), env: process.env, encoding: 'utf8' });
   await sleep(100);
   const samples = await echoLatencies((s) => p.write(s), (fn) => p.onData(fn));
   p.kill();
@@ -70,10 +71,10 @@ async function bareEcho() {
 }
 
 async function bareThroughput() {
-  const p = pty.spawn('/bin/sh', OUTPUT_COMMAND, { cols: 80, rows: 24, cwd: os.tmpdir(), env: process.env, encoding: null });
+  const p = pty.spawn('/bin/sh', OUTPUT_COMMAND, { cols: 80, rows: 24, cwd: os.tmpdir(), env: process.env, encoding: 'utf8' });
   let bytes = 0;
   const start = now();
-  p.onData((d) => (bytes += d.length));
+  p.onData((d) => (bytes += Buffer.byteLength(d)));
   await new Promise((r) => p.onExit(r));
   return { bytes, ms: now() - start };
 }
