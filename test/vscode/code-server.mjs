@@ -23,7 +23,10 @@ export async function startCodeServer({ bin, vsix, dir, logDir, settings, env })
   const ud = join(dir, 'user-data');
   const ext = join(dir, 'extensions');
   mkdirSync(join(ud, 'User'), { recursive: true });
+  mkdirSync(join(ud, 'Machine'), { recursive: true });
   mkdirSync(ext, { recursive: true });
+  // Machine-scoped settings (classpod.localRoot) are read from the remote machine's settings.
+  writeFileSync(join(ud, 'Machine', 'settings.json'), JSON.stringify(settings ?? {}, null, 2));
   writeFileSync(
     join(ud, 'User', 'settings.json'),
     JSON.stringify(

@@ -48,11 +48,18 @@ async function workbench(page) {
 
 /** The Classpod view in the side bar, expanded. */
 async function showClasspod(page) {
-  const icon = page.locator('.activitybar .action-item a[aria-label^="Classpod"], .activitybar .action-item .action-label[aria-label^="Classpod"]').first();
+  const icon = page.locator('.activitybar .action-item .action-label[aria-label^="Classpod"]').first();
   await icon.waitFor({ timeout: LONG });
-  const header = page.locator('.pane-header', { hasText: 'Courses' }).first();
-  if (!(await header.isVisible().catch(() => false))) await icon.click();
-  await header.waitFor({ timeout: 30_000 });
+  const header = page.locator('.pane-header[aria-label^="Courses"]').first();
+  if (!(await header.count())) await icon.click();
+  await header.waitFor({ state: 'attached', timeout: 30_000 });
+  if (!(await header.isVisible())) {
+    // The only view of its container: VS Code hides its header and shows it expanded.
+    const title = page.locator('.sidebar .composite.title', { hasText: /Classpod/i });
+    if (!(await title.isVisible())) await icon.click();
+    await title.waitFor({ timeout: 30_000 });
+    return;
+  }
   if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
 }
 
@@ -73,9 +80,10 @@ async function waitForTerminal(page, re, timeout = 60_000) {
 
 /**
  * Drive the journey. `hubUrl` and `token` sign in; `startFolder` is opened
- * first; screenshots go to `shots`. Returns the steps that passed.
+ * first; screenshots go to `shots`. Returns the steps that passed. Without
+ * a grading worker (`expectGrade` false) the journey ends at the receipt.
  */
-export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots, log }) {
+export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots, log, expectGrade = true }) {
   const browser = await launchBrowser();
   const { page } = browser;
   const steps = [];
@@ -140,7 +148,7 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
     await step('terminal-echo', async () => {
       await command(page, 'Classpod: Open Workspace Terminal');
       await page.locator('.terminal-wrapper .xterm-rows').first().waitFor({ timeout: 60_000 });
-      await waitForTerminal(page, /[$#] ?$/m);
+      await waitForTerminal(page, /[$#]\s*$/m);
       await page.locator('.terminal-wrapper .xterm').first().click();
       await page.keyboard.type('grep -c e2e-edit-marker sum.c; echo echo-$((6*7))');
       await page.keyboard.press('Enter');
@@ -163,6 +171,10 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       await toast(page, 'Submitted “Sum and mean (C)”');
     });
 
+    if (!expectGrade) {
+      log('step: graded — skipped: no grading worker runs in this stack');
+      return steps;
+    }
     await step('graded', async () => {
       await toast(page, '“Sum and mean (C)” graded:', 300_000);
       await showClasspod(page);

@@ -105,7 +105,7 @@ export async function runE2E({ host = true, ui = true, compile = true, log = (m)
       mkdirSync(shots, { recursive: true });
       const startFolder = join(dir, 'ui-start');
       mkdirSync(startFolder, { recursive: true });
-      summary.ui = await driveStudent({ baseUrl: cs.url, hubUrl: stack.url, token: stack.tokens.ada, startFolder, shots, log });
+      summary.ui = await driveStudent({ baseUrl: cs.url, hubUrl: stack.url, token: stack.tokens.ada, startFolder, shots, log, expectGrade: Boolean(stack.grader) });
     }
     return summary;
   } finally {

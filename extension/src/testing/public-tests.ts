@@ -100,6 +100,13 @@ export function expectedAndActual(diff: string): { expected: string; actual: str
   return any ? { expected: expected.join('\n') + '\n', actual: actual.join('\n') + '\n' } : undefined;
 }
 
+/** "Wrong answer: line 2 differs", without saying the verdict twice when the grader's message already does. */
+export function messageOf(words: string, message: string | undefined): string {
+  if (!message || message.toLowerCase() === words.toLowerCase()) return words;
+  if (message.toLowerCase().startsWith(words.toLowerCase())) return words + message.slice(words.length);
+  return `${words}: ${message}`;
+}
+
 export function outcomeOf(result: TestCaseResult): TestOutcomeView {
   const passed = result.verdict === 'AC';
   const diff = result.diff ? expectedAndActual(result.diff) : undefined;
@@ -109,7 +116,7 @@ export function outcomeOf(result: TestCaseResult): TestOutcomeView {
     passed,
     skipped: false,
     verdict: result.verdict,
-    message: result.message && result.message !== words ? `${words}: ${result.message}` : words,
+    message: messageOf(words, result.message),
     durationMs: result.wallMs,
     score: result.score,
     maxScore: result.maxScore,

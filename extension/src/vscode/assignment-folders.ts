@@ -109,6 +109,16 @@ export class AssignmentFolders implements vscode.Disposable {
     return entry;
   }
 
+  /** Stop syncing one folder here. */
+  async stop(folder: string): Promise<void> {
+    const entry = this.active.get(folder);
+    if (!entry) return;
+    this.active.delete(folder);
+    await entry.sync.close();
+    this.render();
+    this.changes.fire();
+  }
+
   /** Stop every sync (sign out). Files stay where they are. */
   async stopAll(): Promise<void> {
     const all = this.list();
@@ -142,13 +152,15 @@ export class AssignmentFolders implements vscode.Disposable {
         this.logger.warn('first sync did not finish; starting from the starter files', { err });
       }
       const { written } = await writeStarterFiles(folder, files);
-      if (written.length > 0) void active.sync.syncNow().catch(() => undefined);
+      if (written.length > 0) await withTimeout(active.sync.syncNow(), 60_000).catch((err) => this.logger.warn('starter files not synced yet', { err }));
       this.logger.info('assignment opened', { courseId, assignmentId, folder, starterFilesWritten: written.length });
     });
-    if (chosen.openFolder !== false) {
-      const uri = vscode.Uri.file(folder);
-      const already = vscode.workspace.workspaceFolders?.some((f) => f.uri.fsPath === folder);
-      if (!already) await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: false });
+    const already = vscode.workspace.workspaceFolders?.some((f) => f.uri.fsPath === folder);
+    if (chosen.openFolder !== false && !already) {
+      // The window that opens the folder syncs it from now on; two sessions on
+      // one folder would race each other into conflicts.
+      await this.stop(folder);
+      await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(folder), { forceNewWindow: false });
     }
     return folder;
   }

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadSpec, publicSpec } from '@classpod/grader';
-import { expectedAndActual, loadPublicSpec, outcomesOf, publicTests, summaryLine } from '../../../src/testing/public-tests';
+import { expectedAndActual, loadPublicSpec, messageOf, outcomesOf, publicTests, summaryLine } from '../../../src/testing/public-tests';
 import { LocalTestRunner } from '../../../src/testing/test-runners';
 
 const demo = path.resolve(__dirname, '..', '..', '..', '..', '..', 'examples', 'demo-course', 'assignments', 'c-sum');
@@ -68,5 +68,13 @@ describe('public tests on this machine (grader engine, none sandbox)', function 
   it('splits a short diff into expected and actual text', function () {
     assert.deepEqual(expectedAndActual('@@ line 2 @@\n  10\n- 2.500\n+ 2'), { expected: '10\n2.500\n', actual: '10\n2\n' });
     assert.equal(expectedAndActual(''), undefined);
+  });
+});
+
+describe('test messages', function () {
+  it('names the verdict once', function () {
+    assert.equal(messageOf('Wrong answer', 'wrong answer: output ends after 1 tokens'), 'Wrong answer: output ends after 1 tokens');
+    assert.equal(messageOf('Runtime error', 'exit code 3'), 'Runtime error: exit code 3');
+    assert.equal(messageOf('Accepted', ''), 'Accepted');
   });
 });
