@@ -406,13 +406,28 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
     this.keys.set(id, key);
     const deadline = this.now() + this.readyTimeoutMs;
 
-    const token = await this.ensureToken(key);
-    await this.createUnlessExists(`creating the volume of workspace ${id}`, () =>
-      core.createNamespacedPersistentVolumeClaim({ namespace: names.namespace, body: workspaceClaimManifest(key, settings) }),
-    );
-    await this.createUnlessExists(`creating the service of workspace ${id}`, () =>
-      core.createNamespacedService({ namespace: names.namespace, body: workspaceServiceManifest(key) }),
-    );
+    const createObjects = async (): Promise<string> => {
+      const token = await this.ensureToken(key);
+      await this.createUnlessExists(`creating the volume of workspace ${id}`, () =>
+        core.createNamespacedPersistentVolumeClaim({ namespace: names.namespace, body: workspaceClaimManifest(key, settings) }),
+      );
+      await this.createUnlessExists(`creating the service of workspace ${id}`, () =>
+        core.createNamespacedService({ namespace: names.namespace, body: workspaceServiceManifest(key) }),
+      );
+      return token;
+    };
+    let token: string;
+    try {
+      token = await createObjects();
+    } catch (err) {
+      if (!(err instanceof KubernetesProviderError && err.code === 'NOT_FOUND')) throw err;
+      // The course namespace is gone (deleted by an administrator): make it again.
+      this.log.warn('course namespace missing; creating it again', { course: key.courseId });
+      this.courses.delete(key.courseId);
+      this.tokens.delete(id);
+      await this.ensureCourse(key.courseId);
+      token = await createObjects();
+    }
 
     // A pod left failed by an earlier start (bad image, crash loop) is
     // replaced: the course may have fixed its image since. A pod deleted under

@@ -227,6 +227,16 @@ export class KubeApiServer {
     this.put('nodes', node, 'MODIFIED');
   }
 
+  /** Delete a namespace and everything in it, as an administrator would. */
+  deleteNamespace(name: string): void {
+    for (const type of TYPES) {
+      if (!type.namespaced) continue;
+      for (const obj of this.list(type.resource, name)) this.put(type.resource, obj, 'DELETED');
+    }
+    const ns = this.get('namespaces', undefined, name);
+    if (ns) this.put('namespaces', ns, 'DELETED');
+  }
+
   /** Delete a pod as an administrator would (no RBAC), gracefully. */
   deletePod(namespace: string, name: string): void {
     const pod = this.get('pods', namespace, name);

@@ -386,6 +386,19 @@ describe('KubernetesWorkspaceProvider', function () {
       assert.equal((await provider.status(alice)).state, 'running');
     });
 
+    it('creates a course namespace again when an administrator deleted it', async function () {
+      const provider = await h.provider();
+      await provider.ensureRunning(alice);
+      h.server.deleteNamespace('classpod-cs101');
+      await eventually('the deletion is seen', async () => (await provider.status(alice)).state === 'stopped');
+      const endpoint = await provider.ensureRunning(alice);
+      assert.ok(h.server.get('namespaces', undefined, 'classpod-cs101'), 'the namespace was not created again');
+      assert.equal(h.server.list('networkpolicies', 'classpod-cs101').length, 4);
+      const secret = h.server.get('secrets', 'classpod-cs101', 'ws-alice-agent-token');
+      assert.equal(Buffer.from(secret?.data.token, 'base64').toString('utf8'), endpoint.token, 'the hub kept a token the new Secret does not hold');
+      assert.equal((await provider.status(alice)).state, 'running');
+    });
+
     it('creates the pod again when it is deleted while starting', async function () {
       h.server.stepMs = 40;
       const provider = await h.provider();
