@@ -6,8 +6,7 @@
 // workspace; and what people without the right see.
 
 import * as assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ListAuditRequest } from '@classpod/protocol';
@@ -151,8 +150,20 @@ export function registerProfessorSuite(): void {
       assert.equal(due, dueAt.toISOString());
     });
 
+    it("regrades one student's latest submission and exports the course's grade book", async function () {
+      const grace = await row(assignment, /^Grace Hopper$/);
+      const queued = (await vscode.commands.executeCommand('classpod.professor.regradeStudent', grace)) as string[];
+      assert.equal(queued.length, 1);
+      assert.equal(api.professor.session!.model.submission(queued[0]!)?.studentId, 'grace');
+      const target = join(mkdtempSync(join(env('CLASSPOD_E2E_DIR'), 'classpod-grades-')), 'cs101.csv');
+      assert.equal(await vscode.commands.executeCommand('classpod.professor.exportGrades', course, { target }), target);
+      const book = readFileSync(target, 'utf8');
+      assert.match(book, /c-sum/);
+      assert.match(book, /ada/);
+    });
+
     it("exports the assignment's grades as CSV", async function () {
-      const target = join(mkdtempSync(join(tmpdir(), 'classpod-grades-')), 'c-sum.csv');
+      const target = join(mkdtempSync(join(env('CLASSPOD_E2E_DIR'), 'classpod-grades-')), 'c-sum.csv');
       assert.equal(await vscode.commands.executeCommand('classpod.professor.exportGrades', assignment, { target }), target);
       const lines = readFileSync(target, 'utf8').trim().split('\r\n');
       assert.match(lines[0]!, /^student_id,name,/);
@@ -160,8 +171,22 @@ export function registerProfessorSuite(): void {
       assert.ok(lines.some((l) => l.startsWith('grace,Grace Hopper,')));
     });
 
+    it('refuses an assignment folder whose test specification is broken, and changes nothing', async function () {
+      const folder = join(mkdtempSync(join(env('CLASSPOD_E2E_DIR'), 'classpod-upsert-')), 'broken');
+      cpSync(join(env('CLASSPOD_E2E_REPO'), 'examples', 'demo-course', 'assignments', 'py-primes'), folder, { recursive: true });
+      writeFileSync(join(folder, 'grading', 'spec.yaml'), 'language: [not, a, language\ntests: 7\n');
+      await assert.rejects(
+        () => api.professor.session!.actions.upsertAssignment('cs101', 'broken-primes', [{ path: 'grading/spec.yaml', contentBase64: Buffer.from('tests: 7').toString('base64') }], true),
+        (err: Error & { code?: number }) => err.code === -32602,
+      );
+      const id = await vscode.commands.executeCommand('classpod.professor.upsertAssignment', course, { folder, assignmentId: 'broken-primes', confirm: true });
+      assert.equal(id, undefined, 'the command stops at the check');
+      await api.professor.session!.model.ensureAssignments('cs101');
+      assert.equal(api.professor.session!.model.assignment('cs101', 'broken-primes'), undefined);
+    });
+
     it('creates an assignment from a local folder after checking it', async function () {
-      const folder = join(mkdtempSync(join(tmpdir(), 'classpod-upsert-')), 'primes');
+      const folder = join(mkdtempSync(join(env('CLASSPOD_E2E_DIR'), 'classpod-upsert-')), 'primes');
       cpSync(join(env('CLASSPOD_E2E_REPO'), 'examples', 'demo-course', 'assignments', 'py-primes'), folder, { recursive: true });
       const id = await vscode.commands.executeCommand('classpod.professor.upsertAssignment', course, { folder, assignmentId: 'primes-again', confirm: true });
       assert.equal(id, 'primes-again');
