@@ -281,7 +281,12 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
       { upsert: () => undefined, remove: () => undefined },
       { what: 'nodes', logger: this.log },
     );
-    await Promise.all([this.podInformer.start(), this.nodeInformer.start()]);
+    try {
+      await Promise.all([this.podInformer.start(), this.nodeInformer.start()]);
+    } catch (err) {
+      await Promise.all([this.podInformer.stop(), this.nodeInformer.stop()]);
+      throw err;
+    }
     if (this.disposed) {
       await Promise.all([this.podInformer.stop(), this.nodeInformer.stop()]);
       return;
