@@ -271,6 +271,15 @@ describe('KubernetesWorkspaceProvider', function () {
       assert.equal(h.server.list('pods', 'classpod-cs101').length, 1);
     });
 
+    it('treats a workspace or course the cluster does not know (404) as stopped or empty', async function () {
+      const provider = await h.provider();
+      await provider.ensureCourse('cs101');
+      await provider.stop(alice);
+      assert.ok(h.server.requests.some((r) => r.resource === 'pods' && r.verb === 'delete' && r.status === 404));
+      assert.deepEqual(await provider.status(alice), { courseId: 'cs101', studentId: 'alice', workspaceId: 'cs101--alice', state: 'stopped' });
+      assert.deepEqual(await provider.list('no-such-course'), []);
+    });
+
     it('shares one start between concurrent connects', async function () {
       const provider = await h.provider();
       const [a, b] = await Promise.all([provider.ensureRunning(alice), provider.ensureRunning(alice)]);
