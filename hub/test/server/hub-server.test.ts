@@ -1,0 +1,55 @@
+// The hub's plain HTTP side: health, readiness, Prometheus metrics, and the
+// CSV grade export behind a bearer token; WebSocket paths that do not exist.
+
+import assert from 'node:assert/strict';
+import { SubmitRequest } from '@classpod/protocol';
+import { startTestHub, type TestHub } from '../support/test-hub';
+import { HttpRefusal, TestClient } from '../support/test-client';
+
+describe('hub HTTP endpoints', function () {
+  this.timeout(60_000);
+  let t: TestHub;
+  before(async () => {
+    t = await startTestHub();
+  });
+  after(async () => t?.close());
+
+  it('answers /healthz, /readyz and /metrics', async () => {
+    assert.equal((await fetch(`${t.hub.url}/healthz`)).status, 200);
+    assert.deepEqual(await (await fetch(`${t.hub.url}/readyz`)).json(), { status: 'ready' });
+    await t.connect('alice');
+    const metrics = await (await fetch(`${t.hub.url}/metrics`)).text();
+    assert.match(metrics, /^classpod_hub_api_connections [1-9]/m);
+    assert.match(metrics, /# TYPE classpod_hub_gateway_connections gauge/);
+  });
+
+  it('exports grades as CSV to the course staff only', async () => {
+    await t.hub.context.workspaces.writeLayout({ courseId: 'cs101', studentId: 'alice' });
+    const alice = await t.connect('alice');
+    await alice.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' });
+    const get = (token?: string): Promise<Response> =>
+      fetch(`${t.hub.url}/v1/courses/cs101/grades.csv`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+    const ok = await get(t.tokens.prof);
+    assert.equal(ok.status, 200);
+    assert.match(ok.headers.get('content-type') ?? '', /text\/csv/);
+    const lines = (await ok.text()).trim().split('\r\n');
+    assert.equal(lines[0], 'student,name,email,c-sum,c-sum max,c-sum late,cpp-wordfreq,cpp-wordfreq max,cpp-wordfreq late,py-primes,py-primes max,py-primes late');
+    assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]), ['alice', 'bob', 'carol']);
+    assert.equal((await get()).status, 401);
+    assert.equal((await get('cp_' + 'A'.repeat(43))).status, 401);
+    assert.equal((await get(t.tokens.alice)).status, 403);
+    assert.equal((await get(t.tokens.olga)).status, 403);
+  });
+
+  it('refuses WebSocket paths that do not exist, and tokens that were revoked', async () => {
+    await assert.rejects(TestClient.connect(t.hub.url, t.tokens.alice, '/v1/nothing'), (e: unknown) => e instanceof HttpRefusal && e.status === 404);
+    const { token, record } = await t.hub.tokens.issue({ personId: 'bob', scopes: ['hub'] });
+    (await TestClient.connect(t.hub.url, token)).close();
+    await t.hub.store.revokeToken(record.id);
+    await assert.rejects(TestClient.connect(t.hub.url, token), (e: unknown) => e instanceof HttpRefusal && e.status === 401);
+    const expired = await t.hub.tokens.issue({ personId: 'bob', scopes: ['hub'], expiresAt: new Date(Date.now() - 1000) });
+    await assert.rejects(TestClient.connect(t.hub.url, expired.token), (e: unknown) => e instanceof HttpRefusal && e.status === 401);
+    await assert.rejects(TestClient.connect(t.hub.url, t.tokens.grader, '/v1/connect'), (e: unknown) => e instanceof HttpRefusal && e.status === 401);
+    await assert.rejects(TestClient.connect(t.hub.url, t.tokens.alice, '/v1/grader'), (e: unknown) => e instanceof HttpRefusal && e.status === 401);
+  });
+});
