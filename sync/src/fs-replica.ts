@@ -89,6 +89,18 @@ export class FsReplica {
     return result;
   }
 
+  /** Scan only these paths (see TreeScanner.scanPaths); their content joins the copy sources. */
+  async scanPaths(paths: readonly string[], rules: IgnoreRules): Promise<ScanResult> {
+    const result = await this.scanner.scanPaths(paths, rules);
+    for (const [p, e] of result.manifest) {
+      if (e.kind !== 'file' || !e.hash) continue;
+      const list = this.byHash.get(e.hash);
+      if (!list) this.byHash.set(e.hash, [p]);
+      else if (!list.includes(p)) list.unshift(p);
+    }
+    return result;
+  }
+
   /** Paths of the last scan that hold content `hash`. */
   pathsWithHash(hash: string): readonly string[] {
     return this.byHash.get(hash) ?? [];

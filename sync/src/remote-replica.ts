@@ -42,8 +42,13 @@ export class RemoteReplica {
     return new RemoteReplica(endpoint, r.replicaId, r.caseSensitive);
   }
 
-  async scan(ignore: readonly string[]): Promise<{ manifest: Manifest; problems: SyncProblem[] }> {
-    const r = await this.endpoint.request(SyncScanRequest.type, { replicaId: this.replicaId, ignore: [...ignore] }, { timeoutMs: 300_000 });
+  /** Scan the whole replica, or only `paths` (with subtrees and parent folders). */
+  async scan(ignore: readonly string[], paths?: readonly string[]): Promise<{ manifest: Manifest; problems: SyncProblem[] }> {
+    const r = await this.endpoint.request(
+      SyncScanRequest.type,
+      { replicaId: this.replicaId, ignore: [...ignore], ...(paths ? { paths: [...paths] } : {}) },
+      { timeoutMs: 300_000 },
+    );
     return { manifest: manifestFromEntries(r.entries), problems: r.problems };
   }
 

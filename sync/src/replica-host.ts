@@ -69,7 +69,7 @@ export class SyncReplicaHost {
       endpoint.handle(SyncScanRequest.type, async (p) => {
         const hosted = await this.opened(p.replicaId);
         hosted.rules = new IgnoreRules(p.ignore);
-        const result = await hosted.replica.scan(hosted.rules);
+        const result = p.paths ? await hosted.replica.scanPaths(checkedPaths(p.paths), hosted.rules) : await hosted.replica.scan(hosted.rules);
         void hosted.replica.saveCache().catch((err: unknown) => this.log.warn('cannot save the scan cache', { err }));
         return { entries: manifestToEntries(result.manifest), problems: result.problems };
       }),
@@ -158,8 +158,9 @@ export class SyncReplicaHost {
     if (this.options.watch ?? true) {
       hosted.watcher = new TreeWatcher(
         real,
-        () => {
-          for (const e of hosted.subscribers) e.notify(SyncChangedNotification.type, { replicaId });
+        (paths) => {
+          const known = paths.length <= 1000 && !paths.includes('');
+          for (const e of hosted.subscribers) e.notify(SyncChangedNotification.type, known ? { replicaId, paths } : { replicaId });
         },
         {
           ...(this.options.debounceMs !== undefined ? { debounceMs: this.options.debounceMs } : {}),
@@ -193,6 +194,11 @@ function normaliseRoot(root: string): string {
   if (trimmed === '' || trimmed === '.') return '.';
   checkRelPath(trimmed);
   return trimmed;
+}
+
+function checkedPaths(paths: readonly string[]): string[] {
+  for (const p of paths) checkRelPath(p);
+  return [...paths];
 }
 
 function checkRelPath(p: string): void {

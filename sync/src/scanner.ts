@@ -115,6 +115,39 @@ export class TreeScanner {
   }
 
   /**
+   * Scan only `paths` (each with its subtree) and the folders above them:
+   * what a focused cycle needs after a watcher named the paths that changed.
+   * Paths that hold nothing are simply absent from the manifest.
+   */
+  async scanPaths(paths: readonly string[], rules: IgnoreRules): Promise<ScanResult> {
+    const manifest: Manifest = new Map();
+    const problems: SyncProblem[] = [];
+    const counter = { hashed: 0 };
+    const seen = new Set<string>();
+    const visit = async (rel: string, recurse: boolean): Promise<void> => {
+      if (manifest.has(rel)) return;
+      let st: Stats;
+      try {
+        st = await fs.lstat(path.join(this.root, rel));
+      } catch (err) {
+        if (isMissing(err)) return;
+        throw err;
+      }
+      if (rules.ignores(rel, st.isDirectory())) return;
+      const entry = await this.entryFromStats(rel, path.join(this.root, rel), st, counter, problems);
+      if (!entry) return;
+      manifest.set(rel, entry);
+      if (recurse && entry.kind === 'dir') await this.walk(rel, rules, manifest, problems, seen, counter);
+    };
+    for (const p of new Set(paths)) {
+      const parts = p.split('/');
+      for (let i = 1; i < parts.length; i++) await visit(parts.slice(0, i).join('/'), false);
+      await visit(p, true);
+    }
+    return { manifest, problems, hashedFiles: counter.hashed };
+  }
+
+  /**
    * What one path holds now (no ignore rules applied), or null when nothing is
    * there. Used to check a path still holds what was seen before changing it.
    */

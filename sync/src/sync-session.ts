@@ -25,7 +25,7 @@ import { loadAncestor, saveAncestor } from './ancestor-store';
 import { probeCaseSensitive } from './case-probe';
 import { FsReplica } from './fs-replica';
 import { IgnoreRules, readIgnorePatterns } from './ignore-rules';
-import type { Manifest } from './manifest';
+import { isWithin, parentPath, type Manifest } from './manifest';
 import { nextAncestor, reconcile, type SyncConflict } from './reconcile';
 import { RemoteReplica } from './remote-replica';
 import { TreeWatcher } from './tree-watcher';
@@ -108,6 +108,9 @@ export class SyncSession {
   private queue: Promise<unknown> = Promise.resolve();
   private scheduled = false;
   private retries = 0;
+  /** What changed since the last cycle started: paths from the watchers, or 'all' (unknown: scan everything). */
+  private dirty: Set<string> | 'all' = 'all';
+  private lastFullAt = 0;
   private stateValue: SyncState = 'offline';
   private readonly listeners = {
     state: new Set<Listener<SyncState>>(),
@@ -138,7 +141,7 @@ export class SyncSession {
     const session = new SyncSession(options, local, caseInsensitive, pair);
     session.ancestor = await loadAncestor(stateDir, pair);
     if (options.watch ?? true) {
-      session.watcher = new TreeWatcher(root, () => session.schedule(), {
+      session.watcher = new TreeWatcher(root, (paths) => session.markDirty(paths), {
         ...(options.debounceMs !== undefined ? { debounceMs: options.debounceMs } : {}),
         logger: session.log,
       });
@@ -146,7 +149,7 @@ export class SyncSession {
     }
     const every = options.rescanIntervalMs ?? 10_000;
     if (every > 0) {
-      session.timer = setInterval(() => session.schedule(), every);
+      session.timer = setInterval(() => session.markDirty(null), every);
       session.timer.unref?.();
     }
     return session;
@@ -190,13 +193,14 @@ export class SyncSession {
     if (this.endpoint !== endpoint) return;
     this.remote = remote;
     const removeNotification = endpoint.onNotification(SyncChangedNotification.type, (p) => {
-      if (p.replicaId === remote.replicaId && (this.options.watch ?? true)) this.schedule();
+      if (p.replicaId === remote.replicaId && (this.options.watch ?? true)) this.markDirty(p.paths ?? null);
     });
     endpoint.onClose(() => {
       if (this.endpoint === endpoint) this.detach();
     });
     this.detachEndpoint = removeNotification;
     this.setState('idle');
+    this.dirty = 'all';
     if (this.options.watch ?? true) this.schedule();
   }
 
@@ -209,11 +213,27 @@ export class SyncSession {
     if (this.stateValue !== 'closed') this.setState('offline');
   }
 
-  /** Run a full cycle now (after any running one) and return what it did. Fails when offline. */
-  syncNow(): Promise<SyncReport> {
-    const run = this.queue.then(() => this.cycle());
+  /**
+   * Run a cycle now (after any running one) and return what it did; fails when
+   * offline. A full cycle scans both trees; with `paths`, a focused cycle scans
+   * only those paths (with subtrees and parent folders) on both sides.
+   */
+  syncNow(options: { paths?: readonly string[] } = {}): Promise<SyncReport> {
+    const run = this.queue.then(() => {
+      if (!options.paths) this.dirty = new Set();
+      return this.cycle(options.paths);
+    });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Note paths that changed (null: unknown, scan everything) and schedule a cycle. */
+  markDirty(paths: readonly string[] | null): void {
+    if (this.dirty !== 'all') {
+      if (paths === null || paths.includes('')) this.dirty = 'all';
+      else for (const p of paths) this.dirty.add(p);
+    }
+    this.schedule();
   }
 
   /** Ask for a cycle soon; many requests while one waits make one cycle. */
@@ -223,11 +243,16 @@ export class SyncSession {
     this.queue = this.queue.then(async () => {
       this.scheduled = false;
       if (!this.remote || this.stateValue === 'closed') return;
+      const dirty = this.dirty;
+      this.dirty = new Set();
+      const every = this.options.rescanIntervalMs ?? 10_000;
+      const focused = dirty !== 'all' && dirty.size > 0 && dirty.size <= FOCUSED_MAX_PATHS && (every <= 0 || Date.now() - this.lastFullAt < every);
+      if (dirty !== 'all' && dirty.size === 0) return;
       try {
-        const report = await this.cycle();
+        const report = await this.cycle(focused ? [...dirty] : undefined);
         if (report.failures.length > 0 && this.retries < 5) {
           this.retries++;
-          setTimeout(() => this.schedule(), 50 * this.retries).unref?.();
+          setTimeout(() => this.markDirty(null), 50 * this.retries).unref?.();
         } else this.retries = 0;
       } catch (err) {
         this.log.warn('sync cycle failed', { err });
@@ -247,7 +272,7 @@ export class SyncSession {
     await this.local.close();
   }
 
-  private async cycle(): Promise<SyncReport> {
+  private async cycle(focus?: readonly string[]): Promise<SyncReport> {
     const remote = this.remote;
     if (!remote || this.stateValue === 'closed') {
       throw new ProtocolError(ErrorCode.Unavailable, 'the sync session is offline; attach a connected endpoint first');
@@ -259,9 +284,13 @@ export class SyncSession {
       this.emitProgress(progress);
       const patterns = await readIgnorePatterns(this.local.root, this.options.ignore);
       const rules = new IgnoreRules(patterns);
-      const [localScan, remoteScan] = await Promise.all([this.local.scan(rules), remote.scan(patterns)]);
+      const scope = focus ? focusScope(focus) : undefined;
+      const fullStarted = Date.now();
+      const [localScan, remoteScan] = scope
+        ? await Promise.all([this.local.scanPaths(scope.paths, rules), remote.scan(patterns, scope.paths)])
+        : await Promise.all([this.local.scan(rules), remote.scan(patterns)]);
       const ancestor: Manifest = new Map();
-      for (const [p, e] of this.ancestor) if (!rules.ignores(p, e.kind === 'dir')) ancestor.set(p, e);
+      for (const [p, e] of this.ancestor) if (!rules.ignores(p, e.kind === 'dir') && (!scope || scope.has(p))) ancestor.set(p, e);
       const plan = reconcile({
         ancestor,
         local: localScan.manifest,
@@ -350,7 +379,16 @@ export class SyncSession {
         ...remoteResults.filter((r) => r.status !== 'ok').map((r) => ({ ...r, side: 'workspace' as const })),
       ];
       const failed = new Set(failures.map((f) => f.path));
-      this.ancestor = nextAncestor(ancestor, plan, failed);
+      const next = nextAncestor(ancestor, plan, failed);
+      if (scope) {
+        const merged: Manifest = new Map();
+        for (const [p, e] of this.ancestor) if (!scope.has(p)) merged.set(p, e);
+        for (const [p, e] of next) merged.set(p, e);
+        this.ancestor = merged;
+      } else {
+        this.ancestor = next;
+        this.lastFullAt = fullStarted;
+      }
       await saveAncestor(this.local.stateDir, this.pair, this.ancestor);
       await this.local.saveCache();
 
@@ -394,6 +432,19 @@ export class SyncSession {
     set.add(l);
     return () => set.delete(l);
   }
+}
+
+/** More changed paths than this make a full cycle instead of a focused one. */
+const FOCUSED_MAX_PATHS = 200;
+
+/** The paths a focused cycle scans (none inside another) and a test for what lies in its scope. */
+function focusScope(paths: readonly string[]): { paths: string[]; has(p: string): boolean } {
+  const sorted = [...new Set(paths)].sort();
+  const roots: string[] = [];
+  for (const p of sorted) if (!roots.some((r) => isWithin(p, r))) roots.push(p);
+  const parents = new Set<string>();
+  for (const r of roots) for (let q = parentPath(r); q !== undefined; q = parentPath(q)) parents.add(q);
+  return { paths: roots, has: (p) => parents.has(p) || roots.some((r) => isWithin(p, r)) };
 }
 
 /** Raw bytes of inline content per request. */

@@ -22,6 +22,7 @@ export type Op =
   | { kind: 'mkdir'; side: Side; path: string }
   | { kind: 'chmod'; side: Side; path: string }
   | { kind: 'sync' }
+  | { kind: 'syncFocused' }
   | { kind: 'syncCut'; after: number }
   | { kind: 'disconnect' }
   | { kind: 'restart'; side: Side };
@@ -35,7 +36,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('copy' as const), side, from: p, to: p }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('mkdir' as const), side, path: p }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('chmod' as const), side, path: p }) },
-  { weight: 3, arbitrary: fc.constant({ kind: 'sync' as const }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'sync' as const }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'syncFocused' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('syncCut' as const), after: fc.integer({ min: 0, max: 400_000 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'disconnect' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const), side }) },
@@ -46,6 +48,8 @@ class Versions {
   private n = 0;
   readonly written = new Set<string>();
   readonly superseded = new Set<string>();
+  /** Paths changed since the last successful sync, as a watcher would report them. */
+  readonly touched = new Set<string>();
   next(s: Side, big: boolean): string {
     const v = `v${++this.n}-${s}\n`;
     this.written.add(v);
@@ -79,6 +83,7 @@ async function makeParents(root: string, rel: string, versions: Versions): Promi
   for (let i = 1; i <= parts.length; i++) {
     const abs = path.join(root, ...parts.slice(0, i));
     const st = await fs.lstat(abs).catch(() => undefined);
+    if (!st || !st.isDirectory()) versions.touched.add(parts.slice(0, i).join('/'));
     if (st && !st.isDirectory()) {
       await supersede(abs, versions);
       await fs.rm(abs, { force: true });
@@ -88,6 +93,8 @@ async function makeParents(root: string, rel: string, versions: Versions): Promi
 }
 
 async function applyOp(pair: SyncPair, op: Op, versions: Versions): Promise<void> {
+  if ('path' in op) versions.touched.add(op.path);
+  if ('from' in op) versions.touched.add(op.from).add(op.to);
   const rootOf = (s: Side): string => (s === 'local' ? pair.local : pair.remote);
   switch (op.kind) {
     case 'write': {
@@ -134,11 +141,21 @@ async function applyOp(pair: SyncPair, op: Op, versions: Versions): Promise<void
     }
     case 'sync':
       await pair.sync();
+      versions.touched.clear();
       return;
+    case 'syncFocused': {
+      if (!pair.pipe || pair.pipe.cutDone) await pair.connect();
+      const paths = [...versions.touched];
+      if (paths.length === 0) return;
+      await pair.session!.syncNow({ paths });
+      versions.touched.clear();
+      return;
+    }
     case 'syncCut': {
       if (!pair.pipe || pair.pipe.cutDone) await pair.connect();
       pair.pipe!.cutAfterBinaryBytes = pair.pipe!.binaryBytes + op.after;
-      await pair.session!.syncNow().catch(() => undefined);
+      const ok = await pair.session!.syncNow().then(() => true, () => false);
+      if (ok) versions.touched.clear();
       if (pair.pipe) pair.pipe.cutAfterBinaryBytes = Infinity;
       return;
     }

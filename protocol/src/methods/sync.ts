@@ -95,6 +95,11 @@ export namespace SyncScanRequest {
       replicaId: ReplicaId,
       /** Rules in .gitignore syntax; both sides scan with the same rules. */
       ignore: IgnorePatterns,
+      /**
+       * Scan only these paths (with their subtrees and their parent folders)
+       * instead of the whole tree: a focused cycle after a watcher saw them change.
+       */
+      paths: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 4096 }), { maxItems: 1000 })),
     }),
     result: Type.Object({
       entries: Type.Array(SyncEntry, { maxItems: 200_000 }),
@@ -209,6 +214,10 @@ export namespace SyncChangedNotification {
     method,
     direction: 'serverToClient',
     description: 'Something changed in the replica; the client schedules a sync cycle.',
-    params: Type.Object({ replicaId: ReplicaId }),
+    params: Type.Object({
+      replicaId: ReplicaId,
+      /** The paths that changed, when the watcher knows them (absent: rescan everything). */
+      paths: Type.Optional(Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 1000 })),
+    }),
   });
 }
