@@ -1,0 +1,73 @@
+// `classpod-hub` as an administrator uses it: create a course from a folder,
+// import students from CSV, issue, list and revoke tokens, add an assignment,
+// show status; mistakes answered with a usage message and exit code 2.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HUB_CLI, hubCli, tokenFrom } from '../support/hub-process';
+import { DEMO_COURSE_DIR } from '../support/test-hub';
+import { parseStudentCsv } from '../../src/admin/course-setup';
+
+describe('classpod-hub command', function () {
+  this.timeout(60_000);
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'classpod-hub-cli-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const run = (args: string[]): { status: number | null; out: string; err: string } => {
+    const r = spawnSync(process.execPath, [HUB_CLI, ...args, '--data', dataDir], { encoding: 'utf8' });
+    return { status: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  it('sets up a course, imports students, manages tokens and shows status', () => {
+    const created = hubCli(['course', 'create', '--data', dataDir, '--from', DEMO_COURSE_DIR]);
+    assert.match(created, /course cs101 .* with 3 assignment\(s\)/);
+    assert.match(created, /c-sum: Sum and mean \(C\), due .*, 4 hidden test\(s\)/);
+    const csv = join(dataDir, 'students.csv');
+    writeFileSync(csv, 'id,name,email\nalice,"Liddell, Alice",alice@example.org\r\nbob,Bob,\n');
+    assert.match(hubCli(['students', 'import', '--data', dataDir, '--course', 'cs101', '--csv', csv]), /imported 2 student\(s\) into cs101/);
+    const issued = hubCli(['tokens', 'issue', '--data', dataDir, '--person', 'alice', '--expires', '30d']);
+    tokenFrom(issued);
+    const id = /token (t_[0-9a-f]+)/.exec(issued)![1]!;
+    assert.match(hubCli(['tokens', 'list', '--data', dataDir, '--person', 'alice']), new RegExp(`${id}  alice  hub  created .* expires`));
+    assert.match(hubCli(['tokens', 'revoke', '--data', dataDir, id]), /revoked/);
+    assert.match(hubCli(['tokens', 'list', '--data', dataDir]), /REVOKED/);
+    const status = hubCli(['status', '--data', dataDir]);
+    assert.match(status, /course cs101 \(Introduction to Programming \(demo\)\): 2 students, 0 staff, 3 assignments, 0 submissions/);
+    assert.match(status, /grading jobs: 0 queued/);
+  });
+
+  it('adds an assignment from a folder and says what students receive', () => {
+    hubCli(['course', 'create', '--data', dataDir, '--id', 'cs202', '--title', 'Data structures']);
+    const out = hubCli(['assignment', 'add', '--data', dataDir, '--course', 'cs202', '--folder', join(DEMO_COURSE_DIR, 'assignments/py-primes')]);
+    assert.match(out, /assignment py-primes: Counting primes \(Python\)/);
+    assert.match(out, /students receive: primes\.py, \.classpod\/assignment\.json, \.classpod\/README\.md, \.classpod\/tests\/spec\.json/);
+    assert.doesNotMatch(out, /solution|hidden-/);
+  });
+
+  it('answers mistakes with a message and exit code 2', () => {
+    for (const [args, message] of [
+      [['frobnicate'], /unknown command/],
+      [['course', 'create', '--id', 'Bad Id', '--title', 'x'], /lowercase letters/],
+      [['tokens', 'issue', '--person', 'nobody'], /no person nobody/],
+      [['tokens', 'revoke', 't_missing'], /no live token/],
+      [['students', 'import', '--course', 'nope', '--csv', '/dev/null'], /no course nope/],
+      [['people', 'add', '--id', 'x'], /--name is required/],
+    ] as Array<[string[], RegExp]>) {
+      const r = run(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, message);
+    }
+  });
+
+  it('parses CSV with quotes, blank lines and a header in any order', () => {
+    assert.deepEqual(parseStudentCsv('name,ID\n"Doe, ""JD"" Jane",jane-doe\n\n'), [{ id: 'jane-doe', name: 'Doe, "JD" Jane' }]);
+    assert.throws(() => parseStudentCsv('name\nx\n'), /must name the columns id and name/);
+    assert.throws(() => parseStudentCsv('id,name\nJane Doe,Jane\n'), /line 2: id/);
+  });
+});
