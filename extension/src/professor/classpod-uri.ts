@@ -6,13 +6,15 @@
 //   classpod:/submissions/<course>/<assignment>/<student>/<submissionId>/<path>
 //   classpod:/starter/<course>/<assignment>/<path>
 //   classpod:/empty/<path>
+//   classpod:/preview/<course>/<assignment>/<path>   what an assignment upload would give students
 
 export const CLASSPOD_SCHEME = 'classpod';
 
 export type ClasspodDocument =
   | { kind: 'submission'; courseId: string; assignmentId: string; studentId: string; submissionId: string; path: string }
   | { kind: 'starter'; courseId: string; assignmentId: string; path: string }
-  | { kind: 'empty'; path: string };
+  | { kind: 'empty'; path: string }
+  | { kind: 'preview'; courseId: string; assignmentId: string; path: string };
 
 /** A classpod document's URI path (the part after `classpod:`). Segments are percent-encoded. */
 export function documentPath(doc: ClasspodDocument): string {
@@ -24,6 +26,8 @@ export function documentPath(doc: ClasspodDocument): string {
       return `/starter/${encodeURIComponent(doc.courseId)}/${encodeURIComponent(doc.assignmentId)}/${file}`;
     case 'empty':
       return `/empty/${file}`;
+    case 'preview':
+      return `/preview/${encodeURIComponent(doc.courseId)}/${encodeURIComponent(doc.assignmentId)}/${file}`;
   }
 }
 
@@ -44,6 +48,9 @@ export function parseDocumentPath(path: string): ClasspodDocument {
     case 'empty':
       need(0);
       return { kind: 'empty', path: rest.join('/') };
+    case 'preview':
+      need(2);
+      return { kind: 'preview', courseId: rest[0]!, assignmentId: rest[1]!, path: rest.slice(2).join('/') };
     default:
       throw new Error(`classpod:${path} is neither a submission, a starter nor an empty file`);
   }

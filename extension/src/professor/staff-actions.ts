@@ -35,6 +35,7 @@ export type RegradeTarget =
 export class StaffActions {
   readonly files: SubmissionFileCache;
   private readonly starters = new Map<string, Promise<Map<string, Uint8Array>>>();
+  private readonly previews = new Map<string, string>();
 
   constructor(
     private readonly request: HubRequester,
@@ -131,9 +132,19 @@ export class StaffActions {
     return p;
   }
 
+  /** Keep the description of a checked upload, to show as a read-only document. */
+  setPreview(courseId: string, assignmentId: string, markdown: string): void {
+    this.previews.set(`${courseId}/${assignmentId}`, markdown);
+  }
+
   /** The content of a classpod document; rejects with a message naming the missing file. */
   async readDocument(doc: ClasspodDocument): Promise<Uint8Array> {
     if (doc.kind === 'empty') return new Uint8Array();
+    if (doc.kind === 'preview') {
+      const text = this.previews.get(`${doc.courseId}/${doc.assignmentId}`);
+      if (text === undefined) throw new Error(`no file ${doc.path}: no upload of ${doc.assignmentId} was checked`);
+      return Buffer.from(text, 'utf8');
+    }
     if (doc.kind === 'submission') return this.files.get(doc.submissionId, doc.path);
     const content = (await this.starterFiles(doc.courseId, doc.assignmentId)).get(doc.path);
     if (!content) throw new Error(`${doc.path} is not among the starter files of ${doc.assignmentId}`);

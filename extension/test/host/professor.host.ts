@@ -190,8 +190,9 @@ export function registerProfessorSuite(): void {
       cpSync(join(env('CLASSPOD_E2E_REPO'), 'examples', 'demo-course', 'assignments', 'py-primes'), folder, { recursive: true });
       const id = await vscode.commands.executeCommand('classpod.professor.upsertAssignment', course, { folder, assignmentId: 'primes-again', confirm: true });
       assert.equal(id, 'primes-again');
-      const preview = vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && /Would create assignment `primes-again`/.test(d.getText()));
+      const preview = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'classpod' && d.uri.path === '/preview/cs101/primes-again/what-students-receive.md');
       assert.ok(preview, 'the check showed what students will receive');
+      assert.match(preview.getText(), /Would create assignment `primes-again` in course `cs101`/);
       assert.match(preview.getText(), /Hidden tests \(kept on the grader, never sent to students\): \d+/);
       assert.ok(api.professor.session!.model.assignment('cs101', 'primes-again'), 'the new assignment is in the tree');
     });

@@ -29,6 +29,8 @@ export interface CommandContext {
   now(): number;
   /** Shown filter changed. */
   onFilter(filter: ClassFilter): void;
+  /** A classpod document's content changed. */
+  documentChanged(uri: vscode.Uri): void;
   /** Open a terminal into a student's workspace through this gateway path. */
   openTerminal(connectPath: string, who: string): vscode.Terminal;
 }
@@ -307,7 +309,9 @@ export class ProfessorCommands {
       if (!assignmentId) return undefined;
       const files = await readAssignmentFolder(folder);
       const check = await s.actions.upsertAssignment(courseId, assignmentId, files, true);
-      const preview = await vscode.workspace.openTextDocument({ content: describeUpsert(courseId, check, true), language: 'markdown' });
+      s.actions.setPreview(courseId, assignmentId, describeUpsert(courseId, check, true));
+      const preview = docUri({ kind: 'preview', courseId, assignmentId, path: 'what-students-receive.md' });
+      this.ctx.documentChanged(preview);
       await vscode.window.showTextDocument(preview, { preview: true, preserveFocus: true });
       if (!args?.confirm) {
         const verb = check.created ? 'Create' : 'Update';

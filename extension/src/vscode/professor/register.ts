@@ -70,6 +70,7 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
       view.description = filterDescription(filter);
       void vscode.commands.executeCommand('setContext', 'classpod.professor.filtered', view.description !== undefined);
     },
+    documentChanged: (uri) => files.changed(uri),
     openTerminal: (connectPath, who) => {
       const pty = new StudentWorkspacePty((path, caps) => api.session.openPath(path, caps), connectPath, who, logger);
       terminals.push(pty);

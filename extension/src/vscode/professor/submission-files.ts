@@ -43,6 +43,11 @@ export class SubmissionFileSystem implements vscode.FileSystemProvider {
     throw vscode.FileSystemError.NoPermissions(uri);
   }
 
+  /** Tell editors showing `uri` that its content changed (a preview was checked again). */
+  changed(uri: vscode.Uri): void {
+    this.never.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+  }
+
   dispose(): void {
     this.never.dispose();
   }

@@ -53,6 +53,7 @@ describe('classpod document addresses', function () {
       { kind: 'submission', courseId: 'cs101', assignmentId: 'hello-c', studentId: 'alice', submissionId: 'sub_1', path: 'src/my file.c' },
       { kind: 'starter', courseId: 'cs101', assignmentId: 'hello-c', path: 'main.c' },
       { kind: 'empty', path: 'notes/x#1.txt' },
+      { kind: 'preview', courseId: 'cs101', assignmentId: 'hello-c', path: 'what-students-receive.md' },
     ];
     for (const d of docs) assert.deepEqual(parseDocumentPath(documentPath(d)), d);
     assert.equal(documentPath(docs[0]!), '/submissions/cs101/hello-c/alice/sub_1/src/my%20file.c');
