@@ -11,6 +11,7 @@
 // of a temporary folder).
 
 import { mkdtempSync, rmSync } from 'node:fs';
+import { setInterval, clearInterval } from 'node:timers';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
