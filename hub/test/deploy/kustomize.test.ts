@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { kubernetesOptionsFromEnv } from '../../src/workspaces/kubernetes';
 import { requireTool, runTool } from './external-tool';
 import { KubernetesObjectLike, validateKubernetesObject } from './kubernetes-schema';
 import { repoRoot } from './repo-root';
@@ -101,6 +102,16 @@ describe('deploy/ (kustomize)', function () {
         find(objects, 'PersistentVolumeClaim', 'classpod-hub-data');
         const config = find(objects, 'ConfigMap', 'classpod-hub');
         assert.equal(config.data.CLASSPOD_PROVIDER, 'kubernetes');
+      });
+
+      it('configures the Kubernetes provider with settings it accepts', function () {
+        const objects = overlay(this, name);
+        const data = find(objects, 'ConfigMap', 'classpod-hub').data as Record<string, string>;
+        const options = kubernetesOptionsFromEnv({ ...data, CLASSPOD_K8S_HUB_NAMESPACE: 'classpod' });
+        assert.equal(options.agentImage, data.CLASSPOD_K8S_AGENT_IMAGE);
+        assert.equal(options.defaults?.toolchainImage, data.CLASSPOD_K8S_TOOLCHAIN_IMAGE);
+        assert.equal(options.idleTimeoutMs, Number(data.CLASSPOD_K8S_IDLE_TIMEOUT_SECONDS) * 1000);
+        assert.equal(options.defaults?.storage, data.CLASSPOD_K8S_WORKSPACE_STORAGE);
       });
 
       it('exposes the hub through an Ingress that keeps WebSockets open', function () {
