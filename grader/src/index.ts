@@ -32,3 +32,4 @@ export { gradeSubmission, gradeFiles, type GradeOptions } from './engine/grade-s
 export { BuildCache } from './engine/build-cache';
 export { hashValue } from './engine/hashes';
 export { formatResultTable } from './cli/format-table';
+export { GradingWorker, type GradingWorkerOptions, type WorkerCounters } from './worker/grading-worker';

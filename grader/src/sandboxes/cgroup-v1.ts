@@ -76,6 +76,19 @@ export class RunCgroup {
     return Number(await this.read('cpuacct', 'cpuacct.usage')) / 1e6 || 0;
   }
 
+  /** Kill every process of the group but `spared`. */
+  async killAllExcept(spared: number): Promise<void> {
+    const pids = (await this.read('pids', 'cgroup.procs')).split('\n').filter(Boolean).map(Number);
+    for (const pid of pids) {
+      if (pid === spared) continue;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    }
+  }
+
   /** Kill whatever is still in the group and remove it. */
   async remove(): Promise<void> {
     for (let attempt = 0; attempt < 50; attempt++) {

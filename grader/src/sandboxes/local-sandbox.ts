@@ -16,6 +16,7 @@ import { signalName } from '../verdicts/signals';
 import { CappedOutput } from './capped-output';
 import { cgroupV1Available, RunCgroup } from './cgroup-v1';
 import { GNU_TIME_FORMAT, parseGnuTime } from './gnu-time';
+import { claimUid, releaseUid } from './uid-claims';
 import { systemErrorOutcome, type Box, type LimitHit, type RunOutcome, type RunRequest, type Sandbox } from './sandbox';
 
 /** Options of the `local` sandbox; every one has a default. */
@@ -67,20 +68,39 @@ export class LocalSandbox implements Sandbox {
     this.useCgroups = (options.cgroups ?? true) && cgroupV1Available();
   }
 
+  /** Uids this sandbox has run boxes as (tests look for leftovers under them). */
+  readonly usedUids = new Set<number>();
+
   async openBox(): Promise<Box> {
-    const slot = this.free.shift() ?? (await new Promise<number>((r) => this.waiting.push(r)));
+    const base = this.options.uidBase ?? 61000;
+    let slot: number | undefined;
+    while (slot === undefined) {
+      const i = this.free.findIndex((s) => claimUid(base + s));
+      if (i >= 0) slot = this.free.splice(i, 1)[0]!;
+      else if (this.free.length === 0) slot = await new Promise<number>((r) => this.waiting.push(r));
+      else await new Promise((r) => setTimeout(r, 50)); // every free uid is claimed by another grader process
+    }
+    const claimed = slot;
+    const uid = base + claimed;
+    const release = (): void => {
+      const next = this.waiting.shift();
+      if (next) next(claimed);
+      else {
+        releaseUid(uid);
+        this.free.push(claimed);
+      }
+    };
     try {
       const dir = await mkdtemp(path.join(this.options.tmpDir ?? os.tmpdir(), 'classpod-box-'));
-      const box = new LocalBox(dir, (this.options.uidBase ?? 61000) + slot, this.options, this.useCgroups, () => {
+      this.usedUids.add(uid);
+      const box = new LocalBox(dir, uid, this.options, this.useCgroups, () => {
         this.open.delete(box);
-        const next = this.waiting.shift();
-        if (next) next(slot);
-        else this.free.push(slot);
+        release();
       });
       this.open.add(box);
       return box;
     } catch (err) {
-      this.free.push(slot);
+      release();
       throw err;
     }
   }
@@ -126,11 +146,11 @@ class LocalBox implements Box {
       let limitHit: LimitHit | null = null;
       const killGroup = (why: LimitHit | null): void => {
         if (why && !limitHit) limitHit = why;
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
+        if (cgroup) {
+          // Kill what runs inside, so bwrap itself reaps its namespace and exits (no zombies left to init).
+          void cgroup.killAllExcept(child.pid!);
+          setTimeout(() => killProcessGroup(child.pid!), 1000).unref();
+        } else killProcessGroup(child.pid!);
       };
       this.kill = () => killGroup(null);
       const output = new CappedOutput(limits.outputKb * 1024, () => killGroup('output'));
@@ -227,6 +247,14 @@ class LocalBox implements Box {
     await this.running?.catch(() => undefined);
     await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
     this.release();
+  }
+}
+
+function killProcessGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
   }
 }
 

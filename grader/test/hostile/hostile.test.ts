@@ -14,25 +14,24 @@ import { requireLocalSandbox } from '../sandbox-availability';
 import { DEMO_ASSIGNMENTS } from '../temp-dir';
 import { HOSTILE, type HostileProgram } from './hostile-programs';
 
-const UID_BASE = 61000;
-
-/** Processes running as a box uid (there must be none between runs). */
+/** Processes running as a uid the sandbox used (there must be none between runs). */
 function boxProcesses(): string[] {
+  const uids = sandbox.usedUids;
   const out = execFileSync('ps', ['-eo', 'uid=,pid=,args='], { encoding: 'utf8' });
   return out
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => {
-      const uid = Number(l.split(/\s+/)[0]);
-      return uid >= UID_BASE && uid < UID_BASE + 64;
+      return uids.has(Number(l.split(/\s+/)[0]));
     });
 }
+
+let sandbox: LocalSandbox;
 
 describe('hostile submissions under local', function () {
   this.timeout(60000);
   const work = path.join(os.tmpdir(), `classpod-hostile-${process.pid}`);
   const marker = `classpod-escape-${process.pid}`;
-  let sandbox: LocalSandbox;
   let cache: BuildCache;
   let server: net.Server;
   let port = 0;

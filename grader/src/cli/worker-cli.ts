@@ -1,0 +1,82 @@
+// `classpod-grader --hub URL --token-file FILE [--sandbox isolate|local|none]
+// [--concurrency N] [--worker-id NAME] [--cache-dir DIR] [--grace-ms MS]`:
+// the grading worker. Logs JSON lines on standard error. SIGTERM or SIGINT
+// stops leasing, lets running jobs finish within the grace period and hands
+// back the rest.
+
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createLogger } from '@classpod/protocol';
+import { BuildCache } from '../engine/build-cache';
+import { createSandbox, isSandboxName } from '../sandboxes/create-sandbox';
+import { GradingWorker } from '../worker/grading-worker';
+
+const USAGE =
+  'usage: classpod-grader --hub URL --token-file FILE [--sandbox isolate|local|none] [--concurrency N] [--worker-id NAME] [--cache-dir DIR] [--grace-ms MS]';
+
+/** Run the worker until a signal stops it; resolves to the exit status. */
+export async function workerCli(argv: string[]): Promise<number> {
+  const log = createLogger({ name: 'classpod-grader' });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        hub: { type: 'string' },
+        'token-file': { type: 'string' },
+        sandbox: { type: 'string', default: 'isolate' },
+        concurrency: { type: 'string', default: '1' },
+        'worker-id': { type: 'string' },
+        'cache-dir': { type: 'string' },
+        'grace-ms': { type: 'string', default: '30000' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const concurrency = Number(values.concurrency);
+  const graceMs = Number(values['grace-ms']);
+  if (!values.hub || !values['token-file'] || !isSandboxName(values.sandbox!) || !(concurrency >= 1) || !(graceMs >= 0)) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  let token: string;
+  try {
+    token = readFileSync(values['token-file'], 'utf8').trim();
+  } catch (err) {
+    log.error('cannot read the token file', { file: values['token-file'], err: (err as Error).message });
+    return 1;
+  }
+  let sandbox;
+  try {
+    sandbox = createSandbox(values.sandbox, { poolSize: Math.max(16, concurrency * 2) });
+  } catch (err) {
+    log.error('sandbox unavailable', { sandbox: values.sandbox, err: (err as Error).message });
+    return 1;
+  }
+  const worker = new GradingWorker({
+    hubUrl: values.hub,
+    token,
+    sandbox,
+    concurrency,
+    logger: log,
+    ...(values['worker-id'] ? { workerId: values['worker-id'] } : {}),
+    ...(values['cache-dir'] ? { buildCache: new BuildCache(values['cache-dir']) } : {}),
+  });
+  log.info('starting', { hub: values.hub, sandbox: sandbox.description, concurrency });
+  worker.start();
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: string): void => {
+      log.info('stopping', { signal, graceMs });
+      resolve();
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  });
+  await worker.stop(graceMs);
+  await sandbox.dispose();
+  log.info('stopped', { ...worker.counters });
+  return 0;
+}
