@@ -106,6 +106,18 @@ export class FsReplica {
     return this.byHash.get(hash) ?? [];
   }
 
+  private cacheTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Persist the scan cache within a few seconds (many cycles share one write). */
+  saveCacheSoon(delayMs = 3000): void {
+    if (this.cacheTimer || !this.scanner.cache.dirty) return;
+    this.cacheTimer = setTimeout(() => {
+      this.cacheTimer = undefined;
+      void this.saveCache().catch(() => undefined);
+    }, delayMs);
+    this.cacheTimer.unref?.();
+  }
+
   /** Persist the scan cache when it changed. */
   async saveCache(): Promise<void> {
     if (!this.scanner.cache.dirty) return;
@@ -233,7 +245,7 @@ export class FsReplica {
         else fail(c.path, 'failed', `cannot write ${c.path}: ${(err as Error).message}`);
       }
     });
-    await this.saveCache().catch(() => undefined);
+    this.saveCacheSoon();
     return changes.map((c) => results.get(c.path) ?? { path: c.path, status: 'ok' });
   }
 
@@ -296,6 +308,8 @@ export class FsReplica {
 
   /** Persist what should outlive the process. */
   async close(): Promise<void> {
+    if (this.cacheTimer) clearTimeout(this.cacheTimer);
+    this.cacheTimer = undefined;
     await this.saveCache();
   }
 }

@@ -70,7 +70,7 @@ export class SyncReplicaHost {
         const hosted = await this.opened(p.replicaId);
         hosted.rules = new IgnoreRules(p.ignore);
         const result = p.paths ? await hosted.replica.scanPaths(checkedPaths(p.paths), hosted.rules) : await hosted.replica.scan(hosted.rules);
-        void hosted.replica.saveCache().catch((err: unknown) => this.log.warn('cannot save the scan cache', { err }));
+        hosted.replica.saveCacheSoon();
         return { entries: manifestToEntries(result.manifest), problems: result.problems };
       }),
       endpoint.handle(SyncStageRequest.type, async (p) => {

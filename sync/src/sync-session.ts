@@ -111,6 +111,8 @@ export class SyncSession {
   /** What changed since the last cycle started: paths from the watchers, or 'all' (unknown: scan everything). */
   private dirty: Set<string> | 'all' = 'all';
   private lastFullAt = 0;
+  /** Content hashes the workspace held at its last scans. */
+  private readonly remoteHashes = new Set<string>();
   private stateValue: SyncState = 'offline';
   private readonly listeners = {
     state: new Set<Listener<SyncState>>(),
@@ -299,10 +301,16 @@ export class SyncSession {
         now: this.options.now?.() ?? new Date(),
       });
 
-      const [remoteMissing, localMissing] = await Promise.all([
-        remote.stage(contentNeeds(plan.remoteChanges)),
-        this.local.stage(contentNeeds(plan.localChanges)),
-      ]);
+      if (!scope) this.remoteHashes.clear();
+      for (const e of remoteScan.manifest.values()) if (e.kind === 'file' && e.hash) this.remoteHashes.add(e.hash);
+      // Small content the workspace is not known to hold goes inline straight away, without
+      // first asking whether it can be copied there (one round trip less for an edit).
+      const inlineMax = this.options.inlineMaxBytes ?? 256 * 1024;
+      const remoteNeeds = contentNeeds(plan.remoteChanges);
+      const sendNow = remoteNeeds.filter((n) => n.size <= inlineMax && !this.remoteHashes.has(n.hash));
+      const askFirst = remoteNeeds.filter((n) => !(n.size <= inlineMax && !this.remoteHashes.has(n.hash)));
+      const [askedMissing, localMissing] = await Promise.all([remote.stage(askFirst), this.local.stage(contentNeeds(plan.localChanges))]);
+      const remoteMissing = [...sendNow.map((n) => ({ hash: n.hash, offset: 0 })), ...askedMissing];
       const sizeOf = new Map<string, number>();
       for (const e of plan.target.values()) if (e.kind === 'file' && e.hash) sizeOf.set(e.hash, e.size ?? 0);
       const remoteByHash = new Map<string, string>();
@@ -326,7 +334,6 @@ export class SyncSession {
         }
       };
       const jobs: Array<() => Promise<void>> = [];
-      const inlineMax = this.options.inlineMaxBytes ?? 256 * 1024;
       const smallUploads: Array<{ hash: string; source: string; size: number }> = [];
       const smallDownloads: Array<{ hash: string; path: string; size: number }> = [];
       for (const m of remoteMissing) {
@@ -390,7 +397,8 @@ export class SyncSession {
         this.lastFullAt = fullStarted;
       }
       await saveAncestor(this.local.stateDir, this.pair, this.ancestor);
-      await this.local.saveCache();
+      if (scope) this.local.saveCacheSoon();
+      else await this.local.saveCache();
 
       progress.phase = 'done';
       progress.filesDone = progress.filesTotal - failures.length;
@@ -470,13 +478,13 @@ function inBatches<T extends { size: number }>(items: readonly T[], maxBytes: nu
 
 /** Content each new or changed file needs, except where the file keeps its content (a mode change). */
 function contentNeeds(changes: readonly SyncChange[]): SyncContentNeed[] {
-  const needs: SyncContentNeed[] = [];
+  const needs = new Map<string, SyncContentNeed>();
   for (const c of changes) {
     if (c.new?.kind !== 'file' || !c.new.hash) continue;
     if (c.old?.kind === 'file' && c.old.hash === c.new.hash) continue;
-    needs.push({ hash: c.new.hash, size: c.new.size ?? 0 });
+    needs.set(c.new.hash, { hash: c.new.hash, size: c.new.size ?? 0 });
   }
-  return needs;
+  return [...needs.values()];
 }
 
 /** Run jobs with at most `limit` at once; `onError` decides whether a failure stops the rest (by throwing). */
