@@ -20,6 +20,7 @@ import { SubmissionIntake } from './submissions/submission-intake';
 import { systemClock, type Clock } from './time/clock';
 import { LocalWorkspaceProvider } from './workspaces/local/local-provider';
 import { WorkspaceOpener } from './workspaces/workspace-opener';
+import { AgentFileAccess } from './workspaces/agent-file-access';
 import type { WorkspaceProvider } from './workspaces/workspace-provider';
 import { WorkspaceStatusChangedNotification } from '@classpod/protocol';
 import { workspaceView } from './api/views';
@@ -75,10 +76,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       heartbeatMs: o.heartbeatMs,
       sweepMs: o.leaseSweepMs,
     });
-    const intake = new SubmissionIntake(store, blobs, provider, events, clock);
+    const files = provider.files ?? new AgentFileAccess(provider);
+    const intake = new SubmissionIntake(store, blobs, files, events, clock);
     intake.onQueued = () => queue.wake();
     let url = '';
-    const opener = new WorkspaceOpener(store, blobs, provider, clock, () => o.publicUrl ?? url);
+    const opener = new WorkspaceOpener(store, blobs, provider, files, clock, () => o.publicUrl ?? url);
     const authz = new Authorization(store);
     const context: ApiContext = {
       store,

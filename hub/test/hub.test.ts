@@ -17,17 +17,24 @@ import {
 } from '@classpod/protocol';
 import { DEMO_COURSE_DIR, startTestHub, type TestHub } from './support/test-hub';
 import { TestWorker, TestWorkerConnection } from './support/test-worker';
+import { testLogger } from './support/test-hub';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { LocalWorkspaceProvider } from '../src/workspaces/local/local-provider';
+import type { WorkspaceProvider } from '../src/workspaces/workspace-provider';
 
 describe('a student works on an assignment through the hub', function () {
   this.timeout(120_000);
   let t: TestHub | undefined;
   let worker: TestWorker | undefined;
 
+  const folders: string[] = [];
   afterEach(async () => {
     await worker?.stop();
     await t?.close();
     t = undefined;
     worker = undefined;
+    for (const f of folders.splice(0)) rmSync(f, { recursive: true, force: true });
   });
 
   it('connects, gets the starter files, submits, and sees the score arrive', async () => {
@@ -85,5 +92,25 @@ describe('a student works on an assignment through the hub', function () {
     const after = await alice.request(ListAssignmentsRequest.type, { courseId: 'cs101' });
     assert.equal(after.assignments[0]!.state, 'graded');
     assert.equal(after.assignments[0]!.score, score.score);
+  });
+
+  it('works through the agents when the provider has no direct file access', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'classpod-hub-nofiles-'));
+    folders.push(dataDir);
+    const local = new LocalWorkspaceProvider({ dataDir, logger: testLogger(), isolation: 'none' });
+    // The same provider without its `files` member, as the Kubernetes provider is.
+    const remote = Object.create(local, { files: { value: undefined } }) as WorkspaceProvider;
+    assert.equal(remote.files, undefined);
+    t = await startTestHub({ dataDir, provider: remote });
+    const bob = await t.connect('bob');
+    const ws = await t.connect('bob', '/v1/workspaces/cs101--bob/connect');
+    const spec = await ws.request(FileReadRequest.type, { path: 'py-primes/.classpod/tests/spec.json' });
+    assert.ok(JSON.parse(Buffer.from(spec.contentBase64, 'base64').toString()).hidden.tests > 0, 'the layout was written through the agent');
+    const solution = readFileSync(join(DEMO_COURSE_DIR, 'assignments/c-sum/solution/sum.c'));
+    await ws.request(FileWriteRequest.type, { path: 'c-sum/sum.c', contentBase64: solution.toString('base64') });
+    const s = (await bob.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' })).submission;
+    const files = await t.hub.blobs.manifest(s.snapshotHash);
+    assert.deepEqual(files.map((f) => f.path), ['sum.c'], 'the snapshot leaves .classpod/ out');
+    assert.equal((await t.hub.blobs.get(files[0]!.sha256)).toString(), solution.toString());
   });
 });

@@ -10,7 +10,7 @@ import type { EventHub } from '../events/event-hub';
 import type { Assignment, Submission } from '../store/records';
 import { newId, type Store } from '../store/store';
 import type { Clock } from '../time/clock';
-import type { WorkspaceProvider, WorkspaceKey } from '../workspaces/workspace-provider';
+import type { WorkspaceFileAccess, WorkspaceKey } from '../workspaces/workspace-provider';
 import { submissionView } from '../api/views';
 
 /** What a snapshot leaves out: the hub's own files and sync state. */
@@ -28,7 +28,8 @@ export class SubmissionIntake {
   constructor(
     private readonly store: Store,
     private readonly blobs: BlobStore,
-    private readonly provider: WorkspaceProvider,
+    /** The provider's own file access, or access through the agents. */
+    private readonly files: WorkspaceFileAccess,
     private readonly events: EventHub,
     private readonly clock: Clock,
     private readonly limits: SnapshotLimits = { maxFiles: 2000, maxBytes: 20 * 1024 * 1024 },
@@ -36,8 +37,7 @@ export class SubmissionIntake {
 
   /** The files of a student's assignment folder, or undefined when the folder does not exist. */
   async readFolder(key: WorkspaceKey, assignmentId: string): Promise<FolderFileData[] | undefined> {
-    const access = this.provider.files;
-    if (!access) throw errors.unavailable(`the ${this.provider.kind} provider cannot read workspace files directly`);
+    const access = this.files;
     if (!(await access.exists(key, assignmentId))) return undefined;
     try {
       return await access.readTree(key, assignmentId, { ...this.limits, skipNames: SNAPSHOT_SKIP });

@@ -7,21 +7,22 @@ import type { BlobStore } from '../blobs/blob-store';
 import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
 import { writeWorkspaceLayout } from './workspace-layout';
-import type { AgentEndpoint, WorkspaceKey, WorkspaceProvider } from './workspace-provider';
+import type { AgentEndpoint, WorkspaceFileAccess, WorkspaceKey, WorkspaceProvider } from './workspace-provider';
 
 export class WorkspaceOpener {
   constructor(
     private readonly store: Store,
     private readonly blobs: BlobStore,
     private readonly provider: WorkspaceProvider,
+    /** The provider's own file access, or access through the agents. */
+    private readonly files: WorkspaceFileAccess,
     private readonly clock: Clock,
     private readonly hubUrl: () => string | undefined,
   ) {}
 
   /** Write the layout of the assignments open now. */
   async writeLayout(key: WorkspaceKey): Promise<void> {
-    const access = this.provider.files;
-    if (!access) return;
+    const access = this.files;
     const course = await this.store.getCourse(key.courseId);
     if (!course) throw errors.notFound(`no course ${key.courseId}`);
     const now = this.clock.now().toISOString();
@@ -46,7 +47,7 @@ export class WorkspaceOpener {
     }
   }
 
-  /** Refresh the layout of every student of a course (an assignment changed). */
+  /** Refresh the layout of every student of a course (an assignment changed); only with direct file access (no workspace is started for it). */
   async refreshCourse(courseId: string): Promise<void> {
     if (!this.provider.files) return;
     for (const s of await this.store.members(courseId, 'student')) {
