@@ -4,6 +4,7 @@
 // ripgrep, libkrb5-dev and build tools (CI installs them); without them it is
 // skipped outside CI and fails in CI. Runs after `npm test` built the tree.
 
+/* global describe, it */
 import * as assert from 'node:assert/strict';
 import { missingTools, runE2E } from '../vscode/run-e2e.mjs';
 

@@ -3,7 +3,7 @@
 // worker with the `none` sandbox when the grader package has one, all in a
 // temporary data folder.
 
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, startProcess } from './processes.mjs';
 
@@ -38,15 +38,16 @@ export async function startStack({ repo, dir, logDir, setup }) {
   });
   const url = server.match;
   let grader;
-  const graderCli = join(repo, 'grader', 'dist', 'src', 'cli', 'worker-cli.js');
-  if (existsSync(graderCli)) {
+  const graderCli = join(repo, 'grader', 'bin', 'classpod-grader.js');
+  if (existsSync(join(repo, 'grader', 'dist', 'src', 'cli', 'worker-cli.js'))) {
+    const tokenFile = join(dir, 'grader.token');
+    writeFileSync(tokenFile, graderToken, { mode: 0o600 });
     grader = await startProcess({
       name: 'grader',
       command: process.execPath,
-      args: [graderCli, '--hub', url, '--sandbox', 'none'],
-      env: { CLASSPOD_GRADER_TOKEN: graderToken },
+      args: [graderCli, '--hub', `${url.replace(/^http/, 'ws')}/v1/grader`, '--token-file', tokenFile, '--sandbox', 'none', '--grace-ms', '2000'],
       log: join(logDir, 'grader.log'),
-      ready: (line) => /lease|ready|connected|listening/i.test(line),
+      ready: (line) => /"msg":"starting"/.test(line),
     });
   }
   return { url, data, tokens, graderToken, hub: server, grader };

@@ -132,6 +132,7 @@ export function registerStudentSuite(): void {
     });
 
     it('submits with a receipt, and the score arrives without a reload', async function () {
+      this.timeout(300_000);
       const receipt = await api.commands.submit({ courseId: 'cs101', assignmentId: 'c-sum', confirmed: true });
       assert.ok(receipt, 'a receipt');
       assert.match(receipt.submission.snapshotHash, /^[0-9a-f]{64}$/);
