@@ -16,10 +16,12 @@ import { openStore } from '../store/open-store';
 import type { Role } from '../store/records';
 import { parseInstant } from '../time/clock';
 import { join } from 'node:path';
+import type { WorkspaceProvider } from '../workspaces/workspace-provider';
 
 const HELP = `usage: classpod-hub <command> [options]
 
-  serve                      run the hub (--host, --port, --public-url, --isolation auto|bubblewrap|none, --idle-stop-ms, --lease-ms)
+  serve                      run the hub (--host, --port, --public-url, --provider local|kubernetes,
+                             --isolation auto|bubblewrap|none, --idle-stop-ms, --lease-ms)
   course create --id ID --title TITLE
   course create --from DIR   a course folder: course.yaml + assignments/<slug>/
   assignment add --course ID --folder DIR [--id SLUG]
@@ -45,6 +47,7 @@ const options = {
   isolation: { type: 'string' },
   'idle-stop-ms': { type: 'string' },
   'lease-ms': { type: 'string' },
+  provider: { type: 'string' },
   id: { type: 'string' },
   title: { type: 'string' },
   from: { type: 'string' },
@@ -82,7 +85,19 @@ async function main(argv: string[]): Promise<number> {
   const databaseUrl = v['database-url'] ?? env.databaseUrl;
 
   if (cmd === 'serve') {
+    const logger = createLogger({ name: 'hub' });
+    const providerName = v.provider ?? process.env.CLASSPOD_PROVIDER ?? 'local';
+    let provider: 'local' | WorkspaceProvider = 'local';
+    if (providerName === 'kubernetes') {
+      // Loaded only when asked for: the local default needs no Kubernetes client.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const k8s = require('../workspaces/kubernetes') as typeof import('../workspaces/kubernetes');
+      provider = new k8s.KubernetesWorkspaceProvider({ ...k8s.kubernetesOptionsFromEnv(), logger: logger.child({ area: 'workspaces' }) });
+    } else if (providerName !== 'local') {
+      throw new UsageError(`--provider must be local or kubernetes, not ${providerName}`);
+    }
     const hub = await startHub({
+      provider,
       ...env,
       dataDir,
       databaseUrl,
@@ -92,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
       isolation: (v.isolation ?? env.isolation) as 'auto' | 'bubblewrap' | 'none' | undefined,
       idleStopMs: v['idle-stop-ms'] !== undefined ? Number(v['idle-stop-ms']) : env.idleStopMs,
       leaseMs: v['lease-ms'] !== undefined ? Number(v['lease-ms']) : undefined,
-      logger: createLogger({ name: 'hub' }),
+      logger,
     });
     process.stdout.write(`listening on ${hub.url}\n`);
     await new Promise<void>((done) => {

@@ -58,6 +58,7 @@ describe('classpod-hub command', function () {
       [['tokens', 'revoke', 't_missing'], /no live token/],
       [['students', 'import', '--course', 'nope', '--csv', '/dev/null'], /no course nope/],
       [['people', 'add', '--id', 'x'], /--name is required/],
+      [['serve', '--provider', 'bogus', '--port', '0'], /--provider must be local or kubernetes/],
     ] as Array<[string[], RegExp]>) {
       const r = run(args);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.err}`);
