@@ -65,9 +65,13 @@ describe('a student works on an assignment through the hub', function () {
     assert.ok(spec.groups.every((g: { tests: Array<{ public: boolean }> }) => g.tests.every((x) => x.public)), 'only public tests reach the workspace');
     assert.ok(spec.hidden.tests > 0);
 
+    await prof.waitForEvent('events/workspaceStatusChanged', (p) => (p.workspace as { workspaceId: string; state: string }).state === 'running');
+    assert.equal((await alice.request(ListAssignmentsRequest.type, { courseId: 'cs101' })).assignments[0]!.state, 'not started', 'untouched starter files');
+
     // The student writes the solution in the workspace and submits.
     const solution = readFileSync(join(DEMO_COURSE_DIR, 'assignments/c-sum/solution/sum.c'));
     await ws.request(FileWriteRequest.type, { path: 'c-sum/sum.c', contentBase64: solution.toString('base64') });
+    assert.equal((await alice.request(ListAssignmentsRequest.type, { courseId: 'cs101' })).assignments[0]!.state, 'in progress');
     const submitted = await alice.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' });
     assert.equal(submitted.submission.late, false);
     assert.equal(submitted.submission.status, 'queued');
