@@ -29,7 +29,7 @@ import { startStack } from './stack.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repo = resolve(here, '..', '..');
-export const resultsDir = join(repo, 'test-results', 'vscode-e2e');
+export const resultsDir = join(repo, 'test-results', 'vscode-e2e', 'student');
 
 /** Why the run cannot happen on this machine, or undefined when it can. */
 export function missingTools() {

@@ -3,7 +3,7 @@
 // worker with the `none` sandbox when the grader package has one, all in a
 // temporary data folder.
 
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, startProcess } from './processes.mjs';
 
@@ -38,8 +38,10 @@ export async function startStack({ repo, dir, logDir, setup }) {
   });
   const url = server.match;
   let grader;
-  const graderCli = join(repo, 'grader', 'bin', 'classpod-grader.js');
-  if (existsSync(join(repo, 'grader', 'dist', 'src', 'cli', 'worker-cli.js'))) {
+  // The worker program, as the grader package names it.
+  const graderBin = JSON.parse(readFileSync(join(repo, 'grader', 'package.json'), 'utf8')).bin?.['classpod-grader'];
+  const graderCli = graderBin ? join(repo, 'grader', graderBin) : join(repo, 'grader', 'bin', 'classpod-grader');
+  if (existsSync(graderCli) && existsSync(join(repo, 'grader', 'dist', 'src', 'cli', 'worker-cli.js'))) {
     const tokenFile = join(dir, 'grader.token');
     writeFileSync(tokenFile, graderToken, { mode: 0o600 });
     grader = await startProcess({
