@@ -80,7 +80,7 @@ describe('classpod-grade', function () {
   });
 
   it('is installed as a command (bin) that exits 0 after grading', () => {
-    const r = spawnSync(process.execPath, [path.join(GRADER_ROOT, 'bin', 'classpod-grade.js'), '--spec', SPEC, '--submission', SOLUTION, '--sandbox', 'none', '--json'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(GRADER_ROOT, 'bin', 'classpod-grade'), '--spec', SPEC, '--submission', SOLUTION, '--sandbox', 'none', '--json'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as { score: number }).score, 100);
   });

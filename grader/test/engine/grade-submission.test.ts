@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { BuildCache, createSandbox, gradeSubmission, loadSpec, parseSpec, type Sandbox, type SandboxName } from '../../src';
 import { requireLocalSandbox } from '../sandbox-availability';
@@ -11,14 +12,14 @@ for (const sandboxName of ['local', 'none'] as SandboxName[]) {
   describe(`grading the demo course under ${sandboxName}`, function () {
     this.timeout(120000);
     let sandbox: Sandbox;
-    const cache = new BuildCache(path.join(require('node:os').tmpdir(), `classpod-test-cache-${process.pid}-${sandboxName}`));
+    const cache = new BuildCache(path.join(os.tmpdir(), `classpod-test-cache-${process.pid}-${sandboxName}`));
     before(function () {
       if (sandboxName === 'local') requireLocalSandbox(this);
       sandbox = createSandbox(sandboxName);
     });
     after(async () => {
       await sandbox?.dispose();
-      require('node:fs').rmSync(cache.root, { recursive: true, force: true });
+      rmSync(cache.root, { recursive: true, force: true });
     });
 
     for (const slug of SLUGS) {
