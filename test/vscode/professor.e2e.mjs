@@ -62,6 +62,7 @@ export async function runProfessorE2E({ host = true, ui = true, compile = true, 
         CLASSPOD_STUDENT_TOKEN: stack.tokens.grace,
         CLASSPOD_E2E_DIR: dir,
         CLASSPOD_E2E_REPO: repo,
+        CLASSPOD_E2E_GRADER: stack.grader ? '1' : '',
       },
     });
     log(`code-server at ${cs.url}`);

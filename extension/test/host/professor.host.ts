@@ -98,6 +98,20 @@ export function registerProfessorSuite(): void {
       await api.professor.view.reveal(sumFile, { select: true, focus: true, expand: true });
     });
 
+    it('shows per-test results and a verdict summary once the grader has graded', async function () {
+      if (!process.env.CLASSPOD_E2E_GRADER) this.skip(); // the run has no grading worker
+      const model = api.professor.session!.model;
+      await until('both of Ada\'s submissions graded', () => model.submission(adaLatest.submissionId)?.status === 'graded' && model.submission(adaFirst.submissionId)?.status === 'graded');
+      await model.getChildren(ada); // rows read their results when shown
+      assert.match(describeRow(adaLatest), /· (\d+)\/\1 passed$/, 'the reference solution passes every test');
+      assert.match(describeRow(adaFirst), /· \d+\/\d+ passed · \d+ [a-z ]+/, 'the starter file fails some');
+      const [results] = await model.getChildren(adaFirst);
+      const tests = await model.getChildren(results);
+      assert.ok(tests.length > 0);
+      assert.ok(tests.some((t) => /hidden/.test(label(t))), 'hidden tests are listed for staff');
+      assert.ok(tests.some((t) => !/^accepted/.test(describeRow(t))), 'a failing test shows its verdict');
+    });
+
     it('opens a submission file read-only on the classpod: scheme', async function () {
       const editor = (await vscode.commands.executeCommand('classpod.professor.openFile', sumFile)) as vscode.TextEditor;
       assert.equal(editor.document.uri.scheme, 'classpod');
@@ -132,6 +146,12 @@ export function registerProfessorSuite(): void {
       const endpoint = await api.professor.session!.connection.ready();
       const { entries } = await endpoint.request(ListAuditRequest.type, { courseId: 'cs101' });
       assert.ok(entries.filter((e) => e.action === 'submission.regrade').length >= 2);
+      if (process.env.CLASSPOD_E2E_GRADER) {
+        // The new scores arrive as the hub's events: the rows change without a reload.
+        const model = api.professor.session!.model;
+        await until('the regraded submissions graded again', () => all.every((id) => model.submission(id)?.status === 'graded'));
+        assert.match(describeRow(adaLatest), /(\d+)\/\1 passed$/);
+      }
     });
 
     it('overrides a score with a comment, and the row says so', async function () {
