@@ -272,12 +272,18 @@ describe('sync service over a real agent', () => {
       const big = Buffer.alloc(8 * 1024 * 1024);
       for (let i = 0; i < big.length; i += 1024) big.writeUInt32BE(i, i);
       await put(pair.local, 'big.bin', big);
-      const stop = pair.session.onProgress((p) => {
-        if (p.phase === 'transferring' && p.bytesDone > 3 * 1024 * 1024) {
-          stop();
-          pair.conn.ws.terminate();
+      // Drop the connection once 4 MiB of the file went out on the socket.
+      const ws = pair.conn.ws;
+      const send = ws.send.bind(ws) as (data: unknown, ...rest: unknown[]) => void;
+      let sentBytes = 0;
+      (ws as unknown as { send: typeof send }).send = (data, ...rest) => {
+        if (data instanceof Uint8Array) sentBytes += data.byteLength;
+        if (sentBytes > 4 * 1024 * 1024) {
+          ws.terminate();
+          return;
         }
-      });
+        send(data, ...rest);
+      };
       await assert.rejects(pair.session.syncNow(), (err: unknown) => ProtocolError.is(err));
       const reports = await pair.settle();
       const sent = reports.reduce((n, r) => n + r.bytesUploaded, 0);
