@@ -38,7 +38,7 @@ export interface LocalSandboxOptions {
   readOnlyPaths?: readonly string[];
 }
 
-const DEFAULT_READ_ONLY = ['/usr', '/etc/alternatives', '/etc/ld.so.cache', '/etc/java-17-openjdk', '/etc/ssl/certs'];
+const DEFAULT_READ_ONLY = ['/usr', '/etc/alternatives', '/etc/ld.so.cache', '/etc/java-17-openjdk', '/etc/ssl', '/etc/localtime'];
 const SANDBOX_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 /** Why `local` cannot run here, or null when it can. */
@@ -224,6 +224,8 @@ class LocalBox implements Box {
       o.bwrap ?? 'bwrap',
       '--unshare-ipc', '--unshare-pid', '--unshare-net', '--unshare-uts', '--unshare-cgroup-try',
       '--die-with-parent', '--new-session',
+      // /etc holds only what toolchains read; it must be traversable by the box's uid.
+      '--perms', '0755', '--dir', '/etc',
       ...bind,
       '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64',
       '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/sbin', '/sbin',

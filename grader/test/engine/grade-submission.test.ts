@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BuildCache, createSandbox, gradeSubmission, loadSpec, parseSpec, type Sandbox, type SandboxName } from '../../src';
@@ -20,6 +20,27 @@ for (const sandboxName of ['local', 'none'] as SandboxName[]) {
     after(async () => {
       await sandbox?.dispose();
       rmSync(cache.root, { recursive: true, force: true });
+    });
+
+    it('builds and runs Java and JavaScript programs', async function () {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'classpod-langs-'));
+      try {
+        const sources: Record<string, [string, string]> = {
+          java: ['Main.java', 'import java.util.*;\npublic class Main { public static void main(String[] a) { Scanner s = new Scanner(System.in); System.out.println(s.nextInt() + s.nextInt()); } }\n'],
+          javascript: ['main.js', 'const [a, b] = require("fs").readFileSync(0, "utf8").trim().split(/\\s+/).map(Number);\nconsole.log(a + b);\n'],
+        };
+        for (const [language, [file, source]] of Object.entries(sources)) {
+          const sub = path.join(dir, language);
+          mkdirSync(sub);
+          writeFileSync(path.join(sub, file), source);
+          const spec = parseSpec(`language: ${language}\nsources: [${file}]\nlimits: { timeMs: 10000 }\ntests: [{ name: t, stdin: "2 3", stdout: "5" }]\n`, { file: 'spec.yaml', baseDir: dir });
+          const r = await gradeSubmission(spec, sub, { sandbox, buildCache: cache });
+          assert.equal(r.compile.status, 'OK', r.compile.output);
+          assert.equal(r.tests[0]!.verdict, 'AC', `${language}: ${r.tests[0]!.message}`);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     for (const slug of SLUGS) {
