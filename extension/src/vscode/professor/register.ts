@@ -44,11 +44,17 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
   subs.push({ dispose: () => clearInterval(redraw) });
 
   const setStaff = (staff: boolean): void => void vscode.commands.executeCommand('setContext', 'classpod.staff', staff);
+  let followed: string | undefined;
   const follow = (): void => {
     const account = api.session.account;
+    const staff = account !== undefined && teachesAnyCourse(account.person);
+    // The same person with the same roles on the same server keeps the tree as it is.
+    const key = staff ? JSON.stringify([account.server.href, account.token, account.person.personId, account.person.courses]) : undefined;
+    if (key !== undefined && key === followed) return;
+    followed = key;
     current?.dispose();
     current = undefined;
-    if (account && teachesAnyCourse(account.person)) {
+    if (account && staff) {
       current = new ProfessorSession({ open: () => api.session.openPath(HUB_CONNECT_PATH, HUB_CAPABILITIES), logger });
       current.connection.onDidChangeState((s) => {
         view.message = s.kind === 'offline' ? `Offline: ${s.error.message}` : undefined;

@@ -13,6 +13,7 @@ import { assignmentGradesCsv, csvField } from '../../../src/professor/grades-csv
 import { parseDueTime } from '../../../src/professor/due-time';
 import { describeUpsert, readAssignmentFolder } from '../../../src/professor/assignment-folder';
 import { formatBytes, formatCpu, verdictSummary } from '../../../src/professor/cluster-presentation';
+import { teachesAnyCourse } from '../../../src/professor/professor-session';
 
 describe('submission file cache', function () {
   it('reads a file once, shares a read in flight, and forgets the least recently used over its limit', async function () {
@@ -211,5 +212,14 @@ describe('row words', function () {
       }),
       '1/3 passed · 2 time limit',
     );
+  });
+});
+
+describe('who gets the Cluster view', function () {
+  it('is anyone who teaches a course, or an administrator; never a student only', function () {
+    assert.equal(teachesAnyCourse({ admin: false, courses: [{ courseId: 'cs101', role: 'student' }] }), false);
+    assert.equal(teachesAnyCourse({ admin: false, courses: [] }), false);
+    assert.equal(teachesAnyCourse({ admin: false, courses: [{ courseId: 'cs101', role: 'student' }, { courseId: 'cs202', role: 'assistant' }] }), true);
+    assert.equal(teachesAnyCourse({ admin: true, courses: [] }), true);
   });
 });
