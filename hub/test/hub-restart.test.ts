@@ -7,19 +7,26 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetSubmissionRequest, ListSubmissionsRequest, SubmitRequest } from '@classpod/protocol';
-import { HubProcess, hubCli, tokenFrom } from './support/hub-process';
+import { HubProcess, hubCli as runHubCli, tokenFrom } from './support/hub-process';
+import { DATABASE_TARGETS, hubDatabase } from './support/databases';
 import { DEMO_COURSE_DIR } from './support/test-hub';
 import { TestClient } from './support/test-client';
 import { gradeJob, TestWorkerConnection } from './support/test-worker';
 
-describe('the hub killed and restarted', function () {
+for (const target of DATABASE_TARGETS) describe(`the hub killed and restarted (${target.name})`, function () {
   this.timeout(120_000);
   let dataDir: string;
+  let env: NodeJS.ProcessEnv = {};
+  let db: { drop(): Promise<void> } | undefined;
   const running: HubProcess[] = [];
   const closers: Array<() => void> = [];
   let tokens: Record<string, string>;
 
-  beforeEach(() => {
+  beforeEach(async function () {
+    const database = await hubDatabase(this, target);
+    db = database;
+    env = database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {};
+    const hubCli = (args: string[]): string => runHubCli(args, env);
     dataDir = mkdtempSync(join(tmpdir(), 'classpod-hub-restart-'));
     hubCli(['course', 'create', '--data', dataDir, '--from', DEMO_COURSE_DIR]);
     tokens = {};
@@ -36,10 +43,12 @@ describe('the hub killed and restarted', function () {
     for (const c of closers.splice(0)) c();
     for (const h of running.splice(0)) await h.kill();
     rmSync(dataDir, { recursive: true, force: true });
+    await db?.drop();
+    db = undefined;
   });
 
   const start = async (args: string[] = []): Promise<HubProcess> => {
-    const h = await HubProcess.start(dataDir, args);
+    const h = await HubProcess.start(dataDir, args, env);
     running.push(h);
     return h;
   };
@@ -115,7 +124,7 @@ describe('the hub killed and restarted', function () {
     closers.push(() => rmSync(folder, { recursive: true, force: true }));
     cpSync(join(DEMO_COURSE_DIR, 'assignments/c-sum'), folder, { recursive: true });
     writeFileSync(join(folder, 'assignment.yaml'), 'title: Due soon\nopens: -1h\ndue: +3s\n');
-    hubCli(['assignment', 'add', '--data', dataDir, '--course', 'cs101', '--folder', folder, '--id', 'due-soon']);
+    runHubCli(['assignment', 'add', '--data', dataDir, '--course', 'cs101', '--folder', folder, '--id', 'due-soon'], env);
     const dueAt = Date.now() + 3000;
     writeWork('alice', 'due-soon', 'sum.c', join(DEMO_COURSE_DIR, 'assignments/c-sum/starter/sum.c'));
     writeWork('bob', 'due-soon', 'sum.c', join(DEMO_COURSE_DIR, 'assignments/c-sum/solution/sum.c'));

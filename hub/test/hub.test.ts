@@ -18,6 +18,7 @@ import {
 import { DEMO_COURSE_DIR, startTestHub, type TestHub } from './support/test-hub';
 import { TestWorker, TestWorkerConnection } from './support/test-worker';
 import { testLogger } from './support/test-hub';
+import { DATABASE_TARGETS, hubDatabase } from './support/databases';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { LocalWorkspaceProvider } from '../src/workspaces/local/local-provider';
@@ -29,16 +30,21 @@ describe('a student works on an assignment through the hub', function () {
   let worker: TestWorker | undefined;
 
   const folders: string[] = [];
+  let dropDatabase: (() => Promise<void>) | undefined;
   afterEach(async () => {
     await worker?.stop();
     await t?.close();
+    await dropDatabase?.();
+    dropDatabase = undefined;
     t = undefined;
     worker = undefined;
     for (const f of folders.splice(0)) rmSync(f, { recursive: true, force: true });
   });
 
-  it('connects, gets the starter files, submits, and sees the score arrive', async () => {
-    t = await startTestHub({ isolation: 'auto' });
+  for (const target of DATABASE_TARGETS) it(`connects, gets the starter files, submits, and sees the score arrive (${target.name})`, async function () {
+    const db = await hubDatabase(this, target);
+    dropDatabase = () => db.drop();
+    t = await startTestHub({ isolation: 'auto', databaseUrl: db.databaseUrl });
     const alice = await t.connect('alice');
     const prof = await t.connect('prof');
     const me = await alice.request(WhoAmIRequest.type, {});

@@ -9,23 +9,29 @@ import { ManualClock } from '../../src/time/clock';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import { judgeLateness, effectiveDeadline, finalScore } from '../../src/deadlines/late-policy';
 import type { Assignment } from '../../src/store/records';
+import { DATABASE_TARGETS, hubDatabase } from '../support/databases';
 
 const START = new Date('2026-11-02T09:00:00.000Z');
 const DAY = 86_400_000;
 
-describe('deadlines', function () {
+for (const target of DATABASE_TARGETS) describe(`deadlines (${target.name})`, function () {
   this.timeout(60_000);
   let t: TestHub | undefined;
   let clock: ManualClock;
+  let db: { drop(): Promise<void> } | undefined;
 
-  beforeEach(async () => {
+  beforeEach(async function () {
     clock = new ManualClock(START);
-    t = await startTestHub({ clock });
+    const database = await hubDatabase(this, target);
+    db = database;
+    t = await startTestHub({ clock, databaseUrl: database.databaseUrl });
     for (const s of ['alice', 'bob', 'carol']) await t.hub.context.workspaces.writeLayout({ courseId: 'cs101', studentId: s });
   });
   afterEach(async () => {
     await t?.close();
     t = undefined;
+    await db?.drop();
+    db = undefined;
   });
 
   const dueOf = async (id: string): Promise<Date> => new Date((await t!.hub.store.getAssignment('cs101', id))!.dueAt!);

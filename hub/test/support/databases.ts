@@ -109,3 +109,12 @@ export const postgresTarget: DatabaseTarget = {
 };
 
 export const DATABASE_TARGETS: DatabaseTarget[] = [sqliteTarget, postgresTarget];
+
+/** A database for a whole hub: undefined URL means SQLite in the hub's data folder. */
+export async function hubDatabase(ctx: Mocha.Context, target: DatabaseTarget): Promise<{ databaseUrl?: string; drop(): Promise<void> }> {
+  await requireTarget(ctx, target);
+  if (target.name === 'sqlite') return { drop: async () => undefined };
+  const db = await target.create();
+  await db.driver.close();
+  return { databaseUrl: db.url, drop: () => db.drop() };
+}

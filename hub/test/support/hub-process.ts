@@ -25,10 +25,10 @@ export function tokenFrom(output: string): string {
 export class HubProcess {
   private constructor(readonly child: ChildProcess, readonly url: string) {}
 
-  static async start(dataDir: string, extraArgs: string[] = []): Promise<HubProcess> {
+  static async start(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<HubProcess> {
     const child = spawn(process.execPath, [HUB_CLI, 'serve', '--data', dataDir, '--port', '0', '--isolation', 'none', ...extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CLASSPOD_LOG_LEVEL: process.env.CLASSPOD_TEST_LOG ? 'debug' : 'error' },
+      env: { ...process.env, ...env, CLASSPOD_LOG_LEVEL: process.env.CLASSPOD_TEST_LOG ? 'debug' : 'error' },
     });
     child.stderr!.on('data', (d: Buffer) => {
       if (process.env.CLASSPOD_TEST_LOG) process.stderr.write(d);
