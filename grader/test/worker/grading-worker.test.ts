@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -14,7 +15,7 @@ import {
   type Static,
 } from '@classpod/protocol';
 import { BuildCache, GradingWorker, loadSpec, NoneSandbox, type GradingSpec, type Sandbox } from '../../src';
-import { DEMO_ASSIGNMENTS, useTempDirs } from '../temp-dir';
+import { DEMO_ASSIGNMENTS, GRADER_ROOT, useTempDirs } from '../temp-dir';
 
 type Report = Static<typeof ReportResultRequest.type.params>;
 
@@ -195,5 +196,33 @@ describe('grading worker', function () {
     hub.jobs.push(job('after', cSum(), { 'sum.c': solution() }));
     await hub.until(() => hub.reports.length === 1);
     assert.equal(hub.reports[0]!.result.score, 100);
+  });
+
+  it('classpod-grader: grades with the token from its file, and on SIGTERM hands back a job it cannot finish and exits 0', async () => {
+    const dir = tmp.dir();
+    const tokenFile = path.join(dir, 'token');
+    writeFileSync(tokenFile, 'file-token\n');
+    hub.jobs.push(job('cli-one', cSum(), { 'sum.c': solution() }));
+    const child = spawn(
+      process.execPath,
+      [path.join(GRADER_ROOT, 'bin', 'classpod-grader'), '--hub', hub.url, '--token-file', tokenFile, '--sandbox', 'none', '--grace-ms', '500', '--cache-dir', path.join(dir, 'cache')],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let logs = '';
+    child.stderr.on('data', (d: Buffer) => (logs += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      await hub.until(() => hub.reports.length === 1);
+      assert.equal(hub.reports[0]!.result.score, 100);
+      assert.deepEqual(hub.tokens, ['Bearer file-token']);
+      hub.jobs.push(job('cli-slow', sleeper(), { 'main.py': 'import time\ntime.sleep(30)\n' }));
+      while (!hub.heartbeats.includes('cli-slow')) await new Promise((r) => setTimeout(r, 20));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, logs);
+      assert.deepEqual(hub.handedBack, ['cli-slow']);
+      assert.match(logs, /"msg":"stopped"/);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
