@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { sameEntry } from '../src';
+import { sameEntry, SyncSession } from '../src';
 import { put, read, snapshot, SyncPair } from './fixtures/sync-pair';
 
 async function assertSameTrees(pair: SyncPair): Promise<void> {
@@ -43,5 +43,28 @@ describe('SyncSession over an in-process connection', () => {
     const sent = reports.reduce((n, r) => n + r.bytesUploaded, 0);
     assert.ok(sent < big.length - 512 * 1024, `only the rest was sent after the cut (${sent} bytes)`);
     assert.deepEqual(await fs.readFile(path.join(pair.remote, 'data/big.bin')), big);
+  });
+
+  it('resumes a download cut in the middle after the local side restarts', async () => {
+    pair = await SyncPair.create();
+    const big = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 4) big.writeUInt32BE(i, i);
+    await put(pair.remote, 'data/from-workspace.bin', big);
+    const pipe = await pair.connect();
+    pipe.cutAfterBinaryBytes = 1536 * 1024;
+    await assert.rejects(pair.session!.syncNow());
+    await pair.restartLocal();
+    const reports = await pair.settle();
+    const received = reports.reduce((n, r) => n + r.bytesDownloaded, 0);
+    assert.ok(received < big.length - 1024 * 1024, `only the rest was received after the cut (${received} bytes)`);
+    assert.deepEqual(await fs.readFile(path.join(pair.local, 'data/from-workspace.bin')), big);
+  });
+
+  it('refuses a state folder inside the synced folder', async () => {
+    pair = await SyncPair.create();
+    await assert.rejects(
+      SyncSession.open({ root: pair.local, stateDir: path.join(pair.local, '.state'), remoteRoot: 'x', watch: false }),
+      /must lie outside the synced folder/,
+    );
   });
 });
