@@ -4,13 +4,16 @@
 // the event was missed) and fetches the per-test result.
 
 import {
+  ErrorCode,
   GetResultRequest,
+  ProtocolError,
   GetSubmissionRequest,
   SubmitRequest,
   type GradingResult,
   type RpcEndpoint,
   type SubmissionSummary,
 } from '@classpod/protocol';
+import { ConnectionError } from '../connection/connection-error';
 import { DisposableStore } from '../emitter';
 import type { HubEvents } from '../session/hub-events';
 
@@ -57,6 +60,9 @@ export class SubmissionClient implements Submissions {
           const { result } = await endpoint.request(GetResultRequest.type, { submissionId });
           finish(() => resolve(result));
         } catch (err) {
+          // A dropped connection is no answer: the check runs again on reconnect.
+          if (err instanceof ProtocolError && (err.code === ErrorCode.Unavailable || err.code === ErrorCode.Cancelled)) return;
+          if (err instanceof ConnectionError && err.retryable) return;
           finish(() => reject(err as Error));
         }
       };

@@ -16,6 +16,8 @@ export interface FakeHub {
   assignments: AssignmentSummary[];
   /** Server-side endpoints, in connection order. */
   endpoints: RpcEndpoint[];
+  /** Called with each new server-side endpoint, to register more methods. */
+  onConnect?: (endpoint: RpcEndpoint) => void;
   /** Drop every connection (a network cut). */
   dropAll(): void;
   close(): Promise<void>;
@@ -86,6 +88,7 @@ export async function startFakeHub(options: { port?: number; status?: number } =
         courses: [{ id: 'cs101', title: 'CS 101', role: 'student' as const, assignments: hub.assignments.length, students: 0 }],
       }));
       endpoint.handle(ListAssignmentsRequest.type, () => ({ assignments: hub.assignments, serverTime: new Date().toISOString() }));
+      hub.onConnect?.(endpoint);
     });
   });
   server.listen(options.port ?? 0, '127.0.0.1');
