@@ -37,13 +37,19 @@ export interface GatewayDeps {
 }
 
 export class WorkspaceGateway {
-  private readonly relays = new Set<WebSocket>();
+  private readonly relays = new Map<WebSocket, { courseId: string; studentId: string }>();
+  private readonly keepAlive: ReturnType<typeof setInterval>;
   private readonly gauge;
   private readonly opened;
 
   constructor(private readonly d: GatewayDeps) {
     this.gauge = d.metrics.gauge('hub_gateway_connections', 'Client connections relayed to workspace agents.', () => this.relays.size);
     this.opened = d.metrics.counter('hub_gateway_connections_total', 'Gateway connections, by outcome.');
+    // An open connection keeps its workspace from being stopped as idle, even when nobody types.
+    this.keepAlive = setInterval(() => {
+      for (const key of this.relays.values()) d.provider.touch(key);
+    }, 30_000);
+    this.keepAlive.unref();
   }
 
   get connectionCount(): number {
@@ -67,7 +73,7 @@ export class WorkspaceGateway {
 
   private async relay(client: WebSocket, key: { courseId: string; studentId: string }, caller: Caller, role: string): Promise<void> {
     const log = this.d.logger.child({ workspaceId: `${key.courseId}--${key.studentId}`, personId: caller.person.id });
-    this.relays.add(client);
+    this.relays.set(client, key);
     const early: Array<{ data: RawData; isBinary: boolean }> = [];
     let earlyBytes = 0;
     const keep = (data: RawData, isBinary: boolean): void => {
@@ -119,7 +125,8 @@ export class WorkspaceGateway {
 
   /** Close every relayed connection (shutdown). */
   closeAll(): void {
-    for (const c of this.relays) c.close(1001, 'hub stopping');
+    clearInterval(this.keepAlive);
+    for (const c of this.relays.keys()) c.close(1001, 'hub stopping');
     void this.gauge;
   }
 }
