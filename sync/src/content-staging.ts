@@ -151,3 +151,37 @@ export async function pumpToStream(
   }
   return sent;
 }
+
+/** Most bytes one `sync/put` or `sync/get` stream may carry. */
+export const MAX_PACK_BYTES = 16 * 1024 * 1024;
+
+/** Collect a whole binary stream (at most `maxBytes`); resolves with the bytes and the end reason. */
+export function readWholeStream(stream: BinaryStream, maxBytes = MAX_PACK_BYTES): Promise<{ data: Buffer; reason: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let bytes = 0;
+    stream.onData((chunk) => {
+      bytes += chunk.byteLength;
+      if (bytes > maxBytes) {
+        stream.end('too large');
+        reject(new ProtocolError(ErrorCode.TooLarge, `a pack of contents is over the limit of ${maxBytes} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.onEnd((reason) => resolve({ data: Buffer.concat(chunks), reason }));
+  });
+}
+
+/** Split `data` into consecutive pieces of the given sizes; undefined when the sizes do not add up. */
+export function splitPack(data: Buffer, sizes: readonly number[]): Buffer[] | undefined {
+  const total = sizes.reduce((n, s) => n + s, 0);
+  if (total !== data.byteLength) return undefined;
+  const out: Buffer[] = [];
+  let at = 0;
+  for (const size of sizes) {
+    out.push(data.subarray(at, at + size));
+    at += size;
+  }
+  return out;
+}

@@ -2,6 +2,8 @@
 // methods over a connected RpcEndpoint, with content moving on binary streams.
 
 import {
+  ErrorCode,
+  ProtocolError,
   SyncApplyRequest,
   SyncDownloadRequest,
   SyncGetRequest,
@@ -16,7 +18,7 @@ import {
   type SyncContentNeed,
   type SyncProblem,
 } from '@classpod/protocol';
-import { pumpToStream, type ContentStaging } from './content-staging';
+import { pumpToStream, readWholeStream, splitPack, type ContentStaging } from './content-staging';
 import { manifestFromEntries, pathDepth, type Manifest } from './manifest';
 
 /** Changes per `sync/apply` request. */
@@ -82,20 +84,28 @@ export class RemoteReplica {
     }
   }
 
-  /** Stage small contents inline; answers the hashes the replica staged. */
+  /** Stage small contents sent back to back on one stream; answers the hashes the replica staged. */
   async put(contents: ReadonlyArray<{ hash: string; data: Buffer }>): Promise<Set<string>> {
-    const r = await this.endpoint.request(
+    const streamId = this.endpoint.allocateStreamId();
+    const stream = this.endpoint.openStream(streamId);
+    const answer = this.endpoint.request(
       SyncPutRequest.type,
-      { replicaId: this.replicaId, contents: contents.map((c) => ({ hash: c.hash, data: c.data.toString('base64') })) },
+      { replicaId: this.replicaId, streamId, contents: contents.map((c) => ({ hash: c.hash, size: c.data.byteLength })) },
       { timeoutMs: 120_000 },
     );
-    return new Set(r.staged);
+    for (const c of contents) if (c.data.byteLength > 0) stream.write(c.data);
+    stream.end('ok');
+    return new Set((await answer).staged);
   }
 
-  /** Read small files inline; a file that changed comes back without data. */
+  /** Read small files back to back on one stream; a file that changed comes back without data. */
   async get(files: ReadonlyArray<{ path: string; hash: string }>): Promise<Array<{ hash: string; data?: Buffer }>> {
     const r = await this.endpoint.request(SyncGetRequest.type, { replicaId: this.replicaId, files: [...files] }, { timeoutMs: 120_000 });
-    return r.contents.map((c) => (c.data === undefined ? { hash: c.hash } : { hash: c.hash, data: Buffer.from(c.data, 'base64') }));
+    const { data, reason } = await readWholeStream(this.endpoint.openStream(r.streamId));
+    const sizes = r.contents.map((c) => c.size ?? 0);
+    const pieces = splitPack(data, sizes);
+    if (!pieces) throw new ProtocolError(ErrorCode.Unavailable, `the pack ended after ${data.byteLength} bytes (${reason ?? 'ended'})`);
+    return r.contents.map((c, i) => (c.size === undefined ? { hash: c.hash } : { hash: c.hash, data: pieces[i]! }));
   }
 
   /** Receive file `path` (content `hash`) from `offset` into `staging`. */

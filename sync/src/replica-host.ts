@@ -22,7 +22,7 @@ import {
   type Logger,
   type RpcEndpoint,
 } from '@classpod/protocol';
-import { pumpToStream } from './content-staging';
+import { MAX_PACK_BYTES, pumpToStream, readWholeStream, splitPack } from './content-staging';
 import { probeCaseSensitive } from './case-probe';
 import { FsReplica } from './fs-replica';
 import { IgnoreRules, STATE_DIR_NAME } from './ignore-rules';
@@ -84,15 +84,29 @@ export class SyncReplicaHost {
         await hosted.replica.staging.receive(p.hash, p.size, p.offset, stream);
         return { staged: true };
       }),
-      endpoint.handle(SyncPutRequest.type, async (p) => {
+      endpoint.handle(SyncPutRequest.type, async (p, ctx) => {
         const hosted = await this.opened(p.replicaId);
-        const ok = await Promise.all(p.contents.map((c) => hosted.replica.staging.stageBytes(c.hash, Buffer.from(c.data, 'base64'))));
+        if (p.streamId % 2 !== 1) throw new ProtocolError(ErrorCode.InvalidParams, `stream ${p.streamId} is not a client stream id`);
+        const { data, reason } = await readWholeStream(ctx.endpoint.openStream(p.streamId));
+        const pieces = splitPack(data, p.contents.map((c) => c.size));
+        if (!pieces) {
+          throw new ProtocolError(ErrorCode.Unavailable, `the pack ended after ${data.byteLength} bytes (${reason ?? 'ended'}), not the sizes announced`);
+        }
+        const ok = await Promise.all(p.contents.map((c, i) => hosted.replica.staging.stageBytes(c.hash, pieces[i]!)));
         return { staged: p.contents.filter((_, i) => ok[i]).map((c) => c.hash) };
       }),
-      endpoint.handle(SyncGetRequest.type, async (p) => {
+      endpoint.handle(SyncGetRequest.type, async (p, ctx) => {
         const hosted = await this.opened(p.replicaId);
         const read = await Promise.all(p.files.map((f) => hosted.replica.readSmall(f.path, f.hash)));
-        return { contents: p.files.map((f, i) => (read[i] ? { hash: f.hash, data: read[i]!.toString('base64') } : { hash: f.hash })) };
+        const total = read.reduce((n, d) => n + (d?.byteLength ?? 0), 0);
+        if (total > MAX_PACK_BYTES) throw new ProtocolError(ErrorCode.TooLarge, `the files asked for hold ${total} bytes, over the limit of ${MAX_PACK_BYTES}`);
+        const id = ctx.endpoint.allocateStreamId();
+        const out = ctx.endpoint.openStream(id);
+        setImmediate(() => {
+          for (const d of read) if (d && d.byteLength > 0) out.write(d);
+          out.end('ok');
+        });
+        return { streamId: id, contents: p.files.map((f, i) => (read[i] ? { hash: f.hash, size: read[i]!.byteLength } : { hash: f.hash })) };
       }),
       endpoint.handle(SyncDownloadRequest.type, async (p, ctx) => {
         const hosted = await this.opened(p.replicaId);

@@ -25,7 +25,7 @@ import { loadAncestor, saveAncestor } from './ancestor-store';
 import { probeCaseSensitive } from './case-probe';
 import { FsReplica } from './fs-replica';
 import { IgnoreRules, readIgnorePatterns } from './ignore-rules';
-import { isWithin, parentPath, type Manifest } from './manifest';
+import { isWithin, parentPath, sameEntry, type Manifest } from './manifest';
 import { nextAncestor, reconcile, type SyncConflict } from './reconcile';
 import { RemoteReplica } from './remote-replica';
 import { TreeWatcher } from './tree-watcher';
@@ -111,6 +111,8 @@ export class SyncSession {
   /** What changed since the last cycle started: paths from the watchers, or 'all' (unknown: scan everything). */
   private dirty: Set<string> | 'all' = 'all';
   private lastFullAt = 0;
+  /** True until the ancestor in memory has been saved once by this process. */
+  private ancestorDirty = true;
   /** Content hashes the workspace held at its last scans. */
   private readonly remoteHashes = new Set<string>();
   private stateValue: SyncState = 'offline';
@@ -387,16 +389,22 @@ export class SyncSession {
       ];
       const failed = new Set(failures.map((f) => f.path));
       const next = nextAncestor(ancestor, plan, failed);
-      if (scope) {
+      // An echo of our own changes or a no-op rescan moves nothing: the saved ancestor stays as it is.
+      let changed = !(next.size === ancestor.size && [...next].every(([p, e]) => sameEntry(ancestor.get(p), e)));
+      if (!scope) {
+        changed ||= ancestor.size !== this.ancestor.size;
+        if (changed) this.ancestor = next;
+        this.lastFullAt = fullStarted;
+      } else if (changed) {
         const merged: Manifest = new Map();
         for (const [p, e] of this.ancestor) if (!scope.has(p)) merged.set(p, e);
         for (const [p, e] of next) merged.set(p, e);
         this.ancestor = merged;
-      } else {
-        this.ancestor = next;
-        this.lastFullAt = fullStarted;
       }
-      await saveAncestor(this.local.stateDir, this.pair, this.ancestor);
+      if (changed || this.ancestorDirty) {
+        await saveAncestor(this.local.stateDir, this.pair, this.ancestor);
+        this.ancestorDirty = false;
+      }
       if (scope) this.local.saveCacheSoon();
       else await this.local.saveCache();
 

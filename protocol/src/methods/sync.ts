@@ -142,36 +142,38 @@ export namespace SyncUploadRequest {
   });
 }
 
-/** `sync/put`: small contents sent inline, many per request (cheaper than a stream per file). */
+/** `sync/put`: many small contents in one binary stream (cheaper than a stream or a request per file). */
 export namespace SyncPutRequest {
   export const method = 'sync/put';
   export const type = defineRequest({
     method,
     direction: 'clientToServer',
     description:
-      'Stage small contents sent inline (base64). Answers the hashes staged; content whose bytes do not match its hash is left out.',
+      'Stage small contents sent back to back on binary stream `streamId` (opened by the caller, ended after the last byte), in the order and sizes listed. Answers the hashes staged; content whose bytes do not match its hash is left out.',
     params: Type.Object({
       replicaId: ReplicaId,
-      contents: Type.Array(Type.Object({ hash: SyncHash, data: Type.String({ contentEncoding: 'base64' }) }), { maxItems: 10_000 }),
+      streamId: Type.Integer({ minimum: 1 }),
+      contents: Type.Array(Type.Object({ hash: SyncHash, size: Type.Integer({ minimum: 0 }) }), { maxItems: 10_000 }),
     }),
     result: Type.Object({ staged: Type.Array(SyncHash) }),
   });
 }
 
-/** `sync/get`: small files read inline, many per request. */
+/** `sync/get`: many small files in one binary stream. */
 export namespace SyncGetRequest {
   export const method = 'sync/get';
   export const type = defineRequest({
     method,
     direction: 'clientToServer',
     description:
-      'Read small files inline (base64). A file that no longer holds content `hash` comes back without `data`.',
+      'Send small files back to back on a new binary stream, in the order listed; a file that no longer holds content `hash` is answered without `size` and sends no bytes. The stream ends with reason "ok" after the last byte.',
     params: Type.Object({
       replicaId: ReplicaId,
       files: Type.Array(Type.Object({ path: Type.String({ minLength: 1, maxLength: 4096 }), hash: SyncHash }), { maxItems: 10_000 }),
     }),
     result: Type.Object({
-      contents: Type.Array(Type.Object({ hash: SyncHash, data: Type.Optional(Type.String({ contentEncoding: 'base64' })) })),
+      streamId: Type.Integer({ minimum: 1 }),
+      contents: Type.Array(Type.Object({ hash: SyncHash, size: Type.Optional(Type.Integer({ minimum: 0 })) })),
     }),
   });
 }
