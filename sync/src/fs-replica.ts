@@ -220,6 +220,8 @@ export class FsReplica {
       }
     });
 
+    /** Folders seen to be real folders (not links) during this apply. */
+    const realFolders = new Set<string>();
     const writes = changes.filter((c) => !results.has(c.path) && c.new).sort((a, b) => pathDepth(a.path) - pathDepth(b.path));
     const uses = new Map<string, number>();
     for (const c of writes) if (c.new?.kind === 'file' && c.new.hash) uses.set(c.new.hash, (uses.get(c.new.hash) ?? 0) + 1);
@@ -231,7 +233,7 @@ export class FsReplica {
           fail(c.path, 'failed', `its folder ${parent} could not be made`);
           return;
         }
-        await this.checkPath(c.path);
+        await this.checkPath(c.path, realFolders);
         const cur = await this.scanner.entryAt(c.path);
         if (sameEntry(cur, want)) return;
         const expected = removed.has(c.path) ? null : c.old;
@@ -299,11 +301,16 @@ export class FsReplica {
   }
 
   /** Refuse paths that go through a symbolic link (a change must never land outside the root). */
-  private async checkPath(rel: string): Promise<void> {
+  private async checkPath(rel: string, realFolders?: Set<string>): Promise<void> {
+    const seen: string[] = [];
     for (let p = parentPath(rel); p !== undefined; p = parentPath(p)) {
+      if (realFolders?.has(p)) break;
       const st = await fs.lstat(path.join(this.root, p)).catch(() => undefined);
       if (st?.isSymbolicLink()) throw new ProtocolError(ErrorCode.Forbidden, `${rel} goes through the symbolic link ${p}`);
+      if (st?.isDirectory()) seen.push(p);
     }
+    // Only a fully checked chain is remembered: every folder above a remembered one is real too.
+    for (const p of seen) realFolders?.add(p);
   }
 
   /** Persist what should outlive the process. */
