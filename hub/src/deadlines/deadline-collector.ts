@@ -73,13 +73,18 @@ export class DeadlineCollector {
     for (const a of await this.store.listAssignments()) {
       if (!a.dueAt) continue;
       const exts = new Map((await this.store.extensionsOf(a.courseId, a.id)).map((e) => [e.studentId, e]));
-      for (const student of await this.store.members(a.courseId, 'student')) {
+      const earliestDue = Math.min(Date.parse(a.dueAt), ...[...exts.values()].map((e) => Date.parse(e.dueAt)));
+      if (earliestDue > now.getTime()) continue;
+      const processed = await this.store.collectedStudents(a.courseId, a.id);
+      const students = (await this.store.members(a.courseId, 'student')).filter((s) => !processed.has(s.id));
+      if (students.length === 0) continue;
+      const submitters = await this.store.submitters(a.courseId, a.id);
+      for (const student of students) {
         const d = effectiveDeadline(a, exts.get(student.id));
         if (!d.dueAt || d.dueAt.getTime() > now.getTime()) continue;
-        if (await this.store.collection(a.courseId, a.id, student.id)) continue;
         const key = { courseId: a.courseId, studentId: student.id };
         // Any submission counts, a late one made before this ran included: collect only those who handed in nothing.
-        const submitted = (await this.store.listSubmissions({ courseId: a.courseId, assignmentId: a.id, studentId: student.id })).length > 0;
+        const submitted = submitters.has(student.id);
         const base = { courseId: a.courseId, assignmentId: a.id, studentId: student.id, dueAt: d.dueAt.toISOString() };
         if (submitted) {
           await this.store.recordCollection({ ...base, note: 'the student had submitted' });

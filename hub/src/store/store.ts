@@ -458,6 +458,18 @@ export class Store {
       : undefined;
   }
 
+  /** Students whose deadline for this assignment was processed already. */
+  async collectedStudents(courseId: string, assignmentId: string): Promise<Set<string>> {
+    const rows = await this.db.all<{ student_id: string }>('SELECT student_id FROM deadline_collections WHERE course_id = ? AND assignment_id = ?', [courseId, assignmentId]);
+    return new Set(rows.map((r) => r.student_id));
+  }
+
+  /** Students who have at least one submission for this assignment. */
+  async submitters(courseId: string, assignmentId: string): Promise<Set<string>> {
+    const rows = await this.db.all<{ student_id: string }>('SELECT DISTINCT student_id FROM submissions WHERE course_id = ? AND assignment_id = ?', [courseId, assignmentId]);
+    return new Set(rows.map((r) => r.student_id));
+  }
+
   /**
    * Record that a student's deadline was processed, together with the collected
    * submission (if any), in one transaction; false when another process did it first.
