@@ -2,8 +2,8 @@
 // `npm start`: the Classpod demo on this machine. A hub with the demo course
 // from examples/ (SQLite and workspaces in a fresh data folder, agents in
 // bubblewrap when the machine allows it), one professor and three students,
-// and a grading worker in this process using the best sandbox available
-// (isolate, else local, else none). Prints the URL and one token per person;
+// and the grader's worker (GradingWorker) in this process using the best
+// sandbox available (isolate, else local, else none). Prints the URL and one token per person;
 // Ctrl-C stops everything and removes the data folder.
 //
 // Options (environment): CLASSPOD_PORT (default 8080; 0 = any free port),
@@ -11,7 +11,6 @@
 // of a temporary folder).
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { setInterval, clearInterval } from 'node:timers';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,84 +22,21 @@ const require = createRequire(import.meta.url);
 const hubPkg = require(join(repo, 'hub'));
 const protocol = require(join(repo, 'protocol'));
 const grader = require(join(repo, 'grader'));
-const { WebSocket } = require(join(repo, 'node_modules', 'ws'));
 const setup = require(join(repo, 'hub', 'dist', 'src', 'admin', 'course-setup.js'));
 
 const log = protocol.createLogger({ name: 'demo', level: process.env.CLASSPOD_LOG_LEVEL ?? 'warn' });
 
-/** isolate, else local, else none — the first the grader can use here. */
+/** isolate, else local, else none — the first sandbox the grader can make here. */
 function bestSandbox() {
-  const tries = [
-    ['isolate', () => require(join(repo, 'grader', 'dist', 'src', 'sandboxes', 'isolate-sandbox.js')).isolateUnavailable()],
-    ['local', () => require(join(repo, 'grader', 'dist', 'src', 'sandboxes', 'local-sandbox.js')).localSandboxUnavailable()],
-  ];
   const reasons = [];
-  for (const [name, unavailable] of tries) {
+  for (const name of ['isolate', 'local']) {
     try {
-      const why = unavailable();
-      if (!why) return { name, reasons };
-      reasons.push(`${name}: ${why}`);
+      return { name, sandbox: grader.createSandbox(name), reasons };
     } catch (err) {
       reasons.push(`${name}: ${err.message}`);
     }
   }
-  return { name: 'none', reasons };
-}
-
-/** A grading worker in this process: lease, heartbeat, grade, report, until stopped. */
-function startWorker(hubUrl, token, sandbox) {
-  let stopped = false;
-  let ws;
-  let endpoint;
-  const loop = async () => {
-    while (!stopped) {
-      try {
-        ws = new WebSocket(hubUrl.replace(/^http/, 'ws') + '/v1/grader', { headers: { authorization: `Bearer ${token}` } });
-        await new Promise((resolve, reject) => {
-          ws.once('open', resolve);
-          ws.once('error', reject);
-        });
-        endpoint = new protocol.RpcEndpoint(ws, { role: 'client', requestTimeoutMs: 120_000 });
-        await endpoint.hello({ capabilities: ['grading'], client: { name: 'classpod-demo-worker', version: '0.1.0' } });
-        while (!stopped && !endpoint.isClosed) {
-          const { job } = await endpoint.request(protocol.LeaseJobRequest.type, {
-            workerId: 'demo-worker',
-            sandbox,
-            languages: ['c', 'cpp', 'python', 'java', 'javascript'],
-            waitMs: 20_000,
-          });
-          if (!job) continue;
-          const beat = setInterval(() => {
-            endpoint.request(protocol.HeartbeatRequest.type, { jobId: job.jobId, leaseId: job.leaseId, testsDone: 0, testsTotal: 0 }).catch(() => undefined);
-          }, job.heartbeatMs);
-          try {
-            const files = job.files.map((f) => [f.path, Buffer.from(f.contentBase64, 'base64')]);
-            const result = await grader.gradeFiles(job.spec, files, { sandbox });
-            await endpoint.request(protocol.ReportResultRequest.type, {
-              jobId: job.jobId,
-              leaseId: job.leaseId,
-              outcome: result.systemError ? 'system-error' : 'graded',
-              result,
-            });
-            log.info('graded', { submissionId: job.submissionId, score: result.score, maxScore: result.maxScore });
-          } finally {
-            clearInterval(beat);
-          }
-        }
-      } catch (err) {
-        if (!stopped) log.warn('grading worker reconnecting', { err });
-      }
-      endpoint?.close();
-      if (!stopped) await new Promise((r) => setTimeout(r, 1000));
-    }
-  };
-  const done = loop();
-  return async () => {
-    stopped = true;
-    endpoint?.close();
-    ws?.terminate();
-    await done;
-  };
+  return { name: 'none', sandbox: grader.createSandbox('none'), reasons };
 }
 
 async function main() {
@@ -130,7 +66,19 @@ async function main() {
   }
   const workerToken = (await hub.tokens.issue({ scopes: ['grader'], label: 'demo worker' })).token;
   const sandbox = bestSandbox();
-  const stopWorker = startWorker(hub.url, workerToken, sandbox.name);
+  for (const r of sandbox.reasons) log.info('sandbox not used', { reason: r });
+  const worker = new grader.GradingWorker({
+    hubUrl: hub.url.replace(/^http/, 'ws') + '/v1/grader',
+    token: workerToken,
+    sandbox: sandbox.sandbox,
+    workerId: 'demo-worker',
+    logger: log,
+  });
+  worker.start();
+  const stopWorker = async () => {
+    await worker.stop(5000);
+    await sandbox.sandbox.dispose();
+  };
 
   const isolation = hub.provider.isolation ?? hub.provider.kind;
   const lines = [

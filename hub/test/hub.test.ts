@@ -16,7 +16,8 @@ import {
   WhoAmIRequest,
 } from '@classpod/protocol';
 import { DEMO_COURSE_DIR, startTestHub, type TestHub } from './support/test-hub';
-import { TestWorker, TestWorkerConnection } from './support/test-worker';
+import { createSandbox, GradingWorker, type Sandbox } from '@classpod/grader';
+import { bestSandbox } from './support/test-worker';
 import { testLogger } from './support/test-hub';
 import { DATABASE_TARGETS, hubDatabase } from './support/databases';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,12 +28,15 @@ import type { WorkspaceProvider } from '../src/workspaces/workspace-provider';
 describe('a student works on an assignment through the hub', function () {
   this.timeout(120_000);
   let t: TestHub | undefined;
-  let worker: TestWorker | undefined;
+  let worker: GradingWorker | undefined;
+  let sandbox: Sandbox | undefined;
 
   const folders: string[] = [];
   let dropDatabase: (() => Promise<void>) | undefined;
   afterEach(async () => {
-    await worker?.stop();
+    await worker?.stop(1000);
+    await sandbox?.dispose();
+    sandbox = undefined;
     await t?.close();
     await dropDatabase?.();
     dropDatabase = undefined;
@@ -84,7 +88,9 @@ describe('a student works on an assignment through the hub', function () {
     assert.equal(submitted.submission.source, 'submitted');
     await prof.waitForEvent('events/submissionAdded', (p) => (p.submission as { id: string }).id === submitted.submission.id);
 
-    worker = new TestWorker(await TestWorkerConnection.connect(t.hub.url, t.tokens.grader!));
+    // The grader package's own worker, with the best sandbox this machine has.
+    sandbox = createSandbox(bestSandbox() as 'local' | 'none');
+    worker = new GradingWorker({ hubUrl: t.hub.url.replace(/^http/, 'ws') + '/v1/grader', token: t.tokens.grader!, sandbox });
     worker.start();
     const score = await alice.waitForEvent('events/scoreChanged', (p) => p.submissionId === submitted.submission.id);
     assert.equal(score.cause, 'graded');

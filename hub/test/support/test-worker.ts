@@ -1,7 +1,7 @@
-// A grading worker for tests, speaking the lease protocol of
-// protocol/src/methods/grading.ts: it leases a job, heartbeats, grades it with
-// the grader package's engine in the best sandbox this machine has, reports.
-// Hooks let a test hold a job in the middle of grading.
+// A hand-driven grading worker for tests, speaking the lease protocol of
+// protocol/src/methods/grading.ts one step at a time (lease, heartbeat, report),
+// so a test can hold a job in the middle of grading while it kills the hub.
+// Jobs are graded with the grader package's engine in the best sandbox here.
 
 import { once } from 'node:events';
 import { WebSocket } from 'ws';
@@ -67,41 +67,5 @@ export class TestWorkerConnection {
   close(): void {
     this.endpoint.close();
     this.ws.terminate();
-  }
-}
-
-/** Lease, grade and report jobs until stopped. */
-export class TestWorker {
-  private stopped = false;
-  private loop: Promise<void> | undefined;
-  graded = 0;
-
-  constructor(private readonly conn: TestWorkerConnection) {}
-
-  start(): void {
-    this.loop = (async () => {
-      while (!this.stopped) {
-        let job;
-        try {
-          job = await this.conn.lease(1000);
-        } catch {
-          return;
-        }
-        if (!job) continue;
-        const beat = setInterval(() => void this.conn.heartbeat(job).catch(() => undefined), job.heartbeatMs);
-        try {
-          const result = await gradeJob(job);
-          if (await this.conn.report(job, result)) this.graded++;
-        } finally {
-          clearInterval(beat);
-        }
-      }
-    })();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.conn.close();
-    await this.loop?.catch(() => undefined);
   }
 }
