@@ -52,7 +52,7 @@ export interface SyncSessionOptions {
   rescanIntervalMs?: number;
   /** Treat the local disk as case-insensitive (probed when not given). */
   caseInsensitive?: boolean;
-  /** Files up to this size travel inline, many per request, instead of on a stream each (bytes). Default 256 KiB. */
+  /** Files up to this size travel back to back, many to a stream, instead of on a stream each (bytes). Default 256 KiB. */
   inlineMaxBytes?: number;
   /** Content transfers at once. Default 8. */
   transferConcurrency?: number;
@@ -259,8 +259,14 @@ export class SyncSession {
           setTimeout(() => this.markDirty(null), 50 * this.retries).unref?.();
         } else this.retries = 0;
       } catch (err) {
+        // What this cycle was to carry is not known to have arrived: the next cycle scans everything.
+        this.dirty = 'all';
         this.log.warn('sync cycle failed', { err });
         for (const l of this.listeners.error) l(err as Error);
+        if (this.remote && this.retries < 5) {
+          this.retries++;
+          setTimeout(() => this.schedule(), 200 * this.retries).unref?.();
+        }
       }
     });
   }
