@@ -51,6 +51,8 @@ describe('a student works on an assignment through the hub', function () {
     t = await startTestHub({ isolation: 'auto', databaseUrl: db.databaseUrl });
     const alice = await t.connect('alice');
     const prof = await t.connect('prof');
+    const bob = await t.connect('bob');
+    const olga = await t.connect('olga');
     const me = await alice.request(WhoAmIRequest.type, {});
     assert.equal(me.personId, 'alice');
     assert.deepEqual(me.courses, [{ courseId: 'cs101', role: 'student' }]);
@@ -97,6 +99,7 @@ describe('a student works on an assignment through the hub', function () {
     assert.equal(score.score, score.maxScore);
     assert.ok((score.maxScore as number) > 0);
     await prof.waitForEvent('events/scoreChanged', (p) => p.submissionId === submitted.submission.id);
+    assert.deepEqual([...bob.events, ...olga.events], [], "another student and another course's professor hear nothing of alice's work");
 
     const result = (await alice.request(GetResultRequest.type, { submissionId: submitted.submission.id })).result;
     assert.equal(result.status, 'graded');
