@@ -3,7 +3,8 @@
 // killed process leaves the bytes received so far, and the next transfer
 // resumes from there; once complete and verified the part becomes `<hash>`.
 
-import { createWriteStream, constants as fsConstants, promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ProtocolError, ErrorCode, type BinaryStream } from '@classpod/protocol';
 import { hashBytes, hashFile } from './scanner';
@@ -97,6 +98,9 @@ export class ContentStaging {
       throw new ProtocolError(ErrorCode.InvalidParams, `resume offset ${offset} is beyond the ${have} bytes staged for ${hash}`);
     }
     if (offset < have) await fs.truncate(part, offset);
+    // Hash while receiving (the bytes already staged first), so the content is not read back.
+    const digest = createHash('sha256');
+    if (offset > 0) for await (const chunk of createReadStream(part, { start: 0, end: offset - 1 })) digest.update(chunk as Buffer);
     const out = createWriteStream(part, { flags: offset === 0 ? 'w' : 'r+', start: offset });
     let received = offset;
     let failure: Error | undefined;
@@ -104,7 +108,10 @@ export class ContentStaging {
       stream.onData((chunk) => {
         received += chunk.byteLength;
         if (received > size) failure ??= new ProtocolError(ErrorCode.InvalidParams, `content ${hash} is longer than the announced ${size} bytes`);
-        if (!failure) out.write(chunk);
+        if (!failure) {
+          digest.update(chunk);
+          out.write(chunk);
+        }
         onBytes?.(chunk.byteLength);
       });
       stream.onEnd(resolve);
@@ -120,7 +127,7 @@ export class ContentStaging {
     if (received < size) {
       throw new ProtocolError(ErrorCode.Unavailable, `transfer of ${hash} stopped after ${received} of ${size} bytes (${reason ?? 'ended'}); it resumes on the next attempt`);
     }
-    if ((await hashFile(part, size)) !== hash) {
+    if (digest.digest('hex') !== hash) {
       await fs.rm(part, { force: true });
       throw new ProtocolError(ErrorCode.Conflict, `content received for ${hash} does not match its hash; the file changed while it was sent`);
     }
