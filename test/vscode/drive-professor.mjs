@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { launchBrowser } from './browser.mjs';
 
 const LONG = 120_000;
+/** A submission row: "Tue, 24 Nov 2026, 19:33 …". */
+const SUBMISSION = /\d{4}, \d{2}:\d{2}/;
 
 async function command(page, title) {
   await page.keyboard.press('Escape');
@@ -131,10 +133,21 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       await expand(pane, /^Assignments/);
       await expand(pane, 'Sum and mean (C)');
       await expand(pane, 'Ada Lovelace');
-      // Ada's submissions, newest first: the row says how long ago.
-      await expand(pane, /ago/);
+      // Ada's submissions, newest first, each labelled with its date and time.
+      await expand(pane, SUBMISSION);
       await row(pane, 'Test results');
       await row(pane, /^sum\.c/);
+    });
+
+    await step('test-results', async () => {
+      // Per-test rows appear once the grader has graded (the run may have no worker: then the row says queued).
+      const results = await row(pane, 'Test results');
+      if (/passed/.test(await results.innerText())) {
+        await expand(pane, 'Test results');
+        await row(pane, /accepted|wrong answer|time limit|runtime error/);
+      } else if (!/queued|grading/.test(await results.innerText())) {
+        throw new Error(`the Test results row says neither a verdict summary nor queued: ${await results.innerText()}`);
+      }
     });
 
     await step('file-opened', async () => {
@@ -151,13 +164,13 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
 
     await step('regraded', async () => {
       await clearToasts(page);
-      await inlineAction(await row(pane, /ago/), 'Regrade Submission');
+      await inlineAction(await row(pane, SUBMISSION), 'Regrade Submission');
       await toast(page, 'Queued 1 submission for grading again.');
     });
 
     await step('score-overridden', async () => {
       await clearToasts(page);
-      await inlineAction(await row(pane, /ago/), 'Override Score');
+      await inlineAction(await row(pane, SUBMISSION), 'Override Score');
       await answerInput(page, "Override the score of Ada Lovelace's submission", '8');
       await answerInput(page, 'Why?', 'Partial credit: the mean is rounded the wrong way.');
       await toast(page, 'Score set to 8');
@@ -170,9 +183,9 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       await answerInput(page, 'Filter students and workspaces (1/2)', 'grace');
       await page.locator('.quick-input-title', { hasText: 'Filter students and workspaces (2/2)' }).waitFor({ timeout: 15_000 });
       await page.keyboard.press('Enter');
-      await row(pane, 'Grace Hopper');
       await page.locator('.pane-header', { hasText: 'filter: name: grace' }).first().waitFor({ timeout: 15_000 });
-      if (await pane.locator('.monaco-list-row', { hasText: 'Ada Lovelace' }).count()) throw new Error('the filter still shows Ada Lovelace');
+      await pane.locator('.monaco-list-row', { hasText: 'Ada Lovelace' }).first().waitFor({ state: 'detached', timeout: 15_000 });
+      await row(pane, 'Grace Hopper');
     });
   } finally {
     await browser.close();
