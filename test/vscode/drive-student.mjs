@@ -114,6 +114,16 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       await page.locator('.welcome-view-content', { hasText: 'Connect to your course server' }).waitFor({ timeout: 30_000 });
     });
 
+    await step('sign-in-refused', async () => {
+      await command(page, 'Classpod: Sign In');
+      await answerInput(page, 'Classpod: Sign In (1/2)', hubUrl);
+      await answerInput(page, 'Classpod: Sign In (2/2)', 'cp_this-token-was-never-issued');
+      const t = await toast(page, 'refused your token', 60_000);
+      await t.locator('.monaco-button', { hasText: 'Retry' }).waitFor({ timeout: 10_000 });
+      await t.locator('.monaco-button', { hasText: 'Enter Another Token' }).waitFor({ timeout: 10_000 });
+    });
+    await command(page, 'Notifications: Clear All Notifications');
+
     await step('signed-in', async () => {
       await command(page, 'Classpod: Sign In');
       await answerInput(page, 'Classpod: Sign In (1/2)', hubUrl);
@@ -150,7 +160,8 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       await page.locator('.terminal-wrapper .xterm-rows').first().waitFor({ timeout: 60_000 });
       await waitForTerminal(page, /[$#]\s*$/m);
       await page.locator('.terminal-wrapper .xterm').first().click();
-      await page.keyboard.type('grep -c e2e-edit-marker sum.c; echo echo-$((6*7))');
+      // The save syncs within moments; the shell waits for it as a person would look again.
+      await page.keyboard.type('for i in $(seq 150); do grep -q e2e-edit-marker sum.c && break; sleep 0.2; done; grep -c e2e-edit-marker sum.c; echo echo-$((6*7))');
       await page.keyboard.press('Enter');
       await waitForTerminal(page, /^1\s*$[\s\S]*echo-42/m);
     });
@@ -176,7 +187,12 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       return steps;
     }
     await step('graded', async () => {
-      await toast(page, '“Sum and mean (C)” graded:', 300_000);
+      // Toasts hide after a while; the notification centre keeps every one.
+      await command(page, 'Notifications: Show Notifications');
+      await page
+        .locator('.notifications-center .notification-list-item', { hasText: '“Sum and mean (C)” graded:' })
+        .first()
+        .waitFor({ state: 'visible', timeout: 300_000 });
       await showClasspod(page);
       await page.locator('.monaco-list-row', { hasText: /Sum and mean \(C\).*graded \d/ }).waitFor({ timeout: 60_000 });
     });
