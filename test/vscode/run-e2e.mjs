@@ -122,6 +122,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
   const stop = () => void stopAll().then(() => process.exit(130));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  const crash = (err) => {
+    process.stderr.write(`[e2e] FAILED (uncaught): ${err?.stack ?? err}\n`);
+    void stopAll().then(() => process.exit(1));
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   const missing = missingTools();
   if (missing) {
     process.stderr.write(`[e2e] cannot run: ${missing}\n`);
