@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MetricsRegistry, PROTOCOL_VERSION, RpcEndpoint, type Logger } from '@classpod/protocol';
+import { MetricsRegistry, PingRequest, PROTOCOL_VERSION, RpcEndpoint, type Logger } from '@classpod/protocol';
 import type { ApiContext } from '../api/api-context';
 import type { Caller } from '../api/authorization';
 import { attachHubApi } from '../api/hub-api';
@@ -135,13 +135,15 @@ export class HubServer {
   }
 
   private endpointFor(ws: WebSocket, name: string, capabilities: string[]): RpcEndpoint {
-    return new RpcEndpoint(ws, {
+    const endpoint = new RpcEndpoint(ws, {
       role: 'server',
       name,
       logger: this.d.logger,
       maxFrameBytes: this.d.maxFrameBytes,
       onHello: () => ({ sessionId: randomBytes(16).toString('hex'), capabilities, server: { name: 'classpod-hub', version: HUB_VERSION } }),
     });
+    endpoint.handle(PingRequest.type, (p) => ({ ...(p.payload !== undefined ? { payload: p.payload } : {}), serverTime: this.d.ctx.clock.now().toISOString() }));
+    return endpoint;
   }
 
   private serveApi(ws: WebSocket, caller: Caller): void {

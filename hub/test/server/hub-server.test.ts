@@ -2,7 +2,7 @@
 // CSV grade export behind a bearer token; WebSocket paths that do not exist.
 
 import assert from 'node:assert/strict';
-import { SubmitRequest } from '@classpod/protocol';
+import { PingRequest, SubmitRequest } from '@classpod/protocol';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import { HttpRefusal, TestClient } from '../support/test-client';
 
@@ -21,6 +21,13 @@ describe('hub HTTP endpoints', function () {
     const metrics = await (await fetch(`${t.hub.url}/metrics`)).text();
     assert.match(metrics, /^classpod_hub_api_connections [1-9]/m);
     assert.match(metrics, /# TYPE classpod_hub_gateway_connections gauge/);
+  });
+
+  it('answers session/ping with the hub clock', async () => {
+    const c = await t.connect('bob');
+    const r = await c.request(PingRequest.type, { payload: 'hi' });
+    assert.equal(r.payload, 'hi');
+    assert.ok(!Number.isNaN(Date.parse(r.serverTime)));
   });
 
   it('exports grades as CSV to the course staff only', async () => {
