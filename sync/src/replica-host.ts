@@ -19,7 +19,9 @@ import {
   SyncScanRequest,
   SyncStageRequest,
   SyncUploadRequest,
+  type Counter,
   type Logger,
+  type MetricsRegistry,
   type RpcEndpoint,
 } from '@classpod/protocol';
 import { MAX_PACK_BYTES, pumpToStream, readWholeStream, splitPack } from './content-staging';
@@ -37,6 +39,8 @@ export interface SyncReplicaHostOptions {
   watch?: boolean;
   /** Watcher quiet time (ms). Default 15. */
   debounceMs?: number;
+  /** Where the sync counters go (`classpod_sync_*`); none when absent. */
+  metrics?: MetricsRegistry;
 }
 
 interface HostedReplica {
@@ -52,9 +56,20 @@ export class SyncReplicaHost {
   private readonly replicas = new Map<string, Promise<HostedReplica>>();
   private readonly log: Logger;
   private closed = false;
+  private readonly counters: {
+    received: Counter | undefined;
+    sent: Counter | undefined;
+    applied: Counter | undefined;
+  };
 
   constructor(private readonly options: SyncReplicaHostOptions) {
     this.log = (options.logger ?? silentLogger).child({ component: 'sync' });
+    const m = options.metrics;
+    this.counters = {
+      received: m?.counter('sync_content_bytes_received_total', 'Content bytes received from sync sessions and staged.'),
+      sent: m?.counter('sync_content_bytes_sent_total', 'Content bytes sent to sync sessions.'),
+      applied: m?.counter('sync_changes_total', 'Changes sync sessions asked to apply, by outcome (ok, conflict, missing-content, failed).'),
+    };
   }
 
   /** Register the `sync/*` handlers on a connection. Returns a function that removes them. */
@@ -81,7 +96,7 @@ export class SyncReplicaHost {
         const hosted = await this.opened(p.replicaId);
         if (p.streamId % 2 !== 1) throw new ProtocolError(ErrorCode.InvalidParams, `stream ${p.streamId} is not a client stream id`);
         const stream = ctx.endpoint.openStream(p.streamId);
-        await hosted.replica.staging.receive(p.hash, p.size, p.offset, stream);
+        await hosted.replica.staging.receive(p.hash, p.size, p.offset, stream, (n) => this.counters.received?.inc(n));
         return { staged: true };
       }),
       endpoint.handle(SyncPutRequest.type, async (p, ctx) => {
@@ -92,6 +107,7 @@ export class SyncReplicaHost {
         if (!pieces) {
           throw new ProtocolError(ErrorCode.Unavailable, `the pack ended after ${data.byteLength} bytes (${reason ?? 'ended'}), not the sizes announced`);
         }
+        this.counters.received?.inc(data.byteLength);
         const ok = await Promise.all(p.contents.map((c, i) => hosted.replica.staging.stageBytes(c.hash, pieces[i]!)));
         return { staged: p.contents.filter((_, i) => ok[i]).map((c) => c.hash) };
       }),
@@ -99,6 +115,7 @@ export class SyncReplicaHost {
         const hosted = await this.opened(p.replicaId);
         const read = await Promise.all(p.files.map((f) => hosted.replica.readSmall(f.path, f.hash)));
         const total = read.reduce((n, d) => n + (d?.byteLength ?? 0), 0);
+        this.counters.sent?.inc(total);
         if (total > MAX_PACK_BYTES) throw new ProtocolError(ErrorCode.TooLarge, `the files asked for hold ${total} bytes, over the limit of ${MAX_PACK_BYTES}`);
         const id = ctx.endpoint.allocateStreamId();
         const out = ctx.endpoint.openStream(id);
@@ -115,7 +132,7 @@ export class SyncReplicaHost {
         const id = ctx.endpoint.allocateStreamId();
         const out = ctx.endpoint.openStream(id);
         setImmediate(() => {
-          pumpToStream(source, out).then(
+          pumpToStream(source, out, { onBytes: (n) => this.counters.sent?.inc(n) }).then(
             () => out.end('ok'),
             (err: unknown) => {
               this.log.warn('sending content failed', { path: p.path, err });
@@ -127,7 +144,9 @@ export class SyncReplicaHost {
       }),
       endpoint.handle(SyncApplyRequest.type, async (p) => {
         const hosted = await this.opened(p.replicaId);
-        return { results: await hosted.replica.apply(p.changes) };
+        const results = await hosted.replica.apply(p.changes);
+        for (const r of results) this.counters.applied?.inc(1, { status: r.status });
+        return { results };
       }),
     ];
     endpoint.onClose(() => {

@@ -8,7 +8,7 @@ import type { AgentContext, AgentService } from '../service';
 
 /** Build the sync service of an agent. */
 export function createSyncService(context: AgentContext): AgentService {
-  const host = new SyncReplicaHost({ workspaceRoot: context.jail.root, logger: context.logger });
+  const host = new SyncReplicaHost({ workspaceRoot: context.jail.root, logger: context.logger, metrics: context.metrics });
   return {
     name: 'sync',
     capabilities: ['sync'],

@@ -337,6 +337,19 @@ describe('sync service over a real agent', () => {
     });
   });
 
+  describe('metrics', () => {
+    it('counts content bytes and applied changes in /metrics', async () => {
+      const pair = await startPair();
+      await put(pair.local, 'a.txt', 'x'.repeat(1000));
+      await put(pair.remote, 'b.txt', 'y'.repeat(500));
+      await pair.settle();
+      const text = await (await fetch(`${pair.agent.agent.url}/metrics`)).text();
+      assert.match(text, /classpod_sync_content_bytes_received_total 1000\b/);
+      assert.match(text, /classpod_sync_content_bytes_sent_total 500\b/);
+      assert.match(text, /classpod_sync_changes_total\{status="ok"\} 1\b/);
+    });
+  });
+
   describe('refusals', () => {
     let endpoint: RpcEndpoint;
     beforeEach(async () => {
