@@ -27,7 +27,7 @@ const { WebSocket } = require('ws');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TOKEN = `bench-${randomBytes(8).toString('hex')}`;
-const EDITS = 15;
+const EDITS = 10;
 const NOOP_RUNS = 5;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const now = () => Number(process.hrtime.bigint()) / 1e6;

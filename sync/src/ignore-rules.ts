@@ -24,6 +24,7 @@ export const DEFAULT_IGNORE_PATTERNS: readonly string[] = [
   'node_modules/',
   `${STATE_DIR_NAME}/`,
   `*${TEMP_MARKER}*`,
+  '.CLASSPOD-CASE-PROBE-*',
   'dist/',
   'build/',
   'out/',

@@ -140,7 +140,8 @@ export class SyncSession {
       throw new ProtocolError(ErrorCode.InvalidParams, `the state folder ${stateDir} must lie outside the synced folder ${root}`);
     }
     const local = await FsReplica.open(root, { stateDir });
-    const caseInsensitive = options.caseInsensitive ?? !(await probeCaseSensitive(stateDir));
+    // The synced folder's own disk decides (the state folder may lie on another one).
+    const caseInsensitive = options.caseInsensitive ?? !(await probeCaseSensitive(root));
     const pair = { localRoot: root, remoteRoot: options.remoteRoot };
     const session = new SyncSession(options, local, caseInsensitive, pair);
     session.ancestor = await loadAncestor(stateDir, pair);

@@ -83,7 +83,7 @@ export class TreeWatcher {
     if (this.closed) return;
     const rel = name === '' ? dirRel : dirRel === '' ? name : `${dirRel}/${name}`;
     const top = rel.split('/')[0] ?? '';
-    if (NEVER_WATCHED.has(top) || rel.includes(TEMP_MARKER)) return;
+    if (NEVER_WATCHED.has(top) || rel.includes(TEMP_MARKER) || rel.includes('.CLASSPOD-CASE-PROBE-')) return;
     if (rel && this.options.ignores?.(rel, false)) return;
     if (name !== '') {
       // A new folder gets its own watcher; a removed one loses its watchers.
