@@ -113,6 +113,21 @@ export function registerStudentSuite(): void {
       terminal.dispose();
     });
 
+    it('keeps the terminal through a network drop and shows what it missed, once', async function () {
+      const terminal = (await vscode.commands.executeCommand('classpod.openTerminal', { courseId: 'cs101' })) as vscode.Terminal;
+      const pty = api.terminals.ptys[api.terminals.ptys.length - 1]!;
+      await transcriptMatches(() => pty.transcript, /[$#] $/m);
+      terminal.sendText('echo armed-$((0+1)); sleep 2; echo missed-$((40+2))');
+      await transcriptMatches(() => pty.transcript, /armed-1/);
+      api.workspaces.get('cs101').endpoint!.close(4001, 'network cut');
+      const text = await transcriptMatches(() => pty.transcript, /\[reconnected[^\]]*\][\s\S]*missed-42|missed-42[\s\S]*\[reconnected/);
+      assert.match(text, /connection to your workspace lost/);
+      assert.equal(text.match(/missed-42\r?\n/g)?.length, 1, 'the missed line shows exactly once');
+      terminal.sendText('echo still-here-$((4+5))');
+      await transcriptMatches(() => pty.transcript, /still-here-9/);
+      terminal.dispose();
+    });
+
     it('runs the public tests on this machine: the starter fails with an expected-versus-actual diff', async function () {
       const run = await api.commands.runTests('local');
       assert.ok(run, 'a run was recorded');
@@ -146,6 +161,14 @@ export function registerStudentSuite(): void {
         return a?.state === 'graded' ? a : undefined;
       });
       assert.ok(graded.score !== undefined && graded.score > 0, `scored ${graded.score}`);
+    });
+
+    it('signs out: the token is forgotten and syncing stops, the files stay', async function () {
+      await api.commands.signOut();
+      assert.equal(api.session.account, undefined);
+      assert.equal(await api.session.storedServer(), undefined, 'nothing left in secret storage');
+      assert.equal(api.folders.list().length, 0, 'no folder syncs any more');
+      assert.ok(existsSync(path.join(folder(), 'sum.c')), 'the student keeps their files');
     });
   });
 }
