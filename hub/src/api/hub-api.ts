@@ -1,7 +1,8 @@
 // The hub API on one client connection: every area's methods, bound to the
-// caller the connection authenticated as.
+// caller the connection authenticated as, each call counted and timed for
+// /metrics.
 
-import type { RpcEndpoint } from '@classpod/protocol';
+import { errorCodeName, ProtocolError, type Counter, type Histogram, type RpcEndpoint } from '@classpod/protocol';
 import type { ApiContext } from './api-context';
 import { attachAssignmentMethods } from './assignment-methods';
 import type { Caller } from './authorization';
@@ -9,7 +10,33 @@ import { attachClusterMethods } from './cluster-methods';
 import { attachCourseMethods } from './course-methods';
 import { attachSubmissionMethods } from './submission-methods';
 
-export function attachHubApi(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
+/** Request metrics of the hub API. */
+export interface ApiMetrics {
+  requests: Counter;
+  seconds: Histogram;
+}
+
+/** Wrap every handler registered on `endpoint` so it is counted (by method and outcome) and timed. */
+function instrument(endpoint: RpcEndpoint, metrics: ApiMetrics): void {
+  const handle = endpoint.handle.bind(endpoint);
+  endpoint.handle = ((type, handler) =>
+    handle(type, async (params, ctx) => {
+      const start = process.hrtime.bigint();
+      let outcome = 'ok';
+      try {
+        return await handler(params, ctx);
+      } catch (err) {
+        outcome = err instanceof ProtocolError ? errorCodeName(err.code) : 'Internal';
+        throw err;
+      } finally {
+        metrics.requests.inc(1, { method: type.method, outcome });
+        metrics.seconds.observe(Number(process.hrtime.bigint() - start) / 1e9, { method: type.method });
+      }
+    })) as RpcEndpoint['handle'];
+}
+
+export function attachHubApi(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller, metrics?: ApiMetrics): void {
+  if (metrics) instrument(endpoint, metrics);
   attachCourseMethods(endpoint, ctx, caller);
   attachAssignmentMethods(endpoint, ctx, caller);
   attachSubmissionMethods(endpoint, ctx, caller);

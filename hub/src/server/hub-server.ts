@@ -11,7 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MetricsRegistry, PingRequest, PROTOCOL_VERSION, RpcEndpoint, type Logger } from '@classpod/protocol';
 import type { ApiContext } from '../api/api-context';
 import type { Caller } from '../api/authorization';
-import { attachHubApi } from '../api/hub-api';
+import { attachHubApi, type ApiMetrics } from '../api/hub-api';
 import { bearerOf, TokenRefused, type TokenScope, type TokenService } from '../auth/tokens';
 import { WorkspaceGateway } from '../gateway/workspace-gateway';
 import { gradeBookCsv } from '../grading/grade-book';
@@ -47,6 +47,7 @@ export class HubServer {
   readonly gateway: WorkspaceGateway;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private readonly alive = new WeakSet<WebSocket>();
+  private readonly apiMetrics: ApiMetrics;
 
   constructor(private readonly d: HubServerDeps) {
     const app = express();
@@ -93,6 +94,10 @@ export class HubServer {
       metrics: d.metrics,
       refuse,
     });
+    this.apiMetrics = {
+      requests: d.metrics.counter('hub_api_requests_total', 'Hub API requests, by method and outcome (ok or the error code).'),
+      seconds: d.metrics.histogram('hub_api_request_seconds', 'Time to answer a hub API request, by method.'),
+    };
     d.metrics.gauge('hub_api_connections', 'Clients connected to the hub API.', () => this.apiWss.clients.size);
     d.metrics.gauge('hub_grader_connections', 'Grading workers connected.', () => this.graderWss.clients.size);
     this.http.on('upgrade', (req, socket, head) => void this.onUpgrade(req, socket, head));
@@ -148,7 +153,7 @@ export class HubServer {
 
   private serveApi(ws: WebSocket, caller: Caller): void {
     const endpoint = this.endpointFor(ws, 'hub-api', ['hub', 'events', `protocol-${PROTOCOL_VERSION}`]);
-    attachHubApi(endpoint, this.d.ctx, caller);
+    attachHubApi(endpoint, this.d.ctx, caller, this.apiMetrics);
     const remove = this.d.ctx.events.add({ personId: caller.person.id, endpoint });
     endpoint.onClose(() => remove());
   }

@@ -2,7 +2,7 @@
 // CSV grade export behind a bearer token; WebSocket paths that do not exist.
 
 import assert from 'node:assert/strict';
-import { PingRequest, SubmitRequest } from '@classpod/protocol';
+import { ListCoursePeopleRequest, PingRequest, SubmitRequest, WhoAmIRequest } from '@classpod/protocol';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import { HttpRefusal, TestClient } from '../support/test-client';
 
@@ -17,8 +17,13 @@ describe('hub HTTP endpoints', function () {
   it('answers /healthz, /readyz and /metrics', async () => {
     assert.equal((await fetch(`${t.hub.url}/healthz`)).status, 200);
     assert.deepEqual(await (await fetch(`${t.hub.url}/readyz`)).json(), { status: 'ready' });
-    await t.connect('alice');
+    const alice = await t.connect('alice');
+    await alice.request(WhoAmIRequest.type, {});
+    await assert.rejects(alice.request(ListCoursePeopleRequest.type, { courseId: 'cs101' }));
     const metrics = await (await fetch(`${t.hub.url}/metrics`)).text();
+    assert.match(metrics, /^classpod_hub_api_requests_total\{method="people\/whoami",outcome="ok"\} 1$/m);
+    assert.match(metrics, /^classpod_hub_api_requests_total\{method="courses\/people",outcome="Forbidden"\} 1$/m);
+    assert.match(metrics, /^classpod_hub_api_request_seconds_count\{method="people\/whoami"\} 1$/m);
     assert.match(metrics, /^classpod_hub_api_connections [1-9]/m);
     assert.match(metrics, /# TYPE classpod_hub_gateway_connections gauge/);
   });
