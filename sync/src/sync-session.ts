@@ -7,7 +7,6 @@
 // It speaks through an RpcEndpoint the caller connects and hands over with
 // `attach()`; while detached, local edits wait and reconcile on reattach.
 
-import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
   ErrorCode,
@@ -28,6 +27,7 @@ import { IgnoreRules, readIgnorePatterns } from './ignore-rules';
 import { isWithin, parentPath, sameEntry, type Manifest } from './manifest';
 import { nextAncestor, reconcile, type SyncConflict } from './reconcile';
 import { RemoteReplica } from './remote-replica';
+import { transferContent } from './content-transfer';
 import { TreeWatcher } from './tree-watcher';
 
 /** Options of a sync session; every one but the three folders has a default. */
@@ -342,49 +342,20 @@ export class SyncSession {
           this.emitProgress(progress);
         }
       };
-      const jobs: Array<() => Promise<void>> = [];
-      const smallUploads: Array<{ hash: string; source: string; size: number }> = [];
-      const smallDownloads: Array<{ hash: string; path: string; size: number }> = [];
-      for (const m of remoteMissing) {
-        const source = this.local.pathsWithHash(m.hash)[0];
-        if (source === undefined) continue;
-        const size = sizeOf.get(m.hash) ?? 0;
-        if (m.offset === 0 && size <= inlineMax) {
-          smallUploads.push({ hash: m.hash, source, size });
-          continue;
-        }
-        jobs.push(() =>
-          remote.upload(m.hash, size, m.offset, createReadStream(path.join(this.local.root, source), { start: m.offset, highWaterMark: 256 * 1024 }), onBytes(true)),
-        );
-      }
-      for (const m of localMissing) {
-        const source = remoteByHash.get(m.hash);
-        if (source === undefined) continue;
-        const size = sizeOf.get(m.hash) ?? 0;
-        if (m.offset === 0 && size <= inlineMax) {
-          smallDownloads.push({ hash: m.hash, path: source, size });
-          continue;
-        }
-        jobs.push(() => remote.download(source, m.hash, m.offset, this.local.staging, onBytes(false)));
-      }
-      for (const batch of inBatches(smallUploads, INLINE_BATCH_BYTES)) {
-        jobs.unshift(async () => {
-          const read = await Promise.all(batch.map((u) => fs.readFile(path.join(this.local.root, u.source)).catch(() => undefined)));
-          const contents = batch.flatMap((u, i) => (read[i] ? [{ hash: u.hash, data: read[i]! }] : []));
-          await remote.put(contents);
-          onBytes(true)(contents.reduce((n, c) => n + c.data.byteLength, 0));
-        });
-      }
-      for (const batch of inBatches(smallDownloads, INLINE_BATCH_BYTES)) {
-        jobs.unshift(async () => {
-          const got = await remote.get(batch.map((d) => ({ path: d.path, hash: d.hash })));
-          const staged = await Promise.all(got.map((g) => (g.data ? this.local.staging.stageBytes(g.hash, g.data) : false)));
-          onBytes(false)(got.reduce((n, g, i) => n + (staged[i] ? g.data!.byteLength : 0), 0));
-        });
-      }
-      await runLimited(jobs, this.options.transferConcurrency ?? 8, (err) => {
-        if (remote.endpoint.isClosed) throw err;
-        this.log.info('a transfer failed; the changes that need it wait for the next cycle', { err });
+      await transferContent({
+        local: this.local,
+        remote,
+        uploads: remoteMissing,
+        downloads: localMissing,
+        sizeOf,
+        remoteSources: remoteByHash,
+        inlineMaxBytes: inlineMax,
+        concurrency: this.options.transferConcurrency ?? 8,
+        onBytes: (direction, n) => onBytes(direction === 'up')(n),
+        onFailure: (err) => {
+          if (remote.endpoint.isClosed) throw err;
+          this.log.info('a transfer failed; the changes that need it wait for the next cycle', { err });
+        },
       });
 
       progress.phase = 'applying';
@@ -470,27 +441,6 @@ function focusScope(paths: readonly string[]): { paths: string[]; has(p: string)
   return { paths: roots, has: (p) => parents.has(p) || roots.some((r) => isWithin(p, r)) };
 }
 
-/** Raw bytes of inline content per request. */
-const INLINE_BATCH_BYTES = 1024 * 1024;
-
-/** Split items into batches of at most `maxBytes` (a single larger item gets a batch of its own). */
-function inBatches<T extends { size: number }>(items: readonly T[], maxBytes: number): T[][] {
-  const batches: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    if (current.length > 0 && (bytes + item.size > maxBytes || current.length >= 5000)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += item.size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-}
-
 /** Content each new or changed file needs, except where the file keeps its content (a mode change). */
 function contentNeeds(changes: readonly SyncChange[]): SyncContentNeed[] {
   const needs = new Map<string, SyncContentNeed>();
@@ -500,26 +450,4 @@ function contentNeeds(changes: readonly SyncChange[]): SyncContentNeed[] {
     needs.set(c.new.hash, { hash: c.new.hash, size: c.new.size ?? 0 });
   }
   return [...needs.values()];
-}
-
-/** Run jobs with at most `limit` at once; `onError` decides whether a failure stops the rest (by throwing). */
-async function runLimited(jobs: Array<() => Promise<void>>, limit: number, onError: (err: unknown) => void): Promise<void> {
-  let next = 0;
-  let stop: unknown;
-  const worker = async (): Promise<void> => {
-    while (next < jobs.length && stop === undefined) {
-      const job = jobs[next++]!;
-      try {
-        await job();
-      } catch (err) {
-        try {
-          onError(err);
-        } catch (fatal) {
-          stop ??= fatal;
-        }
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  if (stop !== undefined) throw stop;
 }
