@@ -272,25 +272,29 @@ export class FsReplica {
     const staged = this.staging.completePath(hash);
     const left = (uses.get(hash) ?? 1) - 1;
     uses.set(hash, left);
-    const tmp = tempPathBeside(abs);
-    try {
-      let moved = false;
-      if (left === 0) {
-        // Last use of this content in the batch: move it into place instead of copying.
-        moved = await fs.rename(staged, tmp).then(
+    if (left === 0) {
+      // Last use of this content in the batch: the staged file itself goes into place (one rename, atomic).
+      const placed = await fs
+        .chmod(staged, mode)
+        .then(() => fs.rename(staged, abs))
+        .then(
           () => true,
           () => false,
         );
+      if (placed) {
+        await this.scanner.remember(rel, hash);
+        return;
       }
-      if (!moved) {
-        try {
-          await fs.copyFile(staged, tmp, fsConstants.COPYFILE_FICLONE);
-        } catch (err) {
-          if (isMissing(err)) throw new ProtocolError(ErrorCode.NotFound, `content for ${rel} was not staged`);
-          throw err;
-        }
-        if (left === 0) await this.staging.release(hash);
+    }
+    const tmp = tempPathBeside(abs);
+    try {
+      try {
+        await fs.copyFile(staged, tmp, fsConstants.COPYFILE_FICLONE);
+      } catch (err) {
+        if (isMissing(err)) throw new ProtocolError(ErrorCode.NotFound, `content for ${rel} was not staged`);
+        throw err;
       }
+      if (left === 0) await this.staging.release(hash);
       await fs.chmod(tmp, mode);
       await fs.rename(tmp, abs);
     } catch (err) {
