@@ -31,6 +31,16 @@ const EDITS = 10;
 const NOOP_RUNS = 5;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const now = () => Number(process.hrtime.bigint()) / 1e6;
+/** Child processes to stop even when the run is interrupted. */
+const children = new Set();
+let scratchDir;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const c of children) c.kill('SIGTERM');
+    if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
 const step = (what) => process.stderr.write(`  … ${what}\n`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -74,6 +84,7 @@ function startAgentProcess(root) {
     env: { ...process.env, CLASSPOD_AGENT_TOKEN: TOKEN, CLASSPOD_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  children.add(child);
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -140,6 +151,7 @@ async function startSshd(dir) {
   ].join('\n');
   writeFileSync(path.join(dir, 'sshd_config'), config + '\n');
   const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.add(child);
   let log = '';
   child.stderr.on('data', (d) => (log += d));
   for (let i = 0; i < 200; i++) {
@@ -177,6 +189,7 @@ async function main() {
   if (!existsSync('/usr/sbin/sshd')) throw new Error('sshd is missing: apt-get install -y openssh-server');
 
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'classpod-bench-sync-'));
+  scratchDir = scratch;
   const workspace = path.join(scratch, 'workspace');
   mkdirSync(workspace);
   const local = path.join(scratch, 'local');
