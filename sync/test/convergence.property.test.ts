@@ -194,7 +194,7 @@ export async function checkConvergence(ops: readonly Op[]): Promise<void> {
   }
 }
 
-const runs = Number(process.env.SYNC_PROPERTY_RUNS ?? 300);
+const runs = Number(process.env.SYNC_PROPERTY_RUNS ?? 600);
 
 describe('sync convergence (property)', function () {
   this.timeout(0);
