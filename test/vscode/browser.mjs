@@ -25,3 +25,31 @@ export async function launchBrowser() {
     },
   };
 }
+
+/**
+ * Named steps of a UI journey: each passing step is recorded and leaves a
+ * numbered screenshot in `shots`; a failing one leaves a `-FAILED` screenshot
+ * and throws with the step's name.
+ */
+export function stepRecorder(page, shots, log) {
+  const steps = [];
+  let n = 0;
+  const shot = async (name) => {
+    n++;
+    const file = join(shots, `${String(n).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file });
+    log(`screenshot ${file}`);
+  };
+  const step = async (name, body) => {
+    log(`step: ${name}`);
+    try {
+      await body();
+      steps.push(name);
+      await shot(name);
+    } catch (err) {
+      await shot(`${name}-FAILED`).catch(() => undefined);
+      throw new Error(`step "${name}" failed: ${err.message}`);
+    }
+  };
+  return { steps, step, shot };
+}

@@ -4,8 +4,7 @@
 // overrides the score with a comment and filters the class. One screenshot per
 // step; every step waits for what a person sees.
 
-import { join } from 'node:path';
-import { launchBrowser } from './browser.mjs';
+import { launchBrowser, stepRecorder } from './browser.mjs';
 
 const LONG = 120_000;
 /** A submission row: "Tue, 24 Nov 2026, 19:33 …". */
@@ -89,25 +88,7 @@ async function inlineAction(r, title) {
 export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, shots, log }) {
   const browser = await launchBrowser();
   const { page } = browser;
-  const steps = [];
-  let n = 0;
-  const shot = async (name) => {
-    n++;
-    const file = join(shots, `${String(n).padStart(2, '0')}-${name}.png`);
-    await page.screenshot({ path: file });
-    log(`screenshot ${file}`);
-  };
-  const step = async (name, body) => {
-    log(`step: ${name}`);
-    try {
-      await body();
-      steps.push(name);
-      await shot(name);
-    } catch (err) {
-      await shot(`${name}-FAILED`).catch(() => undefined);
-      throw new Error(`step "${name}" failed: ${err.message}`);
-    }
-  };
+  const { steps, step } = stepRecorder(page, shots, log);
   page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
   let pane;
   try {

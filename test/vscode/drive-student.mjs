@@ -3,8 +3,7 @@
 // through the terminal, run the tests, submit, see the score. One screenshot
 // per step under the shots folder; every step waits for what a person sees.
 
-import { join } from 'node:path';
-import { launchBrowser } from './browser.mjs';
+import { launchBrowser, stepRecorder } from './browser.mjs';
 
 const LONG = 120_000;
 
@@ -86,25 +85,7 @@ async function waitForTerminal(page, re, timeout = 60_000) {
 export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots, log, expectGrade = true }) {
   const browser = await launchBrowser();
   const { page } = browser;
-  const steps = [];
-  let n = 0;
-  const shot = async (name) => {
-    n++;
-    const file = join(shots, `${String(n).padStart(2, '0')}-${name}.png`);
-    await page.screenshot({ path: file });
-    log(`screenshot ${file}`);
-  };
-  const step = async (name, body) => {
-    log(`step: ${name}`);
-    try {
-      await body();
-      steps.push(name);
-      await shot(name);
-    } catch (err) {
-      await shot(`${name}-FAILED`).catch(() => undefined);
-      throw new Error(`step "${name}" failed: ${err.message}`);
-    }
-  };
+  const { steps, step } = stepRecorder(page, shots, log);
   page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
   try {
     await step('classpod-view', async () => {
