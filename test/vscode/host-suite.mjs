@@ -3,6 +3,8 @@
 // URL's `payload` (code-server refuses them on its command line) and reports
 // the suite's end through window.codeAutomationExit.
 
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { format } from 'node:util';
 import { launchBrowser } from './browser.mjs';
 
@@ -29,4 +31,39 @@ export async function runHostSuite({ baseUrl, extensionPath, testsPath, folder, 
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * Run the extension's in-host mocha suite (the suites named by the code-server's
+ * CLASSPOD_HOST_SUITES) and keep its output in `resultsDir/host-suite.log`.
+ * Resolves with 'passed'; throws naming the log when the suite failed.
+ */
+export async function runHostSuiteLogged({ baseUrl, repo, dir, resultsDir, log, what = 'in-host suite' }) {
+  const hostLog = [];
+  const folder = join(dir, 'host-start');
+  mkdirSync(folder, { recursive: true });
+  const code = await runHostSuite({
+    baseUrl,
+    extensionPath: join(repo, 'extension'),
+    testsPath: join(repo, 'extension', 'out', 'test', 'index.js'),
+    folder,
+    log: (line) => {
+      hostLog.push(line);
+      log(`host: ${line}`);
+    },
+  });
+  const logFile = join(resultsDir, 'host-suite.log');
+  writeFileSync(logFile, hostLog.join('\n') + '\n');
+  if (code !== 0) throw new Error(`the ${what} failed; see ${logFile}`);
+  return 'passed';
+}
+
+/** A fresh screenshot folder under `resultsDir` and an empty folder for the workbench to open. */
+export function prepareUiRun({ dir, resultsDir }) {
+  const shots = join(resultsDir, 'screenshots');
+  rmSync(shots, { recursive: true, force: true });
+  mkdirSync(shots, { recursive: true });
+  const startFolder = join(dir, 'ui-start');
+  mkdirSync(startFolder, { recursive: true });
+  return { shots, startFolder };
 }

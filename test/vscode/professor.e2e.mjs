@@ -13,13 +13,13 @@
 //
 //   node test/vscode/professor.e2e.mjs [--host|--ui] [--no-compile]
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCodeServer } from './code-server.mjs';
 import { driveProfessor } from './drive-professor.mjs';
-import { runHostSuite } from './host-suite.mjs';
+import { prepareUiRun, runHostSuiteLogged } from './host-suite.mjs';
 import { ensureCodeServer } from './install.mjs';
 import { stopAll } from './processes.mjs';
 import { seedSubmissions } from './professor-seed.mjs';
@@ -66,30 +66,9 @@ export async function runProfessorE2E({ host = true, ui = true, compile = true, 
       },
     });
     log(`code-server at ${cs.url}`);
-    if (host) {
-      const hostLog = [];
-      const folder = join(dir, 'host-start');
-      mkdirSync(folder, { recursive: true });
-      const code = await runHostSuite({
-        baseUrl: cs.url,
-        extensionPath: join(repo, 'extension'),
-        testsPath: join(repo, 'extension', 'out', 'test', 'index.js'),
-        folder,
-        log: (line) => {
-          hostLog.push(line);
-          log(`host: ${line}`);
-        },
-      });
-      writeFileSync(join(resultsDir, 'host-suite.log'), hostLog.join('\n') + '\n');
-      summary.host = code === 0 ? 'passed' : 'failed';
-      if (code !== 0) throw new Error(`the in-host professor suite failed; see ${join(resultsDir, 'host-suite.log')}`);
-    }
+    if (host) summary.host = await runHostSuiteLogged({ baseUrl: cs.url, repo, dir, resultsDir, log, what: 'in-host professor suite' });
     if (ui) {
-      const shots = join(resultsDir, 'screenshots');
-      rmSync(shots, { recursive: true, force: true });
-      mkdirSync(shots, { recursive: true });
-      const startFolder = join(dir, 'ui-start');
-      mkdirSync(startFolder, { recursive: true });
+      const { shots, startFolder } = prepareUiRun({ dir, resultsDir });
       summary.ui = await driveProfessor({ baseUrl: cs.url, hubUrl: stack.url, tokens: stack.tokens, startFolder, shots, log });
     }
     return summary;

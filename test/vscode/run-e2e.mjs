@@ -16,13 +16,13 @@
 //   node test/vscode/run-e2e.mjs --ui       # only the UI journey
 //   node test/vscode/run-e2e.mjs --no-compile   # the packages were just built (npm test does)
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCodeServer } from './code-server.mjs';
 import { driveStudent } from './drive-student.mjs';
-import { runHostSuite } from './host-suite.mjs';
+import { prepareUiRun, runHostSuiteLogged } from './host-suite.mjs';
 import { ensureCodeServer, missingSystemPackages } from './install.mjs';
 import { run, stopAll } from './processes.mjs';
 import { startStack } from './stack.mjs';
@@ -81,30 +81,9 @@ export async function runE2E({ host = true, ui = true, compile = true, log = (m)
       },
     });
     log(`code-server at ${cs.url}`);
-    if (host) {
-      const hostLog = [];
-      const folder = join(dir, 'host-start');
-      mkdirSync(folder, { recursive: true });
-      const code = await runHostSuite({
-        baseUrl: cs.url,
-        extensionPath: join(repo, 'extension'),
-        testsPath: join(repo, 'extension', 'out', 'test', 'index.js'),
-        folder,
-        log: (line) => {
-          hostLog.push(line);
-          log(`host: ${line}`);
-        },
-      });
-      writeFileSync(join(resultsDir, 'host-suite.log'), hostLog.join('\n') + '\n');
-      summary.host = code === 0 ? 'passed' : 'failed';
-      if (code !== 0) throw new Error(`the in-host suite failed; see ${join(resultsDir, 'host-suite.log')}`);
-    }
+    if (host) summary.host = await runHostSuiteLogged({ baseUrl: cs.url, repo, dir, resultsDir, log, what: 'in-host suite' });
     if (ui) {
-      const shots = join(resultsDir, 'screenshots');
-      rmSync(shots, { recursive: true, force: true });
-      mkdirSync(shots, { recursive: true });
-      const startFolder = join(dir, 'ui-start');
-      mkdirSync(startFolder, { recursive: true });
+      const { shots, startFolder } = prepareUiRun({ dir, resultsDir });
       summary.ui = await driveStudent({ baseUrl: cs.url, hubUrl: stack.url, token: stack.tokens.ada, startFolder, shots, log, expectGrade: Boolean(stack.grader) });
     }
     return summary;
