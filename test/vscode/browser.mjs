@@ -53,3 +53,22 @@ export function stepRecorder(page, shots, log) {
   };
   return { steps, step, shot };
 }
+
+/** Run `title` from the command palette. */
+export async function command(page, title) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Answer the input box titled `title` with `value`. */
+export async function answerInput(page, title, value) {
+  const widget = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: title }) });
+  await widget.waitFor({ state: 'visible', timeout: 15_000 });
+  await widget.locator('input').fill(value);
+  await page.keyboard.press('Enter');
+}

@@ -4,28 +4,11 @@
 // overrides the score with a comment and filters the class. One screenshot per
 // step; every step waits for what a person sees.
 
-import { launchBrowser, stepRecorder } from './browser.mjs';
+import { answerInput, command, launchBrowser, stepRecorder } from './browser.mjs';
 
 const LONG = 120_000;
 /** A submission row: "Tue, 24 Nov 2026, 19:33 …". */
 const SUBMISSION = /\d{4}, \d{2}:\d{2}/;
-
-async function command(page, title) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-}
-
-async function answerInput(page, title, value) {
-  const widget = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: title }) });
-  await widget.waitFor({ state: 'visible', timeout: 15_000 });
-  await widget.locator('input').fill(value);
-  await page.keyboard.press('Enter');
-}
 
 async function toast(page, text, timeout = 60_000) {
   const t = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();

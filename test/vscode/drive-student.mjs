@@ -3,28 +3,9 @@
 // through the terminal, run the tests, submit, see the score. One screenshot
 // per step under the shots folder; every step waits for what a person sees.
 
-import { launchBrowser, stepRecorder } from './browser.mjs';
+import { answerInput, command, launchBrowser, stepRecorder } from './browser.mjs';
 
 const LONG = 120_000;
-
-/** Run `title` from the command palette. */
-async function command(page, title) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-}
-
-/** Answer the input box titled `title` with `value`. */
-async function answerInput(page, title, value) {
-  const widget = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: title }) });
-  await widget.waitFor({ state: 'visible', timeout: 15_000 });
-  await widget.locator('input').fill(value);
-  await page.keyboard.press('Enter');
-}
 
 /** Pick the quick-pick row that contains `text`. */
 async function pick(page, text) {
