@@ -12,11 +12,11 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectAgent } from '../lib/connect-agent.mjs';
 
 const require = createRequire(import.meta.url);
 const { agentCommandPath } = require('@classpod/agent');
-const { RpcEndpoint, TerminalOpenRequest, TerminalCloseRequest } = require('@classpod/protocol');
-const { WebSocket } = require('ws');
+const { TerminalOpenRequest, TerminalCloseRequest } = require('@classpod/protocol');
 const pty = require('node-pty');
 
 const KEYSTROKES = 300;
@@ -97,17 +97,6 @@ function startAgentProcess(root) {
 
 const rssOf = (pid) => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
 
-async function connect(url) {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/connect`, { headers: { authorization: `Bearer ${TOKEN}` } });
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  const endpoint = new RpcEndpoint(ws, { role: 'client', name: 'bench' });
-  await endpoint.hello({ capabilities: ['terminals'], client: { name: 'classpod-bench', version: '0' } });
-  return { ws, endpoint };
-}
-
 async function agentEcho(endpoint) {
   const opened = await endpoint.request(TerminalOpenRequest.type, { shell: '/bin/cat', cols: 80, rows: 24 });
   const stream = endpoint.openStream(opened.streamId);
@@ -137,7 +126,7 @@ async function main() {
     const idleRss = rssOf(child.pid);
 
     const bare = await bareEcho();
-    const { endpoint, ws } = await connect(url);
+    const { endpoint, ws } = await connectAgent(url, TOKEN, 'terminals');
     const viaAgent = await agentEcho(endpoint);
     const bareOut = await bareThroughput();
     const agentOut = await agentThroughput(endpoint);

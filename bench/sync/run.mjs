@@ -18,12 +18,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectAgent } from '../lib/connect-agent.mjs';
 
 const require = createRequire(import.meta.url);
 const { agentCommandPath } = require('@classpod/agent');
-const { RpcEndpoint } = require('@classpod/protocol');
 const { SyncSession } = require('@classpod/sync');
-const { WebSocket } = require('ws');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TOKEN = `bench-${randomBytes(8).toString('hex')}`;
@@ -94,17 +93,6 @@ function startAgentProcess(root) {
     });
     child.once('exit', (code) => reject(new Error(`agent exited with ${code}`)));
   });
-}
-
-async function connect(url) {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/connect`, { headers: { authorization: `Bearer ${TOKEN}` } });
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  const endpoint = new RpcEndpoint(ws, { role: 'client', name: 'bench' });
-  await endpoint.hello({ capabilities: ['sync'], client: { name: 'classpod-bench', version: '0' } });
-  return { ws, endpoint };
 }
 
 /** Wait until `file` holds `content` (polled every millisecond). */
@@ -210,7 +198,7 @@ async function main() {
   const sockets = [];
   try {
     // Initial sync.
-    const { ws, endpoint } = await connect(url);
+    const { ws, endpoint } = await connectAgent(url, TOKEN, 'sync');
     sockets.push(ws);
     const session = await SyncSession.open({ root: local, stateDir: path.join(scratch, 'state-mixed'), remoteRoot: 'mixed', watch: false, rescanIntervalMs: 0 });
     sessions.push(session);
