@@ -1,9 +1,13 @@
 // Picks a submission's source files out of its folder by the spec's names
 // and `*` patterns. Only regular files count: a symbolic link in a
 // submission is never followed, so it cannot pull in files from elsewhere.
+// Sizes are checked before a file is read, so a 200 MB "source" is refused
+// by name without being loaded into memory.
 
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
+import { formatBytes } from '../spec/folder-file';
 
 /** Largest total size of a submission's sources (bytes). */
 export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
@@ -38,7 +42,7 @@ export async function selectSources(dir: string, patterns: readonly string[]): P
   try {
     all = await listFiles(dir);
   } catch {
-    return { ok: false, problem: `submission folder ${dir} cannot be read` };
+    return { ok: false, problem: "the submission folder cannot be read" };
   }
   const chosen = new Map<string, Buffer>();
   let total = 0;
@@ -50,11 +54,35 @@ export async function selectSources(dir: string, patterns: readonly string[]): P
     }
     for (const m of matches) {
       if (chosen.has(m)) continue;
-      const content = await readFile(path.join(dir, m));
-      total += content.length;
-      if (total > MAX_SOURCE_BYTES) return { ok: false, problem: `sources are larger than ${MAX_SOURCE_BYTES} bytes` };
-      chosen.set(m, content);
+      const read = await readSource(dir, m, MAX_SOURCE_BYTES - total);
+      if (!read.ok) return read;
+      total += read.content.length;
+      chosen.set(m, read.content);
     }
   }
   return { ok: true, files: chosen };
+}
+
+/** Read one source file if it fits in `room` bytes; the size is checked on the opened file first. */
+async function readSource(dir: string, rel: string, room: number): Promise<{ ok: true; content: Buffer } | { ok: false; problem: string }> {
+  const tooBig = (size: number): { ok: false; problem: string } => ({
+    ok: false,
+    problem: `source file ${rel} is ${formatBytes(size)}; a submission's sources may hold at most ${formatBytes(MAX_SOURCE_BYTES)} in all`,
+  });
+  let handle;
+  try {
+    handle = await open(path.join(dir, rel), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch {
+    return { ok: false, problem: `source file ${rel} cannot be read` };
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) return { ok: false, problem: `source file ${rel} is not a regular file` };
+    if (st.size > room) return tooBig(st.size);
+    const content = Buffer.alloc(st.size);
+    const { bytesRead } = await handle.read(content, 0, st.size, 0);
+    return { ok: true, content: content.subarray(0, bytesRead) };
+  } finally {
+    await handle.close();
+  }
 }

@@ -3,10 +3,10 @@
 // and resolves it into a GradingSpec with every limit and every piece of test
 // data inline, so it can travel to a worker as one value.
 
-import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ProtocolError, validator, type GradingCompare, type GradingFile, type GradingSpec, type SpecGroup, type SpecTestCase } from '@classpod/protocol';
+import { readFolderFile } from './folder-file';
 import { resolveLimits } from './limits';
 import { fieldName, SpecError } from './spec-error';
 import { SpecFile, type CompareFile, type GroupFile, type TestFile } from './spec-schema';
@@ -17,20 +17,21 @@ const specValidator = validator(SpecFile);
 /** Largest data file a spec may reference (bytes). */
 const MAX_DATA_FILE_BYTES = 64 * 1024 * 1024;
 
-/** Load and resolve the specification at `file`. Throws SpecError. */
+/** Largest specification file (bytes). */
+const MAX_SPEC_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Load and resolve the specification at `file`. Throws SpecError, also when
+ * the file or any file it names is a symbolic link or over its size limit.
+ */
 export function loadSpec(file: string): GradingSpec {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new SpecError(`cannot read the specification (${(err as NodeJS.ErrnoException).code ?? String(err)})`, {
-      file,
-      line: 0,
-      column: 0,
-      field: '',
-    });
+  const baseDir = path.dirname(path.resolve(file));
+  const read = readFolderFile(baseDir, path.basename(file), MAX_SPEC_BYTES);
+  if (!read.ok) {
+    const problem = read.problem.replace(/^file (.*) not found$/, 'cannot read the specification (ENOENT)');
+    throw new SpecError(problem, { file, line: 0, column: 0, field: '' });
   }
-  return parseSpec(text, { file, baseDir: path.dirname(path.resolve(file)) });
+  return parseSpec(read.content.toString('utf8'), { file, baseDir });
 }
 
 /** Parse and resolve specification text; file references are read relative to `baseDir`. */
@@ -162,16 +163,6 @@ function resolveCompare(...layers: (CompareFile | undefined)[]): GradingCompare 
 }
 
 function readDataFile(baseDir: string, rel: string, at: (string | number)[], fail: Fail): string {
-  const full = path.resolve(baseDir, rel);
-  const inside = path.relative(baseDir, full);
-  if (inside.startsWith('..') || path.isAbsolute(inside)) fail(at, `file ${rel} is outside the specification's folder`);
-  try {
-    const st = statSync(full);
-    if (!st.isFile()) fail(at, `${rel} is not a file`);
-    if (st.size > MAX_DATA_FILE_BYTES) fail(at, `${rel} is larger than ${MAX_DATA_FILE_BYTES} bytes`);
-    return readFileSync(full, 'utf8');
-  } catch (err) {
-    if (err instanceof SpecError) throw err;
-    return fail(at, `file ${rel} not found`);
-  }
+  const read = readFolderFile(baseDir, rel, MAX_DATA_FILE_BYTES);
+  return read.ok ? read.content.toString('utf8') : fail(at, read.problem);
 }
