@@ -2,12 +2,40 @@
 // a worker and an agent): a uid is claimed with a lock file holding the
 // claimer's pid, so two boxes never run as the same uid at once — the
 // process limit counts per uid. A claim whose process is gone is taken over.
+// The lock files live in one fixed, root-owned folder (never under TMPDIR,
+// which differs between processes): /run/classpod-grader/uids, or
+// /var/lib/classpod/box-uids where /run is missing. Without root (where the
+// `local` sandbox cannot run anyway) a per-user folder is used instead.
 
-import { mkdirSync, openSync, readFileSync, closeSync, writeSync, unlinkSync } from 'node:fs';
-import * as os from 'node:os';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 
-const LOCK_DIR = path.join(os.tmpdir(), 'classpod-uid-claims');
+/** The claims folder of root, where it can be made. */
+export const ROOT_UID_CLAIMS_DIR = existsSync('/run') ? '/run/classpod-grader/uids' : '/var/lib/classpod/box-uids';
+
+let lockDir: string | undefined;
+
+/** The folder claims are made in: fixed for the machine (root) or for the user. */
+export function uidClaimsDir(): string {
+  if (lockDir) return lockDir;
+  const uid = process.getuid?.();
+  if (uid === 0) {
+    mkdirSync(ROOT_UID_CLAIMS_DIR, { recursive: true, mode: 0o700 });
+    // Everything on the way must be root's and writable by root alone, or another user could forge claims.
+    for (let dir = ROOT_UID_CLAIMS_DIR; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      const st = lstatSync(dir);
+      if (!st.isDirectory() || st.uid !== 0 || st.mode & 0o022) {
+        throw new Error(`${dir} must be a folder owned by root and writable by root alone (box uid claims live in ${ROOT_UID_CLAIMS_DIR})`);
+      }
+    }
+    lockDir = ROOT_UID_CLAIMS_DIR;
+  } else {
+    const base = process.env.XDG_RUNTIME_DIR && path.isAbsolute(process.env.XDG_RUNTIME_DIR) ? process.env.XDG_RUNTIME_DIR : `/tmp/classpod-grader-${uid ?? 'user'}`;
+    lockDir = path.join(base, 'classpod-grader', 'uids');
+    mkdirSync(lockDir, { recursive: true, mode: 0o700 });
+  }
+  return lockDir;
+}
 
 function alive(pid: number): boolean {
   try {
@@ -20,8 +48,7 @@ function alive(pid: number): boolean {
 
 /** Claim `uid` for this process; false when another live process holds it. */
 export function claimUid(uid: number): boolean {
-  mkdirSync(LOCK_DIR, { recursive: true, mode: 0o700 });
-  const file = path.join(LOCK_DIR, String(uid));
+  const file = path.join(uidClaimsDir(), String(uid));
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600);
@@ -51,7 +78,7 @@ export function claimUid(uid: number): boolean {
 /** Give a claimed uid back. */
 export function releaseUid(uid: number): void {
   try {
-    unlinkSync(path.join(LOCK_DIR, String(uid)));
+    unlinkSync(path.join(uidClaimsDir(), String(uid)));
   } catch {
     // Already gone.
   }
