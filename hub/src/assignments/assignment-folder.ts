@@ -6,7 +6,7 @@
 
 import { Type, validator, type GradingSpec } from '@classpod/protocol';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { FolderFileData } from '../blobs/blob-store';
@@ -72,14 +72,41 @@ export function publicFilesOf(description: string, publicSpec: GradingSpec): Fol
   return files;
 }
 
+/** Largest `assignment.yaml` and `README.md` (bytes), checked before they are read. */
+const MAX_META_BYTES = 64 * 1024;
+const MAX_README_BYTES = 1024 * 1024;
+
+/**
+ * Refuse an assignment folder that holds a symbolic link anywhere below it: a
+ * link could bring a host file into the specification's test data, the
+ * starter files or the description. The refusal names the link.
+ */
+async function refuseLinks(dir: string, id: string, rel = ''): Promise<void> {
+  for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
+    const relPath = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isSymbolicLink()) throw new AssignmentFolderError(`${id}/${relPath} is a symbolic link; assignment folders may not hold links`);
+    if (e.isDirectory()) await refuseLinks(dir, id, relPath);
+  }
+}
+
+/** Read a small text file of the folder, its size checked first; undefined when it is missing. */
+async function readSmallFile(dir: string, id: string, rel: string, maxBytes: number): Promise<string | undefined> {
+  const st = await lstat(join(dir, rel)).catch(() => undefined);
+  if (!st) return undefined;
+  if (!st.isFile()) throw new AssignmentFolderError(`${id}/${rel} is not a file`);
+  if (st.size > maxBytes) throw new AssignmentFolderError(`${id}/${rel} is ${st.size} bytes; at most ${maxBytes} are accepted`);
+  return readFile(join(dir, rel), 'utf8');
+}
+
 /** Load and validate an assignment folder. Relative times are resolved against `base`. */
 export async function loadAssignmentFolder(dir: string, id: string, resolveSpec: SpecResolver, base: Date): Promise<LoadedAssignment> {
   const warnings: string[] = [];
-  const yamlPath = join(dir, 'assignment.yaml');
-  if (!existsSync(yamlPath)) throw new AssignmentFolderError(`${id}: assignment.yaml is missing`);
+  await refuseLinks(dir, id);
+  const yamlText = await readSmallFile(dir, id, 'assignment.yaml', MAX_META_BYTES);
+  if (yamlText === undefined) throw new AssignmentFolderError(`${id}: assignment.yaml is missing`);
   let meta;
   try {
-    meta = checkAssignmentYaml.assert(parseYaml(await readFile(yamlPath, 'utf8')) ?? {}, `${id}/assignment.yaml`);
+    meta = checkAssignmentYaml.assert(parseYaml(yamlText) ?? {}, `${id}/assignment.yaml`);
   } catch (err) {
     throw new AssignmentFolderError((err as Error).message);
   }
@@ -96,8 +123,7 @@ export async function loadAssignmentFolder(dir: string, id: string, resolveSpec:
   if (cutoffAt && dueAt && cutoffAt < dueAt) throw new AssignmentFolderError(`${id}: late.cutoff (${cutoffAt}) is before due (${dueAt})`);
   if (!dueAt) warnings.push('no due time: the assignment is never collected');
 
-  const readmePath = join(dir, 'README.md');
-  const description = existsSync(readmePath) ? await readFile(readmePath, 'utf8') : '';
+  const description = (await readSmallFile(dir, id, 'README.md', MAX_README_BYTES)) ?? '';
   if (!description) warnings.push('README.md is missing or empty: students get no description');
 
   const specPath = ['grading/spec.yaml', 'grading/spec.yml', 'grading/spec.json'].map((p) => join(dir, p)).find((p) => existsSync(p));
@@ -106,7 +132,9 @@ export async function loadAssignmentFolder(dir: string, id: string, resolveSpec:
   try {
     resolved = resolveSpec(specPath);
   } catch (err) {
-    throw new AssignmentFolderError(`${id}: ${(err as Error).message}`);
+    // The loader names the spec by its path here; say it relative to the assignment instead.
+    const message = (err as Error).message.split(`${dir}/`).join(`${id}/`);
+    throw new AssignmentFolderError(message.startsWith(`${id}/`) ? message : `${id}: ${message}`);
   }
   const starterDir = join(dir, 'starter');
   const starterFiles = existsSync(starterDir) ? await readFolderFiles(starterDir) : [];
