@@ -21,7 +21,7 @@ export { SpecFile, specJsonSchema } from './spec/spec-schema';
 export { DEFAULT_LIMITS, BUILD_LIMITS } from './spec/limits';
 export { LANGUAGES, expandCommand, type LanguagePlugin } from './languages/languages';
 export { compareOutput, numbersClose, type CompareOutcome } from './compare/compare-output';
-export { shortDiff } from './compare/short-diff';
+export { firstDifference, outputDiff, outputLines, type DiffPosition } from './compare/output-diff';
 export { checkerDecision } from './compare/testlib-checker';
 export type { Sandbox, SandboxName, Box, RunRequest, RunOutcome, LimitHit } from './sandboxes/sandbox';
 export { createSandbox, isSandboxName, type SandboxOptions } from './sandboxes/create-sandbox';

@@ -103,10 +103,16 @@ describe('a student works on an assignment through the hub', function () {
 
     const result = (await alice.request(GetResultRequest.type, { submissionId: submitted.submission.id })).result;
     assert.equal(result.status, 'graded');
-    assert.ok(result.tests.length > 0 && result.tests.every((x) => x.verdict === 'accepted'));
-    assert.ok(result.tests.filter((x) => x.hidden).every((x) => x.message === undefined), 'students get no details of hidden tests');
+    assert.ok(result.tests.length > 0 && result.tests.every((x) => x.verdict === 'AC'), 'verdict codes, as the grader gave them');
+    const hidden = result.tests.filter((x) => !x.public);
+    assert.ok(hidden.length > 0);
+    assert.ok(hidden.every((x) => x.message === undefined && x.timeMs === undefined), 'students get no details of hidden tests');
+    assert.ok(hidden.every((x) => x.name === undefined && x.group === undefined), 'nor their names, unless the assignment shows them');
+    assert.deepEqual(hidden.map((x) => x.hiddenIndex), hidden.map((_x, i) => i + 1));
+    assert.equal(result.hiddenTests, hidden.length);
+    assert.equal(result.counts, true);
     const staffView = (await prof.request(GetResultRequest.type, { submissionId: submitted.submission.id })).result;
-    assert.ok(staffView.tests.filter((x) => x.hidden).every((x) => typeof x.message === 'string'));
+    assert.ok(staffView.tests.filter((x) => !x.public).every((x) => typeof x.message === 'string' && typeof x.name === 'string'), 'staff see everything');
 
     const after = await alice.request(ListAssignmentsRequest.type, { courseId: 'cs101' });
     assert.equal(after.assignments[0]!.state, 'graded');

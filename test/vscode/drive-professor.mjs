@@ -108,7 +108,7 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       const results = await row(pane, 'Test results');
       if (/passed/.test(await results.innerText())) {
         await expand(pane, 'Test results');
-        await row(pane, /accepted|wrong answer|time limit|runtime error/);
+        await row(pane, /Accepted|Wrong answer|Time limit exceeded|Runtime error/);
       } else if (!/queued|grading/.test(await results.innerText())) {
         throw new Error(`the Test results row says neither a verdict summary nor queued: ${await results.innerText()}`);
       }

@@ -51,7 +51,10 @@ describe('tests service', function () {
     const { result } = await c.endpoint.request(RunPublicTestsRequest.type, { path: 'py-primes' }, { timeoutMs: 120_000 });
     assert.deepEqual(result.tests.map((x) => x.verdict), ['WA', 'WA']);
     assert.equal(result.score, 0);
-    assert.ok(result.tests[0]!.diff && result.tests[0]!.diff.length > 0, 'a public test shows its difference');
+    const diff = result.tests[0]!.diff;
+    assert.ok(diff, 'a public test shows its difference');
+    assert.ok(diff.line >= 1 && diff.column >= 1, 'at a line and column');
+    assert.notDeepEqual(diff.expected.lines, diff.actual.lines, 'with the expected and the actual lines as data');
   });
 
   it('says so when a folder has no public tests', async () => {

@@ -3,6 +3,7 @@
 
 import type { AssignmentState, AssignmentSummary } from '@classpod/protocol';
 import { formatAbsolute, formatRelative } from '../deadlines/time-format';
+import { formatScore, overrideText } from '../results/result-text';
 
 /** What the tree shows for one assignment. */
 export interface AssignmentPresentation {
@@ -27,11 +28,7 @@ const icons: Record<AssignmentState, { icon: string; color?: string }> = {
   graded: { icon: 'pass-filled', color: 'charts.green' },
 };
 
-/** "8/10" or "8.5/10", or "8" without a maximum. */
-export function formatScore(score: number, maxScore?: number): string {
-  const s = Number.isInteger(score) ? String(score) : score.toFixed(1);
-  return maxScore !== undefined ? `${s}/${maxScore}` : s;
-}
+export { formatScore };
 
 export function presentAssignment(a: AssignmentSummary, now: Date, timeZone?: string): AssignmentPresentation {
   const parts: string[] = [];
@@ -45,10 +42,11 @@ export function presentAssignment(a: AssignmentSummary, now: Date, timeZone?: st
   } else {
     tooltip.push('No due time');
   }
-  if (a.state === 'graded' && a.score !== undefined) parts.push(`graded ${formatScore(a.score, a.maxScore)}`);
+  if (a.state === 'graded' && a.score !== undefined) parts.push(`graded ${formatScore(a.score, a.maxScore)}${a.override ? ' (set by your professor)' : ''}`);
   else parts.push(a.state);
   tooltip.push(`State: ${a.state}`);
   if (a.score !== undefined) tooltip.push(`Score: ${formatScore(a.score, a.maxScore)}`);
+  if (a.override) tooltip.push(overrideText(a.override, a.maxScore, 'your professor'));
   const style = icons[a.state];
   return {
     label: a.title,

@@ -275,7 +275,10 @@ export class ClusterModel implements Disposable {
     this.loading.delete(`result:${p.submissionId}`);
     if (!s) return;
     const status = p.status === 'queued' || p.status === 'grading' || p.status === 'graded' || p.status === 'failed' ? p.status : s.status;
+    // The event carries the override as it is now: none when it was removed.
     const updated: SubmissionSummary = { ...s, status };
+    if (p.override) updated.override = p.override;
+    else delete updated.override;
     if (p.score !== undefined) updated.score = p.score;
     if (p.maxScore !== undefined) updated.maxScore = p.maxScore;
     this.replaceSubmission(updated);

@@ -2,8 +2,8 @@
 // tooltip, an icon, and the context value the manifest's menus match. Plain
 // logic, so what a professor sees is unit-tested without VS Code.
 
-import type { GradingResult, SubmissionSummary, TestOutcome, WorkspaceInfo } from '@classpod/protocol';
-import { formatScore } from '../courses/assignment-presentation';
+import type { GradingResult, SubmissionSummary, WorkspaceInfo } from '@classpod/protocol';
+import { diffLines, formatScore, isPassed, overrideText, testLabel, verdictAndMessage, verdictCounts, verdictName } from '../results/result-text';
 import { formatAbsolute, formatRelative } from '../deadlines/time-format';
 import { describeFilter, isFiltering, studentWorkStates } from './class-filter';
 import type { ClusterModel } from './cluster-model';
@@ -38,22 +38,14 @@ export function formatCpu(millicores: number): string {
   return millicores >= 1000 && millicores % 1000 === 0 ? `${millicores / 1000} CPU` : `${Math.round(millicores)}m CPU`;
 }
 
-/** "3/4 passed · 1 wrong answer", or what happened when grading did not finish. */
+/** "3/4 passed · 1 Wrong answer", or what happened when grading did not finish. */
 export function verdictSummary(result: GradingResult): string {
   if (result.status === 'queued') return 'queued';
   if (result.status === 'grading') return 'grading…';
   if (result.status === 'failed') return `grading failed${result.error ? `: ${result.error}` : ''}`;
   const tests = result.tests;
-  if (tests.length === 0) return result.buildOutput ? 'build failed' : 'no tests';
-  const passed = tests.filter(isPassed).length;
-  const others = new Map<string, number>();
-  for (const t of tests) if (!isPassed(t)) others.set(t.verdict, (others.get(t.verdict) ?? 0) + 1);
-  const detail = [...others].map(([v, n]) => `${n} ${v}`);
-  return [`${passed}/${tests.length} passed`, ...detail].join(' · ');
-}
-
-function isPassed(t: TestOutcome): boolean {
-  return t.verdict === 'accepted' || t.verdict === 'ok' || t.verdict === 'passed';
+  if (tests.length === 0) return result.compile && result.compile.status !== 'OK' ? 'build failed' : 'no tests';
+  return verdictCounts(tests);
 }
 
 /** The score a submission shows: "7/10", "7/10 (overridden)", or its grading status. */
@@ -203,7 +195,7 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
         `At ${formatAbsolute(at)}`,
         `Snapshot ${s.snapshotHash.slice(0, 12)} · ${s.fileCount} file(s), ${formatBytes(s.totalBytes)}`,
       ];
-      if (s.override) tooltip.push(`Score overridden to ${s.override.score} by ${s.override.authorId}: ${s.override.comment}`);
+      if (s.override) tooltip.push(overrideText(s.override, s.maxScore, model.studentName(s.courseId, s.override.authorId)));
       return {
         label: formatAbsolute(at).replace(/ \(.*\)$/, ''),
         description: parts.join(' · '),
@@ -218,7 +210,7 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       const r = model.result(node.submissionId);
       const tooltip = r ? [verdictSummary(r)] : ['Per-test results'];
       if (r?.provenance) tooltip.push(...Object.entries(r.provenance).map(([k, v]) => `${k}: ${v}`));
-      if (r?.buildOutput) tooltip.push('', r.buildOutput.slice(0, 2000));
+      if (r?.compile && r.compile.status !== 'OK') tooltip.push('', r.compile.output.slice(0, 2000));
       return {
         label: 'Test results',
         description: r ? verdictSummary(r) : undefined,
@@ -229,21 +221,23 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       };
     }
     case 'test': {
-      const t = model.result(node.submissionId)?.tests[node.index];
-      if (!t) return { label: `test ${node.index + 1}`, tooltip: [], icon: 'circle-outline', contextValue: 'test', collapsible: 'none' };
+      const r = model.result(node.submissionId);
+      const t = r?.tests[node.index];
+      if (!r || !t) return { label: `test ${node.index + 1}`, tooltip: [], icon: 'circle-outline', contextValue: 'test', collapsible: 'none' };
       const passed = isPassed(t);
-      const parts = [t.verdict, formatScore(t.score, t.maxScore)];
+      const parts = [verdictName(t.verdict), formatScore(t.score, t.maxScore)];
       if (t.timeMs !== undefined) parts.push(`${Math.round(t.timeMs)} ms`);
-      if (t.memoryBytes !== undefined) parts.push(formatBytes(t.memoryBytes));
-      const tooltip = [`${t.group ? `${t.group} / ` : ''}${t.name}${t.hidden ? ' (hidden)' : ''}`, `Verdict: ${t.verdict}`];
-      if (t.message) tooltip.push('', t.message);
+      if (t.memoryKb !== undefined && t.memoryKb > 0) parts.push(formatBytes(t.memoryKb * 1024));
+      const label = testLabel(t, r.hiddenTests);
+      const tooltip = [label, verdictAndMessage(t)];
+      if (t.diff) tooltip.push('', ...diffLines(t.diff));
       return {
-        label: `${t.name}${t.hidden ? ' (hidden)' : ''}`,
+        label: t.name !== undefined ? `${t.name}${t.public ? '' : ' (hidden)'}` : label,
         description: parts.join(' · '),
         tooltip,
         icon: passed ? 'pass' : 'error',
         iconColor: passed ? 'testing.iconPassed' : 'testing.iconFailed',
-        contextValue: 'test',
+        contextValue: t.public ? 'test.public' : 'test.hidden',
         collapsible: 'none',
       };
     }

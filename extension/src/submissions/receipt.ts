@@ -3,7 +3,8 @@
 
 import type { AssignmentSummary, SubmissionSummary } from '@classpod/protocol';
 import { formatAbsolute, formatRelative } from '../deadlines/time-format';
-import { formatScore } from '../courses/assignment-presentation';
+import type { ScoreChanged } from '../session/hub-events';
+import { formatScore, overrideText } from '../results/result-text';
 
 /** The question asked before submitting, and its detail lines. */
 export function confirmation(a: AssignmentSummary, now: Date, timeZone?: string): { message: string; detail: string } {
@@ -33,8 +34,10 @@ export function receipt(title: string, s: SubmissionSummary, serverTime: string,
   return `Submitted “${title}” at ${at} (server time), ${late}. Snapshot ${s.snapshotHash.slice(0, 12)} · ${s.fileCount} file${s.fileCount === 1 ? '' : 's'}.`;
 }
 
-/** "Hello, C graded: 8/10." */
-export function gradedMessage(title: string, score: number | undefined, maxScore: number | undefined, status: string): string {
-  if (status === 'failed' || score === undefined) return `Grading of “${title}” did not finish (${status}). Your professor can see why.`;
-  return `“${title}” graded: ${formatScore(score, maxScore)}.`;
+/** What a score event announces: "“Hello, C” graded: 8/10.", or the score staff set with their comment. */
+export function gradedMessage(title: string, e: Pick<ScoreChanged, 'score' | 'maxScore' | 'status' | 'cause' | 'override'>): string {
+  if (e.override && e.score !== undefined) return `“${title}”: ${overrideText(e.override, e.maxScore, 'your professor')}`;
+  if (e.cause === 'override' && e.score !== undefined) return `“${title}”: the score set by hand was removed; it is ${formatScore(e.score, e.maxScore)} again.`;
+  if (e.status === 'failed' || e.score === undefined) return `Grading of “${title}” did not finish (${e.status}). Your professor can see why.`;
+  return `“${title}” graded: ${formatScore(e.score, e.maxScore)}.`;
 }

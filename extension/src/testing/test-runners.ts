@@ -11,7 +11,7 @@ import {
   type GradingSpec,
   type RpcEndpoint,
   type TestCaseResult,
-  type Verdict,
+  type TestResultView,
 } from '@classpod/protocol';
 import { gradeSubmission } from '@classpod/grader';
 import type { Receipt, Submissions } from '../submissions/submission-client';
@@ -33,7 +33,7 @@ export interface RunRequest {
 export interface TestRunner {
   readonly kind: RunnerKind;
   readonly label: string;
-  run(request: RunRequest): Promise<GradeResult>;
+  run(request: RunRequest): Promise<RunResult>;
 }
 
 /** On this machine, with the grader engine and the `none` sandbox. */
@@ -41,13 +41,14 @@ export class LocalTestRunner implements TestRunner {
   readonly kind = 'local' as const;
   readonly label = 'This machine';
 
-  async run(request: RunRequest): Promise<GradeResult> {
-    return gradeSubmission(request.spec, request.folder, {
+  async run(request: RunRequest): Promise<RunResult> {
+    const result = await gradeSubmission(request.spec, request.folder, {
       sandbox: 'none',
       publicOnly: true,
       ...(request.signal ? { signal: request.signal } : {}),
       onTest: (r) => request.onTest?.(r),
     });
+    return runResultOf(result);
   }
 }
 
@@ -65,7 +66,7 @@ export class WorkspaceTestRunner implements TestRunner {
     private readonly beforeRun: (request: RunRequest) => Promise<void>,
   ) {}
 
-  async run(request: RunRequest): Promise<GradeResult> {
+  async run(request: RunRequest): Promise<RunResult> {
     await this.beforeRun(request);
     const endpoint = await this.connection(request.courseId).ready();
     const runId = randomUUID();
@@ -78,60 +79,51 @@ export class WorkspaceTestRunner implements TestRunner {
         { path: this.remotePath(request), runId },
         { timeoutMs: 15 * 60_000, ...(request.signal ? { signal: request.signal } : {}) },
       );
-      return result;
+      return runResultOf(result);
     } finally {
       off();
     }
   }
 }
 
-const verdictCodes: Record<string, Verdict> = {
-  accepted: 'AC',
-  'wrong answer': 'WA',
-  'time limit': 'TLE',
-  'time limit exceeded': 'TLE',
-  'wall-clock limit': 'WLE',
-  'memory limit': 'MLE',
-  'memory limit exceeded': 'MLE',
-  'runtime error': 'RE',
-  'output limit': 'OLE',
-  'compile error': 'CE',
-  'compilation error': 'CE',
-  'system error': 'SE',
-};
-
-/** The verdict code of a verdict the hub wrote as a code or in words. */
-export function verdictCode(verdict: string): Verdict {
-  const upper = verdict.toUpperCase();
-  if (['AC', 'WA', 'TLE', 'WLE', 'MLE', 'RE', 'OLE', 'CE', 'SE'].includes(upper)) return upper as Verdict;
-  return verdictCodes[verdict.toLowerCase()] ?? 'SE';
+/** A run's result in the shape every view reads: the grader's per-test fields, the build, the score. */
+export interface RunResult {
+  score: number;
+  maxScore: number;
+  compile: { status: 'OK' | 'CE' | 'SE'; output: string };
+  tests: TestResultView[];
+  /** How many of `tests` are hidden. */
+  hiddenTests: number;
+  /** Where it ran: the sandbox, the hashes of what ran. */
+  provenance: Record<string, string>;
+  /** A course server grading: the whole result. */
+  graded?: GradingResult;
 }
 
-/** A course server grading result in the shape of the engine's result, hidden tests included. */
-export function gradeResultOf(result: GradingResult): GradeResult {
-  const tests: TestCaseResult[] = result.tests.map((t) => ({
-    name: t.name,
-    group: t.group ?? '',
-    public: !t.hidden,
-    verdict: verdictCode(t.verdict),
-    timeMs: t.timeMs ?? 0,
-    wallMs: t.timeMs ?? 0,
-    memoryKb: t.memoryBytes !== undefined ? Math.round(t.memoryBytes / 1024) : 0,
-    score: t.score,
-    maxScore: t.maxScore,
-    message: t.message ?? '',
-  }));
-  const buildFailed = result.buildOutput !== undefined && tests.length > 0 && tests.every((t) => t.verdict === 'CE');
+/** The engine's result (this machine, the workspace). */
+export function runResultOf(r: GradeResult): RunResult {
+  let hidden = 0;
+  const tests = r.tests.map((t) => (t.public ? t : { ...t, hiddenIndex: ++hidden }));
   return {
-    score: result.score ?? 0,
-    maxScore: result.maxScore ?? 0,
-    compile: { status: result.status === 'failed' ? 'SE' : buildFailed ? 'CE' : 'OK', output: result.buildOutput ?? result.error ?? '', cached: false },
+    score: r.score,
+    maxScore: r.maxScore,
+    compile: { status: r.compile.status, output: r.compile.output },
     tests,
-    groups: [],
-    sandbox: result.provenance?.sandbox ?? 'course server',
-    systemError: result.status === 'failed',
-    specHash: result.provenance?.specHash ?? '',
-    sourceHash: result.provenance?.sourceHash ?? '',
+    hiddenTests: hidden,
+    provenance: { sandbox: r.sandbox, specHash: r.specHash, sourceHash: r.sourceHash },
+  };
+}
+
+/** The course server's grading result, hidden tests included. */
+export function runResultOfGrading(r: GradingResult): RunResult {
+  return {
+    score: r.score ?? 0,
+    maxScore: r.maxScore ?? 0,
+    compile: r.status === 'failed' ? { status: 'SE', output: r.error ?? 'grading failed' } : { status: r.compile?.status ?? 'OK', output: r.compile?.output ?? '' },
+    tests: r.tests,
+    hiddenTests: r.hiddenTests,
+    provenance: r.provenance ?? {},
+    graded: r,
   };
 }
 
@@ -148,12 +140,12 @@ export class ServerTestRunner implements TestRunner {
     private readonly onReceipt: (request: RunRequest, receipt: Receipt) => void = () => undefined,
   ) {}
 
-  async run(request: RunRequest): Promise<GradeResult> {
+  async run(request: RunRequest): Promise<RunResult> {
     if (!(await this.beforeRun(request))) throw new RunCancelled();
     const receipt = await this.submissions.submit(request.courseId, request.assignmentId);
     this.onReceipt(request, receipt);
     const result = await this.submissions.waitForResult(receipt.submission.id, request.signal);
-    return gradeResultOf(result);
+    return runResultOfGrading(result);
   }
 }
 

@@ -4,7 +4,7 @@
 // in-host tests (and the professor side) use.
 
 import * as vscode from 'vscode';
-import { GetResultRequest } from '@classpod/protocol';
+import { GetResultRequest, type GradingResult } from '@classpod/protocol';
 import { WorkspaceConnections } from '../connection/workspace-connections';
 import { CourseCatalog } from '../courses/course-catalog';
 import type { Logger } from '../log';
@@ -13,7 +13,7 @@ import { StudentSession } from '../session/student-session';
 import { gradedMessage } from '../submissions/receipt';
 import { SubmissionClient } from '../submissions/submission-client';
 import { LocalTestRunner, ServerTestRunner, WorkspaceTestRunner, type RunnerKind, type TestRunner } from '../testing/test-runners';
-import { verdictText } from '../testing/public-tests';
+import { resultReport } from '../results/result-report';
 import { AssignmentFolders, type OpenAssignmentArgs } from './assignment-folders';
 import { setContext } from './context-keys';
 import { CoursesTreeProvider, type CoursesTreeNode } from './courses-tree';
@@ -40,6 +40,8 @@ export interface ClasspodApi {
     openAssignment(args?: OpenAssignmentArgs): Promise<string | undefined>;
     submit(args?: SubmitArgs): ReturnType<SubmitCommand['submit']>;
     runTests(kind: RunnerKind): Promise<RecordedRun | undefined>;
+    /** Show Results of an assignment (its submission that counts); resolves with what was shown. */
+    showResults(target: { courseId: string; assignmentId: string }): Promise<GradingResult | undefined>;
   };
 }
 
@@ -130,15 +132,33 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     }
   };
 
-  const showResults = async (submissionId: string, title: string): Promise<void> => {
+  const showResults = async (submissionId: string, title: string): Promise<GradingResult> => {
     const { result } = await (await hubReady()).request(GetResultRequest.type, { submissionId });
-    channel.appendLine(`── Results of ${title} (submission ${submissionId}) ──`);
-    channel.appendLine(`Score: ${result.score ?? '–'}/${result.maxScore ?? '–'}${result.penaltyPercent ? ` (late: −${result.penaltyPercent}%)` : ''}`);
-    for (const t of result.tests) {
-      channel.appendLine(`${verdictText(t.verdict) === 'Accepted' || t.verdict === 'AC' ? '✔' : '✘'} ${t.hidden ? '(hidden) ' : ''}${t.group ? `${t.group}/` : ''}${t.name}: ${verdictText(t.verdict)} — ${t.score}/${t.maxScore}${t.message ? ` — ${t.message}` : ''}`);
-    }
-    if (result.buildOutput) channel.appendLine(`Build output:\n${result.buildOutput}`);
+    for (const line of resultReport(title, result)) channel.appendLine(line);
     channel.show(true);
+    return result;
+  };
+  /** Show Results of an assignment: its submission that counts. */
+  const showAssignmentResults = async (target?: Target): Promise<GradingResult | undefined> => {
+    const ids = idsOf(target);
+    let a = ids.courseId && ids.assignmentId ? catalog.find(ids.courseId, ids.assignmentId) : undefined;
+    if (!a && !target) {
+      const submitted = catalog.courses().flatMap((c) => c.assignments.filter((x) => x.latestSubmissionId));
+      const open = folders.list().map((f) => catalog.find(f.marker.courseId, f.marker.id)).find((x) => x?.latestSubmissionId);
+      const picked = open ?? (submitted.length === 1 ? submitted[0] : undefined);
+      a =
+        picked ??
+        (
+          await vscode.window.showQuickPick(
+            submitted.map((x) => ({ label: x.title, description: x.courseId, assignment: x })),
+            { title: 'Show Results', placeHolder: 'Which assignment?' },
+          )
+        )?.assignment;
+      if (!a) return undefined;
+    }
+    if (!a) throw new Error('Choose an assignment in the Classpod view to show its results.');
+    if (!a.latestSubmissionId) throw new Error(`You have not submitted “${a.title}” yet.`);
+    return showResults(a.latestSubmissionId, a.title);
   };
 
   session.onDidChange((account) => {
@@ -159,10 +179,11 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     events = new HubEvents(connection);
     submissions = new SubmissionClient(hubReady, events);
     events.onScoreChanged((e) => {
-      if (e.studentId !== account.person.personId) return;
+      // An earlier submission's regrade or override is history, not the student's score: nothing to announce.
+      if (e.studentId !== account.person.personId || !e.counts) return;
       void catalog.refreshCourse(e.courseId).catch(() => undefined);
       const title = catalog.find(e.courseId, e.assignmentId)?.title ?? e.assignmentId;
-      void vscode.window.showInformationMessage(gradedMessage(title, e.score, e.maxScore, e.status), 'Show Results').then((c) => {
+      void vscode.window.showInformationMessage(gradedMessage(title, e), 'Show Results').then((c) => {
         if (c) void showResults(e.submissionId, title).catch((err) => logger.warn('could not read results', { err }));
       });
     });
@@ -208,6 +229,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     vscode.commands.registerCommand('classpod.openAssignment', (t?: Target) => report(openAssignment(t))),
     vscode.commands.registerCommand('classpod.openTerminal', (t?: Target) => report(terminals.open(idsOf(t)))),
     vscode.commands.registerCommand('classpod.submit', (t?: Target | SubmitArgs) => report(submit(t))),
+    vscode.commands.registerCommand('classpod.showResults', (t?: Target) => report(showAssignmentResults(t))),
     vscode.commands.registerCommand('classpod.showConflicts', () => folders.showConflicts()),
     vscode.commands.registerCommand('classpod.showLog', () => channel.show(true)),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void folders.rescan()),
@@ -231,6 +253,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
       openAssignment: (args) => openAssignment(args),
       submit: (args) => submit(args),
       runTests: (kind) => testing.runAll(kind, runners),
+      showResults: (target) => showAssignmentResults(target),
     },
   };
 }

@@ -13,9 +13,9 @@ import {
   PUBLIC_SPEC_PATH,
   publicTests,
   summaryLine,
-  verdictText,
   type TestOutcomeView,
 } from '../testing/public-tests';
+import { isPassed, testLine } from '../results/result-text';
 import { RunCancelled, type RunnerKind, type TestRunner } from '../testing/test-runners';
 import type { ActiveAssignment, AssignmentFolders } from './assignment-folders';
 
@@ -27,6 +27,8 @@ export interface RecordedRun {
   summary: string;
   /** Hidden tests (server runs only): passed and total. */
   hidden?: { passed: number; total: number };
+  /** Every test's line as the run's output shows it. */
+  lines: string[];
 }
 
 export class ClasspodTesting implements vscode.Disposable {
@@ -160,14 +162,15 @@ export class ClasspodTesting implements vscode.Disposable {
       const outcomes = outcomesOf(result, tests);
       outcomes.forEach(apply);
       const hiddenResults = result.tests.filter((t) => !t.public);
-      const hidden = hiddenResults.length > 0 ? { passed: hiddenResults.filter((t) => t.verdict === 'AC').length, total: hiddenResults.length } : undefined;
-      const summary = summaryLine({ ...result, tests: result.tests.filter((t) => t.public) });
+      const hidden = hiddenResults.length > 0 ? { passed: hiddenResults.filter(isPassed).length, total: hiddenResults.length } : undefined;
+      const summary = summaryLine(result);
       run.appendOutput(`${summary}\r\n`);
       if (hidden) {
         run.appendOutput(`Hidden tests: ${hidden.passed} of ${hidden.total} pass. Total score ${result.score}/${result.maxScore}.\r\n`);
-        for (const t of hiddenResults) run.appendOutput(`  ${t.verdict === 'AC' ? '✔' : '✘'} hidden ${t.group ? `${t.group}/` : ''}${t.name}: ${verdictText(t.verdict)}\r\n`);
+        for (const t of hiddenResults) run.appendOutput(`  ${testLine(t, result.hiddenTests)}\r\n`);
       }
-      this.lastRuns.set(runner.kind, { kind: runner.kind, assignment: root.id, outcomes, summary, ...(hidden ? { hidden } : {}) });
+      const lines = result.tests.map((t) => testLine(t, result.hiddenTests));
+      this.lastRuns.set(runner.kind, { kind: runner.kind, assignment: root.id, outcomes, summary, lines, ...(hidden ? { hidden } : {}) });
       this.logger.info('tests ran', { runner: runner.kind, assignment: root.id, summary });
     } catch (err) {
       if (err instanceof RunCancelled || abort.signal.aborted) {

@@ -2,7 +2,7 @@
 // verdict, time, memory and points, then the total; public tests show why
 // they failed and a short difference.
 
-import type { GradeResult } from '@classpod/protocol';
+import type { GradeResult, OutputDiff } from '@classpod/protocol';
 
 const NAMES: Record<string, string> = {
   AC: 'accepted',
@@ -37,11 +37,24 @@ export function formatResultTable(result: GradeResult, sandboxDescription?: stri
   for (const [i, t] of result.tests.entries()) {
     lines.push(row(rows[i]!));
     if (t.verdict !== 'AC' && t.verdict !== 'CE' && t.message) lines.push(indent(t.message));
-    if (t.diff) lines.push(indent(t.diff));
+    if (t.diff) lines.push(indent(diffText(t.diff)));
   }
   lines.push('', `score: ${fmt(result.score)} / ${fmt(result.maxScore)}`);
   if (result.systemError) lines.push('SYSTEM ERROR: the sandbox failed; this result is not charged and must be graded again.');
   return lines.join('\n');
+}
+
+/** The difference as a terminal shows it: where, then `- expected` and `+ actual` lines. */
+export function diffText(d: OutputDiff): string {
+  const out = [`${d.file ?? 'output'}: first difference at line ${d.line}, column ${d.column}`];
+  const side = (mark: string, lines: string[], from: number, more: boolean): void => {
+    lines.forEach((l, i) => out.push(`${mark} ${String(from + i).padStart(4)} | ${l}`));
+    if (more) out.push(`${mark}      | …`);
+    if (lines.length === 0) out.push(`${mark}      | (nothing)`);
+  };
+  side('-', d.expected.lines, d.expected.fromLine, d.expected.more);
+  side('+', d.actual.lines, d.actual.fromLine, d.actual.more);
+  return out.join('\n');
 }
 
 function fmt(n: number): string {

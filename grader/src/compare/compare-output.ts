@@ -1,14 +1,18 @@
 // Output comparison: exact, ignoring trailing whitespace, whitespace-
 // insensitive tokens, and numbers within an absolute or relative tolerance.
-// Each answers whether the output is accepted and, if not, where it differs.
+// Each answers whether the output is accepted and, if not, where it differs:
+// in a sentence, and as a position in the program's output.
 
 import type { GradingCompare } from '@classpod/protocol';
+import { firstDifferentColumn, type DiffPosition } from './output-diff';
 
 /** The comparison's answer. */
 export interface CompareOutcome {
   accepted: boolean;
   /** Where the first difference is, in a sentence (empty when accepted). */
   message: string;
+  /** Where the first difference is, as a position (absent when accepted). */
+  at?: DiffPosition;
 }
 
 /** Default tolerance of `float` when the spec names none. */
@@ -51,8 +55,19 @@ export function numbersClose(expected: string, actual: string, abs: number, rel:
   return diff <= abs || diff <= rel * Math.abs(e);
 }
 
-function tokens(text: string): string[] {
-  return text.split(/\s+/).filter((t) => t.length > 0);
+/** A whitespace-separated token and where it starts (1-based line and column). */
+interface Token {
+  text: string;
+  line: number;
+  column: number;
+}
+
+function tokens(text: string): Token[] {
+  const out: Token[] = [];
+  text.replace(/\r\n/g, '\n').split('\n').forEach((l, i) => {
+    for (const m of l.matchAll(/\S+/g)) out.push({ text: m[0], line: i + 1, column: (m.index ?? 0) + 1 });
+  });
+  return out;
 }
 
 function trimLines(text: string): string[] {
@@ -61,24 +76,48 @@ function trimLines(text: string): string[] {
   return lines;
 }
 
-function compareTokens(e: string[], a: string[], same: (x: string, y: string) => boolean): CompareOutcome {
+function compareTokens(e: Token[], a: Token[], same: (x: string, y: string) => boolean): CompareOutcome {
   const n = Math.min(e.length, a.length);
   for (let i = 0; i < n; i++) {
-    if (!same(e[i]!, a[i]!)) return { accepted: false, message: `token ${i + 1}: expected ${quote(e[i]!)}, got ${quote(a[i]!)}` };
+    if (!same(e[i]!.text, a[i]!.text)) {
+      return {
+        accepted: false,
+        message: `token ${i + 1}: expected ${quote(e[i]!.text)}, got ${quote(a[i]!.text)}`,
+        at: { line: a[i]!.line, column: a[i]!.column, expectedLine: e[i]!.line },
+      };
+    }
   }
   if (e.length === a.length) return ok;
-  return e.length > a.length
-    ? { accepted: false, message: `output ends after ${a.length} tokens; expected ${e.length} (next: ${quote(e[a.length]!)})` }
-    : { accepted: false, message: `${a.length - e.length} unexpected extra tokens (first: ${quote(a[e.length]!)})` };
+  if (e.length > a.length) {
+    const last = a[a.length - 1];
+    return {
+      accepted: false,
+      message: `output ends after ${a.length} tokens; expected ${e.length} (next: ${quote(e[a.length]!.text)})`,
+      at: { line: last ? last.line : 1, column: last ? last.column + last.text.length : 1, expectedLine: e[a.length]!.line },
+    };
+  }
+  const extra = a[e.length]!;
+  const lastExpected = e[e.length - 1];
+  return {
+    accepted: false,
+    message: `${a.length - e.length} unexpected extra tokens (first: ${quote(extra.text)})`,
+    at: { line: extra.line, column: extra.column, expectedLine: lastExpected ? lastExpected.line : 1 },
+  };
 }
 
 function firstLineDifference(e: string[], a: string[]): CompareOutcome {
   const n = Math.max(e.length, a.length);
   for (let i = 0; i < n; i++) {
     if (e[i] === a[i]) continue;
-    if (a[i] === undefined) return { accepted: false, message: `output ends at line ${i}; expected line ${i + 1}: ${quote(e[i]!)}` };
-    if (e[i] === undefined) return { accepted: false, message: `unexpected extra line ${i + 1}: ${quote(a[i]!)}` };
-    return { accepted: false, message: `line ${i + 1}: expected ${quote(e[i]!)}, got ${quote(a[i]!)}` };
+    if (a[i] === undefined) {
+      return { accepted: false, message: `output ends at line ${i}; expected line ${i + 1}: ${quote(e[i]!)}`, at: { line: i + 1, column: 1, expectedLine: i + 1 } };
+    }
+    if (e[i] === undefined) return { accepted: false, message: `unexpected extra line ${i + 1}: ${quote(a[i]!)}`, at: { line: i + 1, column: 1, expectedLine: i + 1 } };
+    return {
+      accepted: false,
+      message: `line ${i + 1}: expected ${quote(e[i]!)}, got ${quote(a[i]!)}`,
+      at: { line: i + 1, column: firstDifferentColumn(e[i]!, a[i]!), expectedLine: i + 1 },
+    };
   }
   return { accepted: false, message: 'output differs in line endings or whitespace' };
 }

@@ -3,9 +3,9 @@
 // output (or the custom checker's decision). Expected data never enters the
 // program's box. Hidden tests' messages never quote expected output.
 
-import type { GradingSpec, SpecTestCase, TestCaseResult, Verdict } from '@classpod/protocol';
+import type { GradingSpec, OutputDiff, SpecTestCase, TestCaseResult, Verdict } from '@classpod/protocol';
 import { compareOutput } from '../compare/compare-output';
-import { shortDiff } from '../compare/short-diff';
+import { outputDiff } from '../compare/output-diff';
 import { CHECKER_ARGS, checkerDecision } from '../compare/testlib-checker';
 import { expandCommand, LANGUAGES } from '../languages/languages';
 import type { Sandbox } from '../sandboxes/sandbox';
@@ -57,7 +57,7 @@ export async function runTest(
       ...(signal ? { signal } : {}),
     });
     const measured = { timeMs: run.timeMs, wallMs: run.wallMs, memoryKb: run.memoryKb };
-    const done = (verdict: Verdict, fraction: number, message: string, diff?: string): TestOutcome => ({
+    const done = (verdict: Verdict, fraction: number, message: string, diff?: OutputDiff): TestOutcome => ({
       result: { ...base, ...measured, verdict, message, ...(diff && test.public ? { diff } : {}) },
       fraction,
     });
@@ -76,7 +76,7 @@ export async function runTest(
     if (test.expectedStdout !== undefined) {
       const c = compareOutput(test.expectedStdout, actual, test.compare);
       if (!c.accepted) {
-        return done('WA', 0, test.public ? `wrong answer: ${c.message}` : 'wrong answer', shortDiff(test.expectedStdout, actual));
+        return done('WA', 0, test.public ? `wrong answer: ${c.message}` : 'wrong answer', outputDiff(test.expectedStdout, actual, c.at));
       }
     }
     for (const expected of test.expectedFiles) {
@@ -88,7 +88,7 @@ export async function runTest(
           'WA',
           0,
           test.public ? `wrong answer in ${expected.path}: ${c.message}` : `wrong answer in ${expected.path}`,
-          shortDiff(expected.content, content.toString('utf8')),
+          outputDiff(expected.content, content.toString('utf8'), c.at, expected.path),
         );
       }
     }

@@ -40,7 +40,8 @@ describe('classpod-grade', function () {
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /sandbox: none — NOT a sandbox/);
     assert.match(r.out, /examples\s+small\s+WA wrong answer/);
-    assert.match(r.out, /- 2\.000/);
+    assert.match(r.out, /output: first difference at line \d+, column \d+/);
+    assert.match(r.out, /-\s+\d+ \| 2\.000/);
     assert.match(r.out, /big-numbers\s+large \(hidden\)\s+WA/);
     assert.match(r.out, /score: 0 \/ 100/);
   });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { compareOutput, numbersClose, shortDiff } from '../../src';
+import { compareOutput, firstDifference, numbersClose, outputDiff } from '../../src';
 
 describe('compareOutput', () => {
   it('exact: any difference, even a missing final newline, is wrong', () => {
@@ -35,17 +35,53 @@ describe('compareOutput', () => {
   });
 });
 
-describe('shortDiff', () => {
-  it('shows the first differing line with context, marked - expected and + actual', () => {
-    assert.equal(shortDiff('a\nb\nc\n', 'a\nb\nX\n'), '@@ line 3 @@\n  a\n  b\n- c\n+ X');
-    assert.equal(shortDiff('same\n', 'same\n'), '');
+describe('where outputs differ', () => {
+  it('line modes give the line and column of the first wrong character', () => {
+    assert.deepEqual(compareOutput('a b\nc\n', 'a  b\nc\n', { mode: 'trailing-whitespace' }).at, { line: 1, column: 3, expectedLine: 1 });
+    assert.deepEqual(compareOutput('1\n2\n3\n', '1\n2\n', { mode: 'exact' }).at, { line: 3, column: 1, expectedLine: 3 });
+    assert.deepEqual(compareOutput('1\n', '1\n2\n', { mode: 'trailing-whitespace' }).at, { line: 2, column: 1, expectedLine: 2 });
   });
 
-  it('stays short for long outputs', () => {
+  it('token modes point at the wrong token in the program output and at its counterpart in the expected one', () => {
+    // Whitespace differences before the wrong token are accepted; the position is that of the token.
+    assert.deepEqual(compareOutput('1 2\n3.000\n', '1\n2\n  3.5\n', { mode: 'float', absTolerance: 1e-3 }).at, { line: 3, column: 3, expectedLine: 2 });
+    assert.deepEqual(compareOutput('1 2 3', '1 2', { mode: 'tokens' }).at, { line: 1, column: 4, expectedLine: 1 });
+    assert.deepEqual(compareOutput('1', '1\n\n9', { mode: 'tokens' }).at, { line: 3, column: 1, expectedLine: 1 });
+  });
+
+  it('accepted outputs carry no position', () => {
+    assert.equal(compareOutput('3.14159', '3.1416', { mode: 'float', absTolerance: 1e-3 }).at, undefined);
+    assert.equal(firstDifference('same\n', 'same\n'), undefined);
+  });
+});
+
+describe('outputDiff', () => {
+  it('gives the position and a few lines of both outputs, as data', () => {
+    assert.deepEqual(outputDiff('a\nb\nc\n', 'a\nb\nX\n'), {
+      line: 3,
+      column: 1,
+      expected: { fromLine: 1, lines: ['a', 'b', 'c'], more: false },
+      actual: { fromLine: 1, lines: ['a', 'b', 'X'], more: false },
+    });
+    assert.equal(outputDiff('same\n', 'same\n'), undefined);
+  });
+
+  it('names the expected file and shows an output that is missing lines', () => {
+    const d = outputDiff('1\n2\n3\n', '1\n', { line: 2, column: 1, expectedLine: 2 }, 'out.txt')!;
+    assert.equal(d.file, 'out.txt');
+    assert.deepEqual(d.expected, { fromLine: 1, lines: ['1', '2', '3'], more: false });
+    assert.deepEqual(d.actual, { fromLine: 1, lines: ['1'], more: false });
+  });
+
+  it('stays short for long outputs and long lines', () => {
     const long = Array.from({ length: 1000 }, (_, i) => `line ${i}`).join('\n');
-    const d = shortDiff(long, long.replace('line 500', 'oops'));
-    assert.ok(d.split('\n').length <= 14, d);
-    assert.match(d, /- line 500\n/);
-    assert.match(d, /\+ oops/);
+    const d = outputDiff(long, long.replace('line 500', 'oops'))!;
+    assert.equal(d.line, 501);
+    assert.equal(d.column, 1);
+    assert.deepEqual(d.expected.lines, ['line 498', 'line 499', 'line 500', 'line 501', 'line 502', 'line 503']);
+    assert.equal(d.actual.lines[2], 'oops');
+    assert.equal(d.actual.more, true);
+    const wide = outputDiff('x'.repeat(500), 'y'.repeat(500))!;
+    assert.equal(wide.actual.lines[0], `${'y'.repeat(120)}…`);
   });
 });

@@ -130,7 +130,13 @@ describe('gradeSubmission', function () {
     const r = await gradeSubmission(s.spec, s.dir, { buildCache: s.cache });
     const [shown, secret] = r.tests;
     assert.equal(shown!.verdict, 'WA');
-    assert.equal(shown!.diff, '@@ line 1 @@\n- goodbye\n+ hello');
+    assert.deepEqual(shown!.diff, {
+      line: 1,
+      column: 1,
+      expected: { fromLine: 1, lines: ['goodbye'], more: false },
+      actual: { fromLine: 1, lines: ['hello'], more: false },
+    });
+    assert.doesNotMatch(shown!.message, /goodbye\n|hello\n/, 'the message is a sentence, the difference travels apart');
     assert.match(shown!.message, /expected "goodbye", got "hello"/);
     assert.equal(secret!.verdict, 'WA');
     assert.equal(secret!.diff, undefined);

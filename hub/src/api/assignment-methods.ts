@@ -22,6 +22,7 @@ import { SNAPSHOT_SKIP } from '../submissions/submission-intake';
 import type { Assignment } from '../store/records';
 import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
+import { countingSubmission } from '../grading/grade-book';
 import { assignmentView } from './views';
 
 /** Largest assignment folder accepted over the API (bytes, decoded). */
@@ -58,9 +59,9 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
   const summaryFor = async (a: Assignment, studentId: string | undefined) => {
     if (!studentId) return assignmentView(a, undefined, undefined, false);
     const ext = await ctx.store.extension(a.courseId, a.id, studentId);
-    const latest = await ctx.store.latestSubmission(a.courseId, a.id, studentId);
-    const started = latest ? true : await changedFromStarter(ctx, a, studentId);
-    return assignmentView(a, ext, latest, started);
+    const counting = countingSubmission(await ctx.store.listSubmissions({ courseId: a.courseId, assignmentId: a.id, studentId }));
+    const started = counting ? true : await changedFromStarter(ctx, a, studentId);
+    return assignmentView(a, ext, counting, started);
   };
 
   /** Whose view: the caller when a student, else the named student (or nobody). */

@@ -1,5 +1,7 @@
 // `submissions/submit|list|get|files|readFile|regrade`, `results/get`,
-// `scores/override`, `grades/export`.
+// `scores/override`, `grades/export`. An override is checked against the
+// assignment's maximum and bonus policy; a new score is announced with
+// whether its submission is the one that counts.
 
 import {
   errors,
@@ -11,12 +13,11 @@ import {
   OverrideScoreRequest,
   ReadSubmissionFileRequest,
   RegradeRequest,
-  ScoreChangedNotification,
   SubmitRequest,
   type RpcEndpoint,
 } from '@classpod/protocol';
-import { finalScore } from '../deadlines/late-policy';
-import { gradeBookCsv } from '../grading/grade-book';
+import { publishScoreChanged } from '../events/score-events';
+import { countingSubmissions, gradeBookCsv, submissionCounts } from '../grading/grade-book';
 import type { Submission } from '../store/records';
 import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
@@ -65,7 +66,9 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
 
   endpoint.handle(GetResultRequest.type, async (p) => {
     const { s, role } = await readable(p.submissionId);
-    return { result: resultView(s, role === 'student') };
+    const a = await ctx.store.getAssignment(s.courseId, s.assignmentId);
+    const viewer = { student: role === 'student', showHiddenNames: a?.showHiddenNames ?? false, counts: await submissionCounts(ctx.store, s) };
+    return { result: resultView(s, viewer) };
   });
 
   endpoint.handle(RegradeRequest.type, async (p) => {
@@ -80,12 +83,7 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
         throw errors.notFound(`${p.studentId} is not a student of course ${p.courseId}`);
       }
       const all = await ctx.store.listSubmissions({ courseId: p.courseId, assignmentId: p.assignmentId, studentId: p.studentId });
-      const latest = new Map<string, Submission>();
-      for (const s of all) {
-        const k = `${s.assignmentId}/${s.studentId}`;
-        if (!latest.has(k)) latest.set(k, s); // newest first
-      }
-      ids = [...latest.values()].map((s) => s.id);
+      ids = [...countingSubmissions(all).values()].map((s) => s.id);
     } else {
       throw errors.invalidParams('name a submissionId, an assignmentId or a studentId to regrade');
     }
@@ -99,27 +97,14 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     const s = await ctx.store.getSubmission(p.submissionId);
     if (!s) throw errors.notFound(`no submission ${p.submissionId}`);
     await ctx.authz.staff(caller, s.courseId);
-    if (p.score !== undefined && s.maxScore !== undefined && p.score > s.maxScore * 2) {
-      throw errors.invalidParams(`score ${p.score} is far above the maximum of ${s.maxScore}`);
+    if (p.score !== undefined) {
+      const a = await ctx.store.getAssignment(s.courseId, s.assignmentId);
+      checkOverrideScore(p.score, s.maxScore ?? a?.maxScore, a?.bonusPoints ?? 0, s.assignmentId);
     }
     await ctx.store.setOverride(s.id, p.score === undefined ? undefined : { score: p.score, comment: p.comment, authorId: caller.person.id });
     await audit(ctx, caller, p.score === undefined ? 'score.override.remove' : 'score.override', s.courseId, s.id, { score: p.score, comment: p.comment });
     const updated = (await ctx.store.getSubmission(s.id))!;
-    const score = finalScore(updated.rawScore, updated.penaltyPercent, updated.override);
-    await ctx.events.publish(
-      ScoreChangedNotification.type,
-      {
-        courseId: s.courseId,
-        assignmentId: s.assignmentId,
-        studentId: s.studentId,
-        submissionId: s.id,
-        status: updated.status,
-        ...(score !== undefined ? { score } : {}),
-        ...(updated.maxScore !== undefined ? { maxScore: updated.maxScore } : {}),
-        cause: 'override',
-      },
-      { courseId: s.courseId, studentId: s.studentId },
-    );
+    await publishScoreChanged(ctx.events, ctx.store, updated, 'override');
     return { submission: submissionView(updated) };
   });
 
@@ -128,4 +113,21 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     await audit(ctx, caller, 'grades.export', p.courseId);
     return { csv: await gradeBookCsv(ctx.store, p.courseId), fileName: `${p.courseId}-grades.csv` };
   });
+}
+
+/**
+ * An override lies between 0 and the maximum, plus the bonus points the
+ * assignment allows; anything else is refused with what would be accepted.
+ */
+export function checkOverrideScore(score: number, maxScore: number | undefined, bonusPoints: number, assignmentId: string): void {
+  if (!Number.isFinite(score) || score < 0) throw errors.invalidParams(`score ${score} is below 0; an override lies between 0 and the maximum`);
+  if (maxScore === undefined) return;
+  const ceiling = maxScore + bonusPoints;
+  if (score > ceiling) {
+    throw errors.invalidParams(
+      bonusPoints > 0
+        ? `score ${score} is above ${ceiling}: the maximum of ${assignmentId} is ${maxScore}, and its bonus policy allows at most ${bonusPoints} more`
+        : `score ${score} is above the maximum of ${maxScore} for ${assignmentId}; to give bonus points, set scores.bonusPoints in its assignment.yaml`,
+    );
+  }
 }

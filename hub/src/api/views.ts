@@ -1,6 +1,17 @@
 // Records as clients see them: the protocol's shapes, built from store records.
+// Results keep the grader's verdict codes and differences as data; words are
+// made by the clients that show them.
 
-import type { AssignmentSummary, GradingResult, SubmissionSummary, WorkspaceInfo, AssignmentState, GradeResult } from '@classpod/protocol';
+import type {
+  AssignmentState,
+  AssignmentSummary,
+  GradeResult,
+  GradingResult,
+  SubmissionSummary,
+  TestCaseResult,
+  TestResultView,
+  WorkspaceInfo,
+} from '@classpod/protocol';
 import { effectiveDeadline, finalScore } from '../deadlines/late-policy';
 import type { Assignment, Extension, Submission } from '../store/records';
 import type { WorkspaceStatus } from '../workspaces/workspace-provider';
@@ -26,7 +37,7 @@ export function submissionView(s: Submission): SubmissionSummary {
   };
 }
 
-/** The state of an assignment for one student. */
+/** The state of an assignment for one student, from the submission that counts. */
 export function assignmentState(latest: Submission | undefined, workspaceHasFolder: boolean): AssignmentState {
   if (!latest) return workspaceHasFolder ? 'in progress' : 'not started';
   if (latest.status === 'graded' || latest.override) return 'graded';
@@ -49,6 +60,7 @@ export function assignmentView(a: Assignment, ext: Extension | undefined, latest
     ...(score !== undefined ? { score } : {}),
     ...(latest?.maxScore !== undefined ? { maxScore: latest.maxScore } : {}),
     ...(latest ? { latestSubmissionId: latest.id } : {}),
+    ...(latest?.override ? { override: latest.override } : {}),
   };
 }
 
@@ -68,22 +80,36 @@ export function workspaceView(s: WorkspaceStatus, studentName?: string): Workspa
   };
 }
 
-const VERDICT_WORDS: Record<string, string> = {
-  AC: 'accepted',
-  WA: 'wrong answer',
-  TLE: 'time limit exceeded',
-  WLE: 'wall-clock limit exceeded',
-  MLE: 'memory limit exceeded',
-  RE: 'runtime error',
-  OLE: 'output limit exceeded',
-  CE: 'compile error',
-  SE: 'system error',
-};
+/** Who reads a result, and what the assignment lets students see. */
+export interface ResultViewer {
+  /** A student (the submission's own): hidden tests show only their verdict and score. */
+  student: boolean;
+  /** The assignment shows students the names of hidden tests. */
+  showHiddenNames: boolean;
+  /** Whether the submission is the one that counts for the student's score. */
+  counts: boolean;
+}
 
-/** A result as the asker may see it: students get no message or diff for hidden tests. */
-export function resultView(s: Submission, forStudent: boolean): GradingResult {
-  const r = s.resultJson ? (JSON.parse(s.resultJson) as GradeResult & { error?: string; workerId?: string }) : undefined;
+/** One test as the viewer may see it: the grader's fields, hidden details left out for students. */
+export function testResultView(t: TestCaseResult, hiddenIndex: number | undefined, viewer: ResultViewer): TestResultView {
+  const position = hiddenIndex !== undefined ? { hiddenIndex } : {};
+  if (t.public || !viewer.student) return { ...t, ...position };
+  return {
+    ...(viewer.showHiddenNames ? { name: t.name, group: t.group } : {}),
+    public: false,
+    ...position,
+    verdict: t.verdict,
+    score: t.score,
+    maxScore: t.maxScore,
+  };
+}
+
+/** A result as the viewer may see it: verdict codes and differences as the grader gave them. */
+export function resultView(s: Submission, viewer: ResultViewer): GradingResult {
+  const r = s.resultJson ? (JSON.parse(s.resultJson) as Partial<GradeResult> & { error?: string; workerId?: string }) : undefined;
   const score = finalScore(s.rawScore, s.penaltyPercent, s.override);
+  let hidden = 0;
+  const tests = (r?.tests ?? []).map((t) => testResultView(t, t.public ? undefined : ++hidden, viewer));
   return {
     submissionId: s.id,
     status: s.status,
@@ -92,18 +118,12 @@ export function resultView(s: Submission, forStudent: boolean): GradingResult {
     ...(s.maxScore !== undefined ? { maxScore: s.maxScore } : {}),
     penaltyPercent: s.penaltyPercent,
     ...(s.override ? { override: s.override } : {}),
-    tests: (r?.tests ?? []).map((t) => ({
-      name: t.name,
-      group: t.group,
-      hidden: !t.public,
-      verdict: VERDICT_WORDS[t.verdict] ?? t.verdict,
-      score: t.score,
-      maxScore: t.maxScore,
-      ...(t.public || !forStudent ? { timeMs: t.timeMs, memoryBytes: t.memoryKb * 1024, message: t.diff ? `${t.message}\n${t.diff}` : t.message } : {}),
-    })),
-    ...(r?.compile && r.compile.status !== 'OK' ? { buildOutput: r.compile.output } : {}),
+    counts: viewer.counts,
+    tests,
+    hiddenTests: hidden,
+    ...(r?.compile ? { compile: r.compile } : {}),
     ...(s.gradedAt ? { gradedAt: s.gradedAt } : {}),
-    ...(r?.specHash ? { provenance: { specHash: r.specHash, sourceHash: r.sourceHash, sandbox: r.sandbox, snapshotHash: s.snapshotHash, ...(r.workerId ? { worker: r.workerId } : {}) } } : {}),
+    ...(r?.specHash ? { provenance: { specHash: r.specHash, sourceHash: r.sourceHash ?? '', sandbox: r.sandbox ?? '', snapshotHash: s.snapshotHash, ...(r.workerId ? { worker: r.workerId } : {}) } } : {}),
     ...(r?.error ? { error: r.error } : {}),
   };
 }

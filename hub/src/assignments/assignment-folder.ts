@@ -1,5 +1,6 @@
 // An assignment as a teacher writes it: a folder with `assignment.yaml`
-// (title, opening and due times, late policy), `README.md` (the description),
+// (title, opening and due times, late policy, what students see of hidden
+// tests, bonus points an override may give), `README.md` (the description),
 // `starter/` (files every student starts from), `grading/spec.yaml` (the test
 // specification, hidden tests included) and its data. Loading validates all of
 // it and computes exactly what a student receives.
@@ -30,6 +31,26 @@ const AssignmentYaml = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** What students see of their results. */
+    results: Type.Optional(
+      Type.Object(
+        {
+          /** Show students the names of hidden tests (default false: "hidden test 2 of 4"). */
+          showHiddenNames: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** What staff may do to scores. */
+    scores: Type.Optional(
+      Type.Object(
+        {
+          /** Points a score override may give above the maximum (default 0: none). */
+          bonusPoints: Type.Optional(Type.Number({ minimum: 0, maximum: 100000 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -50,6 +71,10 @@ export interface LoadedAssignment {
   spec: GradingSpec;
   publicSpec: GradingSpec;
   maxScore: number;
+  /** `results.showHiddenNames` of assignment.yaml. */
+  showHiddenNames: boolean;
+  /** `scores.bonusPoints` of assignment.yaml. */
+  bonusPoints: number;
   starterFiles: FolderFileData[];
   /** Files under `.classpod/` every student receives (except the per-student assignment.json). */
   publicFiles: FolderFileData[];
@@ -155,6 +180,8 @@ export async function loadAssignmentFolder(dir: string, id: string, resolveSpec:
     spec: resolved.spec,
     publicSpec: resolved.publicSpec,
     maxScore: maxScoreOf(resolved.spec),
+    showHiddenNames: meta.results?.showHiddenNames ?? false,
+    bonusPoints: meta.scores?.bonusPoints ?? 0,
     starterFiles,
     publicFiles: publicFilesOf(description, resolved.publicSpec),
     hiddenTests,

@@ -23,6 +23,8 @@ export async function storeLoadedAssignment(store: Store, blobs: BlobStore, cour
     starterManifest: starter.manifest,
     publicFilesManifest: publicFiles.manifest,
     maxScore: loaded.maxScore,
+    showHiddenNames: loaded.showHiddenNames,
+    bonusPoints: loaded.bonusPoints,
   });
   return (await store.getAssignment(courseId, loaded.id))!;
 }

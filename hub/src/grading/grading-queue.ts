@@ -10,7 +10,6 @@ import {
   HeartbeatRequest,
   LeaseJobRequest,
   ReportResultRequest,
-  ScoreChangedNotification,
   type GradingJob,
   type GradingSpec,
   type Logger,
@@ -18,8 +17,8 @@ import {
   type RpcEndpoint,
 } from '@classpod/protocol';
 import type { BlobStore } from '../blobs/blob-store';
-import { finalScore } from '../deadlines/late-policy';
 import type { EventHub } from '../events/event-hub';
+import { publishScoreChanged } from '../events/score-events';
 import type { Store } from '../store/store';
 import type { Submission } from '../store/records';
 
@@ -190,21 +189,7 @@ export class GradingQueue {
     if (!s) return false;
     this.recorded.inc(1, { outcome: status });
     this.logger.info('result recorded', { jobId, submissionId: s.id, status, score: s.rawScore });
-    const score = finalScore(s.rawScore, s.penaltyPercent, s.override);
-    await this.events.publish(
-      ScoreChangedNotification.type,
-      {
-        courseId: s.courseId,
-        assignmentId: s.assignmentId,
-        studentId: s.studentId,
-        submissionId: s.id,
-        status: s.status,
-        ...(score !== undefined ? { score } : {}),
-        ...(s.maxScore !== undefined ? { maxScore: s.maxScore } : {}),
-        cause: status === 'graded' ? 'graded' : 'failed',
-      },
-      { courseId: s.courseId, studentId: s.studentId },
-    );
+    await publishScoreChanged(this.events, this.store, s, status === 'graded' ? 'graded' : 'failed');
     return true;
   }
 }

@@ -129,6 +129,14 @@ CREATE TABLE audit (
 CREATE INDEX audit_by_course ON audit (course_id, at);
 `,
   },
+  {
+    version: 2,
+    description: 'assignments: whether students see hidden test names, and the bonus points an override may give',
+    sql: `
+ALTER TABLE assignments ADD COLUMN show_hidden_names INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE assignments ADD COLUMN bonus_points DOUBLE PRECISION NOT NULL DEFAULT 0;
+`,
+  },
 ];
 
 /** Bring the database to the newest version; returns the versions applied. */

@@ -46,6 +46,10 @@ export interface Assignment {
   /** Public test data written under `.classpod/tests/`. */
   publicFilesManifest: ManifestEntry[];
   maxScore: number;
+  /** Whether students read the names of hidden tests in their results (else "hidden test 2 of 4"). */
+  showHiddenNames?: boolean;
+  /** Points a score override may give above `maxScore` (0: none). */
+  bonusPoints?: number;
   createdAt: string;
   updatedAt: string;
 }

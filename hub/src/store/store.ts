@@ -50,6 +50,8 @@ function assignmentOf(r: Row): Assignment {
     starterManifest: JSON.parse(String(r.starter_manifest)) as ManifestEntry[],
     publicFilesManifest: JSON.parse(String(r.public_files_manifest)) as ManifestEntry[],
     maxScore: Number(r.max_score),
+    showHiddenNames: Number(r.show_hidden_names ?? 0) === 1,
+    bonusPoints: Number(r.bonus_points ?? 0),
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
   };
@@ -210,18 +212,22 @@ export class Store {
         JSON.stringify(a.starterManifest),
         JSON.stringify(a.publicFilesManifest),
         a.maxScore,
+        a.showHiddenNames ? 1 : 0,
+        a.bonusPoints ?? 0,
       ];
       if (existing) {
         await tx.run(
           `UPDATE assignments SET title = ?, description = ?, opens_at = ?, due_at = ?, penalty_per_day = ?, cutoff_at = ?, spec_json = ?,
-             public_spec_json = ?, starter_manifest = ?, public_files_manifest = ?, max_score = ?, updated_at = ? WHERE course_id = ? AND id = ?`,
+             public_spec_json = ?, starter_manifest = ?, public_files_manifest = ?, max_score = ?, show_hidden_names = ?, bonus_points = ?,
+             updated_at = ? WHERE course_id = ? AND id = ?`,
           [...values, this.iso(), a.courseId, a.id],
         );
         return false;
       }
       await tx.run(
         `INSERT INTO assignments (title, description, opens_at, due_at, penalty_per_day, cutoff_at, spec_json, public_spec_json,
-           starter_manifest, public_files_manifest, max_score, created_at, updated_at, course_id, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           starter_manifest, public_files_manifest, max_score, show_hidden_names, bonus_points, created_at, updated_at, course_id, id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [...values, this.iso(), this.iso(), a.courseId, a.id],
       );
       return true;

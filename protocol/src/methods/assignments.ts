@@ -26,6 +26,15 @@ export const AssignmentState = Type.Union([
 ]);
 export type AssignmentState = Static<typeof AssignmentState>;
 
+/** A score set by a person, with why: the comment is shown to the student. */
+export const ScoreOverride = Type.Object({
+  score: Type.Number(),
+  comment: Type.String(),
+  authorId: PersonId,
+  at: Instant,
+});
+export type ScoreOverride = Static<typeof ScoreOverride>;
+
 /** One assignment in a list. */
 export const AssignmentSummary = Type.Object({
   id: AssignmentId,
@@ -42,8 +51,10 @@ export const AssignmentSummary = Type.Object({
   /** Latest score (override included) and its maximum, when graded. */
   score: Type.Optional(Type.Number()),
   maxScore: Type.Optional(Type.Number()),
-  /** Id of the latest submission, if any. */
+  /** Id of the latest submission (the one that counts), if any. */
   latestSubmissionId: Type.Optional(Type.String()),
+  /** The latest submission's score as set by staff, with the comment the student reads. */
+  override: Type.Optional(ScoreOverride),
 });
 export type AssignmentSummary = Static<typeof AssignmentSummary>;
 

@@ -5,6 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineNotification } from '../method';
 import { AssignmentId, CourseId, PersonId } from './courses';
+import { ScoreOverride } from './assignments';
 import { SubmissionId, SubmissionSummary } from './submissions';
 import { WorkspaceInfo } from './cluster';
 
@@ -24,6 +25,14 @@ export namespace ScoreChangedNotification {
       score: Type.Optional(Type.Number()),
       maxScore: Type.Optional(Type.Number()),
       cause: Type.Union([Type.Literal('graded'), Type.Literal('override'), Type.Literal('failed')]),
+      /**
+       * Whether this submission is the one that counts for the student's score
+       * (their latest). A regrade or override of an older one changes its history
+       * only: clients update that submission and announce nothing.
+       */
+      counts: Type.Boolean(),
+      /** The score set by staff, with the comment the student reads. */
+      override: Type.Optional(ScoreOverride),
     }),
   });
 }

@@ -112,19 +112,57 @@ export const GradingSpec = Type.Object({
 });
 export type GradingSpec = Static<typeof GradingSpec>;
 
-/** Verdicts of a test (CE and SE also describe a whole submission). */
-export const Verdict = Type.Union([
-  Type.Literal('AC'),
-  Type.Literal('WA'),
-  Type.Literal('TLE'),
-  Type.Literal('WLE'),
-  Type.Literal('MLE'),
-  Type.Literal('RE'),
-  Type.Literal('OLE'),
-  Type.Literal('CE'),
-  Type.Literal('SE'),
-]);
+/**
+ * Verdicts of a test (CE and SE also describe a whole submission). These codes
+ * travel unchanged from the grader to every view; words for them are made
+ * only where a person reads them.
+ */
+export const Verdict = Type.Union(
+  [
+    Type.Literal('AC', { description: 'accepted' }),
+    Type.Literal('WA', { description: 'wrong answer' }),
+    Type.Literal('TLE', { description: 'CPU time limit exceeded' }),
+    Type.Literal('WLE', { description: 'wall-clock limit exceeded (waiting or sleeping too long)' }),
+    Type.Literal('MLE', { description: 'memory limit exceeded' }),
+    Type.Literal('RE', { description: 'runtime error (non-zero exit or a signal)' }),
+    Type.Literal('OLE', { description: 'output or file size limit exceeded' }),
+    Type.Literal('CE', { description: 'the submission does not build' }),
+    Type.Literal('SE', { description: 'system error: the grader failed, not the program' }),
+  ],
+  { description: 'AC, WA, TLE, WLE, MLE, RE, OLE, CE or SE.' },
+);
 export type Verdict = Static<typeof Verdict>;
+
+/** Every verdict code, accepted first. */
+export const VERDICTS: readonly Verdict[] = ['AC', 'WA', 'TLE', 'WLE', 'MLE', 'RE', 'OLE', 'CE', 'SE'];
+
+/** A few lines of one output around its first difference. */
+export const DiffExcerpt = Type.Object({
+  /** Line number (1-based) of the first line shown. */
+  fromLine: Type.Integer({ minimum: 1 }),
+  /** The lines, without line ends; a long line is cut and ends with `…`. */
+  lines: Type.Array(Type.String()),
+  /** Whether the output goes on after the last line shown. */
+  more: Type.Boolean(),
+});
+export type DiffExcerpt = Static<typeof DiffExcerpt>;
+
+/**
+ * Where a public test's output first differs from the expected output, as
+ * data: the position in the program's output and an excerpt of both outputs
+ * around it. Hidden tests never carry one.
+ */
+export const OutputDiff = Type.Object({
+  /** The expected file that differs; absent for standard output. */
+  file: Type.Optional(Type.String({ maxLength: 255 })),
+  /** First line (1-based) of the program's output that is wrong; one past its last line when output is missing. */
+  line: Type.Integer({ minimum: 1 }),
+  /** First wrong column (1-based, in characters) of that line. */
+  column: Type.Integer({ minimum: 1 }),
+  expected: DiffExcerpt,
+  actual: DiffExcerpt,
+});
+export type OutputDiff = Static<typeof OutputDiff>;
 
 /** The outcome of one test. */
 export const TestCaseResult = Type.Object({
@@ -142,10 +180,10 @@ export const TestCaseResult = Type.Object({
   score: Type.Number(),
   /** Points this test can earn. */
   maxScore: Type.Number(),
-  /** Why, in a sentence (exit code, signal, checker message). */
+  /** Why, in a sentence (exit code, signal, checker message); never the difference itself. */
   message: Type.String(),
-  /** Public tests only: a short expected-versus-actual difference. */
-  diff: Type.Optional(Type.String()),
+  /** Public tests only: where the output differs, with excerpts. */
+  diff: Type.Optional(OutputDiff),
 });
 export type TestCaseResult = Static<typeof TestCaseResult>;
 

@@ -6,7 +6,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineRequest } from '../method';
 import { AssignmentId, CourseId, Instant, PersonId } from './courses';
-import { SnapshotFile } from './assignments';
+import { ScoreOverride, SnapshotFile } from './assignments';
+import { GradeResult, OutputDiff, TestCaseResult, Verdict } from './grading';
 
 /** Opaque submission id. */
 export const SubmissionId = Type.String({ pattern: '^[a-z0-9_-]{1,64}$' });
@@ -19,15 +20,6 @@ export const GradingStatus = Type.Union([
   Type.Literal('failed'),
 ]);
 export type GradingStatus = Static<typeof GradingStatus>;
-
-/** A score changed by a person, with why. */
-export const ScoreOverride = Type.Object({
-  score: Type.Number(),
-  comment: Type.String(),
-  authorId: PersonId,
-  at: Instant,
-});
-export type ScoreOverride = Static<typeof ScoreOverride>;
 
 /** One submission. */
 export const SubmissionSummary = Type.Object({
@@ -119,21 +111,30 @@ export namespace ReadSubmissionFileRequest {
   });
 }
 
-/** The outcome of one test case. Students get no input/output details for hidden tests. */
-export const TestOutcome = Type.Object({
-  name: Type.String(),
-  group: Type.Optional(Type.String()),
-  hidden: Type.Boolean(),
-  /** e.g. `accepted`, `wrong answer`, `time limit`, `runtime error`, `compile error`. */
-  verdict: Type.String(),
-  score: Type.Number(),
-  maxScore: Type.Number(),
-  timeMs: Type.Optional(Type.Number()),
-  memoryBytes: Type.Optional(Type.Number()),
-  /** What went wrong, in words (absent for hidden tests shown to students). */
-  message: Type.Optional(Type.String()),
+/**
+ * One test's outcome as a person sees it: the grader's `TestCaseResult`, the
+ * same fields with the same meaning, less what the viewer may not see.
+ * Students get no message, measurements or difference for hidden tests, and
+ * their names only when the assignment shows hidden test names.
+ */
+export const TestResultView = Type.Object({
+  /** Absent for a hidden test whose name the assignment keeps from students. */
+  name: Type.Optional(TestCaseResult.properties.name),
+  /** Absent when `name` is. */
+  group: Type.Optional(TestCaseResult.properties.group),
+  public: TestCaseResult.properties.public,
+  /** Hidden tests: the test's place (1-based) among the result's hidden tests. */
+  hiddenIndex: Type.Optional(Type.Integer({ minimum: 1 })),
+  verdict: Verdict,
+  score: TestCaseResult.properties.score,
+  maxScore: TestCaseResult.properties.maxScore,
+  timeMs: Type.Optional(TestCaseResult.properties.timeMs),
+  wallMs: Type.Optional(TestCaseResult.properties.wallMs),
+  memoryKb: Type.Optional(TestCaseResult.properties.memoryKb),
+  message: Type.Optional(TestCaseResult.properties.message),
+  diff: Type.Optional(OutputDiff),
 });
-export type TestOutcome = Static<typeof TestOutcome>;
+export type TestResultView = Static<typeof TestResultView>;
 
 /** A grading result. */
 export const GradingResult = Type.Object({
@@ -144,10 +145,15 @@ export const GradingResult = Type.Object({
   score: Type.Optional(Type.Number()),
   maxScore: Type.Optional(Type.Number()),
   penaltyPercent: Type.Number(),
+  /** A score set by staff, with the comment the student reads. */
   override: Type.Optional(ScoreOverride),
-  tests: Type.Array(TestOutcome),
-  /** Compiler output when the build failed. */
-  buildOutput: Type.Optional(Type.String()),
+  /** Whether this submission is the one that counts for the student's score (their latest). */
+  counts: Type.Boolean(),
+  tests: Type.Array(TestResultView),
+  /** How many of `tests` are hidden ("hidden test 2 of 4"). */
+  hiddenTests: Type.Integer({ minimum: 0 }),
+  /** The build, as the grader reported it. */
+  compile: Type.Optional(GradeResult.properties.compile),
   gradedAt: Type.Optional(Instant),
   /** What the score was computed from: spec hash, toolchain, sandbox, worker. */
   provenance: Type.Optional(Type.Record(Type.String(), Type.String())),
@@ -162,7 +168,8 @@ export namespace GetResultRequest {
   export const type = defineRequest({
     method,
     direction: 'clientToServer',
-    description: 'Per-test result of a submission; hidden tests show only verdict and score to students.',
+    description:
+      "Per-test result of a submission with verdict codes and output differences as data; students see only the verdict and score of hidden tests, named only when the assignment shows hidden test names.",
     params: Type.Object({ submissionId: SubmissionId }),
     result: Type.Object({ result: GradingResult }),
   });
@@ -192,10 +199,12 @@ export namespace OverrideScoreRequest {
   export const type = defineRequest({
     method,
     direction: 'clientToServer',
-    description: "Set a submission's final score by hand (with a comment; audit-logged). `score` absent removes the override.",
+    description:
+      "Set a submission's final score by hand, with a comment the student reads (audit-logged). `score` absent removes the override. The score must lie between 0 and the assignment's maximum plus the bonus points its assignment.yaml allows (`scores.bonusPoints`, default 0); anything else is refused.",
     params: Type.Object({
       submissionId: SubmissionId,
       score: Type.Optional(Type.Number({ minimum: 0, maximum: 100000 })),
+      /** Shown to the student with the score. */
       comment: Type.String({ minLength: 1, maxLength: 4000 }),
     }),
     result: Type.Object({ submission: SubmissionSummary }),

@@ -117,9 +117,11 @@ export async function startClassHub(options: ClassHubOptions): Promise<ClassHub>
     submissionId: s.id,
     status: s.status,
     penaltyPercent: s.penaltyPercent,
+    counts: true,
+    hiddenTests: 1,
     tests: [
-      { name: 'prints hello', hidden: false, verdict: 'accepted', score: 5, maxScore: 5, timeMs: 3 },
-      { name: 'edge cases', hidden: true, verdict: s.score === 10 ? 'accepted' : 'wrong answer', score: s.score === 10 ? 5 : 0, maxScore: 5 },
+      { name: 'prints hello', group: 'basics', public: true, verdict: 'AC', score: 5, maxScore: 5, timeMs: 3 },
+      { name: 'edge cases', group: 'more', public: false, hiddenIndex: 1, verdict: s.score === 10 ? 'AC' : 'WA', score: s.score === 10 ? 5 : 0, maxScore: 5 },
     ],
     ...(s.score !== undefined ? { score: s.score, maxScore: 10 } : {}),
   });

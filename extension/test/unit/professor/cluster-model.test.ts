@@ -93,13 +93,13 @@ describe('professor cluster model', function () {
     assert.equal(presentNode(session.model, student!, NOW).description, '6/10 · 1 submission(s)');
     const [submission] = await session.model.getChildren(student);
     const p = presentNode(session.model, submission!, NOW);
-    assert.match(p.description ?? '', /^1 hour 59 minutes ago · 6\/10 · 1\/2 passed · 1 wrong answer$/);
+    assert.match(p.description ?? '', /^1 hour 59 minutes ago · 6\/10 · 1\/2 passed · 1 Wrong answer$/);
     const inside = await session.model.getChildren(submission);
     assert.deepEqual(labels(session.model, inside), ['Test results', 'main.c', 'README.md']);
     const tests = await session.model.getChildren(inside[0]);
     assert.deepEqual(
       tests.map((t) => `${presentNode(session.model, t, NOW).label}: ${presentNode(session.model, t, NOW).description}`),
-      ['prints hello: accepted · 5/5 · 3 ms', 'edge cases (hidden): wrong answer · 0/5'],
+      ['prints hello: Accepted · 5/5 · 3 ms', 'edge cases (hidden): Wrong answer · 0/5'],
     );
     const late = session.model.studentSubmissions('cs101', 'hello-c', studentId(10))[0]!;
     assert.equal(late.late, true);
@@ -146,7 +146,7 @@ describe('professor cluster model', function () {
     assert.ok(alice);
     const before = new Map(hub.calls);
     const changed = nextChange(session.model);
-    hub.push(ScoreChangedNotification.type, { courseId: 'cs101', assignmentId: 'hello-c', studentId: 's008', submissionId: 'sub-s008-1', status: 'graded', score: 9, maxScore: 10, cause: 'override' });
+    hub.push(ScoreChangedNotification.type, { courseId: 'cs101', assignmentId: 'hello-c', studentId: 's008', submissionId: 'sub-s008-1', status: 'graded', score: 9, maxScore: 10, cause: 'override', counts: true });
     assert.deepEqual(await changed, [s008]);
     assert.equal(presentNode(session.model, s008, NOW).description, '9/10 · 1 submission(s)');
     assert.deepEqual(hub.calls, before, 'the event alone updated the row');
@@ -174,7 +174,7 @@ describe('professor cluster model', function () {
     const queued = await session.actions.regrade({ kind: 'assignment', courseId: 'cs101', assignmentId: 'hello-c' });
     assert.equal(queued.length, 250);
     for (const s of hub.submissions) {
-      hub.push(ScoreChangedNotification.type, { courseId: 'cs101', assignmentId: 'hello-c', studentId: s.studentId, submissionId: s.id, status: 'graded', score: 7, maxScore: 10, cause: 'graded' });
+      hub.push(ScoreChangedNotification.type, { courseId: 'cs101', assignmentId: 'hello-c', studentId: s.studentId, submissionId: s.id, status: 'graded', score: 7, maxScore: 10, cause: 'graded', counts: true });
     }
     const allScored = (): boolean => hub.submissions.every((s) => session.model.submission(s.id)?.score === 7 && session.model.submission(s.id)?.status === 'graded');
     while (!allScored()) await nextChange(session.model);

@@ -197,20 +197,21 @@ describe('row words', function () {
     assert.equal(formatBytes(64 * 1024 * 1024), '64 MiB');
     assert.equal(formatCpu(250), '250m CPU');
     assert.equal(formatCpu(2000), '2 CPU');
-    const base = { submissionId: 's', penaltyPercent: 0 };
+    const base = { submissionId: 's', penaltyPercent: 0, counts: true, hiddenTests: 0 };
     assert.equal(verdictSummary({ ...base, status: 'failed', tests: [], error: 'worker lost' }), 'grading failed: worker lost');
-    assert.equal(verdictSummary({ ...base, status: 'graded', tests: [], buildOutput: 'main.c:1: error' }), 'build failed');
+    assert.equal(verdictSummary({ ...base, status: 'graded', tests: [], compile: { status: 'CE', output: 'main.c:1: error', cached: false } }), 'build failed');
     assert.equal(
       verdictSummary({
         ...base,
         status: 'graded',
+        hiddenTests: 2,
         tests: [
-          { name: 'a', hidden: false, verdict: 'accepted', score: 1, maxScore: 1 },
-          { name: 'b', hidden: true, verdict: 'time limit', score: 0, maxScore: 1 },
-          { name: 'c', hidden: true, verdict: 'time limit', score: 0, maxScore: 1 },
+          { name: 'a', public: true, verdict: 'AC', score: 1, maxScore: 1 },
+          { public: false, hiddenIndex: 1, verdict: 'TLE', score: 0, maxScore: 1 },
+          { public: false, hiddenIndex: 2, verdict: 'TLE', score: 0, maxScore: 1 },
         ],
       }),
-      '1/3 passed · 2 time limit',
+      '1/3 passed · 2 Time limit exceeded',
     );
   });
 });

@@ -48,7 +48,9 @@ describe('SubmissionClient against a hub that pushes score events', function () 
           score: 85,
           maxScore: 100,
           penaltyPercent: 0,
-          tests: [{ name: 'small', group: 'examples', hidden: false, verdict: 'AC', score: 15, maxScore: 15 }],
+          counts: true,
+          hiddenTests: 0,
+          tests: [{ name: 'small', group: 'examples', public: true, verdict: 'AC' as const, score: 15, maxScore: 15 }],
         },
       }));
     };
@@ -79,6 +81,7 @@ describe('SubmissionClient against a hub that pushes score events', function () 
       score: 85,
       maxScore: 100,
       cause: 'graded',
+      counts: true,
     });
     const result = await waiting;
     assert.equal(result.score, 85);
@@ -127,7 +130,13 @@ describe('submission texts', function () {
       receipt('Hello, C', { ...submitted, late: true, penaltyPercent: 10 }, '2026-11-24T18:00:00.000Z', 'UTC'),
       'Submitted “Hello, C” at Tue, 24 Nov 2026, 18:00 (UTC) (server time), late (−10%). Snapshot abababababab · 2 files.',
     );
-    assert.equal(gradedMessage('Hello, C', 85, 100, 'graded'), '“Hello, C” graded: 85/100.');
-    assert.match(gradedMessage('Hello, C', undefined, undefined, 'failed'), /did not finish/);
+    assert.equal(gradedMessage('Hello, C', { score: 85, maxScore: 100, status: 'graded', cause: 'graded' }), '“Hello, C” graded: 85/100.');
+    assert.match(gradedMessage('Hello, C', { status: 'failed', cause: 'failed' }), /did not finish/);
+    const override = { score: 9, comment: 'Correct; the checker missed a trailing newline.', authorId: 'prof', at: '2026-11-25T10:00:00.000Z' };
+    assert.equal(
+      gradedMessage('Hello, C', { score: 9, maxScore: 10, status: 'graded', cause: 'override', override }),
+      '“Hello, C”: Score set to 9/10 by your professor: “Correct; the checker missed a trailing newline.”',
+      'the comment reaches the student in the notification',
+    );
   });
 });
