@@ -1,5 +1,6 @@
-// Running an assignment's public tests: read its public specification and
-// pick the sandbox. Shared by the tests service and `classpod test`.
+// Running an assignment's public tests (all, or one to rerun it like the
+// grader): read its public specification and pick the sandbox. Shared by the
+// tests service and `classpod test`.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -43,8 +44,32 @@ export function chooseSandbox(): Promise<SandboxName> {
   })());
 }
 
-/** Grade the folder against its public tests. */
-export async function runPublicTests(dir: string, shown: string, options: Omit<GradeOptions, 'sandbox' | 'publicOnly'> = {}): Promise<GradeResult> {
+/** A public test, by group and name. */
+export interface TestName {
+  group: string;
+  name: string;
+}
+
+/**
+ * The specification narrowed to one test, worth what it is worth in its
+ * group, with the same limits and comparison: what a rerun of that test runs.
+ */
+export function singleTestSpec(spec: GradingSpec, only: TestName, shown: string): GradingSpec {
+  const group = spec.groups.find((g) => g.name === only.group);
+  const index = group?.tests.findIndex((t) => t.name === only.name) ?? -1;
+  if (!group || index < 0) throw errors.notFound(`\`${shown}\` has no public test ${only.group}/${only.name}`, { path: shown });
+  const total = group.tests.reduce((n, t) => n + t.weight, 0);
+  const points = total > 0 ? (group.points * group.tests[index]!.weight) / total : 0;
+  return { ...spec, groups: [{ ...group, scoring: 'sum', points, tests: [group.tests[index]!] }] };
+}
+
+/** Grade the folder against its public tests, or only against `only`. */
+export async function runPublicTests(
+  dir: string,
+  shown: string,
+  options: Omit<GradeOptions, 'sandbox' | 'publicOnly'> = {},
+  only?: TestName,
+): Promise<GradeResult> {
   const spec = await readPublicSpec(dir, shown);
-  return gradeSubmission(spec, dir, { ...options, sandbox: await chooseSandbox(), publicOnly: true });
+  return gradeSubmission(only ? singleTestSpec(spec, only, shown) : spec, dir, { ...options, sandbox: await chooseSandbox(), publicOnly: true });
 }

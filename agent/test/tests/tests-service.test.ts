@@ -57,6 +57,23 @@ describe('tests service', function () {
     assert.notDeepEqual(diff.expected.lines, diff.actual.lines, 'with the expected and the actual lines as data');
   });
 
+  it('reruns one public test alone, under the limits its specification gives it', async () => {
+    const t = await startTestAgent();
+    workspaceWith('wrong', t.root);
+    const c = await t.connect();
+    const spec = publicSpec(loadSpec(path.join(example, 'grading', 'spec.yaml')));
+    const group = spec.groups[0]!;
+    const only = group.tests[1]!;
+    const { result } = await c.endpoint.request(RunPublicTestsRequest.type, { path: 'py-primes', test: { group: group.name, name: only.name } }, { timeoutMs: 120_000 });
+    assert.deepEqual(result.tests.map((x) => [x.group, x.name, x.verdict]), [[group.name, only.name, 'WA']]);
+    const share = (group.points * only.weight) / group.tests.reduce((n, x) => n + x.weight, 0);
+    assert.equal(result.tests[0]!.maxScore, share, 'worth what it is worth in its group');
+    await assert.rejects(
+      c.endpoint.request(RunPublicTestsRequest.type, { path: 'py-primes', test: { group: group.name, name: 'no-such-test' } }),
+      (e: ProtocolError) => ProtocolError.is(e, 'NotFound') && new RegExp(`no public test ${group.name}/no-such-test`).test(e.message),
+    );
+  });
+
   it('says so when a folder has no public tests', async () => {
     const t = await startTestAgent();
     mkdirSync(path.join(t.root, 'empty'));

@@ -1,11 +1,13 @@
 // What professors and assistants do to a class, as plain calls: regrade,
-// override a score, extend a deadline, export grades, create or update an
-// assignment, start and stop workspaces, and read submission and starter files.
+// override a score, rerun a graded test like the grader, extend a deadline,
+// export grades, create or update an assignment, start and stop workspaces,
+// and read submission and starter files.
 // Each call asks the hub (which checks the person's rights and writes the audit
 // log) and then brings the cluster model up to date with the hub's answer.
 
 import {
   ExportGradesRequest,
+  GetResultRequest,
   ExtendDeadlineRequest,
   FetchStarterRequest,
   OpenWorkspaceTerminalRequest,
@@ -16,6 +18,7 @@ import {
   StopWorkspaceRequest,
   UpsertAssignmentRequest,
   type FolderFile,
+  type GradingSpec,
   type SubmissionSummary,
   type WorkspaceInfo,
 } from '@classpod/protocol';
@@ -25,6 +28,8 @@ import { assignmentGradesCsv } from './grades-csv';
 import type { HubRequester } from './hub-requester';
 import { SubmissionFileCache } from './submission-file-cache';
 import type { UpsertOutcome } from './assignment-folder';
+import type { OpenedEndpoint } from '../connection/open-endpoint';
+import { rerunLikeGrader, type RerunOutcome } from '../testing/grader-rerun';
 
 /** What to regrade: one submission, one student's latest work on an assignment, or a whole assignment. */
 export type RegradeTarget =
@@ -65,6 +70,31 @@ export class StaffActions {
     const { submission } = await this.request(OverrideScoreRequest.type, { submissionId, comment, ...(score !== undefined ? { score } : {}) });
     this.model.replaceSubmission(submission);
     return submission;
+  }
+
+  /**
+   * Rerun a graded public test in the student's workspace (started if need be;
+   * entering it is audit-logged by the hub) and compare it with the grader's verdict.
+   */
+  async rerunLikeGrader(s: SubmissionSummary, test: { group: string; name: string }, open: (connectPath: string) => Promise<OpenedEndpoint>): Promise<RerunOutcome> {
+    const who = this.model.studentName(s.courseId, s.studentId);
+    return rerunLikeGrader(
+      { submissionId: s.id, ...test },
+      {
+        gradingResult: async (submissionId) => (await this.request(GetResultRequest.type, { submissionId })).result,
+        workspace: async () => {
+          const w = await this.startWorkspace(s.courseId, s.studentId);
+          const { endpoint } = await open(w.connectPath);
+          return { endpoint, release: () => endpoint.close(1000, 'rerun done') };
+        },
+        path: s.assignmentId,
+        where: `${who}'s workspace`,
+        spec: async () => {
+          const file = (await this.starterFiles(s.courseId, s.assignmentId)).get('.classpod/tests/spec.json');
+          return file ? (JSON.parse(Buffer.from(file).toString('utf8')) as GradingSpec) : undefined;
+        },
+      },
+    );
   }
 
   /** Give one student a later due time. */

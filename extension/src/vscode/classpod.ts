@@ -12,6 +12,7 @@ import { HubEvents } from '../session/hub-events';
 import { StudentSession } from '../session/student-session';
 import { gradedMessage } from '../submissions/receipt';
 import { SubmissionClient } from '../submissions/submission-client';
+import type { RerunOutcome } from '../testing/grader-rerun';
 import { LocalTestRunner, ServerTestRunner, WorkspaceTestRunner, type RunnerKind, type TestRunner } from '../testing/test-runners';
 import { resultReport } from '../results/result-report';
 import { AssignmentFolders, type OpenAssignmentArgs } from './assignment-folders';
@@ -21,6 +22,7 @@ import { DeadlineStatus } from './deadline-status';
 import { createOutput } from './output';
 import { SignInCommands, type SignInArgs } from './sign-in';
 import { SubmitCommand, type SubmitArgs } from './submit';
+import { rerunCommand, type RerunArgs, type RerunDeps } from './rerun-like-grader';
 import { ClasspodTesting, type RecordedRun } from './testing';
 import { WorkspaceTerminals } from './workspace-terminal';
 
@@ -42,6 +44,8 @@ export interface ClasspodApi {
     runTests(kind: RunnerKind): Promise<RecordedRun | undefined>;
     /** Show Results of an assignment (its submission that counts); resolves with what was shown. */
     showResults(target: { courseId: string; assignmentId: string }): Promise<GradingResult | undefined>;
+    /** Rerun a graded public test in the workspace and compare it with the grader's verdict. */
+    rerunLikeGrader(target: { courseId: string; assignmentId: string; group: string; name: string }): Promise<RerunOutcome | undefined>;
   };
 }
 
@@ -201,6 +205,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     void folders.rescan();
   });
 
+  const rerunDeps: RerunDeps = { hub: hubReady, catalog, folders, workspaces, testing, channel, logger };
   const signIn = new SignInCommands(session, logger);
   const openAssignment = (target?: Target | OpenAssignmentArgs): Promise<string | undefined> => {
     if (target && !('kind' in target) && 'courseId' in target && 'assignmentId' in target && target.courseId && target.assignmentId) {
@@ -230,6 +235,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     vscode.commands.registerCommand('classpod.openTerminal', (t?: Target) => report(terminals.open(idsOf(t)))),
     vscode.commands.registerCommand('classpod.submit', (t?: Target | SubmitArgs) => report(submit(t))),
     vscode.commands.registerCommand('classpod.showResults', (t?: Target) => report(showAssignmentResults(t))),
+    vscode.commands.registerCommand('classpod.rerunLikeGrader', (a?: RerunArgs) => report(rerunCommand(rerunDeps, a))),
     vscode.commands.registerCommand('classpod.showConflicts', () => folders.showConflicts()),
     vscode.commands.registerCommand('classpod.showLog', () => channel.show(true)),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void folders.rescan()),
@@ -254,6 +260,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
       submit: (args) => submit(args),
       runTests: (kind) => testing.runAll(kind, runners),
       showResults: (target) => showAssignmentResults(target),
+      rerunLikeGrader: (target) => rerunCommand(rerunDeps, target),
     },
   };
 }

@@ -19,6 +19,15 @@ import { isPassed, testLine } from '../results/result-text';
 import { RunCancelled, type RunnerKind, type TestRunner } from '../testing/test-runners';
 import type { ActiveAssignment, AssignmentFolders } from './assignment-folders';
 
+/** `testMessage` context value of a graded test's failure message (the manifest's menus match it). */
+export const GRADED_MESSAGE = 'classpod.graded';
+
+/** The course, assignment and test a Testing view item id (`course/assignment::group/name`) names. */
+export function parseTestItemId(id: string): { courseId: string; assignmentId: string; group: string; name: string } | undefined {
+  const m = /^([^/]+)\/([^:]+)::([^/]+)\/(.+)$/.exec(id);
+  return m ? { courseId: m[1]!, assignmentId: m[2]!, group: m[3]!, name: m[4]! } : undefined;
+}
+
 /** What the last run of each kind found, for tests of the extension itself. */
 export interface RecordedRun {
   kind: RunnerKind;
@@ -97,6 +106,22 @@ export class ClasspodTesting implements vscode.Disposable {
     return this.lastRuns.get(kind);
   }
 
+  /** Show a rerun of one test as a run of its item: passed or failed as the rerun was, with the comparison. */
+  showRerun(itemId: string, passed: boolean, lines: readonly string[], durationMs?: number): void {
+    const rootId = itemId.split('::')[0]!;
+    const item = this.controller.items.get(rootId)?.children.get(itemId);
+    if (!item) return;
+    const run = this.controller.createTestRun(new vscode.TestRunRequest([item]), 'Rerun like the grader', false);
+    try {
+      run.started(item);
+      run.appendOutput(`${lines.join('\r\n')}\r\n`, undefined, item);
+      if (passed) run.passed(item, durationMs);
+      else run.failed(item, new vscode.TestMessage(lines.join('\n')), durationMs);
+    } finally {
+      run.end();
+    }
+  }
+
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
@@ -140,6 +165,8 @@ export class ClasspodTesting implements vscode.Disposable {
         const message =
           o.expected !== undefined && o.actual !== undefined ? vscode.TestMessage.diff(o.message, o.expected, o.actual) : new vscode.TestMessage(o.message);
         message.location = new vscode.Location(vscode.Uri.file(path.join(active.folder, PUBLIC_SPEC_PATH)), new vscode.Position(0, 0));
+        // A graded test's message offers "Rerun Like the Grader" in the Test Results view.
+        if (runner.kind === 'server') message.contextValue = GRADED_MESSAGE;
         run.failed(item, message, o.durationMs);
       }
       run.appendOutput(`${o.passed ? '✔' : '✘'} ${o.id}: ${o.message.split('\n')[0]}\r\n`, undefined, item);

@@ -106,7 +106,7 @@ export function testResultView(t: TestCaseResult, hiddenIndex: number | undefine
 
 /** A result as the viewer may see it: verdict codes and differences as the grader gave them. */
 export function resultView(s: Submission, viewer: ResultViewer): GradingResult {
-  const r = s.resultJson ? (JSON.parse(s.resultJson) as Partial<GradeResult> & { error?: string; workerId?: string }) : undefined;
+  const r = s.resultJson ? (JSON.parse(s.resultJson) as Partial<GradeResult> & { error?: string } & Record<string, unknown>) : undefined;
   const score = finalScore(s.rawScore, s.penaltyPercent, s.override);
   let hidden = 0;
   const tests = (r?.tests ?? []).map((t) => testResultView(t, t.public ? undefined : ++hidden, viewer));
@@ -123,7 +123,17 @@ export function resultView(s: Submission, viewer: ResultViewer): GradingResult {
     hiddenTests: hidden,
     ...(r?.compile ? { compile: r.compile } : {}),
     ...(s.gradedAt ? { gradedAt: s.gradedAt } : {}),
-    ...(r?.specHash ? { provenance: { specHash: r.specHash, sourceHash: r.sourceHash ?? '', sandbox: r.sandbox ?? '', snapshotHash: s.snapshotHash, ...(r.workerId ? { worker: r.workerId } : {}) } } : {}),
+    ...(r?.specHash ? { provenance: provenanceOf(r, s.snapshotHash) } : {}),
     ...(r?.error ? { error: r.error } : {}),
   };
+}
+
+/** What a score was computed from, as `name → value`: hashes, sandbox, worker, and any toolchain entries the record has. */
+function provenanceOf(r: Partial<GradeResult> & Record<string, unknown>, snapshotHash: string): Record<string, string> {
+  const out: Record<string, string> = { specHash: r.specHash ?? '', sourceHash: r.sourceHash ?? '', sandbox: r.sandbox ?? '', snapshotHash };
+  if (typeof r.workerId === 'string') out.worker = r.workerId;
+  for (const [k, v] of Object.entries(r)) {
+    if (/^toolchain/i.test(k) && v !== undefined && v !== null) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return out;
 }

@@ -13,12 +13,14 @@ export namespace RunPublicTestsRequest {
     method,
     direction: 'clientToServer',
     description:
-      "Run the public tests of an assignment folder in the workspace; `tests/progress` reports each test, the answer is the whole result. Runs one at a time per workspace.",
+      "Run the public tests of an assignment folder in the workspace (or only one, to rerun a graded test like the grader: under the same limits); `tests/progress` reports each test, the answer is the whole result. Runs one at a time per workspace.",
     params: Type.Object({
       /** The assignment's folder, relative to the workspace root (it holds `.classpod/tests/spec.json`). */
       path: Type.String({ maxLength: 4096 }),
       /** Echoed in `tests/progress`, so a client can tell its runs apart. */
       runId: Type.Optional(Type.String({ maxLength: 64 })),
+      /** Run only this public test (NotFound when the folder's public tests have none of that name). */
+      test: Type.Optional(Type.Object({ group: Type.String({ maxLength: 100 }), name: Type.String({ maxLength: 100 }) })),
     }),
     result: Type.Object({
       /** The grading result of the public tests. */

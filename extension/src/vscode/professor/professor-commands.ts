@@ -1,5 +1,5 @@
 // The professors' commands: open and compare submission files, regrade,
-// override a score, extend a deadline, export grades, create or update an
+// override a score, rerun a graded test like the grader, extend a deadline, export grades, create or update an
 // assignment from a folder, and start, stop or enter a student's workspace.
 // Each asks for what it needs with VS Code's own inputs; tests pass the
 // answers as a second argument instead. The work itself is the staff actions'.
@@ -14,6 +14,8 @@ import { submissionScore } from '../../professor/cluster-presentation';
 import { parseDueTime } from '../../professor/due-time';
 import type { ProfessorSession } from '../../professor/professor-session';
 import type { Logger } from '../../log';
+import type { OpenedEndpoint } from '../../connection/open-endpoint';
+import type { RerunOutcome } from '../../testing/grader-rerun';
 import { fileDocument } from './cluster-tree';
 import { formatRelative } from '../../deadlines/time-format';
 
@@ -33,6 +35,8 @@ export interface CommandContext {
   documentChanged(uri: vscode.Uri): void;
   /** Open a terminal into a student's workspace through this gateway path. */
   openTerminal(connectPath: string, who: string): vscode.Terminal;
+  /** Connect to a student's workspace agent through this gateway path, to run tests. */
+  openWorkspace(connectPath: string): Promise<OpenedEndpoint>;
 }
 
 export class ProfessorCommands {
@@ -59,6 +63,7 @@ export class ProfessorCommands {
       'classpod.professor.startWorkspace': (node: NodeOf<'workspace'>) => this.workspace(node, 'start'),
       'classpod.professor.stopWorkspace': (node: NodeOf<'workspace'>, args?: { confirm: boolean }) => this.workspace(node, 'stop', args?.confirm),
       'classpod.professor.openWorkspaceTerminal': (node: NodeOf<'workspace'>) => this.enterWorkspace(node),
+      'classpod.professor.rerunLikeGrader': (node: NodeOf<'test'>) => this.rerunLikeGrader(node),
     };
   }
 
@@ -353,6 +358,32 @@ export class ProfessorCommands {
       return terminal;
     });
   }
+
+  /** Run a graded public test again in the student's workspace and say whether the verdict is the grader's. */
+  private rerunLikeGrader(node: NodeOf<'test'>): Promise<RerunOutcome | undefined> {
+    return this.guard('rerun the test like the grader', async () => {
+      const s = this.s();
+      const sub = s.model.submission(node.submissionId);
+      const t = s.model.result(node.submissionId)?.tests[node.index];
+      if (!sub || !t) throw new Error('the test is no longer in the tree; refresh it');
+      if (!t.public || t.group === undefined || t.name === undefined) throw new Error('a hidden test runs only on the grader: its data never enters a workspace');
+      const outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Rerunning ${t.group}/${t.name} in ${s.model.studentName(sub.courseId, sub.studentId)}'s workspace…` },
+        () => s.actions.rerunLikeGrader(sub, { group: t.group!, name: t.name! }, (path) => this.ctx.openWorkspace(path)),
+      );
+      this.ctx.logger.info('reran a graded test', { submissionId: sub.id, test: `${t.group}/${t.name}`, same: outcome.comparison.same });
+      const show = outcome.comparison.same ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+      void show(outcome.comparison.summary, 'Show Details').then(async (c) => {
+        if (c) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: rerunDocument(outcome), language: 'plaintext' }));
+      });
+      return outcome;
+    });
+  }
+}
+
+/** The comparison of a rerun with the grader, as a read-only document's text. */
+function rerunDocument(outcome: RerunOutcome): string {
+  return `${outcome.comparison.lines.join('\n')}\n`;
 }
 
 /** "name: ali · state: late" for the view, or undefined without a filter. */

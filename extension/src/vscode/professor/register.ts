@@ -82,6 +82,7 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
       terminals.push(pty);
       return vscode.window.createTerminal({ name: `Classpod: ${who}`, pty, iconPath: new vscode.ThemeIcon('vm-connect') });
     },
+    openWorkspace: (connectPath) => api.session.openPath(connectPath, ['tests']),
   });
   for (const [id, run] of Object.entries(commands.all())) subs.push(vscode.commands.registerCommand(id, run as (...args: unknown[]) => unknown));
 
