@@ -24,7 +24,7 @@ import {
 import { AgentMetrics } from './agent-metrics';
 import { bearerToken, TokenCheck } from './auth';
 import { resolveConfig, type AgentConfig, type AgentOptions } from './config';
-import { PathJail } from './files/path-jail';
+import { TreeJail } from '@classpod/sync';
 import type { AgentContext, AgentService } from './service';
 import { agentServices } from './services';
 
@@ -56,7 +56,7 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
   const logger = options.logger ?? createLogger({ name: 'agent' });
   const registry = new MetricsRegistry();
   const metrics = new AgentMetrics(registry);
-  const jail = await PathJail.create(config.root, config.maxFileBytes);
+  const jail = await TreeJail.open(config.root, { maxFileBytes: config.maxFileBytes });
   const tokens = new TokenCheck(config.token);
 
   const context: AgentContext = {
@@ -173,7 +173,7 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   ready = true;
-  logger.info('agent listening', { url, root: jail.root });
+  logger.info('agent listening', { url, root: jail.root, jail: jail.rootFolder.anchored ? 'held folders (/proc/self/fd)' : 'checked paths' });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -193,6 +193,7 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
       wss.close();
       server.closeAllConnections();
       await serverClosed;
+      await jail.close();
       logger.info('agent stopped');
     })());
 

@@ -6,7 +6,6 @@ import path from 'node:path';
 export { startAgent, CONNECT_PATH, AGENT_VERSION, type AgentHandle } from './agent';
 export { resolveConfig, configFromCommandLine, helpText, ConfigError, DEFAULTS, type AgentConfig, type AgentOptions } from './config';
 export type { AgentContext, AgentService, AgentServiceFactory } from './service';
-export { PathJail, type JailReason } from './files/path-jail';
 export { Scrollback } from './terminals/scrollback';
 
 /** Absolute path of the `classpod-agent` program's JavaScript file (run it with process.execPath). */

@@ -4,14 +4,14 @@
 
 import type { Logger, MetricsRegistry, RequestHandler, RequestType, RpcEndpoint, TSchema } from '@classpod/protocol';
 import type { AgentConfig } from './config';
-import type { PathJail } from './files/path-jail';
+import type { TreeJail } from '@classpod/sync';
 
 /** What every service gets from the agent. */
 export interface AgentContext {
   /** The agent's validated configuration. */
   config: AgentConfig;
-  /** The workspace root jail; every path a client names goes through it. */
-  jail: PathJail;
+  /** The workspace root jail; every path a client names, and every file the agent opens for it, goes through it. */
+  jail: TreeJail;
   logger: Logger;
   metrics: MetricsRegistry;
   /** Register a request handler on a connection, timed into the agent's request latency histogram. */

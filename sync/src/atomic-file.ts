@@ -1,36 +1,142 @@
 // Writing a file so that a reader (or a restart after a kill) sees either the
-// old content or the new one, never half of it: write a temporary file beside
-// the target, flush it, rename it over the target.
+// old content or the new one, never half of it: a temporary file beside the
+// target, created exclusively under a random name, flushed, then renamed over
+// the target. Replacing by rename is also how a file with other hard links is
+// changed without touching them. The only atomic writer of the packages: the
+// agent's files service and the sync engine both use it, through the tree
+// jail, and every temporary name carries TEMP_MARKER, which sync ignores and
+// listings hide.
 
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
+import { HeldFolder } from './held-folder';
 import { TEMP_MARKER } from './ignore-rules';
 
-/** A temporary name beside `target`, hidden and matched by the default ignore rules. */
-export function tempPathBeside(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}${TEMP_MARKER}${randomBytes(6).toString('hex')}`);
+/** True for the names of temporary files. */
+export function isTempName(name: string): boolean {
+  return path.basename(name).includes(TEMP_MARKER);
 }
 
-/** Write `data` to `target` atomically (temporary file, fsync, rename). */
-export async function writeFileAtomic(target: string, data: string | Uint8Array, options: { fsync?: boolean } = {}): Promise<void> {
-  const tmp = tempPathBeside(target);
-  const handle = await fs.open(tmp, 'w', 0o644);
-  try {
-    await handle.writeFile(data);
-    if (options.fsync ?? true) await handle.sync();
-  } finally {
-    await handle.close();
+/** A fresh temporary name for `name`: hidden, marked, random, short enough for any file system. */
+export function tempNameFor(name: string): string {
+  return `.${name.slice(0, 64)}${TEMP_MARKER}${randomBytes(8).toString('hex')}`;
+}
+
+/** A file being written; `commit()` puts it in place, `abort()` throws it away. */
+export class AtomicFile {
+  private done = false;
+
+  private constructor(
+    private readonly folder: HeldFolder,
+    /** The name it replaces in its folder. */
+    readonly name: string,
+    private readonly temp: string,
+    private readonly handle: fs.FileHandle,
+    private readonly onDone: () => Promise<void>,
+  ) {}
+
+  /**
+   * Start writing `name` in `folder`, with exactly `mode`. `onDone` runs once
+   * the file is committed or aborted (the caller releases the folder there).
+   */
+  static async create(folder: HeldFolder, name: string, mode: number, onDone: () => Promise<void> = async () => undefined): Promise<AtomicFile> {
+    const temp = tempNameFor(name);
+    let handle: fs.FileHandle;
+    try {
+      handle = await folder.createExclusive(temp, mode);
+    } catch (err) {
+      await onDone();
+      throw err;
+    }
+    try {
+      // The umask may have narrowed the mode; set it exactly, on the file we created.
+      await handle.chmod(mode);
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      await folder.unlink(temp).catch(() => undefined);
+      await onDone();
+      throw err;
+    }
+    return new AtomicFile(folder, name, temp, handle, onDone);
   }
+
+  /** Append bytes. */
+  async write(data: Uint8Array): Promise<void> {
+    let at = 0;
+    while (at < data.byteLength) {
+      const { bytesWritten } = await this.handle.write(data, at, data.byteLength - at);
+      at += bytesWritten;
+    }
+  }
+
+  /** Append the whole content of an open file; returns the bytes copied. */
+  async copyFrom(source: fs.FileHandle): Promise<number> {
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    let position = 0;
+    for (;;) {
+      const { bytesRead } = await source.read(buffer, 0, buffer.byteLength, position);
+      if (bytesRead === 0) return position;
+      await this.write(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+    }
+  }
+
+  /** Flush, close and rename over the target; then flush the folder. Returns the new file's stat. */
+  async commit(options: { fsync?: boolean } = {}): Promise<Stats> {
+    if (this.done) throw new Error('atomic file already finished');
+    this.done = true;
+    const fsync = options.fsync ?? true;
+    try {
+      let stat: Stats;
+      try {
+        if (fsync) await this.handle.sync();
+        stat = await this.handle.stat();
+        await this.handle.close();
+        await this.folder.rename(this.temp, this.folder, this.name);
+      } catch (err) {
+        await this.handle.close().catch(() => undefined);
+        await this.folder.unlink(this.temp).catch(() => undefined);
+        throw err;
+      }
+      if (fsync) await this.folder.sync();
+      return stat;
+    } finally {
+      await this.onDone();
+    }
+  }
+
+  /** Close and remove the temporary file; the target is untouched. */
+  async abort(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    try {
+      await this.handle.close().catch(() => undefined);
+      await this.folder.unlink(this.temp).catch(() => undefined);
+    } finally {
+      await this.onDone();
+    }
+  }
+}
+
+/**
+ * Replace `target` with `data` atomically. For files at paths the caller
+ * trusts (the extension's own state folder); anything in a tree a student
+ * can write goes through the tree jail instead.
+ */
+export async function writeFileAtomic(target: string, data: string | Uint8Array, options: { fsync?: boolean; mode?: number } = {}): Promise<void> {
+  const folder = await HeldFolder.open(path.dirname(target));
+  const file = await AtomicFile.create(folder, path.basename(target), options.mode ?? 0o644, () => folder.close());
   try {
-    await fs.rename(tmp, target);
+    await file.write(typeof data === 'string' ? Buffer.from(data) : data);
   } catch (err) {
-    await fs.rm(tmp, { force: true });
+    await file.abort();
     throw err;
   }
+  await file.commit(options);
 }
 
-/** Read and parse a JSON file; undefined when it does not exist or does not parse. */
+/** Read and parse a JSON file at a trusted path; undefined when it does not exist or does not parse. */
 export async function readJsonFile(file: string): Promise<unknown> {
   let text: string;
   try {
@@ -39,6 +145,11 @@ export async function readJsonFile(file: string): Promise<unknown> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+  return parseJson(text);
+}
+
+/** JSON.parse, undefined for text that does not parse. */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {

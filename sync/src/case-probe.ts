@@ -1,20 +1,19 @@
 // Whether a folder's file system tells names apart by letter case: Linux
 // usually does; macOS and Windows usually do not. Probed, not guessed from
-// the platform, because either kind of disk can be mounted anywhere.
+// the platform, because either kind of disk can be mounted anywhere. The
+// probe file is created exclusively in the held folder, under a unique name.
 
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { HeldFolder } from './held-folder';
 
-/** True when `dir` (which must exist and be writable) distinguishes `A` from `a`. */
-export async function probeCaseSensitive(dir: string): Promise<boolean> {
-  const upper = path.join(dir, `.CLASSPOD-CASE-PROBE-${process.pid}-${Date.now()}`);
-  await fs.writeFile(upper, '');
+/** True when `folder` (which must be writable) distinguishes `A` from `a`. */
+export async function probeCaseSensitive(folder: HeldFolder): Promise<boolean> {
+  const upper = `.CLASSPOD-CASE-PROBE-${process.pid}-${randomBytes(6).toString('hex').toUpperCase()}`;
+  const handle = await folder.createExclusive(upper, 0o600);
+  await handle.close();
   try {
-    await fs.access(path.join(dir, path.basename(upper).toLowerCase()));
-    return false;
-  } catch {
-    return true;
+    return (await folder.lstat(upper.toLowerCase())) === undefined;
   } finally {
-    await fs.rm(upper, { force: true });
+    await folder.unlink(upper).catch(() => undefined);
   }
 }

@@ -2,75 +2,117 @@
 // An incoming transfer appends to `<hash>.part`, so a dropped connection or a
 // killed process leaves the bytes received so far, and the next transfer
 // resumes from there; once complete and verified the part becomes `<hash>`.
+// On the workspace side the staging folder lies inside the student's tree,
+// so every access goes through its own tree jail: a link, FIFO or hard link
+// put there is refused or replaced, never followed or written through.
 
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, constants as fsConstants, promises as fs } from 'node:fs';
-import * as path from 'node:path';
+import { constants as C } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { ProtocolError, ErrorCode, type BinaryStream } from '@classpod/protocol';
-import { hashBytes, hashFile } from './scanner';
+import { AtomicFile, isTempName } from './atomic-file';
+import type { HeldFolder } from './held-folder';
+import { errorCode, fsError } from './jail-errors';
+import { hashBytes } from './scanner';
+import type { TreeJail } from './tree-jail';
 
-/** The staging folder of one replica. */
+/** Name of the staging folder inside a replica's state folder. */
+export const STAGING_DIR_NAME = 'staging';
+
+/** The staging folder of one replica. Close it with `close()`. */
 export class ContentStaging {
   private readonly receiving = new Map<string, Promise<void>>();
 
-  constructor(readonly dir: string) {}
+  private constructor(private readonly jail: TreeJail) {}
 
-  /** Create the folder; remove staged content older than `maxAgeMs` (default one day). */
-  async open(maxAgeMs = 24 * 3600_000): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true });
+  /**
+   * Open (making it when missing) the staging folder inside `state`; remove
+   * what is older than `maxAgeMs` (default one day), and anything there that
+   * is not a regular file.
+   */
+  static async open(state: TreeJail, maxAgeMs = 24 * 3600_000): Promise<ContentStaging> {
+    const jail = await state.subJail(STAGING_DIR_NAME, { create: true, links: 'none', label: 'the staging folder' });
+    const staging = new ContentStaging(jail);
     const now = Date.now();
-    for (const name of await fs.readdir(this.dir)) {
-      const st = await fs.stat(path.join(this.dir, name)).catch(() => undefined);
-      if (st && now - st.mtimeMs > maxAgeMs) await fs.rm(path.join(this.dir, name), { force: true });
+    for (const { name, stat } of (await jail.list('')).entries) {
+      if (!stat.isFile() || now - stat.mtimeMs > maxAgeMs || isTempName(name)) await jail.rootFolder.removeTree(name).catch(() => undefined);
     }
+    return staging;
   }
 
-  /** Where complete content `hash` lives. */
-  completePath(hash: string): string {
-    return path.join(this.dir, hash);
+  /** Real path of the staging folder (for messages and tests). */
+  get dir(): string {
+    return this.jail.root;
   }
 
-  private partPath(hash: string): string {
-    return path.join(this.dir, `${hash}.part`);
+  /** The held staging folder and the name of complete content `hash`, for `TreeJail.replaceWith`. */
+  complete(hash: string): { folder: HeldFolder; name: string } {
+    return { folder: this.jail.rootFolder, name: checkedHash(hash) };
   }
 
-  /** True when complete content `hash` is staged. */
+  private partName(hash: string): string {
+    return `${checkedHash(hash)}.part`;
+  }
+
+  /** True when complete content `hash` is staged (a regular file). */
   async has(hash: string): Promise<boolean> {
     await this.receiving.get(hash);
-    return fs.access(this.completePath(hash)).then(
-      () => true,
-      () => false,
-    );
+    const st = await this.jail.rootFolder.lstat(checkedHash(hash)).catch(() => undefined);
+    return st?.isFile() ?? false;
   }
 
   /** Bytes of `hash` received so far (0 when none): where a transfer resumes. */
   async resumeOffset(hash: string): Promise<number> {
     await this.receiving.get(hash);
-    const st = await fs.stat(this.partPath(hash)).catch(() => undefined);
-    return st?.size ?? 0;
+    const st = await this.jail.rootFolder.lstat(this.partName(hash)).catch(() => undefined);
+    return st?.isFile() && st.nlink === 1 ? st.size : 0;
   }
 
   /** Stage content given as bytes; false (nothing staged) when the bytes do not hash to `hash`. */
   async stageBytes(hash: string, data: Uint8Array): Promise<boolean> {
     if (hashBytes(data) !== hash) return false;
-    const tmp = `${this.partPath(hash)}.put-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    await fs.writeFile(tmp, data);
-    await fs.rename(tmp, this.completePath(hash));
+    await this.jail.writeFile(checkedHash(hash), data, { fsync: false, mode: () => 0o644 });
     return true;
   }
 
-  /** Stage content by copying a file that should hold it; false when the copy does not hash to `hash`. */
-  async stageFromFile(hash: string, source: string): Promise<boolean> {
-    const tmp = `${this.partPath(hash)}.copy-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  /**
+   * Stage content by copying file `rel` of `tree`, which should hold it;
+   * false when it cannot be read as a regular file there or does not hash to `hash`.
+   */
+  async stageFromFile(hash: string, tree: TreeJail, rel: string): Promise<boolean> {
+    let source: { handle: FileHandle; stat: { size: number } };
     try {
-      await fs.copyFile(source, tmp, fsConstants.COPYFILE_FICLONE);
-      if ((await hashFile(tmp)) !== hash) return false;
-      await fs.rename(tmp, this.completePath(hash));
+      source = await tree.openFile(rel);
+    } catch {
+      return false;
+    }
+    try {
+      const file = await AtomicFile.create(this.jail.rootFolder, checkedHash(hash), 0o644);
+      try {
+        const digest = createHash('sha256');
+        const buffer = Buffer.allocUnsafe(1024 * 1024);
+        for (let position = 0; ; ) {
+          const { bytesRead } = await source.handle.read(buffer, 0, buffer.byteLength, position);
+          if (bytesRead === 0) break;
+          const chunk = buffer.subarray(0, bytesRead);
+          digest.update(chunk);
+          await file.write(chunk);
+          position += bytesRead;
+        }
+        if (digest.digest('hex') !== hash) {
+          await file.abort();
+          return false;
+        }
+      } catch {
+        await file.abort();
+        return false;
+      }
+      await file.commit({ fsync: false });
       return true;
     } catch {
       return false;
     } finally {
-      await fs.rm(tmp, { force: true });
+      await source.handle.close();
     }
   }
 
@@ -90,54 +132,102 @@ export class ContentStaging {
     return job;
   }
 
-  private async receiveNow(hash: string, size: number, offset: number, stream: BinaryStream, onBytes?: (n: number) => void): Promise<void> {
-    const part = this.partPath(hash);
-    const have = (await fs.stat(part).catch(() => undefined))?.size ?? 0;
-    if (offset > have) {
+  /** Open the part file of `hash` to append at `offset`: a regular file with no other link, or a new one. */
+  private async openPart(part: string, offset: number, stream: BinaryStream): Promise<FileHandle> {
+    const folder = this.jail.rootFolder;
+    const refuse = (err: ProtocolError): never => {
       stream.end('refused');
-      throw new ProtocolError(ErrorCode.InvalidParams, `resume offset ${offset} is beyond the ${have} bytes staged for ${hash}`);
+      throw err;
+    };
+    let st = await folder.lstat(part);
+    if (st && (!st.isFile() || st.nlink > 1)) {
+      if (st.isFile() || st.isSymbolicLink()) {
+        // A hard link or a link put in place of a part: dropped, never written through.
+        await folder.unlink(part);
+        st = undefined;
+      } else return refuse(fsError(Object.assign(new Error('special'), { code: 'ESPECIAL' }), part));
     }
-    if (offset < have) await fs.truncate(part, offset);
-    // Hash while receiving (the bytes already staged first), so the content is not read back.
-    const digest = createHash('sha256');
-    if (offset > 0) for await (const chunk of createReadStream(part, { start: 0, end: offset - 1 })) digest.update(chunk as Buffer);
-    const out = createWriteStream(part, { flags: offset === 0 ? 'w' : 'r+', start: offset });
-    let received = offset;
+    const have = st?.size ?? 0;
+    if (offset > have) return refuse(new ProtocolError(ErrorCode.InvalidParams, `resume offset ${offset} is beyond the ${have} bytes staged for ${part}`));
+    try {
+      if (!st) return await folder.createExclusive(part, 0o644, C.O_RDWR);
+      const { handle } = await folder.openForUpdate(part, st);
+      return handle;
+    } catch (err) {
+      return refuse(fsError(err, part));
+    }
+  }
+
+  private async receiveNow(hash: string, size: number, offset: number, stream: BinaryStream, onBytes?: (n: number) => void): Promise<void> {
+    const part = this.partName(hash);
+    const handle = await this.openPart(part, offset, stream);
     let failure: Error | undefined;
-    const ended = new Promise<string | undefined>((resolve) => {
-      stream.onData((chunk) => {
-        received += chunk.byteLength;
-        if (received > size) failure ??= new ProtocolError(ErrorCode.InvalidParams, `content ${hash} is longer than the announced ${size} bytes`);
-        if (!failure) {
-          digest.update(chunk);
-          out.write(chunk);
-        }
-        onBytes?.(chunk.byteLength);
+    let received = offset;
+    const digest = createHash('sha256');
+    try {
+      await handle.truncate(offset);
+      // Hash while receiving (the bytes already staged first), so the content is not read back.
+      const buffer = Buffer.allocUnsafe(1024 * 1024);
+      for (let position = 0; position < offset; ) {
+        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.byteLength, offset - position), position);
+        if (bytesRead === 0) break;
+        digest.update(buffer.subarray(0, bytesRead));
+        position += bytesRead;
+      }
+      let writing: Promise<unknown> = Promise.resolve();
+      const reason = await new Promise<string | undefined>((resolve) => {
+        stream.onData((chunk) => {
+          const at = received;
+          received += chunk.byteLength;
+          if (received > size) failure ??= new ProtocolError(ErrorCode.InvalidParams, `content ${hash} is longer than the announced ${size} bytes`);
+          if (!failure) {
+            digest.update(chunk);
+            writing = writing.then(() => handle.write(chunk, 0, chunk.byteLength, at)).catch((err: unknown) => {
+              failure ??= fsError(err, part);
+            });
+          }
+          onBytes?.(chunk.byteLength);
+        });
+        stream.onEnd(resolve);
       });
-      stream.onEnd(resolve);
-    });
-    const reason = await ended;
-    await new Promise<void>((resolve, reject) => {
-      out.end((err?: Error | null) => (err ? reject(err) : resolve()));
-    });
-    if (failure) {
-      await fs.rm(part, { force: true });
-      throw failure;
+      await writing;
+      await handle.close();
+      if (failure) {
+        await this.jail.rootFolder.unlink(part).catch(() => undefined);
+        throw failure;
+      }
+      if (received < size) {
+        throw new ProtocolError(ErrorCode.Unavailable, `transfer of ${hash} stopped after ${received} of ${size} bytes (${reason ?? 'ended'}); it resumes on the next attempt`);
+      }
+      if (digest.digest('hex') !== hash) {
+        await this.jail.rootFolder.unlink(part).catch(() => undefined);
+        throw new ProtocolError(ErrorCode.Conflict, `content received for ${hash} does not match its hash; the file changed while it was sent`);
+      }
+      await this.jail.rootFolder.rename(part, this.jail.rootFolder, hash).catch((err: unknown) => {
+        throw fsError(err, part);
+      });
+    } finally {
+      await handle.close().catch(() => undefined);
+      if (!stream.isEnded) stream.end('refused');
     }
-    if (received < size) {
-      throw new ProtocolError(ErrorCode.Unavailable, `transfer of ${hash} stopped after ${received} of ${size} bytes (${reason ?? 'ended'}); it resumes on the next attempt`);
-    }
-    if (digest.digest('hex') !== hash) {
-      await fs.rm(part, { force: true });
-      throw new ProtocolError(ErrorCode.Conflict, `content received for ${hash} does not match its hash; the file changed while it was sent`);
-    }
-    await fs.rename(part, this.completePath(hash));
   }
 
   /** Remove staged content that is no longer needed. */
   async release(hash: string): Promise<void> {
-    await fs.rm(this.completePath(hash), { force: true });
+    await this.jail.rootFolder.unlink(checkedHash(hash)).catch((err: unknown) => {
+      if (errorCode(err) !== 'ENOENT') throw err;
+    });
   }
+
+  async close(): Promise<void> {
+    await this.jail.close();
+  }
+}
+
+/** A content hash used as a file name: lower-case hex only, so it is always a single plain name. */
+function checkedHash(hash: string): string {
+  if (!/^[0-9a-f]{16,128}$/.test(hash)) throw new ProtocolError(ErrorCode.InvalidParams, `\`${hash.slice(0, 80)}\` is not a content hash`);
+  return hash;
 }
 
 /** Send the chunks of `source` on a binary stream; waits while the stream has more than `highWater` bytes queued. */

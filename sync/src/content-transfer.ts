@@ -4,8 +4,6 @@
 // staged. Transfers run a few at a time; a failed one leaves its changes for
 // the next cycle, unless the connection is gone.
 
-import { createReadStream, promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import type { FsReplica } from './fs-replica';
 import type { RemoteReplica } from './remote-replica';
 
@@ -45,11 +43,14 @@ export async function transferContent(o: TransferContentOptions): Promise<void> 
       smallUploads.push({ hash: m.hash, source, size });
       continue;
     }
-    jobs.push(() =>
-      remote.upload(m.hash, size, m.offset, createReadStream(path.join(local.root, source), { start: m.offset, highWaterMark: 256 * 1024 }), (n) =>
-        o.onBytes('up', n),
-      ),
-    );
+    jobs.push(async () => {
+      const { stream } = await local.openContent(source, m.hash, m.offset);
+      try {
+        await remote.upload(m.hash, size, m.offset, stream, (n) => o.onBytes('up', n));
+      } finally {
+        stream.destroy();
+      }
+    });
   }
   for (const m of o.downloads) {
     const source = o.remoteSources.get(m.hash);
@@ -63,7 +64,7 @@ export async function transferContent(o: TransferContentOptions): Promise<void> 
   }
   for (const batch of inBatches(smallUploads, INLINE_BATCH_BYTES)) {
     jobs.unshift(async () => {
-      const read = await Promise.all(batch.map((u) => fs.readFile(path.join(local.root, u.source)).catch(() => undefined)));
+      const read = await Promise.all(batch.map((u) => local.readSmall(u.source, u.hash)));
       const contents = batch.flatMap((u, i) => (read[i] ? [{ hash: u.hash, data: read[i]! }] : []));
       await remote.put(contents);
       o.onBytes('up', contents.reduce((n, c) => n + c.data.byteLength, 0));

@@ -2,16 +2,21 @@
 // read content out of it, and apply changes to it — each change only when the
 // path still holds what the caller last saw, each write atomic (temporary file
 // beside the target, then rename). The local session uses one directly; the
-// agent serves one over the protocol.
+// agent serves one over the protocol. Every access to the tree and to the
+// state folder goes through a tree jail (tree-jail.ts) whose links policy is
+// 'none': a path through a link is refused, a link is synced as a link (and
+// made only when it resolves inside), a FIFO is never opened, a hard-linked
+// file is replaced rather than changed.
 
-import { constants as fsConstants, promises as fs, type ReadStream, createReadStream } from 'node:fs';
-import * as path from 'node:path';
+import type { ReadStream } from 'node:fs';
 import { ErrorCode, ProtocolError, type SyncChange, type SyncChangeResult, type SyncContentNeed } from '@classpod/protocol';
-import { readJsonFile, tempPathBeside, writeFileAtomic } from './atomic-file';
+import { parseJson } from './atomic-file';
 import { ContentStaging } from './content-staging';
-import type { IgnoreRules } from './ignore-rules';
+import { STATE_DIR_NAME, type IgnoreRules } from './ignore-rules';
+import { safeMessage } from './jail-errors';
 import { pathDepth, parentPath, sameEntry, unsafePathReason, type Entry, type Manifest } from './manifest';
-import { hashBytes, isMissing, ScanCache, TreeScanner, type ScanResult } from './scanner';
+import { hashBytes, ScanCache, TreeScanner, type ScanResult } from './scanner';
+import { TreeJail } from './tree-jail';
 
 export interface FsReplicaOptions {
   /** Folder for the scan cache and staged content (created when missing). */
@@ -19,6 +24,9 @@ export interface FsReplicaOptions {
   /** See TreeScannerOptions.racyWindowMs. */
   racyWindowMs?: number;
 }
+
+/** The scan cache's file in the state folder. */
+const SCAN_CACHE_FILE = 'scan-cache.json';
 
 /** Files changed at once within one depth of an apply. */
 const APPLY_CONCURRENCY = 16;
@@ -44,29 +52,73 @@ async function forEachByDepth<T extends { path: string }>(sorted: readonly T[], 
   }
 }
 
-/** A tree on disk that sync reads and changes. Dispose with `close()`. */
+/** A tree on disk that sync reads and changes, through its jail. Dispose with `close()`. */
 export class FsReplica {
   readonly scanner: TreeScanner;
-  readonly staging: ContentStaging;
-  private readonly cacheFile: string;
   /** Hash → paths holding it, from the last scan: where content can be copied from instead of sent. */
   private byHash = new Map<string, string[]>();
   private lastManifest: Manifest = new Map();
 
-  private constructor(readonly root: string, readonly stateDir: string, cache: ScanCache, racyWindowMs?: number) {
-    this.scanner = new TreeScanner(root, { cache, ...(racyWindowMs !== undefined ? { racyWindowMs } : {}) });
-    this.staging = new ContentStaging(path.join(stateDir, 'staging'));
-    this.cacheFile = path.join(stateDir, 'scan-cache.json');
+  private constructor(
+    /** The synced tree (links never followed on the way to a path). */
+    readonly tree: TreeJail,
+    /** The replica's own state folder: scan cache and staging. */
+    readonly state: TreeJail,
+    readonly staging: ContentStaging,
+    cache: ScanCache,
+    racyWindowMs?: number,
+  ) {
+    this.scanner = new TreeScanner(tree, { cache, ...(racyWindowMs !== undefined ? { racyWindowMs } : {}) });
   }
 
-  /** Open a replica: creates the root and state folder, loads the scan cache. */
+  /** Open the replica of a folder at a path the caller trusts (the local side), with its state in `stateDir`; both are made when missing. */
   static async open(root: string, options: FsReplicaOptions): Promise<FsReplica> {
-    await fs.mkdir(root, { recursive: true });
-    await fs.mkdir(options.stateDir, { recursive: true });
-    const cache = ScanCache.fromJSON(await readJsonFile(path.join(options.stateDir, 'scan-cache.json')));
-    const replica = new FsReplica(path.resolve(root), options.stateDir, cache, options.racyWindowMs);
-    await replica.staging.open();
-    return replica;
+    const tree = await TreeJail.open(root, { create: true, links: 'none', label: 'the synced folder' });
+    try {
+      const state = await TreeJail.open(options.stateDir, { create: true, links: 'none', label: 'the sync state folder' });
+      return await FsReplica.withJails(tree, state, options.racyWindowMs);
+    } catch (err) {
+      await tree.close();
+      throw err;
+    }
+  }
+
+  /**
+   * Open the replica of a jailed tree whose state folder lies inside it
+   * (`.classpod-sync`, the workspace side). Takes over `tree`.
+   */
+  static async openJailed(tree: TreeJail, options: { racyWindowMs?: number } = {}): Promise<FsReplica> {
+    try {
+      const state = await tree.subJail(STATE_DIR_NAME, { create: true, links: 'none', label: 'the sync state folder' });
+      return await FsReplica.withJails(tree, state, options.racyWindowMs);
+    } catch (err) {
+      await tree.close();
+      throw err;
+    }
+  }
+
+  private static async withJails(tree: TreeJail, state: TreeJail, racyWindowMs: number | undefined): Promise<FsReplica> {
+    try {
+      const saved = await state.readFile(SCAN_CACHE_FILE).then(
+        (f) => parseJson(f.data.toString('utf8')),
+        () => undefined,
+      );
+      const staging = await ContentStaging.open(state);
+      return new FsReplica(tree, state, staging, ScanCache.fromJSON(saved), racyWindowMs);
+    } catch (err) {
+      await state.close();
+      throw err;
+    }
+  }
+
+  /** Real path of the synced folder. */
+  get root(): string {
+    return this.tree.root;
+  }
+
+  /** Real path of the state folder. */
+  get stateDir(): string {
+    return this.state.root;
   }
 
   /** The manifest of the last scan. */
@@ -122,7 +174,7 @@ export class FsReplica {
   async saveCache(): Promise<void> {
     if (!this.scanner.cache.dirty) return;
     this.scanner.cache.dirty = false;
-    await writeFileAtomic(this.cacheFile, JSON.stringify(this.scanner.cache.toJSON()), { fsync: false });
+    await this.state.writeFile(SCAN_CACHE_FILE, Buffer.from(JSON.stringify(this.scanner.cache.toJSON())), { fsync: false, mode: () => 0o644 });
   }
 
   /**
@@ -141,7 +193,7 @@ export class FsReplica {
         if (await this.staging.has(need.hash)) continue;
         let staged = false;
         for (const p of this.pathsWithHash(need.hash)) {
-          if (await this.staging.stageFromFile(need.hash, path.join(this.root, p))) {
+          if (await this.staging.stageFromFile(need.hash, this.tree, p)) {
             staged = true;
             break;
           }
@@ -155,22 +207,21 @@ export class FsReplica {
 
   /** Open file `relPath` for reading from `offset`; Conflict when it no longer holds content `hash`. */
   async openContent(relPath: string, hash: string, offset: number): Promise<{ size: number; stream: ReadStream }> {
-    await this.checkPath(relPath);
     const entry = await this.scanner.entryAt(relPath);
     if (entry?.kind !== 'file' || entry.hash !== hash) {
       throw new ProtocolError(ErrorCode.Conflict, `${relPath} no longer holds the content asked for; it changed since the last scan`);
     }
     const size = entry.size ?? 0;
     if (offset > size) throw new ProtocolError(ErrorCode.InvalidParams, `offset ${offset} is beyond the ${size} bytes of ${relPath}`);
-    return { size, stream: createReadStream(path.join(this.root, relPath), { start: offset, highWaterMark: 256 * 1024 }) };
+    const { handle } = await this.tree.openFile(relPath);
+    return { size, stream: handle.createReadStream({ start: offset, highWaterMark: 256 * 1024 }) };
   }
 
-  /** The bytes of file `relPath` when it still holds content `hash`; undefined otherwise. */
+  /** The bytes of file `relPath` when it still holds content `hash`; undefined otherwise (or when it is not a regular file). */
   async readSmall(relPath: string, hash: string): Promise<Buffer | undefined> {
     if (unsafePathReason(relPath)) return undefined;
     try {
-      await this.checkPath(relPath);
-      const data = await fs.readFile(path.join(this.root, relPath));
+      const { data } = await this.tree.readFile(relPath);
       return hashBytes(data) === hash ? data : undefined;
     } catch {
       return undefined;
@@ -188,9 +239,12 @@ export class FsReplica {
     const fail = (p: string, status: SyncChangeResult['status'], message: string): void => {
       results.set(p, { path: p, status, message });
     };
+    const named = new Set<string>();
     for (const c of changes) {
       const why = unsafePathReason(c.path);
       if (why) fail(c.path, 'failed', `refused ${JSON.stringify(c.path)}: ${why}`);
+      else if (named.has(c.path)) fail(c.path, 'failed', `${c.path} is named more than once in one apply; none of its changes were made`);
+      named.add(c.path);
     }
 
     const removals = changes
@@ -198,7 +252,6 @@ export class FsReplica {
       .sort((a, b) => pathDepth(b.path) - pathDepth(a.path));
     await forEachByDepth(removals, async (c) => {
       try {
-        await this.checkPath(c.path);
         const cur = await this.scanner.entryAt(c.path);
         if (!cur) {
           removed.add(c.path);
@@ -209,19 +262,15 @@ export class FsReplica {
           fail(c.path, 'conflict', `${c.path} changed on this side since it was scanned`);
           return;
         }
-        const abs = path.join(this.root, c.path);
-        if (cur.kind === 'dir') await fs.rmdir(abs);
-        else await fs.unlink(abs);
+        await this.tree.remove(c.path);
         removed.add(c.path);
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOTEMPTY' || code === 'EEXIST') fail(c.path, 'conflict', `folder ${c.path} holds files that are not synced (new or ignored); it was kept`);
-        else fail(c.path, 'failed', `cannot remove ${c.path}: ${(err as Error).message}`);
+        const errno = (err as { data?: { errno?: string } }).data?.errno;
+        if (errno === 'ENOTEMPTY' || errno === 'EEXIST') fail(c.path, 'conflict', `folder ${c.path} holds files that are not synced (new or ignored); it was kept`);
+        else fail(c.path, 'failed', `cannot remove ${c.path}: ${safeMessage(err, c.path)}`);
       }
     });
 
-    /** Folders seen to be real folders (not links) during this apply. */
-    const realFolders = new Set<string>();
     const writes = changes.filter((c) => !results.has(c.path) && c.new).sort((a, b) => pathDepth(a.path) - pathDepth(b.path));
     const uses = new Map<string, number>();
     for (const c of writes) if (c.new?.kind === 'file' && c.new.hash) uses.set(c.new.hash, (uses.get(c.new.hash) ?? 0) + 1);
@@ -233,7 +282,6 @@ export class FsReplica {
           fail(c.path, 'failed', `its folder ${parent} could not be made`);
           return;
         }
-        await this.checkPath(c.path, realFolders);
         const cur = await this.scanner.entryAt(c.path);
         if (sameEntry(cur, want)) return;
         const expected = removed.has(c.path) ? null : c.old;
@@ -243,8 +291,8 @@ export class FsReplica {
         }
         await this.write(c.path, cur, want, uses);
       } catch (err) {
-        if (err instanceof ProtocolError && err.code === ErrorCode.NotFound) fail(c.path, 'missing-content', err.message);
-        else fail(c.path, 'failed', `cannot write ${c.path}: ${(err as Error).message}`);
+        if (err instanceof MissingContent) fail(c.path, 'missing-content', err.message);
+        else fail(c.path, 'failed', `cannot write ${c.path}: ${safeMessage(err, c.path)}`);
       }
     });
     this.saveCacheSoon();
@@ -252,75 +300,42 @@ export class FsReplica {
   }
 
   private async write(rel: string, cur: Entry | null, want: Entry, uses: Map<string, number>): Promise<void> {
-    const abs = path.join(this.root, rel);
     if (want.kind === 'dir') {
-      await fs.mkdir(abs);
+      await this.tree.mkdir(rel);
       return;
     }
     if (want.kind === 'symlink') {
-      const tmp = tempPathBeside(abs);
-      await fs.symlink(want.target ?? '', tmp);
-      await fs.rename(tmp, abs);
+      await this.tree.symlink(rel, want.target ?? '');
       return;
     }
     const mode = want.executable ? 0o755 : 0o644;
     if (cur?.kind === 'file' && cur.hash === want.hash) {
-      await fs.chmod(abs, mode);
+      await this.tree.setMode(rel, mode);
       return;
     }
     const hash = want.hash ?? '';
-    const staged = this.staging.completePath(hash);
+    if (!(await this.staging.has(hash))) throw new MissingContent(`content for ${rel} was not staged`);
     const left = (uses.get(hash) ?? 1) - 1;
     uses.set(hash, left);
-    if (left === 0) {
-      // Last use of this content in the batch: the staged file itself goes into place (one rename, atomic).
-      const placed = await fs
-        .chmod(staged, mode)
-        .then(() => fs.rename(staged, abs))
-        .then(
-          () => true,
-          () => false,
-        );
-      if (placed) {
-        await this.scanner.remember(rel, hash);
-        return;
-      }
-    }
-    const tmp = tempPathBeside(abs);
-    try {
-      try {
-        await fs.copyFile(staged, tmp, fsConstants.COPYFILE_FICLONE);
-      } catch (err) {
-        if (isMissing(err)) throw new ProtocolError(ErrorCode.NotFound, `content for ${rel} was not staged`);
-        throw err;
-      }
-      if (left === 0) await this.staging.release(hash);
-      await fs.chmod(tmp, mode);
-      await fs.rename(tmp, abs);
-    } catch (err) {
-      await fs.rm(tmp, { force: true });
-      throw err;
-    }
+    // The last use of this content in the batch moves the staged file itself into place (one rename, atomic).
+    const moved = await this.tree.replaceWith(rel, this.staging.complete(hash), mode, { move: left === 0 });
+    if (left === 0 && !moved) await this.staging.release(hash);
     await this.scanner.remember(rel, hash);
   }
 
-  /** Refuse paths that go through a symbolic link (a change must never land outside the root). */
-  private async checkPath(rel: string, realFolders?: Set<string>): Promise<void> {
-    const seen: string[] = [];
-    for (let p = parentPath(rel); p !== undefined; p = parentPath(p)) {
-      if (realFolders?.has(p)) break;
-      const st = await fs.lstat(path.join(this.root, p)).catch(() => undefined);
-      if (st?.isSymbolicLink()) throw new ProtocolError(ErrorCode.Forbidden, `${rel} goes through the symbolic link ${p}`);
-      if (st?.isDirectory()) seen.push(p);
-    }
-    // Only a fully checked chain is remembered: every folder above a remembered one is real too.
-    for (const p of seen) realFolders?.add(p);
-  }
-
-  /** Persist what should outlive the process. */
+  /** Persist what should outlive the process, and let go of the folders. */
   async close(): Promise<void> {
     if (this.cacheTimer) clearTimeout(this.cacheTimer);
     this.cacheTimer = undefined;
-    await this.saveCache();
+    try {
+      await this.saveCache();
+    } finally {
+      await this.staging.close();
+      await this.state.close();
+      await this.tree.close();
+    }
   }
 }
+
+/** Content a change needs is not staged. */
+class MissingContent extends Error {}

@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import type { TreeJail } from './tree-jail';
 
 /** Name of the sync engine's own state folder inside a synced tree (workspace side). */
 export const STATE_DIR_NAME = '.classpod-sync';
@@ -55,17 +56,26 @@ export class IgnoreRules {
 
 /**
  * The rule list for a root: defaults, then `.gitignore` and `.classpodignore`
- * at the root (when present), then `extra`. Only root-level ignore files are read.
+ * at the root (when present), then `extra`. Only root-level ignore files are
+ * read; given a jail, they are read through it (a link or FIFO there is skipped).
  */
-export async function readIgnorePatterns(root: string, extra: readonly string[] = []): Promise<string[]> {
+export async function readIgnorePatterns(root: string | TreeJail, extra: readonly string[] = []): Promise<string[]> {
   const patterns = [...DEFAULT_IGNORE_PATTERNS];
   for (const name of ['.gitignore', CLASSPOD_IGNORE_FILE]) {
-    try {
-      const text = await fs.readFile(path.join(root, name), 'utf8');
-      for (const line of text.split(/\r?\n/)) if (line.trim() !== '' && !line.startsWith('#')) patterns.push(line);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    let text: string | undefined;
+    if (typeof root === 'string') {
+      text = await fs.readFile(path.join(root, name), 'utf8').catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        return undefined;
+      });
+    } else {
+      text = await root.readFile(name).then(
+        (f) => f.data.toString('utf8'),
+        () => undefined,
+      );
     }
+    if (text === undefined) continue;
+    for (const line of text.split(/\r?\n/)) if (line.trim() !== '' && !line.startsWith('#')) patterns.push(line);
   }
   patterns.push(...extra);
   return patterns;

@@ -1,6 +1,8 @@
 // @classpod/sync: the local-first sync engine. The extension opens a
 // `SyncSession` per local folder; the agent serves workspace replicas with a
-// `SyncReplicaHost`. The pieces below them are exported for tests and tools.
+// `SyncReplicaHost`. `TreeJail` is the one way into a tree a student can
+// write; the agent's files service uses it too. The pieces below them are
+// exported for tests and tools.
 
 export { SyncSession, type SyncSessionOptions, type SyncState, type SyncProgress, type SyncReport, type SyncFailure } from './sync-session';
 export { SyncReplicaHost, type SyncReplicaHostOptions } from './replica-host';
@@ -14,14 +16,17 @@ export {
   STATE_DIR_NAME,
   TEMP_MARKER,
 } from './ignore-rules';
-export { TreeScanner, ScanCache, hashFile, hashBytes, linkStaysInside, type ScanResult, type ScanCacheRecord, type TreeScannerOptions } from './scanner';
+export { TreeScanner, ScanCache, hashFile, hashBytes, linkStaysInside, scanFolder, type ScanResult, type ScanCacheRecord, type TreeScannerOptions } from './scanner';
+export { TreeJail, JailedEntry, type LinkPolicy, type TreeJailOptions } from './tree-jail';
+export { HeldFolder, type OpenedFile } from './held-folder';
+export { fsError, jailRefusal, safeMessage, type JailReason } from './jail-errors';
 export { FsReplica, type FsReplicaOptions } from './fs-replica';
 export { RemoteReplica } from './remote-replica';
 export { ContentStaging } from './content-staging';
 export { TreeWatcher, type TreeWatcherOptions } from './tree-watcher';
 export { loadAncestor, saveAncestor, ANCESTOR_FILE } from './ancestor-store';
 export { probeCaseSensitive } from './case-probe';
-export { writeFileAtomic } from './atomic-file';
+export { AtomicFile, writeFileAtomic, isTempName } from './atomic-file';
 export {
   sameEntry,
   manifestFromEntries,

@@ -4,8 +4,6 @@
 // reconnects; a watcher per replica tells subscribed connections when
 // something changed. The agent registers this on each connection.
 
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import {
   ErrorCode,
   ProtocolError,
@@ -27,6 +25,8 @@ import {
 import { MAX_PACK_BYTES, pumpToStream, readWholeStream, splitPack } from './content-staging';
 import { probeCaseSensitive } from './case-probe';
 import { FsReplica } from './fs-replica';
+import { fsError } from './jail-errors';
+import { TreeJail } from './tree-jail';
 import { IgnoreRules, STATE_DIR_NAME } from './ignore-rules';
 import { manifestToEntries, unsafePathReason } from './manifest';
 import { TreeWatcher } from './tree-watcher';
@@ -34,6 +34,11 @@ import { TreeWatcher } from './tree-watcher';
 export interface SyncReplicaHostOptions {
   /** The workspace root; every replica lies inside it. */
   workspaceRoot: string;
+  /**
+   * The workspace's jail, shared with the caller (the agent's files service
+   * uses the same one); the host opens its own around `workspaceRoot` when absent.
+   */
+  workspace?: TreeJail;
   logger?: Logger;
   /** Watch open replicas and notify connections of changes. Default true. */
   watch?: boolean;
@@ -56,6 +61,8 @@ export class SyncReplicaHost {
   private readonly replicas = new Map<string, Promise<HostedReplica>>();
   private readonly log: Logger;
   private closed = false;
+  /** The workspace jail, when the host opened it itself (and so closes it). */
+  private ownJail: Promise<TreeJail> | undefined;
   private readonly counters: {
     received: Counter | undefined;
     sent: Counter | undefined;
@@ -172,19 +179,29 @@ export class SyncReplicaHost {
     return entry;
   }
 
+  private workspace(): Promise<TreeJail> {
+    if (this.options.workspace) return Promise.resolve(this.options.workspace);
+    this.ownJail ??= TreeJail.open(this.options.workspaceRoot);
+    return this.ownJail;
+  }
+
   private async openReplica(replicaId: string): Promise<HostedReplica> {
-    const workspace = await fs.realpath(this.options.workspaceRoot);
-    const root = replicaId === '.' ? workspace : path.join(workspace, replicaId);
-    await fs.mkdir(root, { recursive: true });
-    const real = await fs.realpath(root);
-    if (real !== workspace && !real.startsWith(workspace + path.sep)) {
-      throw new ProtocolError(ErrorCode.Forbidden, `folder ${replicaId} leaves the workspace root`);
+    const workspace = await this.workspace();
+    // Made through the workspace's jail: nothing is created beyond a link that leads out.
+    const tree = await workspace.subJail(replicaId === '.' ? '' : replicaId, { create: true, links: 'none', label: 'the synced folder' });
+    const real = tree.root;
+    const replica = await FsReplica.openJailed(tree);
+    let caseSensitive: boolean;
+    try {
+      caseSensitive = await probeCaseSensitive(replica.state.rootFolder);
+    } catch (err) {
+      await replica.close().catch(() => undefined);
+      throw fsError(err, STATE_DIR_NAME);
     }
-    const replica = await FsReplica.open(real, { stateDir: path.join(real, STATE_DIR_NAME) });
     const hosted: HostedReplica = {
       replica,
       rules: undefined,
-      caseSensitive: await probeCaseSensitive(path.join(real, STATE_DIR_NAME)),
+      caseSensitive,
       watcher: undefined,
       subscribers: new Set(),
     };
@@ -218,6 +235,8 @@ export class SyncReplicaHost {
       hosted.watcher?.close();
       await hosted.replica.close().catch((err: unknown) => this.log.warn('cannot save the scan cache', { err }));
     }
+    const own = await this.ownJail?.catch(() => undefined);
+    await own?.close();
   }
 }
 

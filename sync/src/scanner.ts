@@ -7,9 +7,13 @@
 // quick saves of the same size the same time stamp.
 
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs, type Stats } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { SyncProblem } from '@classpod/protocol';
+import { ProtocolError, type SyncProblem } from '@classpod/protocol';
+import type { HeldFolder } from './held-folder';
+import { safeMessage } from './jail-errors';
+import { TreeJail, type JailedEntry } from './tree-jail';
 import type { IgnoreRules } from './ignore-rules';
 import type { Entry, Manifest } from './manifest';
 
@@ -69,14 +73,24 @@ export interface TreeScannerOptions {
   hashConcurrency?: number;
 }
 
-/** SHA-256 of a file's content, in hex. */
-export async function hashFile(absPath: string, sizeHint?: number): Promise<string> {
-  if (sizeHint !== undefined && sizeHint <= 1024 * 1024) {
-    return createHash('sha256').update(await fs.readFile(absPath)).digest('hex');
-  }
+/** SHA-256 of a file's content, in hex (a file at a path the caller trusts). */
+export async function hashFile(absPath: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(absPath, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
   return h.digest('hex');
+}
+
+/** SHA-256 of an open file's content, in hex. */
+export async function hashHandle(handle: FileHandle, sizeHint: number): Promise<string> {
+  const h = createHash('sha256');
+  if (sizeHint <= 1024 * 1024) return h.update(await handle.readFile()).digest('hex');
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  for (let position = 0; ; ) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, position);
+    if (bytesRead === 0) return h.digest('hex');
+    h.update(buffer.subarray(0, bytesRead));
+    position += bytesRead;
+  }
 }
 
 /** SHA-256 of bytes, in hex. */
@@ -84,18 +98,27 @@ export function hashBytes(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Scans one root. Owns its cache; holds no other resource. */
+/** Folder walks run at once in one scan; beyond it, subfolders are walked one after another (each holds a descriptor). */
+const WALKS_AT_ONCE = 32;
+
+/** Scans one tree through its jail. Owns its cache; the jail belongs to the caller. */
 export class TreeScanner {
   readonly cache: ScanCache;
   private readonly racyWindowMs: number;
   private readonly hashSlots: number;
   private hashing = 0;
   private readonly hashQueue: Array<() => void> = [];
+  private walking = 0;
 
-  constructor(readonly root: string, options: TreeScannerOptions = {}) {
+  constructor(readonly jail: TreeJail, options: TreeScannerOptions = {}) {
     this.cache = options.cache ?? new ScanCache();
     this.racyWindowMs = options.racyWindowMs ?? 50;
     this.hashSlots = options.hashConcurrency ?? 8;
+  }
+
+  /** Real path of the scanned root. */
+  get root(): string {
+    return this.jail.root;
   }
 
   /** Scan the whole tree under the root with these rules. */
@@ -104,7 +127,7 @@ export class TreeScanner {
     const problems: SyncProblem[] = [];
     const seen = new Set<string>();
     const counter = { hashed: 0 };
-    await this.walk('', rules, manifest, problems, seen, counter);
+    await this.walk(this.jail.rootFolder, '', rules, manifest, problems, seen, counter);
     for (const p of [...this.cache.records.keys()]) {
       if (!seen.has(p)) {
         this.cache.records.delete(p);
@@ -117,7 +140,7 @@ export class TreeScanner {
   /**
    * Scan only `paths` (each with its subtree) and the folders above them:
    * what a focused cycle needs after a watcher named the paths that changed.
-   * Paths that hold nothing are simply absent from the manifest.
+   * Paths that hold nothing, or that lie through a link, are absent from the manifest.
    */
   async scanPaths(paths: readonly string[], rules: IgnoreRules): Promise<ScanResult> {
     const manifest: Manifest = new Map();
@@ -126,18 +149,30 @@ export class TreeScanner {
     const seen = new Set<string>();
     const visit = async (rel: string, recurse: boolean): Promise<void> => {
       if (manifest.has(rel)) return;
-      let st: Stats;
+      let e: JailedEntry;
       try {
-        st = await fs.lstat(path.join(this.root, rel));
+        e = await this.jail.entry(rel);
       } catch (err) {
-        if (isMissing(err)) return;
+        if (isMissing(err) || ProtocolError.is(err, 'Forbidden')) return;
         throw err;
       }
-      if (rules.ignores(rel, st.isDirectory())) return;
-      const entry = await this.entryFromStats(rel, path.join(this.root, rel), st, counter, problems);
-      if (!entry) return;
-      manifest.set(rel, entry);
-      if (recurse && entry.kind === 'dir') await this.walk(rel, rules, manifest, problems, seen, counter);
+      try {
+        if (!e.stat || e.name === undefined) return;
+        if (rules.ignores(rel, e.stat.isDirectory())) return;
+        const entry = await this.entryOf(e.folder, e.name, rel, e.stat, counter, problems);
+        if (!entry) return;
+        manifest.set(rel, entry);
+        if (recurse && entry.kind === 'dir') {
+          const child = await e.folder.child(e.name);
+          try {
+            await this.walk(child, rel, rules, manifest, problems, seen, counter);
+          } finally {
+            await child.close();
+          }
+        }
+      } finally {
+        await e.release();
+      }
     };
     for (const p of new Set(paths)) {
       const parts = p.split('/');
@@ -150,31 +185,42 @@ export class TreeScanner {
   /**
    * What one path holds now (no ignore rules applied), or null when nothing is
    * there. Used to check a path still holds what was seen before changing it.
+   * A path through a symbolic link is refused (Forbidden).
    */
   async entryAt(relPath: string): Promise<Entry | null> {
-    const abs = path.join(this.root, relPath);
-    let st: Stats;
+    let e: JailedEntry;
     try {
-      st = await fs.lstat(abs);
+      e = await this.jail.entry(relPath);
     } catch (err) {
       if (isMissing(err)) return null;
       throw err;
     }
-    return this.entryFromStats(relPath, abs, st, { hashed: 0 });
+    try {
+      if (!e.stat || e.name === undefined) return null;
+      return await this.entryOf(e.folder, e.name, relPath, e.stat, { hashed: 0 });
+    } finally {
+      await e.release();
+    }
   }
 
   /** Remember a file this process just wrote, so the next scan need not rehash it. */
   async remember(relPath: string, hash: string): Promise<void> {
     try {
-      const st = await fs.lstat(path.join(this.root, relPath));
-      this.cache.records.set(relPath, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash, seenAt: Date.now() });
-      this.cache.dirty = true;
+      const e = await this.jail.entry(relPath);
+      try {
+        if (!e.stat?.isFile()) return;
+        this.cache.records.set(relPath, { size: e.stat.size, mtimeMs: e.stat.mtimeMs, ino: e.stat.ino, hash, seenAt: Date.now() });
+        this.cache.dirty = true;
+      } finally {
+        await e.release();
+      }
     } catch {
       // Gone already: the next scan sees that.
     }
   }
 
   private async walk(
+    folder: HeldFolder,
     dirRel: string,
     rules: IgnoreRules,
     manifest: Manifest,
@@ -182,59 +228,85 @@ export class TreeScanner {
     seen: Set<string>,
     counter: { hashed: number },
   ): Promise<void> {
-    const dirAbs = dirRel === '' ? this.root : path.join(this.root, dirRel);
     let names: string[];
     try {
-      names = await fs.readdir(dirAbs);
+      names = await folder.list();
     } catch (err) {
       if (isMissing(err)) return;
-      problems.push({ path: dirRel || '.', kind: 'unreadable', message: `cannot list ${dirRel || 'the root'}: ${(err as Error).message}` });
+      problems.push({ path: dirRel || '.', kind: 'unreadable', message: `cannot list ${dirRel || 'the root'}: ${safeMessage(err, dirRel)}` });
       return;
     }
     const subdirs: string[] = [];
     await Promise.all(
       names.map(async (name) => {
         const rel = dirRel === '' ? name : `${dirRel}/${name}`;
-        const abs = path.join(dirAbs, name);
-        let st: Stats;
+        let st: Stats | undefined;
         try {
-          st = await fs.lstat(abs);
+          st = await folder.lstat(name);
         } catch (err) {
-          if (isMissing(err)) return;
-          problems.push({ path: rel, kind: 'unreadable', message: `cannot read ${rel}: ${(err as Error).message}` });
+          problems.push({ path: rel, kind: 'unreadable', message: `cannot read ${rel}: ${safeMessage(err, rel)}` });
           return;
         }
-        if (rules.ignores(rel, st.isDirectory())) return;
+        if (!st || rules.ignores(rel, st.isDirectory())) return;
         try {
-          const entry = await this.entryFromStats(rel, abs, st, counter, problems);
+          const entry = await this.entryOf(folder, name, rel, st, counter, problems);
           if (!entry) return;
           manifest.set(rel, entry);
           if (entry.kind === 'file') seen.add(rel);
-          if (entry.kind === 'dir') subdirs.push(rel);
+          if (entry.kind === 'dir') subdirs.push(name);
         } catch (err) {
           if (isMissing(err)) return;
-          problems.push({ path: rel, kind: 'unreadable', message: `cannot read ${rel}: ${(err as Error).message}` });
+          problems.push({ path: rel, kind: 'unreadable', message: `cannot read ${rel}: ${safeMessage(err, rel)}` });
         }
       }),
     );
-    await Promise.all(subdirs.map((d) => this.walk(d, rules, manifest, problems, seen, counter)));
+    const walkChild = async (name: string): Promise<void> => {
+      const rel = dirRel === '' ? name : `${dirRel}/${name}`;
+      let child: HeldFolder;
+      try {
+        child = await folder.child(name);
+      } catch (err) {
+        if (isMissing(err)) return;
+        manifest.delete(rel);
+        problems.push({ path: rel, kind: 'unreadable', message: `cannot list ${rel}: ${safeMessage(err, rel)}` });
+        return;
+      }
+      try {
+        await this.walk(child, rel, rules, manifest, problems, seen, counter);
+      } finally {
+        await child.close();
+      }
+    };
+    const inline: string[] = [];
+    const parallel: Array<Promise<void>> = [];
+    for (const name of subdirs) {
+      if (this.walking >= WALKS_AT_ONCE) {
+        inline.push(name);
+        continue;
+      }
+      this.walking++;
+      parallel.push(walkChild(name).finally(() => this.walking--));
+    }
+    for (const name of inline) await walkChild(name);
+    await Promise.all(parallel);
   }
 
-  private async entryFromStats(
+  private async entryOf(
+    folder: HeldFolder,
+    name: string,
     rel: string,
-    abs: string,
     st: Stats,
     counter: { hashed: number },
     problems?: SyncProblem[],
   ): Promise<Entry | null> {
     if (st.isDirectory()) return { kind: 'dir' };
     if (st.isSymbolicLink()) {
-      const target = await fs.readlink(abs);
-      if (!linkStaysInside(rel, target)) {
+      const target = await folder.readlink(name);
+      if (!linkStaysInside(rel, target) || !(await this.jail.linkLeadsInside(rel, target))) {
         problems?.push({
           path: rel,
           kind: 'symlink-outside-root',
-          message: `symbolic link ${rel} → ${target} leads outside the synced folder; it is not synced`,
+          message: `symbolic link ${rel} leads outside the synced folder; it is not synced`,
         });
         return null;
       }
@@ -250,11 +322,18 @@ export class TreeScanner {
       return { kind: 'file', hash: rec.hash, size: st.size, executable };
     }
     const seenAt = Date.now();
-    const hash = await this.withHashSlot(() => hashFile(abs, st.size));
+    const hash = await this.withHashSlot(async () => {
+      const { handle } = await folder.openRead(name, st);
+      try {
+        return await hashHandle(handle, st.size);
+      } finally {
+        await handle.close();
+      }
+    });
     counter.hashed++;
     // The file may have changed while it was read; record only what matches the stat we hashed under.
-    const after = await fs.lstat(abs);
-    if (after.size === st.size && after.mtimeMs === st.mtimeMs && after.ino === st.ino) {
+    const after = await folder.lstat(name);
+    if (after && after.size === st.size && after.mtimeMs === st.mtimeMs && after.ino === st.ino) {
       this.cache.records.set(rel, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash, seenAt });
       this.cache.dirty = true;
     } else {
@@ -275,6 +354,16 @@ export class TreeScanner {
   }
 }
 
+/** Scan the folder at `root` (a path the caller trusts) once, through a jail of its own. */
+export async function scanFolder(root: string, rules: IgnoreRules, options: TreeScannerOptions = {}): Promise<ScanResult> {
+  const jail = await TreeJail.open(root, { links: 'none', label: 'the synced folder' });
+  try {
+    return await new TreeScanner(jail, options).scan(rules);
+  } finally {
+    await jail.close();
+  }
+}
+
 /** True when a link at `rel` with this target resolves to a path inside the root. */
 export function linkStaysInside(rel: string, target: string): boolean {
   if (target === '' || path.posix.isAbsolute(target) || path.win32.isAbsolute(target) || target.includes('\\')) return false;
@@ -283,9 +372,9 @@ export function linkStaysInside(rel: string, target: string): boolean {
   return resolved !== '..' && !resolved.startsWith('../');
 }
 
-/** True for "no such file" errors (ENOENT, ENOTDIR). */
+/** True for "no such file" errors (ENOENT, ENOTDIR), raw or restated by the jail. */
 export function isMissing(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException)?.code;
+  const code = err instanceof ProtocolError ? (err.data as { errno?: string } | undefined)?.errno : (err as NodeJS.ErrnoException)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 

@@ -141,7 +141,7 @@ export class SyncSession {
     }
     const local = await FsReplica.open(root, { stateDir });
     // The synced folder's own disk decides (the state folder may lie on another one).
-    const caseInsensitive = options.caseInsensitive ?? !(await probeCaseSensitive(root));
+    const caseInsensitive = options.caseInsensitive ?? !(await probeCaseSensitive(local.tree.rootFolder));
     const pair = { localRoot: root, remoteRoot: options.remoteRoot };
     const session = new SyncSession(options, local, caseInsensitive, pair);
     session.ancestor = await loadAncestor(stateDir, pair);
@@ -293,7 +293,7 @@ export class SyncSession {
     try {
       const progress: SyncProgress = { phase: 'scanning', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 };
       this.emitProgress(progress);
-      const patterns = await readIgnorePatterns(this.local.root, this.options.ignore);
+      const patterns = await readIgnorePatterns(this.local.tree, this.options.ignore);
       const rules = new IgnoreRules(patterns);
       const scope = focus ? focusScope(focus) : undefined;
       const fullStarted = Date.now();

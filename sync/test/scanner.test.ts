@@ -2,18 +2,25 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hashBytes, IgnoreRules, linkStaysInside, readIgnorePatterns, TreeScanner, conflictCopyPath, isConflictCopyOf } from '../src';
+import { hashBytes, IgnoreRules, linkStaysInside, readIgnorePatterns, scanFolder, TreeJail, TreeScanner, conflictCopyPath, isConflictCopyOf } from '../src';
 
 describe('TreeScanner', () => {
   let root: string;
-  beforeEach(() => (root = mkdtempSync(path.join(os.tmpdir(), 'classpod-scan-'))));
-  afterEach(() => rmSync(root, { recursive: true, force: true }));
+  let jail: TreeJail;
+  beforeEach(async () => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'classpod-scan-'));
+    jail = await TreeJail.open(root, { links: 'none' });
+  });
+  afterEach(async () => {
+    await jail.close();
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('hashes each file once, then only files whose size, time or inode changed', async () => {
     for (let i = 0; i < 10; i++) await fs.writeFile(path.join(root, `f${i}`), `content ${i}`);
     const old = new Date(Date.now() - 10_000);
     for (let i = 0; i < 10; i++) await fs.utimes(path.join(root, `f${i}`), old, old);
-    const scanner = new TreeScanner(root);
+    const scanner = new TreeScanner(jail);
     const rules = new IgnoreRules([]);
     const first = await scanner.scan(rules);
     assert.equal(first.hashedFiles, 10);
@@ -26,7 +33,7 @@ describe('TreeScanner', () => {
   });
 
   it('sees a second save of the same size made within the same clock tick', async () => {
-    const scanner = new TreeScanner(root);
+    const scanner = new TreeScanner(jail);
     const rules = new IgnoreRules([]);
     await fs.writeFile(path.join(root, 'a'), 'v1');
     await scanner.scan(rules);
@@ -39,7 +46,7 @@ describe('TreeScanner', () => {
     await fs.writeFile(path.join(root, 'd/run.sh'), '#!/bin/sh\n', { mode: 0o755 });
     await fs.symlink('run.sh', path.join(root, 'd/link'));
     await fs.symlink('../../x', path.join(root, 'd/out'));
-    const r = await new TreeScanner(root).scan(new IgnoreRules([]));
+    const r = await scanFolder(root, new IgnoreRules([]));
     assert.deepEqual(r.manifest.get('d'), { kind: 'dir' });
     assert.equal(r.manifest.get('d/run.sh')?.executable, true);
     assert.deepEqual(r.manifest.get('d/link'), { kind: 'symlink', target: 'run.sh' });
@@ -56,7 +63,7 @@ describe('TreeScanner', () => {
     await fs.writeFile(path.join(root, 'private/p'), '');
     await fs.writeFile(path.join(root, 'a.tmp'), '');
     await fs.writeFile(path.join(root, 'keep.tmp'), '');
-    const r = await new TreeScanner(root).scan(new IgnoreRules(await readIgnorePatterns(root)));
+    const r = await scanFolder(root, new IgnoreRules(await readIgnorePatterns(root)));
     assert.deepEqual([...r.manifest.keys()].sort(), ['.classpodignore', '.gitignore', 'keep.tmp']);
   });
 });

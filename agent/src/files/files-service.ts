@@ -1,7 +1,8 @@
 // The files service: stat, list, read, write, delete, rename, mkdir and watch,
-// every path through the workspace root jail.
+// every path and every file opened through the workspace's tree jail
+// (`TreeJail` of @classpod/sync, shared with the sync service).
 
-import { createReadStream, promises as fs, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import {
   errors,
   FILES_INLINE_MAX_BYTES,
@@ -26,8 +27,7 @@ import {
 } from '@classpod/protocol';
 import { randomUUID } from 'node:crypto';
 import type { AgentContext, AgentService } from '../service';
-import { AtomicFile, isTempName, writeFileAtomic } from './atomic-write';
-import { fsError, type PathJail } from './path-jail';
+import { fsError, isTempName, type AtomicFile } from '@classpod/sync';
 import { TreeWatcher } from './watcher';
 
 /** Queued outbound bytes on a read stream above which reading the file waits. */
@@ -55,19 +55,6 @@ function writeMode(existing: Stats | undefined, rel: string, options: { expected
     throw errors.conflict(`\`${rel}\` changed since it was read (modified at ${existing?.mtimeMs ?? 'never'})`, { path: rel });
   }
   return existing ? existing.mode & 0o7777 : (options.mode ?? 0o644);
-}
-
-async function ensureParents(jail: PathJail, rel: string): Promise<void> {
-  const parts = jail.segments(rel);
-  let at = '';
-  for (const part of parts.slice(0, -1)) {
-    at = at ? `${at}/${part}` : part;
-    const p = await jail.creatable(at);
-    if (!p.stat) await fs.mkdir(p.abs).catch((err: unknown) => {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(err, at);
-    });
-    else if (!p.stat.isDirectory()) throw errors.conflict(`\`${at}\` is not a directory`, { path: at });
-  }
 }
 
 /** Receive exactly `size` bytes on a client stream into an atomic file. */
@@ -118,38 +105,36 @@ export function createFilesService(ctx: AgentContext): AgentService {
       });
 
       ctx.handle(endpoint, FileListRequest.type, async ({ path }) => {
-        const dir = await jail.directory(path);
-        const names = await fs.readdir(dir.abs).catch((err: unknown) => {
-          throw fsError(err, dir.rel);
-        });
-        const entries: DirectoryEntry[] = [];
-        for (const name of names.sort()) {
-          if (isTempName(name)) continue;
-          const st = await fs.lstat(`${dir.abs}/${name}`).catch(() => undefined);
-          if (!st) continue;
-          entries.push({ name, type: fileType(st), size: st.isDirectory() ? 0 : st.size, mtimeMs: st.mtimeMs });
-        }
+        const listed = await jail.list(path);
+        const entries: DirectoryEntry[] = listed.entries
+          .filter(({ name }) => !isTempName(name))
+          .map(({ name, stat: st }) => ({ name, type: fileType(st), size: st.isDirectory() ? 0 : st.size, mtimeMs: st.mtimeMs }));
         return { entries };
       });
 
       ctx.handle(endpoint, FileReadRequest.type, async ({ path }) => {
-        const p = await jail.readableFile(path);
-        if (p.stat.size > FILES_INLINE_MAX_BYTES) {
-          throw errors.tooLarge(
-            `file \`${p.rel}\` is ${p.stat.size} bytes, over the ${FILES_INLINE_MAX_BYTES}-byte inline limit; use ${FileReadStreamRequest.method}`,
-            { path: p.rel, reason: 'inline-limit' },
-          );
+        const p = await jail.openFile(path);
+        try {
+          if (p.stat.size > FILES_INLINE_MAX_BYTES) {
+            throw errors.tooLarge(
+              `file \`${p.rel}\` is ${p.stat.size} bytes, over the ${FILES_INLINE_MAX_BYTES}-byte inline limit; use ${FileReadStreamRequest.method}`,
+              { path: p.rel, reason: 'inline-limit' },
+            );
+          }
+          const data = await p.handle.readFile().catch((err: unknown) => {
+            throw fsError(err, p.rel);
+          });
+          return { contentBase64: data.toString('base64'), stat: toStat(p.rel, p.stat) };
+        } finally {
+          await p.handle.close();
         }
-        const data = await fs.readFile(p.abs).catch((err: unknown) => {
-          throw fsError(err, p.rel);
-        });
-        return { contentBase64: data.toString('base64'), stat: toStat(p.rel, p.stat) };
       });
 
       ctx.handle(endpoint, FileReadStreamRequest.type, async ({ path }, { endpoint: ep }) => {
-        const p = await jail.readableFile(path);
+        const p = await jail.openFile(path);
         const stream = ep.openStream(ep.allocateStreamId());
-        const source = createReadStream(p.abs, { highWaterMark: 64 * 1024, end: Math.max(0, p.stat.size - 1), start: 0 });
+        // The stream owns the open file and closes it when done.
+        const source = p.handle.createReadStream({ highWaterMark: 64 * 1024, end: Math.max(0, p.stat.size - 1), start: 0 });
         void (async () => {
           try {
             if (p.stat.size > 0) {
@@ -175,14 +160,11 @@ export function createFilesService(ctx: AgentContext): AgentService {
         if (data.byteLength > FILES_INLINE_MAX_BYTES) {
           throw errors.tooLarge(`content of ${data.byteLength} bytes is over the inline limit; use ${FileWriteStreamRequest.method}`);
         }
-        jail.checkSize(data.byteLength, params.path);
-        if (params.createParents) await ensureParents(jail, params.path);
-        const p = await jail.creatable(params.path);
-        const mode = writeMode(p.stat, p.rel, params);
-        await writeFileAtomic(p.abs, data, mode).catch((err: unknown) => {
-          throw fsError(err, p.rel);
+        const stat = await jail.writeFile(params.path, data, {
+          createParents: params.createParents === true,
+          mode: (existing) => writeMode(existing, jail.segments(params.path).join('/'), params),
         });
-        return toStat(p.rel, await fs.stat(p.abs));
+        return toStat(jail.segments(params.path).join('/'), stat);
       });
 
       ctx.handle(endpoint, FileWriteStreamRequest.type, async (params, { endpoint: ep }) => {
@@ -190,22 +172,20 @@ export function createFilesService(ctx: AgentContext): AgentService {
         const stream = ep.openStream(params.streamId);
         try {
           jail.checkSize(params.size, params.path);
-          if (params.createParents) await ensureParents(jail, params.path);
-          const p = await jail.creatable(params.path);
-          const mode = writeMode(p.stat, p.rel, params);
-          const file = await AtomicFile.create(p.abs, mode).catch((err: unknown) => {
-            throw fsError(err, p.rel);
+          const { rel, file } = await jail.createFile(params.path, {
+            createParents: params.createParents === true,
+            mode: (existing) => writeMode(existing, jail.segments(params.path).join('/'), params),
           });
           try {
-            await receiveInto(stream, file, params.size, p.rel);
+            await receiveInto(stream, file, params.size, rel);
           } catch (err) {
             await file.abort();
-            throw err;
+            throw fsError(err, rel);
           }
-          await file.commit().catch((err: unknown) => {
-            throw fsError(err, p.rel);
+          const stat = await file.commit().catch((err: unknown) => {
+            throw fsError(err, rel);
           });
-          return toStat(p.rel, await fs.stat(p.abs));
+          return toStat(rel, stat);
         } catch (err) {
           if (!stream.isEnded) stream.end('refused');
           throw err;
@@ -213,44 +193,28 @@ export function createFilesService(ctx: AgentContext): AgentService {
       });
 
       ctx.handle(endpoint, FileDeleteRequest.type, async ({ path, recursive }) => {
-        const p = await jail.entry(path);
-        try {
-          if (p.stat.isDirectory()) await fs.rm(p.abs, { recursive: recursive === true });
-          else await fs.unlink(p.abs);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ERR_FS_EISDIR') {
-            throw errors.conflict(`directory \`${p.rel}\` is not empty; pass recursive`, { path: p.rel });
+        await jail.remove(path, { recursive: recursive === true }).catch((err: unknown) => {
+          if (ProtocolError.is(err, 'Conflict') && (err.data as { errno?: string } | undefined)?.errno === 'ENOTEMPTY') {
+            throw errors.conflict(`directory \`${jail.segments(path).join('/')}\` is not empty; pass recursive`, err.data);
           }
-          throw fsError(err, p.rel);
-        }
+          throw err;
+        });
         return {};
       });
 
       ctx.handle(endpoint, FileRenameRequest.type, async ({ from, to, overwrite }) => {
-        const src = await jail.entry(from);
-        const dst = await jail.creatable(to);
-        if (dst.stat && !overwrite) throw errors.conflict(`\`${dst.rel}\` already exists; pass overwrite to replace it`, { path: dst.rel });
-        if (dst.abs === src.abs || dst.abs.startsWith(src.abs + '/')) {
-          throw errors.conflict(`cannot move \`${src.rel}\` into itself`, { path: src.rel });
-        }
-        await fs.rename(src.abs, dst.abs).catch((err: unknown) => {
-          throw fsError(err, dst.rel);
+        await jail.rename(from, to, { overwrite: overwrite === true }).catch((err: unknown) => {
+          if (ProtocolError.is(err, 'Conflict') && (err.data as { errno?: string } | undefined)?.errno === 'EEXIST') {
+            throw errors.conflict(`${err.message}; pass overwrite to replace it`, err.data);
+          }
+          throw err;
         });
         return {};
       });
 
       ctx.handle(endpoint, FileMkdirRequest.type, async ({ path, recursive }) => {
-        if (recursive) {
-          await ensureParents(jail, `${path}/x`);
-          const p = await jail.directory(path);
-          return toStat(p.rel, p.stat);
-        }
-        const p = await jail.creatable(path);
-        if (p.stat) throw errors.conflict(`\`${p.rel}\` already exists`, { path: p.rel });
-        await fs.mkdir(p.abs).catch((err: unknown) => {
-          throw fsError(err, p.rel);
-        });
-        return toStat(p.rel, await fs.stat(p.abs));
+        const made = await jail.mkdir(path, { recursive: recursive === true });
+        return toStat(made.rel, made.stat);
       });
 
       ctx.handle(endpoint, FileWatchRequest.type, async ({ path, debounceMs }, { endpoint: ep }) => {

@@ -20,7 +20,7 @@ export function createTestsService(ctx: AgentContext): AgentService {
         const dir = await ctx.jail.directory(rel);
         const shown = dir.rel || '.';
         // The specification goes through the jail too (it may be a link leading out).
-        await ctx.jail.readableFile(`${dir.rel ? `${dir.rel}/` : ''}${PUBLIC_SPEC_PATH}`).catch((err: unknown) => {
+        await ctx.jail.existing(`${dir.rel ? `${dir.rel}/` : ''}${PUBLIC_SPEC_PATH}`).catch((err: unknown) => {
           if (!ProtocolError.is(err, 'NotFound')) throw err;
         });
         // Refuse a folder without public tests (or without the test asked for) before waiting in the queue.

@@ -101,9 +101,15 @@ describe('path jail', () => {
     assert.equal(readFileSync(path.join(t.root, 'inside/ok.txt'), 'utf8'), 'through', 'a write through an inside link changes its target');
   });
 
-  it('refuses to write through a symbolic link that leads nowhere', async () => {
-    symlinkSync(path.join(outside, 'not-yet.txt'), path.join(t.root, 'dangling'));
+  it('refuses to write through a symbolic link that leads nowhere, and one that leads out without looking there', async () => {
+    symlinkSync('inside/not-yet.txt', path.join(t.root, 'dangling'));
     await refused(c.endpoint.request(FileWriteRequest.type, { path: 'dangling', contentBase64: b64('x') }), 'Forbidden', 'dangling-symlink', 'dangling');
+    assert.equal(existsSync(path.join(t.root, 'inside/not-yet.txt')), false);
+    // Whether the outside target exists is not told: the link is refused for leaving the root.
+    symlinkSync(path.join(outside, 'not-yet.txt'), path.join(t.root, 'dangling-out'));
+    await refused(c.endpoint.request(FileWriteRequest.type, { path: 'dangling-out', contentBase64: b64('x') }), 'Forbidden', 'symlink-escape', 'dangling-out');
+    symlinkSync(path.join(outside, 'secret.txt'), path.join(t.root, 'existing-out'));
+    await refused(c.endpoint.request(FileWriteRequest.type, { path: 'existing-out', contentBase64: b64('x') }), 'Forbidden', 'symlink-escape', 'existing-out');
     assert.equal(existsSync(path.join(outside, 'not-yet.txt')), false);
   });
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ProtocolError, SyncApplyRequest, SyncOpenRequest, SyncScanRequest, type RpcEndpoint } from '@classpod/protocol';
-import { DEFAULT_IGNORE_PATTERNS, hashBytes, sameEntry, SyncSession, TreeScanner, IgnoreRules, readIgnorePatterns, type SyncProgress, type SyncReport, type SyncSessionOptions } from '@classpod/sync';
+import { DEFAULT_IGNORE_PATTERNS, hashBytes, sameEntry, SyncSession, scanFolder, IgnoreRules, readIgnorePatterns, type SyncProgress, type SyncReport, type SyncSessionOptions } from '@classpod/sync';
 import { cleanup, defer, startTestAgent, tempDir, type Connection, type TestAgent } from '../helpers';
 
 const FIXED_NOW = new Date('2026-11-24T18:15:09Z');
@@ -67,8 +67,8 @@ const read = (root: string, rel: string): Promise<string | undefined> => fs.read
 
 async function assertSameTrees(pair: Pair): Promise<void> {
   const rules = new IgnoreRules(await readIgnorePatterns(pair.local));
-  const a = (await new TreeScanner(pair.local).scan(rules)).manifest;
-  const b = (await new TreeScanner(pair.remote).scan(rules)).manifest;
+  const a = (await scanFolder(pair.local, rules)).manifest;
+  const b = (await scanFolder(pair.remote, rules)).manifest;
   for (const p of new Set([...a.keys(), ...b.keys()])) {
     assert.ok(sameEntry(a.get(p), b.get(p)), `${p}: local ${JSON.stringify(a.get(p))}, workspace ${JSON.stringify(b.get(p))}`);
   }
