@@ -215,6 +215,7 @@ export class SyncReplicaHost {
         {
           ...(this.options.debounceMs !== undefined ? { debounceMs: this.options.debounceMs } : {}),
           ignores: (rel, isDir) => hosted.rules?.ignores(rel, isDir) ?? false,
+          jail: replica.tree,
           logger: this.log,
         },
       );

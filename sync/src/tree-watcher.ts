@@ -3,12 +3,15 @@
 // appear: Node 20's recursive watching on Linux walks the whole tree on every
 // event, which makes writing many files quadratic. Watchers miss events
 // (overflow, network file systems), so sync also rescans on a timer; the
-// watcher only makes changes arrive sooner.
+// watcher only makes changes arrive sooner. Given a tree jail (the workspace
+// side), each folder is opened through it and watched as the folder it is, so
+// a folder swapped for a link to elsewhere is never watched.
 
-import { promises as fs, watch, type FSWatcher } from 'node:fs';
+import { promises as fs, watch, type Dirent, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '@classpod/protocol';
 import { STATE_DIR_NAME, TEMP_MARKER } from './ignore-rules';
+import type { JailedEntry, TreeJail } from './tree-jail';
 
 export interface TreeWatcherOptions {
   /** Quiet time after the last event before the callback runs (ms). Default 15. */
@@ -18,6 +21,8 @@ export interface TreeWatcherOptions {
   /** Most folders watched; beyond it, changes there wait for the periodic rescan. Default 20 000. */
   maxFolders?: number;
   logger?: Logger;
+  /** Open each folder through this jail before watching it (the workspace side); by path when absent. */
+  jail?: TreeJail;
 }
 
 /** Folders never watched: version control, dependencies, sync's own state. */
@@ -50,16 +55,35 @@ export class TreeWatcher {
       return;
     }
     const abs = rel === '' ? this.root : path.join(this.root, rel);
-    let watcher: FSWatcher;
-    try {
-      watcher = watch(abs, (_event, name) => this.onEvent(rel, name ? String(name) : ''));
-    } catch (err) {
-      if (rel === '') this.options.logger?.warn('cannot watch the folder; relying on periodic rescans', { root: this.root, err });
-      return;
+    // Through the jail, the folder is opened first and watched as the folder it is, never through a link swapped in.
+    let held: JailedEntry | undefined;
+    if (this.options.jail) {
+      try {
+        held = await this.options.jail.resolve(rel);
+      } catch {
+        return;
+      }
+      if (held.name !== undefined || this.closed || this.watchers.has(rel)) {
+        await held.release();
+        return;
+      }
     }
-    watcher.on('error', () => this.unwatch(rel));
-    this.watchers.set(rel, watcher);
-    const entries = await fs.readdir(abs, { withFileTypes: true }).catch(() => []);
+    let entries: Dirent[];
+    try {
+      const at = held ? held.folder.at() : abs;
+      let watcher: FSWatcher;
+      try {
+        watcher = watch(at, (_event, name) => this.onEvent(rel, name ? String(name) : ''));
+      } catch (err) {
+        if (rel === '') this.options.logger?.warn('cannot watch the folder; relying on periodic rescans', { root: this.root, err });
+        return;
+      }
+      watcher.on('error', () => this.unwatch(rel));
+      this.watchers.set(rel, watcher);
+      entries = await fs.readdir(at, { withFileTypes: true }).catch(() => []);
+    } finally {
+      await held?.release();
+    }
     await Promise.all(
       entries
         .filter((e) => e.isDirectory() && !NEVER_WATCHED.has(e.name))
