@@ -1,8 +1,11 @@
 // The professor's journey through the real VS Code UI: a student sees no
 // Cluster view; the professor signs in, walks the Cluster tree down to a
-// submission, opens a file, compares it with the starter file, regrades,
-// overrides the score with a comment and filters the class. One screenshot per
-// step; every step waits for what a person sees.
+// submission, opens a file, compares it with the starter file, regrades, is
+// refused a score of 150/100, overrides the score with a comment and filters
+// the class; then Ada, the student, sees the score with the comment in her
+// Courses view and Show Results marks each of her tests ✔, hidden ones as
+// "hidden test N of M". One screenshot per step; every step waits for what a
+// person sees.
 
 import { answerInput, command, launchBrowser, stepRecorder } from './browser.mjs';
 
@@ -132,6 +135,14 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       await toast(page, 'Queued 1 submission for grading again.');
     });
 
+    await step('override-150-refused', async () => {
+      await clearToasts(page);
+      await inlineAction(await row(pane, SUBMISSION), 'Override Score');
+      await answerInput(page, "Override the score of Ada Lovelace's submission", '150');
+      await answerInput(page, 'Why?', 'Everything and more.');
+      await toast(page, 'Could not override the score: score 150 is above the maximum of 100');
+    });
+
     await step('score-overridden', async () => {
       await clearToasts(page);
       await inlineAction(await row(pane, SUBMISSION), 'Override Score');
@@ -150,6 +161,23 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       await page.locator('.pane-header', { hasText: 'filter: name: grace' }).first().waitFor({ timeout: 15_000 });
       await pane.locator('.monaco-list-row', { hasText: 'Ada Lovelace' }).first().waitFor({ state: 'detached', timeout: 15_000 });
       await row(pane, 'Grace Hopper');
+    });
+
+    await step('student-sees-override', async () => {
+      await command(page, 'Classpod: Clear Filter').catch(() => undefined);
+      await clearToasts(page);
+      await signIn(page, hubUrl, tokens.ada, 'Ada Lovelace');
+      await page.locator('.monaco-list-row', { hasText: /Sum and mean \(C\).*graded 8\/100 \(set by your professor\)/ }).first().waitFor({ timeout: 60_000 });
+    });
+
+    await step('student-show-results', async () => {
+      await command(page, 'Classpod: Show Results');
+      const output = page.locator('.part.panel .view-lines').first();
+      await output.waitFor({ timeout: 30_000 });
+      for (const text of ['Score set to 8/100', 'Partial credit: the mean is rounded the wrong way.', '✔ examples/small: Accepted — 15/15', '✔ hidden test 1 of 4: Accepted']) {
+        await page.locator('.part.panel .view-lines', { hasText: text }).first().waitFor({ timeout: 30_000 });
+      }
+      if (await page.locator('.part.panel .view-lines', { hasText: /✘/ }).count()) throw new Error('a test of the reference solution is marked ✘');
     });
   } finally {
     await browser.close();

@@ -6,8 +6,11 @@
 //
 //   1. builds and packages the extension, starts the hub with the staff added;
 //   2. seeds submissions (Ada: starter then solution; Grace: starter);
-//   3. runs the in-host professor suite (CLASSPOD_HOST_SUITES=professor);
-//   4. drives the Cluster view as the professor, a screenshot per step.
+//   3. runs the in-host professor suite (CLASSPOD_HOST_SUITES=professor),
+//      then Ada's side of grades (regrade of an older submission, a refused
+//      150/100 override, an override comment) while she is signed in;
+//   4. drives the Cluster view as the professor, then Ada's Courses view and
+//      Show Results, a screenshot per step.
 //
 // Screenshots and logs go to test-results/vscode-e2e-professor/.
 //
@@ -60,6 +63,7 @@ export async function runProfessorE2E({ host = true, ui = true, compile = true, 
         CLASSPOD_PROFESSOR_TOKEN: stack.tokens.turing,
         CLASSPOD_OTHER_PROFESSOR_TOKEN: stack.tokens.liskov,
         CLASSPOD_STUDENT_TOKEN: stack.tokens.grace,
+        CLASSPOD_STUDENT_ADA_TOKEN: stack.tokens.ada,
         CLASSPOD_E2E_DIR: dir,
         CLASSPOD_E2E_REPO: repo,
         CLASSPOD_E2E_GRADER: stack.grader ? '1' : '',

@@ -34,6 +34,8 @@ export interface ClasspodApi {
   terminals: WorkspaceTerminals;
   workspaces: WorkspaceConnections;
   logger: Logger;
+  /** Score notifications shown to the student, oldest first (tests read them). */
+  scoreNotices: string[];
   /** Run a command's logic directly (tests). */
   commands: {
     signIn(args?: SignInArgs): Promise<boolean>;
@@ -43,10 +45,16 @@ export interface ClasspodApi {
     submit(args?: SubmitArgs): ReturnType<SubmitCommand['submit']>;
     runTests(kind: RunnerKind): Promise<RecordedRun | undefined>;
     /** Show Results of an assignment (its submission that counts); resolves with what was shown. */
-    showResults(target: { courseId: string; assignmentId: string }): Promise<GradingResult | undefined>;
+    showResults(target: { courseId: string; assignmentId: string }): Promise<ShownResults | undefined>;
     /** Rerun a graded public test in the workspace and compare it with the grader's verdict. */
     rerunLikeGrader(target: { courseId: string; assignmentId: string; group: string; name: string }): Promise<RerunOutcome | undefined>;
   };
+}
+
+/** What Show Results printed, and the result it printed. */
+export interface ShownResults {
+  result: GradingResult;
+  lines: string[];
 }
 
 /** A tree node or plain ids, as commands receive them. */
@@ -83,6 +91,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
   subs.push({ dispose: () => clearInterval(redraw) });
   subs.push(new DeadlineStatus(catalog, () => session.serverNow() - Date.now()));
 
+  const scoreNotices: string[] = [];
   // Events and submissions follow the current hub connection.
   let events: HubEvents | undefined;
   let submissions: SubmissionClient | undefined;
@@ -136,14 +145,15 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     }
   };
 
-  const showResults = async (submissionId: string, title: string): Promise<GradingResult> => {
+  const showResults = async (submissionId: string, title: string): Promise<ShownResults> => {
     const { result } = await (await hubReady()).request(GetResultRequest.type, { submissionId });
-    for (const line of resultReport(title, result)) channel.appendLine(line);
+    const lines = resultReport(title, result);
+    for (const line of lines) channel.appendLine(line);
     channel.show(true);
-    return result;
+    return { result, lines };
   };
   /** Show Results of an assignment: its submission that counts. */
-  const showAssignmentResults = async (target?: Target): Promise<GradingResult | undefined> => {
+  const showAssignmentResults = async (target?: Target): Promise<ShownResults | undefined> => {
     const ids = idsOf(target);
     let a = ids.courseId && ids.assignmentId ? catalog.find(ids.courseId, ids.assignmentId) : undefined;
     if (!a && !target) {
@@ -187,7 +197,9 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
       if (e.studentId !== account.person.personId || !e.counts) return;
       void catalog.refreshCourse(e.courseId).catch(() => undefined);
       const title = catalog.find(e.courseId, e.assignmentId)?.title ?? e.assignmentId;
-      void vscode.window.showInformationMessage(gradedMessage(title, e), 'Show Results').then((c) => {
+      const notice = gradedMessage(title, e);
+      scoreNotices.push(notice);
+      void vscode.window.showInformationMessage(notice, 'Show Results').then((c) => {
         if (c) void showResults(e.submissionId, title).catch((err) => logger.warn('could not read results', { err }));
       });
     });
@@ -252,6 +264,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     terminals,
     workspaces,
     logger,
+    scoreNotices,
     commands: {
       signIn: (args) => signIn.signIn(args),
       signOut: () => signIn.signOut(),

@@ -9,7 +9,19 @@ import * as assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { ListAuditRequest } from '@classpod/protocol';
+import {
+  ErrorCode,
+  ListAuditRequest,
+  ListSubmissionsRequest,
+  OverrideScoreRequest,
+  ProtocolError,
+  RegradeRequest,
+  ScoreChangedNotification,
+  silentLogger,
+  type ParamsOf,
+} from '@classpod/protocol';
+import { openEndpoint, type OpenedEndpoint } from '../../src/connection/open-endpoint';
+import { presentAssignment } from '../../src/courses/assignment-presentation';
 import type { ClasspodApi } from '../../src/vscode/classpod';
 import type { ProfessorApi } from '../../src/vscode/professor/register';
 import type { ClusterNode } from '../../src/professor/cluster-nodes';
@@ -33,6 +45,115 @@ async function until(what: string, check: () => boolean | Promise<boolean>): Pro
 }
 
 export function registerProfessorSuite(): void {
+  registerStaffSuite();
+  registerScoresAsStudentsSeeThem();
+}
+
+/**
+ * The student's side of grades: Ada (a student) is signed in here while a
+ * professor acts through their own connection to the hub. Ada's older
+ * submission is the starter file, her latest the reference solution.
+ */
+function registerScoresAsStudentsSeeThem(): void {
+  describe('scores as the student sees them (in the extension host)', function () {
+    this.timeout(120_000);
+    let api: Api;
+    let prof: OpenedEndpoint;
+    let older: string;
+    let latest: string;
+    const events: Array<ParamsOf<typeof ScoreChangedNotification.type>> = [];
+    const cSum = () => api.catalog.find('cs101', 'c-sum');
+
+    /** Wait until `check` holds, saying what it waited for and what it saw when it gives up. */
+    const waitUntil = async (what: string, check: () => boolean | Promise<boolean>, seen: () => unknown, ms = 200_000): Promise<void> => {
+      const deadline = Date.now() + ms;
+      while (!(await check())) {
+        if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}; saw ${JSON.stringify(seen())}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const adaSubmissions = async () => (await prof.endpoint.request(ListSubmissionsRequest.type, { courseId: 'cs101', assignmentId: 'c-sum', studentId: 'ada' })).submissions;
+
+    before(async function () {
+      if (!process.env.CLASSPOD_E2E_GRADER) this.skip(); // nothing grades without a worker
+      api = (await vscode.extensions.getExtension<Api>('classpod.classpod')!.activate())!;
+      prof = await openEndpoint({ server: new URL(env('CLASSPOD_HUB_URL')), path: '/v1/connect', token: env('CLASSPOD_PROFESSOR_TOKEN'), capabilities: ['files'], clientVersion: 'e2e', logger: silentLogger, timeoutMs: 30_000 });
+      // The staff hear the same events as the student (the extension's own connection keeps its one handler).
+      prof.endpoint.onNotification(ScoreChangedNotification.type, (p) => events.push(p));
+    });
+
+    it('Ada signs in; her submissions are graded, the latest (the reference solution) at 100/100', async function () {
+      this.timeout(240_000);
+      assert.equal(await api.commands.signIn({ serverUrl: env('CLASSPOD_HUB_URL'), token: env('CLASSPOD_STUDENT_ADA_TOKEN') }), true);
+      assert.equal(api.session.account?.person.personId, 'ada');
+      let subs = await adaSubmissions();
+      await waitUntil('both of Ada\'s submissions graded', async () => (subs = await adaSubmissions()).every((x) => x.status === 'graded'), () => subs.map((x) => x.status));
+      [latest, older] = [subs[0]!.id, subs[1]!.id];
+      // Start from the graded score: no override.
+      await prof.endpoint.request(OverrideScoreRequest.type, { submissionId: latest, comment: 'back to the graded score' });
+      await waitUntil('the graded score in the Courses view', () => cSum()?.score === 100 && cSum()?.override === undefined, () => cSum());
+      await waitUntil('the notification that the score set by hand was removed', () => api.scoreNotices.some((n) => /set by hand was removed; it is 100\/100 again/.test(n)), () => api.scoreNotices);
+    });
+
+    after(() => prof?.endpoint.close(1000, 'done'));
+
+    it('shows results at 100/100 with ✔ for every test, hidden ones by their place', async function () {
+      const shown = await api.commands.showResults({ courseId: 'cs101', assignmentId: 'c-sum' });
+      assert.ok(shown);
+      assert.equal(shown.result.submissionId, latest, 'the submission that counts');
+      assert.ok(shown.lines.includes('Score: 100/100'), shown.lines.join('\n'));
+      const tests = shown.lines.filter((l) => /^[✔✘] /.test(l));
+      assert.equal(tests.length, shown.result.tests.length);
+      assert.ok(tests.every((l) => l.startsWith('✔ ')), tests.join('\n'));
+      assert.ok(tests.includes('✔ examples/small: Accepted — 15/15'), tests.join('\n'));
+      assert.ok(tests.some((l) => /^✔ hidden test 1 of 4: Accepted — /.test(l)), 'a hidden test reads "hidden test N of M"');
+      assert.ok(!shown.lines.some((l) => /overflow|edge-cases|big-numbers/.test(l)), 'no hidden test or group name');
+    });
+
+    it('regrades the older submission without telling Ada it is her score', async function () {
+      const heard = events.length;
+      const notices = api.scoreNotices.length;
+      await prof.endpoint.request(RegradeRequest.type, { courseId: 'cs101', submissionId: older });
+      await waitUntil('the regrade of the older submission graded', () => events.slice(heard).some((e) => e.submissionId === older && e.status === 'graded'), () => events.slice(heard));
+      const e = events.slice(heard).find((x) => x.submissionId === older && x.status === 'graded')!;
+      assert.equal(e.counts, false);
+      assert.ok((e.score ?? 0) < 100, `the older submission scores ${e.score}`);
+      await new Promise((r) => setTimeout(r, 500)); // any notification would have been shown by now
+      assert.deepEqual(api.scoreNotices.slice(notices), [], 'no "graded: …" notification');
+      await api.commands.refresh();
+      assert.equal(cSum()?.score, 100, 'the Courses view still shows the score that counts');
+      assert.equal(cSum()?.latestSubmissionId, latest);
+      const shown = await api.commands.showResults({ courseId: 'cs101', assignmentId: 'c-sum' });
+      assert.equal(shown?.result.submissionId, latest, 'Show Results still shows the submission that counts');
+    });
+
+    it('refuses an override of 150/100', async function () {
+      await assert.rejects(
+        prof.endpoint.request(OverrideScoreRequest.type, { submissionId: latest, score: 150, comment: 'too generous' }),
+        (err: unknown) => err instanceof ProtocolError && err.code === ErrorCode.InvalidParams && /above the maximum of 100/.test(err.message),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(cSum()?.score, 100);
+      assert.ok(!api.scoreNotices.some((n) => /150/.test(n)), 'nothing announced');
+    });
+
+    it('brings the override comment to Ada: the notification, the Courses view and Show Results', async function () {
+      const comment = 'Well done; 10 points off for the missing header comment.';
+      await prof.endpoint.request(OverrideScoreRequest.type, { submissionId: latest, score: 90, comment });
+      await waitUntil('the notification', () => api.scoreNotices.some((n) => n.includes(comment)), () => api.scoreNotices);
+      assert.ok(api.scoreNotices.includes(`“Sum and mean (C)”: Score set to 90/100 by your professor: “${comment}”`), api.scoreNotices.join('\n'));
+      await waitUntil('the Courses view', () => cSum()?.score === 90, () => cSum());
+      const row = presentAssignment(cSum()!, new Date(api.session.serverNow()));
+      assert.match(row.description, /graded 90\/100 \(set by your professor\)/);
+      assert.ok(row.tooltip.some((l) => l.includes(comment)), row.tooltip.join('\n'));
+      const shown = await api.commands.showResults({ courseId: 'cs101', assignmentId: 'c-sum' });
+      assert.ok(shown?.lines.includes('Score: 90/100'));
+      assert.ok(shown?.lines.some((l) => l.includes(comment)), shown?.lines.join('\n'));
+    });
+  });
+}
+
+function registerStaffSuite(): void {
   describe('professor (in the extension host)', function () {
     let api: Api;
     const now = (): Date => new Date(api.session.serverNow());
