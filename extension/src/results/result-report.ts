@@ -21,7 +21,7 @@ export function resultReport(title: string, result: GradingResult): string[] {
   const score = result.score !== undefined ? formatScore(result.score, result.maxScore) : '–';
   const late = result.penaltyPercent ? ` (late: −${result.penaltyPercent}%${result.rawScore !== undefined ? ` of ${formatScore(result.rawScore, result.maxScore)}` : ''})` : '';
   lines.push(`Score: ${score}${result.override ? '' : late}`);
-  if (result.override) lines.push(overrideText(result.override, result.maxScore));
+  if (result.override) lines.push(overrideText(result.override, result.maxScore, `your professor (${result.override.authorId})`));
   for (const t of result.tests) {
     lines.push(testLine(t, result.hiddenTests));
     if (t.diff) lines.push(...diffLines(t.diff).map((l) => `    ${l}`));

@@ -127,6 +127,21 @@ function registerScoresAsStudentsSeeThem(): void {
       assert.equal(shown?.result.submissionId, latest, 'Show Results still shows the submission that counts');
     });
 
+    it('reruns a graded test like the grader in her workspace: the same verdict, and what could not be compared', async function () {
+      const outcome = await api.commands.rerunLikeGrader({ courseId: 'cs101', assignmentId: 'c-sum', group: 'examples', name: 'small' });
+      assert.ok(outcome);
+      assert.equal(outcome.result.submissionId, latest);
+      assert.equal(outcome.rerun.verdict, 'AC');
+      assert.equal(outcome.comparison.same, true, outcome.comparison.lines.join('\n'));
+      assert.ok(!outcome.comparison.reasons.some((r) => /not the submitted ones/.test(r)), 'her workspace holds the submitted sources');
+      assert.ok(outcome.comparison.reasons.some((r) => /names no toolchain/.test(r)), 'the record names no toolchain yet, and the answer says so');
+      await assert.rejects(
+        api.commands.rerunLikeGrader({ courseId: 'cs101', assignmentId: 'c-sum', group: 'edge-cases', name: 'empty' }),
+        /no graded test edge-cases\/empty/,
+        'a hidden test is not even named to her, so it cannot be rerun',
+      );
+    });
+
     it('refuses an override of 150/100', async function () {
       await assert.rejects(
         prof.endpoint.request(OverrideScoreRequest.type, { submissionId: latest, score: 150, comment: 'too generous' }),
@@ -282,6 +297,22 @@ function registerStaffSuite(): void {
       const s = api.professor.session!.model.submission(adaLatest.submissionId)!;
       assert.equal(s.override?.comment, 'Correct; the checker missed a trailing newline.');
       assert.match(describeRow(ada), /^9(\/\d+)? \(overridden\)/);
+    });
+
+    it("reruns a graded public test like the grader in the student's workspace", async function () {
+      if (!process.env.CLASSPOD_E2E_GRADER) this.skip();
+      const model = api.professor.session!.model;
+      await until('the latest submission graded', () => model.submission(adaLatest.submissionId)?.status === 'graded');
+      const [results] = await model.getChildren(adaLatest);
+      const tests = await model.getChildren(results);
+      const small = tests.find((t) => label(t) === 'small')!;
+      assert.ok(small, tests.map(label).join(', '));
+      assert.equal(presentNode(model, small, now()).contextValue, 'test.public', 'the row offers the rerun');
+      assert.equal(presentNode(model, tests.find((t) => /hidden/.test(label(t)))!, now()).contextValue, 'test.hidden', 'a hidden one does not');
+      const outcome = (await vscode.commands.executeCommand('classpod.professor.rerunLikeGrader', small)) as { rerun: { verdict: string }; comparison: { same: boolean; summary: string } };
+      assert.ok(outcome, 'the rerun finished');
+      assert.equal(outcome.rerun.verdict, 'AC');
+      assert.match(outcome.comparison.summary, /^Rerun of examples\/small in Ada Lovelace's workspace: Accepted, the same as the grader\.$/);
     });
 
     it("extends one student's deadline", async function () {

@@ -138,7 +138,7 @@ describe('Show Results', function () {
     const o = { score: 9, comment: 'Correct; the checker missed a trailing newline.', authorId: 'prof', at: '2026-11-25T10:00:00.000Z' };
     const lines = resultReport('Hello', { ...result, score: 9, maxScore: 10, override: o });
     assert.ok(lines.includes('Score: 9/10'));
-    assert.ok(lines.includes('Score set to 9/10 by prof: “Correct; the checker missed a trailing newline.”'), lines.join('\n'));
+    assert.ok(lines.includes('Score set to 9/10 by your professor (prof): “Correct; the checker missed a trailing newline.”'), lines.join('\n'));
   });
 
   it('says when the submission is not the one that counts, and prints the difference of a failing test', function () {
