@@ -57,12 +57,16 @@ export async function runTest(
       ...(signal ? { signal } : {}),
     });
     const measured = { timeMs: run.timeMs, wallMs: run.wallMs, memoryKb: run.memoryKb };
+    // How the sandbox (could not) enforce the limits here, said of every verdict ("memory not limited on this machine").
+    let note: string | null = null;
+    const noted = (message: string): string => (note && !message.includes(note) ? `${message} (${note})` : message);
     const done = (verdict: Verdict, fraction: number, message: string, diff?: OutputDiff): TestOutcome => ({
-      result: { ...base, ...measured, verdict, message, ...(diff && test.public ? { diff } : {}) },
+      result: { ...base, ...measured, verdict, message: noted(message), ...(diff && test.public ? { diff } : {}) },
       fraction,
     });
     if (signal?.aborted) return done('SE', 0, 'grading was stopped');
     const classified = classifyRun(run, test.limits);
+    note = classified.note;
     if (classified.verdict) {
       const stderr = test.public ? lastLines(run.stderr.toString('utf8')) : '';
       return done(classified.verdict, 0, stderr ? `${classified.message}\n${stderr}` : classified.message);

@@ -1,13 +1,15 @@
-// A cgroup-v1 group per run (memory, cpuacct, pids), created as a child of
-// the grader's own group in each hierarchy. It enforces the memory limit the
-// way a judge should (the kernel's OOM killer, not failed allocations), counts
-// CPU time of every process the run starts, caps the number of processes, and
-// tells afterwards whether the OOM killer acted. Linux and root only; the
-// `local` sandbox falls back to rlimits when this is not available.
+// Run groups on cgroup v1 (older and hybrid hosts): one group per run in
+// each of the memory, cpuacct and pids hierarchies, made as children of the
+// grader's own groups. Memory is limited with the OOM killer (swap included
+// where the kernel accounts it), CPU time is that of every process the run
+// started, and pids.events tells whether a fork was refused at the limit.
+// Root only.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { killPids, parseFlatKeyed, pidsOf } from './cgroup-files';
+import type { RunCgroup, RunCgroupLimits, RunCgroups, RunCgroupUsage } from './run-cgroup';
 
 const ROOT = '/sys/fs/cgroup';
 const CONTROLLERS = ['memory', 'cpuacct', 'pids'] as const;
@@ -26,80 +28,66 @@ function ownGroup(controller: Controller): string | null {
   return null;
 }
 
-/** Whether per-run cgroups can be made here (Linux, root, v1 memory hierarchy mounted). */
-export function cgroupV1Available(): boolean {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
-  return CONTROLLERS.every((c) => {
+/** Null when per-run v1 groups can be made here (root, the three hierarchies mounted), else why not. */
+export function cgroupV1Available(): string | null {
+  if (process.getuid?.() !== 0) return 'needs root';
+  for (const c of CONTROLLERS) {
     const own = ownGroup(c);
-    return own !== null && existsSync(path.join(ROOT, c, own, 'cgroup.procs'));
-  });
+    if (own === null || !existsSync(path.join(ROOT, c, own, 'cgroup.procs'))) return `no ${c} hierarchy under ${ROOT}/${c}`;
+  }
+  return null;
 }
 
-/** The groups of one run. */
-export class RunCgroup {
-  private constructor(private readonly dirs: Record<Controller, string>) {}
+/** Makes v1 run groups under the grader's own groups. */
+export class CgroupV1Runs implements RunCgroups {
+  readonly version = 'v1' as const;
+  readonly where = `${ROOT}/{${CONTROLLERS.join(',')}}`;
 
-  /** Create the groups with the run's limits. */
-  static async create(name: string, memoryKb: number, processes: number): Promise<RunCgroup> {
+  async create(name: string, limits: RunCgroupLimits): Promise<RunCgroup> {
     const dirs = {} as Record<Controller, string>;
-    for (const c of CONTROLLERS) {
-      dirs[c] = path.join(ROOT, c, ownGroup(c) ?? '/', 'classpod', name);
-      await mkdir(dirs[c], { recursive: true });
+    for (const c of CONTROLLERS) dirs[c] = path.join(ROOT, c, ownGroup(c) ?? '/', 'classpod', name);
+    const group = new RunCgroupV1(dirs);
+    try {
+      for (const c of CONTROLLERS) await mkdir(dirs[c], { recursive: true });
+      const bytes = String(limits.memoryKb * 1024);
+      await writeFile(path.join(dirs.memory, 'memory.limit_in_bytes'), bytes);
+      const memsw = path.join(dirs.memory, 'memory.memsw.limit_in_bytes');
+      if (existsSync(memsw)) await writeFile(memsw, bytes);
+      await writeFile(path.join(dirs.pids, 'pids.max'), String(limits.tasks));
+    } catch (err) {
+      await group.remove();
+      throw err;
     }
-    const group = new RunCgroup(dirs);
-    const bytes = String(memoryKb * 1024);
-    await writeFile(path.join(dirs.memory, 'memory.limit_in_bytes'), bytes);
-    const memsw = path.join(dirs.memory, 'memory.memsw.limit_in_bytes');
-    if (existsSync(memsw)) await writeFile(memsw, bytes);
-    await writeFile(path.join(dirs.pids, 'pids.max'), String(processes));
     return group;
   }
+}
 
-  /** The `cgroup.procs` files a process writes its pid into to join. */
+class RunCgroupV1 implements RunCgroup {
+  constructor(private readonly dirs: Record<Controller, string>) {}
+
   get procsFiles(): string[] {
     return CONTROLLERS.map((c) => path.join(this.dirs[c], 'cgroup.procs'));
   }
 
-  /** Peak memory of the group (KiB). */
-  async peakMemoryKb(): Promise<number> {
-    return Math.round(Number(await this.read('memory', 'memory.max_usage_in_bytes')) / 1024) || 0;
+  async usage(): Promise<RunCgroupUsage> {
+    const peak = Number(await this.read('memory', 'memory.max_usage_in_bytes'));
+    const oom = parseFlatKeyed(await this.read('memory', 'memory.oom_control'));
+    const pids = parseFlatKeyed(await this.read('pids', 'pids.events'));
+    return {
+      cpuMs: Math.round(Number(await this.read('cpuacct', 'cpuacct.usage')) / 1e6) || 0,
+      peakMemoryKb: peak > 0 ? Math.round(peak / 1024) : null,
+      oomKilled: (oom.get('oom_kill') ?? 0) > 0,
+      processLimitReached: (pids.get('max') ?? 0) > 0,
+    };
   }
 
-  /** Whether the kernel's OOM killer killed something in the group. */
-  async oomKilled(): Promise<boolean> {
-    const m = /oom_kill (\d+)/.exec(await this.read('memory', 'memory.oom_control'));
-    return m !== null && Number(m[1]) > 0;
-  }
-
-  /** CPU time of every process that ran in the group (ms). */
-  async cpuMs(): Promise<number> {
-    return Number(await this.read('cpuacct', 'cpuacct.usage')) / 1e6 || 0;
-  }
-
-  /** Kill every process of the group but `spared`. */
   async killAllExcept(spared: number): Promise<void> {
-    const pids = (await this.read('pids', 'cgroup.procs')).split('\n').filter(Boolean).map(Number);
-    for (const pid of pids) {
-      if (pid === spared) continue;
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Gone already.
-      }
-    }
+    killPids((await pidsOf(path.join(this.dirs.pids, 'cgroup.procs'))).filter((p) => p !== spared));
   }
 
-  /** Kill whatever is still in the group and remove it. */
   async remove(): Promise<void> {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const pids = (await this.read('pids', 'cgroup.procs')).split('\n').filter(Boolean).map(Number);
-      for (const pid of pids) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Gone already.
-        }
-      }
+      killPids(await pidsOf(path.join(this.dirs.pids, 'cgroup.procs')));
       try {
         for (const c of CONTROLLERS) if (existsSync(this.dirs[c])) await rmdir(this.dirs[c]);
         return;
@@ -110,10 +98,6 @@ export class RunCgroup {
   }
 
   private async read(c: Controller, file: string): Promise<string> {
-    try {
-      return await readFile(path.join(this.dirs[c], file), 'utf8');
-    } catch {
-      return '';
-    }
+    return readFile(path.join(this.dirs[c], file), 'utf8').catch(() => '');
   }
 }

@@ -3,10 +3,16 @@
 // when isolate killed the program), so the file is read by key, never by
 // position. Statuses: RE (exited non-zero), SG (killed by a signal), TO (time
 // limit: CPU, or wall clock when the message says so), XX (isolate's own
-// failure). `cg-oom-killed` marks the memory cgroup's OOM killer.
+// failure). With `--cg` (control groups, isolate 2.x on cgroup v2) `time` is
+// the CPU time of the whole group, `cg-mem` the group's peak memory
+// (`memory.peak`: kernel memory and cached files included, and only on
+// kernels that have it) and `cg-oom-killed` marks the group's OOM killer;
+// `max-rss` is always the program's own peak resident set, which is the
+// memory rules judge. isolate cannot tell whether the process limit
+// (`--processes`, an rlimit) refused a fork.
 
 import { signalName } from '../verdicts/signals';
-import type { LimitHit, RunOutcome } from './sandbox';
+import type { LimitHit, MemoryEnforcement, RunOutcome } from './sandbox';
 
 /** isolate's exit status: 0 the program ran and exited 0, 1 it failed, 2 isolate itself failed. */
 export const ISOLATE_EXIT_INTERNAL_ERROR = 2;
@@ -21,8 +27,10 @@ export interface IsolateMeta {
   exitSignal: number | null;
   timeMs: number;
   wallMs: number;
-  /** cg-mem when isolate ran with --cg, else max-rss (KiB). */
+  /** The program's own peak memory: max-rss, else cg-mem (KiB). */
   memoryKb: number;
+  /** cg-mem: the whole group's peak with --cg (KiB), null without. */
+  groupMemoryKb: number | null;
   killed: boolean;
   oomKilled: boolean;
 }
@@ -46,10 +54,17 @@ export function parseIsolateMeta(text: string): IsolateMeta {
     exitSignal: num('exitsig'),
     timeMs: Math.round((num('time') ?? 0) * 1000),
     wallMs: Math.round((num('time-wall') ?? 0) * 1000),
-    memoryKb: num('cg-mem') ?? num('max-rss') ?? 0,
+    memoryKb: num('max-rss') ?? num('cg-mem') ?? 0,
+    groupMemoryKb: num('cg-mem'),
     killed: num('killed') === 1,
     oomKilled: num('cg-oom-killed') === 1,
   };
+}
+
+/** How the run was limited, beyond what the meta file says. */
+export interface IsolateRunMode {
+  /** How the memory limit was passed: `--cg-mem`, `--mem`, or not at all (JVM, V8 without control groups). */
+  memoryLimit: MemoryEnforcement;
 }
 
 /** Turn a meta file and isolate's exit status into a run outcome. */
@@ -59,8 +74,19 @@ export function isolateOutcome(
   stdout: Buffer,
   stderr: Buffer,
   isolateStderr = '',
+  mode: IsolateRunMode = { memoryLimit: meta?.groupMemoryKb != null || meta?.oomKilled ? 'cgroup' : 'address-space' },
 ): RunOutcome {
-  const base = { stdout, stderr, exitCode: null, signal: null, limitHit: null, systemError: null, cpuMeasured: true };
+  const base = {
+    stdout,
+    stderr,
+    exitCode: null,
+    signal: null,
+    limitHit: null,
+    systemError: null,
+    cpuMeasured: true,
+    memoryLimit: mode.memoryLimit,
+    processLimitReached: null,
+  };
   if (!meta || meta.status === 'XX' || isolateExit === ISOLATE_EXIT_INTERNAL_ERROR || isolateExit === null) {
     const why = meta?.message || isolateStderr.trim().split('\n').pop() || `isolate exited with status ${isolateExit}`;
     return { ...base, systemError: `isolate: ${why}`, timeMs: meta?.timeMs ?? 0, wallMs: meta?.wallMs ?? 0, memoryKb: meta?.memoryKb ?? 0 };

@@ -1,9 +1,11 @@
 // `isolate`: the official grader's sandbox. Drives the real isolate command
 // line — `--init` a box from a pool of box ids, `--run` with limits and
-// `--meta`, `--cleanup` — and reads the meta file by key. Uses `--cg` and
-// `--cg-mem` where the machine delegates cgroups (probed once), otherwise
-// `--mem` (an address-space limit). Toolchains are reached through `--dir`
-// rules; the box has no network (isolate's default).
+// `--meta`, `--cleanup` — and reads the meta file by key. Uses control
+// groups (`--cg` on every call for the box, `--cg-mem` for the memory limit:
+// the group's OOM killer, swap off) where the machine delegates them, probed
+// once with `--cg --init`; otherwise `--mem` (an address-space limit, not
+// given to JVM and V8 programs), and results say so. Toolchains are reached
+// through `--dir` rules; the box has no network (isolate's default).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { constants, existsSync } from 'node:fs';
@@ -63,10 +65,15 @@ function invoke(command: string, args: string[], signal?: AbortSignal): Promise<
 export class IsolateSandbox implements Sandbox {
   readonly name = 'isolate' as const;
   readonly isolating = true;
-  readonly description = 'isolate — the official grader sandbox';
+  get description(): string {
+    const groups = this.cg === true ? 'control groups (--cg)' : this.cg === false ? `no control groups: memory limited as address space${this.cgProblem ? ` (${this.cgProblem})` : ''}` : 'control groups probed on first use';
+    return `isolate — the official grader sandbox, ${groups}`;
+  }
   private readonly free: number[];
   private readonly waiting: ((id: number) => void)[] = [];
   private cg: boolean | 'probe';
+  /** Why `--cg --init` failed when probed (isolate's own words), or null. */
+  cgProblem: string | null = null;
   private readonly open = new Set<IsolateBox>();
   private readonly cleaned = new Set<number>();
 
@@ -93,15 +100,20 @@ export class IsolateSandbox implements Sandbox {
       else this.free.push(id);
     };
     try {
-      // A box left over from a crashed grader is cleaned before its id is first used.
+      // A box left over from a crashed grader is cleaned before its id is first used. isolate refuses to
+      // touch a box initialised in the other control-group mode, so both modes are tried.
       if (!this.cleaned.has(id)) {
-        await invoke(this.command, this.boxArgs(id, this.cg === true, '--cleanup'));
+        await invoke(this.command, this.boxArgs(id, false, '--cleanup'));
+        await invoke(this.command, this.boxArgs(id, true, '--cleanup'));
         this.cleaned.add(id);
       }
       let init = this.cg !== false ? await invoke(this.command, this.boxArgs(id, true, '--init')) : null;
       if (this.cg === 'probe') {
         this.cg = init?.code === 0;
-        if (!this.cg) init = null;
+        if (!this.cg) {
+          this.cgProblem = init?.stderr.trim().split('\n').pop() || `exit ${init?.code}`;
+          init = null;
+        }
       }
       init ??= await invoke(this.command, this.boxArgs(id, false, '--init'));
       if (init.code !== 0) throw new Error(`isolate --init failed: ${init.stderr.trim() || `exit ${init.code}`}`);
@@ -170,6 +182,8 @@ export function isolateRunArgs(id: number, cg: boolean, metaFile: string, req: R
 
 class IsolateBox implements Box {
   private disposed = false;
+  /** The box's group keeps its OOM-kill count across runs: once set, a later run's `cg-oom-killed` says nothing by itself. */
+  private oomSeen = false;
 
   constructor(
     private readonly sandbox: IsolateSandbox,
@@ -187,10 +201,15 @@ class IsolateBox implements Box {
       const args = isolateRunArgs(this.id, this.cg, metaFile, req, this.sandbox.dirRules());
       const result = await invoke(this.sandbox.command, args, req.signal);
       const meta = await readFile(metaFile, 'utf8').then(parseIsolateMeta, () => null);
+      if (meta?.oomKilled) {
+        if (this.oomSeen && meta.exitSignal !== 9) meta.oomKilled = false;
+        this.oomSeen = true;
+      }
       const cap = req.limits.outputKb * 1024;
       const stdout = await readCapped(path.join(this.dir, STDOUT), cap + 1);
       const stderr = await readCapped(path.join(this.dir, STDERR), 64 * 1024);
-      const outcome = isolateOutcome(meta, result.code, stdout, stderr, result.stderr);
+      const memoryLimit = this.cg ? 'cgroup' : req.addressSpaceLimit ? 'address-space' : 'none';
+      const outcome = isolateOutcome(meta, result.code, stdout, stderr, result.stderr, { memoryLimit });
       if (!outcome.systemError && !outcome.limitHit && stdout.length > cap) outcome.limitHit = 'output';
       return outcome;
     } catch (err) {

@@ -93,6 +93,8 @@ class NoneBox implements Box {
             cpuMeasured: false,
             wallMs,
             memoryKb: 0,
+            memoryLimit: 'none',
+            processLimitReached: null,
             stdout: output.stdout(),
             stderr: output.stderr(),
           });

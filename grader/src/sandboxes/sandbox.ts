@@ -1,7 +1,9 @@
 // The one interface every sandbox implements. A sandbox hands out boxes: a
 // private folder the engine fills with files, in which commands run under
 // limits. A run reports facts (exit code, signal, which limit killed it,
-// time, memory, output); `classifyRun` turns facts into a verdict.
+// time, memory, how memory was limited, whether the process limit was
+// reached, output), normalised the same way by every sandbox;
+// `classifyRun` turns them into a verdict by the rules in the README.
 
 import type { GradingLimits } from '@classpod/protocol';
 
@@ -25,6 +27,13 @@ export interface RunRequest {
 /** Which limit the sandbox enforced by ending the run. */
 export type LimitHit = 'cpu' | 'wall' | 'memory' | 'output';
 
+/**
+ * How a run's memory limit was enforced: by a memory control group (the
+ * kernel's OOM killer, swap off), as an address-space limit (allocations
+ * fail; JVM and V8 cannot run under one), or not at all.
+ */
+export type MemoryEnforcement = 'cgroup' | 'address-space' | 'none';
+
 /** What happened to one run: facts, not yet a verdict. */
 export interface RunOutcome {
   /** Exit code when the program exited on its own. */
@@ -40,8 +49,12 @@ export interface RunOutcome {
   /** False where the sandbox cannot measure CPU time (`none`): time limits are then judged by the clock alone. */
   cpuMeasured: boolean;
   wallMs: number;
-  /** Peak memory (KiB); 0 when it cannot be measured. */
+  /** Peak memory of the program itself (KiB: its largest process's resident set); 0 when it cannot be measured. */
   memoryKb: number;
+  /** How the memory limit was enforced. */
+  memoryLimit: MemoryEnforcement;
+  /** Whether creating a process or thread was refused at the process limit; null where the sandbox cannot tell. */
+  processLimitReached: boolean | null;
   stdout: Buffer;
   /** Standard error, truncated. */
   stderr: Buffer;
@@ -77,6 +90,8 @@ export function systemErrorOutcome(message: string, wallMs = 0): RunOutcome {
     cpuMeasured: true,
     wallMs,
     memoryKb: 0,
+    memoryLimit: 'none',
+    processLimitReached: null,
     stdout: Buffer.alloc(0),
     stderr: Buffer.alloc(0),
   };

@@ -83,3 +83,13 @@ export function releaseUid(uid: number): void {
     // Already gone.
   }
 }
+
+/** The live process other than this one that holds `uid` now, or null (tests tell their leftovers from another grader's runs). */
+export function uidHeldByOther(uid: number): number | null {
+  try {
+    const holder = Number(readFileSync(path.join(uidClaimsDir(), String(uid)), 'utf8'));
+    return holder && holder !== process.pid && alive(holder) ? holder : null;
+  } catch {
+    return null;
+  }
+}

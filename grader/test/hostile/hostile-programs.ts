@@ -16,7 +16,7 @@ const HEAD = '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#inc
 export const HOSTILE: HostileProgram[] = [
   { name: 'infinite-loop', verdict: 'TLE', source: 'int main(void){ volatile unsigned long x = 0; for (;;) x++; }' },
   { name: 'sleep-forever', verdict: 'WLE', source: 'int main(void){ for (;;) pause(); }' },
-  { name: 'fork-bomb', verdict: 'TLE', source: 'int main(void){ for (;;) fork(); }' },
+  { name: 'fork-bomb', verdict: 'RE', source: 'int main(void){ for (;;) fork(); }' },
   {
     name: 'memory-hog',
     verdict: 'MLE',

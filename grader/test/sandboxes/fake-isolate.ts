@@ -1,8 +1,9 @@
 // A stand-in for the isolate command line, for machines without isolate
 // (CI): it speaks isolate's arguments (--init prints the box root, --run
-// writes --meta, --cleanup), replays the recorded isolate 2.6 meta files for
-// the fixture programs, and runs anything else directly (no isolation — it
-// exists only to exercise the plugin's command-line handling end to end).
+// writes --meta, --cleanup), replays the recorded meta files of one fixture
+// folder for the fixture programs (with what they printed, from its
+// expected.json), and runs anything else directly (no isolation — it exists
+// only to exercise the plugin's command-line handling end to end).
 // Environment: FAKE_ISOLATE_ROOT, FAKE_ISOLATE_LOG, FAKE_ISOLATE_FIXTURES,
 // FAKE_ISOLATE_NO_CG.
 
@@ -52,7 +53,8 @@ const fixture = path.join(env.FAKE_ISOLATE_FIXTURES!, `${path.basename(command[0
 if (existsSync(fixture)) {
   copyFileSync(fixture, meta);
   const name = path.basename(command[0]!);
-  if (name === 'ok') writeFileSync(inBox(opt('stdout')) ?? '/dev/null', '5\n');
+  const table = JSON.parse(readFileSync(path.join(env.FAKE_ISOLATE_FIXTURES!, 'expected.json'), 'utf8')) as { runs: Record<string, { stdout?: string }> };
+  writeFileSync(inBox(opt('stdout')) ?? '/dev/null', table.runs[name]?.stdout ?? '');
   const stderr = readFileSync(fixture.replace(/\.meta$/, '.stderr'), 'utf8');
   process.stderr.write(stderr.replace(/isolate-exit:\d+\n?/, ''));
   process.exit(Number(/isolate-exit:(\d+)/.exec(stderr)![1]));

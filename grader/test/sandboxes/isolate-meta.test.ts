@@ -1,21 +1,27 @@
 import * as assert from 'node:assert/strict';
 import { classifyRun, compareOutput, isolateOutcome, parseIsolateMeta } from '../../src';
-import { EXPECTED_FIXTURES, isolateFixtures } from './isolate-fixtures';
+import { fixtureNames, fixtureSets, isolateFixtures } from './isolate-fixtures';
 
 describe('isolate meta files', () => {
-  it('covers every recorded fixture', () => {
-    assert.deepEqual(isolateFixtures().map((f) => f.name), EXPECTED_FIXTURES);
-  });
+  for (const set of fixtureSets()) {
+    it(`${set}: every recorded meta file has a row in expected.json, and every row a meta file`, () => {
+      const { metaFiles, rows } = fixtureNames(set);
+      assert.deepEqual(metaFiles, rows);
+    });
+  }
 
   for (const fixture of isolateFixtures()) {
-    it(`turns the recorded ${fixture.name}.meta into ${fixture.verdict}`, () => {
+    it(`turns the recorded ${fixture.set}/${fixture.name}.meta into ${fixture.verdict}`, () => {
       const meta = parseIsolateMeta(fixture.meta);
-      const outcome = isolateOutcome(meta, fixture.isolateExit, Buffer.from(fixture.stdout), Buffer.alloc(0));
+      const memoryLimit = fixture.controlGroups ? 'cgroup' : 'address-space';
+      const outcome = isolateOutcome(meta, fixture.isolateExit, Buffer.from(fixture.stdout), Buffer.alloc(0), '', { memoryLimit });
       const c = classifyRun(outcome, fixture.limits);
-      const verdict = c.verdict ?? (compareOutput('5\n', outcome.stdout.toString(), { mode: 'exact' }).accepted ? 'AC' : 'WA');
+      const verdict = c.verdict ?? (compareOutput(fixture.expectedStdout, outcome.stdout.toString(), { mode: 'exact' }).accepted ? 'AC' : 'WA');
       assert.equal(verdict, fixture.verdict, c.message);
       assert.equal(outcome.timeMs, Math.round(Number(meta.values.get('time')) * 1000));
-      assert.equal(outcome.memoryKb, Number(meta.values.get('max-rss')));
+      assert.equal(outcome.memoryKb, Number(meta.values.get('max-rss') ?? meta.values.get('cg-mem')));
+      assert.equal(outcome.memoryLimit, memoryLimit);
+      if (fixture.controlGroups && meta.values.has('cg-mem')) assert.equal(meta.groupMemoryKb, Number(meta.values.get('cg-mem')));
     });
   }
 
@@ -27,7 +33,7 @@ describe('isolate meta files', () => {
   });
 
   it('names the signal and the exit code', () => {
-    const byName = new Map(isolateFixtures().map((f) => [f.name, f]));
+    const byName = new Map(isolateFixtures('isolate-2.6').map((f) => [f.name, f]));
     const segv = byName.get('segv')!;
     const s = classifyRun(isolateOutcome(parseIsolateMeta(segv.meta), 1, Buffer.alloc(0), Buffer.alloc(0)), segv.limits);
     assert.match(s.message, /SIGSEGV/);
@@ -39,7 +45,9 @@ describe('isolate meta files', () => {
   it('maps the cgroup OOM killer to MLE', () => {
     const meta = parseIsolateMeta('time:0.2\ntime-wall:0.3\nmax-rss:60000\ncg-mem:65536\ncg-oom-killed:1\nexitsig:9\nstatus:SG\nmessage:Caught fatal signal 9\n');
     const o = isolateOutcome(meta, 1, Buffer.alloc(0), Buffer.alloc(0));
-    assert.equal(o.memoryKb, 65536);
+    assert.equal(o.memoryKb, 60000, 'the program’s own memory (max-rss), not the group’s');
+    assert.equal(o.memoryLimit, 'cgroup');
+    assert.equal(o.processLimitReached, null, 'isolate cannot tell');
     assert.equal(classifyRun(o, { timeMs: 1000, wallMs: 2000, memoryKb: 65536, processes: 1, outputKb: 1024, fileSizeKb: 1024 }).verdict, 'MLE');
   });
 

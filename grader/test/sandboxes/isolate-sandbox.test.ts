@@ -5,13 +5,13 @@ import * as path from 'node:path';
 import { classifyRun, compareOutput, gradeSubmission, loadSpec } from '../../src';
 import { IsolateSandbox, isolateRunArgs } from '../../src/sandboxes/isolate-sandbox';
 import { DEMO_ASSIGNMENTS, useTempDirs } from '../temp-dir';
-import { FIXTURES, isolateFixtures } from './isolate-fixtures';
+import { FIXTURES_ROOT, isolateFixtures } from './isolate-fixtures';
 
 describe('isolate sandbox', () => {
   const tmp = useTempDirs();
 
   /** A fake isolate command in a fresh folder; returns it and its argument log. */
-  function fakeIsolate(noCg: boolean): { command: string; calls: () => string[][] } {
+  function fakeIsolate(noCg: boolean, fixtures = path.join(FIXTURES_ROOT, 'isolate-2.6')): { command: string; calls: () => string[][] } {
     const dir = tmp.dir();
     const log = path.join(dir, 'calls.log');
     writeFileSync(log, '');
@@ -20,7 +20,7 @@ describe('isolate sandbox', () => {
       command,
       [
         '#!/bin/sh',
-        `FAKE_ISOLATE_ROOT='${path.join(dir, 'boxes')}' FAKE_ISOLATE_LOG='${log}' FAKE_ISOLATE_FIXTURES='${FIXTURES}' FAKE_ISOLATE_NO_CG='${noCg ? 1 : 0}' \\`,
+        `FAKE_ISOLATE_ROOT='${path.join(dir, 'boxes')}' FAKE_ISOLATE_LOG='${log}' FAKE_ISOLATE_FIXTURES='${fixtures}' FAKE_ISOLATE_NO_CG='${noCg ? 1 : 0}' \\`,
         `  exec '${process.execPath}' '${path.join(__dirname, 'fake-isolate.js')}' "$@"`,
         '',
       ].join('\n'),
@@ -34,14 +34,16 @@ describe('isolate sandbox', () => {
 
   describe('driving the command line (a stand-in isolate replays the recorded runs)', () => {
     for (const fixture of isolateFixtures()) {
-      it(`gives ${fixture.verdict} for the recorded ${fixture.name} run`, async () => {
-        const fake = fakeIsolate(true);
+      it(`gives ${fixture.verdict} for the recorded ${fixture.set}/${fixture.name} run`, async () => {
+        const fake = fakeIsolate(!fixture.controlGroups, fixture.dir);
         const sandbox = new IsolateSandbox({ command: fake.command, poolSize: 2 });
         const box = await sandbox.openBox();
         try {
-          const outcome = await box.run({ argv: [`./${fixture.name}`], stdin: '2 3', limits: fixture.limits, addressSpaceLimit: true });
+          const outcome = await box.run({ argv: [`./${fixture.name}`], stdin: fixture.stdin, limits: fixture.limits, addressSpaceLimit: true });
+          assert.equal(sandbox.usesCgroups, fixture.controlGroups);
+          assert.equal(outcome.memoryLimit, fixture.controlGroups ? 'cgroup' : 'address-space');
           const c = classifyRun(outcome, fixture.limits);
-          const verdict = c.verdict ?? (compareOutput('5\n', outcome.stdout.toString(), { mode: 'exact' }).accepted ? 'AC' : 'WA');
+          const verdict = c.verdict ?? (compareOutput(fixture.expectedStdout, outcome.stdout.toString(), { mode: 'exact' }).accepted ? 'AC' : 'WA');
           assert.equal(verdict, fixture.verdict, c.message);
         } finally {
           await box.dispose();
@@ -77,6 +79,16 @@ describe('isolate sandbox', () => {
       const run = fake.calls().find((c) => c.includes('--run'))!;
       assert.ok(run.includes('--cg') && run.includes('--cg-mem=32768'), run.join(' '));
       assert.ok(!run.some((a) => a.startsWith('--mem=')));
+    });
+
+    it('cleans a left-over box in both control-group modes before first use, and says why it runs without them', async () => {
+      const fake = fakeIsolate(true);
+      const sandbox = new IsolateSandbox({ command: fake.command, poolSize: 1, firstBoxId: 7 });
+      const box = await sandbox.openBox();
+      await box.dispose();
+      const cleanups = fake.calls().filter((c) => c.includes('--cleanup') && c.includes('--box-id=7'));
+      assert.ok(cleanups.some((c) => c.includes('--cg')) && cleanups.some((c) => !c.includes('--cg')), JSON.stringify(cleanups));
+      assert.match(sandbox.description, /memory limited as address space \(Control group root .* does not exist\)/);
     });
 
     it('hands out distinct box ids and waits when the pool is empty', async () => {
@@ -126,21 +138,21 @@ describe('isolate sandbox', () => {
       }
     });
 
-    for (const name of ['ok', 'tle', 'sleep', 'exit3', 'segv', 'mem', 'fork', 'big']) {
-      it(`gives the fixture verdict for ${name}.c`, async function () {
+    for (const fixture of isolateFixtures().filter((f) => existsSync(path.join(f.dir, `${f.name}.c`)))) {
+      const name = fixture.name;
+      it(`gives the fixture verdict for ${fixture.set}/${name}.c`, async function () {
         this.timeout(30000);
-        const fixture = isolateFixtures().find((f) => f.name === name)!;
         const dir = tmp.dir();
         const binary = path.join(dir, name);
-        const cc = spawnSync('gcc', ['-O2', '-static', '-o', binary, path.join(FIXTURES, `${name}.c`)]);
+        const cc = spawnSync('gcc', ['-O2', '-static', '-o', binary, path.join(fixture.dir, `${name}.c`)]);
         assert.equal(cc.status, 0, cc.stderr?.toString());
-        const sandbox = new IsolateSandbox({ poolSize: 1, firstBoxId: 90 });
+        const sandbox = new IsolateSandbox({ poolSize: 1, firstBoxId: 90, cg: fixture.controlGroups });
         const box = await sandbox.openBox();
         try {
           writeFileSync(path.join(box.dir, name), readFileSync(binary), { mode: 0o755 });
-          const outcome = await box.run({ argv: [`./${name}`], stdin: '2 3', limits: fixture.limits, addressSpaceLimit: true });
+          const outcome = await box.run({ argv: [`./${name}`], stdin: fixture.stdin, limits: fixture.limits, addressSpaceLimit: true });
           const c = classifyRun(outcome, fixture.limits);
-          const verdict = c.verdict ?? (compareOutput('5\n', outcome.stdout.toString(), { mode: 'exact' }).accepted ? 'AC' : 'WA');
+          const verdict = c.verdict ?? (compareOutput(fixture.expectedStdout, outcome.stdout.toString(), { mode: 'exact' }).accepted ? 'AC' : 'WA');
           assert.equal(verdict, fixture.verdict, c.message);
         } finally {
           await box.dispose();
