@@ -3,6 +3,8 @@
 // report the result (recorded exactly once: only the live lease can complete a
 // job), or hand the job back. Leases that stop being renewed expire and their
 // jobs are leased again. Scores go out as events to the student and the staff.
+// `/metrics` shows how long the oldest queued job has waited, so that workers
+// that silently stopped are noticed (deploy/base/prometheusrule.yaml).
 
 import {
   errors,
@@ -41,6 +43,8 @@ export class GradingQueue {
   private readonly o: GradingQueueOptions;
   private readonly recorded;
   private readonly leased;
+  /** The oldest queued job's wait when last looked up, and when that was (Date.now()). */
+  private oldestQueued: { ageMs: number; atMs: number } | null = null;
 
   constructor(
     private readonly store: Store,
@@ -53,6 +57,9 @@ export class GradingQueue {
     this.o = { ...DEFAULT_GRADING_QUEUE_OPTIONS, ...options };
     this.recorded = metrics.counter('hub_grading_results_total', 'Grading results recorded, by outcome.');
     this.leased = metrics.counter('hub_grading_leases_total', 'Grading jobs leased to workers.');
+    metrics.gauge('hub_grading_oldest_queued_seconds', 'How long the oldest queued grading job has waited (s); 0 when none is queued.', () =>
+      this.oldestQueued ? Math.round(this.oldestQueued.ageMs + Date.now() - this.oldestQueued.atMs) / 1000 : 0,
+    );
   }
 
   start(): void {
@@ -74,6 +81,7 @@ export class GradingQueue {
         this.logger.warn('leases expired; jobs queued again', { jobs: ids });
         this.wake();
       }
+      await this.lookUpOldestQueued();
       return ids;
     } catch (err) {
       this.logger.error('lease sweep failed', { err });
@@ -83,7 +91,18 @@ export class GradingQueue {
 
   /** New work arrived: answer waiting lease requests. */
   wake(): void {
+    void this.lookUpOldestQueued();
     for (const w of [...this.waiters]) w();
+  }
+
+  /** Refresh what the oldest-queued-job gauge reports (every sweep, and when jobs come or go). */
+  private async lookUpOldestQueued(): Promise<void> {
+    try {
+      const ageMs = await this.store.oldestQueuedJobAgeMs();
+      this.oldestQueued = ageMs === null ? null : { ageMs, atMs: Date.now() };
+    } catch (err) {
+      this.logger.error('cannot look up the oldest queued job', { err });
+    }
   }
 
   /** Serve the worker methods on one connection. */
@@ -115,6 +134,7 @@ export class GradingQueue {
         try {
           const job = await this.jobOf(taken.job.id, taken.job.leaseId!, taken.submission);
           this.leased.inc();
+          void this.lookUpOldestQueued();
           this.logger.info('job leased', { jobId: job.jobId, submissionId: job.submissionId, workerId, attempt: taken.job.attempts });
           return job;
         } catch (err) {

@@ -440,6 +440,13 @@ export class Store {
     return (await this.db.all('SELECT * FROM jobs WHERE submission_id = ? ORDER BY created_at, id', [submissionId])).map(jobOf);
   }
 
+  /** How long the oldest queued job has waited since it was queued (ms, by the hub's clock); null when none is queued. */
+  async oldestQueuedJobAgeMs(): Promise<number | null> {
+    const r = await this.db.get<{ created_at: unknown }>("SELECT MIN(created_at) AS created_at FROM jobs WHERE state = 'queued'");
+    const at = r?.created_at ? Date.parse(String(r.created_at)) : NaN;
+    return Number.isNaN(at) ? null : Math.max(0, this.now().getTime() - at);
+  }
+
   async jobCounts(): Promise<Record<string, number>> {
     const rows = await this.db.all<{ state: string; n: unknown }>('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state');
     const out: Record<string, number> = { queued: 0, leased: 0, done: 0 };
