@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { GradingSpec, validator, type TestResultView, type Verdict } from '@classpod/protocol';
-import { diffDocuments, diffLines, formatScore, isPassed, verdictAndMessage, verdictName } from '../results/result-text';
+import { diffDocuments, diffLines, formatScore, isPassed, passMark, verdictAndMessage, verdictName } from '../results/result-text';
 import type { RunResult } from './test-runners';
 
 export const PUBLIC_SPEC_PATH = '.classpod/tests/spec.json';
@@ -49,6 +49,8 @@ export interface TestOutcomeView {
   /** Skipped: the program did not build. */
   skipped: boolean;
   verdict: Verdict | 'skipped';
+  /** ✔, ✘, or – when skipped. */
+  mark: string;
   /** "Wrong answer: line 2: expected …" etc. */
   message: string;
   durationMs?: number;
@@ -68,6 +70,7 @@ export function outcomeOf(result: TestResultView): TestOutcomeView {
     passed: isPassed(result),
     skipped: false,
     verdict: result.verdict,
+    mark: passMark(result),
     message: `${verdictAndMessage(result)}${where}`,
     ...(result.wallMs !== undefined ? { durationMs: result.wallMs } : {}),
     score: result.score,
@@ -81,10 +84,11 @@ export function outcomesOf(result: RunResult, tests: readonly PublicTest[]): Tes
   if (result.compile.status !== 'OK') {
     const message =
       result.compile.status === 'CE' ? `${verdictName('CE')}:\n${result.compile.output}` : `${verdictName('SE')}: the test run failed: ${result.compile.output}`;
-    return tests.map((t) => ({ id: t.id, passed: false, skipped: false, verdict: result.compile.status as Verdict, message, score: 0, maxScore: 0 }));
+    const verdict = result.compile.status as Verdict;
+    return tests.map((t) => ({ id: t.id, passed: false, skipped: false, verdict, mark: passMark({ verdict }), message, score: 0, maxScore: 0 }));
   }
   const byId = new Map(result.tests.filter((r) => r.public).map((r) => [`${r.group}/${r.name}`, outcomeOf(r)]));
-  return tests.map((t) => byId.get(t.id) ?? { id: t.id, passed: false, skipped: true, verdict: 'skipped', message: 'Not run', score: 0, maxScore: 0 });
+  return tests.map((t) => byId.get(t.id) ?? { id: t.id, passed: false, skipped: true, verdict: 'skipped', mark: '–', message: 'Not run', score: 0, maxScore: 0 });
 }
 
 /** "3 of 4 public tests pass · 7.5/10 points" (the run's points: all of them on the course server). */

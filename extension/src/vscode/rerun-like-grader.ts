@@ -9,6 +9,7 @@ import { GetResultRequest, type RpcEndpoint } from '@classpod/protocol';
 import type { CourseCatalog } from '../courses/course-catalog';
 import type { WorkspaceConnections } from '../connection/workspace-connections';
 import type { Logger } from '../log';
+import { isPassed } from '../results/result-text';
 import { rerunLikeGrader, type RerunOutcome } from '../testing/grader-rerun';
 import { loadPublicSpec } from '../testing/public-tests';
 import type { AssignmentFolders } from './assignment-folders';
@@ -65,7 +66,7 @@ export async function rerunCommand(deps: RerunDeps, args?: RerunArgs): Promise<R
   );
   const { comparison, rerun } = outcome;
   for (const line of comparison.lines) deps.channel.appendLine(line);
-  deps.testing.showRerun(`${target.courseId}/${target.assignmentId}::${target.group}/${target.name}`, rerun.verdict === 'AC', comparison.lines, rerun.wallMs);
+  deps.testing.showRerun(`${target.courseId}/${target.assignmentId}::${target.group}/${target.name}`, isPassed(rerun), comparison.lines, rerun.wallMs);
   deps.logger.info('reran a graded test', { submissionId, test: `${target.group}/${target.name}`, same: comparison.same, reasons: comparison.reasons.length });
   const show = comparison.same ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
   void show(comparison.summary, 'Show Details').then((c) => {

@@ -169,7 +169,7 @@ export class ClasspodTesting implements vscode.Disposable {
         if (runner.kind === 'server') message.contextValue = GRADED_MESSAGE;
         run.failed(item, message, o.durationMs);
       }
-      run.appendOutput(`${o.passed ? '✔' : '✘'} ${o.id}: ${o.message.split('\n')[0]}\r\n`, undefined, item);
+      run.appendOutput(`${o.mark} ${o.id}: ${o.message.split('\n')[0]}\r\n`, undefined, item);
     };
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
