@@ -23,18 +23,33 @@ export function tokenFrom(output: string): string {
 }
 
 export class HubProcess {
-  private constructor(readonly child: ChildProcess, readonly url: string) {}
+  private constructor(readonly child: ChildProcess, readonly url: string, private readonly stderr: { text: string }) {}
+
+  /** The end of what the hub wrote to standard error (its log at `error` level, and a crash's stack). */
+  get stderrTail(): string {
+    return this.stderr.text;
+  }
+
+  /** True while the process has neither exited nor been killed by a signal. */
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
 
   static async start(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<HubProcess> {
     const child = spawn(process.execPath, [HUB_CLI, 'serve', '--data', dataDir, '--port', '0', '--isolation', 'none', ...extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...env, CLASSPOD_LOG_LEVEL: process.env.CLASSPOD_TEST_LOG ? 'debug' : 'error' },
     });
+    const stderr = { text: '' };
     child.stderr!.on('data', (d: Buffer) => {
+      stderr.text = (stderr.text + d.toString()).slice(-8192);
       if (process.env.CLASSPOD_TEST_LOG) process.stderr.write(d);
     });
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the hub did not start within 30 s')), 30_000);
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error('the hub did not start within 30 s'));
+      }, 30_000);
       createInterface({ input: child.stdout! }).on('line', (line) => {
         const m = /^listening on (http:\/\/\S+)$/.exec(line);
         if (m) {
@@ -47,7 +62,7 @@ export class HubProcess {
         reject(new Error(`the hub exited with code ${code} before listening`));
       });
     });
-    return new HubProcess(child, url);
+    return new HubProcess(child, url, stderr);
   }
 
   /** Kill without warning (SIGKILL) and wait until it is gone. */

@@ -1,0 +1,177 @@
+// HTTP spoken by hand over node:net, the way an attacker speaks it: any
+// request line, any headers, any bytes after a WebSocket upgrade. Parses what
+// the server answered just far enough to tell a well-formed HTTP answer from
+// garbage, and says whether the server closed the connection.
+
+import { connect, type Socket } from 'node:net';
+
+/** What came back for one raw request. */
+export interface RawAnswer {
+  /** Every byte the server sent. */
+  raw: Buffer;
+  /** The status of the (first) response, when a status line arrived. */
+  status?: number;
+  /** Header names in lower case (the last value wins). */
+  headers: Record<string, string>;
+  /** The response body (empty for 101, HEAD and bodiless statuses). */
+  body: Buffer;
+  /** The whole response arrived (status line, headers and the body its headers announce). */
+  complete: boolean;
+  /** The server ended or reset the connection. */
+  closed: boolean;
+  /** After a 101: the socket, still open, for the caller to write frames on. Its owner must destroy it. */
+  socket?: Socket;
+}
+
+/** One HTTP request as text: request line, headers, blank line, body. */
+export function requestText(method: string, target: string, headers: Array<[string, string]>, body = ''): string {
+  return `${method} ${target} HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`;
+}
+
+/** The headers a WebSocket client sends on its upgrade request. */
+export function upgradeHeaders(host: string): Array<[string, string]> {
+  return [
+    ['Host', host],
+    ['Upgrade', 'websocket'],
+    ['Connection', 'Upgrade'],
+    ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ=='],
+    ['Sec-WebSocket-Version', '13'],
+  ];
+}
+
+const BODILESS = (status: number): boolean => (status >= 100 && status < 200) || status === 204 || status === 304;
+
+/** Parse as much of one response as `raw` holds. */
+function parse(raw: Buffer, method: string): Omit<RawAnswer, 'raw' | 'closed' | 'socket'> & { headerEnd: number } {
+  const end = raw.indexOf('\r\n\r\n');
+  if (end < 0) return { headers: {}, body: Buffer.alloc(0), complete: false, headerEnd: -1 };
+  const lines = raw.subarray(0, end).toString('latin1').split('\r\n');
+  const m = /^HTTP\/1\.[01] (\d{3})(?: [^\r\n]*)?$/.exec(lines[0] ?? '');
+  if (!m) return { headers: {}, body: Buffer.alloc(0), complete: false, headerEnd: -1 };
+  const status = Number(m[1]);
+  const headers: Record<string, string> = {};
+  for (const line of lines.slice(1)) {
+    const i = line.indexOf(':');
+    if (i <= 0) return { status, headers, body: Buffer.alloc(0), complete: false, headerEnd: -1 };
+    headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+  }
+  const rest = raw.subarray(end + 4);
+  if (BODILESS(status) || method === 'HEAD') return { status, headers, body: Buffer.alloc(0), complete: true, headerEnd: end + 4 };
+  if (headers['content-length'] !== undefined) {
+    const n = Number(headers['content-length']);
+    return { status, headers, body: rest.subarray(0, n), complete: rest.length >= n, headerEnd: end + 4 };
+  }
+  if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
+    const body: Buffer[] = [];
+    let at = 0;
+    for (;;) {
+      const lineEnd = rest.indexOf('\r\n', at);
+      if (lineEnd < 0) return { status, headers, body: Buffer.concat(body), complete: false, headerEnd: end + 4 };
+      const size = parseInt(rest.subarray(at, lineEnd).toString('latin1'), 16);
+      if (Number.isNaN(size)) return { status, headers, body: Buffer.concat(body), complete: false, headerEnd: end + 4 };
+      if (size === 0) return { status, headers, body: Buffer.concat(body), complete: rest.indexOf('\r\n', lineEnd + 2) >= 0, headerEnd: end + 4 };
+      if (rest.length < lineEnd + 2 + size + 2) return { status, headers, body: Buffer.concat(body), complete: false, headerEnd: end + 4 };
+      body.push(rest.subarray(lineEnd + 2, lineEnd + 2 + size));
+      at = lineEnd + 2 + size + 2;
+    }
+  }
+  // No length: the body runs until the server closes.
+  return { status, headers, body: rest, complete: false, headerEnd: end + 4 };
+}
+
+/**
+ * Send `request` to `hubUrl`'s host and port and read the answer until it is
+ * complete, the server closes, or `timeoutMs` passes. After a `101` the socket
+ * is handed back open (in `socket`); otherwise it is destroyed.
+ */
+export function sendRaw(hubUrl: string, request: string | Buffer, options: { method?: string; timeoutMs?: number } = {}): Promise<RawAnswer> {
+  const { hostname, port } = new URL(hubUrl);
+  const method = options.method ?? (typeof request === 'string' ? request : request.toString('latin1')).split(' ', 1)[0] ?? 'GET';
+  return new Promise<RawAnswer>((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    const chunks: Buffer[] = [];
+    let closed = false;
+    let settled = false;
+    const finish = (keepOpen: boolean): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      const raw = Buffer.concat(chunks);
+      const parsed = parse(raw, method);
+      const { headerEnd: _headerEnd, ...answer } = parsed;
+      if (!keepOpen) socket.destroy();
+      else socket.removeAllListeners('data');
+      resolve({ raw, ...answer, complete: answer.complete || (closed && answer.status !== undefined), closed, ...(keepOpen ? { socket } : {}) });
+    };
+    const timer = setTimeout(() => finish(false), options.timeoutMs ?? 10_000);
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (chunks.length === 0 && err.code === 'ECONNREFUSED') {
+        clearTimeout(timer);
+        settled = true;
+        reject(err);
+        return;
+      }
+      closed = true;
+      finish(false);
+    });
+    socket.on('data', (d: Buffer) => {
+      chunks.push(d);
+      const p = parse(Buffer.concat(chunks), method);
+      if (p.status === 101 && p.complete) finish(true);
+      else if (p.complete) finish(false);
+    });
+    socket.on('end', () => {
+      closed = true;
+      finish(false);
+    });
+    socket.on('close', () => {
+      closed = true;
+      finish(false);
+    });
+    socket.write(request);
+  });
+}
+
+/** A WebSocket frame as a client writes it (masked unless told otherwise). */
+export function clientFrame(opcode: number, payload: Buffer, options: { fin?: boolean; rsv?: number; masked?: boolean } = {}): Buffer {
+  const fin = options.fin ?? true;
+  const masked = options.masked ?? true;
+  const first = (fin ? 0x80 : 0) | ((options.rsv ?? 0) << 4) | (opcode & 0x0f);
+  const len = payload.length;
+  const header: number[] = [first];
+  if (len < 126) header.push((masked ? 0x80 : 0) | len);
+  else if (len < 65536) header.push((masked ? 0x80 : 0) | 126, len >> 8, len & 0xff);
+  else {
+    header.push((masked ? 0x80 : 0) | 127, 0, 0, 0, 0);
+    header.push((len >>> 24) & 0xff, (len >>> 16) & 0xff, (len >>> 8) & 0xff, len & 0xff);
+  }
+  if (!masked) return Buffer.concat([Buffer.from(header), payload]);
+  const mask = Buffer.from([0x12, 0x34, 0x56, 0x78]);
+  const body = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!));
+  return Buffer.concat([Buffer.from(header), mask, body]);
+}
+
+/** Wait until `socket` closes, or `timeoutMs` passes; resolves to whether it closed and the bytes that came. */
+export function drain(socket: Socket, timeoutMs: number): Promise<{ closed: boolean; bytes: number }> {
+  return new Promise((resolve) => {
+    let bytes = 0;
+    if (socket.destroyed) {
+      resolve({ closed: true, bytes });
+      return;
+    }
+    const done = (closed: boolean): void => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      resolve({ closed, bytes });
+    };
+    const onData = (d: Buffer): void => {
+      bytes += d.length;
+    };
+    const onClose = (): void => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.on('data', onData);
+    socket.on('close', onClose);
+    socket.on('error', () => undefined);
+  });
+}
