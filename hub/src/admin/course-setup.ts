@@ -2,7 +2,7 @@
 // course from a course folder (`course.yaml` + `assignments/<slug>/`), add an
 // assignment from a folder, import students from CSV, add people.
 
-import { Type, validator } from '@classpod/protocol';
+import { AssignmentId, CourseId, Type, validator } from '@classpod/protocol';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,19 +13,21 @@ import type { SpecResolver } from '../assignments/spec-resolver';
 import type { BlobStore } from '../blobs/blob-store';
 import type { Role } from '../store/records';
 import type { Store } from '../store/store';
-
-const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+import { checkId, InvalidId, isSlugId } from '../ids/slug-ids';
 
 const CourseYaml = Type.Object(
   {
-    id: Type.String({ pattern: SLUG.source, maxLength: 63 }),
+    id: CourseId,
     title: Type.String({ minLength: 1, maxLength: 200 }),
     /** Order of assignments; default: every folder under assignments/, sorted. */
-    assignments: Type.Optional(Type.Array(Type.String({ pattern: SLUG.source, maxLength: 63 }))),
+    assignments: Type.Optional(Type.Array(AssignmentId)),
   },
   { additionalProperties: false },
 );
 const checkCourseYaml = validator(CourseYaml);
+
+/** A mistake in what an administrator gave (a CSV, a course that does not exist). */
+export class CourseSetupError extends Error {}
 
 /** What setting up a course did. */
 export interface CourseSetup {
@@ -60,8 +62,8 @@ export async function addAssignmentFolder(
   slug: string,
   base: Date,
 ): Promise<LoadedAssignment> {
-  if (!SLUG.test(slug)) throw new Error(`assignment id \`${slug}\` must be lowercase letters, digits and single hyphens`);
-  if (!(await store.getCourse(courseId))) throw new Error(`no course ${courseId}`);
+  checkId('assignment', slug);
+  if (!(await store.getCourse(checkId('course', courseId)))) throw new CourseSetupError(`no course ${courseId}`);
   const loaded = await loadAssignmentFolder(dir, slug, resolveSpec, base);
   await storeLoadedAssignment(store, blobs, courseId, loaded);
   return loaded;
@@ -102,15 +104,15 @@ export function parseStudentCsv(text: string): StudentRow[] {
   }
   row.push(field);
   if (row.some((f) => f.trim() !== '')) rows.push(row);
-  if (rows.length === 0) throw new Error('the CSV is empty');
+  if (rows.length === 0) throw new CourseSetupError('the CSV is empty');
   const header = rows[0]!.map((h) => h.trim().toLowerCase());
   const at = (name: string): number => header.indexOf(name);
-  if (at('id') < 0 || at('name') < 0) throw new Error('the CSV header must name the columns id and name (email optional)');
+  if (at('id') < 0 || at('name') < 0) throw new CourseSetupError('the CSV header must name the columns id and name (email optional)');
   return rows.slice(1).map((r, n) => {
     const id = (r[at('id')] ?? '').trim().toLowerCase();
-    if (!SLUG.test(id) || id.length > 63) throw new Error(`line ${n + 2}: id \`${id}\` must be lowercase letters, digits and single hyphens`);
+    if (!isSlugId(id)) throw new CourseSetupError(`line ${n + 2}: ${new InvalidId('person', id).message}`);
     const name = (r[at('name')] ?? '').trim();
-    if (!name) throw new Error(`line ${n + 2}: name is empty`);
+    if (!name) throw new CourseSetupError(`line ${n + 2}: name is empty`);
     const email = at('email') >= 0 ? (r[at('email')] ?? '').trim() : '';
     return { id, name, ...(email ? { email } : {}) };
   });
@@ -118,6 +120,8 @@ export function parseStudentCsv(text: string): StudentRow[] {
 
 /** Add a person (or update their name) and enrol them. */
 export async function enrolPerson(store: Store, courseId: string, p: StudentRow, role: Role, admin = false): Promise<void> {
+  checkId('course', courseId);
+  checkId('person', p.id);
   const existing = await store.getPerson(p.id);
   await store.upsertPerson({ id: p.id, name: p.name, email: p.email ?? existing?.email, admin: admin || (existing?.admin ?? false) });
   await store.enrol({ courseId, personId: p.id, role });

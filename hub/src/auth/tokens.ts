@@ -1,5 +1,7 @@
 // Access tokens: 32 random bytes shown once to their owner, stored only as
-// their sha256, with scopes, an optional expiry, and revocation.
+// their sha256, with scopes, an optional expiry, and revocation. A scope
+// opens exactly the endpoints `ENDPOINT_SCOPES` lists for it and nothing
+// more: no scope stands in for another.
 
 import { createHash, randomBytes } from 'node:crypto';
 import { newId, type Store } from '../store/store';
@@ -8,6 +10,21 @@ import type { Person, TokenRecord } from '../store/records';
 /** What a token lets its holder do. */
 export type TokenScope = 'hub' | 'grader' | 'admin';
 export const TOKEN_SCOPES: readonly TokenScope[] = ['hub', 'grader', 'admin'];
+
+/** The hub's kinds of authenticated endpoint. */
+export type TokenEndpoint = 'api' | 'grader';
+
+/**
+ * Which scopes open which endpoint — the one place this is decided.
+ * `api`: the hub API, the workspace gateway and the grade export, for a
+ * person's `hub` or `admin` token (what a person may do there follows from
+ * who they are, not from the token). `grader`: grading workers' `grader`
+ * tokens only — the jobs they lease carry hidden tests.
+ */
+export const ENDPOINT_SCOPES: Readonly<Record<TokenEndpoint, readonly TokenScope[]>> = {
+  api: ['hub', 'admin'],
+  grader: ['grader'],
+};
 
 /** Tokens look like `cp_<43 base64url characters>`. */
 const TOKEN_PATTERN = /^cp_[A-Za-z0-9_-]{43}$/;
@@ -27,6 +44,9 @@ export interface Principal {
 /** Why a token was refused, for the log (clients only learn "unauthorized"). */
 export class TokenRefused extends Error {}
 
+/** A valid token whose scopes do not open the endpoint (clients learn "forbidden"). */
+export class TokenScopeRefused extends TokenRefused {}
+
 export class TokenService {
   constructor(private readonly store: Store, private readonly now: () => Date) {}
 
@@ -45,32 +65,36 @@ export class TokenService {
     return { token, record };
   }
 
-  /** The principal of a token, or a TokenRefused error. */
-  async verify(token: string | undefined, scope: TokenScope): Promise<Principal> {
+  /** The principal of a token that opens `endpoint`, or a TokenRefused error. */
+  async verify(token: string | undefined, endpoint: TokenEndpoint): Promise<Principal> {
     if (!token) throw new TokenRefused('no token');
     if (!TOKEN_PATTERN.test(token)) throw new TokenRefused('malformed token');
     const record = await this.store.tokenByHash(hashToken(token));
     if (!record) throw new TokenRefused('unknown token');
     if (record.revokedAt) throw new TokenRefused(`token ${record.id} was revoked`);
     if (record.expiresAt && Date.parse(record.expiresAt) <= this.now().getTime()) throw new TokenRefused(`token ${record.id} expired`);
-    if (!record.scopes.includes(scope) && !record.scopes.includes('admin')) throw new TokenRefused(`token ${record.id} lacks scope ${scope}`);
+    const accepted = ENDPOINT_SCOPES[endpoint];
+    if (!record.scopes.some((s) => (accepted as readonly string[]).includes(s))) {
+      throw new TokenScopeRefused(`token ${record.id} has scope ${record.scopes.join(' ') || '(none)'}; the ${endpoint} endpoint needs ${accepted.join(' or ')}`);
+    }
     const person = record.personId ? await this.store.getPerson(record.personId) : undefined;
     if (record.personId && !person) throw new TokenRefused(`token ${record.id} names a person who no longer exists`);
+    if (endpoint === 'api' && !person) throw new TokenScopeRefused(`token ${record.id} is a service token; the api endpoint needs a person's token`);
     return { tokenId: record.id, scopes: record.scopes as TokenScope[], person };
   }
 }
 
-/** The bearer token of an HTTP request: `Authorization: Bearer …`, else `?token=` (clients that cannot set headers). */
-export function bearerOf(headers: Record<string, string | string[] | undefined>, url: string | undefined): string | undefined {
+/**
+ * The bearer token of an HTTP request: `Authorization: Bearer …`, else
+ * `?token=` of its parsed query (clients that cannot set headers). Never
+ * throws; what it returns is checked by `TokenService.verify`.
+ */
+export function bearerOf(headers: Record<string, string | string[] | undefined>, query: URLSearchParams): string | undefined {
   const auth = headers['authorization'];
   const value = Array.isArray(auth) ? auth[0] : auth;
   if (value) {
-    const m = /^Bearer\s+(\S+)$/i.exec(value);
+    const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(value);
     return m ? m[1] : undefined;
   }
-  if (url) {
-    const q = new URL(url, 'http://hub').searchParams.get('token');
-    if (q) return q;
-  }
-  return undefined;
+  return query.get('token') ?? undefined;
 }

@@ -5,8 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger } from '@classpod/protocol';
-import { addAssignmentFolder, enrolPerson, parseStudentCsv, setUpCourseFolder } from '../admin/course-setup';
+import { createLogger, ProtocolError } from '@classpod/protocol';
+import { addAssignmentFolder, CourseSetupError, enrolPerson, parseStudentCsv, setUpCourseFolder } from '../admin/course-setup';
+import { AssignmentFolderError } from '../assignments/assignment-folder';
+import { FolderError } from '../assignments/folder-files';
+import { checkId, InvalidId } from '../ids/slug-ids';
 import { graderSpecResolver } from '../assignments/spec-resolver';
 import { TokenService, TOKEN_SCOPES, type TokenScope } from '../auth/tokens';
 import { BlobStore } from '../blobs/blob-store';
@@ -120,6 +123,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  // Ids become folder names and workspace ids: refuse bad ones before anything is opened or written.
+  if (v.id !== undefined) checkId(cmd === 'course' ? 'course' : cmd === 'assignment' ? 'assignment' : 'person', v.id);
+  if (v.course !== undefined) checkId('course', v.course);
+  if (v.person !== undefined) checkId('person', v.person);
+
   const store = await openStore({ dataDir, databaseUrl });
   try {
     const blobs = new BlobStore(join(dataDir, 'blobs'));
@@ -136,7 +144,6 @@ async function main(argv: string[]): Promise<number> {
           }
         } else {
           const id = need(v.id, 'id');
-          if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) throw new UsageError(`course id \`${id}\` must be lowercase letters, digits and single hyphens`);
           const created = await store.upsertCourse({ id, title: need(v.title, 'title') });
           out(`${created ? 'created' : 'updated'} course ${id}`);
         }
@@ -160,7 +167,7 @@ async function main(argv: string[]): Promise<number> {
           await enrolPerson(store, v.course, { id, name, email: v.email }, role, v.admin ?? false);
           out(`${id} is a ${role} of ${v.course}`);
         } else {
-          await store.upsertPerson({ id, name, email: v.email, admin: v.admin ?? false });
+          await store.upsertPerson({ id: checkId('person', id), name, email: v.email, admin: v.admin ?? false });
           out(`added ${id}`);
         }
         return 0;
@@ -227,7 +234,15 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const known = err instanceof UsageError || err instanceof HubConfigError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    const known =
+      err instanceof UsageError ||
+      err instanceof HubConfigError ||
+      err instanceof InvalidId ||
+      err instanceof CourseSetupError ||
+      err instanceof AssignmentFolderError ||
+      err instanceof FolderError ||
+      ProtocolError.is(err, 'InvalidParams') ||
+      (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
     process.stderr.write(`classpod-hub: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
     if (err instanceof UsageError) process.stderr.write('run `classpod-hub --help` for usage\n');
     process.exitCode = known ? 2 : 1;

@@ -8,20 +8,21 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, type RawData, type WebSocketServer } from 'ws';
 import type { Authorization, Caller } from '../api/authorization';
+import { isSlugId } from '../ids/slug-ids';
+import { closeReason } from '../server/client-text';
+import { quoteForMessage } from '../server/request-target';
 import type { Store } from '../store/store';
 import type { WorkspaceOpener } from '../workspaces/workspace-opener';
 import type { WorkspaceProvider } from '../workspaces/workspace-provider';
 import { relayFrames } from './frame-relay';
 
-const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-
-/** `<courseId>--<studentId>` → key, or undefined. */
+/** `<courseId>--<studentId>` (both valid ids) → key, or undefined. */
 export function parseWorkspaceId(id: string): { courseId: string; studentId: string } | undefined {
   const i = id.indexOf('--');
   if (i < 0) return undefined;
   const courseId = id.slice(0, i);
   const studentId = id.slice(i + 2);
-  return SLUG.test(courseId) && SLUG.test(studentId) && courseId.length <= 63 && studentId.length <= 63 ? { courseId, studentId } : undefined;
+  return isSlugId(courseId) && isSlugId(studentId) ? { courseId, studentId } : undefined;
 }
 
 export interface GatewayDeps {
@@ -56,19 +57,31 @@ export class WorkspaceGateway {
     return this.relays.size;
   }
 
-  /** Handle an upgrade to the gateway path; `caller` is already authenticated. */
+  /**
+   * Handle an upgrade to the gateway path; `caller` is already authenticated
+   * and `workspaceId` is the path segment, percent-decoded. Never rejects:
+   * every failure is an HTTP refusal before the upgrade or a close after it.
+   */
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, workspaceId: string, caller: Caller): Promise<void> {
     const key = parseWorkspaceId(workspaceId);
-    if (!key) return this.d.refuse(socket, 404, `\`${workspaceId}\` is not a workspace id (<course>--<student>)`);
+    if (!key) return this.d.refuse(socket, 404, `${quoteForMessage(workspaceId)} is not a workspace id (<course>--<student>)`);
     let role;
     try {
       role = await this.d.authz.studentWork(caller, key.courseId, key.studentId);
     } catch (err) {
-      const status = ProtocolError.is(err, 'Forbidden') ? 403 : ProtocolError.is(err, 'NotFound') ? 404 : 500;
       this.opened.inc(1, { outcome: 'refused' });
-      return this.d.refuse(socket, status, (err as Error).message);
+      if (ProtocolError.is(err, 'Forbidden')) return this.d.refuse(socket, 403, err.message);
+      if (ProtocolError.is(err, 'NotFound')) return this.d.refuse(socket, 404, err.message);
+      this.d.logger.error('gateway authorization failed', { err, workspaceId: `${key.courseId}--${key.studentId}` });
+      return this.d.refuse(socket, 500, 'the hub could not check this connection; see its log');
     }
-    this.d.wss.handleUpgrade(req, socket, head, (client) => void this.relay(client, key, caller, role));
+    this.d.wss.handleUpgrade(req, socket, head, (client) => {
+      this.relay(client, key, caller, role).catch((err: unknown) => {
+        this.d.logger.error('gateway relay failed', { err, workspaceId: `${key.courseId}--${key.studentId}` });
+        if (client.readyState === client.OPEN) client.close(1011, 'the hub failed to relay this connection; see its log');
+        else client.terminate();
+      });
+    });
   }
 
   private async relay(client: WebSocket, key: { courseId: string; studentId: string }, caller: Caller, role: string): Promise<void> {
@@ -106,7 +119,7 @@ export class WorkspaceGateway {
     } catch (err) {
       this.opened.inc(1, { outcome: 'unavailable' });
       log.warn('workspace unavailable', { err });
-      if (client.readyState === client.OPEN) client.close(1013, `workspace unavailable: ${(err as Error).message}`.slice(0, 120));
+      if (client.readyState === client.OPEN) client.close(1013, closeReason(`workspace unavailable: ${(err as Error).message}`));
       return;
     }
     if (client.readyState !== client.OPEN) {

@@ -1,9 +1,12 @@
 // One port for everything: express serves /healthz, /readyz, /metrics and the
 // CSV grade export; WebSocket upgrades go to the hub API (`/v1/connect`), the
 // gateway (`/v1/workspaces/<id>/connect`) or the grading workers (`/v1/grader`).
-// Every WebSocket is authenticated before the upgrade completes.
+// Every WebSocket is authenticated before the upgrade completes. Every request
+// target is parsed by `parseRequestTarget` before any route sees it, and no
+// request can end the process: a failure anywhere in an upgrade is answered
+// (400 for what the client sent, 500 for the hub's own failures) and logged.
 
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -12,11 +15,14 @@ import { MetricsRegistry, PingRequest, PROTOCOL_VERSION, RpcEndpoint, type Logge
 import type { ApiContext } from '../api/api-context';
 import type { Caller } from '../api/authorization';
 import { attachHubApi, type ApiMetrics } from '../api/hub-api';
-import { bearerOf, TokenRefused, type TokenScope, type TokenService } from '../auth/tokens';
+import { bearerOf, TokenRefused, TokenScopeRefused, type TokenEndpoint, type TokenService } from '../auth/tokens';
 import { WorkspaceGateway } from '../gateway/workspace-gateway';
 import { gradeBookCsv } from '../grading/grade-book';
-import { ProtocolError } from '@classpod/protocol';
+import { isSlugId } from '../ids/slug-ids';
+import { errors, ProtocolError } from '@classpod/protocol';
 import { randomBytes } from 'node:crypto';
+import { withoutHostPaths } from './client-text';
+import { BadRequestTarget, parseRequestTarget, type RequestTarget } from './request-target';
 
 export const HUB_VERSION = '0.1.0';
 
@@ -31,12 +37,49 @@ export interface HubServerDeps {
   ready: () => Promise<boolean>;
 }
 
+/** Answer an upgrade request with an HTTP error and close the connection (or just close it when it cannot be written any more). */
 function refuse(socket: Duplex, status: number, message: string): void {
+  if (socket.destroyed || !socket.writable) {
+    socket.destroy();
+    return;
+  }
   const body = JSON.stringify({ error: message });
   const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' }[status] ?? 'Error';
+  const auth = status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${auth}Connection: close\r\n\r\n${body}`,
   );
+}
+
+/** What a WebSocket upgrade asks for, by the decoded segments of its path. */
+type WebSocketRoute = { endpoint: 'api' } | { endpoint: 'grader' } | { endpoint: 'gateway'; workspaceId: string };
+
+function websocketRoute(segments: string[]): WebSocketRoute | undefined {
+  const [v1, area, id, last] = segments;
+  if (v1 !== 'v1') return undefined;
+  if (segments.length === 2 && area === 'connect') return { endpoint: 'api' };
+  if (segments.length === 2 && area === 'grader') return { endpoint: 'grader' };
+  if (segments.length === 4 && area === 'workspaces' && last === 'connect') return { endpoint: 'gateway', workspaceId: id! };
+  return undefined;
+}
+
+/** The status an authentication failure is answered with: 401 for no valid token, 403 for a valid one of the wrong scope. */
+function refusalStatus(err: TokenRefused): 401 | 403 {
+  return err instanceof TokenScopeRefused ? 403 : 401;
+}
+
+/** Make every handler registered on `endpoint` answer errors without host paths, whatever the message its code wrote. */
+function hideHostPathsInErrors(endpoint: RpcEndpoint): void {
+  const handle = endpoint.handle.bind(endpoint);
+  endpoint.handle = ((type, handler) =>
+    handle(type, async (params, ctx) => {
+      try {
+        return await handler(params, ctx);
+      } catch (err) {
+        if (err instanceof ProtocolError) throw new ProtocolError(err.code, withoutHostPaths(err.message), err.data);
+        throw err;
+      }
+    })) as RpcEndpoint['handle'];
 }
 
 export class HubServer {
@@ -52,6 +95,16 @@ export class HubServer {
   constructor(private readonly d: HubServerDeps) {
     const app = express();
     app.disable('x-powered-by');
+    // The one parse of the request target; express's own (which throws on a broken escape) only ever sees targets that passed it.
+    app.use((req, res, next) => {
+      try {
+        res.locals.target = parseRequestTarget(req.url);
+        next();
+      } catch (err) {
+        if (!(err instanceof BadRequestTarget)) throw err;
+        res.status(400).json({ error: err.message });
+      }
+    });
     app.get('/healthz', (_req, res) => {
       res.json({ status: 'ok' });
     });
@@ -64,8 +117,9 @@ export class HubServer {
     });
     app.get('/v1/courses/:courseId/grades.csv', async (req, res) => {
       try {
-        const caller = await this.authenticate(req, 'hub');
+        const caller = await this.authenticate(req, res.locals.target as RequestTarget, 'api');
         const courseId = String(req.params.courseId);
+        if (!isSlugId(courseId)) throw errors.notFound('no such course');
         await d.ctx.authz.staff(caller, courseId);
         await d.ctx.store.audit({ actorId: caller.person.id, action: 'grades.export', courseId });
         res
@@ -73,10 +127,26 @@ export class HubServer {
           .attachment(`${courseId}-grades.csv`)
           .send(await gradeBookCsv(d.ctx.store, courseId));
       } catch (err) {
-        const status = err instanceof TokenRefused ? 401 : ProtocolError.is(err, 'Forbidden') ? 403 : ProtocolError.is(err, 'NotFound') ? 404 : 500;
+        const status = err instanceof TokenRefused ? refusalStatus(err) : ProtocolError.is(err, 'Forbidden') ? 403 : ProtocolError.is(err, 'NotFound') ? 404 : 500;
         if (status === 500) d.logger.error('grade export failed', { err });
-        res.status(status).json({ error: status === 401 ? 'a valid bearer token is required' : status === 500 ? 'export failed; see the hub log' : (err as Error).message });
+        const message =
+          status === 401 ? 'a valid bearer token is required' : status === 403 && err instanceof TokenRefused ? 'this token does not open the hub API' : status === 500 ? 'export failed; see the hub log' : (err as Error).message;
+        res.status(status).json({ error: withoutHostPaths(message) });
       }
+    });
+    app.use((_req, res) => {
+      res.status(404).json({ error: 'no such endpoint on the hub' });
+    });
+    // Last resort: whatever a route or express itself threw is answered in JSON, never with a stack trace.
+    app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+      const status = (err as { status?: unknown }).status;
+      const clientMistake = typeof status === 'number' && status >= 400 && status < 500;
+      if (!clientMistake) d.logger.error('HTTP request failed', { err, method: req.method, path: (res.locals.target as RequestTarget | undefined)?.rawPath });
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.status(clientMistake ? status : 500).json({ error: clientMistake ? withoutHostPaths((err as Error).message ?? 'bad request') : 'the hub failed to answer; see its log' });
     });
     this.http = createServer(app);
     // The socket takes frames somewhat over the limit so the endpoint can answer TooLarge instead of dropping the connection.
@@ -100,41 +170,60 @@ export class HubServer {
     };
     d.metrics.gauge('hub_api_connections', 'Clients connected to the hub API.', () => this.apiWss.clients.size);
     d.metrics.gauge('hub_grader_connections', 'Grading workers connected.', () => this.graderWss.clients.size);
-    this.http.on('upgrade', (req, socket, head) => void this.onUpgrade(req, socket, head));
+    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
   }
 
-  private async authenticate(req: IncomingMessage, scope: TokenScope): Promise<Caller & { service: boolean }> {
-    const principal = await this.d.tokens.verify(bearerOf(req.headers, req.url), scope);
-    if (!principal.person) {
-      if (scope === 'grader') return { person: { id: `token-${principal.tokenId}`, name: 'grader', admin: false }, scopes: principal.scopes, service: true };
-      throw new TokenRefused('a person token is required');
-    }
+  /** The caller behind a request's bearer token, if its scope opens `endpoint`; else a TokenRefused error. */
+  private async authenticate(req: IncomingMessage, target: RequestTarget, endpoint: TokenEndpoint): Promise<Caller & { service: boolean }> {
+    const principal = await this.d.tokens.verify(bearerOf(req.headers, target.query), endpoint);
+    if (!principal.person) return { person: { id: `token-${principal.tokenId}`, name: 'grader', admin: false }, scopes: principal.scopes, service: true };
     return { person: principal.person, scopes: principal.scopes, service: false };
   }
 
-  private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  /** An upgrade request: never rejects. Whatever fails is answered 500 (or the connection closed, once ws owns it) and logged. */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    const path = new URL(req.url ?? '/', 'http://hub').pathname;
-    const gatewayMatch = /^\/v1\/workspaces\/([^/]+)\/connect$/.exec(path);
-    const scope: TokenScope | undefined = path === '/v1/connect' || gatewayMatch ? 'hub' : path === '/v1/grader' ? 'grader' : undefined;
-    if (!scope) return refuse(socket, 404, `no WebSocket endpoint at ${path}`);
+    const handedOver = { done: false };
+    this.onUpgrade(req, socket, head, handedOver).catch((err: unknown) => {
+      this.d.logger.error('WebSocket upgrade failed', { err, target: (req.url ?? '').slice(0, 200) });
+      if (handedOver.done) socket.destroy();
+      else refuse(socket, 500, 'the hub failed to handle this connection; see its log');
+    });
+  }
+
+  private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, handedOver: { done: boolean }): Promise<void> {
+    let target: RequestTarget;
+    try {
+      target = parseRequestTarget(req.url);
+    } catch (err) {
+      if (!(err instanceof BadRequestTarget)) throw err;
+      return refuse(socket, 400, err.message);
+    }
+    const route = websocketRoute(target.segments);
+    if (!route) return refuse(socket, 404, 'no WebSocket endpoint at this path (the hub has /v1/connect, /v1/workspaces/<id>/connect and /v1/grader)');
+    const endpoint: TokenEndpoint = route.endpoint === 'grader' ? 'grader' : 'api';
     let caller;
     try {
-      caller = await this.authenticate(req, scope);
+      caller = await this.authenticate(req, target, endpoint);
     } catch (err) {
       if (!(err instanceof TokenRefused)) {
         this.d.logger.error('authentication failed', { err });
         return refuse(socket, 503, 'the hub cannot check tokens right now');
       }
-      this.d.logger.info('connection refused', { path, reason: err.message });
-      return refuse(socket, 401, 'a valid bearer token is required');
+      this.d.logger.info('connection refused', { path: target.rawPath.slice(0, 200), reason: err.message });
+      const status = refusalStatus(err);
+      return refuse(socket, status, status === 401 ? 'a valid bearer token is required' : `this token's scope does not open ${route.endpoint === 'grader' ? 'the grader endpoint' : 'the hub API'}`);
     }
-    if (gatewayMatch) return this.gateway.handleUpgrade(req, socket, head, decodeURIComponent(gatewayMatch[1]!), caller);
-    const wss = scope === 'hub' ? this.apiWss : this.graderWss;
+    if (route.endpoint === 'gateway') {
+      handedOver.done = true;
+      return this.gateway.handleUpgrade(req, socket, head, route.workspaceId, caller);
+    }
+    const wss = route.endpoint === 'api' ? this.apiWss : this.graderWss;
+    handedOver.done = true;
     wss.handleUpgrade(req, socket, head, (ws) => {
       this.alive.add(ws);
       ws.on('pong', () => this.alive.add(ws));
-      if (scope === 'hub') this.serveApi(ws, caller);
+      if (route.endpoint === 'api') this.serveApi(ws, caller);
       else this.serveGrader(ws, caller.person.id);
     });
   }
@@ -147,6 +236,7 @@ export class HubServer {
       maxFrameBytes: this.d.maxFrameBytes,
       onHello: () => ({ sessionId: randomBytes(16).toString('hex'), capabilities, server: { name: 'classpod-hub', version: HUB_VERSION } }),
     });
+    hideHostPathsInErrors(endpoint);
     endpoint.handle(PingRequest.type, (p) => ({ ...(p.payload !== undefined ? { payload: p.payload } : {}), serverTime: this.d.ctx.clock.now().toISOString() }));
     return endpoint;
   }

@@ -111,9 +111,9 @@ describe('attacks on the hub request paths', function () {
       };
       assert.equal(run(['course', 'create', '--from', DEMO_COURSE_DIR]).status, 0);
       const bad = ['../../outside', 'x;touch pwned', '$(id)', 'Alice', 'a/b', 'a'.repeat(64), 'ok\u001b[31m'];
-      const attempts: Array<[string, string[]]> = [];
-      for (const id of bad) {
-        attempts.push(['person', ['people', 'add', '--id', id, '--name', 'Mallory']]);
+      const attempts: Array<[string, string[]]> = bad.map((id) => ['person', ['people', 'add', '--id', id, '--name', 'Mallory']]);
+      // Every other place an id enters, with the two that would name a host path or run a command.
+      for (const id of bad.slice(0, 2)) {
         attempts.push(['person', ['people', 'add', '--id', id, '--name', 'Mallory', '--course', 'cs101', '--role', 'student']]);
         attempts.push(['course', ['people', 'add', '--id', 'mallory', '--name', 'Mallory', '--course', id]]);
         attempts.push(['person', ['tokens', 'issue', '--person', id]]);
@@ -126,7 +126,8 @@ describe('attacks on the hub request paths', function () {
         const r = run(args);
         assert.equal(r.status, 2, `${args.join(' ')}: ${r.err}`);
         assert.match(r.err, new RegExp(`${kind} id .* lowercase letters`), args.join(' '));
-        assert.doesNotMatch(r.err, /\u001b|\n {4}at /, `${args.join(' ')}: no control characters, no stack trace`);
+        assert.ok(!r.err.includes('\u001b'), `${args.join(' ')}: no control characters`);
+        assert.doesNotMatch(r.err, /\n {4}at /, `${args.join(' ')}: no stack trace`);
       }
       const store = await openStore({ dataDir });
       try {

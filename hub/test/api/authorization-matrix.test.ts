@@ -141,6 +141,37 @@ describe('authorization: every method × role × owner', function () {
     }
   });
 
+  describe('token scopes: each opens exactly its endpoints', () => {
+    type Outcome = number | 'open';
+    const endpoints = ['/v1/connect', '/v1/workspaces/cs101--alice/connect', '/v1/grader', '/v1/courses/cs101/grades.csv'] as const;
+    // prof's tokens of each scope, and the grading workers' service token.
+    const cases: Array<[string, () => Promise<string>, Outcome[]]> = [
+      ['hub', async () => t.tokens.prof!, ['open', 'open', 403, 200]],
+      ['admin', async () => (await t.hub.tokens.issue({ personId: 'prof', scopes: ['admin'] })).token, ['open', 'open', 403, 200]],
+      ['grader (service)', async () => t.tokens.grader!, [403, 403, 'open', 403]],
+      ['grader (a person)', async () => (await t.hub.tokens.issue({ personId: 'prof', scopes: ['grader'] })).token, [403, 403, 'open', 403]],
+      ['none', async () => (await t.hub.tokens.issue({ personId: 'prof', scopes: [] })).token, [403, 403, 403, 403]],
+    ];
+    const attempt = async (token: string, path: string): Promise<Outcome> => {
+      if (path.endsWith('.csv')) return (await fetch(t.hub.url + path, { headers: { authorization: `Bearer ${token}` } })).status;
+      try {
+        (await TestClient.connect(t.hub.url, token, path)).close();
+        return 'open';
+      } catch (err) {
+        if (err instanceof HttpRefusal) return err.status;
+        throw err;
+      }
+    };
+    for (const [scope, token, expected] of cases) {
+      it(`a token of scope ${scope} opens ${endpoints.filter((_e, i) => expected[i] === 'open' || expected[i] === 200).join(', ') || 'nothing'}`, async () => {
+        const secret = await token();
+        const got: Outcome[] = [];
+        for (const path of endpoints) got.push(await attempt(secret, path));
+        assert.deepEqual(got, expected, endpoints.join(' '));
+      });
+    }
+  });
+
   describe('the gateway', () => {
     const gatewayCases: Array<[Actor | 'nobody', number | 'open']> = [
       ['alice', 'open'],

@@ -69,6 +69,6 @@ describe('classpod-hub command', function () {
   it('parses CSV with quotes, blank lines and a header in any order', () => {
     assert.deepEqual(parseStudentCsv('name,ID\n"Doe, ""JD"" Jane",jane-doe\n\n'), [{ id: 'jane-doe', name: 'Doe, "JD" Jane' }]);
     assert.throws(() => parseStudentCsv('name\nx\n'), /must name the columns id and name/);
-    assert.throws(() => parseStudentCsv('id,name\nJane Doe,Jane\n'), /line 2: id/);
+    assert.throws(() => parseStudentCsv('id,name\nJane Doe,Jane\n'), /line 2: person id `jane doe` is not allowed/);
   });
 });

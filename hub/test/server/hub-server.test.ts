@@ -61,7 +61,8 @@ describe('hub HTTP endpoints', function () {
     await assert.rejects(TestClient.connect(t.hub.url, token), (e: unknown) => e instanceof HttpRefusal && e.status === 401);
     const expired = await t.hub.tokens.issue({ personId: 'bob', scopes: ['hub'], expiresAt: new Date(Date.now() - 1000) });
     await assert.rejects(TestClient.connect(t.hub.url, expired.token), (e: unknown) => e instanceof HttpRefusal && e.status === 401);
-    await assert.rejects(TestClient.connect(t.hub.url, t.tokens.grader, '/v1/connect'), (e: unknown) => e instanceof HttpRefusal && e.status === 401);
-    await assert.rejects(TestClient.connect(t.hub.url, t.tokens.alice, '/v1/grader'), (e: unknown) => e instanceof HttpRefusal && e.status === 401);
+    // A valid token of the wrong scope is forbidden, not unknown.
+    await assert.rejects(TestClient.connect(t.hub.url, t.tokens.grader, '/v1/connect'), (e: unknown) => e instanceof HttpRefusal && e.status === 403);
+    await assert.rejects(TestClient.connect(t.hub.url, t.tokens.alice, '/v1/grader'), (e: unknown) => e instanceof HttpRefusal && e.status === 403);
   });
 });

@@ -42,41 +42,41 @@ export function upgradeHeaders(host: string): Array<[string, string]> {
 const BODILESS = (status: number): boolean => (status >= 100 && status < 200) || status === 204 || status === 304;
 
 /** Parse as much of one response as `raw` holds. */
-function parse(raw: Buffer, method: string): Omit<RawAnswer, 'raw' | 'closed' | 'socket'> & { headerEnd: number } {
+function parse(raw: Buffer, method: string): Omit<RawAnswer, 'raw' | 'closed' | 'socket'> {
   const end = raw.indexOf('\r\n\r\n');
-  if (end < 0) return { headers: {}, body: Buffer.alloc(0), complete: false, headerEnd: -1 };
+  if (end < 0) return { headers: {}, body: Buffer.alloc(0), complete: false };
   const lines = raw.subarray(0, end).toString('latin1').split('\r\n');
   const m = /^HTTP\/1\.[01] (\d{3})(?: [^\r\n]*)?$/.exec(lines[0] ?? '');
-  if (!m) return { headers: {}, body: Buffer.alloc(0), complete: false, headerEnd: -1 };
+  if (!m) return { headers: {}, body: Buffer.alloc(0), complete: false };
   const status = Number(m[1]);
   const headers: Record<string, string> = {};
   for (const line of lines.slice(1)) {
     const i = line.indexOf(':');
-    if (i <= 0) return { status, headers, body: Buffer.alloc(0), complete: false, headerEnd: -1 };
+    if (i <= 0) return { status, headers, body: Buffer.alloc(0), complete: false };
     headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
   }
   const rest = raw.subarray(end + 4);
-  if (BODILESS(status) || method === 'HEAD') return { status, headers, body: Buffer.alloc(0), complete: true, headerEnd: end + 4 };
+  if (BODILESS(status) || method === 'HEAD') return { status, headers, body: Buffer.alloc(0), complete: true };
   if (headers['content-length'] !== undefined) {
     const n = Number(headers['content-length']);
-    return { status, headers, body: rest.subarray(0, n), complete: rest.length >= n, headerEnd: end + 4 };
+    return { status, headers, body: rest.subarray(0, n), complete: rest.length >= n };
   }
   if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
     const body: Buffer[] = [];
     let at = 0;
     for (;;) {
       const lineEnd = rest.indexOf('\r\n', at);
-      if (lineEnd < 0) return { status, headers, body: Buffer.concat(body), complete: false, headerEnd: end + 4 };
+      if (lineEnd < 0) return { status, headers, body: Buffer.concat(body), complete: false };
       const size = parseInt(rest.subarray(at, lineEnd).toString('latin1'), 16);
-      if (Number.isNaN(size)) return { status, headers, body: Buffer.concat(body), complete: false, headerEnd: end + 4 };
-      if (size === 0) return { status, headers, body: Buffer.concat(body), complete: rest.indexOf('\r\n', lineEnd + 2) >= 0, headerEnd: end + 4 };
-      if (rest.length < lineEnd + 2 + size + 2) return { status, headers, body: Buffer.concat(body), complete: false, headerEnd: end + 4 };
+      if (Number.isNaN(size)) return { status, headers, body: Buffer.concat(body), complete: false };
+      if (size === 0) return { status, headers, body: Buffer.concat(body), complete: rest.indexOf('\r\n', lineEnd + 2) >= 0 };
+      if (rest.length < lineEnd + 2 + size + 2) return { status, headers, body: Buffer.concat(body), complete: false };
       body.push(rest.subarray(lineEnd + 2, lineEnd + 2 + size));
       at = lineEnd + 2 + size + 2;
     }
   }
   // No length: the body runs until the server closes.
-  return { status, headers, body: rest, complete: false, headerEnd: end + 4 };
+  return { status, headers, body: rest, complete: false };
 }
 
 /**
@@ -97,8 +97,8 @@ export function sendRaw(hubUrl: string, request: string | Buffer, options: { met
       settled = true;
       clearTimeout(timer);
       const raw = Buffer.concat(chunks);
-      const parsed = parse(raw, method);
-      const { headerEnd: _headerEnd, ...answer } = parsed;
+      const { status, headers, body, complete } = parse(raw, method);
+      const answer = { ...(status !== undefined ? { status } : {}), headers, body, complete };
       if (!keepOpen) socket.destroy();
       else socket.removeAllListeners('data');
       resolve({ raw, ...answer, complete: answer.complete || (closed && answer.status !== undefined), closed, ...(keepOpen ? { socket } : {}) });
