@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ProtocolError } from '@classpod/protocol';
@@ -134,6 +134,31 @@ describe('tree jail', () => {
     await jail.remove('sub', { recursive: true });
     assert.deepEqual(readdirSync(outside), ['secret'], 'the link was removed, not what it led to');
     assert.equal(lstatSync(path.join(root, 'sub'), { throwIfNoEntry: false }), undefined);
+  });
+
+  it('closes every folder and file it opened, whether the operation succeeded or was refused', async function () {
+    if (!existsSync('/proc/self/fd')) {
+      if (process.env.CI) assert.fail('/proc/self/fd is needed on the CI machine');
+      this.skip();
+    }
+    symlinkSync(outside, path.join(root, 'out'));
+    execFileSync('mkfifo', [path.join(root, 'sub/pipe')]);
+    const count = (): number => readdirSync('/proc/self/fd').length;
+    const before = count();
+    for (let i = 0; i < 20; i++) {
+      await jail.readFile('sub/deep/f.txt');
+      await jail.writeFile(`sub/deep/w${i}.txt`, Buffer.from('w'), { createParents: true });
+      await jail.mkdir(`sub/a${i}/b`, { recursive: true });
+      await jail.rename(`sub/a${i}`, `sub/c${i}`);
+      await jail.remove(`sub/c${i}`, { recursive: true });
+      await jail.list('sub/deep');
+      await jail.setMode(`sub/deep/w${i}.txt`, 0o755);
+      await jail.readFile('out/secret').catch(() => undefined);
+      await jail.readFile('sub/pipe').catch(() => undefined);
+      await jail.writeFile('sub/deep/f.txt/x', Buffer.from('x')).catch(() => undefined);
+      await jail.linkLeadsInside('sub/l', 'deep/../deep/f.txt');
+    }
+    assert.equal(count(), before);
   });
 
   it('names paths relative to the root in every error', async () => {

@@ -154,9 +154,22 @@ export async function prepareAttack(): Promise<Attack> {
       }
       const read = await conn.endpoint.request(FileReadRequest.type, { path: 'hw/a.txt' });
       assert.equal(Buffer.from(read.contentBase64, 'base64').toString(), 'mine\n', 'the agent still answers a file read');
+      assert.deepEqual(await openFilesUnder(agent.pid, base), [], 'the agent holds no file of the test open (folders it serves it may hold)');
     },
   };
   return attack;
+}
+
+/** Files (not folders) under `dir` that process `pid` holds open. */
+export async function openFilesUnder(pid: number, dir: string): Promise<string[]> {
+  const open: string[] = [];
+  for (const fd of await fs.readdir(`/proc/${pid}/fd`).catch(() => [])) {
+    const target = await fs.readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    if (!target.startsWith(dir + '/')) continue;
+    const st = await fs.stat(`/proc/${pid}/fd/${fd}`).catch(() => undefined);
+    if (st && !st.isDirectory()) open.push(target.slice(dir.length + 1));
+  }
+  return open;
 }
 
 /** Assert an answer is a refusal with this code (and, when given, this reason). */
