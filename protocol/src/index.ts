@@ -2,6 +2,7 @@
 export * from './version';
 export * from './errors';
 export * from './limits';
+export * from './connection-budget';
 export * from './method';
 export * from './jsonrpc';
 export * from './binary-frame';
@@ -9,6 +10,7 @@ export * from './flow-control';
 export * from './socket-like';
 export * from './rpc-endpoint';
 export * from './catalogue';
+export * from './request-target';
 export * from './observability/logger';
 export * from './observability/metrics';
 export * from './methods';

@@ -10,3 +10,11 @@ export const DEFAULT_STREAM_CHUNK_BYTES = 32 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** Bytes of queued outbound frames above which the endpoint stops pumping streams. */
 export const DEFAULT_SEND_HIGH_WATER_BYTES = 1024 * 1024;
+/** Binary streams one connection may have open at once, opened by either side. */
+export const DEFAULT_MAX_OPEN_STREAMS = 64;
+/** Bytes a connection may hold for its peer (queued without credit, unflushed, or reserved by requests) before reservations are refused. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+/** Bytes one request may read into memory (see `RequestContext.reserve`). */
+export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+/** Requests one connection may have in progress at once. */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 256;

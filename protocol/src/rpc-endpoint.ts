@@ -7,6 +7,7 @@
 
 import type { Static, TSchema } from '@sinclair/typebox';
 import { decodeBinaryFrame, encodeBinaryFrame, FrameKind } from './binary-frame';
+import { ConnectionBudget, limitExceeded, type RequestReservation } from './connection-budget';
 import { ErrorCode, ProtocolError } from './errors';
 import { StreamReceiveWindow, StreamSendWindow } from './flow-control';
 import {
@@ -18,7 +19,11 @@ import {
   type RequestId,
 } from './jsonrpc';
 import {
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_CONCURRENT_REQUESTS,
   DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_MAX_OPEN_STREAMS,
+  DEFAULT_MAX_REQUEST_BYTES,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_SEND_HIGH_WATER_BYTES,
   DEFAULT_STREAM_CHUNK_BYTES,
@@ -37,6 +42,13 @@ export interface RequestContext {
   endpoint: RpcEndpoint;
   /** Aborted when the connection closes before the handler finishes. */
   signal: AbortSignal;
+  /**
+   * Count bytes the handler is about to read into memory, before reading them.
+   * Throws a TooLarge ProtocolError (`data.limit` `maxRequestBytes` or
+   * `maxBufferedBytes`) when they do not fit; released once the request is answered.
+   * `what` names them in the refusal, e.g. "the 120 files asked for".
+   */
+  reserve(bytes: number, what: string): void;
 }
 
 export type RequestHandler<P extends TSchema, R extends TSchema> = (
@@ -62,6 +74,18 @@ export interface RpcEndpointOptions {
   streamChunkBytes?: number;
   /** Outbound bytes not yet written to the socket above which streams wait. */
   sendHighWaterBytes?: number;
+  /** Binary streams open at once, opened by either side; one more is refused with TooLarge. */
+  maxOpenStreams?: number;
+  /**
+   * Bytes the connection may hold for its peer (queued on outbound streams
+   * without credit, unflushed, or reserved by requests); a reservation past it
+   * is refused with TooLarge.
+   */
+  maxBufferedBytes?: number;
+  /** Bytes one request may reserve (read into memory); more is refused with TooLarge. */
+  maxRequestBytes?: number;
+  /** Inbound requests in progress at once; one more is refused with RateLimited. */
+  maxConcurrentRequests?: number;
   /**
    * Server role: decides the session after the version check passed. Throw a
    * ProtocolError to refuse. Default: a random session id and no capabilities.
@@ -90,7 +114,16 @@ export class BinaryStream {
     return this.send.pendingBytes;
   }
 
-  /** Queue bytes; they go out as credit allows, fairly with other streams. */
+  /**
+   * Resolves once at most `highWater` bytes (default: one credit window) are
+   * queued on this stream, or it ended. A writer that awaits this before each
+   * write holds at most `highWater` plus one chunk for a reader that gives no credit.
+   */
+  drained(highWater = this.endpoint.options.streamWindowBytes): Promise<void> {
+    return this.endpoint._whenReady(() => this.ended || this.send.pendingBytes <= highWater);
+  }
+
+  /** Queue bytes; they go out as credit allows, fairly with other streams. Writers of large content await `drained()` between writes. */
   write(data: Uint8Array | string): void {
     if (this.ended) return;
     this.send.enqueue(typeof data === 'string' ? new TextEncoder().encode(data) : data);
@@ -168,6 +201,11 @@ export class RpcEndpoint {
   private pumping = false;
   private closed = false;
   private helloResult: HelloResult | undefined;
+  private helloUnderWay = false;
+  private readonly budget: ConnectionBudget;
+  private requestsInProgress = 0;
+  /** Writers waiting for their stream's queue to shrink (see BinaryStream.drained). */
+  private drainWaiters = new Set<() => boolean>();
 
   /** Bytes received and sent, for metrics. */
   bytesIn = 0;
@@ -181,8 +219,13 @@ export class RpcEndpoint {
       streamWindowBytes: options.streamWindowBytes ?? DEFAULT_STREAM_WINDOW_BYTES,
       streamChunkBytes: options.streamChunkBytes ?? DEFAULT_STREAM_CHUNK_BYTES,
       sendHighWaterBytes: options.sendHighWaterBytes ?? DEFAULT_SEND_HIGH_WATER_BYTES,
+      maxOpenStreams: options.maxOpenStreams ?? DEFAULT_MAX_OPEN_STREAMS,
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+      maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+      maxConcurrentRequests: options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS,
       onHello: options.onHello,
     };
+    this.budget = new ConnectionBudget(this.options, () => this.queuedBytes());
     this.log = (options.logger ?? silentLogger).child({ endpoint: options.name ?? options.role });
     // Clients open odd stream ids, servers even ones, so both can open streams without clashing.
     this.nextStreamId = options.role === 'client' ? 1 : 2;
@@ -292,10 +335,18 @@ export class RpcEndpoint {
     return id;
   }
 
-  /** Open (or return the already open) stream with this id. */
+  /**
+   * Open (or return the already open) stream with this id. Throws a TooLarge
+   * ProtocolError (`data.limit` `maxOpenStreams`) when the connection already
+   * has as many open streams as it may.
+   */
   openStream(id: number): BinaryStream {
     let stream = this.streams.get(id);
     if (!stream) {
+      const max = this.options.maxOpenStreams;
+      if (this.streams.size >= max) {
+        throw limitExceeded('maxOpenStreams', max, `this connection has ${this.streams.size} open streams, as many as it may (maxOpenStreams); finish or close one first`);
+      }
       stream = new BinaryStream(
         id,
         this,
@@ -317,6 +368,17 @@ export class RpcEndpoint {
   /** Number of open streams. */
   get streamCount(): number {
     return this.streams.size;
+  }
+
+  /** Bytes this connection holds for its peer: queued on streams without credit, unflushed, and reserved by requests in progress. */
+  get bufferedBytes(): number {
+    return this.budget.heldBytes;
+  }
+
+  private queuedBytes(): number {
+    let n = this.unflushedBytes;
+    for (const stream of this.streams.values()) n += stream.send.pendingBytes;
+    return n;
   }
 
   /** Close the connection; pending requests fail, streams end. */
@@ -349,6 +411,25 @@ export class RpcEndpoint {
     } finally {
       this.pumping = false;
     }
+    this.wakeWriters();
+  }
+
+  /** @internal Resolves when `ready()` holds, checked whenever a stream's queue shrinks or a stream ends. */
+  _whenReady(ready: () => boolean): Promise<void> {
+    if (ready()) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const check = (): boolean => {
+        if (!ready()) return false;
+        resolve();
+        return true;
+      };
+      this.drainWaiters.add(check);
+    });
+  }
+
+  private wakeWriters(): void {
+    if (this.drainWaiters.size === 0) return;
+    for (const check of [...this.drainWaiters]) if (check()) this.drainWaiters.delete(check);
   }
 
   /** @internal */
@@ -378,6 +459,15 @@ export class RpcEndpoint {
   // ---- inbound ----
 
   private onMessage(data: unknown, isBinary: boolean): void {
+    // Called from the socket's data event: an exception here would end the process, so none leaves.
+    try {
+      this.readMessage(data, isBinary);
+    } catch (err) {
+      this.log.error('handling an inbound frame failed', { err });
+    }
+  }
+
+  private readMessage(data: unknown, isBinary: boolean): void {
     const bytes = toBytes(data);
     this.bytesIn += bytes.byteLength;
     if (bytes.byteLength > this.options.maxFrameBytes) {
@@ -403,7 +493,9 @@ export class RpcEndpoint {
     }
     switch (incoming.type) {
       case 'request':
-        void this.onRequest(incoming.message.id, incoming.message.method, incoming.message.params);
+        this.onRequest(incoming.message.id, incoming.message.method, incoming.message.params).catch((err: unknown) =>
+          this.log.error('answering a request failed', { method: incoming.message.method, err }),
+        );
         return;
       case 'notification':
         this.onNotificationMessage(incoming.message.method, incoming.message.params);
@@ -432,6 +524,23 @@ export class RpcEndpoint {
   }
 
   private async onRequest(id: RequestId, method: string, params: unknown): Promise<void> {
+    const max = this.options.maxConcurrentRequests;
+    if (this.requestsInProgress >= max) {
+      this.sendError(id, limitExceeded('maxConcurrentRequests', max, `this connection has ${max} requests in progress, as many as it may; wait for answers before sending more`));
+      return;
+    }
+    this.requestsInProgress++;
+    const reservation = this.budget.forRequest();
+    try {
+      await this.answerRequest(id, method, params, reservation);
+    } finally {
+      this.requestsInProgress--;
+      // Released a turn later: what a handler queues on a stream in setImmediate is counted by then.
+      setImmediate(() => reservation.release());
+    }
+  }
+
+  private async answerRequest(id: RequestId, method: string, params: unknown, reservation: RequestReservation): Promise<void> {
     try {
       if (this.options.role === 'server' && !this.helloResult && method !== HelloRequest.method) {
         throw new ProtocolError(ErrorCode.HandshakeRequired, `send ${HelloRequest.method} before ${method}`);
@@ -450,7 +559,11 @@ export class RpcEndpoint {
         );
       }
       const typed = entry.type.paramsValidator.assert(params ?? {}, `params of ${method}`);
-      const result = await entry.handler(typed, { endpoint: this, signal: this.abort.signal });
+      const result = await entry.handler(typed, {
+        endpoint: this,
+        signal: this.abort.signal,
+        reserve: (bytes, what) => reservation.reserve(bytes, what),
+      });
       this.sendText(successFrame(id, result));
     } catch (err) {
       if (err instanceof ProtocolError) {
@@ -467,20 +580,28 @@ export class RpcEndpoint {
   }
 
   private async answerHello(params: unknown): Promise<HelloResult> {
-    if (this.helloResult) throw new ProtocolError(ErrorCode.InvalidRequest, 'the handshake was already done on this connection');
-    const hello = HelloRequest.type.paramsValidator.assert(params, `params of ${HelloRequest.method}`);
-    if (!isCompatibleVersion(PROTOCOL_VERSION, hello.protocolVersion)) {
-      throw new ProtocolError(
-        ErrorCode.VersionMismatch,
-        `client speaks protocol ${hello.protocolVersion}, this server speaks ${PROTOCOL_VERSION}`,
-        { client: hello.protocolVersion, server: PROTOCOL_VERSION },
-      );
+    // Marked before anything is awaited, so a second hello sent right behind the first is refused too.
+    if (this.helloResult || this.helloUnderWay) {
+      throw new ProtocolError(ErrorCode.InvalidRequest, 'the handshake was already done on this connection; send session/hello once');
     }
-    const decided = this.options.onHello
-      ? await this.options.onHello(hello)
-      : { sessionId: randomId(), capabilities: [], server: { name: 'classpod', version: PROTOCOL_VERSION } };
-    this.helloResult = { ...decided, protocolVersion: PROTOCOL_VERSION, maxFrameBytes: this.options.maxFrameBytes };
-    return this.helloResult;
+    this.helloUnderWay = true;
+    try {
+      const hello = HelloRequest.type.paramsValidator.assert(params, `params of ${HelloRequest.method}`);
+      if (!isCompatibleVersion(PROTOCOL_VERSION, hello.protocolVersion)) {
+        throw new ProtocolError(
+          ErrorCode.VersionMismatch,
+          `client speaks protocol ${hello.protocolVersion}, this server speaks ${PROTOCOL_VERSION}`,
+          { client: hello.protocolVersion, server: PROTOCOL_VERSION },
+        );
+      }
+      const decided = this.options.onHello
+        ? await this.options.onHello(hello)
+        : { sessionId: randomId(), capabilities: [], server: { name: 'classpod', version: PROTOCOL_VERSION } };
+      this.helloResult = { ...decided, protocolVersion: PROTOCOL_VERSION, maxFrameBytes: this.options.maxFrameBytes };
+      return this.helloResult;
+    } finally {
+      this.helloUnderWay = false;
+    }
   }
 
   private onNotificationMessage(method: string, params: unknown): void {
@@ -572,6 +693,7 @@ export class RpcEndpoint {
     this.streams.delete(id);
     this.roundRobin = this.roundRobin.filter((x) => x !== id);
     stream.finish(reason);
+    this.wakeWriters();
   }
 
   private reportProtocolError(err: ProtocolError): void {
@@ -590,6 +712,7 @@ export class RpcEndpoint {
     this.pending.clear();
     this.earlyFrames.clear();
     for (const id of [...this.streams.keys()]) this.dropStream(id, 'connection closed');
+    this.wakeWriters();
     for (const l of this.closeListeners.splice(0)) {
       try {
         l(code, reason);
