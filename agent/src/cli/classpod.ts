@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // `classpod`: for people who work in the workspace's terminal. Lists the
 // assignments present in the workspace, shows them as a tree, prints the `cd`
-// line for one, and says where each stands.
+// line for one, and says where each stands. Everything it prints passes
+// through terminal-text.ts: what comes from data cannot act on the terminal.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { formatResultTable } from '@classpod/grader';
 import { ProtocolError } from '@classpod/protocol';
 import { runPublicTests } from '../tests/public-tests';
+import { block, inline, shellQuote } from './terminal-text';
 import {
   deadlineState,
   findWorkspaceRoot,
@@ -30,11 +32,6 @@ commands:
 The workspace is $CLASSPOD_WORKSPACE, else the nearest folder above the current
 one that holds .classpod/course.json.`;
 
-/** Quote a path for a POSIX shell. */
-function shellQuote(p: string): string {
-  return /^[A-Za-z0-9_./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`;
-}
-
 function pick(assignments: AssignmentInfo[], which: string): AssignmentInfo {
   const n = /^\d+$/.test(which) ? Number(which) : NaN;
   const found = Number.isInteger(n) ? assignments[n - 1] : assignments.find((a) => a.slug === which);
@@ -42,7 +39,7 @@ function pick(assignments: AssignmentInfo[], which: string): AssignmentInfo {
     throw new WorkspaceError(
       assignments.length === 0
         ? 'this workspace has no assignments yet'
-        : `no assignment ${which}; \`classpod list\` shows 1 to ${assignments.length}`,
+        : `no assignment ${inline(which)}; \`classpod list\` shows 1 to ${assignments.length}`,
     );
   }
   return found;
@@ -57,7 +54,7 @@ async function treeLines(dir: string, prefix: string, depth: number): Promise<st
   const lines: string[] = [];
   for (const [i, e] of shown.entries()) {
     const last = i === shown.length - 1 && entries.length <= shown.length;
-    lines.push(`${prefix}${last ? '└── ' : '├── '}${e.name}${e.isDirectory() ? '/' : ''}`);
+    lines.push(`${prefix}${last ? '└── ' : '├── '}${inline(e.name)}${e.isDirectory() ? '/' : ''}`);
     if (e.isDirectory()) lines.push(...(await treeLines(path.join(dir, e.name), prefix + (last ? '    ' : '│   '), depth - 1)));
   }
   if (entries.length > shown.length) lines.push(`${prefix}└── … ${entries.length - shown.length} more`);
@@ -67,8 +64,10 @@ async function treeLines(dir: string, prefix: string, depth: number): Promise<st
 /** Run one command; returns the exit code. Output goes through `out` and `err`. */
 export async function runClasspod(
   argv: string[],
-  io: { out: (s: string) => void; err: (s: string) => void; cwd: string; env: NodeJS.ProcessEnv; now?: Date },
+  terminal: { out: (s: string) => void; err: (s: string) => void; cwd: string; env: NodeJS.ProcessEnv; now?: Date },
 ): Promise<number> {
+  // Nothing reaches the terminal raw; data fields are also escaped one by one with `inline`, so they cannot forge a line.
+  const io = { ...terminal, out: (s: string) => terminal.out(block(s)), err: (s: string) => terminal.err(block(s)) };
   const [command = 'help', ...rest] = argv;
   const now = io.now ?? new Date();
   if (command === 'help' || command === '--help' || command === '-h') {
@@ -76,7 +75,7 @@ export async function runClasspod(
     return 0;
   }
   if (!['list', 'tree', 'go', 'status', 'test'].includes(command)) {
-    io.err(`classpod: unknown command \`${command}\`; see \`classpod help\`\n`);
+    io.err(`classpod: unknown command \`${inline(command)}\`; see \`classpod help\`\n`);
     return 2;
   }
   try {
@@ -90,17 +89,17 @@ export async function runClasspod(
           return 0;
         }
         const width = String(assignments.length).length;
-        const slugWidth = Math.max(...assignments.map((a) => a.slug.length));
+        const slugWidth = Math.max(...assignments.map((a) => inline(a.slug).length));
         assignments.forEach((a, i) => {
-          io.out(`${String(i + 1).padStart(width)}  ${a.slug.padEnd(slugWidth)}  ${a.title}  (${deadlineState(a, now)})\n`);
+          io.out(`${String(i + 1).padStart(width)}  ${inline(a.slug).padEnd(slugWidth)}  ${inline(a.title)}  (${inline(deadlineState(a, now))})\n`);
         });
         return 0;
       }
       case 'tree': {
-        io.out(`${course?.title ?? path.basename(root)}\n`);
+        io.out(`${inline(course?.title ?? path.basename(root))}\n`);
         for (const [i, a] of assignments.entries()) {
           const last = i === assignments.length - 1;
-          io.out(`${last ? '└── ' : '├── '}${i + 1}. ${a.slug}/  ${a.title}\n`);
+          io.out(`${last ? '└── ' : '├── '}${i + 1}. ${inline(a.slug)}/  ${inline(a.title)}\n`);
           for (const line of await treeLines(a.dir, last ? '    ' : '│   ', 3)) io.out(line + '\n');
         }
         return 0;
@@ -120,11 +119,11 @@ export async function runClasspod(
         }
         const target = rest[0] !== undefined ? pick(assignments, rest[0]) : assignments.find((a) => io.cwd === a.dir || io.cwd.startsWith(a.dir + path.sep));
         if (!target) throw new WorkspaceError('not inside an assignment; name one: `classpod test N`');
-        io.out(`public tests of ${target.slug}\n`);
+        io.out(`public tests of ${inline(target.slug)}\n`);
         let result;
         try {
           result = await runPublicTests(target.dir, target.slug, {
-            onTest: (t, done, total) => io.err(`  [${done}/${total}] ${t.name}: ${t.verdict}\n`),
+            onTest: (t, done, total) => io.err(`  [${done}/${total}] ${inline(t.name)}: ${inline(t.verdict)}\n`),
           });
         } catch (err) {
           if (ProtocolError.is(err)) throw new WorkspaceError(err.message);
@@ -134,16 +133,16 @@ export async function runClasspod(
         return !result.systemError && result.compile.status === 'OK' && result.tests.every((t) => t.verdict === 'AC') ? 0 : 1;
       }
       case 'status': {
-        io.out(`course:     ${course ? `${course.title} (${course.courseId})` : 'unknown (no .classpod/course.json)'}\n`);
-        if (course?.studentId) io.out(`student:    ${course.studentId}\n`);
-        if (course?.hubUrl) io.out(`hub:        ${course.hubUrl}\n`);
-        io.out(`workspace:  ${root}\n`);
+        io.out(`course:     ${course ? `${inline(course.title)} (${inline(course.courseId)})` : 'unknown (no .classpod/course.json)'}\n`);
+        if (course?.studentId) io.out(`student:    ${inline(course.studentId)}\n`);
+        if (course?.hubUrl) io.out(`hub:        ${inline(course.hubUrl)}\n`);
+        io.out(`workspace:  ${inline(root)}\n`);
         const here = assignments.find((a) => io.cwd === a.dir || io.cwd.startsWith(a.dir + path.sep));
-        if (here) io.out(`you are in: ${assignments.indexOf(here) + 1}. ${here.slug}\n`);
+        if (here) io.out(`you are in: ${assignments.indexOf(here) + 1}. ${inline(here.slug)}\n`);
         io.out(`assignments: ${assignments.length}\n`);
         assignments.forEach((a, i) => {
           const tests = a.publicTests === undefined ? 'no public tests' : `${a.publicTests} public test${a.publicTests === 1 ? '' : 's'}`;
-          io.out(`  ${i + 1}. ${a.slug}: ${deadlineState(a, now)}; ${tests}\n`);
+          io.out(`  ${i + 1}. ${inline(a.slug)}: ${inline(deadlineState(a, now))}; ${tests}\n`);
         });
         return 0;
       }
@@ -151,7 +150,7 @@ export async function runClasspod(
     return 2;
   } catch (err) {
     if (err instanceof WorkspaceError) {
-      io.err(`classpod: ${err.message}\n`);
+      io.err(`classpod: ${inline(err.message)}\n`);
       return 1;
     }
     throw err;
@@ -169,7 +168,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`classpod: ${(err as Error).stack ?? String(err)}\n`);
+      process.stderr.write(block(`classpod: ${(err as Error).stack ?? String(err)}\n`));
       process.exitCode = 1;
     },
   );

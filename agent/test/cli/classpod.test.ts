@@ -90,6 +90,38 @@ describe('classpod command', function () {
     assert.match(stdout, /^ {2}3\. project: no deadline; no public tests$/m);
   });
 
+  it('escapes the control characters that come from data in everything it prints, and `go` still leads there', async () => {
+    const root = path.join(tempDir(), 'workspace');
+    const evil = 'evil\u001b[31m\u0007';
+    const write = (rel: string, content: unknown): void => {
+      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      writeFileSync(path.join(root, rel), typeof content === 'string' ? content : JSON.stringify(content));
+    };
+    write('.classpod/course.json', { courseId: 'cs101', title: 'Intro\u001b]0;pwned\u0007', studentId: 'ada\u001b[2J' });
+    write(`${evil}/.classpod/assignment.json`, { id: 'a1', slug: 'hello\u009b31m', title: 'Hello\u001b[2J\nfake line \u202eevil', dueAt: '2999-01-01T00:00:00Z' });
+    write(`${evil}/notes\u001b[1m.txt`, 'x');
+    // eslint-disable-next-line no-control-regex -- a raw control character on the terminal is what this test looks for
+    const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    for (const command of ['list', 'tree', 'status', 'go']) {
+      const { code, stdout, stderr } = await classpod(command === 'go' ? ['go', '1'] : [command], root);
+      assert.equal(code, 0, stderr);
+      assert.doesNotMatch(stdout, raw, `${command} printed a raw control character: ${JSON.stringify(stdout)}`);
+    }
+    const list = (await classpod(['list'], root)).stdout;
+    assert.equal(list.split('\n').length, 2, 'a newline in a title does not forge a line');
+    assert.ok(list.includes('Hello\\x1b[2J\\nfake line \\u202eevil'), list);
+    assert.ok((await classpod(['tree'], root)).stdout.includes('Intro\\x1b]0;pwned\\x07'));
+    assert.ok((await classpod(['status'], root)).stdout.includes('ada\\x1b[2J'));
+    const { stdout } = await run('/bin/sh', ['-c', `eval "$(node ${classpodCommandPath()} go 1)" && pwd`], { cwd: root });
+    assert.equal(stdout.replace(/\n$/, ''), path.join(root, evil), 'the cd line still leads into the folder');
+
+    write(`${evil}/.classpod/assignment.json`, '{"title": "broken\u001b[2J');
+    const broken = await classpod(['list'], root);
+    assert.equal(broken.code, 1);
+    assert.doesNotMatch(broken.stderr, raw, JSON.stringify(broken.stderr));
+    assert.match(broken.stderr, /cannot read .*evil\\x1b\[31m\\x07/);
+  });
+
   it('explains itself, and says so outside a workspace', async () => {
     assert.match((await classpod(['help'], '/')).stdout, /go N +print the cd line/);
     const unknown = await classpod(['frobnicate'], '/');
