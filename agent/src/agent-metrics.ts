@@ -1,5 +1,6 @@
 // The agent's Prometheus metrics: connections, terminals (registered by the
-// terminals service), bytes in and out, and request latency per method.
+// terminals service), bytes in and out, bytes held for clients, and request
+// latency per method.
 
 import type { MetricsRegistry, RpcEndpoint } from '@classpod/protocol';
 
@@ -13,6 +14,9 @@ export class AgentMetrics {
 
   constructor(readonly registry: MetricsRegistry) {
     registry.gauge('agent_connections', 'Open WebSocket connections.', () => this.live.size);
+    registry.gauge('agent_buffered_bytes', 'Bytes held for clients: queued without credit, unflushed, or reserved by requests in progress.', () =>
+      [...this.live].reduce((n, e) => n + e.bufferedBytes, 0),
+    );
     this.bytesIn = registry.counter('agent_received_bytes_total', 'Bytes received on WebSocket connections.');
     this.bytesOut = registry.counter('agent_sent_bytes_total', 'Bytes sent on WebSocket connections.');
     this.requestSeconds = registry.histogram('agent_request_duration_seconds', 'Time to answer a request, by method.');

@@ -14,7 +14,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import {
   createLogger,
   MetricsRegistry,
+  parseRequestTarget,
   PingRequest,
+  RequestTargetError,
   RpcEndpoint,
   type Logger,
   type RequestHandler,
@@ -82,6 +84,11 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
   let ready = false;
   const app = express();
   app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    const target = readTarget(req.url);
+    if ('refusal' in target) res.status(400).type('text/plain').send(`${target.refusal}\n`);
+    else next();
+  });
   app.get('/healthz', (_req, res) => {
     res.type('text/plain').send('ok\n');
   });
@@ -92,6 +99,16 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
     metrics.syncAll();
     res.type(MetricsRegistry.contentType).send(registry.render());
   });
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('no such route; the agent serves /healthz, /readyz, /metrics and ' + CONNECT_PATH + '\n');
+  });
+  // Express's own error page shows a stack trace (host paths); answer with a sentence instead.
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = httpStatusOf(err);
+    if (status >= 500) logger.error('HTTP request failed', { err });
+    if (res.headersSent) return void res.end();
+    res.status(status).type('text/plain').send(status >= 500 ? 'the agent failed to answer; see its log\n' : `${http.STATUS_CODES[status] ?? 'bad request'}\n`);
+  });
 
   const server = http.createServer(app);
   // Frames up to maxFrameBytes are read and checked by the endpoint (an error
@@ -101,14 +118,22 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
   const endpoints = new Set<RpcEndpoint>();
 
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://agent');
-    if (url.pathname !== CONNECT_PATH) return refuseUpgrade(socket, 404, `no WebSocket endpoint at ${url.pathname}; use ${CONNECT_PATH}`);
-    if (!tokens.accepts(bearerToken(req.headers))) {
-      logger.warn('connection refused: bad or missing token', { remote: req.socket.remoteAddress });
-      return refuseUpgrade(socket, 401, 'a valid `Authorization: Bearer <token>` header is required');
+    // Node's server no longer listens for errors on an upgraded socket: a reset now must not end the process.
+    socket.on('error', (err) => logger.debug('upgrade socket error', { err }));
+    try {
+      const target = readTarget(req.url);
+      if ('refusal' in target) return refuseUpgrade(socket, 400, target.refusal);
+      if (target.path !== CONNECT_PATH) return refuseUpgrade(socket, 404, `no WebSocket endpoint at this path; use ${CONNECT_PATH}`);
+      if (!tokens.accepts(bearerToken(req.headers))) {
+        logger.warn('connection refused: bad or missing token', { remote: req.socket.remoteAddress });
+        return refuseUpgrade(socket, 401, 'a valid `Authorization: Bearer <token>` header is required');
+      }
+      if (!ready) return refuseUpgrade(socket, 503, 'the agent is stopping');
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+    } catch (err) {
+      logger.error('upgrade failed', { err });
+      refuseUpgrade(socket, 500, 'the agent failed to answer this upgrade; see its log');
     }
-    if (!ready) return refuseUpgrade(socket, 503, 'the agent is stopping');
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
   });
 
   let connectionCount = 0;
@@ -122,6 +147,10 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
       name: `connection-${connectionId}`,
       logger: log,
       maxFrameBytes: config.maxFrameBytes,
+      maxOpenStreams: config.maxOpenStreams,
+      maxBufferedBytes: config.maxBufferedBytes,
+      maxRequestBytes: config.maxRequestBytes,
+      maxConcurrentRequests: config.maxConcurrentRequests,
       onHello: (hello) => {
         log.info('handshake', { client: hello.client, capabilities: hello.capabilities });
         return { sessionId: hello.resumeSessionId ?? randomUUID(), capabilities, server: { name: 'classpod-agent', version: AGENT_VERSION } };
@@ -207,12 +236,29 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
   };
 }
 
+/** The request target's path, or the sentence a 400 answers with. */
+function readTarget(raw: string | undefined): { path: string } | { refusal: string } {
+  try {
+    return { path: parseRequestTarget(raw).path };
+  } catch (err) {
+    if (err instanceof RequestTargetError) return { refusal: `bad request target: ${err.message}` };
+    throw err;
+  }
+}
+
+/** The status an error from express's middleware asks for (body-parser and friends set one), else 500. */
+function httpStatusOf(err: unknown): number {
+  const status = (err as { status?: unknown; statusCode?: unknown } | undefined)?.status ?? (err as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
+}
+
 function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   const reason = http.STATUS_CODES[status] ?? 'Error';
   const body = `${message}\n`;
   const auth = status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
+  // Destroyed once the answer is written: the peer gets it, and whatever else it sends is not read.
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\n${auth}Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    () => socket.destroy(),
   );
-  socket.destroy();
 }

@@ -4,7 +4,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_FRAME_BYTES } from '@classpod/protocol';
+import {
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_CONCURRENT_REQUESTS,
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_MAX_OPEN_STREAMS,
+  DEFAULT_MAX_REQUEST_BYTES,
+} from '@classpod/protocol';
 
 /** The agent's settings, complete and validated. */
 export interface AgentConfig {
@@ -28,6 +34,14 @@ export interface AgentConfig {
   maxFileBytes: number;
   /** Largest WebSocket frame answered with an error rather than a dropped connection (bytes). */
   maxFrameBytes: number;
+  /** Binary streams one connection may have open at once. */
+  maxOpenStreams: number;
+  /** Bytes one connection may hold for its client (queued without credit, or reserved by requests) before requests that read more are refused. */
+  maxBufferedBytes: number;
+  /** Bytes one request may read into memory. */
+  maxRequestBytes: number;
+  /** Requests one connection may have in progress at once. */
+  maxConcurrentRequests: number;
   /** Program a terminal runs when the client names none. */
   shell: string;
 }
@@ -45,6 +59,10 @@ export const DEFAULTS = {
   pingIntervalMs: 30_000,
   maxFileBytes: 64 * 1024 * 1024,
   maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+  maxOpenStreams: DEFAULT_MAX_OPEN_STREAMS,
+  maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
+  maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
+  maxConcurrentRequests: DEFAULT_MAX_CONCURRENT_REQUESTS,
 } as const;
 
 /** A configuration problem a person can fix. */
@@ -73,6 +91,10 @@ const OPTIONS: OptionSpec[] = [
   { flag: 'ping-interval', env: 'CLASSPOD_AGENT_PING_INTERVAL', value: 'DURATION', help: 'ping connections this often; drop those that missed a pong (default 30s)' },
   { flag: 'max-file-bytes', env: 'CLASSPOD_AGENT_MAX_FILE_BYTES', value: 'SIZE', help: 'largest file read or written (default 64MiB)' },
   { flag: 'max-frame-bytes', env: 'CLASSPOD_AGENT_MAX_FRAME_BYTES', value: 'SIZE', help: 'largest WebSocket frame accepted (default 4MiB; twice that closes the connection)' },
+  { flag: 'max-open-streams', env: 'CLASSPOD_AGENT_MAX_OPEN_STREAMS', value: 'N', help: 'binary streams one connection may have open at once (default 64)' },
+  { flag: 'max-buffered-bytes', env: 'CLASSPOD_AGENT_MAX_BUFFERED_BYTES', value: 'SIZE', help: 'bytes one connection may hold for its client before requests that read more are refused (default 32MiB)' },
+  { flag: 'max-request-bytes', env: 'CLASSPOD_AGENT_MAX_REQUEST_BYTES', value: 'SIZE', help: 'bytes one request may read into memory (default 16MiB)' },
+  { flag: 'max-concurrent-requests', env: 'CLASSPOD_AGENT_MAX_CONCURRENT_REQUESTS', value: 'N', help: 'requests one connection may have in progress at once (default 256)' },
   { flag: 'shell', env: 'CLASSPOD_AGENT_SHELL', value: 'PROGRAM', help: 'program a terminal runs by default (default $SHELL, else /bin/bash)' },
 ];
 
@@ -104,6 +126,12 @@ export function parseSize(text: string, what: string): number {
   return Number(m[1]) * unit;
 }
 
+/** Parse a count: `64`. */
+export function parseCount(text: string, what: string): number {
+  if (!/^\d{1,9}$/.test(text.trim())) throw new ConfigError(`${what} must be a whole number like 64, not \`${text}\``);
+  return Number(text.trim());
+}
+
 /** Parse `30` (seconds), `500ms`, `30s`, `5m`, `1h`. */
 export function parseDuration(text: string, what: string): number {
   const m = /^(\d+)(ms|s|m|h)?$/.exec(text.trim());
@@ -131,6 +159,10 @@ export function resolveConfig(options: AgentOptions): AgentConfig {
     pingIntervalMs: options.pingIntervalMs ?? DEFAULTS.pingIntervalMs,
     maxFileBytes: options.maxFileBytes ?? DEFAULTS.maxFileBytes,
     maxFrameBytes: options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
+    maxOpenStreams: options.maxOpenStreams ?? DEFAULTS.maxOpenStreams,
+    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+    maxRequestBytes: options.maxRequestBytes ?? DEFAULTS.maxRequestBytes,
+    maxConcurrentRequests: options.maxConcurrentRequests ?? DEFAULTS.maxConcurrentRequests,
     shell: options.shell ?? (process.env.SHELL || '/bin/bash'),
     root: path.resolve(options.root),
     token: options.token,
@@ -153,6 +185,13 @@ export function resolveConfig(options: AgentOptions): AgentConfig {
   atLeast('--slow-reader-timeout', config.slowReaderTimeoutMs, 1);
   atLeast('--max-file-bytes', config.maxFileBytes, 1);
   atLeast('--max-frame-bytes', config.maxFrameBytes, 64 * 1024);
+  atLeast('--max-open-streams', config.maxOpenStreams, 1);
+  atLeast('--max-buffered-bytes', config.maxBufferedBytes, 1024 * 1024);
+  atLeast('--max-request-bytes', config.maxRequestBytes, 1024 * 1024);
+  atLeast('--max-concurrent-requests', config.maxConcurrentRequests, 1);
+  if (config.maxRequestBytes > config.maxBufferedBytes) {
+    throw new ConfigError(`--max-request-bytes (${config.maxRequestBytes}) must not be more than --max-buffered-bytes (${config.maxBufferedBytes}): no request could use it`);
+  }
   return config;
 }
 
@@ -213,6 +252,18 @@ export function configFromCommandLine(argv: string[], env: NodeJS.ProcessEnv = p
   if (maxFileBytes !== undefined) options.maxFileBytes = maxFileBytes;
   const maxFrameBytes = size('max-frame-bytes');
   if (maxFrameBytes !== undefined) options.maxFrameBytes = maxFrameBytes;
+  const count = (flag: string): number | undefined => {
+    const v = get(flag);
+    return v === undefined ? undefined : parseCount(v, `--${flag}`);
+  };
+  const maxOpenStreams = count('max-open-streams');
+  if (maxOpenStreams !== undefined) options.maxOpenStreams = maxOpenStreams;
+  const maxBufferedBytes = size('max-buffered-bytes');
+  if (maxBufferedBytes !== undefined) options.maxBufferedBytes = maxBufferedBytes;
+  const maxRequestBytes = size('max-request-bytes');
+  if (maxRequestBytes !== undefined) options.maxRequestBytes = maxRequestBytes;
+  const maxConcurrentRequests = count('max-concurrent-requests');
+  if (maxConcurrentRequests !== undefined) options.maxConcurrentRequests = maxConcurrentRequests;
   const idle = duration('terminal-idle-timeout');
   if (idle !== undefined) options.terminalIdleTimeoutMs = idle;
   const slow = duration('slow-reader-timeout');

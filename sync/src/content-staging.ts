@@ -244,7 +244,7 @@ export async function pumpToStream(
     stream.write(bytes);
     sent += bytes.byteLength;
     options.onBytes?.(bytes.byteLength);
-    while (stream.pendingBytes > highWater && !stream.isEnded) await new Promise((r) => setTimeout(r, 1));
+    await stream.drained(highWater);
   }
   return sent;
 }

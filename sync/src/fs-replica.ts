@@ -217,14 +217,36 @@ export class FsReplica {
     return { size, stream: handle.createReadStream({ start: offset, highWaterMark: 256 * 1024 }) };
   }
 
-  /** The bytes of file `relPath` when it still holds content `hash`; undefined otherwise (or when it is not a regular file). */
-  async readSmall(relPath: string, hash: string): Promise<Buffer | undefined> {
+  /** The size of regular file `relPath` through the jail, from its stat (nothing is read); undefined for anything else. */
+  async fileSize(relPath: string): Promise<number | undefined> {
     if (unsafePathReason(relPath)) return undefined;
     try {
-      const { data } = await this.tree.readFile(relPath);
-      return hashBytes(data) === hash ? data : undefined;
+      const { stat } = await this.tree.existing(relPath);
+      return stat.isFile() ? stat.size : undefined;
     } catch {
       return undefined;
+    }
+  }
+
+  /**
+   * The bytes of file `relPath` when it still holds content `hash`; undefined
+   * otherwise (or when it is not a regular file, or holds more than `maxBytes`,
+   * checked on the open file before reading; a file growing meanwhile is read
+   * no further).
+   */
+  async readSmall(relPath: string, hash: string, maxBytes = Number.POSITIVE_INFINITY): Promise<Buffer | undefined> {
+    if (unsafePathReason(relPath)) return undefined;
+    let f: Awaited<ReturnType<TreeJail['openFile']>> | undefined;
+    try {
+      f = await this.tree.openFile(relPath);
+      if (f.stat.size > maxBytes) return undefined;
+      const data = Buffer.alloc(f.stat.size);
+      const { bytesRead } = await f.handle.read(data, 0, f.stat.size, 0);
+      return bytesRead === f.stat.size && hashBytes(data) === hash ? data : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      await f?.handle.close().catch(() => undefined);
     }
   }
 

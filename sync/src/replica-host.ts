@@ -17,6 +17,7 @@ import {
   SyncScanRequest,
   SyncStageRequest,
   SyncUploadRequest,
+  type BinaryStream,
   type Counter,
   type Logger,
   type MetricsRegistry,
@@ -109,6 +110,7 @@ export class SyncReplicaHost {
       endpoint.handle(SyncPutRequest.type, async (p, ctx) => {
         const hosted = await this.opened(p.replicaId);
         if (p.streamId % 2 !== 1) throw new ProtocolError(ErrorCode.InvalidParams, `stream ${p.streamId} is not a client stream id`);
+        ctx.reserve(p.contents.reduce((n, c) => n + c.size, 0), `the pack of ${p.contents.length} contents announced`);
         const { data, reason } = await readWholeStream(ctx.endpoint.openStream(p.streamId));
         const pieces = splitPack(data, p.contents.map((c) => c.size));
         if (!pieces) {
@@ -120,7 +122,10 @@ export class SyncReplicaHost {
       }),
       endpoint.handle(SyncGetRequest.type, async (p, ctx) => {
         const hosted = await this.opened(p.replicaId);
-        const read = await Promise.all(p.files.map((f) => hosted.replica.readSmall(f.path, f.hash)));
+        // The pack is budgeted from the files' sizes before a byte of it is read.
+        const sizes = await Promise.all(p.files.map((f) => hosted.replica.fileSize(f.path)));
+        ctx.reserve(sizes.reduce<number>((n, s) => n + (s ?? 0), 0), `the ${p.files.length} files asked for`);
+        const read = await Promise.all(p.files.map((f, i) => (sizes[i] === undefined ? undefined : hosted.replica.readSmall(f.path, f.hash, sizes[i]))));
         const total = read.reduce((n, d) => n + (d?.byteLength ?? 0), 0);
         this.counters.sent?.inc(total);
         if (total > MAX_PACK_BYTES) throw new ProtocolError(ErrorCode.TooLarge, `the files asked for hold ${total} bytes, over the limit of ${MAX_PACK_BYTES}`);
@@ -137,7 +142,13 @@ export class SyncReplicaHost {
         checkRelPath(p.path);
         const { size, stream: source } = await hosted.replica.openContent(p.path, p.hash, p.offset);
         const id = ctx.endpoint.allocateStreamId();
-        const out = ctx.endpoint.openStream(id);
+        let out: BinaryStream;
+        try {
+          out = ctx.endpoint.openStream(id);
+        } catch (err) {
+          source.destroy(); // refused (too many open streams): close the file
+          throw err;
+        }
         setImmediate(() => {
           pumpToStream(source, out, { onBytes: (n) => this.counters.sent?.inc(n) }).then(
             () => out.end('ok'),

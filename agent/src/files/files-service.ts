@@ -30,8 +30,6 @@ import type { AgentContext, AgentService } from '../service';
 import { fsError, isTempName, type AtomicFile } from '@classpod/sync';
 import { TreeWatcher } from './watcher';
 
-/** Queued outbound bytes on a read stream above which reading the file waits. */
-const READ_STREAM_HIGH_WATER = 1024 * 1024;
 /** Watches one connection may hold. */
 const MAX_WATCHES_PER_CONNECTION = 64;
 
@@ -45,8 +43,6 @@ function fileType(st: Stats): FileType {
 function toStat(rel: string, st: Stats): FileStat {
   return { path: rel, type: fileType(st), size: st.isDirectory() ? 0 : st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777 };
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Check write options against the existing file; returns the mode the new file gets. */
 function writeMode(existing: Stats | undefined, rel: string, options: { expectedMtimeMs?: number; mode?: number }): number {
@@ -112,7 +108,7 @@ export function createFilesService(ctx: AgentContext): AgentService {
         return { entries };
       });
 
-      ctx.handle(endpoint, FileReadRequest.type, async ({ path }) => {
+      ctx.handle(endpoint, FileReadRequest.type, async ({ path }, request) => {
         const p = await jail.openFile(path);
         try {
           if (p.stat.size > FILES_INLINE_MAX_BYTES) {
@@ -121,6 +117,7 @@ export function createFilesService(ctx: AgentContext): AgentService {
               { path: p.rel, reason: 'inline-limit' },
             );
           }
+          request.reserve(p.stat.size, `file \`${p.rel}\``);
           const data = await p.handle.readFile().catch((err: unknown) => {
             throw fsError(err, p.rel);
           });
@@ -132,7 +129,14 @@ export function createFilesService(ctx: AgentContext): AgentService {
 
       ctx.handle(endpoint, FileReadStreamRequest.type, async ({ path }, { endpoint: ep }) => {
         const p = await jail.openFile(path);
-        const stream = ep.openStream(ep.allocateStreamId());
+        let stream: BinaryStream;
+        try {
+          stream = ep.openStream(ep.allocateStreamId());
+        } catch (err) {
+          // Refused (too many open streams): the file is not the stream's to close.
+          await p.handle.close();
+          throw err;
+        }
         // The stream owns the open file and closes it when done.
         const source = p.handle.createReadStream({ highWaterMark: 64 * 1024, end: Math.max(0, p.stat.size - 1), start: 0 });
         void (async () => {
@@ -141,7 +145,7 @@ export function createFilesService(ctx: AgentContext): AgentService {
               for await (const chunk of source) {
                 if (stream.isEnded) break;
                 stream.write(chunk as Buffer);
-                while (stream.pendingBytes > READ_STREAM_HIGH_WATER && !stream.isEnded) await sleep(5);
+                await stream.drained();
               }
             }
             stream.end('eof');

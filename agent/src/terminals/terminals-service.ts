@@ -102,8 +102,15 @@ export function createTerminalsService(ctx: AgentContext): TerminalsService {
         }
         terminals.set(id, session);
         log.info('terminal opened', { terminalId: id, pid: session.pid, shell: params.shell ?? config.shell });
-        const { streamId, offset } = session.attach(ep);
-        return { terminalId: id, streamId, offset };
+        let attached;
+        try {
+          attached = session.attach(ep);
+        } catch (err) {
+          // Refused (too many open streams on this connection): nobody could reach this terminal.
+          session.close().catch((e: unknown) => log.warn('closing an unreachable terminal failed', { terminalId: id, err: e }));
+          throw err;
+        }
+        return { terminalId: id, streamId: attached.streamId, offset: attached.offset };
       });
 
       ctx.handle(endpoint, TerminalAttachRequest.type, ({ terminalId, fromOffset }, { endpoint: ep }) =>

@@ -37,6 +37,14 @@ async function rssBackTo(agent: AgentProcess, baseline: number, deadlineMs = 60_
   }
 }
 
+/** What the agent holds for its clients now, from its /metrics. */
+async function bufferedBytes(agent: AgentProcess): Promise<number> {
+  const text = await (await fetch(`${agent.url}/metrics`)).text();
+  const m = /^classpod_agent_buffered_bytes (\d+)$/m.exec(text);
+  assert.ok(m, 'the agent reports classpod_agent_buffered_bytes');
+  return Number(m[1]);
+}
+
 function limitOf(err: unknown): string | undefined {
   return ProtocolError.is(err) ? (err.data as { limit?: string } | undefined)?.limit : undefined;
 }
@@ -90,9 +98,13 @@ describe('memory floods from the attacker’s side (real agent process)', functi
   attack('refuses readStreams past the open-stream limit, holds no more than its buffer limit, and gives the memory back', async () => {
     const baseline = await warmBaseline();
     const conn = await connect();
-    const answers = await Promise.allSettled(
-      Array.from({ length: 300 }, () => conn.endpoint.request(FileReadStreamRequest.type, { path: 'hw/big.bin' })),
-    );
+    // In waves of 50, under the limit of requests in progress, so that the stream limit is what refuses.
+    const answers: PromiseSettledResult<unknown>[] = [];
+    for (let wave = 0; wave < 6; wave++) {
+      answers.push(
+        ...(await Promise.allSettled(Array.from({ length: 50 }, () => conn.endpoint.request(FileReadStreamRequest.type, { path: 'hw/big.bin' })))),
+      );
+    }
     const opened = answers.filter((a) => a.status === 'fulfilled').length;
     const refusals = answers.flatMap((a) => (a.status === 'rejected' ? [a.reason as unknown] : []));
     assert.ok(opened >= 1 && opened <= 64, `${opened} streams were opened; the default limit is 64`);
@@ -101,6 +113,13 @@ describe('memory floods from the attacker’s side (real agent process)', functi
       assert.ok(ProtocolError.is(r, 'TooLarge'), `refused with TooLarge, not ${String(r)}`);
       assert.equal(limitOf(r), 'maxOpenStreams', (r as Error).message);
       assert.match((r as Error).message, /open streams/);
+    }
+    // Whenever it is looked at while the client stays, the agent holds no more than its limits allow.
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const held = await bufferedBytes(agent);
+      assert.ok(held <= 32 * MiB, `the agent holds ${(held / MiB).toFixed(1)} MiB for one client`);
+      assert.ok(agent.rss() < baseline + 2 * RSS_MARGIN, `the agent grew by ${((agent.rss() - baseline) / MiB).toFixed(0)} MiB for one client`);
     }
     conn.ws.terminate();
     await rssBackTo(agent, baseline);

@@ -136,7 +136,7 @@ describe('the agent server from the attacker’s side (real agent process)', fun
   };
 
   attack('answers an upgrade whose target is not a URL (`GET //[`) with 400 and a reason, no token needed', async () => {
-    for (const target of ['//[', 'http://[/v1/connect', '//agent:99999/v1/connect']) {
+    for (const target of ['//[', 'http://[/v1/connect', '/v1/connect#[']) {
       const answer = await rawRequest(portOf(agent), request(upgradeLines(target, undefined)));
       assert.equal(answer.status, 400, `${target}: ${answer.bytes.toString('latin1').split('\r\n')[0]}`);
       assert.match(answer.bytes.toString('utf8'), /request target/);
