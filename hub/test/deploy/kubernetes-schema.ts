@@ -1,5 +1,7 @@
 // Validates Kubernetes objects against the API's OpenAPI schemas (the
-// kubernetes-models package), for deploy/ and for what the provider creates.
+// kubernetes-models package), for deploy/ and for what the provider creates;
+// the Prometheus operator's kinds (PrometheusRule) against the operator's
+// CRD schemas (@kubernetes-models/prometheus-operator).
 
 /** A Kubernetes object as parsed from YAML or JSON. */
 export interface KubernetesObjectLike {
@@ -24,8 +26,9 @@ export function validateKubernetesObject(obj: KubernetesObjectLike): void {
   }
   let model: ModelClass | undefined;
   try {
+    const models = apiVersion.startsWith('monitoring.coreos.com/') ? '@kubernetes-models/prometheus-operator' : 'kubernetes-models';
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, ModelClass>;
+    const mod = require(`${models}/${apiVersion}/${kind}`) as Record<string, ModelClass>;
     model = mod[kind];
   } catch {
     model = undefined;
