@@ -1,7 +1,9 @@
 // Reading the files of a control group, shared by the v1 and v2 run groups:
 // flat-keyed files (`oom_kill 1`, `max 3`, `usage_usec 1234`), the list of
-// pids in `cgroup.procs`, and killing a list of pids.
+// pids in `cgroup.procs`, killing a list of pids, and telling the sandbox's
+// own processes in a group from the program's.
 
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 /** `key value` lines → numbers by key (lines whose value is not a number are left out). */
@@ -29,4 +31,30 @@ export function killPids(pids: readonly number[]): void {
       // Gone already.
     }
   }
+}
+
+/**
+ * The first `length` processes of a chain of parents and children that
+ * starts at `first`, among `pids`: `first`, then its child, then that one's
+ * child… (the sandbox's own processes, above the program).
+ */
+export function processChain(first: number, pids: readonly number[], length: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      // The command name (field 2) is in parentheses and may hold spaces: the parent pid follows its closing one.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parentOf.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone already.
+    }
+  }
+  const chain = [first];
+  while (chain.length < length) {
+    const last = chain[chain.length - 1]!;
+    const children = [...parentOf].filter(([, parent]) => parent === last).map(([pid]) => pid);
+    if (children.length !== 1) break;
+    chain.push(children[0]!);
+  }
+  return chain;
 }

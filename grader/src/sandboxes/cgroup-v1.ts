@@ -81,8 +81,10 @@ class RunCgroupV1 implements RunCgroup {
     };
   }
 
-  async killAllExcept(spared: number): Promise<void> {
-    killPids((await pidsOf(path.join(this.dirs.pids, 'cgroup.procs'))).filter((p) => p !== spared));
+  async killAllExcept(spared: (pids: readonly number[]) => readonly number[]): Promise<void> {
+    const pids = await pidsOf(path.join(this.dirs.pids, 'cgroup.procs'));
+    const keep = new Set(spared(pids));
+    killPids(pids.filter((p) => !keep.has(p)));
   }
 
   async remove(): Promise<void> {

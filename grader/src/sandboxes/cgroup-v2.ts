@@ -207,8 +207,10 @@ class RunCgroupV2 implements RunCgroup {
     };
   }
 
-  async killAllExcept(spared: number): Promise<void> {
-    killPids((await pidsOf(path.join(this.dir, 'cgroup.procs'))).filter((p) => p !== spared));
+  async killAllExcept(spared: (pids: readonly number[]) => readonly number[]): Promise<void> {
+    const pids = await pidsOf(path.join(this.dir, 'cgroup.procs'));
+    const keep = new Set(spared(pids));
+    killPids(pids.filter((p) => !keep.has(p)));
   }
 
   async remove(): Promise<void> {

@@ -16,6 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { signalName } from '../verdicts/signals';
 import { CappedOutput } from './capped-output';
+import { processChain } from './cgroup-files';
 import { parseGnuTime } from './gnu-time';
 import { joinCgroupsPrefix, localCommandLine, SANDBOX_TASKS, type LocalRunPlan, type LocalTools } from './local-command-line';
 import { probeRunCgroups, type RunCgroup, type RunCgroups, type RunCgroupUsage } from './run-cgroup';
@@ -180,8 +181,9 @@ class LocalBox implements Box {
       const killGroup = (why: LimitHit | null): void => {
         if (why && !limitHit) limitHit = why;
         if (cgroup) {
-          // Kill what runs inside, so the first process reaps the rest and exits (no zombies left to init).
-          void cgroup.killAllExcept(child.pid!);
+          // Kill the program and whatever it started, but not the sandbox's own processes above it: GNU time then
+          // reports the program's own CPU time and memory (not the sandbox's start-up), and the rest exit by themselves.
+          void cgroup.killAllExcept((pids) => processChain(child.pid!, pids, SANDBOX_TASKS));
           setTimeout(() => killProcessGroup(child.pid!), 1000).unref();
         } else killProcessGroup(child.pid!);
       };
@@ -209,8 +211,9 @@ class LocalBox implements Box {
         const why = output.stderr().toString('utf8').trim().split('\n').slice(-3).join(' / ');
         return systemErrorOutcome(`the sandbox ended without a report (exit ${exit.code}): ${why}`, wallMs);
       }
-      // GNU time counts the program alone; the group also counts what it left behind when time itself was killed.
-      const cpuMs = report && !limitHit ? report.cpuMs : usage ? usage.cpuMs : (report?.cpuMs ?? 0);
+      // GNU time counts the program alone (and survives the kills above); the group's count, which includes the
+      // sandbox's own start-up, is only for when time itself did not report.
+      const cpuMs = report ? report.cpuMs : (usage?.cpuMs ?? 0);
       if (oom) limitHit = limitHit ?? 'memory';
       let exitCode = report && report.signal === null ? report.exitCode : null;
       let signal = report?.signal != null ? signalName(report.signal) : null;

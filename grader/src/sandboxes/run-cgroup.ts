@@ -33,8 +33,8 @@ export interface RunCgroup {
   /** The `cgroup.procs` files a process writes its pid into to join (one per hierarchy). */
   readonly procsFiles: readonly string[];
   usage(): Promise<RunCgroupUsage>;
-  /** Kill every process of the group but `spared`. */
-  killAllExcept(spared: number): Promise<void>;
+  /** Kill every process of the group but those `spared` picks from the group's pids. */
+  killAllExcept(spared: (pids: readonly number[]) => readonly number[]): Promise<void>;
   /** Kill whatever is still in the group and remove it. */
   remove(): Promise<void>;
 }
