@@ -13,6 +13,11 @@ export type {
   TestCaseResult,
   Verdict,
   GradingJob,
+  GradeProvenance,
+  GradeRecordFile,
+  SandboxIdentity,
+  ToolchainIdentity,
+  WorkerIdentity,
 } from '@classpod/protocol';
 export { loadSpec, parseSpec } from './spec/load-spec';
 export { publicSpec } from './spec/public-spec';
@@ -30,6 +35,11 @@ export { parseIsolateMeta, isolateOutcome, type IsolateMeta } from './sandboxes/
 export { classifyRun } from './verdicts/classify-run';
 export { gradeSubmission, gradeFiles, type GradeOptions } from './engine/grade-submission';
 export { BuildCache } from './engine/build-cache';
-export { hashValue } from './engine/hashes';
+export { canonicalJson, hashValue } from './engine/hashes';
+export { DEFAULT_TIMING, type TimingPolicy } from './engine/run-test';
+export { workerIdentity, sandboxIdentity, sandboxToolchain, hostIdentity, GRADER_VERSION } from './engine/grading-identity';
+export { probeToolchain, toolchainsHash } from './languages/toolchain-probe';
+export { gradeRecordFile, parseGradeRecordFile, readGradeRecordFile, recordFiles, GradeRecordError } from './engine/grade-record-file';
+export { compareGrades, rerunGradeRecord, formatRerunReport, type RerunReport, type RerunTest } from './engine/rerun-record';
 export { formatResultTable } from './cli/format-table';
-export { GradingWorker, type GradingWorkerOptions, type WorkerCounters } from './worker/grading-worker';
+export { GradingWorker, WorkerRefusedError, type GradingWorkerOptions, type WorkerCounters } from './worker/grading-worker';

@@ -1,8 +1,9 @@
 // `classpod-grader --hub URL --token-file FILE [--sandbox isolate|local|none]
-// [--concurrency N] [--worker-id NAME] [--cache-dir DIR] [--grace-ms MS]`:
-// the grading worker. Logs JSON lines on standard error. SIGTERM or SIGINT
-// stops leasing, lets running jobs finish within the grace period and hands
-// back the rest.
+// [--concurrency N] [--worker-id NAME] [--cache-dir DIR] [--grace-ms MS]
+// [--max-runs N] [--no-pin]`: the grading worker. Logs JSON lines on standard
+// error. SIGTERM or SIGINT stops leasing, lets running jobs finish within the
+// grace period and hands back the rest. When the hub refuses the worker (its
+// grading policy does not name this sandbox) it says so and exits 1.
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -12,7 +13,7 @@ import { createSandbox, isSandboxName } from '../sandboxes/create-sandbox';
 import { GradingWorker } from '../worker/grading-worker';
 
 const USAGE =
-  'usage: classpod-grader --hub URL --token-file FILE [--sandbox isolate|local|none] [--concurrency N] [--worker-id NAME] [--cache-dir DIR] [--grace-ms MS]';
+  'usage: classpod-grader --hub URL --token-file FILE [--sandbox isolate|local|none] [--concurrency N] [--worker-id NAME] [--cache-dir DIR] [--grace-ms MS] [--max-runs N] [--no-pin]';
 
 /** Run the worker until a signal stops it; resolves to the exit status. */
 export async function workerCli(argv: string[]): Promise<number> {
@@ -29,6 +30,8 @@ export async function workerCli(argv: string[]): Promise<number> {
         'worker-id': { type: 'string' },
         'cache-dir': { type: 'string' },
         'grace-ms': { type: 'string', default: '30000' },
+        'max-runs': { type: 'string', default: '3' },
+        'no-pin': { type: 'boolean', default: false },
       },
       strict: true,
     }));
@@ -38,7 +41,8 @@ export async function workerCli(argv: string[]): Promise<number> {
   }
   const concurrency = Number(values.concurrency);
   const graceMs = Number(values['grace-ms']);
-  if (!values.hub || !values['token-file'] || !isSandboxName(values.sandbox!) || !(concurrency >= 1) || !(graceMs >= 0)) {
+  const maxRuns = Number(values['max-runs']);
+  if (!values.hub || !values['token-file'] || !isSandboxName(values.sandbox!) || !(concurrency >= 1) || !(graceMs >= 0) || !(Number.isInteger(maxRuns) && maxRuns >= 1)) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -62,21 +66,28 @@ export async function workerCli(argv: string[]): Promise<number> {
     sandbox,
     concurrency,
     logger: log,
+    timing: { maxRuns },
+    pinCores: !values['no-pin'],
     ...(values['worker-id'] ? { workerId: values['worker-id'] } : {}),
     ...(values['cache-dir'] ? { buildCache: new BuildCache(values['cache-dir']) } : {}),
   });
   log.info('starting', { hub: values.hub, sandbox: sandbox.description, concurrency });
   worker.start();
-  await new Promise<void>((resolve) => {
+  const refused = await new Promise<boolean>((resolve) => {
     const onSignal = (signal: string): void => {
       log.info('stopping', { signal, graceMs });
-      resolve();
+      resolve(false);
     };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
+    void worker.refused.then(() => resolve(true));
   });
   await worker.stop(graceMs);
   await sandbox.dispose();
+  if (refused) {
+    process.stderr.write(`classpod-grader: the hub refused this worker: ${worker.refusal!.message}\n`);
+    return 1;
+  }
   log.info('stopped', { ...worker.counters });
   return 0;
 }

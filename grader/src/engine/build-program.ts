@@ -1,7 +1,12 @@
 // Builds a program (a submission, or a spec's checker) inside a box of the
-// chosen sandbox, through the build cache: compile once per source hash.
+// chosen sandbox, through the build cache: compile once per source hash. The
+// cache key names everything a build depends on: the sources and grader
+// files, the command with its flags, the toolchain (its version output and
+// program hashes) and the sandbox (its program's version and hash, not just
+// its name), so a build made by another compiler or another "isolate" is
+// never reused.
 
-import type { GradingFile, GradingLanguage } from '@classpod/protocol';
+import type { GradingFile, GradingLanguage, SandboxIdentity, ToolchainIdentity } from '@classpod/protocol';
 import { expandCommand, LANGUAGES } from '../languages/languages';
 import { BUILD_LIMITS } from '../spec/limits';
 import type { Sandbox } from '../sandboxes/sandbox';
@@ -24,20 +29,37 @@ export interface BuildInput {
   mainClass: string;
 }
 
-/** Build `input` with `sandbox`, reusing an earlier identical build. */
-export function buildProgram(input: BuildInput, sandbox: Sandbox, cache: BuildCache, signal?: AbortSignal): Promise<BuildOutcome> {
-  const plugin = LANGUAGES[input.language];
-  const names = [...input.sources.keys()];
-  const template = input.command ?? plugin.build ?? [];
-  const argv = template.length > 0 ? expandCommand(template, { sources: names, mainClass: input.mainClass, memoryMb: 1024 }) : [];
-  const key = hashValue({
-    sandbox: sandbox.name,
+/** What a build is made with, beyond its input. */
+export interface BuildTools {
+  sandbox: Sandbox;
+  sandboxIdentity: SandboxIdentity;
+  /** The toolchain of the input's language. */
+  toolchain: ToolchainIdentity;
+  cache: BuildCache;
+  signal?: AbortSignal;
+}
+
+/** The cache key of a build: every input that can change what it produces. */
+export function buildKey(input: BuildInput, argv: readonly string[], tools: Pick<BuildTools, 'sandboxIdentity' | 'toolchain'>): string {
+  return hashValue({
+    sandbox: { name: tools.sandboxIdentity.name, hash: tools.sandboxIdentity.hash, cgroups: tools.sandboxIdentity.cgroups },
+    toolchain: tools.toolchain.hash,
     language: input.language,
     argv,
     sources: hashFiles(input.sources),
     extra: input.extraFiles,
   });
-  return cache.get(key, async (outDir) => {
+}
+
+/** Build `input` with `sandbox`, reusing an earlier identical build. */
+export async function buildProgram(input: BuildInput, tools: BuildTools): Promise<BuildOutcome & { key: string }> {
+  const { sandbox, cache, signal } = tools;
+  const plugin = LANGUAGES[input.language];
+  const names = [...input.sources.keys()];
+  const template = input.command ?? plugin.build ?? [];
+  const argv = template.length > 0 ? expandCommand(template, { sources: names, mainClass: input.mainClass, memoryMb: 1024 }) : [];
+  const key = buildKey(input, argv, tools);
+  const built = await cache.get(key, async (outDir) => {
     const box = await sandbox.openBox();
     try {
       await writeBoxFiles(box.dir, input.extraFiles.map((f) => [f.path, f.content]));
@@ -60,6 +82,7 @@ export function buildProgram(input: BuildInput, sandbox: Sandbox, cache: BuildCa
       await box.dispose();
     }
   });
+  return { ...built, key };
 }
 
 function truncate(text: string): string {

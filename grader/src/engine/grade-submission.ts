@@ -1,9 +1,11 @@
 // Grades one submission against a specification: select the sources, build
 // once (cached), run every test in a fresh box, score groups. A sandbox
 // failure anywhere marks the result `systemError`: the student is not charged
-// and the job is retried.
+// and the job is retried. Every result carries its provenance: the sandbox and
+// toolchains that produced it, the build key, the limits and every run.
 
-import type { GradeResult, GradingSpec, TestCaseResult } from '@classpod/protocol';
+import type { GradeProvenance, GradeResult, GradingSpec, TestCaseResult, TestRunRecord, ToolchainIdentity } from '@classpod/protocol';
+import { hostname } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,8 +17,11 @@ import { round, scoreGroup, testMaxScore } from '../verdicts/scoring';
 import { writeBoxFiles } from './box-files';
 import { BuildCache } from './build-cache';
 import { buildProgram } from './build-program';
+import { CorePool, corePinningAvailable } from './core-pinning';
+import { GRADER_VERSION, hostIdentity, sandboxIdentity, sandboxToolchain } from './grading-identity';
 import { hashFiles, hashValue } from './hashes';
-import { runCommand, runTest, type BuiltProgram } from './run-test';
+import { DEFAULT_TIMING, runCommand, runTest, type BuiltProgram, type RecordedTestOutcome, type RunContext, type TimingPolicy } from './run-test';
+import { toolchainsHash } from '../languages/toolchain-probe';
 import { selectSources } from './submission-files';
 
 /** Options of a grading. */
@@ -32,9 +37,20 @@ export interface GradeOptions {
   buildCache?: BuildCache;
   /** Called after each test, for progress. */
   onTest?: (result: TestCaseResult, done: number, total: number) => void;
+  /** Time-fair verdicts: when a run is repeated (default within 10 % of a limit, up to 3 runs). */
+  timing?: Partial<TimingPolicy>;
+  /** Pin each run to one core where the sandbox can (default true). */
+  pinCores?: boolean;
+  /** Cores runs are pinned to; default one pool per process. */
+  cores?: CorePool;
+  /** Recorded in the provenance (default `classpod-grade@<host name>`). */
+  workerId?: string;
+  /** The hub's snapshot of the submission, recorded in the provenance. */
+  snapshotHash?: string;
 }
 
 let defaultCache: BuildCache | undefined;
+let defaultCores: CorePool | undefined;
 
 /** Grade the submission in folder `submissionDir`. */
 export async function gradeSubmission(spec: GradingSpec, submissionDir: string, options: GradeOptions = {}): Promise<GradeResult> {
@@ -65,11 +81,27 @@ export async function gradeFiles(
 
 async function grade(spec: GradingSpec, submissionDir: string, sandbox: Sandbox, options: GradeOptions): Promise<GradeResult> {
   const cache = options.buildCache ?? (defaultCache ??= new BuildCache());
+  const timing: TimingPolicy = { ...DEFAULT_TIMING, ...options.timing };
+  const pin = (options.pinCores ?? true) && corePinningAvailable(sandbox);
+  const ctx: RunContext = {
+    sandbox,
+    cache,
+    timing,
+    cores: pin ? (options.cores ?? (defaultCores ??= new CorePool())) : null,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
   const plugin = LANGUAGES[spec.language];
   const specHash = hashValue(spec);
+  const identity = await sandboxIdentity(sandbox);
+  const toolchains = new Map<string, ToolchainIdentity>();
+  for (const language of new Set([spec.language, ...(spec.checker ? [spec.checker.language] : [])])) {
+    toolchains.set(language, await sandboxToolchain(sandbox, language));
+  }
   const selection = await selectSources(submissionDir, spec.sources);
   const sourceHash = selection.ok ? hashFiles(selection.files) : 'none';
   const total = spec.groups.reduce((n, g) => n + g.tests.length, 0);
+  const tools = { sandbox, sandboxIdentity: identity, cache, ...(options.signal ? { signal: options.signal } : {}) };
+  const sandboxFailed = (err: Error) => ({ status: 'SE' as const, output: `sandbox failed: ${err.message}`, cached: false, key: '' });
 
   const build = selection.ok
     ? await buildProgram(
@@ -80,11 +112,9 @@ async function grade(spec: GradingSpec, submissionDir: string, sandbox: Sandbox,
           ...(spec.build ? { command: spec.build } : {}),
           mainClass: spec.mainClass ?? 'Main',
         },
-        sandbox,
-        cache,
-        options.signal,
-      ).catch((err: Error) => ({ status: 'SE' as const, output: `sandbox failed: ${err.message}`, cached: false }))
-    : { status: 'CE' as const, output: selection.problem, cached: false };
+        { ...tools, toolchain: toolchains.get(spec.language)! },
+      ).catch(sandboxFailed)
+    : { status: 'CE' as const, output: selection.problem, cached: false, key: '' };
 
   let checker: BuiltProgram | null = null;
   let checkerProblem = '';
@@ -92,10 +122,8 @@ async function grade(spec: GradingSpec, submissionDir: string, sandbox: Sandbox,
     const c = spec.checker;
     const built = await buildProgram(
       { language: c.language, sources: new Map([[c.source.path, Buffer.from(c.source.content)]]), extraFiles: [], mainClass: 'Main' },
-      sandbox,
-      cache,
-      options.signal,
-    ).catch((err: Error) => ({ status: 'SE' as const, output: `sandbox failed: ${err.message}`, cached: false }));
+      { ...tools, toolchain: toolchains.get(c.language)! },
+    ).catch(sandboxFailed);
     if (built.status === 'OK') {
       const cp = LANGUAGES[c.language];
       checker = {
@@ -108,13 +136,14 @@ async function grade(spec: GradingSpec, submissionDir: string, sandbox: Sandbox,
   }
 
   const tests: TestCaseResult[] = [];
+  const records: TestRunRecord[] = [];
   const groups: GradeResult['groups'] = [];
   let done = 0;
   for (const group of spec.groups) {
     const results: TestCaseResult[] = [];
     const fractions: number[] = [];
     for (const [i, test] of group.tests.entries()) {
-      let outcome;
+      let outcome: RecordedTestOutcome;
       if (build.status !== 'OK' || checkerProblem || options.signal?.aborted) {
         const verdict = build.status === 'OK' ? 'SE' : build.status;
         const message =
@@ -122,7 +151,8 @@ async function grade(spec: GradingSpec, submissionDir: string, sandbox: Sandbox,
         outcome = {
           result: { name: test.name, group: group.name, public: test.public, verdict, timeMs: 0, wallMs: 0, memoryKb: 0, score: 0, maxScore: testMaxScore(group, i), message },
           fraction: 0,
-        } as const;
+          record: { name: test.name, group: group.name, limits: test.limits, runs: [] },
+        };
       } else {
         const program: BuiltProgram = {
           dir: build.dir,
@@ -130,13 +160,15 @@ async function grade(spec: GradingSpec, submissionDir: string, sandbox: Sandbox,
           addressSpaceLimit: plugin.addressSpaceLimit,
           extraProcesses: plugin.extraProcesses,
         };
-        outcome = await runTest(test, group.name, program, checker, sandbox, cache, options.signal).catch((err: Error) => ({
+        outcome = await runTest(test, group.name, program, checker, ctx).catch((err: Error) => ({
           result: { name: test.name, group: group.name, public: test.public, verdict: 'SE' as const, timeMs: 0, wallMs: 0, memoryKb: 0, score: 0, maxScore: 0, message: `sandbox failed: ${err.message}` },
           fraction: 0,
+          record: { name: test.name, group: group.name, limits: test.limits, runs: [] },
         }));
       }
       results.push(outcome.result);
       fractions.push(outcome.fraction);
+      records.push(outcome.record);
       done++;
       options.onTest?.(outcome.result, done, total);
     }
@@ -145,6 +177,21 @@ async function grade(spec: GradingSpec, submissionDir: string, sandbox: Sandbox,
     tests.push(...results);
   }
 
+  const used = [...toolchains.values()];
+  const provenance: GradeProvenance = {
+    recordVersion: 1,
+    gradedAt: new Date().toISOString(),
+    workerId: options.workerId ?? `classpod-grade@${hostname()}`,
+    graderVersion: GRADER_VERSION,
+    ...(options.snapshotHash ? { snapshotHash: options.snapshotHash } : {}),
+    toolchainHash: toolchainsHash(used),
+    toolchains: used,
+    sandbox: { ...identity, pinsCores: ctx.cores !== null },
+    host: hostIdentity(),
+    buildKey: build.key,
+    timing,
+    tests: records,
+  };
   const systemError = build.status === 'SE' || tests.some((t) => t.verdict === 'SE');
   return {
     score: round(groups.reduce((n, g) => n + g.score, 0)),
@@ -156,5 +203,6 @@ async function grade(spec: GradingSpec, submissionDir: string, sandbox: Sandbox,
     systemError,
     specHash,
     sourceHash,
+    provenance,
   };
 }

@@ -1,17 +1,23 @@
 // Runs one test case: a fresh box with the build, the program under the
-// test's limits, then the verdict from the run and the comparison of its
-// output (or the custom checker's decision). Expected data never enters the
-// program's box. Hidden tests' messages never quote expected output.
+// test's limits (pinned to one core where the sandbox can), then the verdict
+// from the run and the comparison of its output (or the custom checker's
+// decision). Expected data never enters the program's box. Hidden tests'
+// messages never quote expected output.
+//
+// Time-fair verdicts: a run whose time lies within `nearLimitPercent` of its
+// limit, on either side, is repeated in a fresh box up to `maxRuns` runs in
+// all; the run with the median time decides, and every run is recorded.
 
-import type { GradingSpec, OutputDiff, SpecTestCase, TestCaseResult, Verdict } from '@classpod/protocol';
+import type { GradingLimits, GradingSpec, OutputDiff, RunMeasurement, SpecTestCase, TestCaseResult, TestRunRecord, Verdict } from '@classpod/protocol';
 import { compareOutput } from '../compare/compare-output';
 import { outputDiff } from '../compare/output-diff';
 import { CHECKER_ARGS, checkerDecision } from '../compare/testlib-checker';
 import { expandCommand, LANGUAGES } from '../languages/languages';
-import type { Sandbox } from '../sandboxes/sandbox';
+import type { RunOutcome, Sandbox } from '../sandboxes/sandbox';
 import { classifyRun } from '../verdicts/classify-run';
 import { readBoxFile, writeBoxFiles } from './box-files';
 import type { BuildCache } from './build-cache';
+import { pinnedArgv, type CorePool } from './core-pinning';
 
 /** A built program, ready to copy into boxes. */
 export interface BuiltProgram {
@@ -27,6 +33,49 @@ export interface TestOutcome {
   fraction: number;
 }
 
+/** When a run is repeated. */
+export interface TimingPolicy {
+  /** A run within this share of a time limit (percent, either side) is repeated. */
+  nearLimitPercent: number;
+  /** Most runs of one test. */
+  maxRuns: number;
+}
+
+/** Default time-fair policy: within 10 % of a limit, up to three runs. */
+export const DEFAULT_TIMING: TimingPolicy = { nearLimitPercent: 10, maxRuns: 3 };
+
+/** How the runs of a test are made. */
+export interface RunContext {
+  sandbox: Sandbox;
+  cache: BuildCache;
+  timing: TimingPolicy;
+  /** Cores to pin runs to; null: not pinned. */
+  cores: CorePool | null;
+  signal?: AbortSignal;
+}
+
+/** A test's outcome and the record of all its runs. */
+export interface RecordedTestOutcome extends TestOutcome {
+  record: TestRunRecord;
+}
+
+/**
+ * Whether a run's time lies within `percent` of a limit, either side: its CPU
+ * time near the CPU limit, or its wall time near the wall-clock limit. A run
+ * the clock stopped measures the wall limit by construction and says nothing
+ * about how long the program needs, so it is not near.
+ */
+export function nearTimeLimit(run: Pick<RunOutcome, 'timeMs' | 'wallMs' | 'cpuMeasured' | 'limitHit'>, limits: GradingLimits, percent: number): boolean {
+  const near = (t: number, limit: number): boolean => Math.abs(t - limit) <= (limit * percent) / 100;
+  return (run.cpuMeasured && near(run.timeMs, limits.timeMs)) || (run.limitHit !== 'wall' && near(run.wallMs, limits.wallMs));
+}
+
+/** Index of the run with the median time (the lower median for an even count). */
+export function medianRun(runs: readonly Pick<RunMeasurement, 'timeMs'>[]): number {
+  const order = runs.map((_, i) => i).sort((a, b) => runs[a]!.timeMs - runs[b]!.timeMs || a - b);
+  return order[Math.floor((order.length - 1) / 2)]!;
+}
+
 /** The run command of a spec's program. */
 export function runCommand(spec: GradingSpec, memoryMb: number): string[] {
   const plugin = LANGUAGES[spec.language];
@@ -34,35 +83,70 @@ export function runCommand(spec: GradingSpec, memoryMb: number): string[] {
   return expandCommand(template, { sources: spec.sources.filter((s) => !s.includes('*')), mainClass: spec.mainClass ?? 'Main', memoryMb });
 }
 
-/** Run test `test` of group `group`. */
+/** Run test `test` of group `group`, repeating a run whose time lies near its limit. */
 export async function runTest(
   test: SpecTestCase,
   group: string,
   program: BuiltProgram,
   checker: BuiltProgram | null,
-  sandbox: Sandbox,
-  cache: BuildCache,
-  signal?: AbortSignal,
-): Promise<TestOutcome> {
+  ctx: RunContext,
+): Promise<RecordedTestOutcome> {
+  const limits = { ...test.limits, processes: test.limits.processes + program.extraProcesses };
+  const runs: { outcome: TestOutcome; measured: RunMeasurement; near: boolean }[] = [];
+  do {
+    runs.push(await runOnce(test, group, program, checker, limits, ctx));
+  } while (
+    runs.length < Math.max(1, ctx.timing.maxRuns) &&
+    runs[0]!.near &&
+    !runs.some((r) => r.measured.verdict === 'SE') &&
+    !ctx.signal?.aborted
+  );
+  // A failed sandbox makes the whole test a system error; otherwise the median run decides.
+  const failed = runs.findIndex((r) => r.measured.verdict === 'SE');
+  const deciding = failed >= 0 ? failed : medianRun(runs.map((r) => r.measured));
+  return {
+    ...runs[deciding]!.outcome,
+    record: { name: test.name, group, limits, runs: runs.map((r) => r.measured), decidingRun: deciding },
+  };
+}
+
+/** One run in a fresh box: its outcome and measurements. */
+async function runOnce(
+  test: SpecTestCase,
+  group: string,
+  program: BuiltProgram,
+  checker: BuiltProgram | null,
+  limits: GradingLimits,
+  ctx: RunContext,
+): Promise<{ outcome: TestOutcome; measured: RunMeasurement; near: boolean }> {
+  const { sandbox, cache, signal } = ctx;
   const base = { name: test.name, group, public: test.public, score: 0, maxScore: 0 };
   const box = await sandbox.openBox();
+  const core = ctx.cores?.acquire() ?? null;
+  let held = core !== null;
+  const releaseCore = (): void => {
+    if (held) ctx.cores!.release(core!);
+    held = false;
+  };
   try {
     await cache.copyInto(program.dir, box.dir);
-    const limits = { ...test.limits, processes: test.limits.processes + program.extraProcesses };
+    const argv = [...program.argv, ...test.args];
     const run = await box.run({
-      argv: [...program.argv, ...test.args],
+      argv: core === null ? argv : pinnedArgv(argv, core),
       stdin: test.stdin,
       limits,
       addressSpaceLimit: program.addressSpaceLimit,
       ...(signal ? { signal } : {}),
     });
+    releaseCore();
     const measured = { timeMs: run.timeMs, wallMs: run.wallMs, memoryKb: run.memoryKb };
     // How the sandbox (could not) enforce the limits here, said of every verdict ("memory not limited on this machine").
     let note: string | null = null;
     const noted = (message: string): string => (note && !message.includes(note) ? `${message} (${note})` : message);
-    const done = (verdict: Verdict, fraction: number, message: string, diff?: OutputDiff): TestOutcome => ({
-      result: { ...base, ...measured, verdict, message: noted(message), ...(diff && test.public ? { diff } : {}) },
-      fraction,
+    const done = (verdict: Verdict, fraction: number, message: string, diff?: OutputDiff) => ({
+      outcome: { result: { ...base, ...measured, verdict, message: noted(message), ...(diff && test.public ? { diff } : {}) }, fraction },
+      measured: { verdict, ...measured, exitCode: run.exitCode, signal: run.signal, limitHit: run.limitHit, cpu: core },
+      near: verdict !== 'SE' && nearTimeLimit(run, test.limits, ctx.timing.nearLimitPercent),
     });
     if (signal?.aborted) return done('SE', 0, 'grading was stopped');
     const classified = classifyRun(run, test.limits);
@@ -98,6 +182,7 @@ export async function runTest(
     }
     return done('AC', 1, 'accepted');
   } finally {
+    releaseCore();
     await box.dispose();
   }
 }

@@ -84,6 +84,11 @@ export class LocalSandbox implements Sandbox {
     this.description = `local — Linux namespaces (bubblewrap), ${this.rootless ? 'rootless (user namespace)' : 'private uid'}, rlimits, ${groups}`;
   }
 
+  /** Whether runs get a cgroup of their own (memory, CPU time, processes). */
+  get usesCgroups(): boolean {
+    return this.cgroups !== null;
+  }
+
   /** Uids this sandbox has run boxes as (tests look for leftovers under them). */
   readonly usedUids = new Set<number>();
 

@@ -75,6 +75,8 @@ export interface Sandbox {
   readonly isolating: boolean;
   /** One line for people, e.g. "none — NOT a sandbox: limits and timeouts only". */
   readonly description: string;
+  /** Whether runs are limited by control groups (known after the first box for isolate); absent: never. */
+  readonly usesCgroups?: boolean;
   openBox(): Promise<Box>;
   dispose(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // The grading worker: dials out to the hub over WebSocket (bearer token),
-// says hello, and runs `concurrency` slots that each lease a job, heartbeat
+// says hello, registers who it is (sandbox, toolchains, host: the hub's
+// grading policy may refuse it, and then it stops), and runs `concurrency` slots that each lease a job, heartbeat
 // while grading it, report the result and lease the next. A result with a
 // system error is reported as such, so the hub leases the job again instead
 // of charging the student. A lease the hub says is lost stops the grading.
@@ -14,6 +15,7 @@ import {
   HeartbeatRequest,
   LeaseJobRequest,
   ProtocolError,
+  RegisterWorkerRequest,
   ReportResultRequest,
   RpcEndpoint,
   silentLogger,
@@ -21,10 +23,12 @@ import {
   type GradingJob,
   type GradingLanguage,
   type Logger,
+  type WorkerIdentity,
 } from '@classpod/protocol';
 import { gradeFiles } from '../engine/grade-submission';
+import { workerIdentity } from '../engine/grading-identity';
+import type { TimingPolicy } from '../engine/run-test';
 import type { BuildCache } from '../engine/build-cache';
-import { LANGUAGES } from '../languages/languages';
 import type { Sandbox } from '../sandboxes/sandbox';
 
 /** Options of a worker; limits and timings have defaults. */
@@ -47,7 +51,23 @@ export interface GradingWorkerOptions {
   /** Largest frame accepted from the hub (bytes, default 64 MiB: jobs carry test data). */
   maxFrameBytes?: number;
   buildCache?: BuildCache;
+  /** Time-fair verdicts (default: within 10 % of a limit, up to 3 runs). */
+  timing?: Partial<TimingPolicy>;
+  /** Pin each run to one core where the sandbox can (default true). */
+  pinCores?: boolean;
   logger?: Logger;
+}
+
+/** The hub refused this worker at registration (its grading policy does not name the worker's sandbox). */
+export class WorkerRefusedError extends Error {
+  constructor(
+    message: string,
+    /** The policy the hub sent with its refusal, when it sent one. */
+    readonly policy: unknown,
+  ) {
+    super(message);
+    this.name = 'WorkerRefusedError';
+  }
 }
 
 /** What the worker has done, for logs and tests. */
@@ -77,6 +97,11 @@ export class GradingWorker {
   private stopping = false;
   private loop: Promise<void> | null = null;
   private readonly stopped = new AbortController();
+  private identity: Promise<WorkerIdentity> | null = null;
+  private refusedWith: WorkerRefusedError | null = null;
+  private onRefused: ((err: WorkerRefusedError) => void) | null = null;
+  /** Settles when the hub refuses this worker; it then stops by itself. */
+  readonly refused: Promise<WorkerRefusedError> = new Promise((resolve) => (this.onRefused = resolve));
 
   constructor(private readonly options: GradingWorkerOptions) {
     this.log = (options.logger ?? silentLogger).child({ component: 'grader-worker' });
@@ -84,6 +109,17 @@ export class GradingWorker {
 
   get workerId(): string {
     return this.options.workerId ?? `${hostname()}-${process.pid}`;
+  }
+
+  /** The refusal, once the hub refused this worker. */
+  get refusal(): WorkerRefusedError | null {
+    return this.refusedWith;
+  }
+
+  /** What this worker tells the hub about itself (probed once). */
+  whoAmI(): Promise<WorkerIdentity> {
+    this.identity ??= workerIdentity(this.options.sandbox, this.workerId, this.options.languages);
+    return this.identity;
   }
 
   /** Connect and grade until stopped. */
@@ -129,6 +165,16 @@ export class GradingWorker {
         await Promise.race([closed, Promise.all(slots)]);
         await Promise.all(slots);
       } catch (err) {
+        if (err instanceof WorkerRefusedError) {
+          // Not a passing problem: the hub's policy does not accept this worker. Stop instead of redialling.
+          this.refusedWith = err;
+          this.stopping = true;
+          this.log.error('the hub refused this worker; stopping', { err: err.message, policy: err.policy });
+          this.endpoint?.close(1000, 'refused by the hub');
+          this.socket?.terminate();
+          this.onRefused?.(err);
+          break;
+        }
         this.log.warn('hub connection failed', { err: (err as Error).message });
       }
       this.endpoint = null;
@@ -159,6 +205,14 @@ export class GradingWorker {
     const endpoint = new RpcEndpoint(ws, { role: 'client', name: 'grader-worker', logger: this.log, maxFrameBytes });
     this.endpoint = endpoint;
     await endpoint.hello({ capabilities: ['grading'], client: { name: 'classpod-grader', version: '0.1.0' } });
+    const identity = await this.whoAmI();
+    try {
+      const { policy } = await endpoint.request(RegisterWorkerRequest.type, identity);
+      this.log.info('registered with the hub', { sandbox: identity.sandbox.name, officialSandboxes: policy.officialSandboxes });
+    } catch (err) {
+      if (ProtocolError.is(err, 'Forbidden')) throw new WorkerRefusedError(err.message, (err.data as { policy?: unknown } | undefined)?.policy);
+      throw err;
+    }
     this.counters.connections++;
     this.log.info('connected to the hub', { hub: this.options.hubUrl, worker: this.workerId });
     return endpoint;
@@ -167,12 +221,14 @@ export class GradingWorker {
   /** One slot: lease, grade, report, repeat, until stopping or the connection closes. */
   private async slot(endpoint: RpcEndpoint, index: number): Promise<void> {
     const waitMs = this.options.leaseWaitMs ?? 20000;
+    const identity = await this.whoAmI();
+    const languages = identity.toolchains.filter((t) => t.available).map((t) => t.language);
     while (!this.stopping && !endpoint.isClosed) {
       let job: GradingJob | null;
       try {
         const r = await endpoint.request(
           LeaseJobRequest.type,
-          { workerId: this.workerId, sandbox: this.options.sandbox.name, languages: this.options.languages ?? (Object.keys(LANGUAGES) as GradingLanguage[]), waitMs },
+          { workerId: this.workerId, sandbox: this.options.sandbox.name, languages, waitMs },
           { timeoutMs: waitMs + 15000, signal: this.stopped.signal },
         );
         job = r.job;
@@ -221,7 +277,11 @@ export class GradingWorker {
         {
           sandbox: this.options.sandbox,
           signal: abort.signal,
+          workerId: this.workerId,
+          ...(job.snapshotHash ? { snapshotHash: job.snapshotHash } : {}),
           ...(this.options.buildCache ? { buildCache: this.options.buildCache } : {}),
+          ...(this.options.timing ? { timing: this.options.timing } : {}),
+          ...(this.options.pinCores !== undefined ? { pinCores: this.options.pinCores } : {}),
           onTest: (_r, done) => (testsDone = done),
         },
       );

@@ -9,10 +9,12 @@ import {
   HandBackJobRequest,
   HeartbeatRequest,
   LeaseJobRequest,
+  RegisterWorkerRequest,
   ReportResultRequest,
   RpcEndpoint,
   type GradingJob,
   type Static,
+  type WorkerIdentity,
 } from '@classpod/protocol';
 import { BuildCache, GradingWorker, loadSpec, NoneSandbox, type GradingSpec, type Sandbox } from '../../src';
 import { DEMO_ASSIGNMENTS, GRADER_ROOT, useTempDirs } from '../temp-dir';
@@ -28,6 +30,7 @@ class FakeHub {
   readonly heartbeats: string[] = [];
   readonly leaseRequests: string[] = [];
   readonly tokens: string[] = [];
+  readonly identities: WorkerIdentity[] = [];
   lostLeases = new Set<string>();
   private waiters: (() => void)[] = [];
   private endpoints: RpcEndpoint[] = [];
@@ -38,6 +41,10 @@ class FakeHub {
       this.tokens.push(String(req.headers.authorization));
       const endpoint = new RpcEndpoint(ws, { role: 'server', maxFrameBytes: 64 * 1024 * 1024 });
       this.endpoints.push(endpoint);
+      endpoint.handle(RegisterWorkerRequest.type, (p) => {
+        this.identities.push(p);
+        return { policy: { officialSandboxes: [p.sandbox.name], source: 'deployment' as const } };
+      });
       endpoint.handle(LeaseJobRequest.type, async (p, ctx) => {
         this.leaseRequests.push(p.workerId);
         const until = Date.now() + p.waitMs;

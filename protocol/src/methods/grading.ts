@@ -187,6 +187,119 @@ export const TestCaseResult = Type.Object({
 });
 export type TestCaseResult = Static<typeof TestCaseResult>;
 
+// ---- Provenance: what produced a grade --------------------------------------
+// Kept apart from the per-test result above, so either can change on its own.
+// A worker states who it is once per connection (`grading/register`); every
+// grade it reports carries a provenance record: enough to rerun the grade and
+// to explain why a rerun differs.
+
+/** A language's toolchain as the grader found it. */
+export const ToolchainIdentity = Type.Object({
+  language: GradingLanguage,
+  /** First line of the compiler's or runtime's own version output, e.g. `gcc (Debian 12.2.0-14) 12.2.0`; empty when missing. */
+  version: Type.String({ maxLength: 500 }),
+  /** `sha256:…` over the whole version output and the contents of the programs the language runs (compiler, runtime). */
+  hash: Type.String({ maxLength: 100 }),
+  /** False when the toolchain is not installed where the sandbox looks for it. */
+  available: Type.Boolean(),
+});
+export type ToolchainIdentity = Static<typeof ToolchainIdentity>;
+
+/** The sandbox a grader runs submissions in. */
+export const SandboxIdentity = Type.Object({
+  /** isolate, local or none (`none` is not a sandbox). */
+  name: Type.String({ maxLength: 32 }),
+  /** First line of the sandbox program's own version output (`isolate --version`, `bwrap --version`); for `none`, the Node version. */
+  version: Type.String({ maxLength: 500 }),
+  /** `sha256:…` over the version output and the sandbox program's contents: two programs with one name differ here. */
+  hash: Type.String({ maxLength: 100 }),
+  /** Whether runs are limited by control groups (memory, CPU time, processes). */
+  cgroups: Type.Boolean(),
+  /** False for `none`: submissions run with the grader's own rights. */
+  isolating: Type.Boolean(),
+  /** Whether each test run is pinned to one CPU core. */
+  pinsCores: Type.Boolean(),
+});
+export type SandboxIdentity = Static<typeof SandboxIdentity>;
+
+/** The machine a grader runs on. */
+export const HostIdentity = Type.Object({
+  /** Kernel release and build (`uname -r -v`). */
+  kernel: Type.String({ maxLength: 300 }),
+  /** `linux-x64`, `darwin-arm64`, … */
+  platform: Type.String({ maxLength: 64 }),
+  /** CPU model name. */
+  cpu: Type.String({ maxLength: 200 }),
+  /** Cores this grader may use. */
+  cores: Type.Integer({ minimum: 0 }),
+});
+export type HostIdentity = Static<typeof HostIdentity>;
+
+/** Who a grading worker is: sent once per connection in `grading/register`. */
+export const WorkerIdentity = Type.Object({
+  /** The worker's stable name, for the hub's records. */
+  workerId: Type.String({ minLength: 1, maxLength: 128 }),
+  /** Version of the grader package. */
+  graderVersion: Type.String({ maxLength: 64 }),
+  sandbox: SandboxIdentity,
+  host: HostIdentity,
+  /** Every language's toolchain; jobs are leased only for languages whose toolchain is available. */
+  toolchains: Type.Array(ToolchainIdentity, { maxItems: 32 }),
+});
+export type WorkerIdentity = Static<typeof WorkerIdentity>;
+
+/** One run of a test as the sandbox measured it. */
+export const RunMeasurement = Type.Object({
+  /** The verdict this run alone would get. */
+  verdict: Verdict,
+  timeMs: Type.Number(),
+  wallMs: Type.Number(),
+  memoryKb: Type.Number(),
+  exitCode: Type.Union([Type.Integer(), Type.Null()]),
+  signal: Type.Union([Type.String({ maxLength: 32 }), Type.Null()]),
+  /** The limit the sandbox enforced by ending the run (cpu, wall, memory, output). */
+  limitHit: Type.Union([Type.String({ maxLength: 16 }), Type.Null()]),
+  /** The core the run was pinned to; null when not pinned. */
+  cpu: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+});
+export type RunMeasurement = Static<typeof RunMeasurement>;
+
+/** Limits and every run of one test. */
+export const TestRunRecord = Type.Object({
+  name: Type.String(),
+  group: Type.String(),
+  /** The limits the sandbox enforced (the spec's, with the runtime's extra threads). */
+  limits: GradingLimits,
+  /** Every run, in order. A run whose time lay near its limit is repeated. */
+  runs: Type.Array(RunMeasurement),
+  /** Index in `runs` of the run that decided the verdict (the median by CPU time); absent when nothing ran. */
+  decidingRun: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+export type TestRunRecord = Static<typeof TestRunRecord>;
+
+/** What produced a grade: enough to rerun it from its record and to explain a difference. */
+export const GradeProvenance = Type.Object({
+  recordVersion: Type.Literal(1),
+  /** When the grader finished (its own clock, ISO 8601). */
+  gradedAt: Type.String({ maxLength: 40 }),
+  workerId: Type.String({ maxLength: 128 }),
+  graderVersion: Type.String({ maxLength: 64 }),
+  /** The hub's snapshot of the submission (`sha256:…` of its manifest); absent for a folder graded locally. */
+  snapshotHash: Type.Optional(Type.String({ maxLength: 100 })),
+  /** `sha256:…` over the toolchains below. */
+  toolchainHash: Type.String({ maxLength: 100 }),
+  /** The toolchains used: the submission's language, and the checker's. */
+  toolchains: Type.Array(ToolchainIdentity, { maxItems: 8 }),
+  sandbox: SandboxIdentity,
+  host: HostIdentity,
+  /** The build cache key the program was built (or found) under. */
+  buildKey: Type.String({ maxLength: 100 }),
+  /** Time-fair verdicts: a run within `nearLimitPercent` of a time limit is repeated up to `maxRuns` times; the median decides. */
+  timing: Type.Object({ nearLimitPercent: Type.Number({ minimum: 0 }), maxRuns: Type.Integer({ minimum: 1 }) }),
+  tests: Type.Array(TestRunRecord),
+});
+export type GradeProvenance = Static<typeof GradeProvenance>;
+
 /** The outcome of grading one submission. */
 export const GradeResult = Type.Object({
   score: Type.Number(),
@@ -209,6 +322,8 @@ export const GradeResult = Type.Object({
   specHash: Type.String(),
   /** Hash of the submitted sources. */
   sourceHash: Type.String(),
+  /** What produced this grade; present on every grade a grader produces. */
+  provenance: Type.Optional(GradeProvenance),
 });
 export type GradeResult = Static<typeof GradeResult>;
 
@@ -225,6 +340,8 @@ export const GradingJob = Type.Object({
   /** Names this lease; every later message about the job carries it. */
   leaseId: Type.String({ minLength: 1, maxLength: 128 }),
   submissionId: Type.String({ maxLength: 128 }),
+  /** The submission's snapshot (`sha256:…` of its manifest), recorded in the grade's provenance. */
+  snapshotHash: Type.Optional(Type.String({ maxLength: 100 })),
   /** The full specification, hidden tests included. */
   spec: GradingSpec,
   files: Type.Array(JobFile, { maxItems: 10000 }),
@@ -234,6 +351,32 @@ export const GradingJob = Type.Object({
   heartbeatMs: Type.Integer({ minimum: 1 }),
 });
 export type GradingJob = Static<typeof GradingJob>;
+
+/** Which sandboxes' grades count as official, and who set that. */
+export const GradingPolicy = Type.Object({
+  /** Sandboxes whose grades are official, e.g. `["isolate"]`. */
+  officialSandboxes: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 8 }),
+  /** deployment: the hub's configuration. */
+  source: Type.Union([Type.Literal('deployment'), Type.Literal('course')]),
+});
+export type GradingPolicy = Static<typeof GradingPolicy>;
+
+/**
+ * `grading/register`: a worker says who it is, once per connection, before it
+ * leases. A worker whose sandbox the policy does not name is refused with
+ * Forbidden (the error's data holds the policy): it gets no jobs, and nothing
+ * it sends is recorded.
+ */
+export namespace RegisterWorkerRequest {
+  export const method = 'grading/register';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description: "Register a worker's identity (sandbox, toolchains, host); refused with Forbidden when the grading policy does not name its sandbox.",
+    params: WorkerIdentity,
+    result: Type.Object({ policy: GradingPolicy }),
+  });
+}
 
 /** `grading/lease`: a worker asks for a job; the hub may wait up to `waitMs` before answering `job: null`. */
 export namespace LeaseJobRequest {
@@ -306,3 +449,23 @@ export namespace HandBackJobRequest {
     result: Type.Object({}),
   });
 }
+
+/**
+ * A grade record as a file (`classpod-grade --record`, `classpod-hub record
+ * export`): the result with its provenance, the specification graded against
+ * and the submission's files, so `classpod-grade --rerun FILE` can grade it
+ * again and say whether it matches.
+ */
+export const GradeRecordFile = Type.Object({
+  format: Type.Literal('classpod-grade-record'),
+  version: Type.Literal(1),
+  /** The hub's submission and record, when exported from a hub. */
+  submissionId: Type.Optional(Type.String({ maxLength: 128 })),
+  recordId: Type.Optional(Type.String({ maxLength: 128 })),
+  /** Whether the hub recorded this grade as official. */
+  official: Type.Optional(Type.Boolean()),
+  result: GradeResult,
+  spec: GradingSpec,
+  files: Type.Array(JobFile, { maxItems: 10000 }),
+});
+export type GradeRecordFile = Static<typeof GradeRecordFile>;
