@@ -3,16 +3,21 @@
 // from examples/ (SQLite and workspaces in a fresh data folder, agents in
 // bubblewrap when the machine allows it), one professor and three students,
 // and the grader's worker (GradingWorker) in this process using the best
-// sandbox available (isolate, else local, else none). Prints the URL and one token per person;
+// sandbox available (isolate, else local). Grades from isolate and local are
+// official (the embedded grading policy). Where neither works, nothing is
+// graded unless CLASSPOD_GRADE_WITH_NONE=1 says to grade with `none` — which is
+// not a sandbox: every submission would run with this process's rights — and
+// start-up says so loudly either way. Prints the URL and one token per person;
 // Ctrl-C stops everything and removes the data folder.
 //
 // Options (environment): CLASSPOD_PORT (default 8080; 0 = any free port),
 // CLASSPOD_HOST (default 127.0.0.1), CLASSPOD_DATA_DIR (keep data there instead
-// of a temporary folder).
+// of a temporary folder), CLASSPOD_GRADE_WITH_NONE=1 (grade with `none` when no
+// sandbox works here).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,7 +31,10 @@ const setup = require(join(repo, 'hub', 'dist', 'src', 'admin', 'course-setup.js
 
 const log = protocol.createLogger({ name: 'demo', level: process.env.CLASSPOD_LOG_LEVEL ?? 'warn' });
 
-/** isolate, else local, else none — the first sandbox the grader can make here. */
+/** Sandboxes whose grades the embedded hub records as official. */
+const EMBEDDED_OFFICIAL_SANDBOXES = ['isolate', 'local'];
+
+/** isolate, else local — the first real sandbox the grader can make here; null when none works. */
 function bestSandbox() {
   const reasons = [];
   for (const name of ['isolate', 'local']) {
@@ -36,14 +44,25 @@ function bestSandbox() {
       reasons.push(`${name}: ${err.message}`);
     }
   }
-  return { name: 'none', sandbox: grader.createSandbox('none'), reasons };
+  return { name: null, sandbox: null, reasons };
+}
+
+/** Lines that cannot be missed in a terminal. */
+function loud(lines) {
+  const width = Math.max(...lines.map((l) => l.length));
+  const bar = '!'.repeat(width + 6);
+  return [bar, ...lines.map((l) => `!! ${l.padEnd(width)} !!`), bar];
 }
 
 async function main() {
   const keep = process.env.CLASSPOD_DATA_DIR;
+  const sandbox = bestSandbox();
+  const gradeWithNone = !sandbox.name && process.env.CLASSPOD_GRADE_WITH_NONE === '1';
+  if (gradeWithNone) Object.assign(sandbox, { name: 'none', sandbox: grader.createSandbox('none') });
+  const officialSandboxes = gradeWithNone ? [...EMBEDDED_OFFICIAL_SANDBOXES, 'none'] : EMBEDDED_OFFICIAL_SANDBOXES;
   const dataDir = keep ?? mkdtempSync(join(tmpdir(), 'classpod-demo-'));
   const requestedPort = process.env.CLASSPOD_PORT !== undefined ? Number(process.env.CLASSPOD_PORT) : 8080;
-  const options = { dataDir, host: process.env.CLASSPOD_HOST ?? '127.0.0.1', isolation: 'auto', logger: protocol.createLogger({ name: 'hub', level: process.env.CLASSPOD_LOG_LEVEL ?? 'warn' }) };
+  const options = { dataDir, host: process.env.CLASSPOD_HOST ?? '127.0.0.1', isolation: 'auto', officialSandboxes, logger: protocol.createLogger({ name: 'hub', level: process.env.CLASSPOD_LOG_LEVEL ?? 'warn' }) };
   let hub;
   try {
     hub = await hubPkg.startHub({ ...options, port: requestedPort });
@@ -65,20 +84,47 @@ async function main() {
     tokens.push({ ...p, token: (await hub.tokens.issue({ personId: p.id, scopes: ['hub'], label: 'demo' })).token });
   }
   const workerToken = (await hub.tokens.issue({ scopes: ['grader'], label: 'demo worker' })).token;
-  const sandbox = bestSandbox();
   for (const r of sandbox.reasons) log.info('sandbox not used', { reason: r });
-  const worker = new grader.GradingWorker({
-    hubUrl: hub.url.replace(/^http/, 'ws') + '/v1/grader',
-    token: workerToken,
-    sandbox: sandbox.sandbox,
-    workerId: 'demo-worker',
-    logger: log,
-  });
-  worker.start();
+  const worker = sandbox.sandbox
+    ? new grader.GradingWorker({
+        hubUrl: hub.url.replace(/^http/, 'ws') + '/v1/grader',
+        token: workerToken,
+        sandbox: sandbox.sandbox,
+        workerId: 'demo-worker',
+        logger: log,
+      })
+    : null;
+  worker?.start();
   const stopWorker = async () => {
-    await worker.stop(5000);
-    await sandbox.sandbox.dispose();
+    await worker?.stop(5000);
+    await sandbox.sandbox?.dispose();
   };
+  const user = (() => {
+    try {
+      return userInfo().username;
+    } catch {
+      return 'you';
+    }
+  })();
+  const gradingLines =
+    sandbox.name === 'none'
+      ? loud([
+          'WARNING: GRADING WITH `none`, WHICH IS NOT A SANDBOX.',
+          `Every submission runs as ${user}, with ${user}'s rights: it can read and write`,
+          'your files, open connections and stop this process. Grades from it are official',
+          'because CLASSPOD_GRADE_WITH_NONE=1 says so. Install bubblewrap (and run as root)',
+          'for the local sandbox instead.',
+          ...sandbox.reasons.map((r) => `  ${r}`),
+        ])
+      : sandbox.name
+        ? [`  grading: a worker in this process, sandbox ${sandbox.name} (official: ${officialSandboxes.join(', ')})`]
+        : loud([
+            'GRADING IS OFF: no sandbox works on this machine, so submissions are queued',
+            'and never graded.',
+            ...sandbox.reasons.map((r) => `  ${r}`),
+            'To grade them anyway with `none` (NOT a sandbox: submissions would run as',
+            `${user}, with ${user}'s rights), start again with CLASSPOD_GRADE_WITH_NONE=1.`,
+          ]);
 
   const isolation = hub.provider.isolation ?? hub.provider.kind;
   const lines = [
@@ -86,7 +132,7 @@ async function main() {
     `Classpod demo hub: ${hub.url}`,
     `  course ${course.courseId} — ${course.title}: ${course.assignments.map((a) => a.id).join(', ')}`,
     `  workspaces: local agents (${isolation === 'bubblewrap' ? 'each in a bubblewrap sandbox' : 'plain processes: bubblewrap is not available'})`,
-    `  grading: a worker in this process, sandbox ${sandbox.name}${sandbox.name === 'none' ? ' (limits and timeouts only)' : ''}`,
+    ...gradingLines,
     `  data: ${dataDir}${keep ? '' : ' (removed on exit)'}`,
     '',
     'Tokens (one per person):',

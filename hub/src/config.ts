@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import type { Logger } from '@classpod/protocol';
 import type { SpecResolver } from './assignments/spec-resolver';
+import { DEFAULT_OFFICIAL_SANDBOXES, SANDBOX_NAMES } from './grading/grading-policy';
 import type { Clock } from './time/clock';
 import type { WorkspaceProvider } from './workspaces/workspace-provider';
 
@@ -40,6 +41,8 @@ export interface HubOptions {
   maxFrameBytes?: number;
   /** Ping clients this often; drop those that missed the previous pong (ms). */
   pingIntervalMs?: number;
+  /** Sandboxes whose grades are official (default isolate); workers in any other are refused. */
+  officialSandboxes?: string[];
 }
 
 /** Defaults, in one place. */
@@ -54,6 +57,7 @@ export const HUB_DEFAULTS = {
   deadlinePollMs: 5_000,
   maxFrameBytes: 16 * 1024 * 1024,
   pingIntervalMs: 30_000,
+  officialSandboxes: [...DEFAULT_OFFICIAL_SANDBOXES],
 };
 
 /** A configuration a person must fix. */
@@ -69,7 +73,16 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Hu
   if (env.CLASSPOD_PUBLIC_URL) out.publicUrl = env.CLASSPOD_PUBLIC_URL;
   if (env.CLASSPOD_ISOLATION) out.isolation = env.CLASSPOD_ISOLATION as HubOptions['isolation'];
   if (env.CLASSPOD_IDLE_STOP_MS) out.idleStopMs = Number(env.CLASSPOD_IDLE_STOP_MS);
+  if (env.CLASSPOD_OFFICIAL_SANDBOXES) out.officialSandboxes = parseSandboxList(env.CLASSPOD_OFFICIAL_SANDBOXES);
   return out;
+}
+
+/** `isolate,local` → `['isolate', 'local']`. */
+export function parseSandboxList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Check options and fill in defaults. */
@@ -81,6 +94,10 @@ export function validateOptions(o: HubOptions): HubOptions & typeof HUB_DEFAULTS
   if (!['auto', 'bubblewrap', 'none'].includes(merged.isolation)) throw new HubConfigError(`isolation must be auto, bubblewrap or none, not ${merged.isolation}`);
   for (const k of ['idleStopMs', 'leaseMs', 'heartbeatMs', 'leaseSweepMs', 'deadlinePollMs', 'maxFrameBytes', 'pingIntervalMs'] as const) {
     if (!(Number(merged[k]) > 0)) throw new HubConfigError(`${k} must be a positive number, not ${merged[k]}`);
+  }
+  if (merged.officialSandboxes.length === 0) throw new HubConfigError('the grading policy must name at least one sandbox (isolate, local or none)');
+  for (const name of merged.officialSandboxes) {
+    if (!(SANDBOX_NAMES as readonly string[]).includes(name)) throw new HubConfigError(`official sandbox ${name} is not one of isolate, local, none`);
   }
   if (merged.publicUrl && !/^https?:\/\//.test(merged.publicUrl)) throw new HubConfigError(`public URL ${merged.publicUrl} must start with http:// or https://`);
   return merged;

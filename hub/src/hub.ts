@@ -75,7 +75,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       leaseMs: o.leaseMs,
       heartbeatMs: o.heartbeatMs,
       sweepMs: o.leaseSweepMs,
+      officialSandboxes: o.officialSandboxes,
     });
+    if (o.officialSandboxes.includes('none')) {
+      logger.warn('the grading policy makes grades from `none` official: `none` is not a sandbox, submissions run with the worker\'s own rights', {
+        officialSandboxes: o.officialSandboxes,
+      });
+    }
     const files = provider.files ?? new AgentFileAccess(provider);
     const intake = new SubmissionIntake(store, blobs, files, events, clock);
     intake.onQueued = () => queue.wake();
@@ -122,7 +128,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     await deadlines.start();
     cleanups.push(() => deadlines.stop());
     started = true;
-    logger.info('hub started', { url, provider: provider.kind, database: o.databaseUrl ? 'postgres' : 'sqlite', dataDir: o.dataDir });
+    logger.info('hub started', { url, provider: provider.kind, database: o.databaseUrl ? 'postgres' : 'sqlite', dataDir: o.dataDir, officialSandboxes: o.officialSandboxes });
     return {
       url,
       port: address.port,

@@ -135,5 +135,15 @@ function provenanceOf(r: Partial<GradeResult> & Record<string, unknown>, snapsho
   for (const [k, v] of Object.entries(r)) {
     if (/^toolchain/i.test(k) && v !== undefined && v !== null) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
   }
+  // The grader's provenance record: each toolchain as `version · hash`, the sandbox's own version.
+  const p = r.provenance;
+  if (p) {
+    out.toolchainHash = p.toolchainHash;
+    for (const t of p.toolchains) out[`toolchain.${t.language}`] = `${t.version} · ${t.hash}`;
+    out.sandboxVersion = p.sandbox.version;
+    out.cgroups = String(p.sandbox.cgroups);
+    out.kernel = p.host.kernel;
+    out.gradedAt = p.gradedAt;
+  }
   return out;
 }

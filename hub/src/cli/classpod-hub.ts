@@ -2,7 +2,7 @@
 // `serve` opens the store directly (the SQLite file in the data folder, or
 // DATABASE_URL), so it works whether or not a hub is running.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger, ProtocolError } from '@classpod/protocol';
@@ -13,7 +13,8 @@ import { checkId, InvalidId } from '../ids/slug-ids';
 import { graderSpecResolver } from '../assignments/spec-resolver';
 import { TokenService, TOKEN_SCOPES, type TokenScope } from '../auth/tokens';
 import { BlobStore } from '../blobs/blob-store';
-import { HubConfigError, optionsFromEnv } from '../config';
+import { HubConfigError, optionsFromEnv, parseSandboxList } from '../config';
+import { exportGradeRecord, GradeRecordExportError } from '../grading/grade-record-export';
 import { startHub } from '../hub';
 import { openStore } from '../store/open-store';
 import type { Role } from '../store/records';
@@ -24,7 +25,8 @@ import type { WorkspaceProvider } from '../workspaces/workspace-provider';
 const HELP = `usage: classpod-hub <command> [options]
 
   serve                      run the hub (--host, --port, --public-url, --provider local|kubernetes,
-                             --isolation auto|bubblewrap|none, --idle-stop-ms, --lease-ms)
+                             --isolation auto|bubblewrap|none, --idle-stop-ms, --lease-ms,
+                             --official-sandboxes isolate[,local,none]: whose grades are official)
   course create --id ID --title TITLE
   course create --from DIR   a course folder: course.yaml + assignments/<slug>/
   assignment add --course ID --folder DIR [--id SLUG]
@@ -34,6 +36,8 @@ const HELP = `usage: classpod-hub <command> [options]
   tokens issue --grader [--expires 365d] [--label TEXT]   a token for grading workers
   tokens revoke TOKEN_ID
   tokens list [--person ID]
+  record export --submission ID [--record ID] [--out FILE]
+                             a grade record file (result, provenance, spec, sources) for classpod-grade --rerun
   status
 
 common options:
@@ -50,6 +54,10 @@ const options = {
   isolation: { type: 'string' },
   'idle-stop-ms': { type: 'string' },
   'lease-ms': { type: 'string' },
+  'official-sandboxes': { type: 'string' },
+  submission: { type: 'string' },
+  record: { type: 'string' },
+  out: { type: 'string' },
   provider: { type: 'string' },
   id: { type: 'string' },
   title: { type: 'string' },
@@ -110,6 +118,7 @@ async function main(argv: string[]): Promise<number> {
       isolation: (v.isolation ?? env.isolation) as 'auto' | 'bubblewrap' | 'none' | undefined,
       idleStopMs: v['idle-stop-ms'] !== undefined ? Number(v['idle-stop-ms']) : env.idleStopMs,
       leaseMs: v['lease-ms'] !== undefined ? Number(v['lease-ms']) : undefined,
+      officialSandboxes: v['official-sandboxes'] !== undefined ? parseSandboxList(v['official-sandboxes']) : env.officialSandboxes,
       logger,
     });
     process.stdout.write(`listening on ${hub.url}\n`);
@@ -208,6 +217,15 @@ async function main(argv: string[]): Promise<number> {
         }
         return 0;
       }
+      case 'record export': {
+        const file = await exportGradeRecord(store, blobs, need(v.submission, 'submission'), v.record);
+        const text = JSON.stringify(file, null, 2) + '\n';
+        if (v.out) {
+          await writeFile(v.out, text);
+          out(`grade record ${file.recordId} of submission ${file.submissionId} (${file.official ? 'official' : 'NOT official'}) written to ${v.out}`);
+        } else process.stdout.write(text);
+        return 0;
+      }
       case 'status': {
         const jobs = await store.jobCounts();
         out(`database: ${databaseUrl ? 'postgres' : join(dataDir, 'hub.sqlite')}`);
@@ -241,6 +259,7 @@ main(process.argv.slice(2)).then(
       err instanceof CourseSetupError ||
       err instanceof AssignmentFolderError ||
       err instanceof FolderError ||
+      err instanceof GradeRecordExportError ||
       ProtocolError.is(err, 'InvalidParams') ||
       (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
     process.stderr.write(`classpod-hub: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);

@@ -1,28 +1,38 @@
-// The grading queue as workers see it over `/v1/grader`: lease the oldest
-// queued job (long-polling while there is none), heartbeat to keep the lease,
-// report the result (recorded exactly once: only the live lease can complete a
-// job), or hand the job back. Leases that stop being renewed expire and their
-// jobs are leased again. Scores go out as events to the student and the staff.
-// `/metrics` shows how long the oldest queued job has waited, so that workers
-// that silently stopped are noticed (deploy/base/prometheusrule.yaml).
+// The grading queue as workers see it over `/v1/grader`: a worker registers
+// who it is (sandbox, toolchains, host) and is refused when the grading policy
+// does not name its sandbox; a registered worker leases the oldest queued job
+// it has the toolchains for (long-polling while there is none), heartbeats to
+// keep the lease, reports the result (recorded exactly once: only the live
+// lease can complete a job, and only with a provenance that matches what it
+// was given), or hands the job back. Leases that stop being renewed expire
+// and their jobs are leased again. Every grading is kept as a grade record;
+// scores go out as events to the student and the staff. `/metrics` shows how
+// long the oldest queued job has waited, so that workers that silently
+// stopped are noticed (deploy/base/prometheusrule.yaml).
 
+import { canonicalJson, hashValue } from '@classpod/grader';
 import {
   errors,
   HandBackJobRequest,
   HeartbeatRequest,
   LeaseJobRequest,
+  RegisterWorkerRequest,
   ReportResultRequest,
+  type GradeResult,
   type GradingJob,
+  type GradingPolicy,
   type GradingSpec,
   type Logger,
   type MetricsRegistry,
   type RpcEndpoint,
+  type WorkerIdentity,
 } from '@classpod/protocol';
 import type { BlobStore } from '../blobs/blob-store';
 import type { EventHub } from '../events/event-hub';
 import { publishScoreChanged } from '../events/score-events';
 import type { Store } from '../store/store';
-import type { Submission } from '../store/records';
+import type { Job, Submission } from '../store/records';
+import { DEFAULT_OFFICIAL_SANDBOXES, deploymentPolicy, policyRefusal } from './grading-policy';
 
 export interface GradingQueueOptions {
   /** A lease ends this long after the last heartbeat (ms). */
@@ -33,9 +43,24 @@ export interface GradingQueueOptions {
   sweepMs: number;
   /** A job whose sandbox failed this many times is recorded as failed. */
   maxAttempts: number;
+  /** Sandboxes whose grades are official; workers in any other are refused. */
+  officialSandboxes: readonly string[];
 }
 
-export const DEFAULT_GRADING_QUEUE_OPTIONS: GradingQueueOptions = { leaseMs: 30_000, heartbeatMs: 5_000, sweepMs: 2_000, maxAttempts: 3 };
+export const DEFAULT_GRADING_QUEUE_OPTIONS: GradingQueueOptions = {
+  leaseMs: 30_000,
+  heartbeatMs: 5_000,
+  sweepMs: 2_000,
+  maxAttempts: 3,
+  officialSandboxes: DEFAULT_OFFICIAL_SANDBOXES,
+};
+
+/** A worker connection's registration. */
+interface RegisteredWorker {
+  identity: WorkerIdentity;
+  /** Languages it has toolchains for. */
+  languages: Set<string>;
+}
 
 export class GradingQueue {
   private readonly waiters = new Set<() => void>();
@@ -45,6 +70,11 @@ export class GradingQueue {
   private readonly leased;
   /** The oldest queued job's wait when last looked up, and when that was (Date.now()). */
   private oldestQueued: { ageMs: number; atMs: number } | null = null;
+  private readonly refused;
+  /** The policy every worker is checked against. */
+  readonly policy: GradingPolicy;
+  /** Languages of an assignment's spec (and checker), by `course/assignment@updatedAt`. */
+  private readonly languagesOf = new Map<string, Set<string>>();
 
   constructor(
     private readonly store: Store,
@@ -60,6 +90,8 @@ export class GradingQueue {
     metrics.gauge('hub_grading_oldest_queued_seconds', 'How long the oldest queued grading job has waited (s); 0 when none is queued.', () =>
       this.oldestQueued ? Math.round(this.oldestQueued.ageMs + Date.now() - this.oldestQueued.atMs) / 1000 : 0,
     );
+    this.refused = metrics.counter('hub_grading_workers_refused_total', 'Grading workers refused by the grading policy, by sandbox.');
+    this.policy = deploymentPolicy(this.o.officialSandboxes);
   }
 
   start(): void {
@@ -107,14 +139,48 @@ export class GradingQueue {
 
   /** Serve the worker methods on one connection. */
   attach(endpoint: RpcEndpoint): void {
-    endpoint.handle(LeaseJobRequest.type, async (p, ctx) => ({ job: await this.lease(p.workerId, p.waitMs, ctx.signal) }));
+    let worker: RegisteredWorker | null = null;
+    const registered = (what: string): RegisteredWorker => {
+      if (worker) return worker;
+      throw errors.forbidden(
+        `register this worker first (grading/register): the hub ${what} only for workers whose sandbox its grading policy names (${this.policy.officialSandboxes.join(', ')})`,
+        { policy: this.policy },
+      );
+    };
+    endpoint.handle(RegisterWorkerRequest.type, (identity) => {
+      const refusal = policyRefusal(identity, this.policy);
+      if (refusal) {
+        worker = null;
+        this.refused.inc(1, { sandbox: identity.sandbox.name });
+        this.logger.warn('grading worker refused', { workerId: identity.workerId, sandbox: identity.sandbox.name, policy: this.policy.officialSandboxes });
+        throw errors.forbidden(refusal, { policy: this.policy });
+      }
+      worker = { identity, languages: new Set(identity.toolchains.filter((t) => t.available).map((t) => t.language)) };
+      this.logger.info('grading worker registered', {
+        workerId: identity.workerId,
+        sandbox: identity.sandbox.name,
+        sandboxVersion: identity.sandbox.version,
+        cgroups: identity.sandbox.cgroups,
+        languages: [...worker.languages],
+      });
+      if (identity.sandbox.name === 'none') this.logger.warn('a worker grades with `none`, which is not a sandbox; the policy makes its grades official', { workerId: identity.workerId });
+      return { policy: this.policy };
+    });
+    endpoint.handle(LeaseJobRequest.type, async (p, ctx) => {
+      const w = registered('leases jobs');
+      if (p.sandbox !== w.identity.sandbox.name) {
+        throw errors.invalidParams(`this worker registered sandbox ${w.identity.sandbox.name} but leases for ${p.sandbox}`);
+      }
+      const languages = new Set(p.languages.filter((l) => w.languages.has(l)));
+      return { job: await this.lease(w.identity.workerId, p.waitMs, ctx.signal, languages) };
+    });
     endpoint.handle(HeartbeatRequest.type, async (p) => {
       if (!(await this.store.heartbeat(p.jobId, p.leaseId, Date.now() + this.o.leaseMs))) {
         throw errors.conflict(`lease ${p.leaseId} of job ${p.jobId} is no longer held; stop grading it`);
       }
       return { leaseMs: this.o.leaseMs };
     });
-    endpoint.handle(ReportResultRequest.type, async (p) => ({ accepted: await this.report(p.jobId, p.leaseId, p.outcome, p.result) }));
+    endpoint.handle(ReportResultRequest.type, async (p) => ({ accepted: await this.report(p.jobId, p.leaseId, p.outcome, p.result, registered('records results')) }));
     endpoint.handle(HandBackJobRequest.type, async (p) => {
       if (await this.store.releaseJob(p.jobId, p.leaseId)) {
         this.logger.info('job handed back', { jobId: p.jobId, reason: p.reason });
@@ -124,12 +190,33 @@ export class GradingQueue {
     });
   }
 
-  /** The next job, waiting up to `waitMs` for one; null when none came. */
-  async lease(workerId: string, waitMs: number, signal: AbortSignal): Promise<GradingJob | null> {
+  /** The languages an assignment's grading needs (its language and its checker's). */
+  private async assignmentLanguages(courseId: string, assignmentId: string): Promise<Set<string> | null> {
+    const a = await this.store.getAssignment(courseId, assignmentId);
+    if (!a) return null;
+    const key = `${courseId}/${assignmentId}@${a.updatedAt}`;
+    let langs = this.languagesOf.get(key);
+    if (!langs) {
+      const spec = JSON.parse(a.specJson) as GradingSpec;
+      langs = new Set([spec.language, ...(spec.checker ? [spec.checker.language] : [])]);
+      this.languagesOf.set(key, langs);
+    }
+    return langs;
+  }
+
+  /** The next job this worker's languages can grade, waiting up to `waitMs` for one; null when none came. */
+  async lease(workerId: string, waitMs: number, signal: AbortSignal, languages?: ReadonlySet<string>): Promise<GradingJob | null> {
     const until = Date.now() + waitMs;
+    const accepts = languages
+      ? async (c: { courseId: string; assignmentId: string }): Promise<boolean> => {
+          const needed = await this.assignmentLanguages(c.courseId, c.assignmentId);
+          // A job whose assignment is gone is leased so that it is recorded as failed.
+          return needed === null || [...needed].every((l) => languages.has(l));
+        }
+      : undefined;
     for (;;) {
       if (signal.aborted) return null;
-      const taken = await this.store.leaseNext(workerId, Date.now() + this.o.leaseMs);
+      const taken = await this.store.leaseNext(workerId, Date.now() + this.o.leaseMs, accepts);
       if (taken) {
         try {
           const job = await this.jobOf(taken.job.id, taken.job.leaseId!, taken.submission);
@@ -163,28 +250,59 @@ export class GradingQueue {
     const a = await this.store.getAssignment(s.courseId, s.assignmentId);
     if (!a) throw new Error(`assignment ${s.courseId}/${s.assignmentId} no longer exists`);
     const files = await this.blobs.readFolder(await this.blobs.manifest(s.snapshotHash));
+    const spec = JSON.parse(a.specJson) as GradingSpec;
+    // The exact specification this lease grades against is kept, by its hash, so the grade can be rerun after the assignment changes.
+    const specHash = hashValue(spec);
+    const stored = await this.blobs.put(Buffer.from(canonicalJson(spec)));
+    if (`sha256:${stored}` !== specHash) throw new Error(`the specification of ${s.courseId}/${s.assignmentId} does not hash the way the grader hashes it`);
+    await this.store.setLeaseSpecHash(jobId, leaseId, specHash);
     return {
       jobId,
       leaseId,
       submissionId: s.id,
-      spec: JSON.parse(a.specJson) as GradingSpec,
+      snapshotHash: s.snapshotHash,
+      spec,
       files: files.map((f) => ({ path: f.path, contentBase64: f.content.toString('base64') })),
       leaseMs: this.o.leaseMs,
       heartbeatMs: this.o.heartbeatMs,
     };
   }
 
-  private async report(
-    jobId: string,
-    leaseId: string,
-    outcome: 'graded' | 'system-error',
-    result: import('@classpod/protocol').GradeResult,
-  ): Promise<boolean> {
+  /** Why a graded result cannot be recorded for this lease, or null when it can. */
+  private provenanceProblem(job: Job, submission: Submission | undefined, result: GradeResult, worker: RegisteredWorker): string | null {
+    const p = result.provenance;
+    if (!p) return 'the result carries no provenance (sandbox, toolchain, snapshot); the hub records only grades that say what produced them';
+    if (p.sandbox.name !== worker.identity.sandbox.name || result.sandbox !== worker.identity.sandbox.name) {
+      return `the result was graded in ${p.sandbox.name}, but this worker registered ${worker.identity.sandbox.name}`;
+    }
+    const refusal = policyRefusal({ ...worker.identity, sandbox: p.sandbox }, this.policy);
+    if (refusal) return refusal;
+    if (job.specHash && result.specHash !== job.specHash) return `the result was graded against specification ${result.specHash}, not the one this lease gave (${job.specHash})`;
+    if (!submission || p.snapshotHash !== submission.snapshotHash) return `the result was graded on snapshot ${p.snapshotHash ?? '(none)'}, not the submission's (${submission?.snapshotHash ?? 'gone'})`;
+    return null;
+  }
+
+  private async report(jobId: string, leaseId: string, outcome: 'graded' | 'system-error', result: GradeResult, worker: RegisteredWorker): Promise<boolean> {
     const job = await this.store.getJob(jobId);
     if (!job || job.leaseId !== leaseId || job.state !== 'leased') {
       this.logger.warn('result for a lease no longer held; ignored', { jobId, leaseId });
       return false;
     }
+    if (job.workerId !== worker.identity.workerId) {
+      throw errors.forbidden(`lease ${leaseId} of job ${jobId} belongs to worker ${job.workerId ?? '(none)'}, not ${worker.identity.workerId}`);
+    }
+    const submission = await this.store.getSubmission(job.submissionId);
+    const record = (official: boolean) => ({
+      workerId: worker.identity.workerId,
+      official,
+      sandbox: result.provenance?.sandbox.name ?? worker.identity.sandbox.name,
+      sandboxVersion: result.provenance?.sandbox.version ?? worker.identity.sandbox.version,
+      snapshotHash: submission?.snapshotHash ?? '',
+      specHash: job.specHash ?? result.specHash,
+      sourceHash: result.sourceHash,
+      toolchainHash: result.provenance?.toolchainHash ?? '',
+      workerJson: JSON.stringify(worker.identity),
+    });
     if (outcome === 'system-error' || result.systemError) {
       if (job.attempts < this.o.maxAttempts) {
         const released = await this.store.releaseJob(jobId, leaseId);
@@ -193,9 +311,20 @@ export class GradingQueue {
         this.wake();
         return released;
       }
-      return this.finish(jobId, leaseId, 'failed', undefined, JSON.stringify({ ...result, error: `the grader failed ${job.attempts} times` }));
+      return this.finish(jobId, leaseId, 'failed', undefined, JSON.stringify({ ...result, error: `the grader failed ${job.attempts} times` }), record(false));
     }
-    return this.finish(jobId, leaseId, 'graded', result, JSON.stringify({ ...result, workerId: job.workerId }));
+    const problem = this.provenanceProblem(job, submission, result, worker);
+    if (problem) {
+      this.logger.warn('result refused; job queued again', { jobId, workerId: worker.identity.workerId, problem });
+      this.recorded.inc(1, { outcome: 'refused' });
+      if (job.attempts < this.o.maxAttempts) {
+        if (await this.store.releaseJob(jobId, leaseId)) this.wake();
+      } else {
+        await this.finish(jobId, leaseId, 'failed', undefined, JSON.stringify({ ...result, error: `no acceptable result after ${job.attempts} tries: ${problem}` }), record(false));
+      }
+      throw errors.conflict(`result not recorded: ${problem}`);
+    }
+    return this.finish(jobId, leaseId, 'graded', result, JSON.stringify({ ...result, workerId: job.workerId }), record(true));
   }
 
   private async finish(
@@ -204,11 +333,12 @@ export class GradingQueue {
     status: 'graded' | 'failed',
     result: { score: number; maxScore: number } | undefined,
     resultJson: string,
+    record?: Parameters<Store['completeJob']>[3],
   ): Promise<boolean> {
-    const s = await this.store.completeJob(jobId, leaseId, { status, rawScore: result?.score, maxScore: result?.maxScore, resultJson });
+    const s = await this.store.completeJob(jobId, leaseId, { status, rawScore: result?.score, maxScore: result?.maxScore, resultJson }, record);
     if (!s) return false;
     this.recorded.inc(1, { outcome: status });
-    this.logger.info('result recorded', { jobId, submissionId: s.id, status, score: s.rawScore });
+    this.logger.info('result recorded', { jobId, submissionId: s.id, status, score: s.rawScore, official: record?.official ?? false });
     await publishScoreChanged(this.events, this.store, s, status === 'graded' ? 'graded' : 'failed');
     return true;
   }

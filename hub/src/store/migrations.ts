@@ -137,6 +137,33 @@ ALTER TABLE assignments ADD COLUMN show_hidden_names INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE assignments ADD COLUMN bonus_points DOUBLE PRECISION NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 3,
+    description: 'grade records: what produced each grade (worker, sandbox, toolchains, spec, snapshot), kept for every grading',
+    sql: `
+ALTER TABLE jobs ADD COLUMN spec_hash TEXT;
+CREATE TABLE grade_records (
+  id TEXT PRIMARY KEY,
+  submission_id TEXT NOT NULL REFERENCES submissions(id),
+  job_id TEXT NOT NULL,
+  worker_id TEXT NOT NULL,
+  official INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  sandbox TEXT NOT NULL,
+  sandbox_version TEXT NOT NULL,
+  snapshot_hash TEXT NOT NULL,
+  spec_hash TEXT NOT NULL,
+  source_hash TEXT NOT NULL,
+  toolchain_hash TEXT NOT NULL,
+  score DOUBLE PRECISION,
+  max_score DOUBLE PRECISION,
+  result_json TEXT NOT NULL,
+  worker_json TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
+CREATE INDEX grade_records_by_submission ON grade_records (submission_id, recorded_at);
+`,
+  },
 ];
 
 /** Bring the database to the newest version; returns the versions applied. */

@@ -87,6 +87,30 @@ export interface Submission {
 
 export type JobState = 'queued' | 'leased' | 'done';
 
+/** What produced one grading of a submission: kept for every grading, official or not. */
+export interface GradeRecord {
+  id: string;
+  submissionId: string;
+  jobId: string;
+  workerId: string;
+  /** Whether the worker met the grading policy: only official grades become a submission's score. */
+  official: boolean;
+  status: 'graded' | 'failed';
+  sandbox: string;
+  sandboxVersion: string;
+  snapshotHash: string;
+  specHash: string;
+  sourceHash: string;
+  toolchainHash: string;
+  score?: number;
+  maxScore?: number;
+  /** The worker's result with its provenance, JSON. */
+  resultJson: string;
+  /** The worker's identity as it registered, JSON. */
+  workerJson: string;
+  recordedAt: string;
+}
+
 export interface Job {
   id: string;
   submissionId: string;
@@ -95,6 +119,8 @@ export interface Job {
   leaseId?: string;
   workerId?: string;
   leaseExpiresMs?: number;
+  /** The spec the live lease was given (`sha256:…` of its canonical JSON). */
+  specHash?: string;
   createdAt: string;
   finishedAt?: string;
 }

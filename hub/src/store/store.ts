@@ -13,6 +13,7 @@ import type {
   DeadlineCollection,
   Enrolment,
   Extension,
+  GradeRecord,
   Job,
   ManifestEntry,
   Person,
@@ -91,8 +92,31 @@ function jobOf(r: Row): Job {
     leaseId: str(r.lease_id),
     workerId: str(r.worker_id),
     leaseExpiresMs: num(r.lease_expires_ms),
+    specHash: str(r.spec_hash),
     createdAt: String(r.created_at),
     finishedAt: str(r.finished_at),
+  };
+}
+
+function gradeRecordOf(r: Row): GradeRecord {
+  return {
+    id: String(r.id),
+    submissionId: String(r.submission_id),
+    jobId: String(r.job_id),
+    workerId: String(r.worker_id),
+    official: Number(r.official) === 1,
+    status: String(r.status) as GradeRecord['status'],
+    sandbox: String(r.sandbox),
+    sandboxVersion: String(r.sandbox_version),
+    snapshotHash: String(r.snapshot_hash),
+    specHash: String(r.spec_hash),
+    sourceHash: String(r.source_hash),
+    toolchainHash: String(r.toolchain_hash),
+    score: num(r.score),
+    maxScore: num(r.max_score),
+    resultJson: String(r.result_json),
+    workerJson: String(r.worker_json),
+    recordedAt: String(r.recorded_at),
   };
 }
 
@@ -356,16 +380,38 @@ export class Store {
 
   /**
    * Lease the oldest queued job to a worker. Compare-and-set on the job's state,
-   * so two hubs (or two workers) never get the same lease.
+   * so two hubs (or two workers) never get the same lease. With `accepts`, only
+   * a job whose assignment it accepts is leased (the worker's languages, the
+   * grading policy); the others stay queued for another worker.
    */
-  async leaseNext(workerId: string, leaseExpiresMs: number): Promise<{ job: Job; submission: Submission } | undefined> {
+  async leaseNext(
+    workerId: string,
+    leaseExpiresMs: number,
+    accepts?: (job: { courseId: string; assignmentId: string }) => boolean | Promise<boolean>,
+  ): Promise<{ job: Job; submission: Submission } | undefined> {
+    if (!accepts) return this.leaseCandidate(workerId, leaseExpiresMs);
+    const candidates = await this.db.all<{ id: string; course_id: string; assignment_id: string }>(
+      "SELECT j.id, s.course_id, s.assignment_id FROM jobs j JOIN submissions s ON s.id = j.submission_id WHERE j.state = 'queued' ORDER BY j.created_at, j.id LIMIT 200",
+    );
+    for (const c of candidates) {
+      if (!(await accepts({ courseId: String(c.course_id), assignmentId: String(c.assignment_id) }))) continue;
+      const taken = await this.leaseCandidate(workerId, leaseExpiresMs, String(c.id));
+      if (taken) return taken;
+    }
+    return undefined;
+  }
+
+  /** Lease job `id` (or the oldest queued one) if it is still queued. */
+  private leaseCandidate(workerId: string, leaseExpiresMs: number, id?: string): Promise<{ job: Job; submission: Submission } | undefined> {
     // SQLite runs one transaction at a time; PostgreSQL skips rows another transaction is leasing.
     const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
     return this.db.transaction(async (tx) => {
-      const candidate = await tx.get<{ id: string }>(`SELECT id FROM jobs WHERE state = 'queued' ORDER BY created_at, id LIMIT 1${lock}`);
+      const candidate = id
+        ? await tx.get<{ id: string }>(`SELECT id FROM jobs WHERE id = ? AND state = 'queued'${lock}`, [id])
+        : await tx.get<{ id: string }>(`SELECT id FROM jobs WHERE state = 'queued' ORDER BY created_at, id LIMIT 1${lock}`);
       if (!candidate) return undefined;
       const changed = await tx.run(
-        "UPDATE jobs SET state = 'leased', lease_id = ?, worker_id = ?, lease_expires_ms = ?, attempts = attempts + 1 WHERE id = ? AND state = 'queued'",
+        "UPDATE jobs SET state = 'leased', lease_id = ?, worker_id = ?, lease_expires_ms = ?, spec_hash = NULL, attempts = attempts + 1 WHERE id = ? AND state = 'queued'",
         [newId('l'), workerId, leaseExpiresMs, candidate.id],
       );
       if (changed !== 1) return undefined;
@@ -374,6 +420,11 @@ export class Store {
       const submission = submissionOf((await tx.get('SELECT * FROM submissions WHERE id = ?', [job.submissionId]))!);
       return { job, submission };
     });
+  }
+
+  /** Note which specification the live lease of a job was given. */
+  async setLeaseSpecHash(jobId: string, leaseId: string, specHash: string): Promise<boolean> {
+    return (await this.db.run("UPDATE jobs SET spec_hash = ? WHERE id = ? AND lease_id = ? AND state = 'leased'", [specHash, jobId, leaseId])) === 1;
   }
 
   /** Extend a lease; false when the lease is no longer this one's. */
@@ -391,6 +442,7 @@ export class Store {
     jobId: string,
     leaseId: string,
     outcome: { status: 'graded' | 'failed'; rawScore?: number; maxScore?: number; resultJson: string },
+    record?: Omit<GradeRecord, 'id' | 'submissionId' | 'jobId' | 'status' | 'score' | 'maxScore' | 'resultJson' | 'recordedAt'>,
   ): Promise<Submission | undefined> {
     return this.db.transaction(async (tx) => {
       const changed = await tx.run(
@@ -399,6 +451,32 @@ export class Store {
       );
       if (changed !== 1) return undefined;
       const job = jobOf((await tx.get('SELECT * FROM jobs WHERE id = ?', [jobId]))!);
+      if (record) {
+        await tx.run(
+          `INSERT INTO grade_records (id, submission_id, job_id, worker_id, official, status, sandbox, sandbox_version, snapshot_hash, spec_hash,
+             source_hash, toolchain_hash, score, max_score, result_json, worker_json, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            // Ids sort by the real time they were made: records made in one tick of an injected clock keep their order.
+            `g_${Date.now().toString(36).padStart(10, '0')}${newId('').slice(1)}`,
+            job.submissionId,
+            jobId,
+            record.workerId,
+            record.official ? 1 : 0,
+            outcome.status,
+            record.sandbox,
+            record.sandboxVersion,
+            record.snapshotHash,
+            record.specHash,
+            record.sourceHash,
+            record.toolchainHash,
+            outcome.rawScore,
+            outcome.maxScore,
+            outcome.resultJson,
+            record.workerJson,
+            this.iso(),
+          ],
+        );
+      }
       await tx.run('UPDATE submissions SET status = ?, raw_score = ?, max_score = ?, result_json = ?, graded_at = ? WHERE id = ?', [
         outcome.status,
         outcome.rawScore,
@@ -429,6 +507,16 @@ export class Store {
     const done: string[] = [];
     for (const j of expired) if (await this.releaseJob(j.id, j.lease_id)) done.push(j.id);
     return done;
+  }
+
+  /** Every grade record of a submission, newest first. */
+  async gradeRecords(submissionId: string): Promise<GradeRecord[]> {
+    return (await this.db.all('SELECT * FROM grade_records WHERE submission_id = ? ORDER BY recorded_at DESC, id DESC', [submissionId])).map(gradeRecordOf);
+  }
+
+  async getGradeRecord(id: string): Promise<GradeRecord | undefined> {
+    const r = await this.db.get('SELECT * FROM grade_records WHERE id = ?', [id]);
+    return r ? gradeRecordOf(r) : undefined;
   }
 
   async getJob(id: string): Promise<Job | undefined> {

@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { bestSandbox } from './test-worker';
 
 export const HUB_CLI = join(__dirname, '../../src/cli/classpod-hub.js');
 
@@ -38,7 +39,8 @@ export class HubProcess {
   static async start(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<HubProcess> {
     const child = spawn(process.execPath, [HUB_CLI, 'serve', '--data', dataDir, '--port', '0', '--isolation', 'none', ...extraArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env, CLASSPOD_LOG_LEVEL: process.env.CLASSPOD_TEST_LOG ? 'debug' : 'error' },
+      // Test workers grade in the best sandbox this machine has; the hub's policy accepts it unless a test says otherwise.
+      env: { CLASSPOD_OFFICIAL_SANDBOXES: bestSandbox(), ...process.env, ...env, CLASSPOD_LOG_LEVEL: process.env.CLASSPOD_TEST_LOG ? 'debug' : 'error' },
     });
     const stderr = { text: '' };
     child.stderr!.on('data', (d: Buffer) => {

@@ -11,6 +11,7 @@ import { startHub, type Hub } from '../../src/hub';
 import type { HubOptions } from '../../src/config';
 import type { Role } from '../../src/store/records';
 import { TestClient } from './test-client';
+import { bestSandbox } from './test-worker';
 
 /** The repository's demo course. */
 export const DEMO_COURSE_DIR = resolve(__dirname, '../../../../examples/demo-course');
@@ -52,6 +53,8 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
       logger: testLogger(),
       leaseSweepMs: 200,
       deadlinePollMs: 3_600_000,
+      // Test workers grade in the best sandbox this machine has (local, else none).
+      officialSandboxes: [bestSandbox()],
       ...options,
     });
     const tokens: Record<string, string> = {};
