@@ -3,9 +3,13 @@
 //  1. sandbox overhead per test run: a trivial static C program run under
 //     `none` and `local`, beside a bare child_process.spawn of the same binary
 //     (ratio and milliseconds);
-//  2. throughput: a 20-test C assignment graded for 100 distinct submissions
+//  2. timing spread: one CPU-bound program graded 50 times with each run
+//     pinned to one core (taskset) and 50 times unpinned; the spread of its
+//     measured CPU and wall time (min, median, max, standard deviation) for
+//     each, the unpinned run being the baseline;
+//  3. throughput: a 20-test C assignment graded for 100 distinct submissions
 //     with two gradings at once (this machine's two cores).
-// Usage: node bench/grader/run.mjs [--runs N] [--submissions N] [--sandbox local|none]
+// Usage: node bench/grader/run.mjs [--runs N] [--spread-runs N] [--submissions N] [--sandbox local|none]
 // Build first (npm run build). Prints one line per measurement and a JSON summary.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -21,6 +25,7 @@ const grader = require('../../grader/dist/src/index.js');
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '40' },
+    'spread-runs': { type: 'string', default: '50' },
     submissions: { type: 'string', default: '100' },
     'budget-s': { type: 'string', default: '150' },
     sandbox: { type: 'string' },
@@ -88,6 +93,67 @@ async function overhead() {
   }
 }
 
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+  return { min: sorted[0], median: sorted[Math.floor((sorted.length - 1) / 2)], max: sorted[sorted.length - 1], sd, spread: sorted[sorted.length - 1] - sorted[0] };
+}
+
+async function spread() {
+  const sandboxName = values.sandbox ?? (localAvailable() ? 'local' : 'none');
+  const n = Number(values['spread-runs']);
+  const dir = path.join(work, 'spread');
+  mkdirSync(dir);
+  // About 200 ms of arithmetic, the same every run (GNU time reports CPU time in 10 ms steps).
+  writeFileSync(path.join(dir, 'spin.c'), '#include <stdio.h>\nint main(void){ volatile unsigned long x = 0; for (unsigned long i = 0; i < 300000000UL; i++) x += i ^ (x >> 3); puts(x ? "done" : "done!"); return 0; }\n');
+  const spec = grader.parseSpec(['language: c', 'sources: [spin.c]', 'limits: { timeMs: 5000 }', 'tests:', '  - { name: spin, stdin: "", stdout: "done\\n" }', ''].join('\n'), {
+    file: 'spread.yaml',
+    baseDir: dir,
+  });
+  const sandbox = grader.createSandbox(sandboxName);
+  const cache = new grader.BuildCache(path.join(work, 'spread-cache'));
+  const measure = async (pinCores) => {
+    const cpu = [];
+    const wall = [];
+    const cores = new Set();
+    for (let i = 0; i < n; i++) {
+      // One run per grading: the spread shown is the sandbox's, not the median of repeats.
+      const r = await grader.gradeSubmission(spec, dir, { sandbox, buildCache: cache, pinCores, timing: { maxRuns: 1 } });
+      const t = r.tests[0];
+      if (r.systemError) throw new Error(`spread run failed: ${t.message}`);
+      cpu.push(t.timeMs);
+      wall.push(t.wallMs);
+      const c = r.provenance.tests[0].runs[0].cpu;
+      if (c !== null) cores.add(c);
+    }
+    return { cpu: stats(cpu), wall: stats(wall), cores: [...cores].sort() };
+  };
+  await grader.gradeSubmission(spec, dir, { sandbox, buildCache: cache }); // build once, warm up
+  const results = {};
+  for (const pinCores of [false, true]) {
+    const m = await measure(pinCores);
+    results[pinCores ? 'pinned' : 'unpinned'] = m;
+    const f = (s) => `min ${s.min.toFixed(0)}, median ${s.median.toFixed(0)}, max ${s.max.toFixed(0)}, sd ${s.sd.toFixed(1)} ms`;
+    console.log(`timing spread (${sandboxName}, ${n} runs, ${pinCores ? `pinned to core ${m.cores.join(', ')}` : 'not pinned'}): CPU ${f(m.cpu)}; wall ${f(m.wall)}`);
+  }
+  await sandbox.dispose();
+  const ratio = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}×` : a > 0 ? 'more (unpinned had none)' : 'the same (none)');
+  console.log(
+    `timing spread, pinned vs unpinned: CPU sd ${ratio(results.pinned.cpu.sd, results.unpinned.cpu.sd)}, wall sd ${ratio(results.pinned.wall.sd, results.unpinned.wall.sd)} (below 1: pinning steadies the measurement)`,
+  );
+  Object.assign(summary, {
+    spreadSandbox: sandboxName,
+    spreadRuns: n,
+    unpinnedCpuSdMs: round(results.unpinned.cpu.sd),
+    pinnedCpuSdMs: round(results.pinned.cpu.sd),
+    unpinnedWallSdMs: round(results.unpinned.wall.sd),
+    pinnedWallSdMs: round(results.pinned.wall.sd),
+    unpinnedCpuSpreadMs: round(results.unpinned.cpu.spread),
+    pinnedCpuSpreadMs: round(results.pinned.cpu.spread),
+  });
+}
+
 async function throughput() {
   const sandboxName = values.sandbox ?? (localAvailable() ? 'local' : 'none');
   const tests = Array.from({ length: 20 }, (_, i) => {
@@ -146,6 +212,7 @@ function round(n) {
 
 try {
   await overhead();
+  await spread();
   await throughput();
   console.log(JSON.stringify({ bench: 'grader', ...summary }));
 } finally {
