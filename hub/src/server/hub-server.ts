@@ -44,7 +44,7 @@ function refuse(socket: Duplex, status: number, message: string): void {
     return;
   }
   const body = JSON.stringify({ error: message });
-  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' }[status] ?? 'Error';
+  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 500: 'Internal Server Error', 503: 'Service Unavailable' }[status] ?? 'Error';
   const auth = status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${auth}Connection: close\r\n\r\n${body}`,
@@ -171,6 +171,11 @@ export class HubServer {
     d.metrics.gauge('hub_api_connections', 'Clients connected to the hub API.', () => this.apiWss.clients.size);
     d.metrics.gauge('hub_grader_connections', 'Grading workers connected.', () => this.graderWss.clients.size);
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+    // The hub is no proxy: CONNECT gets an answer instead of a dropped connection.
+    this.http.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+      socket.on('error', () => socket.destroy());
+      refuse(socket, 405, 'the hub does not tunnel connections (CONNECT)');
+    });
   }
 
   /** The caller behind a request's bearer token, if its scope opens `endpoint`; else a TokenRefused error. */

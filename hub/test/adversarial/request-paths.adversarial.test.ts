@@ -9,22 +9,14 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { openStore } from '../../src/store/open-store';
 import { HUB_CLI } from '../support/hub-process';
 import { HttpRefusal, TestClient } from '../support/test-client';
 import { requestText, sendRaw, upgradeHeaders, type RawAnswer } from '../support/raw-http';
-import { startHubUnderAttack, type HubUnderAttack } from '../support/hub-under-attack';
+import { assertNoHostPath, startHubUnderAttack, type HubUnderAttack } from '../support/hub-under-attack';
 import { DEMO_COURSE_DIR } from '../support/test-hub';
-
-const REPO = resolve(__dirname, '../../../..');
-
-/** Fail when `text` names a folder of the host (the data folder, the code, the temporary folder, or any absolute path). */
-export function assertNoHostPath(text: string, dataDir: string, what: string): void {
-  for (const root of [dataDir, REPO, tmpdir()]) assert.ok(!text.includes(root), `${what} names the host path ${root}: ${text}`);
-  assert.doesNotMatch(text, /(^|[\s'"`(=:])\/(tmp|work|home|root|var|etc|usr|proc|srv|opt)\//, `${what} names a host path: ${text}`);
-}
 
 /** A well-formed refusal: a status line, headers, and a JSON body `{ error }` without host paths. */
 function assertJsonRefusal(answer: RawAnswer, status: number, dataDir: string, what: string): void {

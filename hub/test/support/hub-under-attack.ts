@@ -9,11 +9,19 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { WhoAmIRequest } from '@classpod/protocol';
 import { HubProcess, hubCli, tokenFrom } from './hub-process';
 import { TestClient } from './test-client';
 import { DEMO_COURSE_DIR } from './test-hub';
+
+const REPO = resolve(__dirname, '../../../..');
+
+/** Fail when `text` names a folder of the host (the data folder, the code, the temporary folder, or any absolute path). */
+export function assertNoHostPath(text: string, dataDir: string, what: string): void {
+  for (const root of [dataDir, REPO, tmpdir()]) assert.ok(!text.includes(root), `${what} names the host path ${root}: ${text}`);
+  assert.doesNotMatch(text, /(^|[\s'"`(=:])\/(tmp|work|home|root|var|etc|usr|proc|srv|opt)\//, `${what} names a host path: ${text}`);
+}
 
 export interface HubUnderAttack {
   readonly hub: HubProcess;
