@@ -8,7 +8,7 @@
 // made only when it resolves inside), a FIFO is never opened, a hard-linked
 // file is replaced rather than changed.
 
-import type { ReadStream } from 'node:fs';
+import type { ReadStream, Stats } from 'node:fs';
 import { ErrorCode, ProtocolError, type SyncChange, type SyncChangeResult, type SyncContentNeed } from '@classpod/protocol';
 import { parseJson } from './atomic-file';
 import { ContentStaging } from './content-staging';
@@ -254,8 +254,18 @@ export class FsReplica {
    * Apply changes. Removals go first, deepest paths first; then creations and
    * updates, shallowest first. A change is refused (`conflict`) when its path
    * no longer holds `old`, and is `ok` without work when it already holds `new`.
+   * The check is made again as the name is changed (guarded-place.ts), so a
+   * save landing between the check and the change is kept, never overwritten.
+   * When `signal` aborts (the other side's apply failed), no further change is
+   * started; those not made are answered `failed`.
    */
-  async apply(changes: readonly SyncChange[]): Promise<SyncChangeResult[]> {
+  async apply(changes: readonly SyncChange[], options: { signal?: AbortSignal } = {}): Promise<SyncChangeResult[]> {
+    const signal = options.signal;
+    const stopped = (p: string): boolean => {
+      if (!signal?.aborted) return false;
+      fail(p, 'failed', `${p} was not changed: the apply on the other side failed`);
+      return true;
+    };
     const results = new Map<string, SyncChangeResult>();
     const removed = new Set<string>();
     const fail = (p: string, status: SyncChangeResult['status'], message: string): void => {
@@ -273,8 +283,9 @@ export class FsReplica {
       .filter((c) => !results.has(c.path) && c.old && (!c.new || c.old.kind !== c.new.kind))
       .sort((a, b) => pathDepth(b.path) - pathDepth(a.path));
     await forEachByDepth(removals, async (c) => {
+      if (stopped(c.path)) return;
       try {
-        const cur = await this.scanner.entryAt(c.path);
+        const { entry: cur, stat } = await this.scanner.entryAndStat(c.path);
         if (!cur) {
           removed.add(c.path);
           return;
@@ -284,7 +295,12 @@ export class FsReplica {
           fail(c.path, 'conflict', `${c.path} changed on this side since it was scanned`);
           return;
         }
-        await this.tree.remove(c.path);
+        if (cur.kind !== 'dir' && stat) {
+          if ((await this.tree.removeIfUnchanged(c.path, stat)) === 'changed') {
+            fail(c.path, 'conflict', `${c.path} changed on this side while it was being removed; it was kept`);
+            return;
+          }
+        } else await this.tree.remove(c.path);
         removed.add(c.path);
       } catch (err) {
         const errno = (err as { data?: { errno?: string } }).data?.errno;
@@ -297,6 +313,7 @@ export class FsReplica {
     const uses = new Map<string, number>();
     for (const c of writes) if (c.new?.kind === 'file' && c.new.hash) uses.set(c.new.hash, (uses.get(c.new.hash) ?? 0) + 1);
     await forEachByDepth(writes, async (c) => {
+      if (stopped(c.path)) return;
       const want = c.new!;
       try {
         const parent = parentPath(c.path);
@@ -304,14 +321,16 @@ export class FsReplica {
           fail(c.path, 'failed', `its folder ${parent} could not be made`);
           return;
         }
-        const cur = await this.scanner.entryAt(c.path);
+        const { entry: cur, stat } = await this.scanner.entryAndStat(c.path);
         if (sameEntry(cur, want)) return;
         const expected = removed.has(c.path) ? null : c.old;
         if (!sameEntry(cur, expected)) {
           fail(c.path, 'conflict', `${c.path} changed on this side since it was scanned`);
           return;
         }
-        await this.write(c.path, cur, want, uses);
+        if ((await this.write(c.path, cur, stat, want, uses)) === 'changed') {
+          fail(c.path, 'conflict', `${c.path} changed on this side while it was being written; the save was kept`);
+        }
       } catch (err) {
         if (err instanceof MissingContent) fail(c.path, 'missing-content', err.message);
         else fail(c.path, 'failed', `cannot write ${c.path}: ${safeMessage(err, c.path)}`);
@@ -321,28 +340,33 @@ export class FsReplica {
     return changes.map((c) => results.get(c.path) ?? { path: c.path, status: 'ok' });
   }
 
-  private async write(rel: string, cur: Entry | null, want: Entry, uses: Map<string, number>): Promise<void> {
+  private async write(rel: string, cur: Entry | null, stat: Stats | undefined, want: Entry, uses: Map<string, number>): Promise<'done' | 'changed'> {
     if (want.kind === 'dir') {
       await this.tree.mkdir(rel);
-      return;
+      return 'done';
     }
     if (want.kind === 'symlink') {
       await this.tree.symlink(rel, want.target ?? '');
-      return;
+      return 'done';
     }
     const mode = want.executable ? 0o755 : 0o644;
     if (cur?.kind === 'file' && cur.hash === want.hash) {
       await this.tree.setMode(rel, mode);
-      return;
+      return 'done';
     }
     const hash = want.hash ?? '';
     if (!(await this.staging.has(hash))) throw new MissingContent(`content for ${rel} was not staged`);
     const left = (uses.get(hash) ?? 1) - 1;
     uses.set(hash, left);
-    // The last use of this content in the batch moves the staged file itself into place (one rename, atomic).
-    const moved = await this.tree.replaceWith(rel, this.staging.complete(hash), mode, { move: left === 0 });
+    // The last use of this content in the batch moves the staged file itself into place (then one rename, atomic).
+    const { outcome, moved } = await this.tree.placeFile(rel, this.staging.complete(hash), mode, { move: left === 0, expect: cur ? (stat ?? null) : null });
+    if (outcome === 'changed') {
+      uses.set(hash, left + 1);
+      return 'changed';
+    }
     if (left === 0 && !moved) await this.staging.release(hash);
     await this.scanner.remember(rel, hash);
+    return 'done';
   }
 
   /** Persist what should outlive the process, and let go of the folders. */

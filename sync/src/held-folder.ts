@@ -195,6 +195,11 @@ export class HeldFolder {
     return fs.rmdir(this.at(name));
   }
 
+  /** Give file `name` a second name `toName` in `to` (fails when `toName` exists: a rename that never replaces). */
+  link(name: string, to: HeldFolder, toName: string): Promise<void> {
+    return fs.link(this.at(name), to.at(toName));
+  }
+
   /** Make link `name` with this target (fails when `name` exists). */
   symlink(target: string, name: string): Promise<void> {
     return fs.symlink(target, this.at(name));

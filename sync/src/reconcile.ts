@@ -42,6 +42,12 @@ export interface ReconcileInput {
   caseInsensitive: boolean;
   /** Time written into conflict copy names. */
   now: Date;
+  /**
+   * Paths known to exist anywhere in the pair beyond these manifests (a
+   * focused cycle sees only part of the tree): a conflict copy is never
+   * given one of their names.
+   */
+  alsoTaken?: (path: string) => boolean;
 }
 
 export interface ReconcilePlan {
@@ -63,7 +69,7 @@ export function reconcile(input: ReconcileInput): ReconcilePlan {
   const target: Manifest = new Map();
   const conflicts: SyncConflict[] = [];
   const paths = new Set<string>([...A.keys(), ...L.keys(), ...R.keys()]);
-  const taken = (p: string): boolean => paths.has(p) || target.has(p);
+  const taken = (p: string): boolean => paths.has(p) || target.has(p) || (input.alsoTaken?.(p) ?? false);
 
   const keepCopy = (original: string, entry: Entry, side: ConflictSide, kind: SyncConflict['kind']): void => {
     // A copy of this very version made in an earlier, interrupted cycle is reused, not duplicated.

@@ -2,9 +2,18 @@
 // accelerated in Node's OpenSSL on current CPUs, and the same hash every
 // other Classpod component uses for content addresses). A scan cache keyed by
 // size, modification time and inode means a rescan only rehashes files that
-// changed; entries whose modification time is too close to when they were
-// recorded are rehashed anyway, because coarse file-system clocks can give two
-// quick saves of the same size the same time stamp.
+// changed. The rule is git's: a record is trusted only while size, inode,
+// mtime and ctime (which no program can set back) are all unchanged, and
+// only when both times lie clearly before the moment the record was made
+// ("racy" records are rehashed), because coarse file-system clocks can give
+// two quick saves of the same size the same time stamp. A file rewritten to
+// earlier bytes, with its mtime put back, or within one clock tick, is
+// therefore still read again.
+//
+// A full walk also sweeps temporary files (`.NAME.classpod-tmp-…`) left by a
+// process that was killed between writing one and renaming it: those older
+// than this process (by mtime) are removed; newer ones may belong to a write
+// under way.
 
 import { createHash } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
@@ -15,12 +24,15 @@ import type { HeldFolder } from './held-folder';
 import { safeMessage } from './jail-errors';
 import { TreeJail, type JailedEntry } from './tree-jail';
 import type { IgnoreRules } from './ignore-rules';
+import { isTempName } from './atomic-file';
 import type { Entry, Manifest } from './manifest';
 
 /** One remembered file: the stat fields that must not change, and its hash. */
 export interface ScanCacheRecord {
   size: number;
   mtimeMs: number;
+  /** Change time: moves on every write, rename, chmod and utimes, and cannot be set back. */
+  ctimeMs: number;
   ino: number;
   hash: string;
   /** When the record was made (ms since the epoch). */
@@ -34,10 +46,10 @@ export class ScanCache {
   dirty = false;
 
   /** Serialisable form. */
-  toJSON(): { version: 1; records: Array<[string, number, number, number, string, number]> } {
+  toJSON(): { version: 2; records: Array<[string, number, number, number, number, string, number]> } {
     return {
-      version: 1,
-      records: [...this.records].map(([p, r]) => [p, r.size, r.mtimeMs, r.ino, r.hash, r.seenAt]),
+      version: 2,
+      records: [...this.records].map(([p, r]) => [p, r.size, r.mtimeMs, r.ctimeMs, r.ino, r.hash, r.seenAt]),
     };
   }
 
@@ -45,11 +57,11 @@ export class ScanCache {
   static fromJSON(value: unknown): ScanCache {
     const cache = new ScanCache();
     const v = value as { version?: number; records?: unknown[] } | undefined;
-    if (v?.version !== 1 || !Array.isArray(v.records)) return cache;
+    if (v?.version !== 2 || !Array.isArray(v.records)) return cache;
     for (const row of v.records) {
-      if (!Array.isArray(row) || row.length !== 6) continue;
-      const [p, size, mtimeMs, ino, hash, seenAt] = row as [string, number, number, number, string, number];
-      cache.records.set(p, { size, mtimeMs, ino, hash, seenAt });
+      if (!Array.isArray(row) || row.length !== 7) continue;
+      const [p, size, mtimeMs, ctimeMs, ino, hash, seenAt] = row as [string, number, number, number, number, string, number];
+      cache.records.set(p, { size, mtimeMs, ctimeMs, ino, hash, seenAt });
     }
     return cache;
   }
@@ -97,6 +109,9 @@ export async function hashHandle(handle: FileHandle, sizeHint: number): Promise<
 export function hashBytes(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
+
+/** When this process started: temporary files older than this were left by a process that is gone. */
+const PROCESS_STARTED_AT = Date.now() - process.uptime() * 1000;
 
 /** Folder walks run at once in one scan; beyond it, subfolders are walked one after another (each holds a descriptor). */
 const WALKS_AT_ONCE = 32;
@@ -188,16 +203,24 @@ export class TreeScanner {
    * A path through a symbolic link is refused (Forbidden).
    */
   async entryAt(relPath: string): Promise<Entry | null> {
+    return (await this.entryAndStat(relPath)).entry;
+  }
+
+  /**
+   * What one path holds now, with the `lstat` the answer was read under
+   * (what a guarded change compares against right before it changes the name).
+   */
+  async entryAndStat(relPath: string): Promise<{ entry: Entry | null; stat: Stats | undefined }> {
     let e: JailedEntry;
     try {
       e = await this.jail.entry(relPath);
     } catch (err) {
-      if (isMissing(err)) return null;
+      if (isMissing(err)) return { entry: null, stat: undefined };
       throw err;
     }
     try {
-      if (!e.stat || e.name === undefined) return null;
-      return await this.entryOf(e.folder, e.name, relPath, e.stat, { hashed: 0 });
+      if (!e.stat || e.name === undefined) return { entry: null, stat: undefined };
+      return { entry: await this.entryOf(e.folder, e.name, relPath, e.stat, { hashed: 0 }), stat: e.stat };
     } finally {
       await e.release();
     }
@@ -209,7 +232,7 @@ export class TreeScanner {
       const e = await this.jail.entry(relPath);
       try {
         if (!e.stat?.isFile()) return;
-        this.cache.records.set(relPath, { size: e.stat.size, mtimeMs: e.stat.mtimeMs, ino: e.stat.ino, hash, seenAt: Date.now() });
+        this.cache.records.set(relPath, { size: e.stat.size, mtimeMs: e.stat.mtimeMs, ctimeMs: e.stat.ctimeMs, ino: e.stat.ino, hash, seenAt: Date.now() });
         this.cache.dirty = true;
       } finally {
         await e.release();
@@ -247,7 +270,13 @@ export class TreeScanner {
           problems.push({ path: rel, kind: 'unreadable', message: `cannot read ${rel}: ${safeMessage(err, rel)}` });
           return;
         }
-        if (!st || rules.ignores(rel, st.isDirectory())) return;
+        if (!st) return;
+        if (isTempName(name)) {
+          // Left by a writer killed before its rename (see the header); the first full walk after a start removes it.
+          if (st.mtimeMs < PROCESS_STARTED_AT && !st.isDirectory()) await folder.unlink(name).catch(() => undefined);
+          return;
+        }
+        if (rules.ignores(rel, st.isDirectory())) return;
         try {
           const entry = await this.entryOf(folder, name, rel, st, counter, problems);
           if (!entry) return;
@@ -318,7 +347,14 @@ export class TreeScanner {
     }
     const executable = (st.mode & 0o100) !== 0;
     const rec = this.cache.records.get(rel);
-    if (rec && rec.size === st.size && rec.mtimeMs === st.mtimeMs && rec.ino === st.ino && rec.mtimeMs < rec.seenAt - this.racyWindowMs) {
+    if (
+      rec &&
+      rec.size === st.size &&
+      rec.mtimeMs === st.mtimeMs &&
+      rec.ctimeMs === st.ctimeMs &&
+      rec.ino === st.ino &&
+      Math.max(rec.mtimeMs, rec.ctimeMs) < rec.seenAt - this.racyWindowMs
+    ) {
       return { kind: 'file', hash: rec.hash, size: st.size, executable };
     }
     const seenAt = Date.now();
@@ -333,8 +369,8 @@ export class TreeScanner {
     counter.hashed++;
     // The file may have changed while it was read; record only what matches the stat we hashed under.
     const after = await folder.lstat(name);
-    if (after && after.size === st.size && after.mtimeMs === st.mtimeMs && after.ino === st.ino) {
-      this.cache.records.set(rel, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash, seenAt });
+    if (after && after.size === st.size && after.mtimeMs === st.mtimeMs && after.ctimeMs === st.ctimeMs && after.ino === st.ino) {
+      this.cache.records.set(rel, { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, hash, seenAt });
       this.cache.dirty = true;
     } else {
       this.cache.records.delete(rel);

@@ -20,7 +20,7 @@ import {
   type SyncContentNeed,
   type SyncProblem,
 } from '@classpod/protocol';
-import { loadAncestor, saveAncestor } from './ancestor-store';
+import { clearInDoubt, loadAncestor, saveAncestor, saveInDoubt, sweepStateFolder } from './ancestor-store';
 import { probeCaseSensitive } from './case-probe';
 import { FsReplica } from './fs-replica';
 import { IgnoreRules, readIgnorePatterns } from './ignore-rules';
@@ -115,6 +115,8 @@ export class SyncSession {
   private ancestorDirty = true;
   /** Content hashes the workspace held at its last scans. */
   private readonly remoteHashes = new Set<string>();
+  /** Paths the workspace held at its last full scan, and those seen by focused scans since (conflict copy names avoid them). */
+  private readonly remotePaths = new Set<string>();
   private stateValue: SyncState = 'offline';
   private readonly listeners = {
     state: new Set<Listener<SyncState>>(),
@@ -144,6 +146,7 @@ export class SyncSession {
     const caseInsensitive = options.caseInsensitive ?? !(await probeCaseSensitive(local.tree.rootFolder));
     const pair = { localRoot: root, remoteRoot: options.remoteRoot };
     const session = new SyncSession(options, local, caseInsensitive, pair);
+    await sweepStateFolder(stateDir);
     session.ancestor = await loadAncestor(stateDir, pair);
     if (options.watch ?? true) {
       session.watcher = new TreeWatcher(root, (paths) => session.markDirty(paths), {
@@ -308,9 +311,14 @@ export class SyncSession {
         remote: remoteScan.manifest,
         caseInsensitive: this.caseInsensitive,
         now: this.options.now?.() ?? new Date(),
+        alsoTaken: (p) => this.ancestor.has(p) || this.local.manifest.has(p) || this.remotePaths.has(p),
       });
 
-      if (!scope) this.remoteHashes.clear();
+      if (!scope) {
+        this.remoteHashes.clear();
+        this.remotePaths.clear();
+      }
+      for (const p of remoteScan.manifest.keys()) this.remotePaths.add(p);
       for (const e of remoteScan.manifest.values()) if (e.kind === 'file' && e.hash) this.remoteHashes.add(e.hash);
       // Small content the workspace is not known to hold goes inline straight away, without
       // first asking whether it can be copied there (one round trip less for an edit).
@@ -360,7 +368,7 @@ export class SyncSession {
 
       progress.phase = 'applying';
       this.emitProgress(progress);
-      const [localResults, remoteResults] = await Promise.all([this.local.apply(plan.localChanges), remote.apply(plan.remoteChanges)]);
+      const { localResults, remoteResults } = await this.applyBoth(remote, plan, ancestor, scope);
       const failures: SyncFailure[] = [
         ...localResults.filter((r) => r.status !== 'ok').map((r) => ({ ...r, side: 'local' as const })),
         ...remoteResults.filter((r) => r.status !== 'ok').map((r) => ({ ...r, side: 'workspace' as const })),
@@ -382,6 +390,10 @@ export class SyncSession {
       if (changed || this.ancestorDirty) {
         await saveAncestor(this.local.stateDir, this.pair, this.ancestor);
         this.ancestorDirty = false;
+      }
+      if (this.inDoubt) {
+        await clearInDoubt(this.local.stateDir);
+        this.inDoubt = false;
       }
       if (scope) this.local.saveCacheSoon();
       else await this.local.saveCache();
@@ -409,6 +421,117 @@ export class SyncSession {
     } finally {
       if (this.stateValue === 'syncing') this.setState(this.remote ? 'idle' : 'offline');
     }
+  }
+
+  /** True while the state folder names paths in doubt (see ancestor-store.ts). */
+  private inDoubt = true;
+
+  /**
+   * Apply a plan on both sides. The paths it changes are recorded as in doubt
+   * first. Conflict copies are made before anything else, and the change a
+   * copy protects is made only where the copy was made on both sides. The two
+   * applies run together, and when the workspace's fails (a lost answer) the
+   * local one stops: the paths it sent are then in doubt, in memory and on
+   * disk, so that what each side really holds decides the next cycle.
+   */
+  private async applyBoth(
+    remote: RemoteReplica,
+    plan: ReturnType<typeof reconcile>,
+    ancestor: Manifest,
+    scope: { has(p: string): boolean } | undefined,
+  ): Promise<{ localResults: SyncChangeResult[]; remoteResults: SyncChangeResult[] }> {
+    const changed = new Set([...plan.localChanges, ...plan.remoteChanges].map((c) => c.path));
+    if (changed.size === 0) return { localResults: [], remoteResults: [] };
+    await saveInDoubt(this.local.stateDir, this.pair, [...changed]);
+    this.inDoubt = true;
+    const localResults: SyncChangeResult[] = [];
+    const remoteResults: SyncChangeResult[] = [];
+    const sent = new Set<string>();
+    const run = async (local: SyncChange[], workspace: SyncChange[]): Promise<void> => {
+      const stop = new AbortController();
+      for (const c of workspace) sent.add(c.path);
+      const remoteRun = remote.apply(workspace).catch((err: unknown) => {
+        stop.abort();
+        throw err;
+      });
+      const [l, r] = await Promise.allSettled([this.local.apply(local, { signal: stop.signal }), remoteRun]);
+      if (l.status === 'fulfilled') localResults.push(...l.value);
+      if (r.status === 'fulfilled') remoteResults.push(...r.value);
+      if (r.status === 'rejected' || l.status === 'rejected') {
+        await this.settleDoubt(ancestor, plan, scope, l.status === 'fulfilled' ? localResults : undefined, remoteResults, sent, changed);
+        throw r.status === 'rejected' ? r.reason : (l as PromiseRejectedResult).reason;
+      }
+    };
+    const copies = new Set(plan.conflicts.map((c) => c.copyPath));
+    if (copies.size === 0) {
+      await run(plan.localChanges, plan.remoteChanges);
+      return { localResults, remoteResults };
+    }
+    await run(
+      plan.localChanges.filter((c) => copies.has(c.path)),
+      plan.remoteChanges.filter((c) => copies.has(c.path)),
+    );
+    const notMade = new Set([...localResults, ...remoteResults].filter((r) => r.status !== 'ok').map((r) => r.path));
+    const protectedBy = new Map(plan.conflicts.map((c) => [c.path, c.copyPath]));
+    const held = (c: SyncChange): boolean => {
+      const copy = protectedBy.get(c.path);
+      return copy !== undefined && notMade.has(copy);
+    };
+    const refuse = (c: SyncChange): SyncChangeResult => ({
+      path: c.path,
+      status: 'conflict',
+      message: `${c.path} was not changed: its conflict copy ${protectedBy.get(c.path)} could not be made`,
+    });
+    const rest = (list: SyncChange[], out: SyncChangeResult[]): SyncChange[] => {
+      const go: SyncChange[] = [];
+      for (const c of list) {
+        if (copies.has(c.path)) continue;
+        if (held(c)) out.push(refuse(c));
+        else go.push(c);
+      }
+      return go;
+    };
+    await run(rest(plan.localChanges, localResults), rest(plan.remoteChanges, remoteResults));
+    return { localResults, remoteResults };
+  }
+
+  /**
+   * After a failed apply: the ancestor keeps what is known. Paths the
+   * workspace was asked to change (its answer lost) are in doubt and leave
+   * the ancestor; local changes with a known result are settled (made: the
+   * target; not made: the old entry). When the local result is unknown too,
+   * every changed path is in doubt. Saved best-effort; the record of paths
+   * in doubt stays on disk until a cycle completes.
+   */
+  private async settleDoubt(
+    ancestor: Manifest,
+    plan: ReturnType<typeof reconcile>,
+    scope: { has(p: string): boolean } | undefined,
+    localResults: SyncChangeResult[] | undefined,
+    remoteResults: SyncChangeResult[],
+    sent: ReadonlySet<string>,
+    changed: ReadonlySet<string>,
+  ): Promise<void> {
+    const next: Manifest = new Map();
+    for (const [p, e] of this.ancestor) if (!scope || !scope.has(p)) next.set(p, e);
+    for (const [p, e] of ancestor) next.set(p, e);
+    const localOk = new Map((localResults ?? []).map((r) => [r.path, r.status === 'ok']));
+    const remoteOk = new Map(remoteResults.map((r) => [r.path, r.status === 'ok']));
+    const localChanged = new Set(plan.localChanges.map((c) => c.path));
+    const remoteChanged = new Set(plan.remoteChanges.map((c) => c.path));
+    for (const p of changed) {
+      if (!localResults || (sent.has(p) && !remoteOk.has(p))) {
+        next.delete(p);
+        continue;
+      }
+      const made = (!localChanged.has(p) || localOk.get(p) === true) && (!remoteChanged.has(p) || remoteOk.get(p) === true);
+      if (!made) continue;
+      const t = plan.target.get(p);
+      if (t) next.set(p, t);
+      else next.delete(p);
+    }
+    this.ancestor = next;
+    await saveAncestor(this.local.stateDir, this.pair, next).catch((err: unknown) => this.log.warn('cannot save the ancestor', { err }));
   }
 
   private setState(s: SyncState): void {

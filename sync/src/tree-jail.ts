@@ -25,6 +25,7 @@ import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { errors, ProtocolError } from '@classpod/protocol';
 import { AtomicFile, tempNameFor } from './atomic-file';
+import { fingerprintOf, placeGuarded, removeGuarded, type GuardedOutcome } from './guarded-place';
 import { HeldFolder, specialKind, type OpenedFile } from './held-folder';
 import { fsError, jailRefusal, shown } from './jail-errors';
 
@@ -394,6 +395,79 @@ export class TreeJail {
       } finally {
         await handle.close().catch(() => undefined);
       }
+    });
+  }
+
+  /**
+   * Put the regular file `source` (staged content) at entry `rel` with
+   * `mode`, only when `rel` still is the version `expect` was taken from (its
+   * `lstat` when the decision was made; null: nothing there). The content is
+   * prepared beside the target first (moved when `move` and it has no other
+   * links and lies on the same file system, copied otherwise); the name is
+   * then taken by guarded-place.ts, so a save landing meanwhile is kept.
+   * `changed` leaves the target and the source as they were.
+   */
+  async placeFile(rel: string, source: { folder: HeldFolder; name: string }, mode: number, options: { move: boolean; expect: Stats | null }): Promise<{ outcome: GuardedOutcome; moved: boolean }> {
+    return this.use(this.entry(rel), async (e) => {
+      if (e.name === undefined) throw jailRefusal('root', rel, `${this.label} itself cannot be replaced`);
+      const temp = tempNameFor(e.name);
+      let moved = false;
+      const { handle, stat } = await source.folder.openRead(source.name);
+      try {
+        if (options.move && stat.nlink === 1) {
+          await handle.chmod(mode);
+          await source.folder.rename(source.name, e.folder, temp).then(
+            () => (moved = true),
+            (err: unknown) => {
+              if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+            },
+          );
+        }
+        if (!moved) {
+          const out = await e.folder.createExclusive(temp, mode);
+          try {
+            await out.chmod(mode);
+            const buffer = Buffer.allocUnsafe(1024 * 1024);
+            for (let position = 0; ; ) {
+              const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, position);
+              if (bytesRead === 0) break;
+              for (let at = 0; at < bytesRead; ) at += (await out.write(buffer, at, bytesRead - at)).bytesWritten;
+              position += bytesRead;
+            }
+          } catch (err) {
+            await out.close().catch(() => undefined);
+            await e.folder.unlink(temp).catch(() => undefined);
+            throw err;
+          }
+          await out.close();
+        }
+      } finally {
+        await handle.close().catch(() => undefined);
+      }
+      let outcome: GuardedOutcome;
+      try {
+        outcome = await placeGuarded(e.folder, temp, e.name, options.expect ? fingerprintOf(options.expect) : null);
+      } catch (err) {
+        await this.putBack(e.folder, temp, source, moved);
+        throw err;
+      }
+      if (outcome === 'changed') await this.putBack(e.folder, temp, source, moved);
+      return { outcome, moved: moved && outcome === 'done' };
+    });
+  }
+
+  /** Return content moved out of staging, or drop its copy. */
+  private async putBack(folder: HeldFolder, temp: string, source: { folder: HeldFolder; name: string }, moved: boolean): Promise<void> {
+    if (moved) await folder.rename(temp, source.folder, source.name).catch(() => folder.unlink(temp).catch(() => undefined));
+    else await folder.unlink(temp).catch(() => undefined);
+  }
+
+  /** Remove the file or link at entry `rel` only when it still is the version `expect` was taken from (see placeFile). */
+  async removeIfUnchanged(rel: string, expect: Stats): Promise<GuardedOutcome> {
+    return this.use(this.entry(rel), async (e) => {
+      if (e.name === undefined) throw jailRefusal('root', rel, `${this.label} itself cannot be removed`);
+      if (!e.stat) return 'changed';
+      return removeGuarded(e.folder, e.name, fingerprintOf(expect));
     });
   }
 

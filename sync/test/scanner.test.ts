@@ -20,6 +20,8 @@ describe('TreeScanner', () => {
     for (let i = 0; i < 10; i++) await fs.writeFile(path.join(root, `f${i}`), `content ${i}`);
     const old = new Date(Date.now() - 10_000);
     for (let i = 0; i < 10; i++) await fs.utimes(path.join(root, `f${i}`), old, old);
+    // utimes moves the change time to now: records made within the racy window of it are not trusted.
+    await new Promise((r) => setTimeout(r, 80));
     const scanner = new TreeScanner(jail);
     const rules = new IgnoreRules([]);
     const first = await scanner.scan(rules);
@@ -39,6 +41,33 @@ describe('TreeScanner', () => {
     await scanner.scan(rules);
     await fs.writeFile(path.join(root, 'a'), 'v2');
     assert.equal((await scanner.scan(rules)).manifest.get('a')?.hash, hashBytes('v2'));
+  });
+
+  it('sees a rewrite to bytes of the same size whose mtime was put back (by content, not only the clock)', async () => {
+    const file = path.join(root, 'a');
+    await fs.writeFile(file, 'v1');
+    const old = new Date(Date.now() - 10_000);
+    await fs.utimes(file, old, old);
+    await new Promise((r) => setTimeout(r, 80));
+    const scanner = new TreeScanner(jail);
+    const rules = new IgnoreRules([]);
+    assert.equal((await scanner.scan(rules)).manifest.get('a')?.hash, hashBytes('v1'));
+    // Same size, same inode, same mtime (as `cp -p`, `touch -r` or an undo that keeps times would leave it).
+    await fs.writeFile(file, 'v2');
+    await fs.utimes(file, old, old);
+    assert.equal((await scanner.scan(rules)).manifest.get('a')?.hash, hashBytes('v2'));
+  });
+
+  it('removes temporary files left by a writer killed before its rename, and keeps those of writes under way', async () => {
+    const stale = path.join(root, '.a.classpod-tmp-0123456789abcdef');
+    const fresh = path.join(root, '.b.classpod-tmp-fedcba9876543210');
+    await fs.writeFile(stale, 'half');
+    await fs.writeFile(fresh, 'being written');
+    await fs.utimes(stale, new Date('2020-01-01'), new Date('2020-01-01'));
+    const r = await new TreeScanner(jail).scan(new IgnoreRules([]));
+    assert.equal(r.manifest.size, 0, 'temporary files are never synced');
+    assert.equal(await fs.stat(stale).then(() => true, () => false), false, 'the leftover is gone');
+    assert.equal(await fs.stat(fresh).then(() => true, () => false), true, 'a write under way is left alone');
   });
 
   it('records kind, executable bit and inside links; reports links that leave the root', async () => {
