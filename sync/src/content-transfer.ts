@@ -26,13 +26,14 @@ export interface TransferContentOptions {
   concurrency: number;
   onBytes(direction: 'up' | 'down', n: number): void;
   /** Called with each failed transfer; throw to stop the rest. */
-  onFailure(err: unknown): void;
+  /** A transfer failed: the error, the contents it was carrying and the direction. */
+  onFailure(err: unknown, hashes: readonly string[], direction: 'up' | 'down'): void;
 }
 
 /** Move the content each side lacks. */
 export async function transferContent(o: TransferContentOptions): Promise<void> {
   const { local, remote } = o;
-  const jobs: Array<() => Promise<void>> = [];
+  const jobs: Array<{ hashes: string[]; direction: 'up' | 'down'; run: () => Promise<void> }> = [];
   const smallUploads: Array<{ hash: string; source: string; size: number }> = [];
   const smallDownloads: Array<{ hash: string; path: string; size: number }> = [];
   for (const m of o.uploads) {
@@ -43,14 +44,14 @@ export async function transferContent(o: TransferContentOptions): Promise<void> 
       smallUploads.push({ hash: m.hash, source, size });
       continue;
     }
-    jobs.push(async () => {
+    jobs.push({ hashes: [m.hash], direction: 'up', run: async () => {
       const { stream } = await local.openContent(source, m.hash, m.offset);
       try {
         await remote.upload(m.hash, size, m.offset, stream, (n) => o.onBytes('up', n));
       } finally {
         stream.destroy();
       }
-    });
+    } });
   }
   for (const m of o.downloads) {
     const source = o.remoteSources.get(m.hash);
@@ -60,22 +61,22 @@ export async function transferContent(o: TransferContentOptions): Promise<void> 
       smallDownloads.push({ hash: m.hash, path: source, size });
       continue;
     }
-    jobs.push(() => remote.download(source, m.hash, m.offset, local.staging, (n) => o.onBytes('down', n)));
+    jobs.push({ hashes: [m.hash], direction: 'down', run: () => remote.download(source, m.hash, m.offset, local.staging, (n) => o.onBytes('down', n)) });
   }
   for (const batch of inBatches(smallUploads, INLINE_BATCH_BYTES)) {
-    jobs.unshift(async () => {
+    jobs.unshift({ hashes: batch.map((u) => u.hash), direction: 'up', run: async () => {
       const read = await Promise.all(batch.map((u) => local.readSmall(u.source, u.hash)));
       const contents = batch.flatMap((u, i) => (read[i] ? [{ hash: u.hash, data: read[i]! }] : []));
       await remote.put(contents);
       o.onBytes('up', contents.reduce((n, c) => n + c.data.byteLength, 0));
-    });
+    } });
   }
   for (const batch of inBatches(smallDownloads, INLINE_BATCH_BYTES)) {
-    jobs.unshift(async () => {
+    jobs.unshift({ hashes: batch.map((d) => d.hash), direction: 'down', run: async () => {
       const got = await remote.get(batch.map((d) => ({ path: d.path, hash: d.hash })));
       const staged = await Promise.all(got.map((g) => (g.data ? local.staging.stageBytes(g.hash, g.data) : false)));
       o.onBytes('down', got.reduce((n, g, i) => n + (staged[i] ? g.data!.byteLength : 0), 0));
-    });
+    } });
   }
   await runLimited(jobs, o.concurrency, o.onFailure);
 }
@@ -99,17 +100,21 @@ function inBatches<T extends { size: number }>(items: readonly T[], maxBytes: nu
 }
 
 /** Run jobs with at most `limit` at once; `onError` decides whether a failure stops the rest (by throwing). */
-async function runLimited(jobs: Array<() => Promise<void>>, limit: number, onError: (err: unknown) => void): Promise<void> {
+async function runLimited(
+  jobs: ReadonlyArray<{ hashes: string[]; direction: 'up' | 'down'; run: () => Promise<void> }>,
+  limit: number,
+  onError: (err: unknown, hashes: readonly string[], direction: 'up' | 'down') => void,
+): Promise<void> {
   let next = 0;
   let stop: unknown;
   const worker = async (): Promise<void> => {
     while (next < jobs.length && stop === undefined) {
       const job = jobs[next++]!;
       try {
-        await job();
+        await job.run();
       } catch (err) {
         try {
-          onError(err);
+          onError(err, job.hashes, job.direction);
         } catch (fatal) {
           stop ??= fatal;
         }

@@ -117,8 +117,11 @@ export class SyncReplicaHost {
           throw new ProtocolError(ErrorCode.Unavailable, `the pack ended after ${data.byteLength} bytes (${reason ?? 'ended'}), not the sizes announced`);
         }
         this.counters.received?.inc(data.byteLength);
-        const ok = await Promise.all(p.contents.map((c, i) => hosted.replica.staging.stageBytes(c.hash, pieces[i]!)));
-        return { staged: p.contents.filter((_, i) => ok[i]).map((c) => c.hash) };
+        const ok = await Promise.allSettled(p.contents.map((c, i) => hosted.replica.staging.stageBytes(c.hash, pieces[i]!)));
+        // What fits is staged; a full disk (or any other failure) is the answer, so the session can name the files.
+        const failed = ok.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
+        return { staged: p.contents.filter((_, i) => ok[i]!.status === 'fulfilled' && (ok[i] as PromiseFulfilledResult<boolean>).value).map((c) => c.hash) };
       }),
       endpoint.handle(SyncGetRequest.type, async (p, ctx) => {
         const hosted = await this.opened(p.replicaId);

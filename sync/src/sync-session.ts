@@ -76,6 +76,8 @@ export interface SyncProgress {
 /** A change that did not happen, and on which side. */
 export interface SyncFailure extends SyncChangeResult {
   side: 'local' | 'workspace';
+  /** True when the file did not fit on that side's disk (nothing of it was left there). */
+  diskFull?: boolean;
 }
 
 /** What one cycle did. */
@@ -350,6 +352,8 @@ export class SyncSession {
           this.emitProgress(progress);
         }
       };
+      const noRoomRemote = new Set<string>();
+      const noRoomLocal = new Set<string>();
       await transferContent({
         local: this.local,
         remote,
@@ -360,16 +364,30 @@ export class SyncSession {
         inlineMaxBytes: inlineMax,
         concurrency: this.options.transferConcurrency ?? 8,
         onBytes: (direction, n) => onBytes(direction === 'up')(n),
-        onFailure: (err) => {
+        onFailure: (err, hashes, direction) => {
           if (remote.endpoint.isClosed) throw err;
+          if (isDiskFull(err)) for (const h of hashes) (direction === 'up' ? noRoomRemote : noRoomLocal).add(h);
           this.log.info('a transfer failed; the changes that need it wait for the next cycle', { err });
         },
       });
+      // What did not fit on a disk is not applied there; each such file is named as a failure.
+      const noRoom: SyncFailure[] = [];
+      const fits = (changes: SyncChange[], full: ReadonlySet<string>, side: SyncFailure['side']): SyncChange[] =>
+        changes.filter((c) => {
+          const h = c.new?.kind === 'file' ? c.new.hash : undefined;
+          if (!h || !full.has(h) || (c.old?.kind === 'file' && c.old.hash === h)) return true;
+          const where = side === 'workspace' ? 'the workspace disk is full' : 'the local disk is full';
+          noRoom.push({ path: c.path, status: 'failed', side, diskFull: true, message: `${where}: ${c.path} (${c.new?.size ?? 0} bytes) did not fit` });
+          return false;
+        });
+      plan.remoteChanges = fits(plan.remoteChanges, noRoomRemote, 'workspace');
+      plan.localChanges = fits(plan.localChanges, noRoomLocal, 'local');
 
       progress.phase = 'applying';
       this.emitProgress(progress);
       const { localResults, remoteResults } = await this.applyBoth(remote, plan, ancestor, scope);
       const failures: SyncFailure[] = [
+        ...noRoom,
         ...localResults.filter((r) => r.status !== 'ok').map((r) => ({ ...r, side: 'local' as const })),
         ...remoteResults.filter((r) => r.status !== 'ok').map((r) => ({ ...r, side: 'workspace' as const })),
       ];
@@ -402,8 +420,8 @@ export class SyncSession {
       progress.filesDone = progress.filesTotal - failures.length;
       this.emitProgress(progress);
       const report: SyncReport = {
-        localChanges: localResults.length - failures.filter((f) => f.side === 'local').length,
-        remoteChanges: remoteResults.length - failures.filter((f) => f.side === 'workspace').length,
+        localChanges: localResults.filter((r) => r.status === 'ok').length,
+        remoteChanges: remoteResults.filter((r) => r.status === 'ok').length,
         conflicts: plan.conflicts,
         problems: [
           ...localScan.problems.map((p) => ({ ...p, side: 'local' as const })),
@@ -549,6 +567,12 @@ export class SyncSession {
     set.add(l);
     return () => set.delete(l);
   }
+}
+
+/** True for an error that says a disk is full (ENOSPC, or a quota: EDQUOT), raw or restated by the jail or the workspace. */
+export function isDiskFull(err: unknown): boolean {
+  const errno = err instanceof ProtocolError ? (err.data as { errno?: string } | undefined)?.errno : (err as NodeJS.ErrnoException)?.code;
+  return errno === 'ENOSPC' || errno === 'EDQUOT';
 }
 
 /** More changed paths than this make a full cycle instead of a focused one. */

@@ -1,8 +1,11 @@
 // Property: whatever both people do to their trees — create, edit, delete,
-// rename, copy, mkdir, chmod — with connections dropped (also in the middle of
-// a transfer) and either side restarted, the trees end identical, and every
-// version of a file someone saved survives (as the file or a conflict copy)
-// unless someone replaced or deleted it while looking at it.
+// rename, copy, mkdir, chmod, revert a file to bytes it held before (undo,
+// `git checkout`) — with connections dropped (in the middle of a transfer,
+// before a request arrives, before its answer arrives) and either side
+// restarted (also as a kill that leaves a temporary file behind), the trees
+// end identical, every version of a file someone saved survives (as the file
+// or a conflict copy) unless someone replaced or deleted it while looking at
+// it, and no temporary file survives.
 
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -21,11 +24,13 @@ export type Op =
   | { kind: 'copy'; side: Side; from: string; to: string }
   | { kind: 'mkdir'; side: Side; path: string }
   | { kind: 'chmod'; side: Side; path: string }
+  | { kind: 'revert'; side: Side; path: string; back: number }
+  | { kind: 'syncCutAround'; method: string; at: 'request' | 'reply' }
   | { kind: 'sync' }
   | { kind: 'syncFocused' }
   | { kind: 'syncCut'; after: number }
   | { kind: 'disconnect' }
-  | { kind: 'restart'; side: Side };
+  | { kind: 'restart'; side: Side; leftover?: boolean };
 
 const side = fc.constantFrom<Side>('local', 'workspace');
 const p = fc.constantFrom(...PATHS);
@@ -40,16 +45,36 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: 'syncFocused' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('syncCut' as const), after: fc.integer({ min: 0, max: 400_000 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'disconnect' as const }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const), side }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const), side, leftover: fc.boolean() }, { requiredKeys: ['kind', 'side'] }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('revert' as const), side, path: p, back: fc.integer({ min: 1, max: 3 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('syncCutAround' as const),
+      method: fc.constantFrom('sync/apply', 'sync/put', 'sync/stage', 'sync/scan', 'sync/upload', 'sync/get'),
+      at: fc.constantFrom<'request' | 'reply'>('request', 'reply'),
+    }),
+  },
 );
 
 /** Every version written, and those a person replaced or deleted while looking at them. */
 class Versions {
   private n = 0;
   readonly written = new Set<string>();
-  readonly superseded = new Set<string>();
+  /** Version → the sides whose person replaced or deleted it while looking at it. */
+  readonly superseded = new Map<string, Set<Side>>();
+  /** The side whose person acts now. */
+  actor: Side = 'local';
   /** Paths changed since the last successful sync, as a watcher would report them. */
   readonly touched = new Set<string>();
+  /** Contents each side's path has held, oldest first (what an undo can bring back). */
+  readonly history = new Map<string, string[]>();
+  held(s: Side, rel: string, content: string): void {
+    const key = `${s}:${rel}`;
+    const list = this.history.get(key) ?? [];
+    if (list.at(-1) !== content) list.push(content);
+    this.history.set(key, list);
+  }
   next(s: Side, big: boolean): string {
     const v = `v${++this.n}-${s}\n`;
     this.written.add(v);
@@ -73,7 +98,8 @@ async function supersede(abs: string, versions: Versions): Promise<void> {
   if (st.isDirectory()) {
     for (const name of await fs.readdir(abs)) await supersede(path.join(abs, name), versions);
   } else if (st.isFile()) {
-    versions.superseded.add(versionOf(await fs.readFile(abs, 'utf8')));
+    const v = versionOf(await fs.readFile(abs, 'utf8'));
+    versions.superseded.set(v, (versions.superseded.get(v) ?? new Set()).add(versions.actor));
   }
 }
 
@@ -93,6 +119,7 @@ async function makeParents(root: string, rel: string, versions: Versions): Promi
 }
 
 async function applyOp(pair: SyncPair, op: Op, versions: Versions): Promise<void> {
+  if ('side' in op) versions.actor = op.side;
   if ('path' in op) versions.touched.add(op.path);
   if ('from' in op) versions.touched.add(op.from).add(op.to);
   const rootOf = (s: Side): string => (s === 'local' ? pair.local : pair.remote);
@@ -104,7 +131,34 @@ async function applyOp(pair: SyncPair, op: Op, versions: Versions): Promise<void
       await supersede(abs, versions);
       const st = await fs.lstat(abs).catch(() => undefined);
       if (st?.isDirectory()) await fs.rm(abs, { recursive: true });
-      await fs.writeFile(abs, versions.next(op.side, op.big ?? false));
+      const content = versions.next(op.side, op.big ?? false);
+      await fs.writeFile(abs, content);
+      versions.held(op.side, op.path, content);
+      return;
+    }
+    case 'revert': {
+      // Bytes this path held before on this side, written back (by an editor's undo, or git checkout).
+      const list = versions.history.get(`${op.side}:${op.path}`) ?? [];
+      const content = list[list.length - 1 - op.back];
+      if (content === undefined) return;
+      const root = rootOf(op.side);
+      await makeParents(root, op.path, versions);
+      const abs = path.join(root, op.path);
+      await supersede(abs, versions);
+      const st = await fs.lstat(abs).catch(() => undefined);
+      if (st?.isDirectory()) await fs.rm(abs, { recursive: true });
+      await fs.writeFile(abs, content);
+      // Brought back by this side's person: no longer replaced by them (the other side's person may still have deleted it).
+      versions.superseded.get(versionOf(content))?.delete(op.side);
+      versions.held(op.side, op.path, content);
+      return;
+    }
+    case 'syncCutAround': {
+      if (!pair.pipe || pair.pipe.cutDone) await pair.connect();
+      pair.pipe!.cutAround = { method: op.method, at: op.at };
+      const ok = await pair.session!.syncNow().then(() => true, () => false);
+      if (ok) versions.touched.clear();
+      if (pair.pipe) pair.pipe.cutAround = undefined;
       return;
     }
     case 'delete': {
@@ -163,10 +217,37 @@ async function applyOp(pair: SyncPair, op: Op, versions: Versions): Promise<void
       pair.disconnect();
       return;
     case 'restart':
+      // A kill between writing a temporary file and renaming it leaves one behind (older than the next start).
+      if (op.leftover) await leaveTempFile(rootOf(op.side), op.side === 'local' ? pair.stateDir : path.join(pair.remote, '.classpod-sync', 'staging'));
       if (op.side === 'local') await pair.restartLocal();
       else await pair.restartWorkspace();
       return;
   }
+}
+
+/** Put a stale temporary file (as a kill mid-write leaves) in the first folder of `root`, and one in `stateDir`. */
+async function leaveTempFile(root: string, stateDir: string): Promise<void> {
+  const names = (await fs.readdir(root, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory() && !d.name.startsWith('.'));
+  const dir = names.length > 0 ? path.join(root, names[0]!.name) : root;
+  for (const [folder, name] of [[dir, '.h.c.classpod-tmp-0011223344556677'], [stateDir, '.ancestor.json.classpod-tmp-8899aabbccddeeff']] as const) {
+    const abs = path.join(folder, name);
+    if (!(await fs.writeFile(abs, 'part of a file').then(() => true, () => false))) continue;
+    await fs.utimes(abs, new Date('2020-01-01'), new Date('2020-01-01'));
+  }
+}
+
+/** Temporary files anywhere under `root`. */
+async function tempFilesUnder(root: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const d of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const abs = path.join(dir, d.name);
+      if (d.name.includes('.classpod-tmp-')) found.push(abs);
+      if (d.isDirectory()) await walk(abs);
+    }
+  };
+  await walk(root);
+  return found;
 }
 
 /** Run ops, settle, and check both properties. */
@@ -186,9 +267,11 @@ export async function checkConvergence(ops: readonly Op[]): Promise<void> {
     const present = new Set<string>();
     for (const [q, e] of local) if (e.kind === 'file') present.add(versionOf(await fs.readFile(path.join(pair.local, q), 'utf8')));
     for (const v of versions.written) {
-      if (versions.superseded.has(v)) continue;
+      if ((versions.superseded.get(v)?.size ?? 0) > 0) continue;
       assert.ok(present.has(v), `version ${v.trim()} was lost; the tree holds ${[...present].map((x) => x.trim()).join(', ')}`);
     }
+    const left = [...(await tempFilesUnder(pair.local)), ...(await tempFilesUnder(pair.remote)), ...(await tempFilesUnder(pair.stateDir))].map((f) => path.relative(pair.base, f));
+    assert.deepEqual(left, [], 'no temporary file survives');
   } finally {
     await pair.dispose();
   }
@@ -208,6 +291,10 @@ describe('sync convergence (property)', function () {
     ['both sides edit the same file while offline', [{ kind: 'write', side: 'local', path: 'a.txt' }, { kind: 'sync' }, { kind: 'disconnect' }, { kind: 'write', side: 'local', path: 'a.txt' }, { kind: 'write', side: 'workspace', path: 'a.txt' }]],
     ['one side replaces a folder with a file while the other adds to the folder', [{ kind: 'write', side: 'local', path: 'd/c.txt' }, { kind: 'sync' }, { kind: 'delete', side: 'local', path: 'd' }, { kind: 'write', side: 'local', path: 'd' }, { kind: 'write', side: 'workspace', path: 'd/e' }]],
     ['a rename on one side and an edit of the old name on the other', [{ kind: 'write', side: 'local', path: 'b' }, { kind: 'sync' }, { kind: 'rename', side: 'local', from: 'b', to: 'a.txt' }, { kind: 'write', side: 'workspace', path: 'b' }]],
+    ['a deletion reaches the workspace, its answer is cut, the file is restored offline', [{ kind: 'write', side: 'local', path: 'a.txt' }, { kind: 'sync' }, { kind: 'delete', side: 'local', path: 'a.txt' }, { kind: 'syncCutAround', method: 'sync/apply', at: 'reply' }, { kind: 'revert', side: 'local', path: 'a.txt', back: 0 }, { kind: 'sync' }]],
+    ['an edit reaches the workspace, its answer is cut, the edit is undone', [{ kind: 'write', side: 'local', path: 'b' }, { kind: 'sync' }, { kind: 'write', side: 'local', path: 'b' }, { kind: 'syncCutAround', method: 'sync/apply', at: 'reply' }, { kind: 'revert', side: 'local', path: 'b', back: 1 }]],
+    ['a kill of the workspace side leaves a temporary file in a folder the other side deletes', [{ kind: 'write', side: 'local', path: 'd/c.txt' }, { kind: 'sync' }, { kind: 'restart', side: 'workspace', leftover: true }, { kind: 'delete', side: 'local', path: 'd' }]],
+    ['a folder replaced by a file on one side while the other undoes an edit inside it', [{ kind: 'write', side: 'local', path: 'f/g/h.c' }, { kind: 'syncFocused' }, { kind: 'write', side: 'workspace', path: 'f/g' }, { kind: 'write', side: 'local', path: 'f/g/h.c' }, { kind: 'revert', side: 'local', path: 'f/g/h.c', back: 1 }]],
     ['two quick saves of the same size between syncs', [{ kind: 'write', side: 'local', path: 'a.txt' }, { kind: 'sync' }, { kind: 'write', side: 'local', path: 'a.txt' }, { kind: 'sync' }, { kind: 'write', side: 'local', path: 'a.txt' }]],
   ];
   for (const [name, ops] of regressions) it(name, () => checkConvergence(ops));

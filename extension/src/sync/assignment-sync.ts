@@ -43,6 +43,8 @@ const SKIP_DIRS = new Set(['.git', 'node_modules', '.classpod-sync']);
 export class AssignmentSync implements Disposable {
   private progress: SyncProgress | undefined;
   private conflictCopies: ConflictCopy[] = [];
+  /** Files the last cycle could not place because the workspace disk is full. */
+  private diskFull: string[] = [];
   private lastStatus: SyncStatus = { kind: 'offline' };
   private readonly store = new DisposableStore();
   private readonly statusEmitter = new Emitter<SyncStatus>();
@@ -130,6 +132,8 @@ export class AssignmentSync implements Disposable {
     });
     const offSynced = this.session.onSynced((report) => {
       if (report.conflicts.length > 0) logger.warn('sync conflicts', { conflicts: report.conflicts.map((c) => c.path) });
+      this.diskFull = report.failures.filter((f) => f.diskFull && f.side === 'workspace').map((f) => f.path);
+      if (this.diskFull.length > 0) logger.warn('the workspace disk is full', { files: this.diskFull });
       void this.refreshConflicts().then(() => this.reports.fire(report));
     });
     const offError = this.session.onError((err) => logger.warn('sync failed', { err }));
@@ -169,7 +173,7 @@ export class AssignmentSync implements Disposable {
   }
 
   private update(): void {
-    const next = summariseSync(this.session.state, this.progress, this.conflictCopies.length);
+    const next = summariseSync(this.session.state, this.progress, this.conflictCopies.length, this.diskFull);
     if (JSON.stringify(next) === JSON.stringify(this.lastStatus)) return;
     this.lastStatus = next;
     this.statusEmitter.fire(next);

@@ -18,7 +18,7 @@ import type { CourseCatalog } from '../courses/course-catalog';
 import type { Logger } from '../log';
 import type { StudentSession } from '../session/student-session';
 import { AssignmentSync } from '../sync/assignment-sync';
-import { describeSync, type SyncStatus } from '../sync/sync-status';
+import { describeSync, diskFullMessage, type SyncStatus } from '../sync/sync-status';
 import { setContext } from './context-keys';
 
 /** An assignment folder being synced. */
@@ -38,7 +38,7 @@ export interface OpenAssignmentArgs {
   openFolder?: boolean;
 }
 
-const severity: Record<SyncStatus['kind'], number> = { stopped: 0, synced: 1, syncing: 2, offline: 3, conflicts: 4 };
+const severity: Record<SyncStatus['kind'], number> = { stopped: 0, synced: 1, syncing: 2, offline: 3, conflicts: 4, 'disk-full': 5 };
 
 export class AssignmentFolders implements vscode.Disposable {
   private readonly active = new Map<string, ActiveAssignment>();
@@ -102,7 +102,11 @@ export class AssignmentFolders implements vscode.Disposable {
     });
     const entry = { folder, marker, sync };
     this.active.set(folder, entry);
-    sync.onDidChangeStatus(() => this.render());
+    sync.onDidChangeStatus((status) => {
+      this.render();
+      // Said once each time it starts (the status bar keeps saying it while it lasts).
+      if (status.kind === 'disk-full') void vscode.window.showErrorMessage(diskFullMessage(status.files));
+    });
     this.logger.info('syncing assignment folder', { folder, courseId: marker.courseId, assignmentId: marker.id });
     this.render();
     this.changes.fire();
@@ -216,7 +220,12 @@ export class AssignmentFolders implements vscode.Disposable {
     const { text, tooltip } = describeSync(status, path.basename(worst.folder));
     this.item.text = text;
     this.item.tooltip = tooltip;
-    this.item.backgroundColor = status.kind === 'conflicts' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor =
+      status.kind === 'conflicts'
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : status.kind === 'disk-full'
+          ? new vscode.ThemeColor('statusBarItem.errorBackground')
+          : undefined;
     this.item.show();
   }
 

@@ -22,4 +22,12 @@ describe('sync status', function () {
   it('says synced when idle without conflicts', function () {
     assert.equal(describeSync(summariseSync('idle', undefined, 0), 'c-sum').text, '$(check) Synced');
   });
+
+  it('tells the student the workspace disk is full and which file did not fit', function () {
+    const s = summariseSync('idle', undefined, 1, ['big.bin']);
+    assert.deepEqual(s, { kind: 'disk-full', files: ['big.bin'] });
+    const { text, tooltip } = describeSync(s, 'c-sum');
+    assert.equal(text, '$(error) Workspace disk full');
+    assert.match(tooltip, /^The workspace disk is full: big\.bin did not fit\./);
+  });
 });
