@@ -6,7 +6,7 @@
 // imports, URL paths; the API's schemas use `Slug` themselves) checks it here.
 
 import { Slug, validator } from '@classpod/protocol';
-import { quoteForMessage } from '../server/request-target';
+import { quoteForMessage } from '../server/client-text';
 
 /** What an id names, for messages. */
 export type IdKind = 'course' | 'person' | 'assignment' | 'student';

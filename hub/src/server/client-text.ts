@@ -3,7 +3,8 @@
 // show where things live on the hub's host — an absolute path keeps only
 // its last component (`mkdir '…/.classpod'`), an address on the hub's
 // loopback becomes `<internal address>` — and a close reason fits the
-// 123 bytes a close frame allows (ws throws on a longer one).
+// 123 bytes a close frame allows (ws throws on a longer one). What a client
+// sent is quoted bounded and with control characters escaped.
 
 /** Largest close reason a WebSocket close frame carries (bytes of UTF-8). */
 export const MAX_CLOSE_REASON_BYTES = 123;
@@ -32,4 +33,10 @@ export function closeReason(text: string): string {
     bytes += n;
   }
   return cut + '…';
+}
+
+/** A client's text quoted for an error message: bounded, with control and non-ASCII characters escaped. */
+export function quoteForMessage(text: string, max = 80): string {
+  const escaped = (text.length > max ? text.slice(0, max) : text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `\`${escaped}${text.length > max ? '…' : ''}\``;
 }

@@ -2,7 +2,7 @@
 // CSV grade export; WebSocket upgrades go to the hub API (`/v1/connect`), the
 // gateway (`/v1/workspaces/<id>/connect`) or the grading workers (`/v1/grader`).
 // Every WebSocket is authenticated before the upgrade completes. Every request
-// target is parsed by `parseRequestTarget` before any route sees it, and no
+// target is parsed by the protocol's `parseRequestTarget` before any route sees it, and no
 // request can end the process: a failure anywhere in an upgrade is answered
 // (400 for what the client sent, 500 for the hub's own failures) and logged.
 
@@ -19,10 +19,9 @@ import { bearerOf, TokenRefused, TokenScopeRefused, type TokenEndpoint, type Tok
 import { WorkspaceGateway } from '../gateway/workspace-gateway';
 import { gradeBookCsv } from '../grading/grade-book';
 import { isSlugId } from '../ids/slug-ids';
-import { errors, ProtocolError } from '@classpod/protocol';
+import { errors, parseRequestTarget, ProtocolError, RequestTargetError, type RequestTarget } from '@classpod/protocol';
 import { randomBytes } from 'node:crypto';
 import { withoutHostPaths } from './client-text';
-import { BadRequestTarget, parseRequestTarget, type RequestTarget } from './request-target';
 
 export const HUB_VERSION = '0.1.0';
 
@@ -54,7 +53,7 @@ function refuse(socket: Duplex, status: number, message: string): void {
 /** What a WebSocket upgrade asks for, by the decoded segments of its path. */
 type WebSocketRoute = { endpoint: 'api' } | { endpoint: 'grader' } | { endpoint: 'gateway'; workspaceId: string };
 
-function websocketRoute(segments: string[]): WebSocketRoute | undefined {
+function websocketRoute(segments: readonly string[]): WebSocketRoute | undefined {
   const [v1, area, id, last] = segments;
   if (v1 !== 'v1') return undefined;
   if (segments.length === 2 && area === 'connect') return { endpoint: 'api' };
@@ -101,8 +100,8 @@ export class HubServer {
         res.locals.target = parseRequestTarget(req.url);
         next();
       } catch (err) {
-        if (!(err instanceof BadRequestTarget)) throw err;
-        res.status(400).json({ error: err.message });
+        if (!(err instanceof RequestTargetError)) throw err;
+        res.status(err.status).json({ error: err.message });
       }
     });
     app.get('/healthz', (_req, res) => {
@@ -141,7 +140,7 @@ export class HubServer {
     app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
       const status = (err as { status?: unknown }).status;
       const clientMistake = typeof status === 'number' && status >= 400 && status < 500;
-      if (!clientMistake) d.logger.error('HTTP request failed', { err, method: req.method, path: (res.locals.target as RequestTarget | undefined)?.rawPath });
+      if (!clientMistake) d.logger.error('HTTP request failed', { err, method: req.method, path: (res.locals.target as RequestTarget | undefined)?.path });
       if (res.headersSent) {
         res.destroy();
         return;
@@ -201,8 +200,8 @@ export class HubServer {
     try {
       target = parseRequestTarget(req.url);
     } catch (err) {
-      if (!(err instanceof BadRequestTarget)) throw err;
-      return refuse(socket, 400, err.message);
+      if (!(err instanceof RequestTargetError)) throw err;
+      return refuse(socket, err.status, err.message);
     }
     const route = websocketRoute(target.segments);
     if (!route) return refuse(socket, 404, 'no WebSocket endpoint at this path (the hub has /v1/connect, /v1/workspaces/<id>/connect and /v1/grader)');
@@ -215,7 +214,7 @@ export class HubServer {
         this.d.logger.error('authentication failed', { err });
         return refuse(socket, 503, 'the hub cannot check tokens right now');
       }
-      this.d.logger.info('connection refused', { path: target.rawPath.slice(0, 200), reason: err.message });
+      this.d.logger.info('connection refused', { path: target.path.slice(0, 200), reason: err.message });
       const status = refusalStatus(err);
       return refuse(socket, status, status === 401 ? 'a valid bearer token is required' : `this token's scope does not open ${route.endpoint === 'grader' ? 'the grader endpoint' : 'the hub API'}`);
     }

@@ -2,7 +2,7 @@
 // close reasons that fit a close frame.
 
 import assert from 'node:assert/strict';
-import { closeReason, MAX_CLOSE_REASON_BYTES, withoutHostPaths } from '../../src/server/client-text';
+import { closeReason, MAX_CLOSE_REASON_BYTES, quoteForMessage, withoutHostPaths } from '../../src/server/client-text';
 
 describe('texts for clients', () => {
   it('keeps only the last name of an absolute path', () => {
@@ -33,5 +33,10 @@ describe('texts for clients', () => {
       assert.ok(!reason.includes('\ufffd'));
     }
     assert.equal(closeReason('short'), 'short');
+  });
+
+  it('quotes what a client sent, bounded and with control characters escaped', () => {
+    assert.equal(quoteForMessage('a\u001b[31mb'), '`a\\u001b[31mb`');
+    assert.equal(quoteForMessage('x'.repeat(100), 5), '`xxxxx…`');
   });
 });
