@@ -230,11 +230,13 @@ export class TerminalSession {
     if (this.killTimer) clearTimeout(this.killTimer);
     this.resume();
     this.options.logger.info('terminal ended', { terminalId: this.id, exitCode, signal, reason: this.endReason ?? 'exited' });
-    const watched = this.attachments.size > 0;
     for (const a of [...this.attachments]) this.finishAttachment(a);
-    // With nobody attached, an ended terminal stays listed until the idle timeout,
-    // so a reconnecting client can still read its last output.
-    if (watched || this.endReason !== undefined) this.release();
+    // A program that ended by itself stays listed until the idle timeout, watched
+    // or not: an attachment may belong to a connection that already dropped
+    // without the agent having noticed yet, and its client, reconnecting, must
+    // still find the exit code and the last output. Attaching hands both over
+    // and releases the terminal. A terminal closed on purpose goes at once.
+    if (this.endReason !== undefined) this.release();
     else this.armIdleTimer();
   }
 
