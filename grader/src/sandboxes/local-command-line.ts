@@ -1,11 +1,9 @@
-// The command line of one `local` run, in its two modes:
-// - root: [join the run's groups] → bubblewrap (new pid, network, IPC and
-//   UTS namespaces) → GNU time → prlimit → setpriv (the box's own uid, no
-//   capabilities, no new privileges) → the program;
-// - rootless (a student's workspace, uid 1000): [join] → GNU time →
-//   bubblewrap with a user namespace as well → prlimit → the program. GNU
-//   time stays outside, where the program (same uid) can neither see nor
-//   kill it, nor write its report.
+// The command line of one `local` run: [join the run's groups] →
+// bubblewrap (new pid, network, IPC and UTS namespaces, and without root a
+// user namespace too) → GNU time → prlimit → [root: setpriv to the box's own
+// uid, no capabilities, no new privileges] → the program. Without root the
+// program runs as this process's uid in its user namespace, where bubblewrap
+// already leaves it no capabilities and no_new_privs.
 // Also how many of the sandbox's own tasks share the run's group and uid,
 // so that the program gets exactly its process limit.
 
@@ -26,7 +24,7 @@ export interface LocalRunPlan {
   rootless: boolean;
   /** Host folder bound at /box. */
   boxDir: string;
-  /** Root mode: host folder bound at /.classpod where GNU time writes; rootless: where GNU time writes, outside. */
+  /** Host folder bound at /.classpod, where GNU time writes its report. */
   metaDir: string;
   /** Root mode: the box's uid. */
   uid: number;
@@ -44,13 +42,8 @@ export const SANDBOX_TASKS = 3;
 
 /** Of those, how many count against the program's RLIMIT_NPROC (same uid in the same user namespace). */
 export function sandboxTasksInUid(rootless: boolean): number {
-  // Root: the program alone runs as the box's uid. Rootless: bubblewrap's init shares the box's user namespace and uid.
-  return rootless ? 1 : 0;
-}
-
-/** Where GNU time writes its report, as the process that writes it sees the path. */
-export function timeReportPath(plan: Pick<LocalRunPlan, 'rootless' | 'metaDir'>): string {
-  return plan.rootless ? `${plan.metaDir}/time` : '/.classpod/time';
+  // Root: the program alone runs as the box's uid. Rootless: bubblewrap's init and GNU time share its namespace and uid.
+  return rootless ? 2 : 0;
 }
 
 /** The argument vector of a run (without the group-joining prefix). */
@@ -75,7 +68,7 @@ export function localCommandLine(req: RunRequest, plan: LocalRunPlan, tools: Loc
   for (const p of plan.readOnlyPaths) if (existsSync(p)) bind.push('--ro-bind', p, p);
   const env: string[] = ['PATH', SANDBOX_PATH, 'HOME', '/box', 'TMPDIR', '/tmp', 'LANG', 'C.UTF-8'];
   for (const [k, v] of Object.entries(req.env ?? {})) env.push(k, v);
-  const time = [tools.time ?? '/usr/bin/time', '-o', timeReportPath(plan), '-f', GNU_TIME_FORMAT];
+  const time = [tools.time ?? '/usr/bin/time', '-o', '/.classpod/time', '-f', GNU_TIME_FORMAT];
   const bwrap = [
     tools.bwrap ?? 'bwrap',
     ...(plan.rootless ? ['--unshare-user'] : []),
@@ -88,16 +81,12 @@ export function localCommandLine(req: RunRequest, plan: LocalRunPlan, tools: Loc
     '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/sbin', '/sbin',
     '--proc', '/proc', '--dev', '/dev',
     '--perms', '1777', '--size', String(l.fileSizeKb * 1024), '--tmpfs', '/tmp',
-    '--bind', plan.boxDir, '/box',
-    ...(plan.rootless ? [] : ['--bind', plan.metaDir, '/.classpod']),
+    '--bind', plan.boxDir, '/box', '--bind', plan.metaDir, '/.classpod',
     '--chdir', '/box', '--clearenv', ...pairs('--setenv', env), '--hostname', 'classpod-box',
     '--',
   ];
   const prlimit = [tools.prlimit ?? '/usr/bin/prlimit', ...rlimits];
-  if (plan.rootless) {
-    // bubblewrap already leaves the program without capabilities and with no_new_privs in its user namespace.
-    return [...time, ...bwrap, ...prlimit, ...req.argv];
-  }
+  if (plan.rootless) return [...bwrap, ...time, ...prlimit, ...req.argv];
   const setpriv = [
     tools.setpriv ?? '/usr/bin/setpriv', `--reuid=${plan.uid}`, `--regid=${plan.uid}`, '--clear-groups',
     '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--',

@@ -6,8 +6,9 @@
 // available), an output cap, and a control group of its own (v2, or v1 on
 // older hosts) that limits memory and processes and measures CPU time.
 // As root every box runs as an unprivileged uid of its own; without root
-// (a student's workspace) bubblewrap adds a user namespace and the groups
-// come from this process's delegated group. GNU time reports exit status,
+// (a student's workspace) bubblewrap adds a user namespace, the program runs
+// as this process's uid, and the groups come from this process's delegated
+// group. GNU time reports exit status,
 // CPU time and peak memory. The command lines are in local-command-line.ts.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -220,16 +221,9 @@ class LocalBox implements Box {
       // sandbox's own start-up, is only for when time itself did not report.
       const cpuMs = report ? report.cpuMs : (usage?.cpuMs ?? 0);
       if (oom) limitHit = limitHit ?? 'memory';
-      let exitCode = report && report.signal === null ? report.exitCode : null;
-      let signal = report?.signal != null ? signalName(report.signal) : null;
-      // Rootless, GNU time watches bubblewrap, which passes a signal on as exit status 128 + its number.
-      if (rootless && exitCode !== null && exitCode > 128 && exitCode <= 128 + 31) {
-        signal = signalName(exitCode - 128);
-        exitCode = null;
-      }
       return {
-        exitCode,
-        signal,
+        exitCode: report && report.signal === null ? report.exitCode : null,
+        signal: report?.signal != null ? signalName(report.signal) : null,
         limitHit,
         systemError: null,
         timeMs: cpuMs,
