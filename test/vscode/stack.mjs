@@ -1,7 +1,7 @@
 // The Classpod side of the end-to-end run: a real course server (hub) on
 // loopback with the demo course, two students and their tokens, a grading
-// worker with the `none` sandbox when the grader package has one, all in a
-// temporary data folder.
+// worker with the `none` sandbox when the grader package has one (the hub's
+// grading policy names `none` for this run), all in a temporary data folder.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +31,9 @@ export async function startStack({ repo, dir, logDir, setup }) {
   const server = await startProcess({
     name: 'hub',
     command: process.execPath,
-    args: [hubCli, 'serve', '--data', data, '--host', '127.0.0.1', '--port', '0', '--isolation', 'none'],
+    // The run's worker grades the demo's own solutions with `none`; the hub is told to record its grades
+    // (by default it refuses any worker outside isolate).
+    args: [hubCli, 'serve', '--data', data, '--host', '127.0.0.1', '--port', '0', '--isolation', 'none', '--official-sandboxes', 'none'],
     env: { CLASSPOD_LOG_LEVEL: 'info' },
     log: join(logDir, 'hub.log'),
     ready: (line) => /^listening on (http:\/\/\S+)/.exec(line)?.[1],
