@@ -284,7 +284,7 @@ export const GradeProvenance = Type.Object({
   gradedAt: Type.String({ maxLength: 40 }),
   workerId: Type.String({ maxLength: 128 }),
   graderVersion: Type.String({ maxLength: 64 }),
-  /** The hub's snapshot of the submission (`sha256:…` of its manifest); absent for a folder graded locally. */
+  /** The hub's snapshot of the submission (the sha256 of its manifest); absent for a folder graded locally. */
   snapshotHash: Type.Optional(Type.String({ maxLength: 100 })),
   /** `sha256:…` over the toolchains below. */
   toolchainHash: Type.String({ maxLength: 100 }),
@@ -340,7 +340,7 @@ export const GradingJob = Type.Object({
   /** Names this lease; every later message about the job carries it. */
   leaseId: Type.String({ minLength: 1, maxLength: 128 }),
   submissionId: Type.String({ maxLength: 128 }),
-  /** The submission's snapshot (`sha256:…` of its manifest), recorded in the grade's provenance. */
+  /** The submission's snapshot (the sha256 of its manifest, as the hub names it), recorded in the grade's provenance. */
   snapshotHash: Type.Optional(Type.String({ maxLength: 100 })),
   /** The full specification, hidden tests included. */
   spec: GradingSpec,
