@@ -43,10 +43,10 @@ export class CorePool {
     for (const c of cores) this.inUse.set(c, 0);
   }
 
-  /** A core for one run; give it back with `release`. */
+  /** A core for one run; give it back with `release`. Ties go to the highest core: core 0 usually serves the most interrupts. */
   acquire(): number {
-    let best = this.cores[0]!;
-    for (const c of this.cores) if (this.inUse.get(c)! < this.inUse.get(best)!) best = c;
+    let best = this.cores[this.cores.length - 1]!;
+    for (const c of [...this.cores].reverse()) if (this.inUse.get(c)! < this.inUse.get(best)!) best = c;
     this.inUse.set(best, this.inUse.get(best)! + 1);
     return best;
   }

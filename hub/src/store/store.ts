@@ -390,15 +390,18 @@ export class Store {
     accepts?: (job: { courseId: string; assignmentId: string }) => boolean | Promise<boolean>,
   ): Promise<{ job: Job; submission: Submission } | undefined> {
     if (!accepts) return this.leaseCandidate(workerId, leaseExpiresMs);
-    const candidates = await this.db.all<{ id: string; course_id: string; assignment_id: string }>(
-      "SELECT j.id, s.course_id, s.assignment_id FROM jobs j JOIN submissions s ON s.id = j.submission_id WHERE j.state = 'queued' ORDER BY j.created_at, j.id LIMIT 200",
-    );
-    for (const c of candidates) {
-      if (!(await accepts({ courseId: String(c.course_id), assignmentId: String(c.assignment_id) }))) continue;
-      const taken = await this.leaseCandidate(workerId, leaseExpiresMs, String(c.id));
-      if (taken) return taken;
+    const page = 200;
+    for (let offset = 0; ; offset += page) {
+      const candidates = await this.db.all<{ id: string; course_id: string; assignment_id: string }>(
+        `SELECT j.id, s.course_id, s.assignment_id FROM jobs j JOIN submissions s ON s.id = j.submission_id WHERE j.state = 'queued' ORDER BY j.created_at, j.id LIMIT ${page} OFFSET ${offset}`,
+      );
+      for (const c of candidates) {
+        if (!(await accepts({ courseId: String(c.course_id), assignmentId: String(c.assignment_id) }))) continue;
+        const taken = await this.leaseCandidate(workerId, leaseExpiresMs, String(c.id));
+        if (taken) return taken;
+      }
+      if (candidates.length < page) return undefined;
     }
-    return undefined;
   }
 
   /** Lease job `id` (or the oldest queued one) if it is still queued. */

@@ -92,6 +92,45 @@ for (const target of DATABASE_TARGETS) {
       assert.equal(new Set(ids).size, 8);
     });
 
+    it('leases only jobs the worker accepts, concurrently and once each, and keeps a grade record with the result', async () => {
+      await store.upsertAssignment({ ...(await store.getAssignment('cs101', 'hello'))!, id: 'other' });
+      for (let i = 0; i < 6; i++) await store.addSubmission({ ...submission(`s_${i}`), assignmentId: i % 2 ? 'other' : 'hello' });
+      const onlyOther = (c: { assignmentId: string }): boolean => c.assignmentId === 'other';
+      const leases = await Promise.all(Array.from({ length: 5 }, (_, i) => store.leaseNext(`w${i}`, Date.now() + 30_000, onlyOther)));
+      const taken = leases.filter((l) => l !== undefined).map((l) => l!.submission.id).sort();
+      assert.deepEqual(taken, ['s_1', 's_3', 's_5']);
+      assert.deepEqual(await store.jobCounts(), { queued: 3, leased: 3, done: 0 });
+      const lease = leases.find((l) => l?.submission.id === 's_1')!;
+      assert.equal(await store.setLeaseSpecHash(lease.job.id, lease.job.leaseId!, 'sha256:spec'), true);
+      assert.equal((await store.getJob(lease.job.id))?.specHash, 'sha256:spec');
+      const record = {
+        workerId: 'w-record',
+        official: true,
+        sandbox: 'isolate',
+        sandboxVersion: 'The process isolator 2.6',
+        snapshotHash: 'a'.repeat(64),
+        specHash: 'sha256:spec',
+        sourceHash: 'sha256:src',
+        toolchainHash: 'sha256:tools',
+        workerJson: '{}',
+      };
+      await store.completeJob(lease.job.id, lease.job.leaseId!, { status: 'graded', rawScore: 90, maxScore: 100, resultJson: '{"score":90}' }, record);
+      const [kept, ...more] = await store.gradeRecords('s_1');
+      assert.equal(more.length, 0);
+      assert.deepEqual({ ...kept, id: undefined, recordedAt: undefined }, {
+        ...record,
+        id: undefined,
+        recordedAt: undefined,
+        submissionId: 's_1',
+        jobId: lease.job.id,
+        status: 'graded',
+        score: 90,
+        maxScore: 100,
+        resultJson: '{"score":90}',
+      });
+      assert.deepEqual(await store.getGradeRecord(kept!.id), kept);
+    });
+
     it('queues a job again when its lease expires, and refuses the old lease afterwards', async () => {
       await store.addSubmission(submission('s_1'));
       const first = (await store.leaseNext('w1', Date.now() - 1))!;
