@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import express from 'express';
@@ -27,6 +26,7 @@ import { AgentMetrics } from './agent-metrics';
 import { bearerToken, TokenCheck } from './auth';
 import { resolveConfig, type AgentConfig, type AgentOptions } from './config';
 import { TreeJail } from '@classpod/sync';
+import { listenOn } from './listen-address';
 import type { AgentContext, AgentService } from './service';
 import { agentServices } from './services';
 
@@ -40,9 +40,9 @@ export const AGENT_VERSION: string = (
 
 /** A running agent. */
 export interface AgentHandle {
-  /** `http://HOST:PORT` it listens on. */
+  /** `http://HOST:PORT` it listens on, or `unix:PATH` with a socket. */
   readonly url: string;
-  /** `ws://HOST:PORT/v1/connect`. */
+  /** `ws://HOST:PORT/v1/connect`, or `ws+unix://PATH:/v1/connect` with a socket. */
   readonly connectUrl: string;
   readonly config: AgentConfig;
   readonly metrics: MetricsRegistry;
@@ -193,14 +193,7 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
   }, config.pingIntervalMs);
   pinger.unref();
 
-  server.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const { url, connectUrl } = await listenOn(server, config, CONNECT_PATH);
   ready = true;
   logger.info('agent listening', { url, root: jail.root, jail: jail.rootFolder.anchored ? 'held folders (/proc/self/fd)' : 'checked paths' });
 
@@ -228,7 +221,7 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
 
   return {
     url,
-    connectUrl: `ws://${host}:${address.port}${CONNECT_PATH}`,
+    connectUrl,
     config,
     metrics: registry,
     services: new Map(services.map((s) => [s.name, s])),

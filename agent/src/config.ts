@@ -20,6 +20,8 @@ export interface AgentConfig {
   host: string;
   /** Port to listen on (0: a free one). */
   port: number;
+  /** A unix socket to listen on instead of `host:port` (absolute path; a stale socket there is replaced). */
+  socket?: string;
   /** The bearer token clients must present. */
   token: string;
   /** Bytes of output each terminal keeps for reconnecting clients. */
@@ -78,12 +80,16 @@ interface OptionSpec {
   help: string;
   /** Read only from the environment (a secret must not show in the process list). */
   envOnly?: boolean;
+  /** A flag without a value (`1` or `true` in the environment). */
+  boolean?: boolean;
 }
 
 const OPTIONS: OptionSpec[] = [
   { flag: 'root', env: 'CLASSPOD_AGENT_ROOT', value: 'DIR', help: 'workspace root; every file and terminal stays inside it (required)' },
   { flag: 'listen', env: 'CLASSPOD_AGENT_LISTEN', value: 'HOST:PORT', help: 'address to listen on (default 127.0.0.1:0, a free port)' },
+  { flag: 'socket', env: 'CLASSPOD_AGENT_SOCKET', value: 'PATH', help: 'listen on this unix socket instead of an address (absolute path)' },
   { flag: 'token-file', env: 'CLASSPOD_AGENT_TOKEN_FILE', value: 'FILE', help: 'file holding the bearer token clients must present' },
+  { flag: 'token-stdin', env: 'CLASSPOD_AGENT_TOKEN_STDIN', value: '', help: 'read the bearer token from standard input, up to its end', boolean: true },
   { flag: 'token', env: 'CLASSPOD_AGENT_TOKEN', value: 'TOKEN', help: 'the bearer token itself, from the environment only (this or --token-file is required)', envOnly: true },
   { flag: 'scrollback-bytes', env: 'CLASSPOD_AGENT_SCROLLBACK_BYTES', value: 'SIZE', help: 'output each terminal keeps for reconnects (default 1MiB)' },
   { flag: 'terminal-idle-timeout', env: 'CLASSPOD_AGENT_TERMINAL_IDLE_TIMEOUT', value: 'DURATION', help: 'close a terminal no client attached to for this long (default 30m)' },
@@ -101,15 +107,15 @@ const OPTIONS: OptionSpec[] = [
 /** The `--help` text. */
 export function helpText(): string {
   const lines = [
-    'usage: classpod-agent --root DIR [--listen HOST:PORT] (--token-file FILE | CLASSPOD_AGENT_TOKEN) [options]',
+    'usage: classpod-agent --root DIR [--listen HOST:PORT | --socket PATH] (--token-file FILE | --token-stdin | CLASSPOD_AGENT_TOKEN) [options]',
     '',
     'The Classpod workspace agent: files, terminals and test runs over one WebSocket (/v1/connect),',
-    'plus /healthz, /readyz and /metrics. Prints `listening on http://HOST:PORT` once ready.',
+    'plus /healthz, /readyz and /metrics. Prints `listening on http://HOST:PORT` (or `listening on unix:PATH`) once ready.',
     '',
     'options (each also read from the environment variable shown):',
   ];
   for (const o of OPTIONS) {
-    lines.push((o.envOnly ? `  (environment only)` : `  --${o.flag} ${o.value}`).padEnd(40) + `${o.env}`);
+    lines.push((o.envOnly ? `  (environment only)` : `  --${o.flag}${o.value ? ` ${o.value}` : ''}`).padEnd(40) + `${o.env}`);
     lines.push(`      ${o.help}`);
   }
   lines.push('  --help'.padEnd(40) + '');
@@ -148,6 +154,17 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
+/** Longest unix socket path the kernel takes (`sun_path` holds 108 bytes with the final NUL). */
+export const MAX_SOCKET_PATH_BYTES = 107;
+
+/** Check a `--socket` path: absolute, short enough for the kernel, without NUL. */
+export function checkSocketPath(socket: string): string {
+  if (!path.isAbsolute(socket) || socket.includes('\0')) throw new ConfigError(`--socket must be an absolute path, not \`${socket}\``);
+  const bytes = Buffer.byteLength(socket);
+  if (bytes > MAX_SOCKET_PATH_BYTES) throw new ConfigError(`--socket path is ${bytes} bytes long; a unix socket path holds at most ${MAX_SOCKET_PATH_BYTES}`);
+  return path.normalize(socket);
+}
+
 /** Fill in defaults and check every value; throws ConfigError naming the first problem. */
 export function resolveConfig(options: AgentOptions): AgentConfig {
   const config: AgentConfig = {
@@ -166,6 +183,7 @@ export function resolveConfig(options: AgentOptions): AgentConfig {
     shell: options.shell ?? (process.env.SHELL || '/bin/bash'),
     root: path.resolve(options.root),
     token: options.token,
+    ...(options.socket !== undefined ? { socket: checkSocketPath(options.socket) } : {}),
   };
   let rootStat;
   try {
@@ -198,15 +216,20 @@ export function resolveConfig(options: AgentOptions): AgentConfig {
 /** What the command line asked for: a help text, or a configuration. */
 export type CommandLine = { help: true } | { help: false; config: AgentConfig };
 
-/** Read flags, then environment variables, then defaults. */
-export function configFromCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): CommandLine {
+/** Read all of standard input (blocks until it ends). */
+function readStandardInput(): string {
+  return readFileSync(0, 'utf8');
+}
+
+/** Read flags, then environment variables, then defaults; `--token-stdin` reads the token with `readStdin`. */
+export function configFromCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env, readStdin: () => string = readStandardInput): CommandLine {
   let values: Record<string, string | boolean | undefined>;
   try {
     const parsed = parseArgs({
       args: argv,
       options: {
         help: { type: 'boolean' },
-        ...Object.fromEntries(OPTIONS.filter((o) => !o.envOnly).map((o) => [o.flag, { type: 'string' as const }])),
+        ...Object.fromEntries(OPTIONS.filter((o) => !o.envOnly).map((o) => [o.flag, { type: o.boolean ? ('boolean' as const) : ('string' as const) }])),
       },
       strict: true,
       allowPositionals: false,
@@ -225,19 +248,36 @@ export function configFromCommandLine(argv: string[], env: NodeJS.ProcessEnv = p
   };
   const root = get('root');
   if (!root) throw new ConfigError('--root DIR (or CLASSPOD_AGENT_ROOT) is required; see --help');
+  const flag = (name: string): boolean => {
+    if (values[name] === true) return true;
+    const e = env[OPTIONS.find((o) => o.flag === name)!.env];
+    return e === '1' || e === 'true';
+  };
   let token = get('token');
   const tokenFile = get('token-file');
-  if (tokenFile) {
+  const tokenStdin = flag('token-stdin');
+  if (tokenFile && tokenStdin) throw new ConfigError('--token-file and --token-stdin both name the token; give one');
+  if (tokenStdin) {
+    try {
+      token = readStdin().trim();
+    } catch (err) {
+      throw new ConfigError(`cannot read the token from standard input: ${(err as Error).message}`);
+    }
+    if (!token) throw new ConfigError('--token-stdin: standard input ended without a token');
+  } else if (tokenFile) {
     try {
       token = readFileSync(tokenFile, 'utf8').trim();
     } catch (err) {
       throw new ConfigError(`cannot read --token-file \`${tokenFile}\`: ${(err as Error).message}`);
     }
   }
-  if (!token) throw new ConfigError('a token is required: --token-file FILE or CLASSPOD_AGENT_TOKEN; see --help');
+  if (!token) throw new ConfigError('a token is required: --token-file FILE, --token-stdin or CLASSPOD_AGENT_TOKEN; see --help');
   const options: AgentOptions = { root, token };
   const listen = get('listen');
+  const socket = get('socket');
+  if (listen && socket) throw new ConfigError('--listen and --socket both name where to listen; give one');
   if (listen) Object.assign(options, parseListen(listen));
+  if (socket) options.socket = socket;
   const size = (flag: string): number | undefined => {
     const v = get(flag);
     return v === undefined ? undefined : parseSize(v, `--${flag}`);

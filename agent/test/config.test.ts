@@ -48,4 +48,16 @@ describe('agent configuration', () => {
     assert.throws(() => resolveConfig({ root, token: TOKEN, port: 70000 }), /port 70000/);
     assert.throws(() => resolveConfig({ root: path.join(root, 'nope'), token: TOKEN }), /does not exist/);
   });
+
+  it('takes the token from standard input and a unix socket to listen on', () => {
+    const root = tempDir();
+    const cmd = configFromCommandLine(['--root', root, '--token-stdin', '--socket', '/run/classpod/agent.sock'], {}, () => `${TOKEN}\n`);
+    assert.ok(!cmd.help);
+    if (cmd.help) return;
+    assert.equal(cmd.config.token, TOKEN);
+    assert.equal(cmd.config.socket, '/run/classpod/agent.sock');
+    assert.throws(() => configFromCommandLine(['--root', root, '--token-stdin'], {}, () => ''), /ended without a token/);
+    assert.throws(() => configFromCommandLine(['--root', root, '--token-stdin', '--token-file', '/x'], {}, () => TOKEN), /give one/);
+    assert.throws(() => resolveConfig({ root, token: TOKEN, socket: 'agent.sock' }), /absolute path/);
+  });
 });

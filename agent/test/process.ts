@@ -18,13 +18,14 @@ export interface AgentProcess {
   rss(): number;
 }
 
-/** Start `classpod-agent` with these arguments; resolves once it printed its address. */
-export async function spawnAgent(args: string[], env: NodeJS.ProcessEnv = {}): Promise<AgentProcess> {
+/** Start `classpod-agent` with these arguments (and `stdin` written to its standard input, then closed); resolves once it printed its address. */
+export async function spawnAgent(args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): Promise<AgentProcess> {
   const child = spawn(process.execPath, [agentCommandPath(), ...args], {
     env: { ...process.env, CLASSPOD_AGENT_TOKEN: TOKEN, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     detached: true,
   });
+  if (stdin !== undefined) child.stdin!.end(stdin);
   defer(() => {
     try {
       process.kill(-child.pid!, 'SIGKILL');
@@ -38,7 +39,7 @@ export async function spawnAgent(args: string[], env: NodeJS.ProcessEnv = {}): P
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /^listening on (http:\/\/\S+)\n/m.exec(out);
+      const m = /^listening on (http:\/\/\S+|unix:\/\S+)\n/m.exec(out);
       if (m) resolve(m[1]!);
     });
     child.once('exit', (code) => reject(new Error(`classpod-agent exited with ${code} before listening: ${err}`)));
@@ -47,7 +48,7 @@ export async function spawnAgent(args: string[], env: NodeJS.ProcessEnv = {}): P
     child,
     pid: child.pid!,
     url,
-    connectUrl: `${url.replace(/^http/, 'ws')}/v1/connect`,
+    connectUrl: url.startsWith('unix:') ? `ws+unix://${url.slice('unix:'.length)}:/v1/connect` : `${url.replace(/^http/, 'ws')}/v1/connect`,
     stdout: () => out,
     stderr: () => err,
     rss: () => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) * 1024,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `classpod-agent`: reads its options, starts the agent, prints the one line
-// `listening on http://HOST:PORT` to standard output (logs go to standard
+// `listening on http://HOST:PORT` (or `listening on unix:PATH`) to standard output (logs go to standard
 // error as JSON lines), and stops gracefully on SIGTERM or SIGINT.
 
 import { createLogger } from '@classpod/protocol';

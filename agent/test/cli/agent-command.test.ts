@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { FileWriteRequest, ProtocolError, TerminalListRequest, TerminalOpenRequest } from '@classpod/protocol';
@@ -39,9 +40,42 @@ describe('classpod-agent command', function () {
     assert.ok(logs.some((l) => l.msg === 'agent stopped'));
   });
 
+  it('listens on a unix socket, reading its token from standard input, and nothing on TCP', async () => {
+    const dir = tempDir();
+    const root = path.join(dir, 'ws');
+    mkdirSync(root);
+    const socket = path.join(dir, 'agent.sock');
+    const agent = await spawnAgent(['--root', root, '--socket', socket, '--token-stdin'], { CLASSPOD_AGENT_TOKEN: '' }, `${TOKEN}\n`);
+    assert.equal(agent.stdout(), `listening on unix:${socket}\n`);
+    assert.ok(lstatSync(socket).isSocket());
+    assert.equal(lstatSync(socket).mode & 0o777, 0o600, 'only its own user may connect');
+    const readyz = await new Promise<number>((resolve, reject) => {
+      http.get({ socketPath: socket, path: '/readyz' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).once('error', reject);
+    });
+    assert.equal(readyz, 200);
+    const { endpoint } = await openConnection(agent.connectUrl);
+    await endpoint.hello({ capabilities: [], client });
+    await endpoint.request(FileWriteRequest.type, { path: 'over-the-socket.txt', contentBase64: Buffer.from('hi').toString('base64') });
+    await assert.rejects(openConnection(agent.connectUrl, 'not-the-token-from-stdin'), /401/);
+    const listening = new Set(
+      ['tcp', 'tcp6'].flatMap((f) =>
+        readFileSync(`/proc/net/${f}`, 'utf8').split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((c) => c[3] === '0A').map((c) => c[9]),
+      ),
+    );
+    const sockets = readdirSync(`/proc/${agent.pid}/fd`).map((fd) => { try { return readlinkSync(`/proc/${agent.pid}/fd/${fd}`); } catch { return ''; } });
+    assert.ok(sockets.some((l) => l.startsWith('socket:')), 'the check sees the agent\'s sockets');
+    assert.deepEqual(sockets.filter((l) => listening.has(/^socket:\[(\d+)\]$/.exec(l)?.[1] ?? '')), [], 'no listening TCP socket');
+    const exited = once(agent.child, 'exit');
+    agent.child.kill('SIGTERM');
+    assert.equal((await exited)[0], 0);
+  });
+
   it('lists every option with its environment variable in --help', async () => {
     const { stdout } = await run(process.execPath, [agentCommandPath(), '--help']);
-    for (const flag of ['--root', '--listen', '--token-file', '--scrollback-bytes', '--terminal-idle-timeout', '--ping-interval', '--max-file-bytes', '--max-frame-bytes', '--shell']) {
+    for (const flag of ['--root', '--listen', '--socket', '--token-file', '--token-stdin', '--scrollback-bytes', '--terminal-idle-timeout', '--ping-interval', '--max-file-bytes', '--max-frame-bytes', '--shell']) {
       assert.ok(stdout.includes(flag), `--help names ${flag}`);
     }
     for (const env of ['CLASSPOD_AGENT_ROOT', 'CLASSPOD_AGENT_TOKEN', 'CLASSPOD_AGENT_LISTEN']) assert.ok(stdout.includes(env), `--help names ${env}`);
@@ -58,9 +92,15 @@ describe('classpod-agent command', function () {
       [['--root', root, '--terminal-idle-timeout', 'soon'], { CLASSPOD_AGENT_TOKEN: TOKEN }, /must be a duration/],
       [['--root', root, '--token', TOKEN], {}, /Unknown option '--token'/],
       [['--root', root], { CLASSPOD_AGENT_TOKEN: 'short' }, /at least 16 characters/],
+      [['--root', root, '--token-stdin'], { CLASSPOD_AGENT_TOKEN: '' }, /standard input ended without a token/],
+      [['--root', root, '--socket', 'relative.sock'], { CLASSPOD_AGENT_TOKEN: TOKEN }, /--socket must be an absolute path/],
+      [['--root', root, '--socket', `/${'x'.repeat(120)}`], { CLASSPOD_AGENT_TOKEN: TOKEN }, /at most 107/],
+      [['--root', root, '--socket', '/tmp/a.sock', '--listen', '127.0.0.1:0'], { CLASSPOD_AGENT_TOKEN: TOKEN }, /give one/],
     ];
     await Promise.all(cases.map(async ([args, env, message]) => {
-      const result = await run(process.execPath, [agentCommandPath(), ...args], { env: { PATH: process.env.PATH, ...env } }).then(
+      const running = run(process.execPath, [agentCommandPath(), ...args], { env: { PATH: process.env.PATH, ...env } });
+      running.child.stdin?.end();
+      const result = await running.then(
         () => ({ code: 0, stderr: '' }),
         (err: { code: number; stderr: string }) => err,
       );
