@@ -82,11 +82,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         officialSandboxes: o.officialSandboxes,
       });
     }
-    const files = provider.files ?? new AgentFileAccess(provider);
+    // Every read and write of workspace files goes through the workspace's agent, whatever the provider.
+    const files = new AgentFileAccess(provider);
     const intake = new SubmissionIntake(store, blobs, files, events, clock);
     intake.onQueued = () => queue.wake();
     let url = '';
-    const opener = new WorkspaceOpener(store, blobs, provider, files, clock, () => o.publicUrl ?? url);
+    const opener = new WorkspaceOpener(store, blobs, provider, files, clock, () => o.publicUrl ?? url, logger.child({ area: 'workspaces' }));
     const authz = new Authorization(store);
     const context: ApiContext = {
       store,

@@ -119,13 +119,13 @@ describe('a student works on an assignment through the hub', function () {
     assert.equal(after.assignments[0]!.score, score.score);
   });
 
-  it('works through the agents when the provider has no direct file access', async () => {
+  it('writes the layout and takes the snapshot through the agent, with a provider that has no local folders', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'classpod-hub-nofiles-'));
     folders.push(dataDir);
     const local = new LocalWorkspaceProvider({ dataDir, logger: testLogger(), isolation: 'none' });
-    // The same provider without its `files` member, as the Kubernetes provider is.
-    const remote = Object.create(local, { files: { value: undefined } }) as WorkspaceProvider;
-    assert.equal(remote.files, undefined);
+    // The same provider without `exists`, as the Kubernetes provider is: the hub can only ask the agents.
+    const remote = Object.create(local, { exists: { value: undefined } }) as WorkspaceProvider;
+    assert.equal(remote.exists, undefined);
     t = await startTestHub({ dataDir, provider: remote });
     const bob = await t.connect('bob');
     const ws = await t.connect('bob', '/v1/workspaces/cs101--bob/connect');

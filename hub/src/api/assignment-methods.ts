@@ -17,8 +17,6 @@ import { AssignmentFolderError, loadAssignmentFolder } from '../assignments/assi
 import { FolderError, safeRelativePath, writeFolderFiles } from '../assignments/folder-files';
 import { storeLoadedAssignment } from '../assignments/assignment-import';
 import { assignmentFiles } from '../workspaces/workspace-layout';
-import { sha256Hex } from '../blobs/blob-store';
-import { SNAPSHOT_SKIP } from '../submissions/submission-intake';
 import type { Assignment } from '../store/records';
 import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
@@ -27,24 +25,6 @@ import { assignmentView } from './views';
 
 /** Largest assignment folder accepted over the API (bytes, decoded). */
 const MAX_UPSERT_BYTES = 20 * 1024 * 1024;
-
-/**
- * Whether a student's assignment folder holds anything but the untouched
- * starter files. Only with direct file access: listing assignments must not
- * start workspaces.
- */
-async function changedFromStarter(ctx: ApiContext, a: Assignment, studentId: string): Promise<boolean> {
-  const access = ctx.provider.files;
-  const key = { courseId: a.courseId, studentId };
-  if (!access || !(await access.exists(key, a.id))) return false;
-  try {
-    const files = await access.readTree(key, a.id, { maxFiles: 2000, maxBytes: 20 * 1024 * 1024, skipNames: SNAPSHOT_SKIP });
-    const starter = new Map(a.starterManifest.map((e) => [e.path, e.sha256]));
-    return files.length !== starter.size || files.some((f) => starter.get(f.path) !== sha256Hex(f.content));
-  } catch {
-    return true;
-  }
-}
 
 export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
   /** The assignment, refused to students before it opens. */
@@ -60,7 +40,7 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     if (!studentId) return assignmentView(a, undefined, undefined, false);
     const ext = await ctx.store.extension(a.courseId, a.id, studentId);
     const counting = countingSubmission(await ctx.store.listSubmissions({ courseId: a.courseId, assignmentId: a.id, studentId }));
-    const started = counting ? true : await changedFromStarter(ctx, a, studentId);
+    const started = counting ? true : await ctx.intake.changedFromStarter(a, studentId);
     return assignmentView(a, ext, counting, started);
   };
 
@@ -182,9 +162,7 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     const dueAt = new Date(p.dueAt).toISOString();
     await ctx.store.setExtension({ courseId: p.courseId, assignmentId: p.assignmentId, studentId: p.studentId, dueAt, grantedBy: caller.person.id, comment: p.comment });
     await audit(ctx, caller, 'deadline.extend', p.courseId, `${p.assignmentId}/${p.studentId}`, { dueAt, comment: p.comment });
-    if (ctx.provider.files && (await ctx.provider.files.exists({ courseId: p.courseId, studentId: p.studentId }, '.classpod'))) {
-      await ctx.workspaces.writeLayout({ courseId: p.courseId, studentId: p.studentId });
-    }
+    await ctx.workspaces.refreshStudent({ courseId: p.courseId, studentId: p.studentId });
     return { assignment: await summaryFor(a, p.studentId) };
   });
 }

@@ -1,8 +1,11 @@
 // Reading a folder tree into memory and writing files back, with limits and
-// without following symbolic links: used for assignment folders, snapshots of
-// student folders, and the `.classpod/` layout of workspaces.
+// without following symbolic links below the root: used for the professors'
+// course and assignment folders and the hub's own temporary folders. Never
+// for workspaces: the hub reaches those only through their agents
+// (workspaces/agent-file-access.ts).
 
-import { lstat, mkdir, readdir, readFile, rename, writeFile, chmod } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, readdir, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import { dirname, join, posix, resolve, sep } from 'node:path';
 import type { FolderFileData } from '../blobs/blob-store';
 
@@ -63,16 +66,21 @@ export function safeRelativePath(path: string): string {
   return normal;
 }
 
-/** Write files under `root` (atomically each: temp name then rename). */
+/** Write files under `root`, a folder the hub made (atomically each: a unique temporary name, created exclusively, then rename). */
 export async function writeFolderFiles(root: string, files: FolderFileData[]): Promise<void> {
   const base = resolve(root);
   for (const f of files) {
     const target = resolve(base, safeRelativePath(f.path));
     if (!target.startsWith(base + sep)) throw new FolderError('bad-path', `path \`${f.path}\` leaves its folder`);
     await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.classpod-tmp`;
-    await writeFile(temp, f.content);
-    await chmod(temp, f.mode & 0o777 || 0o644);
-    await rename(temp, target);
+    const temp = `${target}.classpod-tmp-${randomBytes(6).toString('hex')}`;
+    try {
+      await writeFile(temp, f.content, { flag: 'wx', mode: 0o600 });
+      await chmod(temp, f.mode & 0o777 || 0o644);
+      await rename(temp, target);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
   }
 }

@@ -5,7 +5,7 @@
 // together with its collected submission, in one transaction. It runs at start
 // (deadlines that passed while the hub was down) and then on a timer.
 
-import type { Logger } from '@classpod/protocol';
+import { ProtocolError, type Logger } from '@classpod/protocol';
 import { effectiveDeadline } from './late-policy';
 import type { SubmissionIntake } from '../submissions/submission-intake';
 import type { BlobStore } from '../blobs/blob-store';
@@ -92,8 +92,17 @@ export class DeadlineCollector {
         }
         let files;
         try {
-          files = await this.intake.readFolder(key, a.id);
+          files = await this.intake.readFolder(key, a.id, { brief: true });
         } catch (err) {
+          const refused = err instanceof ProtocolError && !ProtocolError.is(err, 'Unavailable');
+          if (refused) {
+            // The agent refused the folder (a link leaving the workspace, over the limits): that will not change by retrying.
+            const note = `the assignment folder could not be collected: ${(err as Error).message}`.slice(0, 500);
+            this.logger.warn('assignment folder refused at its deadline', { ...base, err });
+            await this.store.recordCollection({ ...base, note });
+            done.push({ ...base, note });
+            continue;
+          }
           this.logger.error('cannot read a workspace at its deadline; will retry', { ...base, err });
           continue;
         }

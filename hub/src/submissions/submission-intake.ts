@@ -1,16 +1,19 @@
 // Taking submissions: snapshot a student's assignment folder from their
-// workspace into the blob store, judge lateness by the hub's clock, store the
-// submission with its grading job, and tell connected clients. Used when a
-// student submits and when the deadline collects.
+// workspace (through its agent, which refuses links that leave it) into the
+// blob store, judge lateness by the hub's clock, store the submission with
+// its grading job, and tell connected clients. Used when a student submits
+// and when the deadline collects.
 
 import { errors, SubmissionAddedNotification } from '@classpod/protocol';
 import type { BlobStore, FolderFileData } from '../blobs/blob-store';
+import { sha256Hex } from '../blobs/blob-store';
 import { effectiveDeadline, judgeLateness } from '../deadlines/late-policy';
 import type { EventHub } from '../events/event-hub';
 import type { Assignment, Submission } from '../store/records';
 import { newId, type Store } from '../store/store';
 import type { Clock } from '../time/clock';
-import type { WorkspaceFileAccess, WorkspaceKey } from '../workspaces/workspace-provider';
+import type { WorkspaceFileAccess, WorkspaceFiles } from '../workspaces/agent-file-access';
+import type { WorkspaceKey } from '../workspaces/workspace-provider';
 import { submissionView } from '../api/views';
 
 /** What a snapshot leaves out: the hub's own files and sync state. */
@@ -28,22 +31,41 @@ export class SubmissionIntake {
   constructor(
     private readonly store: Store,
     private readonly blobs: BlobStore,
-    /** The provider's own file access, or access through the agents. */
+    /** Access to workspace files (through their agents). */
     private readonly files: WorkspaceFileAccess,
     private readonly events: EventHub,
     private readonly clock: Clock,
     private readonly limits: SnapshotLimits = { maxFiles: 2000, maxBytes: 20 * 1024 * 1024 },
   ) {}
 
-  /** The files of a student's assignment folder, or undefined when the folder does not exist. */
-  async readFolder(key: WorkspaceKey, assignmentId: string): Promise<FolderFileData[] | undefined> {
-    const access = this.files;
-    if (!(await access.exists(key, assignmentId))) return undefined;
+  /** The assignment folder's files over a connection to the workspace, or undefined when there is no such folder. */
+  private async snapshot(workspace: WorkspaceFiles, assignmentId: string): Promise<FolderFileData[] | undefined> {
+    if (!(await workspace.exists(assignmentId))) return undefined;
+    return workspace.readTree(assignmentId, { ...this.limits, skipNames: SNAPSHOT_SKIP });
+  }
+
+  /**
+   * The files of a student's assignment folder, or undefined when the folder
+   * (or the whole workspace) does not exist. `brief`: a workspace started for
+   * this is stopped again soon (the deadline collects from everyone).
+   */
+  async readFolder(key: WorkspaceKey, assignmentId: string, options: { brief?: boolean } = {}): Promise<FolderFileData[] | undefined> {
+    if (!(await this.files.exists(key))) return undefined;
+    return this.files.use(key, (workspace) => this.snapshot(workspace, assignmentId), options);
+  }
+
+  /**
+   * Whether a student's assignment folder holds anything but the untouched
+   * starter files. Only for a running workspace: listing assignments starts none.
+   */
+  async changedFromStarter(a: Assignment, studentId: string): Promise<boolean> {
     try {
-      return await access.readTree(key, assignmentId, { ...this.limits, skipNames: SNAPSHOT_SKIP });
-    } catch (err) {
-      if ((err as { code?: string }).code === 'too-large') throw errors.tooLarge((err as Error).message);
-      throw err;
+      const files = await this.files.useIfRunning({ courseId: a.courseId, studentId }, (workspace) => this.snapshot(workspace, a.id));
+      if (!files) return false;
+      const starter = new Map(a.starterManifest.map((e) => [e.path, e.sha256]));
+      return files.length !== starter.size || files.some((f) => starter.get(f.path) !== sha256Hex(f.content));
+    } catch {
+      return true;
     }
   }
 

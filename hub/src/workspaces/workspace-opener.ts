@@ -1,28 +1,31 @@
-// Opening a student's workspace: check the student is enrolled, bring its
-// `.classpod/` layout up to date (when the provider gives file access), and
-// have the provider start it. Used by the gateway and by `workspaces/start`.
+// Opening a student's workspace: check the student is enrolled, have the
+// provider start it, and bring its `.classpod/` layout up to date through its
+// agent. Used by the gateway and by `workspaces/start`; staff changes
+// (assignments, extensions) reach running workspaces at once and the others
+// when they are next opened.
 
-import { errors } from '@classpod/protocol';
+import { errors, type Logger } from '@classpod/protocol';
 import type { BlobStore } from '../blobs/blob-store';
 import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
+import type { WorkspaceFileAccess, WorkspaceFiles } from './agent-file-access';
 import { writeWorkspaceLayout } from './workspace-layout';
-import type { AgentEndpoint, WorkspaceFileAccess, WorkspaceKey, WorkspaceProvider } from './workspace-provider';
+import { workspaceIdOf, type AgentEndpoint, type WorkspaceKey, type WorkspaceProvider } from './workspace-provider';
 
 export class WorkspaceOpener {
   constructor(
     private readonly store: Store,
     private readonly blobs: BlobStore,
     private readonly provider: WorkspaceProvider,
-    /** The provider's own file access, or access through the agents. */
+    /** Access to workspace files (through their agents). */
     private readonly files: WorkspaceFileAccess,
     private readonly clock: Clock,
     private readonly hubUrl: () => string | undefined,
+    private readonly logger?: Logger,
   ) {}
 
-  /** Write the layout of the assignments open now. */
-  async writeLayout(key: WorkspaceKey): Promise<void> {
-    const access = this.files;
+  /** Write the layout of the assignments open now over a connection to the workspace's files. */
+  private async layoutInto(key: WorkspaceKey, workspace: WorkspaceFiles): Promise<void> {
     const course = await this.store.getCourse(key.courseId);
     if (!course) throw errors.notFound(`no course ${key.courseId}`);
     const now = this.clock.now().toISOString();
@@ -30,30 +33,50 @@ export class WorkspaceOpener {
     const open = (await this.store.listAssignments(key.courseId))
       .filter((a) => !a.opensAt || a.opensAt <= now)
       .map((assignment) => ({ assignment, extension: exts.find((e) => e.assignmentId === assignment.id && e.studentId === key.studentId) }));
-    await writeWorkspaceLayout(access, this.blobs, key, course, open, this.hubUrl());
+    await writeWorkspaceLayout(workspace, this.blobs, key.studentId, course, open, this.hubUrl());
   }
 
-  /** Prepare and start a student's workspace; resolves once its agent is ready. */
+  /** Write the layout of the assignments open now (starting the workspace if needed). */
+  async writeLayout(key: WorkspaceKey): Promise<void> {
+    await this.files.use(key, (workspace) => this.layoutInto(key, workspace));
+  }
+
+  /** Prepare and start a student's workspace; resolves once its agent is ready and its layout written. */
   async open(key: WorkspaceKey, signal?: AbortSignal): Promise<AgentEndpoint> {
     if ((await this.store.roleIn(key.courseId, key.studentId)) !== 'student') {
       throw errors.notFound(`${key.studentId} is not a student of course ${key.courseId}`);
     }
     await this.provider.ensureCourse(key.courseId);
-    await this.writeLayout(key);
+    let endpoint: AgentEndpoint;
     try {
-      return await this.provider.ensureRunning(key, signal ? { signal } : {});
+      endpoint = await this.provider.ensureRunning(key, signal ? { signal } : {});
     } catch (err) {
-      throw errors.unavailable(`workspace ${key.courseId}--${key.studentId} did not start: ${(err as Error).message}`);
+      throw errors.unavailable(`workspace ${workspaceIdOf(key)} did not start: ${(err as Error).message}`);
     }
+    try {
+      await this.writeLayout(key);
+    } catch (err) {
+      // A layout the agent refuses (say the student made `.classpod` a link) must not lock
+      // them out of the workspace where they can repair it.
+      this.logger?.warn('workspace layout not written', { workspaceId: workspaceIdOf(key), err });
+    }
+    return endpoint;
   }
 
-  /** Refresh the layout of every student of a course (an assignment changed); only with direct file access (no workspace is started for it). */
+  /** Refresh the layout of one student's workspace if it is running (the others get it when next opened). */
+  async refreshStudent(key: WorkspaceKey): Promise<void> {
+    await this.files.useIfRunning(key, (workspace) => this.layoutInto(key, workspace));
+  }
+
+  /** Refresh the layout of every running workspace of a course (an assignment changed). */
   async refreshCourse(courseId: string): Promise<void> {
-    if (!this.provider.files) return;
     for (const s of await this.store.members(courseId, 'student')) {
       const key = { courseId, studentId: s.id };
-      // Only workspaces that exist already; the others get their layout when first opened.
-      if (await this.provider.files.exists(key, '.classpod')) await this.writeLayout(key);
+      try {
+        await this.refreshStudent(key);
+      } catch (err) {
+        this.logger?.warn('workspace layout not refreshed', { workspaceId: workspaceIdOf(key), err });
+      }
     }
   }
 }

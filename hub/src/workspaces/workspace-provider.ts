@@ -31,10 +31,12 @@ export interface WorkspaceStatus extends WorkspaceKey {
 
 /** Where the hub reaches a running workspace's agent (never exposed to clients). */
 export interface AgentEndpoint {
-  /** ws:// URL of the agent's `/v1/connect` endpoint. */
+  /** URL of the agent's `/v1/connect` endpoint: `ws://HOST:PORT/v1/connect`, or `ws+unix://SOCKET:/v1/connect` for a local agent behind a unix socket. */
   url: string;
-  /** HTTP base URL of the agent (for /readyz). */
+  /** HTTP base URL of the agent (for /readyz); with `socketPath`, requests go to that socket instead. */
   httpUrl: string;
+  /** The unix socket (a hub-owned path) of a sandboxed local agent. */
+  socketPath?: string;
   /** Bearer token the hub presents to the agent. */
   token: string;
 }
@@ -48,29 +50,6 @@ export interface ClusterNode {
   cpuAllocatableMillicores?: number;
   memoryAllocatableBytes?: number;
   workspaces: number;
-}
-
-/** A file of a workspace with its content (paths relative, `/`-separated). */
-export interface WorkspaceFile {
-  path: string;
-  content: Buffer;
-  /** POSIX permission bits. */
-  mode: number;
-}
-
-/**
- * Direct access to workspaces' files without going through their agents
- * (stopped workspaces included). The hub writes the `.classpod/` layout and
- * takes snapshots with it. Optional: a provider without it is reached through
- * its agent's file methods instead.
- */
-export interface WorkspaceFileAccess {
-  /** Whether a path (relative to the workspace root) exists. */
-  exists(key: WorkspaceKey, path: string): Promise<boolean>;
-  /** Write files (creating folders), each atomically. */
-  write(key: WorkspaceKey, files: WorkspaceFile[]): Promise<void>;
-  /** Every regular file under a folder of the workspace (paths relative to that folder; symbolic links skipped). */
-  readTree(key: WorkspaceKey, folder: string, limits: { maxFiles: number; maxBytes: number; skipNames: readonly string[] }): Promise<WorkspaceFile[]>;
 }
 
 /** Event a provider emits when a workspace's status changes. */
@@ -88,8 +67,15 @@ export interface WorkspaceProvider {
   start(): Promise<void>;
   /** Make sure the course's shared resources exist (namespace, network policy, ...). */
   ensureCourse(courseId: string): Promise<void>;
-  /** Start the workspace if needed and resolve once its agent answers /readyz. */
-  ensureRunning(key: WorkspaceKey, options?: { signal?: AbortSignal }): Promise<AgentEndpoint>;
+  /**
+   * Start the workspace if needed and resolve once its agent answers /readyz.
+   * `idleAfterMs`: when this call is what starts it (the hub only reads or
+   * writes files, nobody works in it), it counts as idle after this long
+   * instead of the provider's usual idle time.
+   */
+  ensureRunning(key: WorkspaceKey, options?: { signal?: AbortSignal; idleAfterMs?: number }): Promise<AgentEndpoint>;
+  /** Whether the workspace's files exist (it was started at least once), never starting it; left out when a provider cannot tell cheaply. */
+  exists?(key: WorkspaceKey): Promise<boolean>;
   /** Stop the workspace, keeping its files. */
   stop(key: WorkspaceKey): Promise<void>;
   /** Current status of one workspace (state `stopped` when it was never started). */
@@ -102,8 +88,6 @@ export interface WorkspaceProvider {
   onStatus(listener: WorkspaceStatusListener): () => void;
   /** Record activity so idle workspaces are stopped only when really idle. */
   touch(key: WorkspaceKey): void;
-  /** Direct file access, when the provider has it (the local provider does). */
-  readonly files?: WorkspaceFileAccess;
   /** Stop watching and release everything the provider owns (workspaces keep running on Kubernetes; local agents are stopped). */
   dispose(): Promise<void>;
 }

@@ -1,15 +1,26 @@
-// One workspace's agent as a child process: started (sandboxed), watched for
-// its `listening on http://HOST:PORT` line, checked on /readyz, restarted when
-// it crashes, stopped with SIGTERM then SIGKILL. It owns the child process.
+// One workspace's agent as a child process: started (sandboxed) with its
+// token on standard input, watched for its `listening on …` line, checked on
+// /readyz, restarted when it crashes, stopped with SIGTERM then SIGKILL. It
+// owns the child process and the agent's socket file.
+//
+// A sandboxed agent listens on `/run/classpod/agent.sock`, in a folder of its
+// own. As soon as it says so, and before any workspace process can exist, the
+// hub moves that socket into a folder only the hub can reach; it connects
+// there ever after. A workspace process can therefore neither reach its own
+// agent nor put a socket of its own where the hub would present the token.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from '@classpod/protocol';
 import type { AgentEndpoint, WorkspaceState } from '../workspace-provider';
 import { sandboxCommand, type IsolationKind, type SandboxLayout } from './agent-sandbox';
+
+/** Name of the socket the agent creates in its run folder. */
+const SOCKET_NAME = 'agent.sock';
 
 export interface AgentProcessOptions {
   workspaceId: string;
@@ -17,6 +28,10 @@ export interface AgentProcessOptions {
   isolation: IsolationKind;
   /** Absolute path of the agent's CLI JavaScript file. */
   agentScript: string;
+  /** Where the hub keeps this agent's socket once the agent listens (bubblewrap); a folder only the hub reaches. */
+  hubSocketPath: string;
+  /** Resolves to the host path of the execute-only node binary (bubblewrap). */
+  nodeBinary?: () => Promise<string>;
   logger: Logger;
   /** How long to wait for the agent's first line and /readyz (ms). */
   readyTimeoutMs: number;
@@ -24,22 +39,35 @@ export interface AgentProcessOptions {
   onState: (state: WorkspaceState, reason?: string) => void;
 }
 
-/** Wait until `GET url` answers 200, or throw after `timeoutMs`. */
-export async function waitUntilReady(url: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+/** Status of `GET /readyz` of an agent (over its unix socket when it has one). */
+export function agentReadyz(endpoint: Pick<AgentEndpoint, 'httpUrl' | 'socketPath'>, timeoutMs = 2000): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const target = endpoint.socketPath ? { socketPath: endpoint.socketPath, path: '/readyz' } : new URL('/readyz', endpoint.httpUrl);
+    const req = http.get(target as http.RequestOptions, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.once('error', reject);
+  });
+}
+
+/** Wait until the agent's /readyz answers 200, or throw after `timeoutMs` (the message names no host path). */
+export async function waitUntilReady(endpoint: Pick<AgentEndpoint, 'httpUrl' | 'socketPath'>, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
     if (signal?.aborted) throw new Error('cancelled');
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return;
-      last = `status ${res.status}`;
+      const status = await agentReadyz(endpoint);
+      if (status === 200) return;
+      last = `status ${status}`;
     } catch (err) {
-      last = (err as Error).message;
+      last = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${url} not ready after ${timeoutMs} ms (${last})`);
+  throw new Error(`the agent was not ready after ${timeoutMs} ms (${last})`);
 }
 
 /** A running (or stopped) agent. */
@@ -48,6 +76,8 @@ export class AgentProcess {
   private endpoint: AgentEndpoint | undefined;
   private stopping = false;
   private exited: Promise<void> = Promise.resolve();
+  /** The socket of the last run being removed. */
+  private socketRemoved: Promise<void> = Promise.resolve();
   /** When the current run started. */
   startedAt: Date | undefined;
   pid: number | undefined;
@@ -58,18 +88,28 @@ export class AgentProcess {
     return this.child !== undefined && this.endpoint !== undefined;
   }
 
+  /** A fresh, empty run folder: nothing a previous run (or its workspace processes) left there survives. */
+  private async freshRunDir(): Promise<void> {
+    await fs.rm(this.o.layout.runDir, { recursive: true, force: true });
+    await fs.mkdir(this.o.layout.runDir, { recursive: true, mode: 0o700 });
+    await fs.rm(this.o.hubSocketPath, { force: true });
+  }
+
   /** Start the agent and resolve with its endpoint once /readyz answers. */
   async start(): Promise<AgentEndpoint> {
     this.stopping = false;
+    await this.socketRemoved;
     const token = randomBytes(32).toString('base64url');
-    await mkdir(this.o.layout.runDir, { recursive: true, mode: 0o700 });
-    await mkdir(this.o.layout.workspaceDir, { recursive: true });
-    await writeFile(join(this.o.layout.runDir, 'agent-token'), token + '\n', { mode: 0o600 });
-    const probe = sandboxCommand(this.o.isolation, this.o.layout, ['x']);
-    const argv = [process.execPath, this.o.agentScript, '--root', probe.paths.root, '--listen', '127.0.0.1:0', '--token-file', join(probe.paths.runDir, 'agent-token')];
-    const cmd = sandboxCommand(this.o.isolation, this.o.layout, argv);
+    await fs.mkdir(this.o.layout.workspaceDir, { recursive: true });
+    const sandboxed = this.o.isolation === 'bubblewrap';
+    if (sandboxed) await this.freshRunDir();
+    const layout: SandboxLayout = sandboxed && this.o.nodeBinary ? { ...this.o.layout, nodeBinary: await this.o.nodeBinary() } : this.o.layout;
+    const probe = sandboxCommand(this.o.isolation, layout, ['x']);
+    const listen = sandboxed ? ['--socket', `${probe.paths.runDir}/${SOCKET_NAME}`] : ['--listen', '127.0.0.1:0'];
+    const argv = [probe.paths.node, this.o.agentScript, '--root', probe.paths.root, ...listen, '--token-stdin'];
+    const cmd = sandboxCommand(this.o.isolation, layout, argv);
     const child = spawn(cmd.command, cmd.args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       // A plain agent gets its own process group so stopping it also ends its terminals;
       // bubblewrap's PID namespace does that for a sandboxed one (and --die-with-parent).
       detached: this.o.isolation === 'none',
@@ -78,6 +118,10 @@ export class AgentProcess {
     this.child = child;
     this.pid = child.pid;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    // The token goes through a pipe the agent reads to its end before it listens: it is in no
+    // file, environment or command line, and the pipe is empty before any workspace process runs.
+    child.stdin!.once('error', () => undefined);
+    child.stdin!.end(`${token}\n`);
     const log = this.o.logger.child({ workspaceId: this.o.workspaceId, pid: child.pid });
     createInterface({ input: child.stderr! }).on('line', (line) => log.debug('agent', { line: line.slice(0, 2000) }));
     child.once('exit', (code, signal) => {
@@ -85,39 +129,62 @@ export class AgentProcess {
       this.child = undefined;
       this.endpoint = undefined;
       this.startedAt = undefined;
+      if (sandboxed) this.socketRemoved = fs.rm(this.o.hubSocketPath, { force: true }).catch(() => undefined);
       if (this.stopping) return;
       log.warn('agent exited', { code, signal, wasRunning });
       this.o.onState('failed', `agent exited (${signal ?? `code ${code}`})`);
     });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`agent printed no address within ${this.o.readyTimeoutMs} ms`)), this.o.readyTimeoutMs);
-        const lines = createInterface({ input: child.stdout! });
-        lines.on('line', (line) => {
-          const m = /^listening on (http:\/\/\S+)$/.exec(line.trim());
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        });
-        child.once('exit', (code, signal) => {
-          clearTimeout(timer);
-          reject(new Error(`agent exited before it was ready (${signal ?? `code ${code}`})`));
-        });
-        child.once('error', (err) => {
-          clearTimeout(timer);
-          reject(err);
-        });
-      });
-      await waitUntilReady(`${url}/readyz`, this.o.readyTimeoutMs);
-      this.endpoint = { url: `${url.replace(/^http/, 'ws')}/v1/connect`, httpUrl: url, token };
+      const address = await this.listeningLine(child);
+      let endpoint: AgentEndpoint;
+      if (sandboxed) {
+        if (address !== `unix:${probe.paths.runDir}/${SOCKET_NAME}`) throw new Error('the agent listens somewhere else than it was told');
+        await this.takeSocket();
+        endpoint = { url: `ws+unix://${this.o.hubSocketPath}:/v1/connect`, httpUrl: 'http://agent', socketPath: this.o.hubSocketPath, token };
+      } else {
+        if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(address)) throw new Error('the agent listens somewhere else than it was told');
+        endpoint = { url: `${address.replace(/^http/, 'ws')}/v1/connect`, httpUrl: address, token };
+      }
+      await waitUntilReady(endpoint, this.o.readyTimeoutMs);
+      this.endpoint = endpoint;
       this.startedAt = new Date();
-      log.info('agent ready', { url, isolation: this.o.isolation });
+      log.info('agent ready', { isolation: this.o.isolation });
       return this.endpoint;
     } catch (err) {
       await this.stop();
       throw err;
     }
+  }
+
+  /** The address of the agent's one `listening on …` line. */
+  private listeningLine(child: ChildProcess): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`agent printed no address within ${this.o.readyTimeoutMs} ms`)), this.o.readyTimeoutMs);
+      const lines = createInterface({ input: child.stdout! });
+      lines.on('line', (line) => {
+        const m = /^listening on (http:\/\/\S+|unix:\/\S+)$/.exec(line.trim());
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`agent exited before it was ready (${signal ?? `code ${code}`})`));
+      });
+      child.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new Error(`agent did not start (${(err as NodeJS.ErrnoException).code ?? err.message})`));
+      });
+    });
+  }
+
+  /** Move the agent's socket out of its run folder into the hub's own. */
+  private async takeSocket(): Promise<void> {
+    const created = join(this.o.layout.runDir, SOCKET_NAME);
+    const st = await fs.lstat(created);
+    if (!st.isSocket()) throw new Error('the agent made no socket');
+    await fs.rename(created, this.o.hubSocketPath);
   }
 
   get agentEndpoint(): AgentEndpoint | undefined {
@@ -142,5 +209,6 @@ export class AgentProcess {
     const timer = setTimeout(() => signal('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
+    await this.socketRemoved;
   }
 }

@@ -1,21 +1,22 @@
 // The `local` workspace provider: one agent child process per workspace over a
 // folder of the data folder (`<data>/workspaces/<course>/<student>`). Agents
-// run sandboxed with bubblewrap when the machine allows it; a crashed agent is
-// restarted (a few times); an idle one is stopped and started again on the next
-// connection, its files kept.
+// run sandboxed with bubblewrap when the machine allows it, each without a
+// network, reached through a unix socket in a folder only the hub can enter
+// (`<data>/run/sockets`); a crashed agent is restarted (a few times); an idle
+// one is stopped and started again on the next connection, its files kept.
+// The hub never opens a workspace folder itself: its file access goes
+// through the agents (agent-file-access.ts).
 
-import { existsSync } from 'node:fs';
-import { cpus, hostname, totalmem } from 'node:os';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, hostname, tmpdir, totalmem } from 'node:os';
 import { readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Logger } from '@classpod/protocol';
-import { readFolderFiles, writeFolderFiles, safeRelativePath } from '../../assignments/folder-files';
 import {
   workspaceIdOf,
   type AgentEndpoint,
   type ClusterNode,
-  type WorkspaceFile,
-  type WorkspaceFileAccess,
   type WorkspaceKey,
   type WorkspaceProvider,
   type WorkspaceState,
@@ -24,6 +25,18 @@ import {
 } from '../workspace-provider';
 import { AgentProcess } from './agent-process';
 import { bubblewrapWorks, type IsolationKind } from './agent-sandbox';
+import { ensureExecuteOnlyNode } from './execute-only-node';
+
+/** Longest unix socket path the kernel takes. */
+const MAX_SOCKET_PATH_BYTES = 107;
+
+/** The hub's run folder: `<data>/run`, or a private folder under the system's temporary folder when socket paths there would be too long (or hold a `:`, which `ws+unix:` URLs cannot carry). */
+function runFolderFor(dataDir: string): { dir: string; owned: boolean } {
+  const preferred = join(dataDir, 'run');
+  const longest = join(preferred, 'sockets', `${'0'.repeat(32)}.sock`);
+  if (Buffer.byteLength(longest) <= MAX_SOCKET_PATH_BYTES && !longest.includes(':')) return { dir: preferred, owned: false };
+  return { dir: mkdtempSync(join(tmpdir(), 'classpod-run-')), owned: true };
+}
 
 export interface LocalProviderOptions {
   /** The hub's data folder. */
@@ -68,13 +81,15 @@ function codeRootOf(script: string): string {
 export class LocalWorkspaceProvider implements WorkspaceProvider {
   readonly kind = 'local' as const;
   readonly isolation: IsolationKind;
-  readonly files: WorkspaceFileAccess;
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<WorkspaceStatusListener>();
   private idleTimer: ReturnType<typeof setInterval> | undefined;
   private readonly agentScript: string;
   private readonly o: Required<Omit<LocalProviderOptions, 'isolation' | 'agentScript'>>;
   private disposed = false;
+  /** `<data>/run` (or its stand-in): per-workspace socket folders, the hub's sockets, the execute-only node. */
+  private readonly run: { dir: string; owned: boolean };
+  private nodeCopy: Promise<string> | undefined;
 
   constructor(options: LocalProviderOptions) {
     this.o = {
@@ -96,11 +111,17 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
       this.isolation = 'none';
       this.o.logger.warn('bubblewrap is not available: workspace agents run as plain processes and students can read each other’s files', {});
     }
-    this.files = {
-      exists: async (key, path) => existsSync(join(this.workspaceDir(key), safeRelativePath(path))),
-      write: (key, files: WorkspaceFile[]) => writeFolderFiles(this.workspaceDir(key), files),
-      readTree: async (key, folder, limits) => readFolderFiles(join(this.workspaceDir(key), safeRelativePath(folder)), limits),
-    };
+    this.run = runFolderFor(this.o.dataDir);
+    for (const d of [this.run.dir, join(this.run.dir, 'sockets'), join(this.run.dir, 'workspaces')]) mkdirSync(d, { recursive: true, mode: 0o700 });
+  }
+
+  /** The execute-only node the sandboxed agents run from (made once per provider). */
+  private executeOnlyNode(): Promise<string> {
+    this.nodeCopy ??= ensureExecuteOnlyNode(this.run.dir).catch((err: unknown) => {
+      this.nodeCopy = undefined;
+      throw err;
+    });
+    return this.nodeCopy;
   }
 
   /** The folder of a workspace on this machine. */
@@ -125,10 +146,12 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
           readyTimeoutMs: this.o.readyTimeoutMs,
           layout: {
             workspaceDir: this.workspaceDir(key),
-            runDir: join(this.o.dataDir, 'run', id),
+            runDir: join(this.run.dir, 'workspaces', id),
             dataDir: this.o.dataDir,
             codeDirs: [codeRootOf(this.agentScript)],
           },
+          hubSocketPath: join(this.run.dir, 'sockets', `${createHash('sha256').update(id).digest('hex').slice(0, 32)}.sock`),
+          nodeBinary: () => this.executeOnlyNode(),
           onState: (state, reason) => this.onCrash(created, state, reason),
         }),
       };
@@ -188,12 +211,21 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
     // Local workspaces share nothing per course.
   }
 
-  async ensureRunning(key: WorkspaceKey, options: { signal?: AbortSignal } = {}): Promise<AgentEndpoint> {
+  async exists(key: WorkspaceKey): Promise<boolean> {
+    // The hub's own folder: a workspace process cannot replace it (it is the sandbox's root).
+    return existsSync(this.workspaceDir(key));
+  }
+
+  async ensureRunning(key: WorkspaceKey, options: { signal?: AbortSignal; idleAfterMs?: number } = {}): Promise<AgentEndpoint> {
     if (this.disposed) throw new Error('the workspace provider was disposed');
     const e = this.entry(key);
-    e.lastActivity = Date.now();
     const ready = e.process.agentEndpoint;
-    if (ready && e.state === 'running') return ready;
+    if (ready && e.state === 'running') {
+      if (options.idleAfterMs === undefined) e.lastActivity = Date.now();
+      return ready;
+    }
+    // Started only for the hub's own file access: idle soon, unless someone connects meanwhile.
+    e.lastActivity = options.idleAfterMs === undefined || e.starting ? Date.now() : Date.now() - Math.max(0, this.o.idleStopMs - options.idleAfterMs);
     if (!e.starting) {
       this.setState(e, 'starting');
       e.starting = e.process
@@ -281,6 +313,7 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
     if (this.idleTimer) clearInterval(this.idleTimer);
     await Promise.all([...this.entries.values()].map((e) => e.process.stop()));
     this.listeners.clear();
+    if (this.run.owned) rmSync(this.run.dir, { recursive: true, force: true });
   }
 }
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalWorkspaceProvider } from '../../../src/workspaces/local/local-provider';
 import { bubblewrapWorks, sandboxCommand } from '../../../src/workspaces/local/agent-sandbox';
+import { agentReadyz } from '../../../src/workspaces/local/agent-process';
 import type { WorkspaceStatus } from '../../../src/workspaces/workspace-provider';
 import { testLogger } from '../../support/test-hub';
 
@@ -67,7 +68,7 @@ describe('local workspace provider', function () {
     const seen: WorkspaceStatus[] = [];
     provider.onStatus((s) => seen.push(s));
     const first = await provider.ensureRunning(key);
-    assert.equal((await fetch(`${first.httpUrl}/readyz`)).status, 200);
+    assert.equal(await agentReadyz(first), 200);
     assert.equal((await provider.status(key)).state, 'running');
     writeFileSync(join(provider.workspaceDir(key), 'work.c'), 'int main(){}');
 
@@ -77,8 +78,8 @@ describe('local workspace provider', function () {
     await running;
     assert.ok(seen.some((s) => s.state === 'failed' && /agent exited/.test(s.reason ?? '')), JSON.stringify(seen));
     const second = await provider.ensureRunning(key);
-    assert.notEqual(second.url, first.url);
-    assert.equal((await fetch(`${second.httpUrl}/readyz`)).status, 200);
+    assert.notEqual(second.token, first.token, "a new run has a new token");
+    assert.equal(await agentReadyz(second), 200);
     assert.equal(readFileSync(join(provider.workspaceDir(key), 'work.c'), 'utf8'), 'int main(){}');
   });
 
@@ -91,9 +92,9 @@ describe('local workspace provider', function () {
     assert.deepEqual(await provider.stopIdle(Date.now() + 1000), [], 'not idle yet');
     assert.deepEqual(await provider.stopIdle(Date.now() + 61_000), ['cs101--bob']);
     assert.equal((await provider.status(key)).state, 'stopped');
-    await assert.rejects(fetch(`${first.httpUrl}/readyz`));
+    await assert.rejects(agentReadyz(first));
     const again = await provider.ensureRunning(key);
-    assert.equal((await fetch(`${again.httpUrl}/readyz`)).status, 200);
+    assert.equal(await agentReadyz(again), 200);
     assert.equal(readFileSync(join(provider.workspaceDir(key), 'notes.txt'), 'utf8'), 'keep me');
     assert.deepEqual((await provider.list('cs101')).map((s) => [s.studentId, s.state]), [['bob', 'running']]);
   });
