@@ -137,10 +137,11 @@ describe('attacks on the hub request paths', function () {
   });
 
   it('names no host path in close reasons or error answers when a workspace cannot be opened', async () => {
-    // What a student can do to their own workspace through sync: put a file where the hub writes a folder.
+    // A workspace whose folder cannot be made (a file stands there). (A file a student puts where the
+    // hub writes `.classpod/` no longer stops the workspace: the hub clears it, see workspace-isolation.)
     const workspace = join(t.dataDir, 'workspaces', 'cs101', 'bob');
-    mkdirSync(workspace, { recursive: true });
-    writeFileSync(join(workspace, '.classpod'), 'not a folder');
+    mkdirSync(join(workspace, '..'), { recursive: true });
+    writeFileSync(workspace, 'not a folder');
     const ws = new WebSocket(t.url.replace(/^http/, 'ws') + '/v1/workspaces/cs101--bob/connect', { headers: { authorization: `Bearer ${t.tokens.bob}` } });
     ws.on('error', () => undefined);
     const [code, reason] = (await once(ws, 'close')) as [number, Buffer];
@@ -150,6 +151,6 @@ describe('attacks on the hub request paths', function () {
     assertNoHostPath(express.raw.toString('utf8'), t.dataDir, 'the answer to a malformed route parameter');
     assert.doesNotMatch(express.raw.toString('utf8'), /node_modules|\bat [\w.]+ \(/, 'no stack trace');
     await t.assertHealthy('a workspace that cannot be opened');
-    rmSync(join(workspace, '.classpod'), { force: true });
+    rmSync(workspace, { force: true });
   });
 });

@@ -95,8 +95,18 @@ export class AgentProcess {
     await fs.rm(this.o.hubSocketPath, { force: true });
   }
 
-  /** Start the agent and resolve with its endpoint once /readyz answers. */
+  /** Start the agent and resolve with its endpoint once /readyz answers; a failure's message names no host path. */
   async start(): Promise<AgentEndpoint> {
+    try {
+      return await this.run();
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.syscall) this.o.logger.warn('agent not started', { workspaceId: this.o.workspaceId, err });
+      throw e.syscall ? new Error(`preparing the workspace failed (${e.syscall}: ${e.code ?? 'error'})`) : err;
+    }
+  }
+
+  private async run(): Promise<AgentEndpoint> {
     this.stopping = false;
     await this.socketRemoved;
     const token = randomBytes(32).toString('base64url');
