@@ -69,6 +69,9 @@ export function messageDetail(t: Pick<TestResultView, 'verdict' | 'message'>): s
     const rest = message.slice(lead.length);
     if (rest.trim() === '') return '';
     if (rest.startsWith(':')) return rest.slice(1).trim();
+    // "accepted (memory not limited on this machine)": the sandbox's note alone.
+    const note = /^\s*\((.+)\)\s*$/s.exec(rest);
+    if (note) return note[1]!.trim();
   }
   return message;
 }

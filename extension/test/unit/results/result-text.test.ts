@@ -51,6 +51,11 @@ describe('verdict words and marks', function () {
 
   it('marks a test at full points ✔ with its score: "✔ examples/small: Accepted — 15/15"', function () {
     assert.equal(testLine(test('AC', { message: 'accepted' }), 0), '✔ examples/small: Accepted — 15/15');
+    assert.equal(
+      testLine(test('AC', { message: 'accepted (memory not limited on this machine)' }), 0),
+      '✔ examples/small: Accepted — 15/15 — memory not limited on this machine',
+      'the sandbox note, without the verdict said twice',
+    );
   });
 
   it('says the verdict once, then the grader\'s detail', function () {
@@ -60,7 +65,7 @@ describe('verdict words and marks', function () {
     assert.equal(testLine(wa, 0), '✘ examples/small: Wrong answer — 0/15 — line 2: expected "3", got "4"');
     assert.equal(verdictAndMessage(test('RE', { message: 'runtime error: exit code 3' })), 'Runtime error: exit code 3');
     assert.equal(verdictAndMessage(test('TLE', { message: 'CPU time limit exceeded (1000 ms)' })), 'Time limit exceeded: CPU time limit exceeded (1000 ms)');
-    assert.equal(verdictAndMessage(test('MLE', { message: 'memory limit exceeded (64 MiB)' })), 'Memory limit exceeded: memory limit exceeded (64 MiB)');
+    assert.equal(verdictAndMessage(test('MLE', { message: 'memory limit exceeded (64 MiB)' })), 'Memory limit exceeded: 64 MiB');
     assert.equal(verdictAndMessage(test('AC', { message: '' })), 'Accepted');
   });
 
