@@ -22,6 +22,13 @@ export async function pidsOf(procsFile: string): Promise<number[]> {
   return text.split('\n').filter(Boolean).map(Number).filter((n) => Number.isInteger(n) && n > 0);
 }
 
+/**
+ * How long removing a run's group keeps killing and retrying before it gives
+ * up. A killed program that was writing a large file can take seconds to leave
+ * on a loaded machine, and a run must not end while one of its processes lives.
+ */
+export const GROUP_REMOVE_DEADLINE_MS = 30_000;
+
 /** SIGKILL each pid; ones already gone are skipped. */
 export function killPids(pids: readonly number[]): void {
   for (const pid of pids) {

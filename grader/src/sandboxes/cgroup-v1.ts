@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { killPids, parseFlatKeyed, pidsOf } from './cgroup-files';
+import { GROUP_REMOVE_DEADLINE_MS, killPids, parseFlatKeyed, pidsOf } from './cgroup-files';
 import type { RunCgroup, RunCgroupLimits, RunCgroups, RunCgroupUsage } from './run-cgroup';
 
 const ROOT = '/sys/fs/cgroup';
@@ -88,7 +88,7 @@ class RunCgroupV1 implements RunCgroup {
   }
 
   async remove(): Promise<void> {
-    for (let attempt = 0; attempt < 50; attempt++) {
+    for (const deadline = Date.now() + GROUP_REMOVE_DEADLINE_MS; Date.now() < deadline; ) {
       killPids(await pidsOf(path.join(this.dirs.pids, 'cgroup.procs')));
       try {
         for (const c of CONTROLLERS) if (existsSync(this.dirs[c])) await rmdir(this.dirs[c]);

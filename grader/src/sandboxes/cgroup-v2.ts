@@ -17,7 +17,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { killPids, parseFlatKeyed, pidsOf } from './cgroup-files';
+import { GROUP_REMOVE_DEADLINE_MS, killPids, parseFlatKeyed, pidsOf } from './cgroup-files';
 import type { RunCgroup, RunCgroupLimits, RunCgroups, RunCgroupUsage } from './run-cgroup';
 
 /** The controllers a run group needs. */
@@ -215,7 +215,7 @@ class RunCgroupV2 implements RunCgroup {
 
   async remove(): Promise<void> {
     const kill = path.join(this.dir, 'cgroup.kill');
-    for (let attempt = 0; attempt < 100; attempt++) {
+    for (const deadline = Date.now() + GROUP_REMOVE_DEADLINE_MS; Date.now() < deadline; ) {
       if (!existsSync(this.dir)) return;
       // cgroup.kill (Linux 5.14) kills the whole group at once, forks in flight included.
       if (existsSync(kill)) await writeFile(kill, '1').catch(() => undefined);
