@@ -45,7 +45,7 @@ export class ContentStaging {
     return this.jail.root;
   }
 
-  /** The held staging folder and the name of complete content `hash`, for `TreeJail.replaceWith`. */
+  /** The held staging folder and the name of complete content `hash`, for `TreeJail.placeFile`. */
   complete(hash: string): { folder: HeldFolder; name: string } {
     return { folder: this.jail.rootFolder, name: checkedHash(hash) };
   }

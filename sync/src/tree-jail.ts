@@ -367,38 +367,6 @@ export class TreeJail {
   }
 
   /**
-   * Put the regular file `source` (a name in a held folder, e.g. staged
-   * content) in place of entry `rel` with `mode`: moved when `move` and it
-   * has no other hard links, copied otherwise; true when it was moved. The
-   * source is opened with the same checks as any file (no link, no special file).
-   */
-  async replaceWith(rel: string, source: { folder: HeldFolder; name: string }, mode: number, options: { move: boolean }): Promise<boolean> {
-    return this.use(this.entry(rel), async (e) => {
-      if (e.name === undefined) throw jailRefusal('root', rel, `${this.label} itself cannot be replaced`);
-      const { handle, stat } = await source.folder.openRead(source.name);
-      try {
-        if (options.move && stat.nlink === 1) {
-          await handle.chmod(mode);
-          await handle.close();
-          await source.folder.rename(source.name, e.folder, e.name);
-          return true;
-        }
-        const copy = await AtomicFile.create(e.folder, e.name, mode);
-        try {
-          await copy.copyFrom(handle);
-        } catch (err) {
-          await copy.abort();
-          throw err;
-        }
-        await copy.commit({ fsync: false });
-        return false;
-      } finally {
-        await handle.close().catch(() => undefined);
-      }
-    });
-  }
-
-  /**
    * Put the regular file `source` (staged content) at entry `rel` with
    * `mode`, only when `rel` still is the version `expect` was taken from (its
    * `lstat` when the decision was made; null: nothing there). The content is
