@@ -2,7 +2,8 @@
 // terminals service), bytes in and out, bytes held for clients, and request
 // latency per method.
 
-import type { MetricsRegistry, RpcEndpoint } from '@classpod/protocol';
+import type { RpcEndpoint } from '@classpod/protocol';
+import type { MetricsRegistry } from '@classpod/observability';
 
 /** Metrics the agent itself keeps, over its live connections. */
 export class AgentMetrics {
@@ -19,7 +20,7 @@ export class AgentMetrics {
     );
     this.bytesIn = registry.counter('agent_received_bytes_total', 'Bytes received on WebSocket connections.');
     this.bytesOut = registry.counter('agent_sent_bytes_total', 'Bytes sent on WebSocket connections.');
-    this.requestSeconds = registry.histogram('agent_request_duration_seconds', 'Time to answer a request, by method.');
+    this.requestSeconds = registry.histogram('agent_request_duration_seconds', 'Time to answer a request, by method.', ['method']);
   }
 
   connectionOpened(endpoint: RpcEndpoint): void {

@@ -11,17 +11,15 @@ import type { Duplex } from 'node:stream';
 import express from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  createLogger,
-  MetricsRegistry,
   parseRequestTarget,
   PingRequest,
   RequestTargetError,
   RpcEndpoint,
-  type Logger,
   type RequestHandler,
   type RequestType,
   type TSchema,
 } from '@classpod/protocol';
+import { createLogger, MetricsRegistry, type Logger } from '@classpod/observability';
 import { AgentMetrics } from './agent-metrics';
 import { bearerToken, TokenCheck } from './auth';
 import { resolveConfig, type AgentConfig, type AgentOptions } from './config';
@@ -95,9 +93,9 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
   app.get('/readyz', (_req, res) => {
     res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ready\n' : 'not ready\n');
   });
-  app.get('/metrics', (_req, res) => {
+  app.get('/metrics', async (_req, res) => {
     metrics.syncAll();
-    res.type(MetricsRegistry.contentType).send(registry.render());
+    res.type(MetricsRegistry.contentType).send(await registry.render());
   });
   app.use((_req, res) => {
     res.status(404).type('text/plain').send('no such route; the agent serves /healthz, /readyz, /metrics and ' + CONNECT_PATH + '\n');

@@ -2,7 +2,8 @@
 // registers its request handlers on every connection. The list of services is
 // in services.ts.
 
-import type { Logger, MetricsRegistry, RequestHandler, RequestType, RpcEndpoint, TSchema } from '@classpod/protocol';
+import type { RequestHandler, RequestType, RpcEndpoint, TSchema } from '@classpod/protocol';
+import type { Logger, MetricsRegistry } from '@classpod/observability';
 import type { AgentConfig } from './config';
 import type { TreeJail } from '@classpod/sync';
 

@@ -110,6 +110,7 @@ describe('agent', () => {
       const bytesOut = Number(/^classpod_agent_sent_bytes_total (\d+)$/m.exec(text)?.[1]);
       assert.ok(bytesIn > 0 && bytesOut > 0, `bytes in ${bytesIn}, out ${bytesOut}`);
       assert.match(text, /^classpod_agent_request_duration_seconds_count\{method="files\/stat"\} 1$/m);
+      for (const name of ['process_resident_memory_bytes', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds']) assert.match(text, new RegExp(`^${name} [0-9.e+-]+$`, 'm'), `${name} is served`);
     });
 
     it('stops serving once closed', async () => {

@@ -7,7 +7,8 @@ import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import { RpcEndpoint, silentLogger, type BinaryStream } from '@classpod/protocol';
+import { RpcEndpoint, type BinaryStream } from '@classpod/protocol';
+import { silentLogger } from '@classpod/observability';
 import { startAgent, type AgentHandle, type AgentOptions } from '../src';
 
 export const TOKEN = 'test-token-0123456789abcdef';

@@ -12,6 +12,7 @@ ARG NODE_IMAGE=node:20-bookworm
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
+COPY observability/package.json observability/
 COPY protocol/package.json protocol/
 COPY sync/package.json sync/
 COPY grader/package.json grader/
@@ -19,6 +20,7 @@ COPY agent/package.json agent/
 COPY hub/package.json hub/
 COPY extension/package.json extension/
 RUN npm ci --workspace @classpod/agent --include-workspace-root
+COPY observability observability
 COPY protocol protocol
 COPY sync sync
 COPY grader grader
@@ -28,7 +30,7 @@ RUN npx tsc -b agent \
 RUN mkdir -p /opt/classpod/bin /opt/classpod/app \
  && cp /usr/local/bin/node /opt/classpod/bin/node \
  && cp -a package.json node_modules /opt/classpod/app/ \
- && for p in protocol sync grader agent; do \
+ && for p in observability protocol sync grader agent; do \
       mkdir -p /opt/classpod/app/$p && cp -a $p/package.json $p/dist /opt/classpod/app/$p/; \
     done \
  && printf '#!/bin/sh\nexec /opt/classpod/bin/node /opt/classpod/app/node_modules/.bin/classpod-agent "$@"\n' \

@@ -7,6 +7,7 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 # Manifests first, so dependency layers are reused when only sources change.
 COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
+COPY observability/package.json observability/
 COPY protocol/package.json protocol/
 COPY sync/package.json sync/
 COPY grader/package.json grader/
@@ -14,6 +15,7 @@ COPY agent/package.json agent/
 COPY hub/package.json hub/
 COPY extension/package.json extension/
 RUN npm ci --workspace @classpod/hub --include-workspace-root
+COPY observability observability
 COPY protocol protocol
 COPY sync sync
 COPY grader grader
@@ -31,6 +33,8 @@ RUN groupadd --gid 10001 classpod \
 WORKDIR /opt/classpod
 COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules node_modules
+COPY --from=build /src/observability/package.json observability/
+COPY --from=build /src/observability/dist observability/dist
 COPY --from=build /src/protocol/package.json protocol/
 COPY --from=build /src/protocol/dist protocol/dist
 COPY --from=build /src/sync/package.json sync/

@@ -2,7 +2,7 @@
 // environment variable named in hub/README.md. Validated before anything starts.
 
 import { resolve } from 'node:path';
-import type { Logger } from '@classpod/protocol';
+import type { Logger } from '@classpod/observability';
 import type { SpecResolver } from './assignments/spec-resolver';
 import { DEFAULT_OFFICIAL_SANDBOXES, SANDBOX_NAMES } from './grading/grading-policy';
 import type { Clock } from './time/clock';

@@ -3,7 +3,7 @@
 // `Hub.close()` stops everything it started, in order.
 
 import { join } from 'node:path';
-import { createLogger, MetricsRegistry, type Logger } from '@classpod/protocol';
+import { createLogger, MetricsRegistry, type Logger } from '@classpod/observability';
 import { Authorization } from './api/authorization';
 import type { ApiContext } from './api/api-context';
 import { graderSpecResolver } from './assignments/spec-resolver';

@@ -11,8 +11,6 @@ export * from './socket-like';
 export * from './rpc-endpoint';
 export * from './catalogue';
 export * from './request-target';
-export * from './observability/logger';
-export * from './observability/metrics';
 export * from './methods';
 export { Type } from '@sinclair/typebox';
 export type { Static, TSchema } from '@sinclair/typebox';

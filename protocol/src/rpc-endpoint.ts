@@ -32,7 +32,7 @@ import {
 import { methodCatalogue, type NotificationType, type RequestType } from './method';
 import { HelloRequest, type HelloParams, type HelloResult } from './methods/session';
 import { ProtocolErrorNotification } from './methods/diagnostics';
-import { silentLogger, type Logger } from './observability/logger';
+import type { Logger } from '@classpod/observability';
 import { SOCKET_OPEN, toBytes, type SocketLike } from './socket-like';
 import { isCompatibleVersion, PROTOCOL_VERSION } from './version';
 
@@ -185,7 +185,7 @@ interface PendingRequest {
 /** One end of a connection. Dispose with `close()`. */
 export class RpcEndpoint {
   readonly options: Required<Omit<RpcEndpointOptions, 'onHello' | 'logger' | 'name'>> & Pick<RpcEndpointOptions, 'onHello'>;
-  private readonly log: Logger;
+  private readonly log: Logger | undefined;
   private readonly requestHandlers = new Map<string, { type: RequestType<TSchema, TSchema>; handler: RequestHandler<TSchema, TSchema> }>();
   private readonly notificationHandlers = new Map<string, { type: NotificationType<TSchema>; handler: NotificationHandler<TSchema> }>();
   private readonly pending = new Map<RequestId, PendingRequest>();
@@ -226,12 +226,12 @@ export class RpcEndpoint {
       onHello: options.onHello,
     };
     this.budget = new ConnectionBudget(this.options, () => this.queuedBytes());
-    this.log = (options.logger ?? silentLogger).child({ endpoint: options.name ?? options.role });
+    this.log = options.logger?.child({ endpoint: options.name ?? options.role });
     // Clients open odd stream ids, servers even ones, so both can open streams without clashing.
     this.nextStreamId = options.role === 'client' ? 1 : 2;
     socket.on('message', ((data: unknown, isBinary: boolean) => this.onMessage(data, isBinary)) as (...a: never[]) => void);
     socket.on('close', ((code: number, reason: unknown) => this.onSocketClosed(code, String(reason ?? ''))) as (...a: never[]) => void);
-    socket.on('error', ((err: Error) => this.log.warn('socket error', { err })) as (...a: never[]) => void);
+    socket.on('error', ((err: Error) => this.log?.warn('socket error', { err })) as (...a: never[]) => void);
   }
 
   /** The handshake's outcome, once it happened. */
@@ -463,7 +463,7 @@ export class RpcEndpoint {
     try {
       this.readMessage(data, isBinary);
     } catch (err) {
-      this.log.error('handling an inbound frame failed', { err });
+      this.log?.error('handling an inbound frame failed', { err });
     }
   }
 
@@ -494,7 +494,7 @@ export class RpcEndpoint {
     switch (incoming.type) {
       case 'request':
         this.onRequest(incoming.message.id, incoming.message.method, incoming.message.params).catch((err: unknown) =>
-          this.log.error('answering a request failed', { method: incoming.message.method, err }),
+          this.log?.error('answering a request failed', { method: incoming.message.method, err }),
         );
         return;
       case 'notification':
@@ -504,7 +504,7 @@ export class RpcEndpoint {
       case 'error': {
         const p = this.pending.get(incoming.message.id ?? '');
         if (!p) {
-          this.log.debug('response to an unknown request', { id: incoming.message.id });
+          this.log?.debug('response to an unknown request', { id: incoming.message.id });
           return;
         }
         this.pending.delete(incoming.message.id!);
@@ -567,10 +567,10 @@ export class RpcEndpoint {
       this.sendText(successFrame(id, result));
     } catch (err) {
       if (err instanceof ProtocolError) {
-        if (err.code === ErrorCode.Internal) this.log.error('request failed', { method, err });
+        if (err.code === ErrorCode.Internal) this.log?.error('request failed', { method, err });
         this.sendError(id, err);
       } else {
-        this.log.error('request handler failed', { method, err });
+        this.log?.error('request handler failed', { method, err });
         this.sendError(id, new ProtocolError(ErrorCode.Internal, `${method} failed on the server; see its log`));
       }
       if (ProtocolError.is(err, 'VersionMismatch')) {
@@ -608,7 +608,7 @@ export class RpcEndpoint {
     if (this.options.role === 'server' && !this.helloResult) return;
     const entry = this.notificationHandlers.get(method);
     if (!entry) {
-      this.log.debug('notification without a handler', { method });
+      this.log?.debug('notification without a handler', { method });
       return;
     }
     let typed: unknown;
@@ -621,7 +621,7 @@ export class RpcEndpoint {
     try {
       entry.handler(typed, this);
     } catch (err) {
-      this.log.error('notification handler failed', { method, err });
+      this.log?.error('notification handler failed', { method, err });
     }
   }
 
@@ -697,7 +697,7 @@ export class RpcEndpoint {
   }
 
   private reportProtocolError(err: ProtocolError): void {
-    this.log.warn('protocol error from peer', { code: err.code, message: err.message });
+    this.log?.warn('protocol error from peer', { code: err.code, message: err.message });
     this.notify(ProtocolErrorNotification.type, { code: err.code, message: err.message });
   }
 
@@ -717,7 +717,7 @@ export class RpcEndpoint {
       try {
         l(code, reason);
       } catch (err) {
-        this.log.error('close listener failed', { err });
+        this.log?.error('close listener failed', { err });
       }
     }
   }
@@ -743,7 +743,7 @@ export class RpcEndpoint {
     this.socket.send(data, (err) => {
       this.unflushedBytes -= size;
       if (err) {
-        this.log.debug('send failed', { err });
+        this.log?.debug('send failed', { err });
         return;
       }
       if (this.unflushedBytes < this.options.sendHighWaterBytes / 2) this._pump();

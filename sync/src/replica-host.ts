@@ -7,7 +7,6 @@
 import {
   ErrorCode,
   ProtocolError,
-  silentLogger,
   SyncApplyRequest,
   SyncChangedNotification,
   SyncDownloadRequest,
@@ -18,11 +17,14 @@ import {
   SyncStageRequest,
   SyncUploadRequest,
   type BinaryStream,
+  type RpcEndpoint,
+} from '@classpod/protocol';
+import {
+  silentLogger,
   type Counter,
   type Logger,
   type MetricsRegistry,
-  type RpcEndpoint,
-} from '@classpod/protocol';
+} from '@classpod/observability';
 import { MAX_PACK_BYTES, pumpToStream, readWholeStream, splitPack } from './content-staging';
 import { probeCaseSensitive } from './case-probe';
 import { FsReplica } from './fs-replica';
@@ -76,7 +78,7 @@ export class SyncReplicaHost {
     this.counters = {
       received: m?.counter('sync_content_bytes_received_total', 'Content bytes received from sync sessions and staged.'),
       sent: m?.counter('sync_content_bytes_sent_total', 'Content bytes sent to sync sessions.'),
-      applied: m?.counter('sync_changes_total', 'Changes sync sessions asked to apply, by outcome (ok, conflict, missing-content, failed).'),
+      applied: m?.counter('sync_changes_total', 'Changes sync sessions asked to apply, by outcome (ok, conflict, missing-content, failed).', ['status']),
     };
   }
 

@@ -11,15 +11,14 @@ import * as path from 'node:path';
 import {
   ErrorCode,
   ProtocolError,
-  silentLogger,
   SyncChangedNotification,
-  type Logger,
   type RpcEndpoint,
   type SyncChange,
   type SyncChangeResult,
   type SyncContentNeed,
   type SyncProblem,
 } from '@classpod/protocol';
+import { silentLogger, type Logger } from '@classpod/observability';
 import { clearInDoubt, loadAncestor, saveAncestor, saveInDoubt, sweepStateFolder } from './ancestor-store';
 import { probeCaseSensitive } from './case-probe';
 import { FsReplica } from './fs-replica';

@@ -9,7 +9,7 @@
 
 import { promises as fs, watch, type Dirent, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
-import type { Logger } from '@classpod/protocol';
+import type { Logger } from '@classpod/observability';
 import { STATE_DIR_NAME, TEMP_MARKER } from './ignore-rules';
 import type { JailedEntry, TreeJail } from './tree-jail';
 

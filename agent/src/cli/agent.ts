@@ -3,7 +3,7 @@
 // `listening on http://HOST:PORT` (or `listening on unix:PATH`) to standard output (logs go to standard
 // error as JSON lines), and stops gracefully on SIGTERM or SIGINT.
 
-import { createLogger } from '@classpod/protocol';
+import { createLogger } from '@classpod/observability';
 import { startAgent } from '../agent';
 import { ConfigError, configFromCommandLine, helpText } from '../config';
 

@@ -7,7 +7,7 @@
 import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { FileChange } from '@classpod/protocol';
-import type { Logger } from '@classpod/protocol';
+import type { Logger } from '@classpod/observability';
 import { isTempName } from '@classpod/sync';
 
 /** Largest number of paths a watch tracks; beyond it changes are still reported, kinds may read `changed`. */

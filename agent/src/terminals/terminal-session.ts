@@ -6,7 +6,8 @@
 // no client attached for the idle timeout it is closed.
 
 import { spawn, type IPty } from 'node-pty';
-import { TerminalExitedNotification, type BinaryStream, type Logger, type RpcEndpoint, type TerminalInfo } from '@classpod/protocol';
+import { TerminalExitedNotification, type BinaryStream, type RpcEndpoint, type TerminalInfo } from '@classpod/protocol';
+import { type Logger } from '@classpod/observability';
 import { Scrollback } from './scrollback';
 
 /** Unsent bytes on one attachment's stream above which the pty is paused. */

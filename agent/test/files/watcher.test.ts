@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { silentLogger, type FileChange } from '@classpod/protocol';
+import { type FileChange } from '@classpod/protocol';
+import { silentLogger } from '@classpod/observability';
 import { TreeWatcher } from '../../src/files/watcher';
 import { cleanup, defer, tempDir } from '../helpers';
 

@@ -3,7 +3,8 @@
 // protocol endpoint. Every failure becomes a ConnectionError that says which
 // problem it is.
 
-import { RpcEndpoint, type HelloResult, type Logger } from '@classpod/protocol';
+import { RpcEndpoint, type HelloResult } from '@classpod/protocol';
+import { type Logger } from '@classpod/observability';
 import WebSocket from 'ws';
 import { classifyConnectFailure, webSocketUrl } from './connection-error';
 

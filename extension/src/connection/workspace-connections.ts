@@ -3,7 +3,8 @@
 // workspace), shared by the terminal, sync and workspace test runs, and
 // reopened after a drop.
 
-import { ErrorCode, ProtocolError, StartWorkspaceRequest, type Logger, type RpcEndpoint } from '@classpod/protocol';
+import { ErrorCode, ProtocolError, StartWorkspaceRequest, type RpcEndpoint } from '@classpod/protocol';
+import { type Logger } from '@classpod/observability';
 import type { Disposable } from '../emitter';
 import type { StudentSession } from '../session/student-session';
 import { ConnectionError } from './connection-error';

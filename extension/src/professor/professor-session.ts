@@ -4,7 +4,7 @@
 // a reconnect the model forgets what it loaded, since events may have been
 // missed while offline; rows reload as they are shown.
 
-import type { Logger } from '@classpod/protocol';
+import type { Logger } from '@classpod/observability';
 import { DisposableStore, type Disposable } from '../emitter';
 import type { OpenedEndpoint } from '../connection/open-endpoint';
 import { ReconnectingConnection, type ReconnectOptions } from '../connection/reconnecting-connection';

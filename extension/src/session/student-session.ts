@@ -3,7 +3,8 @@
 // connection to the hub that comes back after a drop. Sign out forgets the
 // token and closes everything.
 
-import { WhoAmIRequest, type Logger, type ResultOf } from '@classpod/protocol';
+import { WhoAmIRequest, type ResultOf } from '@classpod/protocol';
+import { type Logger } from '@classpod/observability';
 import { Emitter, type Disposable, type Event } from '../emitter';
 import { ConnectionError, parseServerUrl } from '../connection/connection-error';
 import { openEndpoint, type OpenedEndpoint } from '../connection/open-endpoint';

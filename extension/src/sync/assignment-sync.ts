@@ -7,7 +7,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { Logger } from '@classpod/protocol';
+import type { Logger } from '@classpod/observability';
 import { looksLikeConflictCopy, SyncSession, type SyncProgress, type SyncReport } from '@classpod/sync';
 import { DisposableStore, Emitter, type Disposable, type Event } from '../emitter';
 import type { ReconnectingConnection } from '../connection/reconnecting-connection';

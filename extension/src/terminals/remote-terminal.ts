@@ -11,9 +11,9 @@ import {
   TerminalOpenRequest,
   TerminalResizeRequest,
   type BinaryStream,
-  type Logger,
   type RpcEndpoint,
 } from '@classpod/protocol';
+import { type Logger } from '@classpod/observability';
 import { DisposableStore, Emitter, type Disposable, type Event } from '../emitter';
 import type { ReconnectingConnection } from '../connection/reconnecting-connection';
 

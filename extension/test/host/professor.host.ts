@@ -17,9 +17,9 @@ import {
   ProtocolError,
   RegradeRequest,
   ScoreChangedNotification,
-  silentLogger,
   type ParamsOf,
 } from '@classpod/protocol';
+import { silentLogger } from '@classpod/observability';
 import { openEndpoint, type OpenedEndpoint } from '../../src/connection/open-endpoint';
 import { presentAssignment } from '../../src/courses/assignment-presentation';
 import type { ClasspodApi } from '../../src/vscode/classpod';

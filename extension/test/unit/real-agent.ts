@@ -26,7 +26,7 @@ export async function startRealAgent(): Promise<RealAgent> {
   const token = 'extension-test-token-0123456789';
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const agent = require('@classpod/agent') as AgentModule;
-  const { silentLogger } = await import('@classpod/protocol');
+  const { silentLogger } = await import('@classpod/observability');
   const handle = await agent.startAgent({ root, token, logger: silentLogger });
   return {
     url: handle.url,

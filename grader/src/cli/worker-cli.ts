@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createLogger } from '@classpod/protocol';
+import { createLogger } from '@classpod/observability';
 import { BuildCache } from '../engine/build-cache';
 import { createSandbox, isSandboxName } from '../sandboxes/create-sandbox';
 import { GradingWorker } from '../worker/grading-worker';

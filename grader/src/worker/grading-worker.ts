@@ -18,13 +18,12 @@ import {
   RegisterWorkerRequest,
   ReportResultRequest,
   RpcEndpoint,
-  silentLogger,
   type GradeResult,
   type GradingJob,
   type GradingLanguage,
-  type Logger,
   type WorkerIdentity,
 } from '@classpod/protocol';
+import { silentLogger, type Logger } from '@classpod/observability';
 import { gradeFiles } from '../engine/grade-submission';
 import { workerIdentity } from '../engine/grading-identity';
 import type { TimingPolicy } from '../engine/run-test';

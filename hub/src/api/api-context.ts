@@ -1,6 +1,6 @@
 // What every API method handler can reach.
 
-import type { Logger } from '@classpod/protocol';
+import type { Logger } from '@classpod/observability';
 import type { BlobStore } from '../blobs/blob-store';
 import type { EventHub } from '../events/event-hub';
 import type { GradingQueue } from '../grading/grading-queue';

@@ -2,7 +2,8 @@
 // caller the connection authenticated as, each call counted and timed for
 // /metrics.
 
-import { errorCodeName, ProtocolError, type Counter, type Histogram, type RpcEndpoint } from '@classpod/protocol';
+import { errorCodeName, ProtocolError, type RpcEndpoint } from '@classpod/protocol';
+import { type Counter, type Histogram } from '@classpod/observability';
 import type { ApiContext } from './api-context';
 import { attachAssignmentMethods } from './assignment-methods';
 import type { Caller } from './authorization';

@@ -5,7 +5,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger, ProtocolError } from '@classpod/protocol';
+import { ProtocolError } from '@classpod/protocol';
+import { createLogger } from '@classpod/observability';
 import { addAssignmentFolder, CourseSetupError, enrolPerson, parseStudentCsv, setUpCourseFolder } from '../admin/course-setup';
 import { AssignmentFolderError } from '../assignments/assignment-folder';
 import { FolderError } from '../assignments/folder-files';

@@ -5,7 +5,8 @@
 // together with its collected submission, in one transaction. It runs at start
 // (deadlines that passed while the hub was down) and then on a timer.
 
-import { ProtocolError, type Logger } from '@classpod/protocol';
+import { ProtocolError } from '@classpod/protocol';
+import { type Logger } from '@classpod/observability';
 import { effectiveDeadline } from './late-policy';
 import type { SubmissionIntake } from '../submissions/submission-intake';
 import type { BlobStore } from '../blobs/blob-store';

@@ -3,7 +3,8 @@
 // staff — audit-logged), have the provider start the workspace if needed, wait
 // for its agent, then relay frames both ways. Agents are reachable only here.
 
-import { DEFAULT_MAX_FRAME_BYTES, ProtocolError, type Logger, type MetricsRegistry } from '@classpod/protocol';
+import { DEFAULT_MAX_FRAME_BYTES, ProtocolError } from '@classpod/protocol';
+import { type Logger, type MetricsRegistry } from '@classpod/observability';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, type RawData, type WebSocketServer } from 'ws';
@@ -44,7 +45,7 @@ export class WorkspaceGateway {
 
   constructor(private readonly d: GatewayDeps) {
     this.gauge = d.metrics.gauge('hub_gateway_connections', 'Client connections relayed to workspace agents.', () => this.relays.size);
-    this.opened = d.metrics.counter('hub_gateway_connections_total', 'Gateway connections, by outcome.');
+    this.opened = d.metrics.counter('hub_gateway_connections_total', 'Gateway connections, by outcome.', ['outcome']);
     // An open connection keeps its workspace from being stopped as idle, even when nobody types.
     this.keepAlive = setInterval(() => {
       for (const key of this.relays.values()) d.provider.touch(key);

@@ -22,11 +22,10 @@ import {
   type GradingJob,
   type GradingPolicy,
   type GradingSpec,
-  type Logger,
-  type MetricsRegistry,
   type RpcEndpoint,
   type WorkerIdentity,
 } from '@classpod/protocol';
+import { type Logger, type MetricsRegistry } from '@classpod/observability';
 import type { BlobStore } from '../blobs/blob-store';
 import type { EventHub } from '../events/event-hub';
 import { publishScoreChanged } from '../events/score-events';
@@ -85,12 +84,12 @@ export class GradingQueue {
     options: Partial<GradingQueueOptions> = {},
   ) {
     this.o = { ...DEFAULT_GRADING_QUEUE_OPTIONS, ...options };
-    this.recorded = metrics.counter('hub_grading_results_total', 'Grading results recorded, by outcome.');
+    this.recorded = metrics.counter('hub_grading_results_total', 'Grading results recorded, by outcome.', ['outcome']);
     this.leased = metrics.counter('hub_grading_leases_total', 'Grading jobs leased to workers.');
     metrics.gauge('hub_grading_oldest_queued_seconds', 'How long the oldest queued grading job has waited (s); 0 when none is queued.', () =>
       this.oldestQueued ? Math.round(this.oldestQueued.ageMs + Date.now() - this.oldestQueued.atMs) / 1000 : 0,
     );
-    this.refused = metrics.counter('hub_grading_workers_refused_total', 'Grading workers refused by the grading policy, by sandbox.');
+    this.refused = metrics.counter('hub_grading_workers_refused_total', 'Grading workers refused by the grading policy, by sandbox.', ['sandbox']);
     this.policy = deploymentPolicy(this.o.officialSandboxes);
   }
 

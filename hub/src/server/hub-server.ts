@@ -11,7 +11,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MetricsRegistry, PingRequest, PROTOCOL_VERSION, RpcEndpoint, type Logger } from '@classpod/protocol';
+import { PingRequest, PROTOCOL_VERSION, RpcEndpoint } from '@classpod/protocol';
+import { MetricsRegistry, type Logger } from '@classpod/observability';
 import type { ApiContext } from '../api/api-context';
 import type { Caller } from '../api/authorization';
 import { attachHubApi, type ApiMetrics } from '../api/hub-api';
@@ -111,8 +112,8 @@ export class HubServer {
       const ok = await d.ready().catch(() => false);
       res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready' });
     });
-    app.get('/metrics', (_req, res) => {
-      res.type(MetricsRegistry.contentType).send(d.metrics.render());
+    app.get('/metrics', async (_req, res) => {
+      res.type(MetricsRegistry.contentType).send(await d.metrics.render());
     });
     app.get('/v1/courses/:courseId/grades.csv', async (req, res) => {
       try {
@@ -164,8 +165,8 @@ export class HubServer {
       refuse,
     });
     this.apiMetrics = {
-      requests: d.metrics.counter('hub_api_requests_total', 'Hub API requests, by method and outcome (ok or the error code).'),
-      seconds: d.metrics.histogram('hub_api_request_seconds', 'Time to answer a hub API request, by method.'),
+      requests: d.metrics.counter('hub_api_requests_total', 'Hub API requests, by method and outcome (ok or the error code).', ['method', 'outcome']),
+      seconds: d.metrics.histogram('hub_api_request_seconds', 'Time to answer a hub API request, by method.', ['method']),
     };
     d.metrics.gauge('hub_api_connections', 'Clients connected to the hub API.', () => this.apiWss.clients.size);
     d.metrics.gauge('hub_grader_connections', 'Grading workers connected.', () => this.graderWss.clients.size);

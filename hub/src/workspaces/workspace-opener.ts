@@ -4,7 +4,8 @@
 // (assignments, extensions) reach running workspaces at once and the others
 // when they are next opened.
 
-import { errors, type Logger } from '@classpod/protocol';
+import { errors } from '@classpod/protocol';
+import { type Logger } from '@classpod/observability';
 import type { BlobStore } from '../blobs/blob-store';
 import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';

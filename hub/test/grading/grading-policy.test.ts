@@ -83,7 +83,7 @@ describe('the grading policy', function () {
     assert.deepEqual(await t.hub.store.gradeRecords(id), []);
     const [job] = await t.hub.store.jobsOf(id);
     assert.equal(job!.attempts, 0);
-    assert.match(t.hub.metrics.render(), /classpod_hub_grading_workers_refused_total\{sandbox="none"\} 1/);
+    assert.match(await t.hub.metrics.render(), /classpod_hub_grading_workers_refused_total\{sandbox="none"\} 1/);
   });
 
   it('gives nothing to a connection that skips registration or registers a sandbox the policy does not name', async () => {

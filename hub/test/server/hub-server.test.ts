@@ -26,6 +26,7 @@ describe('hub HTTP endpoints', function () {
     assert.match(metrics, /^classpod_hub_api_request_seconds_count\{method="people\/whoami"\} 1$/m);
     assert.match(metrics, /^classpod_hub_api_connections [1-9]/m);
     assert.match(metrics, /# TYPE classpod_hub_gateway_connections gauge/);
+    for (const name of ['process_resident_memory_bytes', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds']) assert.match(metrics, new RegExp(`^${name} [0-9.e+-]+$`, 'm'), `${name} is served`);
   });
 
   it('answers session/ping with the hub clock', async () => {

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createLogger, type Logger } from '@classpod/protocol';
+import { createLogger, type Logger } from '@classpod/observability';
 import { enrolPerson, setUpCourseFolder } from '../../src/admin/course-setup';
 import { startHub, type Hub } from '../../src/hub';
 import type { HubOptions } from '../../src/config';

@@ -4,7 +4,7 @@
 // survives network drops the same way.
 
 import * as vscode from 'vscode';
-import type { Logger } from '@classpod/protocol';
+import type { Logger } from '@classpod/observability';
 import { ReconnectingConnection } from '../../connection/reconnecting-connection';
 import { WORKSPACE_CAPABILITIES } from '../../connection/workspace-connections';
 import type { OpenedEndpoint } from '../../connection/open-endpoint';

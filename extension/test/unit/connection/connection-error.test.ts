@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { silentLogger } from '@classpod/protocol';
+import { silentLogger } from '@classpod/observability';
 import { ConnectionError, classifyConnectFailure, parseServerUrl, webSocketUrl } from '../../../src/connection/connection-error';
 import { openEndpoint } from '../../../src/connection/open-endpoint';
 import { closedPort, startFakeHub, type FakeHub } from '../fake-hub';

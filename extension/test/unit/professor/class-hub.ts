@@ -35,7 +35,7 @@ import {
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createHash } from 'node:crypto';
 import { openEndpoint } from '../../../src/connection/open-endpoint';
-import { silentLogger } from '@classpod/protocol';
+import { silentLogger } from '@classpod/observability';
 
 export interface ClassHubOptions {
   students: number;

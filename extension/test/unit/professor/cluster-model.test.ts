@@ -3,12 +3,8 @@
 // arrive as the hub's events.
 
 import * as assert from 'node:assert/strict';
-import {
-  ScoreChangedNotification,
-  SubmissionAddedNotification,
-  WorkspaceStatusChangedNotification,
-  silentLogger,
-} from '@classpod/protocol';
+import { ScoreChangedNotification, SubmissionAddedNotification, WorkspaceStatusChangedNotification } from '@classpod/protocol';
+import { silentLogger } from '@classpod/observability';
 import { ProfessorSession } from '../../../src/professor/professor-session';
 import type { ClusterNode } from '../../../src/professor/cluster-nodes';
 import type { ClusterModel } from '../../../src/professor/cluster-model';

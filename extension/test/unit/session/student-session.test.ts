@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { silentLogger } from '@classpod/protocol';
+import { silentLogger } from '@classpod/observability';
 import { ConnectionError } from '../../../src/connection/connection-error';
 import type { ConnectionState } from '../../../src/connection/reconnecting-connection';
 import { CourseCatalog } from '../../../src/courses/course-catalog';

@@ -4,10 +4,10 @@ import {
   GetSubmissionRequest,
   ScoreChangedNotification,
   SubmitRequest,
-  silentLogger,
   type AssignmentSummary,
   type SubmissionSummary,
 } from '@classpod/protocol';
+import { silentLogger } from '@classpod/observability';
 import { openEndpoint } from '../../../src/connection/open-endpoint';
 import { ReconnectingConnection } from '../../../src/connection/reconnecting-connection';
 import { HubEvents } from '../../../src/session/hub-events';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { silentLogger } from '@classpod/protocol';
+import { silentLogger } from '@classpod/observability';
 import { ConnectionError } from '../../../src/connection/connection-error';
 import { openEndpoint } from '../../../src/connection/open-endpoint';
 import { ReconnectingConnection } from '../../../src/connection/reconnecting-connection';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { silentLogger } from '@classpod/protocol';
+import { silentLogger } from '@classpod/observability';
 import { openEndpoint } from '../../../src/connection/open-endpoint';
 import { ReconnectingConnection } from '../../../src/connection/reconnecting-connection';
 import { RemoteTerminal, type RemoteTerminalStatus } from '../../../src/terminals/remote-terminal';

@@ -5,7 +5,7 @@
 // deleted (volume kept) when idle, and watched with informers that feed the
 // professors' cluster tree and survive broken watches and hub restarts.
 import { randomBytes } from 'node:crypto';
-import { createLogger } from '@classpod/protocol';
+import { createLogger } from '@classpod/observability';
 import type * as k8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import {
   workspaceIdOf,

@@ -15,7 +15,7 @@ import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Logger } from '@classpod/protocol';
+import type { Logger } from '@classpod/observability';
 import type { AgentEndpoint, WorkspaceState } from '../workspace-provider';
 import { sandboxCommand, type IsolationKind, type SandboxLayout } from './agent-sandbox';
 

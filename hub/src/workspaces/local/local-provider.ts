@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, hostname, tmpdir, totalmem } from 'node:os';
 import { readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { Logger } from '@classpod/protocol';
+import type { Logger } from '@classpod/observability';
 import {
   workspaceIdOf,
   type AgentEndpoint,
