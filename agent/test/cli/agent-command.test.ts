@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -71,6 +71,12 @@ describe('classpod-agent command', function () {
     const exited = once(agent.child, 'exit');
     agent.child.kill('SIGTERM');
     assert.equal((await exited)[0], 0);
+  });
+
+  it('answers --help from its installed command with its usage on standard output and exit status 0', () => {
+    const r = spawnSync(path.join(__dirname, '..', '..', '..', 'bin', 'classpod-agent'), ['--help'], { encoding: 'utf8' });
+    assert.deepEqual([r.status, r.stderr], [0, '']);
+    assert.match(r.stdout, /^usage: classpod-agent --root DIR/);
   });
 
   it('lists every option with its environment variable in --help', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -120,6 +120,12 @@ describe('classpod command', function () {
     assert.equal(broken.code, 1);
     assert.doesNotMatch(broken.stderr, raw, JSON.stringify(broken.stderr));
     assert.match(broken.stderr, /cannot read .*evil\\x1b\[31m\\x07/);
+  });
+
+  it('answers --help from its installed command with its usage on standard output and exit status 0', () => {
+    const r = spawnSync(path.join(__dirname, '..', '..', '..', 'bin', 'classpod'), ['--help'], { cwd: '/', encoding: 'utf8' });
+    assert.deepEqual([r.status, r.stderr], [0, '']);
+    assert.match(r.stdout, /^usage: classpod <command>/);
   });
 
   it('explains itself, and says so outside a workspace', async () => {

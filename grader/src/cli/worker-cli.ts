@@ -15,6 +15,25 @@ import { GradingWorker } from '../worker/grading-worker';
 const USAGE =
   'usage: classpod-grader --hub URL --token-file FILE [--sandbox isolate|local|none] [--concurrency N] [--worker-id NAME] [--cache-dir DIR] [--grace-ms MS] [--max-runs N] [--no-pin]';
 
+const HELP = `${USAGE}
+
+The grading worker: dials the hub, leases grading jobs, grades each in a sandbox
+and reports the result. Logs JSON lines on standard error. SIGTERM or SIGINT
+stops leasing, lets running jobs finish within the grace period and hands back
+the rest.
+
+  --hub URL            the hub's grader endpoint, e.g. wss://HUB/v1/grader
+  --token-file FILE    a file holding a hub token with the grader scope
+  --sandbox NAME       isolate (default), local or none
+  --concurrency N      jobs graded at once (default 1)
+  --worker-id NAME     how the hub names this worker (default: host name and pid)
+  --cache-dir DIR      build cache (default: $TMPDIR/classpod-build-cache)
+  --grace-ms MS        how long running jobs may finish on stop (default 30000)
+  --max-runs N         most runs of a test whose time lies within 10 % of its limit (default 3)
+  --no-pin             do not pin test runs to one core
+  --help               this text
+`;
+
 /** Run the worker until a signal stops it; resolves to the exit status. */
 export async function workerCli(argv: string[]): Promise<number> {
   const log = createLogger({ name: 'classpod-grader' });
@@ -32,12 +51,17 @@ export async function workerCli(argv: string[]): Promise<number> {
         'grace-ms': { type: 'string', default: '30000' },
         'max-runs': { type: 'string', default: '3' },
         'no-pin': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
       },
       strict: true,
     }));
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
     return 2;
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
   }
   const concurrency = Number(values.concurrency);
   const graceMs = Number(values['grace-ms']);

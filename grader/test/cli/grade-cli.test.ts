@@ -80,6 +80,12 @@ describe('classpod-grade', function () {
     assert.match(r.err, /usage:/);
   });
 
+  it('answers --help from its installed command with its usage on standard output and exit status 0', () => {
+    const r = spawnSync(path.join(GRADER_ROOT, 'bin', 'classpod-grade'), ['--help'], { encoding: 'utf8' });
+    assert.deepEqual([r.status, r.stderr], [0, '']);
+    assert.match(r.stdout, /^usage: classpod-grade --spec FILE --submission DIR/);
+  });
+
   it('is installed as a command (bin) that exits 0 after grading', () => {
     const r = spawnSync(process.execPath, [path.join(GRADER_ROOT, 'bin', 'classpod-grade'), '--spec', SPEC, '--submission', SOLUTION, '--sandbox', 'none', '--json'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);

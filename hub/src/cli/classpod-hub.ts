@@ -88,9 +88,13 @@ function need(v: string | undefined, flag: string): string {
 async function main(argv: string[]): Promise<number> {
   const { values: v, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   const [cmd, sub, arg] = positionals;
-  if (v.help || !cmd) {
+  if (v.help) {
     process.stdout.write(HELP);
-    return cmd ? 0 : 2;
+    return 0;
+  }
+  if (!cmd) {
+    process.stderr.write(HELP);
+    return 2;
   }
   const env = optionsFromEnv();
   const dataDir = resolve(v.data ?? env.dataDir ?? 'classpod-data');
