@@ -21,6 +21,15 @@ const CourseYaml = Type.Object(
     title: Type.String({ minLength: 1, maxLength: 200 }),
     /** Order of assignments; default: every folder under assignments/, sorted. */
     assignments: Type.Optional(Type.Array(AssignmentId)),
+    /** The course's grading policy; it can only narrow the deployment's (`--official-sandboxes`). */
+    grading: Type.Optional(
+      Type.Object(
+        {
+          officialSandboxes: Type.Array(Type.Union([Type.Literal('isolate'), Type.Literal('local'), Type.Literal('none')]), { minItems: 1, maxItems: 3 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -40,6 +49,7 @@ export interface CourseSetup {
 export async function setUpCourseFolder(store: Store, blobs: BlobStore, resolveSpec: SpecResolver, dir: string, base: Date): Promise<CourseSetup> {
   const meta = checkCourseYaml.assert(parseYaml(await readFile(join(dir, 'course.yaml'), 'utf8')) ?? {}, `${dir}/course.yaml`);
   await store.upsertCourse({ id: meta.id, title: meta.title });
+  await store.setCourseOfficialSandboxes(meta.id, meta.grading?.officialSandboxes ?? null);
   const assignmentsDir = join(dir, 'assignments');
   const slugs =
     meta.assignments ??

@@ -2,7 +2,9 @@
 // its sandbox at registration (`grading/register`); one whose sandbox the
 // policy does not name is refused, leases no job, and nothing it sends is
 // recorded. The deployment sets the policy (`--official-sandboxes`, default
-// isolate: the official grader VMs); the embedded demo sets `local`.
+// isolate: the official grader VMs; the embedded demo: isolate and local); a
+// course may narrow it (`grading.officialSandboxes` in course.yaml), never
+// widen it: its jobs then go only to workers in the sandboxes both name.
 
 import type { GradingPolicy, WorkerIdentity } from '@classpod/protocol';
 
@@ -22,10 +24,21 @@ function list(names: readonly string[]): string {
   return names.length <= 1 ? (names[0] ?? 'no sandbox') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 }
 
-/** Why `worker` may not grade under `policy`, or null when it may. */
-export function policyRefusal(worker: WorkerIdentity, policy: GradingPolicy): string | null {
+/** The policy for one course: the deployment's, narrowed by the course's own list when it has one. */
+export function coursePolicy(deployment: GradingPolicy, course: readonly string[] | undefined): GradingPolicy {
+  if (!course) return deployment;
+  return { officialSandboxes: deployment.officialSandboxes.filter((s) => course.includes(s)), source: 'course' };
+}
+
+/** Why `worker` may not grade under `policy` (of course `courseId`, when it is a course's), or null when it may. */
+export function policyRefusal(worker: WorkerIdentity, policy: GradingPolicy, courseId?: string): string | null {
   const sandbox = worker.sandbox;
-  const rule = `this hub records official grades only from the sandbox${policy.officialSandboxes.length > 1 ? 's' : ''} ${list(policy.officialSandboxes)} (the ${policy.source}'s grading policy)`;
+  const names = policy.officialSandboxes;
+  const whose = policy.source === 'course' && courseId ? `course ${courseId}'s` : `${policy.source}'s`;
+  const rule =
+    names.length === 0
+      ? `this hub records no official grades${courseId ? ` for course ${courseId}` : ''}: the ${whose} grading policy and the deployment's name no sandbox in common`
+      : `this hub records official grades${courseId && policy.source === 'course' ? ` for course ${courseId}` : ''} only from the sandbox${names.length > 1 ? 'es' : ''} ${list(names)} (the ${whose} grading policy)`;
   if (!policy.officialSandboxes.includes(sandbox.name)) {
     const what = sandbox.name === 'none' ? '`none`, which is not a sandbox (submissions would run with the worker\'s own rights)' : `\`${sandbox.name}\``;
     return `worker ${worker.workerId} grades in ${what}; ${rule}, so it gets no jobs`;

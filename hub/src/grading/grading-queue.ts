@@ -31,7 +31,7 @@ import type { EventHub } from '../events/event-hub';
 import { publishScoreChanged } from '../events/score-events';
 import type { Store } from '../store/store';
 import type { Job, Submission } from '../store/records';
-import { DEFAULT_OFFICIAL_SANDBOXES, deploymentPolicy, policyRefusal } from './grading-policy';
+import { coursePolicy, DEFAULT_OFFICIAL_SANDBOXES, deploymentPolicy, policyRefusal } from './grading-policy';
 
 export interface GradingQueueOptions {
   /** A lease ends this long after the last heartbeat (ms). */
@@ -171,7 +171,7 @@ export class GradingQueue {
         throw errors.invalidParams(`this worker registered sandbox ${w.identity.sandbox.name} but leases for ${p.sandbox}`);
       }
       const languages = new Set(p.languages.filter((l) => w.languages.has(l)));
-      return { job: await this.lease(w.identity.workerId, p.waitMs, ctx.signal, languages) };
+      return { job: await this.lease(w.identity.workerId, p.waitMs, ctx.signal, { languages, sandbox: w.identity.sandbox.name }) };
     });
     endpoint.handle(HeartbeatRequest.type, async (p) => {
       if (!(await this.store.heartbeat(p.jobId, p.leaseId, Date.now() + this.o.leaseMs))) {
@@ -203,14 +203,28 @@ export class GradingQueue {
     return langs;
   }
 
-  /** The next job this worker's languages can grade, waiting up to `waitMs` for one; null when none came. */
-  async lease(workerId: string, waitMs: number, signal: AbortSignal, languages?: ReadonlySet<string>): Promise<GradingJob | null> {
+  /** The grading policy of course `courseId`: the deployment's, narrowed by the course's. */
+  async policyFor(courseId: string): Promise<GradingPolicy> {
+    return coursePolicy(this.policy, await this.store.courseOfficialSandboxes(courseId));
+  }
+
+  /**
+   * The next job this worker can grade (its languages; its sandbox named by
+   * the job's course policy), waiting up to `waitMs` for one; null when none came.
+   */
+  async lease(
+    workerId: string,
+    waitMs: number,
+    signal: AbortSignal,
+    worker?: { languages: ReadonlySet<string>; sandbox: string },
+  ): Promise<GradingJob | null> {
     const until = Date.now() + waitMs;
-    const accepts = languages
+    const accepts = worker
       ? async (c: { courseId: string; assignmentId: string }): Promise<boolean> => {
+          if (!(await this.policyFor(c.courseId)).officialSandboxes.includes(worker.sandbox)) return false;
           const needed = await this.assignmentLanguages(c.courseId, c.assignmentId);
           // A job whose assignment is gone is leased so that it is recorded as failed.
-          return needed === null || [...needed].every((l) => languages.has(l));
+          return needed === null || [...needed].every((l) => worker.languages.has(l));
         }
       : undefined;
     for (;;) {
@@ -268,13 +282,15 @@ export class GradingQueue {
   }
 
   /** Why a graded result cannot be recorded for this lease, or null when it can. */
-  private provenanceProblem(job: Job, submission: Submission | undefined, result: GradeResult, worker: RegisteredWorker): string | null {
+  private async provenanceProblem(job: Job, submission: Submission | undefined, result: GradeResult, worker: RegisteredWorker): Promise<string | null> {
     const p = result.provenance;
     if (!p) return 'the result carries no provenance (sandbox, toolchain, snapshot); the hub records only grades that say what produced them';
     if (p.sandbox.name !== worker.identity.sandbox.name || result.sandbox !== worker.identity.sandbox.name) {
       return `the result was graded in ${p.sandbox.name}, but this worker registered ${worker.identity.sandbox.name}`;
     }
-    const refusal = policyRefusal({ ...worker.identity, sandbox: p.sandbox }, this.policy);
+    // The policy may have changed since the lease (a course narrowed it): the one in force now decides.
+    const policy = submission ? await this.policyFor(submission.courseId) : this.policy;
+    const refusal = policyRefusal({ ...worker.identity, sandbox: p.sandbox }, policy, submission?.courseId);
     if (refusal) return refusal;
     if (job.specHash && result.specHash !== job.specHash) return `the result was graded against specification ${result.specHash}, not the one this lease gave (${job.specHash})`;
     if (!submission || p.snapshotHash !== submission.snapshotHash) return `the result was graded on snapshot ${p.snapshotHash ?? '(none)'}, not the submission's (${submission?.snapshotHash ?? 'gone'})`;
@@ -312,7 +328,7 @@ export class GradingQueue {
       }
       return this.finish(jobId, leaseId, 'failed', undefined, JSON.stringify({ ...result, error: `the grader failed ${job.attempts} times` }), record(false));
     }
-    const problem = this.provenanceProblem(job, submission, result, worker);
+    const problem = await this.provenanceProblem(job, submission, result, worker);
     if (problem) {
       this.logger.warn('result refused; job queued again', { jobId, workerId: worker.identity.workerId, problem });
       this.recorded.inc(1, { outcome: 'refused' });

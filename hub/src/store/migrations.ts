@@ -164,6 +164,13 @@ CREATE TABLE grade_records (
 CREATE INDEX grade_records_by_submission ON grade_records (submission_id, recorded_at);
 `,
   },
+  {
+    version: 4,
+    description: "courses: the course's grading policy (sandboxes whose grades are official), narrowing the deployment's",
+    sql: `
+ALTER TABLE courses ADD COLUMN official_sandboxes TEXT;
+`,
+  },
 ];
 
 /** Bring the database to the newest version; returns the versions applied. */

@@ -189,6 +189,17 @@ export class Store {
     return r ? { id: r.id, title: r.title } : undefined;
   }
 
+  /** Set a course's grading policy: the sandboxes whose grades are official for it; null: the deployment's. */
+  async setCourseOfficialSandboxes(courseId: string, sandboxes: readonly string[] | null): Promise<void> {
+    await this.db.run('UPDATE courses SET official_sandboxes = ? WHERE id = ?', [sandboxes ? sandboxes.join(',') : null, courseId]);
+  }
+
+  /** A course's grading policy, or undefined when it follows the deployment's. */
+  async courseOfficialSandboxes(courseId: string): Promise<string[] | undefined> {
+    const r = await this.db.get<{ official_sandboxes: string | null }>('SELECT official_sandboxes FROM courses WHERE id = ?', [courseId]);
+    return r?.official_sandboxes ? r.official_sandboxes.split(',') : undefined;
+  }
+
   async listCourses(): Promise<Course[]> {
     return this.db.all<Course>('SELECT id, title FROM courses ORDER BY id');
   }

@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ProtocolError, SubmitRequest, type GradeRecordFile, type GradingPolicy, type WorkerIdentity } from '@classpod/protocol';
+import { setUpCourseFolder } from '../../src/admin/course-setup';
 import { HUB_CLI } from '../support/hub-process';
 import { DEMO_COURSE_DIR, startTestHub, type TestHub } from '../support/test-hub';
 import { bestSandbox, gradeJob, TestWorkerConnection, testWorkerIdentity } from '../support/test-worker';
@@ -151,6 +152,39 @@ describe('the grading policy', function () {
     const third = (await w.lease())!;
     assert.equal(await w.report(third, await gradeJob(third)), true);
     assert.equal((await t.hub.store.gradeRecords(id)).length, 1);
+  });
+
+  it('lets a course narrow the policy: its jobs go only to the sandboxes both name, and a narrowed policy refuses a late report', async () => {
+    t = await startTestHub({ officialSandboxes: [bestSandbox(), 'isolate'] });
+    await t.hub.store.setCourseOfficialSandboxes('cs101', ['isolate']);
+    const id = await submitSolution(t);
+    const w = await worker(t);
+    assert.equal(await w.lease(300), null, `a course that requires isolate had its job leased to a ${bestSandbox()} worker`);
+    await t.hub.store.setCourseOfficialSandboxes('cs101', null);
+    const job = (await w.lease(2000))!;
+    assert.equal(job.submissionId, id);
+    const result = await gradeJob(job);
+    // The course asks for isolate while the job is being graded: the result is not recorded as official.
+    await t.hub.store.setCourseOfficialSandboxes('cs101', ['isolate']);
+    await assert.rejects(w.report(job, result), (err: Error) =>
+      err.message.startsWith(
+        `result not recorded: worker test-worker grades in \`${bestSandbox()}\`; this hub records official grades for course cs101 only from the sandbox isolate (the course cs101's grading policy)`,
+      ),
+    );
+    assert.deepEqual(await t.hub.store.gradeRecords(id), []);
+    assert.equal((await t.hub.store.getSubmission(id))!.rawScore, undefined);
+  });
+
+  it('reads a course policy from course.yaml and refuses a sandbox that is not one', async () => {
+    t = await startTestHub();
+    const folder = join(work, 'course');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'course.yaml'), 'id: cs303\ntitle: Strict\ngrading: { officialSandboxes: [isolate] }\n');
+    await setUpCourseFolder(t.hub.store, t.hub.blobs, t.hub.context.resolveSpec, folder, new Date());
+    assert.deepEqual(await t.hub.store.courseOfficialSandboxes('cs303'), ['isolate']);
+    assert.deepEqual(await t.hub.queue.policyFor('cs303'), { officialSandboxes: bestSandbox() === 'isolate' ? ['isolate'] : [], source: 'course' });
+    writeFileSync(join(folder, 'course.yaml'), 'id: cs303\ntitle: Strict\ngrading: { officialSandboxes: [docker] }\n');
+    await assert.rejects(setUpCourseFolder(t.hub.store, t.hub.blobs, t.hub.context.resolveSpec, folder, new Date()), /officialSandboxes/);
   });
 
   it('leases a job only to a worker with the toolchain of its language', async () => {
