@@ -90,6 +90,7 @@ const OPTIONS: OptionSpec[] = [
   { flag: 'socket', env: 'CLASSPOD_AGENT_SOCKET', value: 'PATH', help: 'listen on this unix socket instead of an address (absolute path)' },
   { flag: 'token-file', env: 'CLASSPOD_AGENT_TOKEN_FILE', value: 'FILE', help: 'file holding the bearer token clients must present' },
   { flag: 'token-stdin', env: 'CLASSPOD_AGENT_TOKEN_STDIN', value: '', help: 'read the bearer token from standard input, up to its end', boolean: true },
+  { flag: 'parent-pid', env: 'CLASSPOD_AGENT_PARENT_PID', value: 'PID', help: 'stop once this process, which started the agent, is no longer its parent (the course server passes its own pid to agents it runs unsandboxed)' },
   { flag: 'token', env: 'CLASSPOD_AGENT_TOKEN', value: 'TOKEN', help: 'the bearer token itself, from the environment only (this or --token-file is required)', envOnly: true },
   { flag: 'scrollback-bytes', env: 'CLASSPOD_AGENT_SCROLLBACK_BYTES', value: 'SIZE', help: 'output each terminal keeps for reconnects (default 1MiB)' },
   { flag: 'terminal-idle-timeout', env: 'CLASSPOD_AGENT_TERMINAL_IDLE_TIMEOUT', value: 'DURATION', help: 'close a terminal no client attached to for this long (default 30m)' },
@@ -214,7 +215,8 @@ export function resolveConfig(options: AgentOptions): AgentConfig {
 }
 
 /** What the command line asked for: a help text, or a configuration. */
-export type CommandLine = { help: true } | { help: false; config: AgentConfig };
+/** What the command line asks for: help, or an agent with its config (and the parent it ends with, if any). */
+export type CommandLine = { help: true } | { help: false; config: AgentConfig; parentPid: number | undefined };
 
 /** Read all of standard input (blocks until it ends). */
 function readStandardInput(): string {
@@ -312,5 +314,7 @@ export function configFromCommandLine(argv: string[], env: NodeJS.ProcessEnv = p
   if (ping !== undefined) options.pingIntervalMs = ping;
   const shell = get('shell');
   if (shell) options.shell = shell;
-  return { help: false, config: resolveConfig(options) };
+  const parent = get('parent-pid');
+  const parentPid = parent === undefined ? undefined : parseCount(parent, '--parent-pid');
+  return { help: false, config: resolveConfig(options), parentPid };
 }

@@ -7,6 +7,9 @@ import { createLogger } from '@classpod/observability';
 import { startAgent } from '../agent';
 import { ConfigError, configFromCommandLine, helpText } from '../config';
 
+/** How often an agent started with --parent-pid looks whether its parent is still there. */
+const PARENT_CHECK_MS = 500;
+
 async function main(): Promise<number> {
   let cmd;
   try {
@@ -32,6 +35,17 @@ async function main(): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    if (cmd.parentPid !== undefined) {
+      // Nobody else knows this agent's address or token: once the process that
+      // started it is gone (even killed with SIGKILL), the agent has nobody to serve.
+      const parent = cmd.parentPid;
+      const watch = setInterval(() => {
+        if (process.ppid === parent) return;
+        clearInterval(watch);
+        stop('parent exited');
+      }, PARENT_CHECK_MS);
+      watch.unref();
+    }
   });
   return 0;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -38,6 +38,36 @@ describe('classpod-agent command', function () {
     const logs = agent.stderr().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; url?: string });
     assert.ok(logs.some((l) => l.msg === 'agent listening' && l.url === agent.url));
     assert.ok(logs.some((l) => l.msg === 'agent stopped'));
+  });
+
+  it('with --parent-pid, stops when the process that started it is killed', async () => {
+    const root = path.join(tempDir(), 'ws');
+    mkdirSync(root);
+    // A parent shell starts the agent in the background, prints its pid, and is then killed with SIGKILL.
+    const parent = spawn('sh', ['-c', '"$0" "$@" --parent-pid $$ >/dev/null 2>&1 & echo $!; wait', process.execPath, agentCommandPath(), '--root', root, '--listen', '127.0.0.1:0'], {
+      env: { ...process.env, CLASSPOD_AGENT_TOKEN: TOKEN },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const [line] = (await once(parent.stdout!, 'data')) as [Buffer];
+    const agentPid = Number(line.toString().trim());
+    assert.ok(agentPid > 0);
+    const alive = (): boolean => {
+      try {
+        process.kill(agentPid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      assert.ok(alive(), 'the agent runs while its parent does');
+      parent.kill('SIGKILL');
+      const deadline = Date.now() + 30_000;
+      while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(alive(), false, 'the agent stopped once its parent was gone');
+    } finally {
+      if (alive()) process.kill(agentPid, 'SIGKILL');
+    }
   });
 
   it('listens on a unix socket, reading its token from standard input, and nothing on TCP', async () => {

@@ -116,7 +116,10 @@ export class AgentProcess {
     const layout: SandboxLayout = sandboxed && this.o.nodeBinary ? { ...this.o.layout, nodeBinary: await this.o.nodeBinary() } : this.o.layout;
     const probe = sandboxCommand(this.o.isolation, layout, ['x']);
     const listen = sandboxed ? ['--socket', `${probe.paths.runDir}/${SOCKET_NAME}`] : ['--listen', '127.0.0.1:0'];
-    const argv = [probe.paths.node, this.o.agentScript, '--root', probe.paths.root, ...listen, '--token-stdin'];
+    // Unsandboxed, the agent runs in a process group of its own (so stopping it ends its terminals) and would
+    // outlive a hub killed with SIGKILL; bubblewrap's --die-with-parent covers the sandboxed one.
+    const parentWatch = this.o.isolation === 'none' ? ['--parent-pid', String(process.pid)] : [];
+    const argv = [probe.paths.node, this.o.agentScript, '--root', probe.paths.root, ...listen, '--token-stdin', ...parentWatch];
     const cmd = sandboxCommand(this.o.isolation, layout, argv);
     const child = spawn(cmd.command, cmd.args, {
       stdio: ['pipe', 'pipe', 'pipe'],
