@@ -4,7 +4,7 @@
 // limit — or what the records lack to tell. Plain logic over both results'
 // fields; the words come from result-text.
 
-import type { GradingLimits, TestCaseResult, TestResultView } from '@classpod/protocol';
+import type { GradeResult, GradingLimits, TestCaseResult, TestResultView } from '@classpod/protocol';
 import { passMark, testLabel, verdictAndMessage, verdictName } from './result-text';
 
 /** What a run was computed from, as `name → value` (sandbox, sourceHash, toolchain…). */
@@ -108,12 +108,17 @@ export function compareRerun(input: RerunInput): RerunComparison {
   return { same, summary, reasons, lines };
 }
 
-/** A workspace run's provenance: the sandbox and hashes it reports, and any toolchain entries. */
-export function provenanceOfRun(result: { sandbox: string; specHash: string; sourceHash: string }): Record<string, string> {
+/**
+ * A workspace run's provenance, in the form the hub gives a grade's
+ * (`results/get`): the sandbox and hashes it reports, and each toolchain as
+ * `toolchain.<language>` = `version · hash` with their combined `toolchainHash`.
+ */
+export function provenanceOfRun(result: Pick<GradeResult, 'sandbox' | 'specHash' | 'sourceHash' | 'provenance'>): Record<string, string> {
   const out: Record<string, string> = { sandbox: result.sandbox, specHash: result.specHash, sourceHash: result.sourceHash };
-  for (const [k, v] of Object.entries(result as Record<string, unknown>)) {
-    if (!/^toolchain/i.test(k) || v === undefined || v === null) continue;
-    out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  const p = result.provenance;
+  if (p) {
+    out.toolchainHash = p.toolchainHash;
+    for (const t of p.toolchains) out[`toolchain.${t.language}`] = `${t.version} · ${t.hash}`;
   }
   return out;
 }

@@ -128,13 +128,10 @@ export function resultView(s: Submission, viewer: ResultViewer): GradingResult {
   };
 }
 
-/** What a score was computed from, as `name → value`: hashes, sandbox, worker, and any toolchain entries the record has. */
+/** What a score was computed from, as `name → value`: hashes, sandbox, worker, and the toolchains of its grade record. */
 function provenanceOf(r: Partial<GradeResult> & Record<string, unknown>, snapshotHash: string): Record<string, string> {
   const out: Record<string, string> = { specHash: r.specHash ?? '', sourceHash: r.sourceHash ?? '', sandbox: r.sandbox ?? '', snapshotHash };
   if (typeof r.workerId === 'string') out.worker = r.workerId;
-  for (const [k, v] of Object.entries(r)) {
-    if (/^toolchain/i.test(k) && v !== undefined && v !== null) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
-  }
   // The grader's provenance record: each toolchain as `version · hash`, the sandbox's own version.
   const p = r.provenance;
   if (p) {

@@ -73,6 +73,14 @@ describe('rerun like the grader', function () {
     assert.ok(!first.comparison.reasons.some((r) => /not the submitted ones/.test(r)), first.comparison.reasons.join('\n'));
     assert.ok(first.comparison.reasons.some((r) => /names no toolchain/.test(r)), 'what the record lacks is said');
     assert.ok(first.comparison.reasons.some((r) => /`isolate` sandbox, your workspace in `(local|none)`/.test(r)), 'the sandboxes are compared');
+    // The workspace run names its toolchain the way the hub names a grade's: a record with the same one matches.
+    const tools = Object.entries(first.rerunProvenance).filter(([k]) => /^toolchain/.test(k));
+    assert.ok(tools.some(([k, v]) => k === 'toolchain.c' && / · sha256:/.test(v)), JSON.stringify(first.rerunProvenance));
+    const sameTools = await rerunLikeGrader(
+      { submissionId: 'sub-1', group: 'examples', name: 'small' },
+      place({ ...graded('AC', first.rerunProvenance.sourceHash!), provenance: { ...graded('AC', 'x').provenance, ...first.rerunProvenance, sandbox: 'isolate' } }),
+    );
+    assert.ok(!sameTools.comparison.reasons.some((r) => /toolchain/i.test(r)), sameTools.comparison.reasons.join('\n'));
   });
 
   it('says the verdicts differ and why when the files changed since the submission', async function () {
