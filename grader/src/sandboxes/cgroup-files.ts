@@ -3,7 +3,7 @@
 // pids in `cgroup.procs`, killing a list of pids, and telling the sandbox's
 // own processes in a group from the program's.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 /** `key value` lines → numbers by key (lines whose value is not a number are left out). */
@@ -38,6 +38,28 @@ export function killPids(pids: readonly number[]): void {
       // Gone already.
     }
   }
+}
+
+/** How long the tasks of `pids` ran or waited for a CPU (ms), from /proc/PID/task/TID/schedstat; gone ones count 0. */
+export function runnableMs(pids: readonly number[]): number {
+  let ns = 0;
+  for (const pid of pids) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      try {
+        const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
+        ns += (run || 0) + (wait || 0);
+      } catch {
+        // Gone already.
+      }
+    }
+  }
+  return Math.round(ns / 1e6);
 }
 
 /**

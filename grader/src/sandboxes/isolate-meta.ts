@@ -86,6 +86,7 @@ export function isolateOutcome(
     cpuMeasured: true,
     memoryLimit: mode.memoryLimit,
     processLimitReached: null,
+    runnableMs: null,
   };
   if (!meta || meta.status === 'XX' || isolateExit === ISOLATE_EXIT_INTERNAL_ERROR || isolateExit === null) {
     const why = meta?.message || isolateStderr.trim().split('\n').pop() || `isolate exited with status ${isolateExit}`;

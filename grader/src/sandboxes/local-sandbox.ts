@@ -17,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { signalName } from '../verdicts/signals';
 import { CappedOutput } from './capped-output';
-import { processChain } from './cgroup-files';
+import { processChain, runnableMs } from './cgroup-files';
 import { parseGnuTime } from './gnu-time';
 import { joinCgroupsPrefix, localCommandLine, SANDBOX_TASKS, type LocalRunPlan, type LocalTools } from './local-command-line';
 import { probeRunCgroups, type RunCgroup, type RunCgroups, type RunCgroupUsage } from './run-cgroup';
@@ -184,12 +184,19 @@ class LocalBox implements Box {
       const [program, ...args] = [...prefix, ...argv];
       const child = spawn(program!, args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
       let limitHit: LimitHit | null = null;
+      let runnable: number | null = null;
       const killGroup = (why: LimitHit | null): void => {
+        const first = why !== null && limitHit === null;
         if (why && !limitHit) limitHit = why;
         if (cgroup) {
           // Kill the program and whatever it started, but not the sandbox's own processes above it: GNU time then
           // reports the program's own CPU time and memory (not the sandbox's start-up), and the rest exit by themselves.
-          void cgroup.killAllExcept((pids) => processChain(child.pid!, pids, SANDBOX_TASKS));
+          void cgroup.killAllExcept((pids) => {
+            const sandboxOwn = processChain(child.pid!, pids, SANDBOX_TASKS);
+            // Stopped by the clock: was it computing (or waiting for a CPU on a busy machine), or sleeping?
+            if (first && why === 'wall') runnable = runnableMs(pids.filter((p) => !sandboxOwn.includes(p)));
+            return sandboxOwn;
+          });
           setTimeout(() => killProcessGroup(child.pid!), 1000).unref();
         } else killProcessGroup(child.pid!);
       };
@@ -232,6 +239,7 @@ class LocalBox implements Box {
         memoryKb: report?.maxRssKb ?? usage?.peakMemoryKb ?? 0,
         memoryLimit: cgroup ? 'cgroup' : req.addressSpaceLimit ? 'address-space' : 'none',
         processLimitReached: usage ? usage.processLimitReached : null,
+        runnableMs: runnable,
         stdout: output.stdout(),
         stderr: output.stderr(),
       };

@@ -95,6 +95,7 @@ class NoneBox implements Box {
             memoryKb: 0,
             memoryLimit: 'none',
             processLimitReached: null,
+            runnableMs: null,
             stdout: output.stdout(),
             stderr: output.stderr(),
           });

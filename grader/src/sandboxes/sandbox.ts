@@ -55,6 +55,11 @@ export interface RunOutcome {
   memoryLimit: MemoryEnforcement;
   /** Whether creating a process or thread was refused at the process limit; null where the sandbox cannot tell. */
   processLimitReached: boolean | null;
+  /**
+   * When the wall clock stopped it: how long the program was running or ready to run but waiting for a CPU (ms),
+   * so that a program starved on a busy machine still counts as computing; null or absent where the sandbox cannot tell.
+   */
+  runnableMs?: number | null;
   stdout: Buffer;
   /** Standard error, truncated. */
   stderr: Buffer;
@@ -94,6 +99,7 @@ export function systemErrorOutcome(message: string, wallMs = 0): RunOutcome {
     memoryKb: 0,
     memoryLimit: 'none',
     processLimitReached: null,
+    runnableMs: null,
     stdout: Buffer.alloc(0),
     stderr: Buffer.alloc(0),
   };

@@ -7,7 +7,8 @@
 //  4. the process limit was reached, and then a limit, the
 //     OOM killer, SIGKILL or SIGXCPU ended the run           → RE "too many processes"
 //  5. any other OOM kill                                    → MLE
-//  6. CPU limit; wall clock while computing                 → TLE; wall clock while idle → WLE
+//  6. CPU limit; wall clock while computing (or ready to, but
+//     starved of a CPU on a busy machine)                   → TLE; wall clock while idle → WLE
 //  7. killed by a signal: SIGXCPU → TLE, SIGKILL over the CPU limit → TLE,
 //     a crash near the memory limit → MLE, else             → RE (the signal named)
 //  8. finished over the CPU limit → TLE, over the memory limit → MLE,
@@ -36,6 +37,9 @@ export const MEMORY_NEAR_LIMIT = 0.9;
 
 /** Share of the wall time spent on the CPU above which a run killed by the clock was computing, not waiting. */
 export const BUSY_SHARE = 0.05;
+
+/** Share of the wall time running or waiting for a CPU above which a run killed by the clock was computing (a busy machine starved it). */
+export const RUNNABLE_SHARE = 0.5;
 
 /** The note of a run whose memory limit was not enforced by a memory group. */
 export function memoryNote(o: Pick<RunOutcome, 'memoryLimit'>): string | null {
@@ -76,9 +80,13 @@ function classify(o: RunOutcome, limits: GradingLimits): Omit<RunClassification,
     case 'wall':
       if (!o.cpuMeasured) return { verdict: 'TLE', message: `time limit exceeded (stopped after ${limits.wallMs} ms of wall-clock time)` };
       // A program still computing when the clock ran out (on a busy machine) is over time, not idle.
-      return cpuOver || o.timeMs >= o.wallMs * BUSY_SHARE
-        ? { verdict: 'TLE', message: `CPU time limit exceeded (${limits.timeMs} ms; still computing at the wall-clock limit)` }
-        : { verdict: 'WLE', message: `wall-clock limit exceeded (${limits.wallMs} ms) — waiting or sleeping too long` };
+      if (cpuOver || o.timeMs >= o.wallMs * BUSY_SHARE) {
+        return { verdict: 'TLE', message: `CPU time limit exceeded (${limits.timeMs} ms; still computing at the wall-clock limit)` };
+      }
+      if (o.runnableMs != null && o.runnableMs >= o.wallMs * RUNNABLE_SHARE) {
+        return { verdict: 'TLE', message: `CPU time limit exceeded (${limits.timeMs} ms; still computing at the wall-clock limit, slowed by a busy machine)` };
+      }
+      return { verdict: 'WLE', message: `wall-clock limit exceeded (${limits.wallMs} ms) — waiting or sleeping too long` };
     case null:
       break;
   }

@@ -155,7 +155,9 @@ describe('hostile submissions under local', function () {
   }
 
   it('grades the next submission normally after all of them', async () => {
-    const spec = loadSpec(path.join(DEMO_ASSIGNMENTS, 'c-sum', 'grading', 'spec.yaml'));
+    const loaded = loadSpec(path.join(DEMO_ASSIGNMENTS, 'c-sum', 'grading', 'spec.yaml'));
+    const scaled = (l: GradingSpec['groups'][number]['tests'][number]['limits']) => ({ ...l, timeMs: l.timeMs * TIME_SCALE, wallMs: l.wallMs * TIME_SCALE });
+    const spec: GradingSpec = { ...loaded, groups: loaded.groups.map((g) => ({ ...g, tests: g.tests.map((t) => ({ ...t, limits: scaled(t.limits) })) })) };
     const r = await gradeSubmission(spec, path.join(DEMO_ASSIGNMENTS, 'c-sum', 'solution'), { sandbox, buildCache: cache });
     assert.equal(r.score, r.maxScore);
     assert.deepEqual(await leftoverBoxProcesses(), []);

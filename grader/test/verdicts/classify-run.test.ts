@@ -4,7 +4,7 @@ import { classifyRun, type RunOutcome } from '../../src';
 const limits = { timeMs: 1000, wallMs: 3000, memoryKb: 65536, processes: 1, outputKb: 1024, fileSizeKb: 1024 };
 const run = (o: Partial<RunOutcome>): RunOutcome => ({
   exitCode: 0, signal: null, limitHit: null, systemError: null, timeMs: 10, cpuMeasured: true, wallMs: 12, memoryKb: 1000,
-  memoryLimit: 'cgroup', processLimitReached: false, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), ...o,
+  memoryLimit: 'cgroup', processLimitReached: false, runnableMs: null, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), ...o,
 });
 
 describe('classifyRun', () => {
@@ -22,6 +22,13 @@ describe('classifyRun', () => {
   it('calls a program still computing at the wall-clock limit TLE', () => {
     assert.equal(classifyRun(run({ limitHit: 'wall', exitCode: null, timeMs: 400, wallMs: 3000 }), limits).verdict, 'TLE');
     assert.equal(classifyRun(run({ limitHit: 'wall', exitCode: null, timeMs: 1200, wallMs: 3000 }), limits).verdict, 'TLE');
+  });
+
+  it('calls a program stopped by the clock TLE when it was starved of a CPU, not sleeping', () => {
+    const starved = classifyRun(run({ limitHit: 'wall', exitCode: null, timeMs: 60, wallMs: 3000, runnableMs: 2900 }), limits);
+    assert.equal(starved.verdict, 'TLE');
+    assert.match(starved.message, /busy machine/);
+    assert.equal(classifyRun(run({ limitHit: 'wall', exitCode: null, timeMs: 60, wallMs: 3000, runnableMs: 80 }), limits).verdict, 'WLE');
   });
 
   it('names the signal of a runtime error', () => {
