@@ -9,6 +9,8 @@ export interface HostileProgram {
   verdict: 'AC' | 'TLE' | 'WLE' | 'MLE' | 'RE' | 'OLE';
   /** Expected standard output, for the probes. */
   stdout?: string;
+  /** Limits other than the suite's (1 s CPU, 2 s wall clock, 64 MiB, 4 processes). */
+  limits?: { wallMs?: number };
 }
 
 const HEAD = '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <unistd.h>\n#include <signal.h>\n#include <fcntl.h>\n#include <errno.h>\n#include <sys/resource.h>\n#include <sys/socket.h>\n#include <netinet/in.h>\n#include <arpa/inet.h>\n';
@@ -20,6 +22,8 @@ export const HOSTILE: HostileProgram[] = [
   {
     name: 'memory-hog',
     verdict: 'MLE',
+    // It must reach its memory limit before the clock stops it, however busy the machine (a starved one took over 2 s).
+    limits: { wallMs: 10000 },
     source: 'int main(void){ for (;;) { char *p = malloc(1 << 20); if (!p) abort(); memset(p, 7, 1 << 20); } }',
   },
   {

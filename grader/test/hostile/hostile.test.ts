@@ -104,7 +104,7 @@ describe('hostile submissions under local', function () {
               expectedStdout: p.stdout ?? '',
               expectedFiles: [],
               weight: 1,
-              limits: { timeMs: 1000 * TIME_SCALE, wallMs: 2000 * TIME_SCALE, memoryKb: 64 * 1024, processes: 4, outputKb: 1024, fileSizeKb: 1024 },
+              limits: { timeMs: 1000 * TIME_SCALE, wallMs: (p.limits?.wallMs ?? 2000) * TIME_SCALE, memoryKb: 64 * 1024, processes: 4, outputKb: 1024, fileSizeKb: 1024 },
               compare: { mode: 'exact' },
             },
           ],
