@@ -236,7 +236,9 @@ class LocalBox implements Box {
         timeMs: cpuMs,
         cpuMeasured: true,
         wallMs: report && !limitHit ? Math.max(report.wallMs, 0) : wallMs,
-        memoryKb: report?.maxRssKb ?? usage?.peakMemoryKb ?? 0,
+        // The program's own memory, from GNU time only: the group's peak counts kernel memory and the sandbox's own
+        // processes, and judged as the program's it would call a fork bomb whose OOM kill took GNU time along MLE.
+        memoryKb: report?.maxRssKb ?? 0,
         memoryLimit: cgroup ? 'cgroup' : req.addressSpaceLimit ? 'address-space' : 'none',
         processLimitReached: usage ? usage.processLimitReached : null,
         runnableMs: runnable,
