@@ -128,14 +128,16 @@ function registerScoresAsStudentsSeeThem(): void {
       assert.equal(shown?.result.submissionId, latest, 'Show Results still shows the submission that counts');
     });
 
-    it('reruns a graded test like the grader in her workspace: the same verdict, and what could not be compared', async function () {
+    it('reruns a graded test like the grader in her workspace: the same verdict, on the same toolchain', async function () {
       const outcome = await api.commands.rerunLikeGrader({ courseId: 'cs101', assignmentId: 'c-sum', group: 'examples', name: 'small' });
       assert.ok(outcome);
       assert.equal(outcome.result.submissionId, latest);
       assert.equal(outcome.rerun.verdict, 'AC');
       assert.equal(outcome.comparison.same, true, outcome.comparison.lines.join('\n'));
       assert.ok(!outcome.comparison.reasons.some((r) => /not the submitted ones/.test(r)), 'her workspace holds the submitted sources');
-      assert.ok(outcome.comparison.reasons.some((r) => /names no toolchain/.test(r)), 'the record names no toolchain yet, and the answer says so');
+      // The grader and her workspace run the same compiler on this machine: the toolchains are compared and agree.
+      assert.ok(Object.keys(outcome.rerunProvenance).some((k) => k.startsWith('toolchain.')), JSON.stringify(outcome.rerunProvenance));
+      assert.ok(!outcome.comparison.reasons.some((r) => /toolchain/i.test(r)), outcome.comparison.reasons.join('\n'));
       await assert.rejects(
         api.commands.rerunLikeGrader({ courseId: 'cs101', assignmentId: 'c-sum', group: 'edge-cases', name: 'empty' }),
         /no graded test edge-cases\/empty/,

@@ -144,8 +144,15 @@ describe('grading worker', function () {
   it('leases a job with its bearer token, heartbeats, reports the graded result, then leases the next', async () => {
     hub.jobs.push(job('one', cSum(), { 'sum.c': solution() }));
     hub.jobs.push(job('two', cSum(), { 'sum.c': 'int main(void){ return 0; }\n' }));
+    // A third program runs until the test has seen the worker heartbeat for it: no race with the interval.
+    const go = path.join(tmp.dir(), 'go');
+    const waitForGo = `import os, time\nwhile not os.path.exists(${JSON.stringify(go)}): time.sleep(0.02)\n`;
+    hub.jobs.push(job('three', sleeper(), { 'main.py': waitForGo }));
     startWorker();
     await hub.until(() => hub.reports.length === 2);
+    await hub.until(() => hub.heartbeats.includes('three'));
+    writeFileSync(go, '');
+    await hub.until(() => hub.reports.length === 3);
     assert.deepEqual(hub.tokens, ['Bearer grader-secret']);
     const [one, two] = hub.reports;
     assert.equal(one!.jobId, 'one');
@@ -155,7 +162,7 @@ describe('grading worker', function () {
     assert.equal(one!.result.tests.length, 6, 'hidden tests are graded too');
     assert.equal(two!.jobId, 'two');
     assert.equal(two!.result.score, 0);
-    assert.ok(hub.heartbeats.includes('one'), 'the worker heartbeats while grading');
+    assert.equal(hub.reports[2]!.jobId, 'three', 'the worker heartbeats while grading, and reports once the program ends');
     assert.ok(hub.leaseRequests.every((w) => w === 'test-worker'));
   });
 
