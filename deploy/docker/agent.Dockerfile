@@ -13,6 +13,7 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
 COPY observability/package.json observability/
+COPY test-support/package.json test-support/
 COPY protocol/package.json protocol/
 COPY sync/package.json sync/
 COPY grader/package.json grader/

@@ -8,6 +8,7 @@ WORKDIR /src
 # Manifests first, so dependency layers are reused when only sources change.
 COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
 COPY observability/package.json observability/
+COPY test-support/package.json test-support/
 COPY protocol/package.json protocol/
 COPY sync/package.json sync/
 COPY grader/package.json grader/

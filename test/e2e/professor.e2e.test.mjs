@@ -7,6 +7,7 @@
 /* global describe, it */
 import * as assert from 'node:assert/strict';
 import { runProfessorE2E } from '../vscode/professor.e2e.mjs';
+import { skipWithoutTool } from '@classpod/test-support';
 import { missingTools } from '../vscode/run-e2e.mjs';
 
 describe('VS Code extension for professors, end to end (code-server + Chromium)', function () {
@@ -14,10 +15,7 @@ describe('VS Code extension for professors, end to end (code-server + Chromium)'
 
   it('a professor walks the cluster tree, opens and diffs submission files, regrades and overrides a score', async function () {
     const missing = missingTools();
-    if (missing) {
-      if (process.env.CI) assert.fail(`the end-to-end run needs ${missing}`);
-      this.skip(); // needs chromium, ripgrep, libkrb5-dev, build-essential (see test/vscode/install.mjs)
-    }
+    if (missing) skipWithoutTool(this, `the end-to-end run needs ${missing} (see test/vscode/install.mjs)`);
     const summary = await runProfessorE2E({ compile: false, log: () => undefined });
     assert.equal(summary.host, 'passed');
     for (const step of ['tree-walked', 'file-opened', 'diff-with-starter', 'regraded', 'score-overridden']) {

@@ -6,6 +6,7 @@
 
 /* global describe, it */
 import * as assert from 'node:assert/strict';
+import { skipWithoutTool } from '@classpod/test-support';
 import { missingTools, runE2E } from '../vscode/run-e2e.mjs';
 
 describe('VS Code extension, end to end (code-server + Chromium)', function () {
@@ -13,10 +14,7 @@ describe('VS Code extension, end to end (code-server + Chromium)', function () {
 
   it('a student signs in, opens an assignment, edits, uses the terminal, runs tests, submits and sees the score', async function () {
     const missing = missingTools();
-    if (missing) {
-      if (process.env.CI) assert.fail(`the end-to-end run needs ${missing}`);
-      this.skip(); // needs chromium, ripgrep, libkrb5-dev, build-essential (see test/vscode/install.mjs)
-    }
+    if (missing) skipWithoutTool(this, `the end-to-end run needs ${missing} (see test/vscode/install.mjs)`);
     const lines = [];
     const summary = await runE2E({ compile: false, log: (m) => lines.push(m) });
     assert.equal(summary.host, 'passed');

@@ -11,19 +11,16 @@ import path from 'node:path';
 import { SyncSession, type SyncReport } from '@classpod/sync';
 import { client, cleanup, defer, openConnection, tempDir } from '../helpers';
 import { spawnAgent } from '../process';
+import { skipWithoutTool } from '@classpod/test-support';
 
-/** Mount a small tmpfs at `dir`; false (with the reason printed) when this machine cannot. */
-function mountSmallDisk(dir: string, size: string): boolean {
+/** Mount a small tmpfs at `dir`; the test is skipped (failed in CI), saying why, when this machine cannot. */
+function mountSmallDisk(ctx: Mocha.Context, dir: string, size: string): void {
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
   } catch (err) {
-    const why = `cannot mount a tmpfs (${(err as Error).message.split('\n')[0]}); the full-disk test needs root`;
-    if (process.env.CI) throw new Error(why);
-    console.log(`      skipped: ${why}`);
-    return false;
+    skipWithoutTool(ctx, `cannot mount a tmpfs (${(err as Error).message.split('\n')[0]}); the full-disk test needs root`);
   }
   defer(() => execFileSync('umount', ['-l', dir], { stdio: 'ignore' }));
-  return true;
 }
 
 async function filesUnder(root: string): Promise<string[]> {
@@ -45,7 +42,7 @@ describe('sync onto a full workspace disk', function () {
 
   it('refuses the upload that does not fit, naming it, leaves nothing partial, and the agent stays up', async function () {
     const disk = tempDir('classpod-full-disk-');
-    if (!mountSmallDisk(disk, '2m')) return this.skip();
+    mountSmallDisk(this, disk, '2m');
     const root = path.join(disk, 'workspace');
     mkdirSync(root);
     const agent = await spawnAgent(['--root', root]);

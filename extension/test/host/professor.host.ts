@@ -20,6 +20,7 @@ import {
   type ParamsOf,
 } from '@classpod/protocol';
 import { silentLogger } from '@classpod/observability';
+import { skipBecause } from '@classpod/test-support';
 import { openEndpoint, type OpenedEndpoint } from '../../src/connection/open-endpoint';
 import { presentAssignment } from '../../src/courses/assignment-presentation';
 import type { ClasspodApi } from '../../src/vscode/classpod';
@@ -75,7 +76,7 @@ function registerScoresAsStudentsSeeThem(): void {
     const adaSubmissions = async () => (await prof.endpoint.request(ListSubmissionsRequest.type, { courseId: 'cs101', assignmentId: 'c-sum', studentId: 'ada' })).submissions;
 
     before(async function () {
-      if (!process.env.CLASSPOD_E2E_GRADER) this.skip(); // nothing grades without a worker
+      if (!process.env.CLASSPOD_E2E_GRADER) skipBecause(this, 'the run has no grading worker, and nothing grades without one');
       api = (await vscode.extensions.getExtension<Api>('classpod.classpod')!.activate())!;
       prof = await openEndpoint({ server: new URL(env('CLASSPOD_HUB_URL')), path: '/v1/connect', token: env('CLASSPOD_PROFESSOR_TOKEN'), capabilities: ['files'], clientVersion: 'e2e', logger: silentLogger, timeoutMs: 30_000 });
       // The staff hear the same events as the student (the extension's own connection keeps its one handler).
@@ -238,7 +239,7 @@ function registerStaffSuite(): void {
     });
 
     it('shows per-test results and a verdict summary once the grader has graded', async function () {
-      if (!process.env.CLASSPOD_E2E_GRADER) this.skip(); // the run has no grading worker
+      if (!process.env.CLASSPOD_E2E_GRADER) skipBecause(this, 'the run has no grading worker');
       const model = api.professor.session!.model;
       await until('both of Ada\'s submissions graded', () => model.submission(adaLatest.submissionId)?.status === 'graded' && model.submission(adaFirst.submissionId)?.status === 'graded');
       await model.getChildren(ada); // rows read their results when shown
@@ -303,7 +304,7 @@ function registerStaffSuite(): void {
     });
 
     it("reruns a graded public test like the grader in the student's workspace", async function () {
-      if (!process.env.CLASSPOD_E2E_GRADER) this.skip();
+      if (!process.env.CLASSPOD_E2E_GRADER) skipBecause(this, 'the run has no grading worker');
       const model = api.professor.session!.model;
       await until('the latest submission graded', () => model.submission(adaLatest.submissionId)?.status === 'graded');
       const [results] = await model.getChildren(adaLatest);

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEMO_ASSIGNMENTS, GRADER_ROOT, useTempDirs } from '../temp-dir';
+import { skipWithoutTool } from '@classpod/test-support';
 
 const SPEC = path.join(DEMO_ASSIGNMENTS, 'c-sum', 'grading', 'spec.yaml');
 const GNU_TIME = '/usr/bin/time';
@@ -17,11 +18,7 @@ describe('source size limits', function () {
   const tmp = useTempDirs();
 
   it('refuses a 200 MB source file by name without reading it (peak memory of the real command)', function () {
-    if (!existsSync(GNU_TIME)) {
-      if (process.env.CI) throw new Error('CI needs GNU time (apt-get install time) to measure peak memory');
-      console.log(`      skipped: ${GNU_TIME} is not installed (apt-get install time), so peak memory cannot be measured`);
-      this.skip();
-    }
+    if (!existsSync(GNU_TIME)) skipWithoutTool(this, `${GNU_TIME} is not installed (apt-get install time), so peak memory cannot be measured`);
     const dir = tmp.dir();
     const submission = path.join(dir, 'submission');
     mkdirSync(submission);

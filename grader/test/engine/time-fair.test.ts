@@ -13,8 +13,9 @@ import * as path from 'node:path';
 import { BuildCache, createSandbox, gradeSubmission, parseSpec, type GradingSpec, type Sandbox } from '../../src';
 import type { Box, RunOutcome, RunRequest } from '../../src/sandboxes/sandbox';
 import { allowedCores } from '../../src/engine/core-pinning';
-import { localSandboxUnavailable } from '../../src/sandboxes/local-sandbox';
+import { requireLocalSandbox } from '../sandbox-availability';
 import { useTempDirs } from '../temp-dir';
+import { skipBecause } from '@classpod/test-support';
 
 /** A sandbox whose runs take the times it is given, in order, and print "ok". */
 class ScriptedSandbox implements Sandbox {
@@ -102,7 +103,7 @@ describe('time-fair verdicts', function () {
   });
 
   it('pins each run to one core with taskset where the platform has it', async function () {
-    if (process.platform !== 'linux') this.skip();
+    if (process.platform !== 'linux') skipBecause(this, 'taskset is Linux only');
     const { record, sandbox } = await grade([980, 1030, 1010]);
     for (const [i, argv] of sandbox.argvs.entries()) {
       assert.deepEqual(argv.slice(0, 2), ['/usr/bin/taskset', '--cpu-list']);
@@ -113,16 +114,10 @@ describe('time-fair verdicts', function () {
 
   for (const name of ['none', 'local'] as const) {
     it(`a program graded under ${name} may use exactly one core, and all of them with --no-pin`, async function () {
-      if (process.platform !== 'linux') this.skip();
-      if (name === 'local' && localSandboxUnavailable()) {
-        if (process.env.CI) throw new Error(`CI must run the local sandbox: ${localSandboxUnavailable()}`);
-        this.skip();
-      }
+      if (process.platform !== 'linux') skipBecause(this, 'core pinning is Linux only');
+      if (name === 'local') requireLocalSandbox(this);
       const cores = allowedCores().length;
-      if (cores < 2) {
-        console.log(`      skipped: this machine has ${cores} core; pinning cannot be told apart`);
-        this.skip();
-      }
+      if (cores < 2) skipBecause(this, `this machine has ${cores} core; pinning cannot be told apart`);
       const dir = tmp.dir();
       mkdirSync(path.join(dir, 'sub'));
       writeFileSync(path.join(dir, 'sub', 'main.py'), 'import os\nprint(len(os.sched_getaffinity(0)))\n');

@@ -6,6 +6,7 @@ import { classifyRun, compareOutput, gradeSubmission, loadSpec } from '../../src
 import { IsolateSandbox, isolateRunArgs } from '../../src/sandboxes/isolate-sandbox';
 import { DEMO_ASSIGNMENTS, useTempDirs } from '../temp-dir';
 import { FIXTURES_ROOT, isolateFixtures } from './isolate-fixtures';
+import { skipBecause } from '@classpod/test-support';
 
 describe('isolate sandbox', () => {
   const tmp = useTempDirs();
@@ -134,7 +135,7 @@ describe('isolate sandbox', () => {
     before(function () {
       if (real.error) {
         if (process.env.CLASSPOD_REQUIRE_ISOLATE) throw new Error('isolate is required here but not installed');
-        this.skip(); // isolate is not installed here (it runs on grader VMs); the stand-in above covers the plugin.
+        skipBecause(this, 'isolate is not installed here (it runs on grader VMs); the stand-in above covers the plugin');
       }
     });
 

@@ -16,6 +16,7 @@ import type { GradingLimits } from '@classpod/protocol';
 import { findCgroup2Mount } from '../../src/sandboxes/cgroup-v2';
 import { requireLocalSandbox } from '../sandbox-availability';
 import type { RootlessJob } from './rootless-grade';
+import { skipBecause, skipWithoutTool } from '@classpod/test-support';
 
 const UID = Number(process.env.CLASSPOD_TEST_ROOTLESS_UID) || 1000;
 const HEAD = '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <unistd.h>\n#include <signal.h>\n';
@@ -114,10 +115,7 @@ describe('local sandbox without root (a workspace uid)', function () {
 
   before(function () {
     requireLocalSandbox(this);
-    if (process.getuid?.() !== 0) {
-      console.log(`      (skipped: the test needs root to run a child as uid ${UID})`);
-      this.skip();
-    }
+    if (process.getuid?.() !== 0) skipWithoutTool(this, `the test needs root to run a child as uid ${UID}`);
   });
 
   function assertContained(r: RootlessReport): void {
@@ -144,8 +142,7 @@ describe('local sandbox without root (a workspace uid)', function () {
     const top = mount?.mountPoint;
     const offered = top ? readFileSync(path.join(top, 'cgroup.subtree_control'), 'utf8') : '';
     if (!top || !/\bmemory\b/.test(offered) || !/\bpids\b/.test(offered)) {
-      console.log(`      (skipped: this machine's cgroup v2 hierarchy does not delegate memory and pids${top ? ` (${top} offers: ${offered.trim() || 'nothing'})` : ''}; the grader VM runs it)`);
-      this.skip();
+      skipBecause(this, `this machine's cgroup v2 hierarchy does not delegate memory and pids${top ? ` (${top} offers: ${offered.trim() || 'nothing'})` : ''}; the grader VM runs it`);
     }
     const delegated = path.join(top, `classpod-rootless-test-${process.pid}`);
     mkdirSync(delegated);

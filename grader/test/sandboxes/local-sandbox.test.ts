@@ -12,6 +12,7 @@ import { classifyRun } from '../../src';
 import { LocalSandbox } from '../../src/sandboxes/local-sandbox';
 import { requireLocalSandbox } from '../sandbox-availability';
 import { useTempDirs } from '../temp-dir';
+import { skipBecause } from '@classpod/test-support';
 
 const FORKS = `#include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +84,7 @@ describe('local sandbox: control groups', function () {
   });
 
   it('limits memory by the group: the OOM killer ends a program that touches too much, and its own memory is measured', async function () {
-    if (!sandbox.cgroups) this.skip(); // no memory group on this machine: the next test covers it
+    if (!sandbox.cgroups) skipBecause(this, 'no memory group on this machine: the next test covers it');
     const small = await run('touch', 8, limits());
     assert.equal(small.exitCode, 0, small.stderr.toString());
     assert.equal(small.memoryLimit, 'cgroup');

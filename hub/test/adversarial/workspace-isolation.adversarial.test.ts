@@ -24,6 +24,7 @@ import type { LocalWorkspaceProvider } from '../../src/workspaces/local/local-pr
 import { ManualClock } from '../../src/time/clock';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import type { TestClient } from '../support/test-client';
+import { skipWithoutTool } from '@classpod/test-support';
 
 /** What alice's terminal runs: every way out it can think of, results written to /workspace/probe-result.json. */
 const PROBE = String.raw`
@@ -137,9 +138,7 @@ interface ProbeResult {
 
 function requireBubblewrap(ctx: Mocha.Context): void {
   if (bubblewrapWorks()) return;
-  if (process.env.CI) throw new Error('bubblewrap (apt package bubblewrap) is required in CI');
-  console.log('    (skipped: bubblewrap is not installed or cannot create namespaces here)');
-  ctx.skip();
+  skipWithoutTool(ctx, 'bubblewrap (apt package bubblewrap) is not installed or cannot create namespaces here');
 }
 
 /** Ports listening on TCP on this host (the hub's among them). */

@@ -1,8 +1,9 @@
 // Finds an external program a test needs. When it is missing the test fails in
-// CI (which installs every tool) and is skipped elsewhere with a reason.
+// CI (which installs every tool) and is skipped elsewhere, printing why.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { skipWithoutTool } from '@classpod/test-support';
 
 /** Absolute path of `name` on PATH, or undefined. */
 export function findOnPath(name: string): string | undefined {
@@ -26,9 +27,7 @@ export function findOnPath(name: string): string | undefined {
 export function requireTool(ctx: Mocha.Context, name: string, override?: string): string {
   const found = override || findOnPath(name);
   if (found) return found;
-  if (process.env.CI) throw new Error(`${name} is not installed; CI must install it`);
-  ctx.skip();
-  throw new Error('unreachable');
+  skipWithoutTool(ctx, `${name} is not installed`);
 }
 
 /** Result of running a tool to completion. */

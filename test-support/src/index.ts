@@ -1,0 +1,3 @@
+// @classpod/test-support: helpers every package's tests share (and nothing a
+// program ships with).
+export * from './skips';
