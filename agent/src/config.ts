@@ -10,6 +10,8 @@ import {
   DEFAULT_MAX_FRAME_BYTES,
   DEFAULT_MAX_OPEN_STREAMS,
   DEFAULT_MAX_REQUEST_BYTES,
+  parseDuration,
+  parseSize,
 } from '@classpod/protocol';
 
 /** The agent's settings, complete and validated. */
@@ -121,16 +123,15 @@ export function helpText(): string {
   }
   lines.push('  --help'.padEnd(40) + '');
   lines.push('      print this text');
-  lines.push('', 'SIZE is bytes or a number with KiB/MiB/GiB; DURATION is seconds or a number with ms/s/m/h.');
+  lines.push('', 'SIZE is bytes or a number with KiB/MiB/GiB; DURATION is seconds or a number with ms/s/m/h/d/w (or a sum: 1h30m).');
   return lines.join('\n');
 }
 
-/** Parse `1048576`, `64KiB`, `1MiB`, `2GiB`. */
-export function parseSize(text: string, what: string): number {
-  const m = /^(\d+)(B|KiB|MiB|GiB)?$/.exec(text.trim());
-  if (!m) throw new ConfigError(`${what} must be a size like 1048576 or 1MiB, not \`${text}\``);
-  const unit = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[(m[2] ?? 'B') as 'B'];
-  return Number(m[1]) * unit;
+/** The bytes of option `what` (`1048576`, `64KiB`, `1MiB`, `2GiB`). */
+export function sizeOption(text: string, what: string): number {
+  const bytes = parseSize(text);
+  if (bytes === undefined) throw new ConfigError(`${what} must be a size like 1048576 or 1MiB, not \`${text}\``);
+  return bytes;
 }
 
 /** Parse a count: `64`. */
@@ -139,12 +140,11 @@ export function parseCount(text: string, what: string): number {
   return Number(text.trim());
 }
 
-/** Parse `30` (seconds), `500ms`, `30s`, `5m`, `1h`. */
-export function parseDuration(text: string, what: string): number {
-  const m = /^(\d+)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new ConfigError(`${what} must be a duration like 30s, 5m or 500ms, not \`${text}\``);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms'];
-  return Number(m[1]) * unit;
+/** The milliseconds of option `what` (`30` seconds, `500ms`, `30s`, `5m`, `1h`, `1h30m`). */
+export function durationOption(text: string, what: string): number {
+  const ms = parseDuration(text, 's');
+  if (ms === undefined) throw new ConfigError(`${what} must be a duration like 30s, 5m or 500ms, not \`${text}\``);
+  return ms;
 }
 
 /** Parse `HOST:PORT` (IPv6 hosts in brackets). */
@@ -282,11 +282,11 @@ export function configFromCommandLine(argv: string[], env: NodeJS.ProcessEnv = p
   if (socket) options.socket = socket;
   const size = (flag: string): number | undefined => {
     const v = get(flag);
-    return v === undefined ? undefined : parseSize(v, `--${flag}`);
+    return v === undefined ? undefined : sizeOption(v, `--${flag}`);
   };
   const duration = (flag: string): number | undefined => {
     const v = get(flag);
-    return v === undefined ? undefined : parseDuration(v, `--${flag}`);
+    return v === undefined ? undefined : durationOption(v, `--${flag}`);
   };
   const scrollbackBytes = size('scrollback-bytes');
   if (scrollbackBytes !== undefined) options.scrollbackBytes = scrollbackBytes;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { configFromCommandLine, ConfigError, DEFAULTS, resolveConfig } from '../src';
-import { parseDuration, parseListen, parseSize } from '../src/config';
+import { durationOption, parseListen, sizeOption } from '../src/config';
 import { cleanup, tempDir } from './helpers';
 
 const TOKEN = 'config-test-token-0123456789';
@@ -10,17 +10,18 @@ describe('agent configuration', () => {
   afterEach(cleanup);
 
   it('reads sizes, durations and addresses in the forms --help describes', () => {
-    assert.equal(parseSize('1048576', 'x'), 1048576);
-    assert.equal(parseSize('64KiB', 'x'), 65536);
-    assert.equal(parseSize('2MiB', 'x'), 2 * 1024 * 1024);
-    assert.equal(parseDuration('30', 'x'), 30_000);
-    assert.equal(parseDuration('500ms', 'x'), 500);
-    assert.equal(parseDuration('5m', 'x'), 300_000);
-    assert.equal(parseDuration('1h', 'x'), 3_600_000);
+    assert.equal(sizeOption('1048576', 'x'), 1048576);
+    assert.equal(sizeOption('64KiB', 'x'), 65536);
+    assert.equal(sizeOption('2MiB', 'x'), 2 * 1024 * 1024);
+    assert.equal(durationOption('30', 'x'), 30_000);
+    assert.equal(durationOption('500ms', 'x'), 500);
+    assert.equal(durationOption('5m', 'x'), 300_000);
+    assert.equal(durationOption('1h', 'x'), 3_600_000);
+    assert.equal(durationOption('1h30m', 'x'), 5_400_000);
     assert.deepEqual(parseListen('0.0.0.0:8080'), { host: '0.0.0.0', port: 8080 });
     assert.deepEqual(parseListen('[::1]:0'), { host: '::1', port: 0 });
-    assert.throws(() => parseSize('1MB', '--max-file-bytes'), /--max-file-bytes must be a size/);
-    assert.throws(() => parseDuration('-1s', '--ping-interval'), /--ping-interval must be a duration/);
+    assert.throws(() => sizeOption('1MB', '--max-file-bytes'), /--max-file-bytes must be a size/);
+    assert.throws(() => durationOption('-1s', '--ping-interval'), /--ping-interval must be a duration/);
     assert.throws(() => parseListen('127.0.0.1:70000'), /HOST:PORT/);
   });
 

@@ -2,6 +2,7 @@
 export * from './version';
 export * from './errors';
 export * from './limits';
+export * from './quantities';
 export * from './connection-budget';
 export * from './method';
 export * from './jsonrpc';

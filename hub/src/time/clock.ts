@@ -1,6 +1,8 @@
 // The hub's clock. Deadlines and submission times follow it and nothing else;
 // tests inject a manual clock to stand one second before or after a deadline.
 
+import { parseDuration } from '@classpod/protocol';
+
 /** A source of the current time. */
 export interface Clock {
   now(): Date;
@@ -30,18 +32,16 @@ export function offsetClock(offsetMs: number): Clock {
   return { now: () => new Date(Date.now() + offsetMs) };
 }
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
 /**
  * An instant written absolutely (ISO 8601) or relative to `base` (`+7d`,
- * `-1h`, `+90m`, `+30s`, combinations such as `+1d12h`). Undefined for bad text.
+ * `-1h`, `+90m`, `+30s`, combinations such as `+1d12h`: the durations of
+ * `@classpod/protocol`'s `parseDuration`). Undefined for bad text.
  */
 export function parseInstant(text: string, base: Date): Date | undefined {
-  const rel = /^([+-])((?:\d+[smhdw])+)$/.exec(text.trim());
+  const rel = /^([+-])(.*)$/.exec(text.trim());
   if (rel) {
-    let ms = 0;
-    for (const m of rel[2]!.matchAll(/(\d+)([smhdw])/g)) ms += Number(m[1]) * UNIT_MS[m[2]!]!;
-    return new Date(base.getTime() + (rel[1] === '-' ? -ms : ms));
+    const ms = parseDuration(rel[2]!);
+    return ms === undefined ? undefined : new Date(base.getTime() + (rel[1] === '-' ? -ms : ms));
   }
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text.trim())) return undefined;
   const t = Date.parse(text);
