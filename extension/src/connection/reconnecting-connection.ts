@@ -2,7 +2,7 @@
 // with a growing delay. Consumers subscribe to `onDidConnect` to set up what a
 // connection needs (notification handlers, terminal reattachment) each time.
 
-import { ErrorCode, ProtocolError, type RpcEndpoint } from '@classpod/protocol';
+import { Backoff, ErrorCode, ProtocolError, type RpcEndpoint } from '@classpod/protocol';
 import { Emitter, type Disposable, type Event } from '../emitter';
 import { ConnectionError } from './connection-error';
 import type { OpenedEndpoint } from './open-endpoint';
@@ -30,7 +30,7 @@ export class ReconnectingConnection implements Disposable {
   private readonly connects = new Emitter<OpenedEndpoint>();
   private waiters: Array<{ resolve: (e: RpcEndpoint) => void; reject: (e: Error) => void }> = [];
   private readonly initialDelayMs: number;
-  private readonly maxDelayMs: number;
+  private readonly backoff: Backoff;
 
   /** Fires on every change of state. */
   readonly onDidChangeState: Event<ConnectionState> = this.states.event;
@@ -42,7 +42,7 @@ export class ReconnectingConnection implements Disposable {
     options: ReconnectOptions = {},
   ) {
     this.initialDelayMs = options.initialDelayMs ?? 500;
-    this.maxDelayMs = options.maxDelayMs ?? 15_000;
+    this.backoff = new Backoff({ initialMs: this.initialDelayMs, maxMs: options.maxDelayMs ?? 15_000 });
     void this.connect();
   }
 
@@ -98,9 +98,7 @@ export class ReconnectingConnection implements Disposable {
       if (this.disposed) return;
       const error = err instanceof ConnectionError ? err : new ConnectionError('unreachable', String((err as Error)?.message ?? err));
       // A refused token or a wrong address will not fix itself: wait for the student.
-      const retryInMs = error.retryable
-        ? Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** Math.min(10, this.attempt - 1))
-        : undefined;
+      const retryInMs = error.retryable ? this.backoff.next() : undefined;
       this.setState({ kind: 'offline', error, retryInMs });
       if (!error.retryable) for (const w of this.waiters.splice(0)) w.reject(error);
       if (retryInMs !== undefined) this.retryTimer = setTimeout(() => void this.connect(), retryInMs);
@@ -111,6 +109,7 @@ export class ReconnectingConnection implements Disposable {
       return;
     }
     this.attempt = 0;
+    this.backoff.reset();
     const { endpoint } = opened;
     endpoint.onClose((code, reason) => {
       if (this.disposed || this.endpoint !== endpoint) return;

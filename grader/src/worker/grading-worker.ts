@@ -11,6 +11,7 @@
 import { hostname } from 'node:os';
 import WebSocket from 'ws';
 import {
+  Backoff,
   HandBackJobRequest,
   HeartbeatRequest,
   LeaseJobRequest,
@@ -148,11 +149,11 @@ export class GradingWorker {
   }
 
   private async connectLoop(): Promise<void> {
-    let delay = this.options.reconnectMinMs ?? 500;
+    const backoff = new Backoff({ initialMs: this.options.reconnectMinMs ?? 500, maxMs: this.options.reconnectMaxMs ?? 30000 });
     while (!this.stopping) {
       try {
         const endpoint = await this.connect();
-        delay = this.options.reconnectMinMs ?? 500;
+        backoff.reset();
         const closed = new Promise<void>((r) =>
           endpoint.onClose(() => {
             // Leases cannot be reported on a closed connection: stop; the hub leases them again.
@@ -178,6 +179,7 @@ export class GradingWorker {
       }
       this.endpoint = null;
       if (this.stopping) break;
+      const delay = backoff.next();
       await new Promise<void>((r) => {
         const t = setTimeout(r, delay);
         this.stopped.signal.addEventListener('abort', () => {
@@ -185,7 +187,6 @@ export class GradingWorker {
           r();
         });
       });
-      delay = Math.min(delay * 2, this.options.reconnectMaxMs ?? 30000);
     }
   }
 

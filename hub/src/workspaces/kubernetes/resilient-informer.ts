@@ -2,6 +2,7 @@
 // going: @kubernetes/client-node resumes a watch that ends and relists after
 // 410 Gone, but stops on any other error; this restarts it with backoff.
 import type * as k8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
+import { Backoff } from '@classpod/protocol';
 import { apiStatusOf } from './errors';
 import type { ProviderLogger } from './options';
 
@@ -26,7 +27,7 @@ export class ResilientInformer<T extends k8s.KubernetesObject> {
   private readonly informer: k8s.Informer<T> & k8s.ObjectCache<T>;
   private stopped = true;
   private restartTimer: NodeJS.Timeout | undefined;
-  private backoff: number;
+  private readonly backoff: Backoff;
   private connects = 0;
   private starting = false;
   private initialError: unknown;
@@ -37,10 +38,8 @@ export class ResilientInformer<T extends k8s.KubernetesObject> {
     private readonly options: ResilientInformerOptions,
   ) {
     this.informer = informer;
-    this.backoff = options.backoffMs ?? 250;
-    const healthy = () => {
-      this.backoff = options.backoffMs ?? 250;
-    };
+    this.backoff = new Backoff({ initialMs: options.backoffMs ?? 250, maxMs: options.maxBackoffMs ?? 30_000 });
+    const healthy = () => this.backoff.reset();
     informer.on('add', (obj) => {
       healthy();
       handlers.upsert(obj);
@@ -102,8 +101,7 @@ export class ResilientInformer<T extends k8s.KubernetesObject> {
       return;
     }
     const status = apiStatusOf(err);
-    const delay = this.backoff;
-    this.backoff = Math.min(this.backoff * 2, this.options.maxBackoffMs ?? 30_000);
+    const delay = this.backoff.next();
     this.options.logger.warn('kubernetes watch failed; restarting', {
       what: this.options.what,
       status: status?.code,
