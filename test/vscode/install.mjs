@@ -1,7 +1,8 @@
 // Installs code-server 4.100.3 (VS Code 1.100.3 with a Node extension host) into
 // test/vscode/.install/, outside the project's dependency tree, and checks the
 // system tools the end-to-end run needs. Safe to run again: it does nothing
-// when everything is there. Recipe: ../../../shared/TESTING.md, "A real VS Code".
+// when everything is there. The recipe (and why code-server rather than a
+// downloaded VS Code) is in extension/README.md, "Development".
 //
 //   node test/vscode/install.mjs        # prints the code-server binary's path
 
