@@ -1,17 +1,18 @@
 // Reading a new due time as a professor types it: an ISO instant
 // (`2026-12-01T23:59:00Z`), a local date and time (`2026-12-01 23:59`), or a
-// shift from the current due time (`+2d`, `+36h`, `+90m`).
+// shift from the current due time (`+2d`, `+36h`, `+90m`, `+1d12h`: the
+// durations of `@classpod/protocol`'s `parseDuration`).
+
+import { parseDuration } from '@classpod/protocol';
 
 /** The instant, or an error message that says what is accepted. */
 export function parseDueTime(text: string, currentDue: Date | undefined, now: Date): { dueAt: Date } | { error: string } {
   const t = text.trim();
-  const shift = /^\+(\d{1,4})\s*([dhm])$/i.exec(t);
+  const shift = /^\+(.+)$/.exec(t);
   if (shift) {
-    const n = Number(shift[1]);
-    const unit = shift[2]!.toLowerCase();
-    const ms = unit === 'd' ? n * 86_400_000 : unit === 'h' ? n * 3_600_000 : n * 60_000;
-    const base = currentDue ?? now;
-    return { dueAt: new Date(base.getTime() + ms) };
+    const ms = parseDuration(shift[1]!.replace(/\s+/g, '').toLowerCase());
+    const dueAt = ms === undefined ? undefined : new Date((currentDue ?? now).getTime() + ms);
+    if (dueAt && !Number.isNaN(dueAt.getTime())) return { dueAt };
   }
   const local = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})$/.exec(t);
   if (local) {

@@ -118,6 +118,7 @@ describe('due times as typed', function () {
   it('shifts the current due time', function () {
     assert.deepEqual(parseDueTime('+2d', due, now), { dueAt: new Date('2026-11-27T23:59:00.000Z') });
     assert.deepEqual(parseDueTime('+36h', undefined, now), { dueAt: new Date('2026-11-26T00:00:00.000Z') });
+    assert.deepEqual(parseDueTime('+1d 12H', undefined, now), { dueAt: new Date('2026-11-26T00:00:00.000Z') });
   });
 
   it('reads an ISO instant and a local date and time', function () {
@@ -132,6 +133,8 @@ describe('due times as typed', function () {
     const r = parseDueTime('next friday', due, now);
     assert.ok('error' in r && /\+2d/.test(r.error));
     assert.ok('error' in parseDueTime('2026-02-30 10:00', due, now));
+    assert.ok('error' in parseDueTime('+2y', due, now));
+    assert.ok('error' in parseDueTime('+9999999999999999w', due, now));
   });
 });
 
