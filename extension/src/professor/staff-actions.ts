@@ -24,7 +24,6 @@ import {
 } from '@classpod/protocol';
 import type { ClasspodDocument } from './classpod-uri';
 import type { ClusterModel } from './cluster-model';
-import { assignmentGradesCsv } from './grades-csv';
 import type { HubRequester } from './hub-requester';
 import { SubmissionFileCache } from './submission-file-cache';
 import type { UpsertOutcome } from './assignment-folder';
@@ -109,14 +108,12 @@ export class StaffActions {
     return assignment.dueAt;
   }
 
-  /** One assignment's grades as CSV (latest submission per student). */
-  async assignmentGrades(courseId: string, assignmentId: string): Promise<{ csv: string; fileName: string }> {
-    await this.model.ensureAssignment(courseId, assignmentId);
-    const csv = assignmentGradesCsv(this.model.students(courseId) ?? [], this.model.assignmentSubmissions(courseId, assignmentId) ?? new Map());
-    return { csv, fileName: `${courseId}-${assignmentId}-grades.csv` };
+  /** One assignment's grades as CSV, from the hub (the same layout as the course's). */
+  assignmentGrades(courseId: string, assignmentId: string): Promise<{ csv: string; fileName: string }> {
+    return this.request(ExportGradesRequest.type, { courseId, assignmentId });
   }
 
-  /** The whole course's grade book as CSV, from the hub. */
+  /** The whole course's grades as CSV, from the hub. */
   courseGrades(courseId: string): Promise<{ csv: string; fileName: string }> {
     return this.request(ExportGradesRequest.type, { courseId });
   }

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { parse } from 'csv-parse/sync';
 import { loadAssignmentFolder, type LoadedAssignment } from '../assignments/assignment-folder';
 import { storeLoadedAssignment } from '../assignments/assignment-import';
 import type { SpecResolver } from '../assignments/spec-resolver';
@@ -86,34 +87,14 @@ export interface StudentRow {
   email?: string;
 }
 
-/** Parse a CSV with a header naming `id`, `name` and optionally `email` (quoted fields allowed). */
+/** Parse a CSV (csv-parse: RFC 4180 quoting, any line ends, blank lines skipped) with a header naming `id`, `name` and optionally `email`. */
 export function parseStudentCsv(text: string): StudentRow[] {
-  const rows: string[][] = [];
-  let field = '';
-  let row: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      if (row.some((f) => f.trim() !== '')) rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
+  let rows: string[][];
+  try {
+    rows = parse(text, { bom: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'], skip_empty_lines: true, skip_records_with_empty_values: true });
+  } catch (err) {
+    throw new CourseSetupError(`the CSV cannot be read: ${(err as Error).message}`);
   }
-  row.push(field);
-  if (row.some((f) => f.trim() !== '')) rows.push(row);
   if (rows.length === 0) throw new CourseSetupError('the CSV is empty');
   const header = rows[0]!.map((h) => h.trim().toLowerCase());
   const at = (name: string): number => header.indexOf(name);

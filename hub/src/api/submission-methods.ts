@@ -17,7 +17,8 @@ import {
   type RpcEndpoint,
 } from '@classpod/protocol';
 import { publishScoreChanged } from '../events/score-events';
-import { countingSubmissions, gradeBookCsv, submissionCounts } from '../grading/grade-book';
+import { countingSubmissions, submissionCounts } from '../grading/grade-book';
+import { gradesCsv } from '../grading/grade-export';
 import type { Submission } from '../store/records';
 import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
@@ -110,8 +111,14 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
 
   endpoint.handle(ExportGradesRequest.type, async (p) => {
     await ctx.authz.staff(caller, p.courseId);
-    await audit(ctx, caller, 'grades.export', p.courseId);
-    return { csv: await gradeBookCsv(ctx.store, p.courseId), fileName: `${p.courseId}-grades.csv` };
+    if (p.assignmentId !== undefined && !(await ctx.store.getAssignment(p.courseId, p.assignmentId))) {
+      throw errors.notFound(`no assignment ${p.assignmentId} in course ${p.courseId}`);
+    }
+    await audit(ctx, caller, 'grades.export', p.courseId, p.assignmentId);
+    return {
+      csv: await gradesCsv(ctx.store, p.courseId, p.assignmentId),
+      fileName: p.assignmentId === undefined ? `${p.courseId}-grades.csv` : `${p.courseId}-${p.assignmentId}-grades.csv`,
+    };
   });
 }
 

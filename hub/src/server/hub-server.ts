@@ -18,7 +18,7 @@ import type { Caller } from '../api/authorization';
 import { attachHubApi, type ApiMetrics } from '../api/hub-api';
 import { bearerOf, TokenRefused, TokenScopeRefused, type TokenEndpoint, type TokenService } from '../auth/tokens';
 import { WorkspaceGateway } from '../gateway/workspace-gateway';
-import { gradeBookCsv } from '../grading/grade-book';
+import { gradesCsv } from '../grading/grade-export';
 import { isSlugId } from '../ids/slug-ids';
 import { errors, parseRequestTarget, ProtocolError, RequestTargetError, type RequestTarget } from '@classpod/protocol';
 import { randomBytes } from 'node:crypto';
@@ -125,7 +125,7 @@ export class HubServer {
         res
           .type('text/csv; charset=utf-8')
           .attachment(`${courseId}-grades.csv`)
-          .send(await gradeBookCsv(d.ctx.store, courseId));
+          .send(await gradesCsv(d.ctx.store, courseId));
       } catch (err) {
         const status = err instanceof TokenRefused ? refusalStatus(err) : ProtocolError.is(err, 'Forbidden') ? 403 : ProtocolError.is(err, 'NotFound') ? 404 : 500;
         if (status === 500) d.logger.error('grade export failed', { err });

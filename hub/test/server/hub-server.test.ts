@@ -46,8 +46,12 @@ describe('hub HTTP endpoints', function () {
     assert.equal(ok.status, 200);
     assert.match(ok.headers.get('content-type') ?? '', /text\/csv/);
     const lines = (await ok.text()).trim().split('\r\n');
-    assert.equal(lines[0], 'student,name,email,c-sum,c-sum max,c-sum late,cpp-wordfreq,cpp-wordfreq max,cpp-wordfreq late,py-primes,py-primes max,py-primes late');
-    assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]), ['alice', 'bob', 'carol']);
+    assert.equal(lines[0], 'student_id,name,email,assignment_id,submitted_at,late,penalty_percent,status,score,max_score,overridden,override_comment,submissions');
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.split(',').slice(0, 4).join(',')),
+      ['alice', 'bob', 'carol'].flatMap((s) => ['c-sum', 'cpp-wordfreq', 'py-primes'].map((a) => `${s},${s[0]!.toUpperCase()}${s.slice(1)},,${a}`)),
+    );
+    assert.match(lines[1]!, /^alice,Alice,,c-sum,\d{4}-[^,]+,false,0,\w+,/, "alice's submission counts for c-sum");
     assert.equal((await get()).status, 401);
     assert.equal((await get('cp_' + 'A'.repeat(43))).status, 401);
     assert.equal((await get(t.tokens.alice)).status, 403);

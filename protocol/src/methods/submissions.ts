@@ -211,14 +211,15 @@ export namespace OverrideScoreRequest {
   });
 }
 
-/** `grades/export`: the grade book as CSV (also `GET /v1/courses/<id>/grades.csv`). */
+/** `grades/export`: the grades as CSV, of a course or one assignment (the course's also at `GET /v1/courses/<id>/grades.csv`). */
 export namespace ExportGradesRequest {
   export const method = 'grades/export';
   export const type = defineRequest({
     method,
     direction: 'clientToServer',
-    description: "The course's grade book as CSV: one row per student, one column per assignment (latest submission's final score).",
-    params: Type.Object({ courseId: CourseId }),
+    description:
+      "The grades as CSV, one row per student and assignment with the submission that counts (the latest): student_id, name, email, assignment_id, submitted_at, late, penalty_percent, status, score (final), max_score, overridden, override_comment, submissions. With assignmentId, that assignment's rows only.",
+    params: Type.Object({ courseId: CourseId, assignmentId: Type.Optional(AssignmentId) }),
     result: Type.Object({ csv: Type.String(), fileName: Type.String() }),
   });
 }

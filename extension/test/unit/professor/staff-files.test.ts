@@ -1,15 +1,13 @@
 // Plain pieces of the professor side: the submission file cache, classpod
-// document addresses, the grade CSV, due times as typed, reading an assignment
+// document addresses, due times as typed, reading an assignment
 // folder, and the words rows use.
 
 import * as assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SubmissionSummary } from '@classpod/protocol';
 import { SubmissionFileCache } from '../../../src/professor/submission-file-cache';
 import { documentPath, parseDocumentPath, type ClasspodDocument } from '../../../src/professor/classpod-uri';
-import { assignmentGradesCsv, csvField } from '../../../src/professor/grades-csv';
 import { parseDueTime } from '../../../src/professor/due-time';
 import { describeUpsert, readAssignmentFolder } from '../../../src/professor/assignment-folder';
 import { formatBytes, formatCpu, verdictSummary } from '../../../src/professor/cluster-presentation';
@@ -63,51 +61,6 @@ describe('classpod document addresses', function () {
   it('refuses an address that names no file', function () {
     assert.throws(() => parseDocumentPath('/submissions/cs101/hello-c/alice'), /does not name a file/);
     assert.throws(() => parseDocumentPath('/elsewhere/x'), /neither a submission/);
-  });
-});
-
-describe('assignment grades CSV', function () {
-  const sub = (studentId: string, at: string, extra: Partial<SubmissionSummary> = {}): SubmissionSummary => ({
-    id: `${studentId}-${at}`,
-    courseId: 'cs101',
-    assignmentId: 'hello-c',
-    studentId,
-    snapshotHash: 'a'.repeat(64),
-    submittedAt: at,
-    source: 'submitted',
-    late: false,
-    penaltyPercent: 0,
-    status: 'graded',
-    score: 8,
-    maxScore: 10,
-    fileCount: 1,
-    totalBytes: 1,
-    ...extra,
-  });
-
-  it('has one row per student with the latest submission, quotes and defuses formulas', function () {
-    const csv = assignmentGradesCsv(
-      [
-        { personId: 'bob', name: 'Bob, "the builder"', role: 'student' },
-        { personId: 'alice', name: '=HYPERLINK("x")', email: 'a@x.edu', role: 'student' },
-        { personId: 'carol', name: 'Carol', role: 'student' },
-      ],
-      new Map([
-        ['alice', [sub('alice', '2026-11-20T10:00:00.000Z', { score: 4 }), sub('alice', '2026-11-21T10:00:00.000Z', { late: true, penaltyPercent: 10, score: 9, override: { score: 9, comment: 'regraded by hand', authorId: 'prof', at: '2026-11-22T10:00:00.000Z' } })]],
-        ['bob', [sub('bob', '2026-11-20T10:00:00.000Z')]],
-      ]),
-    );
-    assert.equal(
-      csv,
-      [
-        'student_id,name,email,submitted_at,late,penalty_percent,status,score,max_score,overridden,override_comment,submissions',
-        `alice,"'=HYPERLINK(""x"")",a@x.edu,2026-11-21T10:00:00.000Z,true,10,graded,9,10,true,regraded by hand,2`,
-        'bob,"Bob, ""the builder""",,2026-11-20T10:00:00.000Z,false,0,graded,8,10,false,,1',
-        'carol,Carol,,,,,not submitted,,,,,0',
-        '',
-      ].join('\r\n'),
-    );
-    assert.equal(csvField(-3), '-3');
   });
 });
 

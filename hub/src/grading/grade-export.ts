@@ -1,0 +1,83 @@
+// The course's grades as CSV, in the one layout every export uses (the hub's
+// `GET /v1/courses/<id>/grades.csv`, `grades/export`, and the extension's
+// export of a course or of one assignment): one row per student and
+// assignment, with the submission that counts (the latest). Written with
+// csv-stringify: RFC 4180 quoting, CRLF line ends, and a cell that a
+// spreadsheet would run as a formula (= + - @ first) defused with a quote.
+
+import { stringify } from 'csv-stringify/sync';
+import { finalScore } from '../deadlines/late-policy';
+import type { Assignment, Submission } from '../store/records';
+import type { Store } from '../store/store';
+import { countingSubmissions } from './grade-book';
+
+/** The columns, in order. */
+export const GRADE_COLUMNS = [
+  'student_id',
+  'name',
+  'email',
+  'assignment_id',
+  'submitted_at',
+  'late',
+  'penalty_percent',
+  'status',
+  'score',
+  'max_score',
+  'overridden',
+  'override_comment',
+  'submissions',
+] as const;
+
+type Cell = string | number | boolean | undefined;
+
+/** A text cell a spreadsheet would run as a formula gets a leading quote. */
+function defused(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** The CSV text of `rows` under GRADE_COLUMNS. */
+function gradesText(rows: Cell[][]): string {
+  return stringify([[...GRADE_COLUMNS], ...rows], {
+    record_delimiter: 'windows',
+    cast: { string: defused, boolean: (b) => String(b), number: (n) => String(n) },
+  });
+}
+
+/** One row: a student's standing on one assignment (`counting` is the submission that counts, `count` how many they made). */
+function gradeRow(student: { id: string; name?: string; email?: string }, a: Assignment, counting: Submission | undefined, count: number): Cell[] {
+  return [
+    student.id,
+    student.name ?? '',
+    student.email,
+    a.id,
+    counting?.submittedAt,
+    counting?.late,
+    counting?.penaltyPercent,
+    counting ? counting.status : 'not submitted',
+    counting ? finalScore(counting.rawScore, counting.penaltyPercent, counting.override) : undefined,
+    a.maxScore,
+    counting ? counting.override !== undefined : undefined,
+    counting?.override?.comment,
+    count,
+  ];
+}
+
+/**
+ * The grades of a course (or of one of its assignments): the course's
+ * students, then anyone with a submission who is no longer enrolled, by id;
+ * for each, the course's assignments in order.
+ */
+export async function gradesCsv(store: Store, courseId: string, assignmentId?: string): Promise<string> {
+  const assignments = (await store.listAssignments(courseId)).filter((a) => assignmentId === undefined || a.id === assignmentId);
+  const submissions = (await store.listSubmissions({ courseId })).filter((s) => assignmentId === undefined || s.assignmentId === assignmentId);
+  const counting = countingSubmissions(submissions);
+  const made = new Map<string, number>();
+  for (const s of submissions) made.set(`${s.assignmentId}/${s.studentId}`, (made.get(`${s.assignmentId}/${s.studentId}`) ?? 0) + 1);
+  const enrolled = new Map((await store.members(courseId, 'student')).map((p) => [p.id, p]));
+  const ids = [...new Set([...enrolled.keys(), ...submissions.map((s) => s.studentId)])].sort();
+  const rows = ids.flatMap((id) => {
+    const student = enrolled.get(id) ?? { id };
+    return assignments.map((a) => gradeRow(student, a, counting.get(`${a.id}/${id}`), made.get(`${a.id}/${id}`) ?? 0));
+  });
+  return gradesText(rows);
+}
