@@ -13,16 +13,27 @@ import { repoRoot } from './repo-root';
 interface WriteFile {
   path: string;
   content: string;
+  owner?: string;
+  permissions?: string;
 }
 
 interface UserData {
-  packages?: string[];
   mounts?: string[][];
   write_files: WriteFile[];
   runcmd: Array<string[] | string>;
 }
 
-const UNITS = ['isolate.slice', 'isolate.service', 'classpod-isolate-check.service', 'classpod-grader.service'];
+/** The units build.sh installs into the image, with their drop-ins. */
+const UNIT_FILES = [
+  'isolate.slice',
+  'isolate.service',
+  'classpod-isolate-check.service',
+  'classpod-grader@.service',
+  'classpod-grader@isolate.service.d/isolate.conf',
+  'classpod-grader@local.service.d/local.conf',
+];
+/** The units a grader VM runs, per sandbox. */
+const VERIFIED_UNITS = ['isolate.slice', 'isolate.service', 'classpod-isolate-check.service', 'classpod-grader@isolate.service', 'classpod-grader@local.service'];
 /** Programs the units start; a verify root gets an executable stub for each. */
 const UNIT_PROGRAMS = ['usr/sbin/isolate-cg-keeper', 'usr/bin/isolate-check-environment', 'usr/local/bin/classpod-grader'];
 
@@ -35,7 +46,7 @@ function parseUnit(text: string): Map<string, Map<string, string[]>> {
     if (!line || line.startsWith('#')) continue;
     const header = /^\[(.+)\]$/.exec(line);
     if (header) {
-      current = new Map();
+      current = sections.get(header[1]) ?? new Map();
       sections.set(header[1], current);
       continue;
     }
@@ -51,11 +62,39 @@ function words(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(/\s+/)).filter(Boolean);
 }
 
+/** The bodies of a MIME multipart message (what `cloud-init devel make-mime` writes), decoded. */
+function mimeParts(message: string): string[] {
+  const boundary = /boundary="([^"]+)"/.exec(message)?.[1];
+  assert.ok(boundary, `not a multipart message: ${message.slice(0, 200)}`);
+  return message
+    .split(`--${boundary}`)
+    .slice(1, -1)
+    .map((part) => {
+      const [headers, ...body] = part.replace(/^\r?\n/, '').split(/\r?\n\r?\n/);
+      const text = body.join('\n\n');
+      return /Content-Transfer-Encoding: base64/i.test(headers!) ? Buffer.from(text, 'base64').toString('utf8') : text;
+    });
+}
+
+/** The settings of grader.env as user-data writes them. */
+function envSettings(userData: UserData): Map<string, string> {
+  const env = userData.write_files.find((f) => f.path === '/etc/classpod/grader.env');
+  assert.ok(env, 'user-data writes no /etc/classpod/grader.env');
+  return new Map(
+    env.content
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as [string, string]),
+  );
+}
+
 describe('vm-images/', function () {
   const vmDir = path.join(repoRoot(), 'vm-images');
   const userDataFile = path.join(vmDir, 'user-data.yaml');
-  const userData = parse(fs.readFileSync(userDataFile, 'utf8')) as UserData;
+  const userDataText = fs.readFileSync(userDataFile, 'utf8');
+  const userData = parse(userDataText) as UserData;
   const unitText = (name: string) => fs.readFileSync(path.join(vmDir, 'systemd', name), 'utf8');
+  const script = (userData.runcmd.map((c) => (Array.isArray(c) ? c.join(' ') : c)) as string[]).join('\n');
   let tmp: string;
 
   before(function () {
@@ -76,41 +115,47 @@ describe('vm-images/', function () {
     it('is checked for real: a user-data with a wrong type is rejected', function () {
       const cloudInit = requireTool(this, 'cloud-init');
       const broken = path.join(tmp, 'broken.yaml');
-      fs.writeFileSync(broken, fs.readFileSync(userDataFile, 'utf8').replace(/^packages:$/m, 'packages: 5\nunused:'));
+      fs.writeFileSync(broken, userDataText.replace(/^runcmd:$/m, 'runcmd: 5\nunused:'));
       const run = runTool(cloudInit, ['schema', '--config-file', broken]);
       assert.notEqual(run.status, 0);
-      assert.match(run.stderr, /packages: 5 is not of type 'array'/);
+      assert.match(run.stderr, /runcmd: 5 is not of type 'array'/);
     });
 
-    it('installs isolate from its upstream Debian repository and Node 20', function () {
-      const sources = userData.write_files.find((f) => f.path === '/etc/apt/sources.list.d/isolate.sources');
+    it("points the worker at a hub's grader endpoint (wss://HOST/v1/grader)", function () {
+      const env = envSettings(userData);
+      assert.match(env.get('CLASSPOD_HUB_URL') ?? '', /^wss:\/\/[^/]+\/v1\/grader$/);
+      assert.equal(env.get('CLASSPOD_GRADER_SANDBOX'), 'isolate', 'production grades in isolate');
+      assert.match(env.get('CLASSPOD_GRADER_CONCURRENCY') ?? '', /^[1-9]\d*$/);
+      assert.equal(env.get('CLASSPOD_GRADER_TOKEN_FILE'), '/run/classpod/token/token');
+      assert.deepEqual([...env.keys()].sort(), ['CLASSPOD_GRADER_CONCURRENCY', 'CLASSPOD_GRADER_SANDBOX', 'CLASSPOD_GRADER_TOKEN_FILE', 'CLASSPOD_HUB_URL']);
+    });
+
+    it('installs isolate from its upstream Debian repository when the sandbox is isolate, and starts the sandbox\'s worker', function () {
+      const sources = userData.write_files.find((f) => f.path === '/etc/classpod/isolate.sources');
       assert.ok(sources, 'no apt source for isolate');
       assert.match(sources.content, /^Suites: bookworm-isolate$/m);
       assert.match(sources.content, /^Signed-By: \/etc\/apt\/keyrings\/isolate\.asc$/m);
-      const node = userData.write_files.find((f) => f.path === '/etc/apt/sources.list.d/nodesource.sources');
-      assert.match(node?.content ?? '', /node_20\.x/);
-      const commands = userData.runcmd.map((c) => (Array.isArray(c) ? c.join(' ') : c));
-      const install = commands.findIndex((c) => /apt-get install -y isolate nodejs/.test(c));
-      const keys = commands.findIndex((c) => c.includes('/etc/apt/keyrings/isolate.asc'));
-      assert.ok(keys >= 0 && install > keys, 'isolate is installed before its signing key is fetched');
-      const worker = commands.findIndex((c) => c.includes('npm install --global'));
-      assert.ok(worker > install, 'the grader worker is installed before Node');
-      assert.ok(commands.some((c) => /systemctl enable .*classpod-isolate-check\.service.*classpod-grader\.service/.test(c)));
+      const key = script.indexOf('/etc/apt/keyrings/isolate.asc https://www.ucw.cz/isolate/debian/signing-key.asc');
+      const source = script.indexOf('cp /etc/classpod/isolate.sources /etc/apt/sources.list.d/');
+      const install = script.indexOf('apt-get install -y isolate');
+      assert.ok(key >= 0 && source > key && install > source, 'isolate is installed before its key and source are in place');
+      assert.ok(script.indexOf('isolate)') < key && script.indexOf('local)') > install, 'isolate is installed only for the isolate sandbox');
+      assert.match(script, /systemctl enable --now isolate\.service classpod-isolate-check\.service/);
+      assert.match(script, /systemctl enable --now --no-block "classpod-grader@\$CLASSPOD_GRADER_SANDBOX\.service"/);
     });
 
-    it('mounts the test data read-only', function () {
-      const mount = userData.mounts?.find((m) => m[1] === '/srv/classpod/testdata');
-      assert.ok(mount, 'no mount for the test data');
-      assert.ok(mount[3].split(',').includes('ro'));
-      assert.ok(mount[3].split(',').includes('nofail'), 'a VM without the test data disk would not boot');
+    it('mounts the token disk read-only, and has no test-data disk', function () {
+      assert.deepEqual(userData.mounts?.map((m) => m[1]), ['/run/classpod/token']);
+      const [device, , , options] = userData.mounts![0]!;
+      assert.equal(device, '/dev/disk/by-id/virtio-CLASSPODTOKEN');
+      assert.ok(options!.split(',').includes('ro'));
+      assert.ok(options!.split(',').includes('nofail'), 'a VM without the token disk would not boot');
+      assert.doesNotMatch(userDataText, /TESTDATA|testdata/);
     });
 
-    it('carries the systemd units of vm-images/systemd/ byte for byte', function () {
-      for (const unit of UNITS) {
-        const embedded = userData.write_files.find((f) => f.path === `/etc/systemd/system/${unit}`);
-        assert.ok(embedded, `${unit} is not installed by the user-data`);
-        assert.equal(embedded.content, unitText(unit), `${unit} differs from vm-images/systemd/${unit}`);
-      }
+    it('leaves the packages and units to the image', function () {
+      assert.equal((userData as { packages?: unknown }).packages, undefined, 'the test image has no network to install packages from');
+      assert.ok(!userData.write_files.some((f) => f.path.startsWith('/etc/systemd/')), 'units come from vm-images/systemd through build.sh');
     });
   });
 
@@ -121,7 +166,7 @@ describe('vm-images/', function () {
       fs.mkdirSync(path.join(root, 'usr/lib/systemd'), { recursive: true });
       // The distribution's own units (targets, slices) that ours depend on.
       fs.cpSync('/lib/systemd/system', path.join(root, 'usr/lib/systemd/system'), { recursive: true, verbatimSymlinks: true });
-      for (const unit of UNITS) fs.writeFileSync(path.join(root, 'etc/systemd/system', unit), unitText(unit));
+      fs.cpSync(path.join(vmDir, 'systemd'), path.join(root, 'etc/systemd/system'), { recursive: true });
       if (withPrograms) {
         for (const program of UNIT_PROGRAMS) {
           fs.mkdirSync(path.dirname(path.join(root, program)), { recursive: true });
@@ -131,42 +176,66 @@ describe('vm-images/', function () {
       return root;
     }
 
-    it('pass `systemd-analyze verify` without a warning', function () {
+    it('are the files build.sh installs', function () {
+      const listed = fs
+        .readdirSync(path.join(vmDir, 'systemd'), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => path.relative(path.join(vmDir, 'systemd'), path.join(e.parentPath, e.name)))
+        .sort();
+      assert.deepEqual(listed, [...UNIT_FILES].sort());
+      assert.match(fs.readFileSync(path.join(vmDir, 'build.sh'), 'utf8'), /cp -r "\$HERE\/systemd\/\." "\$rootfs\/etc\/systemd\/system\/"/);
+    });
+
+    it('pass `systemd-analyze verify` without a warning, for both sandboxes', function () {
       const analyze = requireTool(this, 'systemd-analyze');
-      const run = runTool(analyze, ['verify', `--root=${verifyRoot(true)}`, ...UNITS]);
+      const run = runTool(analyze, ['verify', `--root=${verifyRoot(true)}`, ...VERIFIED_UNITS]);
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stderr.trim(), '', run.stderr);
     });
 
     it('are verified for real: a missing worker program is reported', function () {
       const analyze = requireTool(this, 'systemd-analyze');
-      const run = runTool(analyze, ['verify', `--root=${verifyRoot(false)}`, 'classpod-grader.service']);
+      const run = runTool(analyze, ['verify', `--root=${verifyRoot(false)}`, 'classpod-grader@local.service']);
       assert.notEqual(run.status, 0);
       assert.match(run.stderr, /classpod-grader is not executable/);
     });
 
-    it('restart the worker always, after the network is online and isolate is ready', function () {
-      const unit = parseUnit(unitText('classpod-grader.service'));
+    it('restart the worker always, after the network is online, with the sandbox its instance names', function () {
+      const unit = parseUnit(unitText('classpod-grader@.service'));
       const section = (name: string) => unit.get(name) ?? new Map<string, string[]>();
       assert.deepEqual(section('Service').get('Restart'), ['always']);
       assert.deepEqual(section('Unit').get('StartLimitIntervalSec'), ['0'], 'systemd would give up restarting');
       assert.ok(words(section('Unit').get('Wants')).includes('network-online.target'));
-      const after = words(section('Unit').get('After'));
-      for (const dep of ['network-online.target', 'isolate.service', 'classpod-isolate-check.service']) {
-        assert.ok(after.includes(dep), `not After=${dep}`);
-      }
-      assert.ok(words(section('Unit').get('Requires')).includes('classpod-isolate-check.service'));
+      assert.ok(words(section('Unit').get('After')).includes('network-online.target'));
       const exec = section('Service').get('ExecStart')?.[0] ?? '';
-      assert.match(exec, /^\/usr\/local\/bin\/classpod-grader --hub \$\{CLASSPOD_HUB_URL\} --token-file \S+ --sandbox isolate --concurrency \S+$/);
-      assert.ok(words(section('Service').get('SupplementaryGroups')).includes('isolate'), 'only the isolate group may run isolate');
+      assert.equal(
+        exec,
+        '/usr/local/bin/classpod-grader --hub ${CLASSPOD_HUB_URL} --token-file ${CLASSPOD_GRADER_TOKEN_FILE} --sandbox %i --concurrency ${CLASSPOD_GRADER_CONCURRENCY}',
+      );
+      assert.deepEqual(section('Service').get('EnvironmentFile'), ['/etc/classpod/grader.env']);
+      assert.deepEqual(section('Service').get('User'), ['classpod-grader'], 'unprivileged unless a sandbox needs root');
       assert.equal(section('Service').get('NoNewPrivileges'), undefined, 'isolate is setuid root and needs new privileges');
       assert.deepEqual(section('Install').get('WantedBy'), ['multi-user.target']);
+    });
+
+    it('run the isolate worker unprivileged after isolate is ready, and the local one as root with a delegated cgroup', function () {
+      const isolate = parseUnit(unitText('classpod-grader@isolate.service.d/isolate.conf'));
+      for (const dep of ['isolate.service', 'classpod-isolate-check.service']) {
+        assert.ok(words(isolate.get('Unit')?.get('Requires')).includes(dep), `not Requires=${dep}`);
+        assert.ok(words(isolate.get('Unit')?.get('After')).includes(dep), `not After=${dep}`);
+      }
+      assert.ok(words(isolate.get('Service')?.get('SupplementaryGroups')).includes('isolate'), 'only the isolate group may run isolate');
+      assert.equal(isolate.get('Service')?.get('User'), undefined);
+      const local = parseUnit(unitText('classpod-grader@local.service.d/local.conf'));
+      assert.deepEqual(local.get('Service')?.get('User'), ['root']);
+      assert.deepEqual(local.get('Service')?.get('Delegate'), ['yes']);
     });
 
     it('check the environment for isolate at every boot and keep its cgroup', function () {
       const check = parseUnit(unitText('classpod-isolate-check.service'));
       assert.match(check.get('Service')?.get('ExecStart')?.[0] ?? '', /^\/usr\/bin\/isolate-check-environment --execute/);
       assert.deepEqual(check.get('Service')?.get('Type'), ['oneshot']);
+      assert.deepEqual(check.get('Unit')?.get('Before'), ['classpod-grader@isolate.service']);
       assert.deepEqual(check.get('Install')?.get('WantedBy'), ['multi-user.target']);
       const keeper = parseUnit(unitText('isolate.service'));
       assert.deepEqual(keeper.get('Service')?.get('ExecStart'), ['/usr/sbin/isolate-cg-keeper']);
@@ -177,6 +246,7 @@ describe('vm-images/', function () {
 
   describe('KubeVirt VirtualMachinePool', function () {
     const pool = parse(fs.readFileSync(path.join(vmDir, 'kubevirt', 'grader-pool.yaml'), 'utf8'));
+    const vmi = pool.spec.virtualMachineTemplate.spec.template.spec;
 
     it('is a VirtualMachinePool whose selector matches its VMs', function () {
       assert.equal(pool.apiVersion, 'pool.kubevirt.io/v1alpha1');
@@ -199,11 +269,11 @@ describe('vm-images/', function () {
       assert.equal(pool.spec.virtualMachineTemplate.spec.running, undefined, 'running and runStrategy are exclusive');
     });
 
-    it('has a volume for every disk and a disk for every volume', function () {
-      const vmi = pool.spec.virtualMachineTemplate.spec.template.spec;
+    it('has a volume for every disk and a disk for every volume, and no test-data disk', function () {
       const disks = (vmi.domain.devices.disks as Array<{ name: string }>).map((d) => d.name).sort();
       const volumes = (vmi.volumes as Array<{ name: string }>).map((v) => v.name).sort();
       assert.deepEqual(disks, volumes);
+      assert.deepEqual(disks, ['cloudinitdisk', 'grader-token', 'rootdisk']);
       assert.deepEqual(
         vmi.domain.devices.interfaces.map((i: { name: string }) => i.name),
         vmi.networks.map((n: { name: string }) => n.name),
@@ -211,77 +281,111 @@ describe('vm-images/', function () {
       assert.ok(vmi.volumes.some((v: { containerDisk?: { image: string } }) => v.containerDisk?.image), 'no boot disk');
     });
 
-    it('mounts the test data read-only where the user-data expects it', function () {
-      const vmi = pool.spec.virtualMachineTemplate.spec.template.spec;
-      const volume = vmi.volumes.find((v: { persistentVolumeClaim?: unknown }) => v.persistentVolumeClaim);
-      assert.equal(volume.persistentVolumeClaim.readOnly, true);
-      const disk = vmi.domain.devices.disks.find((d: { name: string }) => d.name === volume.name);
-      assert.equal(disk.disk.readonly, true);
-      const mount = userData.mounts?.find((m) => m[1] === '/srv/classpod/testdata');
-      assert.equal(mount?.[0], `/dev/disk/by-id/virtio-${disk.serial}`);
+    it('passes the token on a read-only disk with the serial the user-data mounts', function () {
       const token = vmi.domain.devices.disks.find((d: { name: string }) => d.name === 'grader-token');
+      assert.equal(token.disk.readonly, true);
       assert.ok(userData.mounts?.some((m) => m[0] === `/dev/disk/by-id/virtio-${token.serial}`), 'the token disk is never mounted');
+      const secret = vmi.volumes.find((v: { name: string }) => v.name === 'grader-token');
+      assert.equal(secret.secret.secretName, 'classpod-grader-token');
     });
 
-    it('gives the VMs a cloud-init user-data that passes `cloud-init schema`', function () {
-      const cloudInit = requireTool(this, 'cloud-init');
-      const vmi = pool.spec.virtualMachineTemplate.spec.template.spec;
+    it('takes its user data from the Secret its header says seed.sh --print makes', function () {
       const noCloud = vmi.volumes.find((v: { cloudInitNoCloud?: unknown }) => v.cloudInitNoCloud).cloudInitNoCloud;
-      const file = path.join(tmp, 'pool-user-data.yaml');
-      fs.writeFileSync(file, noCloud.userData);
-      const run = runTool(cloudInit, ['schema', '--config-file', file]);
-      assert.equal(run.status, 0, run.stderr + run.stdout);
-      assert.match(noCloud.userData, /CLASSPOD_HUB_URL=/);
+      assert.deepEqual(noCloud, { userDataSecretRef: { name: 'classpod-grader-user-data' } }, 'the pool embeds its own copy of the user data');
+      const header = fs.readFileSync(path.join(vmDir, 'kubevirt', 'grader-pool.yaml'), 'utf8');
+      assert.match(header, /Secret classpod-grader-user-data \(key `userdata`\), the output of\n#\s+vm-images\/seed\.sh --hub wss:\/\/HUB\/v1\/grader --print/);
     });
   });
 
   describe('build.sh', function () {
     it('is valid bash and documents itself', function () {
-      const build = path.join(vmDir, 'build.sh');
-      assert.equal(runTool('bash', ['-n', build]).status, 0);
-      const help = runTool('bash', [build, '--help']);
+      for (const name of ['build.sh', 'debian-rootfs.sh', 'seed.sh']) assert.equal(runTool('bash', ['-n', path.join(vmDir, name)]).status, 0, name);
+      const help = runTool('bash', [path.join(vmDir, 'build.sh'), '--help']);
       assert.equal(help.status, 0, help.stderr);
-      assert.match(help.stdout, /genericcloud/);
-      assert.match(help.stdout, /--seed-only/);
+      for (const option of ['--cache', '--out', '--compress', '--container-disk', 'DEBIAN_MIRROR', 'NODE_BINARY']) assert.ok(help.stdout.includes(option), option);
+      assert.doesNotMatch(help.stdout, /genericcloud|cloud\.debian\.org/, 'the image comes from Debian packages, not a downloaded image');
     });
 
-    it('packs the grader worker and writes the cloud-init seed (--seed-only)', function () {
-      this.timeout(300_000);
+    it('refuses an unknown option', function () {
+      const run = runTool('bash', [path.join(vmDir, 'build.sh'), '--seed-only']);
+      assert.equal(run.status, 2);
+      assert.match(run.stderr, /unknown option --seed-only/);
+    });
+  });
+
+  describe('seed.sh', function () {
+    const seed = (...args: string[]) => runTool('bash', [path.join(vmDir, 'seed.sh'), ...args]);
+    let token: string;
+    before(function () {
+      token = path.join(tmp, 'token');
+      fs.writeFileSync(token, 'cp_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG\n');
+    });
+
+    it("fills in the deployment's settings and the token", function () {
+      requireTool(this, 'cloud-init');
+      const run = seed('--hub', 'wss://hub.example.edu/v1/grader', '--token-file', token, '--sandbox', 'local', '--concurrency', '3', '--print');
+      assert.equal(run.status, 0, run.stderr);
+      const parts = mimeParts(run.stdout);
+      assert.equal(parts.length, 2, run.stdout);
+      const body = (p: string) => parse(p) as UserData;
+      const settings = envSettings(body(parts[0]!));
+      assert.equal(settings.get('CLASSPOD_HUB_URL'), 'wss://hub.example.edu/v1/grader');
+      assert.equal(settings.get('CLASSPOD_GRADER_SANDBOX'), 'local');
+      assert.equal(settings.get('CLASSPOD_GRADER_CONCURRENCY'), '3');
+      assert.equal(settings.get('CLASSPOD_GRADER_TOKEN_FILE'), '/etc/classpod/grader-token');
+      // Everything else is user-data.yaml unchanged.
+      const changed = (text: string) => text.split('\n').filter((l) => !/^\s+CLASSPOD_[A-Z_]+=/.test(l));
+      assert.deepEqual(changed(parts[0]!), changed(userDataText));
+      const tokenFile = body(parts[1]!).write_files[0]!;
+      assert.deepEqual(tokenFile, {
+        path: '/etc/classpod/grader-token',
+        owner: 'root:classpod-grader',
+        permissions: '0640',
+        content: 'cp_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG',
+      });
+    });
+
+    it('prints plain cloud-config for KubeVirt when the token comes from the Secret disk', function () {
+      const cloudInit = requireTool(this, 'cloud-init');
+      const run = seed('--hub', 'wss://hub.example.edu/v1/grader', '--concurrency', '1', '--print');
+      assert.equal(run.status, 0, run.stderr);
+      assert.ok(run.stdout.startsWith('#cloud-config\n'), 'not a plain cloud-config');
+      const settings = envSettings(parse(run.stdout) as UserData);
+      assert.equal(settings.get('CLASSPOD_HUB_URL'), 'wss://hub.example.edu/v1/grader');
+      assert.equal(settings.get('CLASSPOD_GRADER_CONCURRENCY'), '1');
+      assert.equal(settings.get('CLASSPOD_GRADER_SANDBOX'), 'isolate');
+      assert.equal(settings.get('CLASSPOD_GRADER_TOKEN_FILE'), '/run/classpod/token/token');
+      const file = path.join(tmp, 'kubevirt-user-data.yaml');
+      fs.writeFileSync(file, run.stdout);
+      assert.equal(runTool(cloudInit, ['schema', '--config-file', file]).status, 0);
+    });
+
+    it("refuses a hub URL that is not the hub's grader endpoint", function () {
+      for (const hub of ['https://classpod.example.org', 'wss://classpod.example.org', 'wss://classpod.example.org/v1/connect', 'wss://hub/v1/grader bad']) {
+        const run = seed('--hub', hub, '--token-file', token, '--print');
+        assert.equal(run.status, 2, hub);
+        assert.match(run.stderr, /--hub must be the hub's grader endpoint, ws\(s\):\/\/HOST\[:PORT\]\/v1\/grader/);
+      }
+    });
+
+    it('refuses a token file without a token, a sandbox it does not know and a bad concurrency', function () {
+      const empty = path.join(tmp, 'empty-token');
+      fs.writeFileSync(empty, '\n');
+      const hub = ['--hub', 'wss://hub.example.edu/v1/grader'];
+      assert.match(seed(...hub, '--token-file', empty, '--print').stderr, /does not hold a hub token/);
+      assert.match(seed(...hub, '--token-file', path.join(tmp, 'missing'), '--print').stderr, /cannot read the token file/);
+      assert.match(seed(...hub, '--token-file', token, '--sandbox', 'none', '--print').stderr, /--sandbox must be isolate or local/);
+      assert.match(seed(...hub, '--token-file', token, '--concurrency', '0', '--print').stderr, /--concurrency must be a whole number/);
+    });
+
+    it('writes a NoCloud seed disk labelled cidata', function () {
       requireTool(this, 'cloud-init');
       requireTool(this, 'cloud-localds');
-      // A stand-in repository: the real vm-images/ and node_modules, and a
-      // minimal grader with a classpod-grader command, so the script's own
-      // work is tested whatever state the grader package is in.
-      const root = fs.mkdtempSync(path.join(tmp, 'repo-'));
-      fs.cpSync(vmDir, path.join(root, 'vm-images'), { recursive: true });
-      fs.symlinkSync(path.join(repoRoot(), 'node_modules'), path.join(root, 'node_modules'));
-      fs.mkdirSync(path.join(root, 'grader', 'bin'), { recursive: true });
-      fs.mkdirSync(path.join(root, 'grader', 'src'), { recursive: true });
-      fs.writeFileSync(
-        path.join(root, 'grader', 'package.json'),
-        JSON.stringify({ name: '@classpod/grader', version: '9.8.7', bin: { 'classpod-grader': 'bin/classpod-grader.js' } }),
-      );
-      fs.writeFileSync(path.join(root, 'grader', 'src', 'index.ts'), 'export const version = 1;\n');
-      fs.writeFileSync(path.join(root, 'grader', 'tsconfig.json'), JSON.stringify({ compilerOptions: { outDir: 'dist', composite: true }, include: ['src'] }));
-      fs.writeFileSync(
-        path.join(root, 'grader', 'bin', 'classpod-grader.js'),
-        "const { WebSocket } = require('ws');\nconsole.log('grader worker', typeof WebSocket, process.argv.slice(2).join(' '));\n",
-      );
-      const out = path.join(root, 'out');
-      const run = runTool('bash', [path.join(root, 'vm-images', 'build.sh'), '--seed-only'], { env: { ...process.env, OUT: out } });
-      assert.equal(run.status, 0, run.stderr + run.stdout);
-      assert.ok(fs.statSync(path.join(out, 'seed.iso')).size > 0);
-      const unpacked = path.join(root, 'unpacked');
-      fs.mkdirSync(unpacked);
-      assert.equal(runTool('tar', ['xzf', path.join(out, 'classpod-grader.tgz'), '-C', unpacked]).status, 0);
-      const manifest = JSON.parse(fs.readFileSync(path.join(unpacked, 'package', 'package.json'), 'utf8'));
-      assert.equal(manifest.version, '9.8.7');
-      assert.deepEqual(manifest.bin, { 'classpod-grader': 'classpod-grader.cjs' });
-      // The bundle runs on its own: ws is inside it, nothing is looked up in node_modules.
-      const bundle = path.join(unpacked, 'package', 'classpod-grader.cjs');
-      assert.match(fs.readFileSync(bundle, 'utf8'), /^#!\/usr\/bin\/env node/);
-      const worker = runTool(process.execPath, [bundle, '--hub', 'https://hub.example'], { cwd: '/' });
-      assert.equal(worker.stdout.trim(), 'grader worker function --hub https://hub.example');
+      const out = path.join(tmp, 'seed.img');
+      const run = seed('--hub', 'ws://10.0.2.2:8080/v1/grader', '--token-file', token, '--sandbox', 'local', '--out', out);
+      assert.equal(run.status, 0, run.stderr);
+      const blkid = runTool('blkid', ['-o', 'value', '-s', 'LABEL', out]);
+      assert.equal(blkid.stdout.trim(), 'cidata');
     });
   });
 });
