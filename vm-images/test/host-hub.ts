@@ -39,9 +39,10 @@ export class HostHub {
   /** Serve an empty data folder on 127.0.0.1 with `serveArgs`; the log goes to `logFile` too. */
   static async start(dataDir: string, serveArgs: string[], logFile: string): Promise<HostHub> {
     mkdirSync(dataDir, { recursive: true });
+    // setpriv --pdeathsig: the hub dies with the test process, even when that is killed without warning.
     const child = spawn(
-      process.execPath,
-      [HUB_CLI, 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0', '--isolation', 'none', ...serveArgs],
+      'setpriv',
+      ['--pdeathsig', 'KILL', process.execPath, HUB_CLI, 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0', '--isolation', 'none', ...serveArgs],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CLASSPOD_LOG_LEVEL: 'info' } },
     );
     const log: HubLogLine[] = [];

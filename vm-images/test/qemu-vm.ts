@@ -165,5 +165,6 @@ function start(o: QemuVmOptions, accel: Accel): ChildProcess {
     '-device', 'virtio-serial-pci',
     '-device', 'virtserialport,chardev=shell,name=org.classpod.test.shell',
   ];
-  return spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  // setpriv --pdeathsig: qemu dies with the test process, even when that is killed without warning.
+  return spawn('setpriv', ['--pdeathsig', 'KILL', 'qemu-system-x86_64', ...args], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
 }
