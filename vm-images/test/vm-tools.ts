@@ -14,6 +14,7 @@ const VM_TOOLS: ReadonlyArray<readonly [string, string]> = [
   ['qemu-img', 'qemu-utils'],
   ['debootstrap', 'debootstrap'],
   ['mkfs.fat', 'dosfstools'],
+  ['sfdisk', 'fdisk'],
   ['mcopy', 'mtools'],
   ['syslinux', 'syslinux'],
   ['cloud-localds', 'cloud-image-utils'],
