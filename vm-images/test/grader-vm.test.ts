@@ -3,9 +3,10 @@
 // are unchanged), booted under qemu with a NoCloud seed made by seed.sh from
 // the repository's user-data.yaml, dialing a real hub on the host's loopback
 // (10.0.2.2 from the guest) and grading real submissions of the demo course
-// with the `local` sandbox on the guest's cgroup v2. Then the worker is
-// killed with SIGKILL (systemd restarts it, its job is leased again and
-// graded once) and the VM is rebooted (the worker comes back by itself).
+// with the `local` sandbox on the guest's cgroup v2; the grader's hostile
+// suite passes inside it. Then the worker is killed with SIGKILL (systemd
+// restarts it, its job is leased again and graded once) and the VM is
+// rebooted (the worker comes back by itself).
 // A failure carries the guest's console; every qemu and hub process the test
 // started is stopped, whatever happens.
 
@@ -58,6 +59,7 @@ describe('the grader VM, built by vm-images/build.sh and booted under qemu', fun
   const artefacts = path.join(REPO_ROOT, 'test-results', 'grader-vm');
   let dir: string | undefined;
   let course: string;
+  let timeScale = 1;
   let image: GraderImage;
   let hub: HostHub | undefined;
   let vm: QemuVm | undefined;
@@ -109,7 +111,7 @@ describe('the grader VM, built by vm-images/build.sh and booted under qemu', fun
     image = await graderImage(path.join(artefacts, 'build.log'));
     report.push(`image: ${image.built ? 'built' : 'reused from the cache'} in ${image.seconds} s (${path.basename(image.path)})`);
     const { accel, reason } = await chooseAccel(image.path, path.join(dir, 'probe'));
-    const timeScale = accel === 'tcg' ? TCG_TIME_SCALE : 1;
+    timeScale = accel === 'tcg' ? TCG_TIME_SCALE : 1;
     report.push(`accelerator: ${accel} (${reason}); run-time limits ×${timeScale}`);
 
     // The hub on the host's loopback, with the demo course and its people.
@@ -138,7 +140,9 @@ describe('the grader VM, built by vm-images/build.sh and booted under qemu', fun
     const vmDir = path.join(dir, 'vm');
     mkdirSync(vmDir);
     const booting = Date.now();
-    vm = QemuVm.boot({ image: image.path, seed, dir: vmDir, memoryMb: 2048, cpus: 2 }, accel);
+    // The repository, read-only, for the grader's own hostile suite.
+    const shares = [{ path: REPO_ROOT, tag: 'repo' }];
+    vm = QemuVm.boot({ image: image.path, seed, dir: vmDir, memoryMb: 2048, cpus: 2, shares }, accel);
     shell = await GuestShell.connect(vm.shellSocket);
     await withConsole(() => shell!.waitReady(15 * 60_000));
     report.push(`first boot to the harness shell: ${seconds(booting)} s`);
@@ -205,6 +209,33 @@ describe('the grader VM, built by vm-images/build.sh and booted under qemu', fun
         assert.deepEqual(vmVerdicts, here.tests.map((t) => `${t.name}: ${t.verdict}`), `${a}: the starter's verdicts differ from this host's (${here.sandbox})`);
       }
       report.push(`demo course (${solutions.size + starters.size} submissions) graded in ${seconds(grading)} s`);
+    });
+  });
+
+  it("passes the grader's hostile suite under local on the guest's cgroup v2", async function () {
+    await withConsole(async () => {
+      const started = Date.now();
+      await shell!.check('mkdir -p /mnt/repo && mount -t 9p -o trans=virtio,version=9p2000.L,ro repo /mnt/repo');
+      // In a unit of its own with a delegated cgroup, as the worker runs; box uids apart from the worker's.
+      const env = { CI: 'true', CLASSPOD_HOSTILE_TIME_SCALE: String(timeScale), CLASSPOD_HOSTILE_RECORD: '/tmp/hostile.jsonl', CLASSPOD_TEST_UID_BASE: '62000' };
+      const run = await shell!.run(
+        [
+          'rm -f /tmp/hostile.jsonl; systemd-run --wait --pipe --collect --quiet -p Delegate=yes',
+          ...Object.entries(env).map(([k, v]) => `-E ${k}=${v}`),
+          '/usr/local/bin/node /mnt/repo/node_modules/mocha/bin/mocha.js --no-config --timeout 600000 --reporter dot',
+          '/mnt/repo/grader/dist/test/hostile/hostile.test.js',
+        ].join(' '),
+        30 * 60_000,
+      );
+      assert.equal(run.code, 0, `the hostile suite failed in the VM:\n${run.output}`);
+      const verdicts = (await shell!.check('cat /tmp/hostile.jsonl'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { name: string; expected: string; verdict: string });
+      assert.ok(verdicts.length >= 10, `only ${verdicts.length} hostile programs ran`);
+      assert.deepEqual(verdicts.filter((v) => v.verdict !== v.expected), []);
+      await shell!.check('umount /mnt/repo');
+      report.push(`hostile suite (${verdicts.length} programs) passed in the VM in ${seconds(started)} s`);
     });
   });
 

@@ -22,6 +22,8 @@ export interface QemuVmOptions {
   dir: string;
   memoryMb?: number;
   cpus?: number;
+  /** Host folders the guest may mount read-only over 9p (`mount -t 9p -o trans=virtio,ro TAG DIR`). */
+  shares?: Array<{ path: string; tag: string }>;
 }
 
 /** The accelerator to boot with, and why. */
@@ -164,6 +166,7 @@ function start(o: QemuVmOptions, accel: Accel): ChildProcess {
     '-chardev', `socket,id=shell,path=${socket},server=on,wait=off`,
     '-device', 'virtio-serial-pci',
     '-device', 'virtserialport,chardev=shell,name=org.classpod.test.shell',
+    ...(o.shares ?? []).flatMap((share) => ['-virtfs', `local,path=${share.path},mount_tag=${share.tag},security_model=none,readonly=on`]),
   ];
   // setpriv --pdeathsig: qemu dies with the test process, even when that is killed without warning.
   return spawn('setpriv', ['--pdeathsig', 'KILL', 'qemu-system-x86_64', ...args], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
