@@ -48,6 +48,10 @@ export function stepRecorder(page, shots, log) {
       await shot(name);
     } catch (err) {
       await shot(`${name}-FAILED`).catch(() => undefined);
+      // What the notification centre holds tells a toast that never came from one that went.
+      await command(page, 'Notifications: Show Notifications')
+        .then(() => shot(`${name}-FAILED-notifications`))
+        .catch(() => undefined);
       throw new Error(`step "${name}" failed: ${err.message}`);
     }
   };

@@ -42,6 +42,10 @@ export async function startCodeServer({ bin, vsix, dir, logDir, settings, env })
         // The DOM renderer puts the terminal's text in the page, where a test can read it.
         'terminal.integrated.gpuAcceleration': 'off',
         'window.confirmBeforeClose': 'never',
+        // The hub, agents and grader of the test listen on this machine too: VS Code would
+        // announce each new port with a notification that can push the one a step waits for
+        // out of the toasts.
+        'remote.autoForwardPorts': false,
         ...settings,
       },
       null,
