@@ -5,10 +5,11 @@
 
 import { randomBytes } from 'node:crypto';
 import type { HeldFolder } from './held-folder';
+import { CASE_PROBE_PREFIX } from './ignore-rules';
 
 /** True when `folder` (which must be writable) distinguishes `A` from `a`. */
 export async function probeCaseSensitive(folder: HeldFolder): Promise<boolean> {
-  const upper = `.CLASSPOD-CASE-PROBE-${process.pid}-${randomBytes(6).toString('hex').toUpperCase()}`;
+  const upper = `${CASE_PROBE_PREFIX}${process.pid}-${randomBytes(6).toString('hex').toUpperCase()}`;
   const handle = await folder.createExclusive(upper, 0o600);
   await handle.close();
   try {

@@ -14,6 +14,19 @@ export const STATE_DIR_NAME = '.classpod-sync';
 /** Marker in the names of temporary files written before an atomic rename. */
 export const TEMP_MARKER = '.classpod-tmp-';
 
+/** Prefix of the probe file that tells whether a folder's names are case-sensitive (removed right after). */
+export const CASE_PROBE_PREFIX = '.CLASSPOD-CASE-PROBE-';
+
+/**
+ * True for a name (one path component) that belongs to sync itself: its
+ * state folder, a temporary file of an atomic write, a case probe. Such a
+ * file is never synced, and it is not the student's work: a snapshot or a
+ * submission leaves it out too.
+ */
+export function isSyncOwnName(name: string): boolean {
+  return name === STATE_DIR_NAME || name.includes(TEMP_MARKER) || name.startsWith(CASE_PROBE_PREFIX);
+}
+
 /** The per-assignment ignore file, read from the sync root. */
 export const CLASSPOD_IGNORE_FILE = '.classpodignore';
 
@@ -25,7 +38,7 @@ export const DEFAULT_IGNORE_PATTERNS: readonly string[] = [
   'node_modules/',
   `${STATE_DIR_NAME}/`,
   `*${TEMP_MARKER}*`,
-  '.CLASSPOD-CASE-PROBE-*',
+  `${CASE_PROBE_PREFIX}*`,
   'dist/',
   'build/',
   'out/',

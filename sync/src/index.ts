@@ -15,6 +15,8 @@ export {
   CLASSPOD_IGNORE_FILE,
   STATE_DIR_NAME,
   TEMP_MARKER,
+  CASE_PROBE_PREFIX,
+  isSyncOwnName,
 } from './ignore-rules';
 export { TreeScanner, ScanCache, hashFile, hashBytes, linkStaysInside, scanFolder, type ScanResult, type ScanCacheRecord, type TreeScannerOptions } from './scanner';
 export { TreeJail, JailedEntry, type LinkPolicy, type TreeJailOptions } from './tree-jail';

@@ -10,7 +10,7 @@
 import { promises as fs, watch, type Dirent, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '@classpod/observability';
-import { STATE_DIR_NAME, TEMP_MARKER } from './ignore-rules';
+import { STATE_DIR_NAME, isSyncOwnName } from './ignore-rules';
 import type { JailedEntry, TreeJail } from './tree-jail';
 
 export interface TreeWatcherOptions {
@@ -107,7 +107,7 @@ export class TreeWatcher {
     if (this.closed) return;
     const rel = name === '' ? dirRel : dirRel === '' ? name : `${dirRel}/${name}`;
     const top = rel.split('/')[0] ?? '';
-    if (NEVER_WATCHED.has(top) || rel.includes(TEMP_MARKER) || rel.includes('.CLASSPOD-CASE-PROBE-')) return;
+    if (NEVER_WATCHED.has(top) || rel.split('/').some(isSyncOwnName)) return;
     if (rel && this.options.ignores?.(rel, false)) return;
     if (name !== '') {
       // A new folder gets its own watcher; a removed one loses its watchers.

@@ -5,6 +5,7 @@
 // and when the deadline collects.
 
 import { errors, SubmissionAddedNotification } from '@classpod/protocol';
+import { isSyncOwnName } from '@classpod/sync';
 import type { BlobStore, FolderFileData } from '../blobs/blob-store';
 import { sha256Hex } from '../blobs/blob-store';
 import { effectiveDeadline, judgeLateness } from '../deadlines/late-policy';
@@ -16,8 +17,14 @@ import type { WorkspaceFileAccess, WorkspaceFiles } from '../workspaces/agent-fi
 import type { WorkspaceKey } from '../workspaces/workspace-provider';
 import { submissionView } from '../api/views';
 
-/** What a snapshot leaves out: the hub's own files and sync state. */
-export const SNAPSHOT_SKIP = ['.classpod', '.classpod-sync', '.git'] as const;
+/**
+ * Whether a snapshot leaves out a name, wherever it appears: the hub's own
+ * `.classpod/`, version control, and everything sync keeps for itself (its
+ * state folder, temporary files a killed write left, case probes).
+ */
+export function snapshotSkips(name: string): boolean {
+  return name === '.classpod' || name === '.git' || isSyncOwnName(name);
+}
 
 export interface SnapshotLimits {
   maxFiles: number;
@@ -41,7 +48,7 @@ export class SubmissionIntake {
   /** The assignment folder's files over a connection to the workspace, or undefined when there is no such folder. */
   private async snapshot(workspace: WorkspaceFiles, assignmentId: string): Promise<FolderFileData[] | undefined> {
     if (!(await workspace.exists(assignmentId))) return undefined;
-    return workspace.readTree(assignmentId, { ...this.limits, skipNames: SNAPSHOT_SKIP });
+    return workspace.readTree(assignmentId, { ...this.limits, skips: snapshotSkips });
   }
 
   /**

@@ -31,11 +31,11 @@ export interface WorkspaceFile {
   mode: number;
 }
 
-/** Limits of one folder read: files, bytes, and names skipped wherever they appear. */
+/** Limits of one folder read: files, bytes, and which names are skipped wherever they appear. */
 export interface TreeLimits {
   maxFiles: number;
   maxBytes: number;
-  skipNames: readonly string[];
+  skips(name: string): boolean;
 }
 
 /** One connection to a workspace's files; paths relative to the workspace root. */
@@ -154,14 +154,13 @@ class AgentFiles implements WorkspaceFiles {
 
   async readTree(folder: string, limits: TreeLimits): Promise<WorkspaceFile[]> {
     const out: WorkspaceFile[] = [];
-    const skip = new Set(limits.skipNames);
     let bytes = 0;
     let entries = 0;
     const over = (): ProtocolError =>
       errors.tooLarge(`\`${folder}\` is over the snapshot limits (${limits.maxFiles} files and folders, ${limits.maxBytes} bytes)`, { path: folder });
     const walk = async (dir: string, rel: string): Promise<void> => {
       for (const entry of (await this.e.request(FileListRequest.type, { path: dir })).entries) {
-        if (skip.has(entry.name)) continue;
+        if (limits.skips(entry.name)) continue;
         const path = `${dir}/${entry.name}`;
         const relPath = rel ? `${rel}/${entry.name}` : entry.name;
         if (entry.type !== 'directory' && entry.type !== 'file') continue;
