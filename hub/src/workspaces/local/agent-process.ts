@@ -8,6 +8,13 @@
 // hub moves that socket into a folder only the hub can reach; it connects
 // there ever after. A workspace process can therefore neither reach its own
 // agent nor put a socket of its own where the hub would present the token.
+//
+// A stop is complete when it resolves. Signalling bubblewrap itself would end
+// only the outer bwrap process; the agent inside its PID namespace would die a
+// moment later (by --die-with-parent), still answering connections the hub
+// held open meanwhile. So the hub learns the host pid of the sandbox's first
+// process (bwrap's --info-fd) and kills that one: the kernel ends every
+// process of the namespace before the outer bwrap can reap it and exit.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -76,6 +83,8 @@ export class AgentProcess {
   private endpoint: AgentEndpoint | undefined;
   private stopping = false;
   private exited: Promise<void> = Promise.resolve();
+  /** Host pid of the sandbox's first process (bubblewrap), once bwrap said it. */
+  private sandboxPid: number | undefined;
   /** The socket of the last run being removed. */
   private socketRemoved: Promise<void> = Promise.resolve();
   /** When the current run started. */
@@ -121,8 +130,10 @@ export class AgentProcess {
     const parentWatch = this.o.isolation === 'none' ? ['--parent-pid', String(process.pid)] : [];
     const argv = [probe.paths.node, this.o.agentScript, '--root', probe.paths.root, ...listen, '--token-stdin', ...parentWatch];
     const cmd = sandboxCommand(this.o.isolation, layout, argv);
-    const child = spawn(cmd.command, cmd.args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
+    // bwrap writes `{"child-pid": N}` on descriptor 3: the host pid of the sandbox's first process.
+    const args = sandboxed ? ['--info-fd', '3', ...cmd.args] : cmd.args;
+    const child = spawn(cmd.command, args, {
+      stdio: sandboxed ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
       // A plain agent gets its own process group so stopping it also ends its terminals;
       // bubblewrap's PID namespace does that for a sandboxed one (and --die-with-parent).
       detached: this.o.isolation === 'none',
@@ -130,6 +141,8 @@ export class AgentProcess {
     });
     this.child = child;
     this.pid = child.pid;
+    this.sandboxPid = undefined;
+    if (sandboxed) this.readSandboxPid(child);
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     // The token goes through a pipe the agent reads to its end before it listens: it is in no
     // file, environment or command line, and the pipe is empty before any workspace process runs.
@@ -142,6 +155,7 @@ export class AgentProcess {
       this.child = undefined;
       this.endpoint = undefined;
       this.startedAt = undefined;
+      this.sandboxPid = undefined;
       if (sandboxed) this.socketRemoved = fs.rm(this.o.hubSocketPath, { force: true }).catch(() => undefined);
       if (this.stopping) return;
       log.warn('agent exited', { code, signal, wasRunning });
@@ -167,6 +181,35 @@ export class AgentProcess {
       await this.stop();
       throw err;
     }
+  }
+
+  /** Remember the sandbox's pid from bwrap's info descriptor. */
+  private readSandboxPid(child: ChildProcess): void {
+    const info = child.stdio[3] as NodeJS.ReadableStream | null | undefined;
+    if (!info) return;
+    let text = '';
+    const take = (): boolean => {
+      try {
+        const pid = (JSON.parse(text) as { 'child-pid'?: unknown })['child-pid'];
+        // Only while this run's bwrap lives: its child cannot be reaped (nor its pid reused) before it.
+        if (Number.isInteger(pid) && (pid as number) > 1 && this.child === child) this.sandboxPid = pid as number;
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    info.setEncoding('utf8');
+    info.on('data', (chunk: string) => {
+      if (this.sandboxPid !== undefined || text.length > 4096) return;
+      text += chunk;
+      take();
+    });
+    info.on('error', () => undefined);
+    info.on('end', () => {
+      if (this.sandboxPid === undefined && this.child === child && !take()) {
+        this.o.logger.warn('bubblewrap wrote no sandbox pid', { workspaceId: this.o.workspaceId });
+      }
+    });
   }
 
   /** The address of the agent's one `listening on …` line. */
@@ -204,15 +247,22 @@ export class AgentProcess {
     return this.endpoint;
   }
 
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
+  /**
+   * Resolves when the agent and every process of its workspace are gone. A
+   * plain agent's process group gets SIGTERM, then SIGKILL after `graceMs`;
+   * a sandbox is killed whole (its first process, hence its PID namespace).
+   */
   async stop(graceMs = 5000): Promise<void> {
     const child = this.child;
     if (!child) return;
     this.stopping = true;
     this.endpoint = undefined;
+    const sandboxPid = this.sandboxPid;
     const signal = (sig: NodeJS.Signals): void => {
       try {
         if (this.o.isolation === 'none' && child.pid) process.kill(-child.pid, sig);
+        // The outer bwrap is still running (its exit was not seen), so this pid is still its child's.
+        else if (sandboxPid !== undefined && this.child === child) process.kill(sandboxPid, 'SIGKILL');
         else child.kill(sig);
       } catch {
         // already gone

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalWorkspaceProvider } from '../../../src/workspaces/local/local-provider';
@@ -15,6 +15,20 @@ import { testLogger } from '../../support/test-hub';
 import { skipWithoutTool } from '@classpod/test-support';
 
 const REPO = join(__dirname, '../../../../..');
+
+/** Pids of the processes whose command line names `text` (the sandbox's bwrap processes name the workspace folder). */
+function processesMentioning(text: string): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(text)) found.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
 
 function requireBubblewrap(ctx: Mocha.Context): void {
   if (bubblewrapWorks()) return;
@@ -92,6 +106,7 @@ describe('local workspace provider', function () {
     assert.deepEqual(await provider.stopIdle(Date.now() + 1000), [], 'not idle yet');
     assert.deepEqual(await provider.stopIdle(Date.now() + 61_000), ['cs101--bob']);
     assert.equal((await provider.status(key)).state, 'stopped');
+    assert.deepEqual(processesMentioning(dataDir), [], 'a stop resolves once every process of the workspace is gone');
     await assert.rejects(agentReadyz(first));
     const again = await provider.ensureRunning(key);
     assert.equal(await agentReadyz(again), 200);
