@@ -1,8 +1,9 @@
 // Sizes and durations as people write them in options, commands and course
 // files: `1048576`, `64KiB`, `2GiB`; `500ms`, `30s`, `5m`, `1h`, `7d`, `2w` and
 // sums such as `1d12h`. One grammar for every package, so an option reads the
-// same whichever program takes it. Pure: callers turn `undefined` into their
-// own error naming the option.
+// same whichever program takes it; and one way to write a size back for a
+// person (`1.5 KiB`). Pure: callers turn `undefined` into their own error
+// naming the option.
 
 const SIZE_UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
@@ -29,4 +30,16 @@ export function parseDuration(text: string, bareUnit?: 'ms' | 's'): number | und
   let ms = 0;
   for (const [, n, unit] of t.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) ms += Number(n) * DURATION_UNITS[unit!]!;
   return safe(ms);
+}
+
+/** A size as a person reads it: "1.5 GiB", "512 MiB", "12 KiB", "300 B". */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
 }

@@ -1,7 +1,7 @@
 // The one grammar for sizes and durations in options, as a person writes them.
 
 import { strict as assert } from 'node:assert';
-import { parseDuration, parseSize } from '../src';
+import { formatBytes, parseDuration, parseSize } from '../src';
 
 describe('sizes and durations', () => {
   it('reads bytes and binary units', () => {
@@ -35,5 +35,13 @@ describe('sizes and durations', () => {
 
   it('refuses a duration in any other form', () => {
     for (const bad of ['', '-1s', '+1s', '1.5h', '1y', 's', '1 h', '1h-', '99999999999999w']) assert.equal(parseDuration(bad, 's'), undefined, bad);
+  });
+
+  it('writes a size back as a person reads it', () => {
+    assert.equal(formatBytes(300), '300 B');
+    assert.equal(formatBytes(1536), '1.5 KiB');
+    assert.equal(formatBytes(64 * 1024 * 1024), '64 MiB');
+    assert.equal(formatBytes(65 * 1024 * 1024), '65 MiB');
+    assert.equal(formatBytes(1.5 * 1024 ** 3), '1.5 GiB');
   });
 });

@@ -2,7 +2,7 @@
 // tooltip, an icon, and the context value the manifest's menus match. Plain
 // logic, so what a professor sees is unit-tested without VS Code.
 
-import type { GradingResult, SubmissionSummary, WorkspaceInfo } from '@classpod/protocol';
+import { formatBytes, type GradingResult, type SubmissionSummary, type WorkspaceInfo } from '@classpod/protocol';
 import { diffLines, formatScore, isPassed, overrideText, testLabel, verdictAndMessage, verdictCounts, verdictName } from '../results/result-text';
 import { formatAbsolute, formatRelative } from '../deadlines/time-format';
 import { describeFilter, isFiltering, studentWorkStates } from './class-filter';
@@ -19,18 +19,6 @@ export interface NodePresentation {
   iconColor?: string;
   contextValue: string;
   collapsible: 'none' | 'collapsed' | 'expanded';
-}
-
-/** "1.5 GiB", "512 MiB", "12 KiB", "300 B". */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
 }
 
 /** "250m CPU", "2 CPU". */

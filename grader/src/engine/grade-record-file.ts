@@ -7,7 +7,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { GradeRecordFile, ProtocolError, validator, type GradeResult, type GradingSpec, type GradeRecordFile as GradeRecordFileType } from '@classpod/protocol';
-import { formatBytes } from '../spec/folder-file';
+import { formatBytes } from '@classpod/protocol';
 import { hashValue } from './hashes';
 
 const checkRecordFile = validator(GradeRecordFile);

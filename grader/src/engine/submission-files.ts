@@ -7,7 +7,7 @@
 import { constants } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { formatBytes } from '../spec/folder-file';
+import { formatBytes } from '@classpod/protocol';
 
 /** Largest total size of a submission's sources (bytes). */
 export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;

@@ -7,16 +7,10 @@
 
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import * as path from 'node:path';
+import { formatBytes } from '@classpod/protocol';
 
 /** A file read from a folder, or why it was refused. */
 export type FolderFileRead = { ok: true; content: Buffer } | { ok: false; problem: string };
-
-/** Size in words a person reads: `200.0 MiB`, `12 KiB`, `300 bytes`. */
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} KiB`;
-  return `${n} bytes`;
-}
 
 /**
  * Read `rel` (forward or platform slashes) inside `baseDir`, refusing names that

@@ -10,7 +10,8 @@ import { SubmissionFileCache } from '../../../src/professor/submission-file-cach
 import { documentPath, parseDocumentPath, type ClasspodDocument } from '../../../src/professor/classpod-uri';
 import { parseDueTime } from '../../../src/professor/due-time';
 import { describeUpsert, readAssignmentFolder } from '../../../src/professor/assignment-folder';
-import { formatBytes, formatCpu, verdictSummary } from '../../../src/professor/cluster-presentation';
+import { formatBytes } from '@classpod/protocol';
+import { formatCpu, verdictSummary } from '../../../src/professor/cluster-presentation';
 import { teachesAnyCourse } from '../../../src/professor/professor-session';
 
 describe('submission file cache', function () {
