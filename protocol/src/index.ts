@@ -10,6 +10,7 @@ export * from './jsonrpc';
 export * from './binary-frame';
 export * from './flow-control';
 export * from './socket-like';
+export * from './binary-stream';
 export * from './rpc-endpoint';
 export * from './catalogue';
 export * from './request-target';
