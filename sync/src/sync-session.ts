@@ -446,10 +446,12 @@ export class SyncSession {
   /**
    * Apply a plan on both sides. The paths it changes are recorded as in doubt
    * first. Conflict copies are made before anything else, and the change a
-   * copy protects is made only where the copy was made on both sides. The two
-   * applies run together, and when the workspace's fails (a lost answer) the
-   * local one stops: the paths it sent are then in doubt, in memory and on
-   * disk, so that what each side really holds decides the next cycle.
+   * copy protects is made only where the copy was made on both sides. Each
+   * step applies on the workspace, then locally, and both stop together:
+   * when the workspace's apply fails (an error, a lost answer) the local side
+   * changes nothing, and when the local apply fails no further step runs on
+   * the workspace. The paths sent are then in doubt, in memory and on disk,
+   * so that what each side really holds decides the next cycle.
    */
   private async applyBoth(
     remote: RemoteReplica,
@@ -465,18 +467,22 @@ export class SyncSession {
     const remoteResults: SyncChangeResult[] = [];
     const sent = new Set<string>();
     const run = async (local: SyncChange[], workspace: SyncChange[]): Promise<void> => {
-      const stop = new AbortController();
+      // The workspace first: when its apply fails (an error, a lost answer),
+      // the local side has not started and makes no change at all.
       for (const c of workspace) sent.add(c.path);
-      const remoteRun = remote.apply(workspace).catch((err: unknown) => {
-        stop.abort();
+      try {
+        remoteResults.push(...(await remote.apply(workspace)));
+      } catch (err) {
+        await this.settleDoubt(ancestor, plan, scope, localResults, remoteResults, sent, changed);
         throw err;
-      });
-      const [l, r] = await Promise.allSettled([this.local.apply(local, { signal: stop.signal }), remoteRun]);
-      if (l.status === 'fulfilled') localResults.push(...l.value);
-      if (r.status === 'fulfilled') remoteResults.push(...r.value);
-      if (r.status === 'rejected' || l.status === 'rejected') {
-        await this.settleDoubt(ancestor, plan, scope, l.status === 'fulfilled' ? localResults : undefined, remoteResults, sent, changed);
-        throw r.status === 'rejected' ? r.reason : (l as PromiseRejectedResult).reason;
+      }
+      try {
+        localResults.push(...(await this.local.apply(local)));
+      } catch (err) {
+        // Unknown which local changes were made: every changed path is in doubt,
+        // and no later step of this cycle runs on either side.
+        await this.settleDoubt(ancestor, plan, scope, undefined, remoteResults, sent, changed);
+        throw err;
       }
     };
     const copies = new Set(plan.conflicts.map((c) => c.copyPath));

@@ -159,3 +159,67 @@ describe('a save landing while sync changes the same file', () => {
     assert.equal(await read(replica.root, 'f'), 'old\n');
   });
 });
+
+describe('both sides of a cycle stop together when one apply fails', () => {
+  let pair: SyncPair;
+  let restore: (() => void) | undefined;
+  afterEach(async () => {
+    restore?.();
+    restore = undefined;
+    await pair?.dispose();
+  });
+
+  /** A cycle that changes both sides: `up` goes to the workspace, `down` comes to the local side. */
+  async function bothSidesChanged(): Promise<void> {
+    pair = await SyncPair.create({ now: () => NOW });
+    await put(pair.local, 'up.txt', 'up v1\n');
+    await put(pair.local, 'down.txt', 'down v1\n');
+    await pair.settle();
+    await put(pair.local, 'up.txt', 'up v2\n');
+    await put(pair.remote, 'down.txt', 'down v2\n');
+  }
+
+  for (const at of ['request', 'reply'] as const) {
+    it(`the local side changes nothing when the workspace's apply fails (connection cut before the ${at === 'request' ? 'request arrived' : 'answer came back'})`, async () => {
+      await bothSidesChanged();
+      pair.pipe!.cutAround = { method: 'sync/apply', at };
+      await assert.rejects(pair.session!.syncNow());
+      assert.equal(await read(pair.local, 'down.txt'), 'down v1\n', 'the local side made no change');
+      assert.equal(await read(pair.local, 'up.txt'), 'up v2\n');
+      assert.equal(await read(pair.remote, 'up.txt'), at === 'request' ? 'up v1\n' : 'up v2\n');
+      await pair.settle();
+      assert.equal(await read(pair.local, 'down.txt'), 'down v2\n');
+      assert.equal(await read(pair.remote, 'up.txt'), 'up v2\n');
+      // Whether the workspace got the request is unknown, so its old `up` may be kept as a conflict copy too.
+      const held = await contents(pair.local);
+      for (const v of ['down v2\n', 'up v2\n']) assert.ok(held.includes(v), `${v.trim()} is kept`);
+      assert.deepEqual(await contents(pair.remote), held);
+    });
+  }
+
+  it('the workspace overwrites nothing when the local apply fails while conflict copies are made', async () => {
+    pair = await SyncPair.create({ now: () => NOW });
+    await put(pair.local, 'a.txt', 'base\n');
+    await pair.settle();
+    await put(pair.local, 'a.txt', 'local edit\n');
+    await put(pair.remote, 'a.txt', 'workspace edit\n');
+    // The local side's apply fails outright (say, its disk went away) on the first step of the cycle.
+    const local = pair.local;
+    const original = FsReplica.prototype.apply;
+    let failures = 0;
+    FsReplica.prototype.apply = async function (this: FsReplica, ...args: Parameters<FsReplica['apply']>) {
+      if (this.root === local && args[0].length > 0 && failures++ === 0) throw new Error('EIO: the local disk went away');
+      return original.apply(this, args);
+    };
+    restore = () => (FsReplica.prototype.apply = original);
+    await assert.rejects(pair.session!.syncNow(), /local disk went away/);
+    assert.equal(failures, 1);
+    assert.equal(await read(pair.remote, 'a.txt'), 'workspace edit\n', 'the workspace kept its version at its name');
+    assert.equal(await read(pair.local, 'a.txt'), 'local edit\n');
+    restore();
+    restore = undefined;
+    await pair.settle();
+    assert.deepEqual(await contents(pair.local), ['local edit\n', 'workspace edit\n'], 'no version was lost');
+    assert.deepEqual(await contents(pair.remote), ['local edit\n', 'workspace edit\n']);
+  });
+});
