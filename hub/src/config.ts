@@ -43,6 +43,16 @@ export interface HubOptions {
   pingIntervalMs?: number;
   /** Sandboxes whose grades are official (default isolate); workers in any other are refused. */
   officialSandboxes?: string[];
+  /** Versions kept per student and assignment (the newest always). */
+  versionKeepPerFolder?: number;
+  /** Versions older than this many days are removed (a folder's newest never). */
+  versionKeepDays?: number;
+  /** Bytes of versions one course may hold (each version's files' sizes, summed); over it, the oldest go. */
+  versionCourseQuotaBytes?: number;
+  /** Quiet time after a change in a workspace before its folder is recorded as a version (ms). */
+  versionDebounceMs?: number;
+  /** How often a running workspace is looked at for new assignment folders to record (ms). */
+  versionRefreshMs?: number;
 }
 
 /** Defaults, in one place. */
@@ -58,6 +68,11 @@ export const HUB_DEFAULTS = {
   maxFrameBytes: 16 * 1024 * 1024,
   pingIntervalMs: 30_000,
   officialSandboxes: [...DEFAULT_OFFICIAL_SANDBOXES],
+  versionKeepPerFolder: 1000,
+  versionKeepDays: 365,
+  versionCourseQuotaBytes: 20 * 1024 ** 3,
+  versionDebounceMs: 2_000,
+  versionRefreshMs: 15_000,
 };
 
 /** A configuration a person must fix. */
@@ -73,6 +88,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Hu
   if (env.CLASSPOD_PUBLIC_URL) out.publicUrl = env.CLASSPOD_PUBLIC_URL;
   if (env.CLASSPOD_ISOLATION) out.isolation = env.CLASSPOD_ISOLATION as HubOptions['isolation'];
   if (env.CLASSPOD_IDLE_STOP_MS) out.idleStopMs = Number(env.CLASSPOD_IDLE_STOP_MS);
+  if (env.CLASSPOD_VERSION_KEEP) out.versionKeepPerFolder = Number(env.CLASSPOD_VERSION_KEEP);
+  if (env.CLASSPOD_VERSION_KEEP_DAYS) out.versionKeepDays = Number(env.CLASSPOD_VERSION_KEEP_DAYS);
+  if (env.CLASSPOD_VERSION_COURSE_QUOTA_BYTES) out.versionCourseQuotaBytes = Number(env.CLASSPOD_VERSION_COURSE_QUOTA_BYTES);
   if (env.CLASSPOD_OFFICIAL_SANDBOXES) out.officialSandboxes = parseSandboxList(env.CLASSPOD_OFFICIAL_SANDBOXES);
   return out;
 }
@@ -92,7 +110,7 @@ export function validateOptions(o: HubOptions): HubOptions & typeof HUB_DEFAULTS
   merged.dataDir = resolve(merged.dataDir);
   if (!Number.isInteger(merged.port) || merged.port < 0 || merged.port > 65535) throw new HubConfigError(`port ${merged.port} is not a TCP port`);
   if (!['auto', 'bubblewrap', 'none'].includes(merged.isolation)) throw new HubConfigError(`isolation must be auto, bubblewrap or none, not ${merged.isolation}`);
-  for (const k of ['idleStopMs', 'leaseMs', 'heartbeatMs', 'leaseSweepMs', 'deadlinePollMs', 'maxFrameBytes', 'pingIntervalMs'] as const) {
+  for (const k of ['idleStopMs', 'leaseMs', 'heartbeatMs', 'leaseSweepMs', 'deadlinePollMs', 'maxFrameBytes', 'pingIntervalMs', 'versionKeepPerFolder', 'versionKeepDays', 'versionCourseQuotaBytes', 'versionDebounceMs', 'versionRefreshMs'] as const) {
     if (!(Number(merged[k]) > 0)) throw new HubConfigError(`${k} must be a positive number, not ${merged[k]}`);
   }
   if (merged.officialSandboxes.length === 0) throw new HubConfigError('the grading policy must name at least one sandbox (isolate, local or none)');

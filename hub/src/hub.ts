@@ -24,6 +24,9 @@ import { AgentFileAccess } from './workspaces/agent-file-access';
 import type { WorkspaceProvider } from './workspaces/workspace-provider';
 import { WorkspaceStatusChangedNotification } from '@classpod/protocol';
 import { workspaceView } from './api/views';
+import { VersionStore } from './store/version-store';
+import { VersionRecorder } from './versions/version-recorder';
+import { VersionWatcher } from './versions/version-watcher';
 
 /** A running hub. */
 export interface Hub {
@@ -36,6 +39,10 @@ export interface Hub {
   readonly provider: WorkspaceProvider;
   readonly queue: GradingQueue;
   readonly deadlines: DeadlineCollector;
+  /** Every recorded version of students' assignment folders. */
+  readonly versions: VersionStore;
+  /** Records versions of running workspaces' folders. */
+  readonly versionWatcher: VersionWatcher;
   readonly events: EventHub;
   readonly metrics: MetricsRegistry;
   readonly clock: Clock;
@@ -89,6 +96,23 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     let url = '';
     const opener = new WorkspaceOpener(store, blobs, provider, files, clock, () => o.publicUrl ?? url, logger.child({ area: 'workspaces' }));
     const authz = new Authorization(store);
+    const versions = new VersionStore(store.db);
+    const recorder = new VersionRecorder(
+      versions,
+      blobs,
+      clock,
+      { keepPerFolder: o.versionKeepPerFolder, keepDays: o.versionKeepDays, courseQuotaBytes: o.versionCourseQuotaBytes },
+      intake.limits,
+      logger.child({ area: 'versions' }),
+    );
+    const versionWatcher = new VersionWatcher({
+      store,
+      provider,
+      recorder,
+      logger: logger.child({ area: 'versions' }),
+      debounceMs: o.versionDebounceMs,
+      refreshMs: o.versionRefreshMs,
+    });
     const context: ApiContext = {
       store,
       blobs,
@@ -99,6 +123,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       intake,
       queue,
       authz,
+      versions,
       resolveSpec: o.resolveSpec ?? graderSpecResolver(),
       logger,
     };
@@ -125,7 +150,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
     queue.start();
     cleanups.push(() => queue.stop());
-    const deadlines = new DeadlineCollector(store, blobs, intake, clock, logger.child({ area: 'deadlines' }), o.deadlinePollMs);
+    await versionWatcher.start();
+    cleanups.push(() => versionWatcher.stop());
+    const deadlines = new DeadlineCollector(store, versions, intake, clock, logger.child({ area: 'deadlines' }), o.deadlinePollMs);
     await deadlines.start();
     cleanups.push(() => deadlines.stop());
     started = true;
@@ -139,6 +166,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       provider,
       queue,
       deadlines,
+      versions,
+      versionWatcher,
       events,
       metrics,
       clock,

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetSubmissionRequest, ListSubmissionsRequest, SubmitRequest } from '@classpod/protocol';
+import { GetSubmissionRequest, ListAssignmentsRequest, ListSubmissionsRequest, ListVersionsRequest, StartWorkspaceRequest, SubmitRequest } from '@classpod/protocol';
 import { HubProcess, hubCli as runHubCli, tokenFrom } from './support/hub-process';
 import { DATABASE_TARGETS, hubDatabase } from './support/databases';
 import { DEMO_COURSE_DIR } from './support/test-hub';
@@ -118,25 +118,40 @@ for (const target of DATABASE_TARGETS) describe(`the hub killed and restarted ($
     assert.deepEqual(all.map((s) => [s.id, s.status]), [[submission.id, 'graded']]);
   });
 
-  it('collects at a deadline that passed while it was down, once', async () => {
-    // An assignment due a few seconds from now.
+  it('collects at a deadline that passed while it was down, once, stamped with the due time', async () => {
+    // An assignment due a little while from now.
     const folder = mkdtempSync(join(tmpdir(), 'classpod-soon-'));
     closers.push(() => rmSync(folder, { recursive: true, force: true }));
     cpSync(join(DEMO_COURSE_DIR, 'assignments/c-sum'), folder, { recursive: true });
-    writeFileSync(join(folder, 'assignment.yaml'), 'title: Due soon\nopens: -1h\ndue: +3s\n');
+    writeFileSync(join(folder, 'assignment.yaml'), 'title: Due soon\nopens: -1h\ndue: +30s\n');
     runHubCli(['assignment', 'add', '--data', dataDir, '--course', 'cs101', '--folder', folder, '--id', 'due-soon'], env);
-    const dueAt = Date.now() + 3000;
     writeWork('alice', 'due-soon', 'sum.c', join(DEMO_COURSE_DIR, 'assignments/c-sum/starter/sum.c'));
     writeWork('bob', 'due-soon', 'sum.c', join(DEMO_COURSE_DIR, 'assignments/c-sum/solution/sum.c'));
 
     let hub = await start();
+    const prof0 = await connect(hub.url, 'prof');
+    const dueAt = (await prof0.request(ListAssignmentsRequest.type, { courseId: 'cs101' })).assignments.find((a) => a.id === 'due-soon')!.dueAt!;
+    // Each student's workspace runs once before the due time, and the hub records their folder as a version.
+    for (const s of ['alice', 'bob']) {
+      const c = await connect(hub.url, s);
+      await c.request(StartWorkspaceRequest.type, { courseId: 'cs101', studentId: s });
+      const deadline = Date.now() + 25_000;
+      while ((await c.request(ListVersionsRequest.type, { courseId: 'cs101', assignmentId: 'due-soon' })).versions.length === 0) {
+        assert.ok(Date.now() < deadline, `no version of ${s}'s folder was recorded`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
     await hub.kill();
-    await new Promise((r) => setTimeout(r, Math.max(0, dueAt - Date.now()) + 500));
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(dueAt) - Date.now()) + 500));
     hub = await start();
     const prof = await connect(hub.url, 'prof');
-    const list = async (): Promise<string[]> =>
-      (await prof.request(ListSubmissionsRequest.type, { courseId: 'cs101', assignmentId: 'due-soon' })).submissions.map((s) => `${s.studentId}:${s.source}`).sort();
-    assert.deepEqual(await list(), ['alice:collected', 'bob:collected']);
+    const collected = (await prof.request(ListSubmissionsRequest.type, { courseId: 'cs101', assignmentId: 'due-soon' })).submissions;
+    const list = (): string[] => collected.map((s) => `${s.studentId}:${s.source}`).sort();
+    assert.deepEqual(list(), ['alice:collected', 'bob:collected']);
+    for (const s of collected) {
+      assert.equal(s.submittedAt, dueAt, 'a collected snapshot carries the due time it stands for, not the time the hub came back');
+      assert.equal(s.late, false);
+    }
     await hub.kill();
     hub = await start();
     const prof2 = await connect(hub.url, 'prof');

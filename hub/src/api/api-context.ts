@@ -5,6 +5,7 @@ import type { BlobStore } from '../blobs/blob-store';
 import type { EventHub } from '../events/event-hub';
 import type { GradingQueue } from '../grading/grading-queue';
 import type { Store } from '../store/store';
+import type { VersionStore } from '../store/version-store';
 import type { SubmissionIntake } from '../submissions/submission-intake';
 import type { Clock } from '../time/clock';
 import type { WorkspaceProvider } from '../workspaces/workspace-provider';
@@ -22,6 +23,7 @@ export interface ApiContext {
   intake: SubmissionIntake;
   queue: GradingQueue;
   authz: Authorization;
+  versions: VersionStore;
   resolveSpec: SpecResolver;
   logger: Logger;
 }

@@ -10,6 +10,7 @@ import type { Caller } from './authorization';
 import { attachClusterMethods } from './cluster-methods';
 import { attachCourseMethods } from './course-methods';
 import { attachSubmissionMethods } from './submission-methods';
+import { attachVersionMethods } from './version-methods';
 
 /** Request metrics of the hub API. */
 export interface ApiMetrics {
@@ -42,4 +43,5 @@ export function attachHubApi(endpoint: RpcEndpoint, ctx: ApiContext, caller: Cal
   attachAssignmentMethods(endpoint, ctx, caller);
   attachSubmissionMethods(endpoint, ctx, caller);
   attachClusterMethods(endpoint, ctx, caller);
+  attachVersionMethods(endpoint, ctx, caller);
 }

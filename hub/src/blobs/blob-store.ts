@@ -51,6 +51,14 @@ export class BlobStore {
     return hash;
   }
 
+  /** Whether a blob is stored (its content is not checked). */
+  async has(hash: string): Promise<boolean> {
+    return stat(this.pathOf(hash)).then(
+      () => true,
+      () => false,
+    );
+  }
+
   /** Read a blob and check it still matches its name. */
   async get(hash: string): Promise<Buffer> {
     let data: Buffer;

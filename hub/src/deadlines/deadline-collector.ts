@@ -1,15 +1,17 @@
 // At an assignment's due time (each student's own, extension included) the
-// hub collects a snapshot of every enrolled student who has not submitted.
+// hub collects a snapshot of every enrolled student who has not submitted:
+// the last version of their assignment folder recorded at or before that due
+// time (src/versions/), stamped with the due time it stands for. It reads
+// the hub's own history only, so no workspace starts and no agent is asked.
 // `collectDue()` does all the work that is due by the hub's clock and is safe to
 // run any number of times: each student's deadline is recorded as processed
 // together with its collected submission, in one transaction. It runs at start
 // (deadlines that passed while the hub was down) and then on a timer.
 
-import { ProtocolError } from '@classpod/protocol';
 import { type Logger } from '@classpod/observability';
 import { effectiveDeadline } from './late-policy';
 import type { SubmissionIntake } from '../submissions/submission-intake';
-import type { BlobStore } from '../blobs/blob-store';
+import type { VersionStore } from '../store/version-store';
 import { newId, type Store } from '../store/store';
 import type { Clock } from '../time/clock';
 
@@ -28,7 +30,7 @@ export class DeadlineCollector {
 
   constructor(
     private readonly store: Store,
-    private readonly blobs: BlobStore,
+    private readonly versions: VersionStore,
     private readonly intake: SubmissionIntake,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -91,43 +93,31 @@ export class DeadlineCollector {
           await this.store.recordCollection({ ...base, note: 'the student had submitted' });
           continue;
         }
-        let files;
-        try {
-          files = await this.intake.readFolder(key, a.id, { brief: true });
-        } catch (err) {
-          const refused = err instanceof ProtocolError && !ProtocolError.is(err, 'Unavailable');
-          if (refused) {
-            // The agent refused the folder (a link leaving the workspace, over the limits): that will not change by retrying.
-            const note = `the assignment folder could not be collected: ${(err as Error).message}`.slice(0, 500);
-            this.logger.warn('assignment folder refused at its deadline', { ...base, err });
-            await this.store.recordCollection({ ...base, note });
-            done.push({ ...base, note });
-            continue;
-          }
-          this.logger.error('cannot read a workspace at its deadline; will retry', { ...base, err });
+        // From the history the hub holds: no workspace starts and no agent is asked.
+        const version = await this.versions.atOrBefore({ ...key, assignmentId: a.id }, base.dueAt);
+        if (!version) {
+          const note = 'no version of the assignment folder was recorded before the due time';
+          await this.store.recordCollection({ ...base, note });
+          done.push({ ...base, note });
           continue;
         }
-        if (!files) {
-          await this.store.recordCollection({ ...base, note: 'no assignment folder in the workspace' });
-          done.push({ ...base, note: 'no assignment folder in the workspace' });
-          continue;
-        }
-        const snap = await this.blobs.putFolder(files);
         const submission = {
           id: newId('s'),
           courseId: a.courseId,
           assignmentId: a.id,
           studentId: student.id,
-          snapshotHash: snap.hash,
-          submittedAt: now.toISOString(),
+          snapshotHash: version.manifestHash,
+          // The due time it stands for, not the time this ran (which may be long after, when the hub was down).
+          submittedAt: base.dueAt,
           source: 'collected' as const,
           late: false,
           penaltyPercent: 0,
-          fileCount: snap.manifest.length,
-          totalBytes: snap.totalBytes,
+          fileCount: version.fileCount,
+          totalBytes: version.totalBytes,
         };
-        if (await this.store.recordCollection({ ...base, submissionId: submission.id }, submission)) {
-          this.logger.info('collected at the deadline', { ...base, submissionId: submission.id });
+        const note = `version ${version.id} recorded at ${version.recordedAt}`;
+        if (await this.store.recordCollection({ ...base, submissionId: submission.id, note }, submission)) {
+          this.logger.info('collected at the deadline', { ...base, submissionId: submission.id, versionId: version.id });
           await this.intake.announce({ ...submission, status: 'queued' });
           done.push({ ...base, submissionId: submission.id });
         }

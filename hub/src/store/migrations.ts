@@ -171,6 +171,26 @@ CREATE INDEX grade_records_by_submission ON grade_records (submission_id, record
 ALTER TABLE courses ADD COLUMN official_sandboxes TEXT;
 `,
   },
+  {
+    version: 5,
+    description: "versions: every recorded state of a student's assignment folder (a manifest in the blob store), by the hub's clock",
+    sql: `
+CREATE TABLE versions (
+  id TEXT PRIMARY KEY,
+  course_id TEXT NOT NULL,
+  student_id TEXT NOT NULL,
+  assignment_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  recorded_at TEXT NOT NULL,
+  manifest_hash TEXT NOT NULL,
+  file_count INTEGER NOT NULL,
+  total_bytes INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX versions_by_folder ON versions (course_id, assignment_id, student_id, seq);
+CREATE INDEX versions_by_time ON versions (course_id, assignment_id, student_id, recorded_at);
+CREATE INDEX versions_by_course ON versions (course_id, recorded_at);
+`,
+  },
 ];
 
 /** Bring the database to the newest version; returns the versions applied. */

@@ -155,3 +155,18 @@ export interface DeadlineCollection {
   submissionId?: string;
   note?: string;
 }
+
+/** One recorded state of a student's assignment folder (its manifest in the blob store). */
+export interface FolderVersion {
+  id: string;
+  courseId: string;
+  studentId: string;
+  assignmentId: string;
+  /** Order among the versions of one folder (1, 2, …). */
+  seq: number;
+  /** Hub time of the recording. */
+  recordedAt: string;
+  manifestHash: string;
+  fileCount: number;
+  totalBytes: number;
+}

@@ -39,10 +39,10 @@ export class SubmissionIntake {
     private readonly store: Store,
     private readonly blobs: BlobStore,
     /** Access to workspace files (through their agents). */
-    private readonly files: WorkspaceFileAccess,
+    readonly files: WorkspaceFileAccess,
     private readonly events: EventHub,
     private readonly clock: Clock,
-    private readonly limits: SnapshotLimits = { maxFiles: 2000, maxBytes: 20 * 1024 * 1024 },
+    readonly limits: SnapshotLimits = { maxFiles: 2000, maxBytes: 20 * 1024 * 1024 },
   ) {}
 
   /** The assignment folder's files over a connection to the workspace, or undefined when there is no such folder. */

@@ -89,6 +89,23 @@ export class AgentFileAccess implements WorkspaceFileAccess {
 
 /** Open a connection to an agent, say hello, run `fn`, close. Errors name the workspace, never a host path or socket. */
 async function withAgent<T>(workspaceId: string, agent: AgentEndpoint, fn: (endpoint: RpcEndpoint) => Promise<T>): Promise<T> {
+  const { ws, endpoint } = await connectToAgent(workspaceId, agent, { capabilities: ['files'], name: 'hub-files' });
+  try {
+    return await fn(endpoint);
+  } finally {
+    ws.terminate();
+  }
+}
+
+/**
+ * A connection of the hub's own to an agent, after the handshake; the caller
+ * owns it and terminates `ws`. Errors name the workspace, never a host path or socket.
+ */
+export async function connectToAgent(
+  workspaceId: string,
+  agent: AgentEndpoint,
+  options: { capabilities: string[]; name: string },
+): Promise<{ ws: WebSocket; endpoint: RpcEndpoint }> {
   const ws = new WebSocket(agent.url, { headers: { authorization: `Bearer ${agent.token}` }, maxPayload: DEFAULT_MAX_FRAME_BYTES * 2 });
   try {
     try {
@@ -101,11 +118,12 @@ async function withAgent<T>(workspaceId: string, agent: AgentEndpoint, fn: (endp
     } catch (err) {
       throw errors.unavailable(`the agent of workspace ${workspaceId} cannot be reached (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
-    const endpoint = new RpcEndpoint(ws, { role: 'client', name: 'hub-files' });
-    await endpoint.hello({ capabilities: ['files'], client: { name: 'classpod-hub', version: '0.1.0' } });
-    return await fn(endpoint);
-  } finally {
+    const endpoint = new RpcEndpoint(ws, { role: 'client', name: options.name });
+    await endpoint.hello({ capabilities: options.capabilities, client: { name: 'classpod-hub', version: '0.1.0' } });
+    return { ws, endpoint };
+  } catch (err) {
     ws.terminate();
+    throw err;
   }
 }
 

@@ -25,7 +25,12 @@ for (const target of DATABASE_TARGETS) describe(`deadlines (${target.name})`, fu
     const database = await hubDatabase(this, target);
     db = database;
     t = await startTestHub({ clock, databaseUrl: database.databaseUrl });
-    for (const s of ['alice', 'bob', 'carol']) await t.hub.context.workspaces.writeLayout({ courseId: 'cs101', studentId: s });
+    // Each workspace opens with the starter files, and the hub records that as each folder's first version:
+    // what the deadline collects from.
+    for (const s of ['alice', 'bob', 'carol']) {
+      await t.hub.context.workspaces.writeLayout({ courseId: 'cs101', studentId: s });
+      await t.hub.versionWatcher.flush({ courseId: 'cs101', studentId: s });
+    }
   });
   afterEach(async () => {
     await t?.close();
@@ -82,6 +87,7 @@ for (const target of DATABASE_TARGETS) describe(`deadlines (${target.name})`, fu
 
     const subs = (await prof.request(ListSubmissionsRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' })).submissions;
     assert.deepEqual(subs.map((s) => `${s.studentId}:${s.source}:${s.late}`).sort(), ['alice:submitted:false', 'bob:collected:false', 'carol:collected:false']);
+    for (const s of subs.filter((x) => x.source === 'collected')) assert.equal(s.submittedAt, due.toISOString(), 'stamped with the due time it stands for');
     await prof.waitForEvent('events/submissionAdded', (p) => (p.submission as { source: string }).source === 'collected');
     assert.equal((await t!.hub.store.jobCounts()).queued, 3);
   });

@@ -12,3 +12,4 @@ export * from './events';
 export * from './grading';
 export * from './sync';
 export * from './tests';
+export * from './versions';

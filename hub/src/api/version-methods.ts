@@ -1,0 +1,88 @@
+// `versions/list|files|readFile|restore`: a student's recorded versions of an
+// assignment folder. Reading follows the rules of submissions (the student
+// themself, or the course's staff); a restore writes into the student's
+// workspace, so only the student may ask for it. A path is looked up among
+// the version's own files, never joined to anything.
+
+import {
+  errors,
+  ListVersionFilesRequest,
+  ListVersionsRequest,
+  ReadVersionFileRequest,
+  RestoreVersionRequest,
+  type RpcEndpoint,
+  type VersionSummary,
+} from '@classpod/protocol';
+import type { FolderVersion } from '../store/records';
+import { audit, type ApiContext } from './api-context';
+import type { Caller } from './authorization';
+
+/** Largest file `versions/readFile` answers inline (bytes). */
+export const VERSION_READ_MAX_BYTES = 8 * 1024 * 1024;
+
+function versionView(v: FolderVersion): VersionSummary {
+  return {
+    id: v.id,
+    courseId: v.courseId,
+    assignmentId: v.assignmentId,
+    studentId: v.studentId,
+    recordedAt: v.recordedAt,
+    manifestHash: v.manifestHash,
+    fileCount: v.fileCount,
+    totalBytes: v.totalBytes,
+  };
+}
+
+export function attachVersionMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
+  /** A version the caller may see, with the caller's role. Unknown and forbidden ids answer alike for students. */
+  const readable = async (id: string): Promise<{ v: FolderVersion; role: string }> => {
+    const v = await ctx.versions.get(id);
+    if (!v) throw errors.notFound(`no version ${id}`);
+    const role = await ctx.authz.studentWork(caller, v.courseId, v.studentId);
+    return { v, role };
+  };
+
+  endpoint.handle(ListVersionsRequest.type, async (p) => {
+    let studentId = p.studentId;
+    if (studentId) await ctx.authz.studentWork(caller, p.courseId, studentId);
+    else if ((await ctx.authz.member(caller, p.courseId)) === 'student') studentId = caller.person.id;
+    else throw errors.invalidParams(`name the student whose versions of ${p.assignmentId} to list`);
+    if (!(await ctx.store.getAssignment(p.courseId, p.assignmentId))) throw errors.notFound(`no assignment ${p.assignmentId} in course ${p.courseId}`);
+    const list = await ctx.versions.list({ courseId: p.courseId, assignmentId: p.assignmentId, studentId }, { before: p.before, limit: p.limit ?? 100 });
+    return { versions: list.map(versionView) };
+  });
+
+  endpoint.handle(ListVersionFilesRequest.type, async (p) => {
+    const { v } = await readable(p.versionId);
+    return { version: versionView(v), files: await ctx.blobs.manifest(v.manifestHash) };
+  });
+
+  endpoint.handle(ReadVersionFileRequest.type, async (p) => {
+    const { v } = await readable(p.versionId);
+    const entry = (await ctx.blobs.manifest(v.manifestHash)).find((e) => e.path === p.path);
+    if (!entry) throw errors.notFound(`version ${v.id} has no file ${JSON.stringify(p.path)}`, { path: p.path });
+    if (entry.size > VERSION_READ_MAX_BYTES) throw errors.tooLarge(`\`${entry.path}\` holds ${entry.size} bytes, over the ${VERSION_READ_MAX_BYTES} a read answers`, { path: entry.path });
+    const content = await ctx.blobs.get(entry.sha256);
+    return { path: entry.path, contentBase64: content.toString('base64'), size: entry.size, sha256: entry.sha256 };
+  });
+
+  endpoint.handle(RestoreVersionRequest.type, async (p) => {
+    const { v, role } = await readable(p.versionId);
+    if (role !== 'student') throw errors.forbidden('only the student restores a version of their own work');
+    const manifest = await ctx.blobs.manifest(v.manifestHash);
+    let chosen = manifest;
+    if (p.paths) {
+      const byPath = new Map(manifest.map((e) => [e.path, e]));
+      const unknown = p.paths.filter((path) => !byPath.has(path));
+      if (unknown.length > 0) throw errors.notFound(`version ${v.id} has no file ${JSON.stringify(unknown[0])}`, { path: unknown[0] });
+      chosen = [...new Set(p.paths)].map((path) => byPath.get(path)!);
+    }
+    const files = await ctx.blobs.readFolder(chosen);
+    // Through the agent, whose jail checks every path: the version's paths are the hub's, relative to the assignment folder.
+    await ctx.intake.files.use({ courseId: v.courseId, studentId: v.studentId }, (workspace) =>
+      workspace.write(files.map((f) => ({ path: `${v.assignmentId}/${f.path}`, content: f.content, mode: f.mode }))),
+    );
+    await audit(ctx, caller, 'version.restore', v.courseId, v.id, { assignmentId: v.assignmentId, files: chosen.length });
+    return { restored: chosen.map((e) => e.path) };
+  });
+}

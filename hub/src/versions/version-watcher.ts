@@ -1,0 +1,242 @@
+// How the hub learns that a student's assignment folder changed, whatever
+// changed it (a sync from VS Code, an edit in the workspace terminal, a
+// restore): while a workspace runs, the hub holds one connection of its own
+// to its agent and opens the agent's sync replica of every assignment folder
+// there, so the agent's watcher notifies it (`sync/changed`). A short quiet
+// time after a change, the hub scans the folder (paths and hashes), fetches
+// only the contents its blob store lacks, and records a version. The bytes
+// are at the hub from then on: collecting at a deadline, browsing and
+// restoring need no running workspace.
+//
+// This connection is not activity: it never touches the provider, so it
+// never keeps a workspace from being stopped as idle. When the workspace
+// stops, the connection ends; the next start opens a new one and records
+// whatever changed meanwhile.
+
+import { DEFAULT_IGNORE_PATTERNS, RemoteReplica } from '@classpod/sync';
+import { ErrorCode, FileReadRequest, FileStatRequest, ProtocolError, SyncChangedNotification, type RpcEndpoint } from '@classpod/protocol';
+import type { Logger } from '@classpod/observability';
+import type { WebSocket } from 'ws';
+import type { Store } from '../store/store';
+import { BRIEF_IDLE_MS, connectToAgent } from '../workspaces/agent-file-access';
+import { workspaceIdOf, type WorkspaceKey, type WorkspaceProvider } from '../workspaces/workspace-provider';
+import { VersionNotRecorded, type ScannedFile, type VersionRecorder } from './version-recorder';
+
+/** Largest batch of contents fetched in one `sync/get` (bytes); the agent's own pack limit is 16 MiB. */
+const FETCH_BATCH_BYTES = 4 * 1024 * 1024;
+const FETCH_BATCH_FILES = 1000;
+
+export interface VersionWatcherOptions {
+  store: Store;
+  provider: WorkspaceProvider;
+  recorder: VersionRecorder;
+  logger: Logger;
+  /** Quiet time after a change before the folder is scanned (ms). */
+  debounceMs: number;
+  /** How often a watched workspace is looked at for assignment folders that appeared (ms). */
+  refreshMs: number;
+}
+
+/** One running workspace the hub watches. */
+interface Watched {
+  key: WorkspaceKey;
+  ws: WebSocket;
+  endpoint: RpcEndpoint;
+  replicas: Map<string, RemoteReplica>;
+  timers: Map<string, ReturnType<typeof setTimeout>>;
+  /** The recording in progress per folder, and whether another is wanted after it. */
+  busy: Map<string, Promise<void>>;
+  again: Set<string>;
+  refresh: ReturnType<typeof setInterval>;
+  closed: boolean;
+}
+
+export class VersionWatcher {
+  private readonly watched = new Map<string, Promise<Watched | undefined>>();
+  private unsubscribe: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(private readonly o: VersionWatcherOptions) {}
+
+  /** Watch every running workspace, and each one that starts from now on. */
+  async start(): Promise<void> {
+    this.unsubscribe = this.o.provider.onStatus((s) => {
+      if (s.state === 'running') this.watch(s);
+      else if (s.state === 'stopped' || s.state === 'stopping' || s.state === 'failed') void this.unwatch(s);
+    });
+    for (const course of await this.o.store.listCourses()) {
+      for (const s of await this.o.provider.list(course.id).catch(() => [])) if (s.state === 'running') this.watch(s);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    const all = [...this.watched.values()];
+    this.watched.clear();
+    for (const w of await Promise.all(all.map((p) => p.catch(() => undefined)))) if (w) this.close(w);
+  }
+
+  /** Record every watched folder of a running workspace now, and wait for it (tests; before a planned stop). */
+  async flush(key: WorkspaceKey): Promise<void> {
+    const w = await this.watched.get(workspaceIdOf(key));
+    if (!w) return;
+    await this.findFolders(w);
+    await Promise.all([...w.replicas.keys()].map((a) => this.recordNow(w, a)));
+  }
+
+  private watch(key: WorkspaceKey): void {
+    const id = workspaceIdOf(key);
+    if (this.stopped || this.watched.has(id)) return;
+    const entry = this.open({ courseId: key.courseId, studentId: key.studentId }).catch((err: unknown) => {
+      this.o.logger.warn('cannot watch a workspace for versions', { workspaceId: id, err });
+      this.watched.delete(id);
+      return undefined;
+    });
+    this.watched.set(id, entry);
+  }
+
+  private async unwatch(key: WorkspaceKey): Promise<void> {
+    const id = workspaceIdOf(key);
+    const entry = this.watched.get(id);
+    this.watched.delete(id);
+    const w = await entry;
+    if (w) this.close(w);
+  }
+
+  private close(w: Watched): void {
+    w.closed = true;
+    clearInterval(w.refresh);
+    for (const t of w.timers.values()) clearTimeout(t);
+    w.ws.terminate();
+  }
+
+  private async open(key: WorkspaceKey): Promise<Watched | undefined> {
+    // Only a running workspace is watched; asking for its endpoint this way never counts as activity.
+    const agent = await this.o.provider.ensureRunning(key, { idleAfterMs: BRIEF_IDLE_MS });
+    const { ws, endpoint } = await connectToAgent(workspaceIdOf(key), agent, { capabilities: ['files', 'sync'], name: 'hub-versions' });
+    const w: Watched = {
+      key,
+      ws,
+      endpoint,
+      replicas: new Map(),
+      timers: new Map(),
+      busy: new Map(),
+      again: new Set(),
+      refresh: setInterval(() => void this.findFolders(w).catch(() => undefined), this.o.refreshMs),
+      closed: false,
+    };
+    w.refresh.unref();
+    endpoint.onClose(() => {
+      this.close(w);
+      if (this.watched.get(workspaceIdOf(key)) === entryOf) this.watched.delete(workspaceIdOf(key));
+    });
+    const entryOf = this.watched.get(workspaceIdOf(key));
+    endpoint.onNotification(SyncChangedNotification.type, (p) => {
+      if (w.replicas.has(p.replicaId)) this.schedule(w, p.replicaId);
+    });
+    await this.findFolders(w);
+    for (const assignmentId of w.replicas.keys()) this.schedule(w, assignmentId, 0);
+    return w;
+  }
+
+  /** Open the agent's replica of each assignment folder that exists and is not watched yet (a replica is never opened where no folder is). */
+  private async findFolders(w: Watched): Promise<void> {
+    for (const a of await this.o.store.listAssignments(w.key.courseId)) {
+      if (w.closed || w.replicas.has(a.id)) continue;
+      try {
+        const stat = await w.endpoint.request(FileStatRequest.type, { path: a.id });
+        if (stat.type !== 'directory') continue;
+      } catch (err) {
+        if (ProtocolError.is(err, 'NotFound')) continue;
+        throw err;
+      }
+      const replica = await RemoteReplica.open(w.endpoint, a.id);
+      w.replicas.set(replica.replicaId, replica);
+      this.schedule(w, replica.replicaId, 0);
+    }
+  }
+
+  private schedule(w: Watched, assignmentId: string, delay = this.o.debounceMs): void {
+    if (w.closed) return;
+    const old = w.timers.get(assignmentId);
+    if (old) clearTimeout(old);
+    const timer = setTimeout(() => {
+      w.timers.delete(assignmentId);
+      void this.recordNow(w, assignmentId);
+    }, delay);
+    timer.unref();
+    w.timers.set(assignmentId, timer);
+  }
+
+  /** Record one folder; one recording at a time per folder, and one more if a change came meanwhile. */
+  private recordNow(w: Watched, assignmentId: string): Promise<void> {
+    const running = w.busy.get(assignmentId);
+    if (running) {
+      w.again.add(assignmentId);
+      return running.then(() => w.busy.get(assignmentId));
+    }
+    const run = this.recordOnce(w, assignmentId).finally(() => {
+      w.busy.delete(assignmentId);
+      if (w.again.delete(assignmentId) && !w.closed) void this.recordNow(w, assignmentId);
+    });
+    w.busy.set(assignmentId, run);
+    return run;
+  }
+
+  private async recordOnce(w: Watched, assignmentId: string): Promise<void> {
+    const replica = w.replicas.get(assignmentId);
+    if (!replica || w.closed) return;
+    const key = { ...w.key, assignmentId };
+    try {
+      const { manifest } = await replica.scan(await this.ignorePatterns(w, assignmentId));
+      const files: ScannedFile[] = [];
+      for (const [path, e] of manifest) {
+        if (e.kind === 'file' && e.hash) files.push({ path, sha256: e.hash, size: e.size ?? 0, executable: e.executable ?? false });
+      }
+      await this.o.recorder.record(key, files, (missing) => fetchContents(replica, missing));
+    } catch (err) {
+      if (w.closed) return;
+      if (err instanceof VersionNotRecorded) this.o.logger.warn('version not recorded', { ...key, reason: err.message });
+      else this.o.logger.warn('recording a version failed', { ...key, err });
+    }
+  }
+
+  /** The rules the extension scans with: the defaults and the folder's `.classpodignore`. */
+  private async ignorePatterns(w: Watched, assignmentId: string): Promise<string[]> {
+    try {
+      const r = await w.endpoint.request(FileReadRequest.type, { path: `${assignmentId}/.classpodignore` });
+      const extra = Buffer.from(r.contentBase64, 'base64')
+        .toString('utf8')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'))
+        .slice(0, 900);
+      return [...DEFAULT_IGNORE_PATTERNS, ...extra];
+    } catch (err) {
+      if (err instanceof ProtocolError && (err.code === ErrorCode.NotFound || ProtocolError.is(err, 'TooLarge'))) return [...DEFAULT_IGNORE_PATTERNS];
+      throw err;
+    }
+  }
+}
+
+/** Contents by hash, fetched in packs (`sync/get`); a file that changed meanwhile is left out. */
+async function fetchContents(replica: RemoteReplica, files: ScannedFile[]): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  let batch: ScannedFile[] = [];
+  let bytes = 0;
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const got = await replica.get(batch.map((f) => ({ path: f.path, hash: f.sha256 })));
+    for (const g of got) if (g.data) out.set(g.hash, g.data);
+    batch = [];
+    bytes = 0;
+  };
+  for (const f of files) {
+    if (batch.length > 0 && (bytes + f.size > FETCH_BATCH_BYTES || batch.length >= FETCH_BATCH_FILES)) await flush();
+    batch.push(f);
+    bytes += f.size;
+  }
+  await flush();
+  return out;
+}
