@@ -10,7 +10,7 @@ import type { Logger } from '@classpod/observability';
 import { sha256Hex, type BlobStore } from '../blobs/blob-store';
 import type { FolderVersion, ManifestEntry } from '../store/records';
 import type { FolderKey, VersionRetention, VersionStore } from '../store/version-store';
-import { SNAPSHOT_SKIP, type SnapshotLimits } from '../submissions/submission-intake';
+import { snapshotSkips, type SnapshotLimits } from '../submissions/submission-intake';
 import type { Clock } from '../time/clock';
 
 /** A regular file of a scanned folder. */
@@ -27,9 +27,9 @@ export type ContentFetcher = (files: ScannedFile[]) => Promise<Map<string, Buffe
 /** Why a scan was not recorded. */
 export class VersionNotRecorded extends Error {}
 
-/** Whether a path lies under a name a snapshot leaves out (`.classpod`, `.classpod-sync`, `.git`). */
+/** Whether a path lies under a name a snapshot leaves out (`.classpod`, `.git`, sync's own files). */
 export function skippedBySnapshot(path: string): boolean {
-  return path.split('/').some((part) => (SNAPSHOT_SKIP as readonly string[]).includes(part));
+  return path.split('/').some(snapshotSkips);
 }
 
 export class VersionRecorder {
