@@ -1,8 +1,9 @@
 // Filtering a large class: by a piece of a student's name or id, and by state
 // (a workspace's lifecycle state, or where a student stands on an assignment).
-// A filter narrows lists of students and workspaces; everything else is shown.
+// A filter narrows lists of students and workspaces, which it hands back in
+// name order; everything else is shown.
 
-import type { SubmissionSummary } from '@classpod/protocol';
+import type { CourseMember, SubmissionSummary, WorkspaceInfo } from '@classpod/protocol';
 
 /** Where one student stands on one assignment, from their submissions. */
 export type StudentWorkState = 'not submitted' | 'grading' | 'graded' | 'failed' | 'late';
@@ -52,4 +53,37 @@ export function describeFilter(filter: ClassFilter): string {
   if (filter.text.trim()) parts.push(`name: ${filter.text.trim()}`);
   if (filter.states.length > 0) parts.push(`state: ${filter.states.join(', ')}`);
   return parts.join(' · ');
+}
+
+/** The workspaces that pass the filter (by student name or id, and lifecycle state), in order of the students' names. */
+export function filterWorkspaces(filter: ClassFilter, workspaces: readonly WorkspaceInfo[]): WorkspaceInfo[] {
+  return workspaces
+    .filter((w) => matchesFilter(filter, [w.studentId, w.studentName], [w.state]))
+    .sort((a, b) => (a.studentName ?? a.studentId).localeCompare(b.studentName ?? b.studentId));
+}
+
+/** One student in an assignment's list. */
+export interface StudentEntry {
+  id: string;
+  /** The course's name for them, or their id when the course does not list them. */
+  name: string;
+  states: StudentWorkState[];
+}
+
+/**
+ * The students of an assignment that pass the filter (by name or id, and where
+ * they stand), in order of their names: the course's students and anyone else
+ * who submitted.
+ */
+export function filterStudents(
+  filter: ClassFilter,
+  members: readonly CourseMember[] | undefined,
+  submissionsByStudent: ReadonlyMap<string, readonly SubmissionSummary[]>,
+): StudentEntry[] {
+  const byId = new Map((members ?? []).map((m) => [m.personId, m]));
+  const ids = new Set([...byId.keys(), ...submissionsByStudent.keys()]);
+  return [...ids]
+    .map((id) => ({ id, name: byId.get(id)?.name ?? id, states: studentWorkStates(submissionsByStudent.get(id) ?? []) }))
+    .filter((s) => matchesFilter(filter, [s.id, s.name], s.states))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -61,7 +61,7 @@ function workspaceIcon(w: WorkspaceInfo): { icon: string; color?: string } {
 export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): NodePresentation {
   switch (node.kind) {
     case 'cluster': {
-      const { info, error } = model.clusterInfo();
+      const { info, error } = model.cache.clusterInfo();
       const ready = info?.nodes.filter((n) => n.ready).length ?? 0;
       return {
         label: 'Cluster',
@@ -73,7 +73,7 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       };
     }
     case 'machine': {
-      const m = model.machine(node.name);
+      const m = model.cache.machine(node.name);
       const parts: string[] = [];
       if (m) {
         parts.push(m.ready ? 'ready' : 'not ready', `${m.workspaces} workspace(s)`);
@@ -91,7 +91,7 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       return { label: node.name, description: parts.join(' · '), tooltip, icon: m?.ready === false ? 'warning' : 'server', contextValue: 'machine', collapsible: 'none' };
     }
     case 'course': {
-      const c = model.course(node.courseId);
+      const c = model.cache.course(node.courseId);
       return {
         label: c?.title ?? node.courseId,
         description: c ? `${c.role} · ${c.students} student(s)` : undefined,
@@ -102,7 +102,7 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       };
     }
     case 'workspaces': {
-      const list = model.workspaceList(node.courseId);
+      const list = model.cache.workspaceList(node.courseId);
       const running = list?.filter((w) => w.state === 'running').length;
       const filter = model.filter;
       return {
@@ -115,7 +115,7 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       };
     }
     case 'workspace': {
-      const w = model.workspace(node.courseId, node.studentId);
+      const w = model.cache.workspace(node.courseId, node.studentId);
       if (!w) return { label: node.studentId, tooltip: [node.studentId], icon: 'vm-outline', contextValue: 'workspace', collapsible: 'none' };
       const parts: string[] = [w.state === 'failed' && w.reason ? `failed: ${w.reason}` : w.state];
       if (w.node) parts.push(w.node);
@@ -139,12 +139,12 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
     case 'assignments':
       return { label: 'Assignments', tooltip: ['Assignments of this course'], icon: 'checklist', contextValue: 'assignments', collapsible: 'collapsed' };
     case 'assignment': {
-      const a = model.assignment(node.courseId, node.assignmentId);
-      const subs = model.assignmentSubmissions(node.courseId, node.assignmentId);
+      const a = model.cache.assignment(node.courseId, node.assignmentId);
+      const subs = model.cache.assignmentSubmissions(node.courseId, node.assignmentId);
       const parts: string[] = [];
       if (a?.dueAt) parts.push(`due ${formatRelative(new Date(a.dueAt), now)}`);
       if (subs) {
-        const students = model.students(node.courseId)?.length ?? subs.size;
+        const students = model.cache.students(node.courseId)?.length ?? subs.size;
         parts.push(`${subs.size}/${students} submitted`);
       }
       if (isFiltering(model.filter) && subs) parts.push(`filtered: ${describeFilter(model.filter)}`);
@@ -154,10 +154,10 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       return { label: a?.title ?? node.assignmentId, description: parts.join(' · '), tooltip, icon: 'book', contextValue: 'assignment', collapsible: 'collapsed' };
     }
     case 'student': {
-      const subs = model.studentSubmissions(node.courseId, node.assignmentId, node.studentId);
+      const subs = model.cache.studentSubmissions(node.courseId, node.assignmentId, node.studentId);
       const latest = subs[0];
       const states = studentWorkStates(subs);
-      const name = model.studentName(node.courseId, node.studentId);
+      const name = model.cache.studentName(node.courseId, node.studentId);
       const parts = latest ? [submissionScore(latest), ...(latest.late ? ['late'] : []), `${subs.length} submission(s)`] : ['not submitted'];
       return {
         label: name,
@@ -170,8 +170,8 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       };
     }
     case 'submission': {
-      const s = model.submission(node.submissionId);
-      const r = model.result(node.submissionId);
+      const s = model.cache.submission(node.submissionId);
+      const r = model.cache.result(node.submissionId);
       if (!s) return { label: node.submissionId, tooltip: [node.submissionId], icon: 'archive', contextValue: 'submission', collapsible: 'collapsed' };
       const at = new Date(s.submittedAt);
       const parts = [formatRelative(at, now)];
@@ -183,7 +183,7 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
         `At ${formatAbsolute(at)}`,
         `Snapshot ${s.snapshotHash.slice(0, 12)} · ${s.fileCount} file(s), ${formatBytes(s.totalBytes)}`,
       ];
-      if (s.override) tooltip.push(overrideText(s.override, s.maxScore, model.studentName(s.courseId, s.override.authorId)));
+      if (s.override) tooltip.push(overrideText(s.override, s.maxScore, model.cache.studentName(s.courseId, s.override.authorId)));
       return {
         label: formatAbsolute(at).replace(/ \(.*\)$/, ''),
         description: parts.join(' · '),
@@ -195,7 +195,7 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       };
     }
     case 'results': {
-      const r = model.result(node.submissionId);
+      const r = model.cache.result(node.submissionId);
       const tooltip = r ? [verdictSummary(r)] : ['Per-test results'];
       if (r?.provenance) tooltip.push(...Object.entries(r.provenance).map(([k, v]) => `${k}: ${v}`));
       if (r?.compile && r.compile.status !== 'OK') tooltip.push('', r.compile.output.slice(0, 2000));
@@ -209,7 +209,7 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       };
     }
     case 'test': {
-      const r = model.result(node.submissionId);
+      const r = model.cache.result(node.submissionId);
       const t = r?.tests[node.index];
       if (!r || !t) return { label: `test ${node.index + 1}`, tooltip: [], icon: 'circle-outline', contextValue: 'test', collapsible: 'none' };
       const passed = isPassed(t);
@@ -230,7 +230,7 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       };
     }
     case 'file': {
-      const f = model.submissionFiles(node.submissionId)?.find((x) => x.path === node.path);
+      const f = model.cache.submissionFiles(node.submissionId)?.find((x) => x.path === node.path);
       return {
         label: node.path,
         ...(f ? { description: formatBytes(f.size) } : {}),

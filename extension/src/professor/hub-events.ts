@@ -1,5 +1,5 @@
 // Follows the hub's pushed events on one connection and applies them to the
-// cluster model: scores, new submissions, workspace states. The professor side
+// cluster cache: scores, new submissions, workspace states. The professor side
 // keeps its own hub connection, so these handlers never replace the student
 // side's (an endpoint holds one handler per notification method).
 
@@ -10,21 +10,21 @@ import {
   type RpcEndpoint,
 } from '@classpod/protocol';
 import type { Disposable } from '../emitter';
-import type { ClusterModel } from './cluster-model';
+import type { ClusterCache } from './cluster-cache';
 
-/** Start applying the endpoint's events to the model; dispose to stop. */
-export function followHubEvents(endpoint: RpcEndpoint, model: ClusterModel, onEvent: (method: string) => void = () => undefined): Disposable {
+/** Start applying the endpoint's events to the cache; dispose to stop. */
+export function followHubEvents(endpoint: RpcEndpoint, cache: ClusterCache, onEvent: (method: string) => void = () => undefined): Disposable {
   const removers = [
     endpoint.onNotification(ScoreChangedNotification.type, (p) => {
-      model.applyScoreChanged(p);
+      cache.applyScoreChanged(p);
       onEvent(ScoreChangedNotification.method);
     }),
     endpoint.onNotification(SubmissionAddedNotification.type, (p) => {
-      model.applySubmissionAdded(p);
+      cache.applySubmissionAdded(p);
       onEvent(SubmissionAddedNotification.method);
     }),
     endpoint.onNotification(WorkspaceStatusChangedNotification.type, (p) => {
-      model.applyWorkspaceStatus(p);
+      cache.applyWorkspaceStatus(p);
       onEvent(WorkspaceStatusChangedNotification.method);
     }),
   ];

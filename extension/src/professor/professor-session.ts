@@ -1,13 +1,15 @@
 // The professor side of a signed-in person who teaches: its own connection to
 // the hub (so its event handlers never clash with the student side's), the
-// cluster model fed by that connection's events, and the staff actions. After
-// a reconnect the model forgets what it loaded, since events may have been
-// missed while offline; rows reload as they are shown.
+// cache of the hub's entities fed by that connection's events, the cluster
+// tree over that cache, and the staff actions. After a reconnect the cache
+// forgets what it loaded, since events may have been missed while offline;
+// rows reload as they are shown.
 
 import type { Logger } from '@classpod/observability';
 import { DisposableStore, type Disposable } from '../emitter';
 import type { OpenedEndpoint } from '../connection/open-endpoint';
 import { ReconnectingConnection, type ReconnectOptions } from '../connection/reconnecting-connection';
+import { ClusterCache } from './cluster-cache';
 import { ClusterModel, type ClusterModelOptions } from './cluster-model';
 import { followHubEvents } from './hub-events';
 import { requesterFor } from './hub-requester';
@@ -34,6 +36,7 @@ export interface ProfessorSessionOptions {
 
 export class ProfessorSession implements Disposable {
   readonly connection: ReconnectingConnection;
+  readonly cache: ClusterCache;
   readonly model: ClusterModel;
   readonly actions: StaffActions;
   private readonly store = new DisposableStore();
@@ -43,13 +46,14 @@ export class ProfessorSession implements Disposable {
   constructor(options: ProfessorSessionOptions) {
     this.connection = this.store.add(new ReconnectingConnection(options.open, options.reconnect));
     const request = requesterFor(() => this.connection.ready());
-    this.model = this.store.add(new ClusterModel(request, options.model));
-    this.actions = new StaffActions(request, this.model);
+    this.cache = this.store.add(new ClusterCache(request));
+    this.model = this.store.add(new ClusterModel(this.cache, options.model));
+    this.actions = new StaffActions(request, this.cache);
     this.store.add(
       this.connection.onDidConnect(({ endpoint }) => {
         this.events?.dispose();
-        this.events = followHubEvents(endpoint, this.model, (method) => options.logger.debug('hub event', { method }));
-        if (this.connectedBefore) this.model.reload();
+        this.events = followHubEvents(endpoint, this.cache, (method) => options.logger.debug('hub event', { method }));
+        if (this.connectedBefore) this.cache.reload();
         this.connectedBefore = true;
       }),
     );

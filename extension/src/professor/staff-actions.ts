@@ -3,7 +3,7 @@
 // export grades, create or update an assignment, start and stop workspaces,
 // and read submission and starter files.
 // Each call asks the hub (which checks the person's rights and writes the audit
-// log) and then brings the cluster model up to date with the hub's answer.
+// log) and then brings the cluster cache up to date with the hub's answer.
 
 import {
   ExportGradesRequest,
@@ -23,7 +23,7 @@ import {
   type WorkspaceInfo,
 } from '@classpod/protocol';
 import type { ClasspodDocument } from './classpod-uri';
-import type { ClusterModel } from './cluster-model';
+import type { ClusterCache } from './cluster-cache';
 import type { HubRequester } from './hub-requester';
 import { SubmissionFileCache } from './submission-file-cache';
 import type { UpsertOutcome } from './assignment-folder';
@@ -43,7 +43,7 @@ export class StaffActions {
 
   constructor(
     private readonly request: HubRequester,
-    private readonly model: ClusterModel,
+    private readonly cache: ClusterCache,
   ) {
     this.files = new SubmissionFileCache(async (submissionId, path) => {
       const r = await this.request(ReadSubmissionFileRequest.type, { submissionId, path });
@@ -60,14 +60,14 @@ export class StaffActions {
           ? { courseId: target.courseId, assignmentId: target.assignmentId, studentId: target.studentId }
           : { courseId: target.courseId, assignmentId: target.assignmentId };
     const { queued } = await this.request(RegradeRequest.type, params);
-    this.model.markQueued(queued);
+    this.cache.markQueued(queued);
     return queued;
   }
 
   /** Set a submission's score by hand (undefined removes the override), with a comment. */
   async overrideScore(submissionId: string, score: number | undefined, comment: string): Promise<SubmissionSummary> {
     const { submission } = await this.request(OverrideScoreRequest.type, { submissionId, comment, ...(score !== undefined ? { score } : {}) });
-    this.model.replaceSubmission(submission);
+    this.cache.replaceSubmission(submission);
     return submission;
   }
 
@@ -76,7 +76,7 @@ export class StaffActions {
    * entering it is audit-logged by the hub) and compare it with the grader's verdict.
    */
   async rerunLikeGrader(s: SubmissionSummary, test: { group: string; name: string }, open: (connectPath: string) => Promise<OpenedEndpoint>): Promise<RerunOutcome> {
-    const who = this.model.studentName(s.courseId, s.studentId);
+    const who = this.cache.studentName(s.courseId, s.studentId);
     return rerunLikeGrader(
       { submissionId: s.id, ...test },
       {
@@ -123,27 +123,27 @@ export class StaffActions {
     const outcome = await this.request(UpsertAssignmentRequest.type, { courseId, assignmentId, files, dryRun });
     if (!dryRun) {
       this.starters.delete(`${courseId}/${assignmentId}`);
-      this.model.replaceAssignment(outcome.assignment);
+      this.cache.replaceAssignment(outcome.assignment);
     }
     return outcome;
   }
 
   async startWorkspace(courseId: string, studentId: string): Promise<WorkspaceInfo> {
     const { workspace } = await this.request(StartWorkspaceRequest.type, { courseId, studentId });
-    this.model.applyWorkspaceStatus({ workspace });
+    this.cache.applyWorkspaceStatus({ workspace });
     return workspace;
   }
 
   async stopWorkspace(courseId: string, studentId: string): Promise<WorkspaceInfo> {
     const { workspace } = await this.request(StopWorkspaceRequest.type, { courseId, studentId });
-    this.model.applyWorkspaceStatus({ workspace });
+    this.cache.applyWorkspaceStatus({ workspace });
     return workspace;
   }
 
   /** Ask the hub to let staff into a student's workspace (audit-logged); answers the gateway path. */
   async openWorkspaceTerminal(courseId: string, studentId: string): Promise<string> {
     const { workspace, connectPath } = await this.request(OpenWorkspaceTerminalRequest.type, { courseId, studentId });
-    this.model.applyWorkspaceStatus({ workspace });
+    this.cache.applyWorkspaceStatus({ workspace });
     return connectPath;
   }
 

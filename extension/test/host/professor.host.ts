@@ -241,7 +241,7 @@ function registerStaffSuite(): void {
     it('shows per-test results and a verdict summary once the grader has graded', async function () {
       if (!process.env.CLASSPOD_E2E_GRADER) skipBecause(this, 'the run has no grading worker');
       const model = api.professor.session!.model;
-      await until('both of Ada\'s submissions graded', () => model.submission(adaLatest.submissionId)?.status === 'graded' && model.submission(adaFirst.submissionId)?.status === 'graded');
+      await until('both of Ada\'s submissions graded', () => model.cache.submission(adaLatest.submissionId)?.status === 'graded' && model.cache.submission(adaFirst.submissionId)?.status === 'graded');
       await model.getChildren(ada); // rows read their results when shown
       assert.match(describeRow(adaLatest), /· (\d+)\/\1 passed$/, 'the reference solution passes every test');
       assert.match(describeRow(adaFirst), /· \d+\/\d+ passed · \d+ [A-Z][a-z -]+/, 'the starter file fails some, named by verdict');
@@ -280,7 +280,7 @@ function registerStaffSuite(): void {
     it('regrades one submission and a whole assignment, recorded in the audit log', async function () {
       const one = (await vscode.commands.executeCommand('classpod.professor.regradeSubmission', adaLatest)) as string[];
       assert.deepEqual(one, [adaLatest.submissionId]);
-      assert.equal(api.professor.session!.model.submission(adaLatest.submissionId)?.status, 'queued');
+      assert.equal(api.professor.session!.cache.submission(adaLatest.submissionId)?.status, 'queued');
       const all = (await vscode.commands.executeCommand('classpod.professor.regradeAssignment', assignment, { confirm: true })) as string[];
       assert.equal(all.length, 2, 'the latest submission of each of the two students');
       const endpoint = await api.professor.session!.connection.ready();
@@ -289,7 +289,7 @@ function registerStaffSuite(): void {
       if (process.env.CLASSPOD_E2E_GRADER) {
         // The new scores arrive as the hub's events: the rows change without a reload.
         const model = api.professor.session!.model;
-        await until('the regraded submissions graded again', () => all.every((id) => model.submission(id)?.status === 'graded'));
+        await until('the regraded submissions graded again', () => all.every((id) => model.cache.submission(id)?.status === 'graded'));
         await model.getChildren(ada); // as the view does when the row is redrawn
         assert.match(describeRow(adaLatest), /(\d+)\/\1 passed$/);
       }
@@ -298,7 +298,7 @@ function registerStaffSuite(): void {
     it('overrides a score with a comment, and the row says so', async function () {
       const text = await vscode.commands.executeCommand('classpod.professor.overrideScore', adaLatest, { score: 9, comment: 'Correct; the checker missed a trailing newline.' });
       assert.match(String(text), /^9\/\d+ \(overridden\)$|^9 \(overridden\)$/);
-      const s = api.professor.session!.model.submission(adaLatest.submissionId)!;
+      const s = api.professor.session!.cache.submission(adaLatest.submissionId)!;
       assert.equal(s.override?.comment, 'Correct; the checker missed a trailing newline.');
       assert.match(describeRow(ada), /^9(\/\d+)? \(overridden\)/);
     });
@@ -306,7 +306,7 @@ function registerStaffSuite(): void {
     it("reruns a graded public test like the grader in the student's workspace", async function () {
       if (!process.env.CLASSPOD_E2E_GRADER) skipBecause(this, 'the run has no grading worker');
       const model = api.professor.session!.model;
-      await until('the latest submission graded', () => model.submission(adaLatest.submissionId)?.status === 'graded');
+      await until('the latest submission graded', () => model.cache.submission(adaLatest.submissionId)?.status === 'graded');
       const [results] = await model.getChildren(adaLatest);
       const tests = await model.getChildren(results);
       const small = tests.find((t) => label(t) === 'small')!;
@@ -331,7 +331,7 @@ function registerStaffSuite(): void {
       const grace = await row(assignment, /^Grace Hopper$/);
       const queued = (await vscode.commands.executeCommand('classpod.professor.regradeStudent', grace)) as string[];
       assert.equal(queued.length, 1);
-      assert.equal(api.professor.session!.model.submission(queued[0]!)?.studentId, 'grace');
+      assert.equal(api.professor.session!.cache.submission(queued[0]!)?.studentId, 'grace');
       const target = join(mkdtempSync(join(env('CLASSPOD_E2E_DIR'), 'classpod-grades-')), 'cs101.csv');
       assert.equal(await vscode.commands.executeCommand('classpod.professor.exportGrades', course, { target }), target);
       const book = readFileSync(target, 'utf8');
@@ -358,8 +358,8 @@ function registerStaffSuite(): void {
       );
       const id = await vscode.commands.executeCommand('classpod.professor.upsertAssignment', course, { folder, assignmentId: 'broken-primes', confirm: true });
       assert.equal(id, undefined, 'the command stops at the check');
-      await api.professor.session!.model.ensureAssignments('cs101');
-      assert.equal(api.professor.session!.model.assignment('cs101', 'broken-primes'), undefined);
+      await api.professor.session!.cache.ensureAssignments('cs101');
+      assert.equal(api.professor.session!.cache.assignment('cs101', 'broken-primes'), undefined);
     });
 
     it('creates an assignment from a local folder after checking it', async function () {
@@ -371,7 +371,7 @@ function registerStaffSuite(): void {
       assert.ok(preview, 'the check showed what students will receive');
       assert.match(preview.getText(), /Would create assignment `primes-again` in course `cs101`/);
       assert.match(preview.getText(), /Hidden tests \(kept on the grader, never sent to students\): \d+/);
-      assert.ok(api.professor.session!.model.assignment('cs101', 'primes-again'), 'the new assignment is in the tree');
+      assert.ok(api.professor.session!.cache.assignment('cs101', 'primes-again'), 'the new assignment is in the tree');
     });
 
     it("stops and starts a workspace, and opens a terminal into it", async function () {

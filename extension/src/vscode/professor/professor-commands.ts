@@ -87,7 +87,7 @@ export class ProfessorCommands {
 
   private refresh(): void {
     this.ctx.session()?.connection.retryNow();
-    this.ctx.session()?.model.reload();
+    this.ctx.session()?.cache.reload();
   }
 
   private async filter(args?: Partial<ClassFilter>): Promise<ClassFilter | undefined> {
@@ -126,7 +126,7 @@ export class ProfessorCommands {
     return this.guard('compare with the starter files', async () => {
       const starter = await this.s().actions.starterFiles(node.courseId, node.assignmentId);
       const left = starter.has(node.path) ? docUri({ kind: 'starter', courseId: node.courseId, assignmentId: node.assignmentId, path: node.path }) : docUri({ kind: 'empty', path: node.path });
-      const who = this.s().model.studentName(node.courseId, node.studentId);
+      const who = this.s().cache.studentName(node.courseId, node.studentId);
       await vscode.commands.executeCommand('vscode.diff', left, docUri(fileDocument(node)), `${node.path} (starter ↔ ${who})`, { preview: true });
       return true;
     });
@@ -137,16 +137,16 @@ export class ProfessorCommands {
       const s = this.s();
       let otherId = args?.otherSubmissionId;
       if (!otherId) {
-        await s.model.ensureAssignment(node.courseId, node.assignmentId);
-        const own = s.model.studentSubmissions(node.courseId, node.assignmentId, node.studentId).filter((x) => x.id !== node.submissionId);
-        const others = [...(s.model.assignmentSubmissions(node.courseId, node.assignmentId) ?? new Map()).entries()]
+        await s.cache.ensureAssignment(node.courseId, node.assignmentId);
+        const own = s.cache.studentSubmissions(node.courseId, node.assignmentId, node.studentId).filter((x) => x.id !== node.submissionId);
+        const others = [...(s.cache.assignmentSubmissions(node.courseId, node.assignmentId) ?? new Map()).entries()]
           .filter(([student]) => student !== node.studentId)
           .map(([, list]) => list[0]!)
           .filter(Boolean);
         const now = new Date(this.ctx.now());
         const item = (x: (typeof own)[number], kind: string): vscode.QuickPickItem & { id: string } => ({
           id: x.id,
-          label: s.model.studentName(x.courseId, x.studentId),
+          label: s.cache.studentName(x.courseId, x.studentId),
           description: `${formatRelative(new Date(x.submittedAt), now)} · ${submissionScore(x)}`,
           detail: kind,
         });
@@ -157,14 +157,14 @@ export class ProfessorCommands {
         if (!picked) return false;
         otherId = picked.id;
       }
-      const other = s.model.submission(otherId);
+      const other = s.cache.submission(otherId);
       if (!other) throw new Error(`no submission ${otherId} is loaded`);
-      await s.model.ensureFiles(other.id);
-      const has = (s.model.submissionFiles(other.id) ?? []).some((f) => f.path === node.path);
+      await s.cache.ensureFiles(other.id);
+      const has = (s.cache.submissionFiles(other.id) ?? []).some((f) => f.path === node.path);
       const left = has
         ? docUri({ kind: 'submission', courseId: other.courseId, assignmentId: other.assignmentId, studentId: other.studentId, submissionId: other.id, path: node.path })
         : docUri({ kind: 'empty', path: node.path });
-      const title = `${node.path} (${s.model.studentName(other.courseId, other.studentId)} ${other.submittedAt.slice(0, 16)} ↔ ${s.model.studentName(node.courseId, node.studentId)})`;
+      const title = `${node.path} (${s.cache.studentName(other.courseId, other.studentId)} ${other.submittedAt.slice(0, 16)} ↔ ${s.cache.studentName(node.courseId, node.studentId)})`;
       await vscode.commands.executeCommand('vscode.diff', left, docUri(fileDocument(node)), title, { preview: true });
       return true;
     });
@@ -174,7 +174,7 @@ export class ProfessorCommands {
     return this.guard('queue the regrade', async () => {
       const s = this.s();
       if (node.kind === 'assignment' && scope === 'assignment') {
-        const title = s.model.assignment(node.courseId, node.assignmentId)?.title ?? node.assignmentId;
+        const title = s.cache.assignment(node.courseId, node.assignmentId)?.title ?? node.assignmentId;
         if (!confirmed) {
           const ok = await vscode.window.showWarningMessage(`Regrade the latest submission of every student for ${title}?`, { modal: true, detail: 'Scores change when grading finishes; overrides stay.' }, 'Regrade');
           if (ok !== 'Regrade') return [];
@@ -197,7 +197,7 @@ export class ProfessorCommands {
   private overrideScore(node: NodeOf<'submission'>, args?: { score: number | null; comment: string }): Promise<string | undefined> {
     return this.guard('override the score', async () => {
       const s = this.s();
-      const sub = s.model.submission(node.submissionId);
+      const sub = s.cache.submission(node.submissionId);
       let score: number | undefined;
       let comment: string;
       if (args) {
@@ -205,7 +205,7 @@ export class ProfessorCommands {
         comment = args.comment;
       } else {
         const text = await vscode.window.showInputBox({
-          title: `Override the score of ${s.model.studentName(node.courseId, node.studentId)}'s submission`,
+          title: `Override the score of ${s.cache.studentName(node.courseId, node.studentId)}'s submission`,
           prompt: `New score${sub?.maxScore !== undefined ? ` (maximum ${sub.maxScore})` : ''}; leave empty to remove an override`,
           value: sub?.override ? String(sub.override.score) : sub?.score !== undefined ? String(sub.score) : '',
           validateInput: (v) => (v.trim() === '' || Number.isFinite(Number(v)) ? undefined : 'Write a number, e.g. 7.5'),
@@ -230,9 +230,9 @@ export class ProfessorCommands {
   private extendDeadline(node: NodeOf<'student'>, args?: { dueAt: string; comment?: string }): Promise<string | undefined> {
     return this.guard('extend the deadline', async () => {
       const s = this.s();
-      await s.model.ensureAssignments(node.courseId);
-      const a = s.model.assignment(node.courseId, node.assignmentId);
-      const who = s.model.studentName(node.courseId, node.studentId);
+      await s.cache.ensureAssignments(node.courseId);
+      const a = s.cache.assignment(node.courseId, node.assignmentId);
+      const who = s.cache.studentName(node.courseId, node.studentId);
       let dueAt: Date;
       let comment: string | undefined;
       if (args) {
@@ -292,7 +292,7 @@ export class ProfessorCommands {
       let courseId = node?.courseId;
       if (!courseId) {
         await s.model.getChildren();
-        const courses = s.model.courses().filter((c) => c.role === 'professor');
+        const courses = s.cache.courses().filter((c) => c.role === 'professor');
         const pick = courses.length === 1 ? { id: courses[0]!.id } : await vscode.window.showQuickPick(courses.map((c) => ({ label: c.title, id: c.id })), { title: 'Which course?' });
         if (!pick) return undefined;
         courseId = pick.id;
@@ -336,7 +336,7 @@ export class ProfessorCommands {
   private workspace(node: NodeOf<'workspace'>, action: 'start' | 'stop', confirmed?: boolean): Promise<string | undefined> {
     return this.guard(`${action} the workspace`, async () => {
       const s = this.s();
-      const who = s.model.studentName(node.courseId, node.studentId);
+      const who = s.cache.studentName(node.courseId, node.studentId);
       if (action === 'stop' && !confirmed) {
         const ok = await vscode.window.showWarningMessage(`Stop ${who}'s workspace?`, { modal: true, detail: 'Their files are kept; it starts again when they connect.' }, 'Stop');
         if (ok !== 'Stop') return undefined;
@@ -351,7 +351,7 @@ export class ProfessorCommands {
   private enterWorkspace(node: NodeOf<'workspace'>): Promise<vscode.Terminal | undefined> {
     return this.guard("open a terminal in the student's workspace", async () => {
       const s = this.s();
-      const who = s.model.studentName(node.courseId, node.studentId);
+      const who = s.cache.studentName(node.courseId, node.studentId);
       const connectPath = await s.actions.openWorkspaceTerminal(node.courseId, node.studentId);
       const terminal = this.ctx.openTerminal(connectPath, who);
       terminal.show();
@@ -363,12 +363,12 @@ export class ProfessorCommands {
   private rerunLikeGrader(node: NodeOf<'test'>): Promise<RerunOutcome | undefined> {
     return this.guard('rerun the test like the grader', async () => {
       const s = this.s();
-      const sub = s.model.submission(node.submissionId);
-      const t = s.model.result(node.submissionId)?.tests[node.index];
+      const sub = s.cache.submission(node.submissionId);
+      const t = s.cache.result(node.submissionId)?.tests[node.index];
       if (!sub || !t) throw new Error('the test is no longer in the tree; refresh it');
       if (!t.public || t.group === undefined || t.name === undefined) throw new Error('a hidden test runs only on the grader: its data never enters a workspace');
       const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Rerunning ${t.group}/${t.name} in ${s.model.studentName(sub.courseId, sub.studentId)}'s workspace…` },
+        { location: vscode.ProgressLocation.Notification, title: `Rerunning ${t.group}/${t.name} in ${s.cache.studentName(sub.courseId, sub.studentId)}'s workspace…` },
         () => s.actions.rerunLikeGrader(sub, { group: t.group!, name: t.name! }, (path) => this.ctx.openWorkspace(path)),
       );
       this.ctx.logger.info('reran a graded test', { submissionId: sub.id, test: `${t.group}/${t.name}`, same: outcome.comparison.same });

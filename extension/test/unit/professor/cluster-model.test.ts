@@ -97,7 +97,7 @@ describe('professor cluster model', function () {
       tests.map((t) => `${presentNode(session.model, t, NOW).label}: ${presentNode(session.model, t, NOW).description}`),
       ['prints hello: Accepted · 5/5 · 3 ms', 'edge cases (hidden): Wrong answer · 0/5'],
     );
-    const late = session.model.studentSubmissions('cs101', 'hello-c', studentId(10))[0]!;
+    const late = session.cache.studentSubmissions('cs101', 'hello-c', studentId(10))[0]!;
     assert.equal(late.late, true);
   });
 
@@ -172,7 +172,7 @@ describe('professor cluster model', function () {
     for (const s of hub.submissions) {
       hub.push(ScoreChangedNotification.type, { courseId: 'cs101', assignmentId: 'hello-c', studentId: s.studentId, submissionId: s.id, status: 'graded', score: 7, maxScore: 10, cause: 'graded', counts: true });
     }
-    const allScored = (): boolean => hub.submissions.every((s) => session.model.submission(s.id)?.score === 7 && session.model.submission(s.id)?.status === 'graded');
+    const allScored = (): boolean => hub.submissions.every((s) => session.cache.submission(s.id)?.score === 7 && session.cache.submission(s.id)?.status === 'graded');
     while (!allScored()) await nextChange(session.model);
     session.model.flushChanges();
     assert.ok(announcements.length <= 3, `few announcements (${announcements.length})`);
