@@ -3,6 +3,7 @@
 
 import { resolve } from 'node:path';
 import type { Logger } from '@classpod/observability';
+import { OidcConfigError, readOidcConfigFile, validateOidcOptions, type OidcOptions } from './auth/oidc-config';
 import type { SpecResolver } from './assignments/spec-resolver';
 import { DEFAULT_OFFICIAL_SANDBOXES, SANDBOX_NAMES } from './grading/grading-policy';
 import type { Clock } from './time/clock';
@@ -53,6 +54,8 @@ export interface HubOptions {
   versionDebounceMs?: number;
   /** How often a running workspace is looked at for new assignment folders to record (ms). */
   versionRefreshMs?: number;
+  /** OpenID Connect sign-in (hub/README.md, "Signing in"); personal tokens work with or without it. */
+  oidc?: OidcOptions;
 }
 
 /** Defaults, in one place. */
@@ -92,7 +95,18 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Hu
   if (env.CLASSPOD_VERSION_KEEP_DAYS) out.versionKeepDays = Number(env.CLASSPOD_VERSION_KEEP_DAYS);
   if (env.CLASSPOD_VERSION_COURSE_QUOTA_BYTES) out.versionCourseQuotaBytes = Number(env.CLASSPOD_VERSION_COURSE_QUOTA_BYTES);
   if (env.CLASSPOD_OFFICIAL_SANDBOXES) out.officialSandboxes = parseSandboxList(env.CLASSPOD_OFFICIAL_SANDBOXES);
+  if (env.CLASSPOD_OIDC_CONFIG) out.oidc = oidcOptionsFromFile(env.CLASSPOD_OIDC_CONFIG, env);
   return out;
+}
+
+/** The OIDC configuration file (`--oidc-config`, `CLASSPOD_OIDC_CONFIG`), as a configuration error when unreadable. */
+export function oidcOptionsFromFile(path: string, env: NodeJS.ProcessEnv = process.env): OidcOptions {
+  try {
+    return readOidcConfigFile(path, env);
+  } catch (err) {
+    if (err instanceof OidcConfigError) throw new HubConfigError(err.message);
+    throw err;
+  }
 }
 
 /** `isolate,local` → `['isolate', 'local']`. */
@@ -118,5 +132,13 @@ export function validateOptions(o: HubOptions): HubOptions & typeof HUB_DEFAULTS
     if (!(SANDBOX_NAMES as readonly string[]).includes(name)) throw new HubConfigError(`official sandbox ${name} is not one of isolate, local, none`);
   }
   if (merged.publicUrl && !/^https?:\/\//.test(merged.publicUrl)) throw new HubConfigError(`public URL ${merged.publicUrl} must start with http:// or https://`);
+  if (merged.oidc) {
+    try {
+      merged.oidc = validateOidcOptions(merged.oidc);
+    } catch (err) {
+      if (err instanceof OidcConfigError) throw new HubConfigError(err.message);
+      throw err;
+    }
+  }
   return merged;
 }

@@ -8,6 +8,9 @@ import { Authorization } from './api/authorization';
 import type { ApiContext } from './api/api-context';
 import { graderSpecResolver } from './assignments/spec-resolver';
 import { TokenService } from './auth/tokens';
+import { OidcSignIn } from './auth/oidc-sign-in';
+import type { ResolvedOidcOptions } from './auth/oidc-config';
+import { SignInStore } from './store/sign-in-store';
 import { BlobStore } from './blobs/blob-store';
 import { validateOptions, type HubOptions } from './config';
 import { DeadlineCollector } from './deadlines/deadline-collector';
@@ -48,6 +51,10 @@ export interface Hub {
   readonly clock: Clock;
   readonly context: ApiContext;
   readonly server: HubServer;
+  /** Identities and sign-ins under way (OpenID Connect). */
+  readonly signIns: SignInStore;
+  /** OpenID Connect sign-in, when configured. */
+  readonly oidc?: OidcSignIn;
   close(): Promise<void>;
 }
 
@@ -135,6 +142,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     });
     cleanups.push(unsubscribe);
     const tokens = new TokenService(store, () => clock.now());
+    const signIns = new SignInStore(store.db, () => clock.now());
+    const oidc = o.oidc
+      ? new OidcSignIn(o.oidc as ResolvedOidcOptions, store, signIns, tokens, clock, logger.child({ area: 'oidc' }), () => o.publicUrl ?? url)
+      : undefined;
     let started = false;
     const server = new HubServer({
       ctx: context,
@@ -143,6 +154,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       logger,
       maxFrameBytes: o.maxFrameBytes,
       pingIntervalMs: o.pingIntervalMs,
+      oidc,
+      secureCookies: (o.oidc?.redirectUrl ?? o.publicUrl ?? '').startsWith('https:'),
       ready: async () => started && (await store.db.get('SELECT 1 AS one')) !== undefined,
     });
     const address = await server.listen(o.host, o.port);
@@ -173,6 +186,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       clock,
       context,
       server,
+      signIns,
+      ...(oidc ? { oidc } : {}),
       close: closeAll,
     };
   } catch (err) {

@@ -23,6 +23,8 @@ import { isSlugId } from '../ids/slug-ids';
 import { errors, parseRequestTarget, ProtocolError, RequestTargetError, type RequestTarget } from '@classpod/protocol';
 import { randomBytes } from 'node:crypto';
 import { withoutHostPaths } from './client-text';
+import { attachAuthRoutes } from './auth-routes';
+import type { OidcSignIn } from '../auth/oidc-sign-in';
 
 export const HUB_VERSION = '0.1.0';
 
@@ -35,6 +37,10 @@ export interface HubServerDeps {
   pingIntervalMs: number;
   /** Whether the hub is ready to serve (store reachable, provider started). */
   ready: () => Promise<boolean>;
+  /** OpenID Connect sign-in, when configured. */
+  oidc?: OidcSignIn;
+  /** Whether the hub is reached over https (its cookies are then `Secure`). */
+  secureCookies?: boolean;
 }
 
 /** Answer an upgrade request with an HTTP error and close the connection (or just close it when it cannot be written any more). */
@@ -91,6 +97,8 @@ export class HubServer {
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private readonly alive = new WeakSet<WebSocket>();
   private readonly apiMetrics: ApiMetrics;
+  /** Open API connections by the token they authenticated with, so a sign-out closes them. */
+  private readonly byToken = new Map<string, Set<WebSocket>>();
 
   constructor(private readonly d: HubServerDeps) {
     const app = express();
@@ -114,6 +122,16 @@ export class HubServer {
     });
     app.get('/metrics', async (_req, res) => {
       res.type(MetricsRegistry.contentType).send(await d.metrics.render());
+    });
+    attachAuthRoutes(app, {
+      oidc: d.oidc,
+      tokens: d.tokens,
+      store: d.ctx.store,
+      logger: d.logger.child({ area: 'auth' }),
+      secureCookies: d.secureCookies ?? false,
+      closeConnectionsOf: (tokenId) => {
+        for (const ws of this.byToken.get(tokenId) ?? []) ws.close(4001, 'signed out');
+      },
     });
     app.get('/v1/courses/:courseId/grades.csv', async (req, res) => {
       try {
@@ -179,10 +197,10 @@ export class HubServer {
   }
 
   /** The caller behind a request's bearer token, if its scope opens `endpoint`; else a TokenRefused error. */
-  private async authenticate(req: IncomingMessage, target: RequestTarget, endpoint: TokenEndpoint): Promise<Caller & { service: boolean }> {
+  private async authenticate(req: IncomingMessage, target: RequestTarget, endpoint: TokenEndpoint): Promise<Caller & { service: boolean; tokenId: string }> {
     const principal = await this.d.tokens.verify(bearerOf(req.headers, target.query), endpoint);
-    if (!principal.person) return { person: { id: `token-${principal.tokenId}`, name: 'grader', admin: false }, scopes: principal.scopes, service: true };
-    return { person: principal.person, scopes: principal.scopes, service: false };
+    if (!principal.person) return { person: { id: `token-${principal.tokenId}`, name: 'grader', admin: false }, scopes: principal.scopes, service: true, tokenId: principal.tokenId };
+    return { person: principal.person, scopes: principal.scopes, service: false, tokenId: principal.tokenId };
   }
 
   /** An upgrade request: never rejects. Whatever fails is answered 500 (or the connection closed, once ws owns it) and logged. */
@@ -228,7 +246,7 @@ export class HubServer {
     wss.handleUpgrade(req, socket, head, (ws) => {
       this.alive.add(ws);
       ws.on('pong', () => this.alive.add(ws));
-      if (route.endpoint === 'api') this.serveApi(ws, caller);
+      if (route.endpoint === 'api') this.serveApi(ws, caller, caller.tokenId);
       else this.serveGrader(ws, caller.person.id);
     });
   }
@@ -246,11 +264,17 @@ export class HubServer {
     return endpoint;
   }
 
-  private serveApi(ws: WebSocket, caller: Caller): void {
+  private serveApi(ws: WebSocket, caller: Caller, tokenId: string): void {
     const endpoint = this.endpointFor(ws, 'hub-api', ['hub', 'events', `protocol-${PROTOCOL_VERSION}`]);
     attachHubApi(endpoint, this.d.ctx, caller, this.apiMetrics);
     const remove = this.d.ctx.events.add({ personId: caller.person.id, endpoint });
-    endpoint.onClose(() => remove());
+    const sockets = this.byToken.get(tokenId) ?? new Set<WebSocket>();
+    this.byToken.set(tokenId, sockets.add(ws));
+    endpoint.onClose(() => {
+      remove();
+      sockets.delete(ws);
+      if (sockets.size === 0 && this.byToken.get(tokenId) === sockets) this.byToken.delete(tokenId);
+    });
   }
 
   private serveGrader(ws: WebSocket, workerName: string): void {

@@ -191,6 +191,29 @@ CREATE INDEX versions_by_time ON versions (course_id, assignment_id, student_id,
 CREATE INDEX versions_by_course ON versions (course_id, recorded_at);
 `,
   },
+  {
+    version: 6,
+    description: 'OpenID Connect: identities (issuer + subject of a person) and the sign-ins under way (state, nonce, PKCE verifier)',
+    sql: `
+CREATE TABLE identities (
+  issuer TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  person_id TEXT NOT NULL REFERENCES people(id),
+  created_at TEXT NOT NULL,
+  last_sign_in_at TEXT,
+  PRIMARY KEY (issuer, subject)
+);
+CREATE INDEX identities_by_person ON identities (person_id);
+CREATE TABLE sign_ins (
+  state TEXT PRIMARY KEY,
+  browser_hash TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  code_verifier TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+`,
+  },
 ];
 
 /** Bring the database to the newest version; returns the versions applied. */

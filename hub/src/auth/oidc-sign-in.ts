@@ -1,0 +1,176 @@
+// OpenID Connect sign-in at the hub: the authorization code flow with PKCE,
+// state and nonce, through `openid-client` (no JWT is checked by hand here).
+// `start` records a sign-in (state, nonce, PKCE verifier) bound to the browser
+// by a cookie and answers the provider's authorization URL; `finish` takes that
+// sign-in exactly once, lets openid-client exchange the code and check the ID
+// token (issuer, audience, expiry by the hub's clock, nonce, signature against
+// the provider's JWKS), maps the claims to a person and issues a hub session:
+// a `hub` token like a personal one, so the rest of the API is unchanged.
+
+import { createHash, randomBytes } from 'node:crypto';
+import type * as OpenIdClient from 'openid-client' with { 'resolution-mode': 'import' };
+import type { Logger } from '@classpod/observability';
+import type { SignInStore } from '../store/sign-in-store';
+import type { Store } from '../store/store';
+import type { Clock } from '../time/clock';
+import { OidcAccounts, SignInRefused, type IdClaims } from './oidc-accounts';
+import { isLoopbackUrl, OIDC_CALLBACK_PATH, type ResolvedOidcOptions } from './oidc-config';
+import type { TokenService } from './tokens';
+
+type Client = typeof OpenIdClient;
+let loaded: Promise<Client> | undefined;
+/** openid-client is an ES module; the hub loads it once, on first use. */
+const openIdClient = (): Promise<Client> => (loaded ??= import('openid-client'));
+
+/** The name of the cookie that binds a sign-in to the browser that started it. */
+export const SIGN_IN_COOKIE = 'classpod_sign_in';
+
+/** What a finished sign-in gives the client. */
+export interface HubSession {
+  token: string;
+  tokenId: string;
+  personId: string;
+  name: string;
+  email?: string;
+  expiresAt: string;
+}
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** A person-readable reason for what openid-client refused: its message and those of its causes, with the claim or attribute they name. */
+function describe(err: unknown): string {
+  const e = err as { error?: unknown; error_description?: unknown };
+  if (typeof e.error === 'string') return `the identity provider answered ${e.error}${typeof e.error_description === 'string' ? `: ${e.error_description}` : ''}`;
+  const parts: string[] = [];
+  for (let c: unknown = err, depth = 0; c instanceof Error && depth < 5; c = (c as Error).cause, depth++) {
+    const x = c as Error & { claim?: unknown; attribute?: unknown; cause?: unknown };
+    const named = (x.cause as { claim?: unknown; attribute?: unknown } | undefined) ?? {};
+    const what = typeof named.claim === 'string' ? ` (claim "${named.claim}")` : typeof named.attribute === 'string' ? ` (attribute "${named.attribute}")` : '';
+    if (!parts.includes(x.message + what)) parts.push(x.message + what);
+  }
+  return parts.join(': ') || String(err);
+}
+
+export class OidcSignIn {
+  private server: { metadata: OpenIdClient.ServerMetadata; at: number } | undefined;
+  readonly accounts: OidcAccounts;
+
+  constructor(
+    private readonly options: ResolvedOidcOptions,
+    private readonly store: Store,
+    private readonly signIns: SignInStore,
+    private readonly tokens: TokenService,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    /** The hub's public URL (the default redirect URL is its callback). */
+    private readonly publicUrl: () => string,
+  ) {
+    this.accounts = new OidcAccounts(store, signIns, options, logger, () => clock.now());
+  }
+
+  /** Where the provider sends the browser back to. */
+  redirectUrl(): string {
+    return this.options.redirectUrl ?? new URL(OIDC_CALLBACK_PATH, this.publicUrl()).href;
+  }
+
+  /** The provider's metadata (its discovery document, checked to name the configured issuer), kept for ten minutes. */
+  private async configuration(): Promise<OpenIdClient.Configuration> {
+    const oidc = await openIdClient();
+    const insecure = new URL(this.options.issuer).protocol === 'http:' && isLoopbackUrl(new URL(this.options.issuer));
+    const auth = oidc.ClientSecretPost(this.options.clientSecret);
+    // The hub's clock decides whether an ID token has expired, like every other time that matters.
+    const skew = Math.round((this.clock.now().getTime() - Date.now()) / 1000);
+    const metadata = { client_secret: this.options.clientSecret, [oidc.clockSkew]: skew };
+    if (!this.server || Date.now() - this.server.at > 10 * 60_000) {
+      let discovered;
+      try {
+        discovered = await oidc.discovery(new URL(this.options.issuer), this.options.clientId, metadata, auth, {
+          ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
+          timeout: 15,
+        });
+      } catch (err) {
+        this.logger.warn('OpenID discovery failed', { err, issuer: this.options.issuer });
+        throw new SignInRefused(502, `the identity provider's discovery document at ${this.options.issuer} was refused: ${describe(err)}`);
+      }
+      this.server = { metadata: discovered.serverMetadata(), at: Date.now() };
+    }
+    // A new configuration per sign-in: the provider's keys (JWKS) are read afresh, so a key rotation is followed.
+    const config = new oidc.Configuration(this.server.metadata, this.options.clientId, metadata, auth);
+    if (insecure) oidc.allowInsecureRequests(config);
+    oidc.enableNonRepudiationChecks(config);
+    return config;
+  }
+
+  /** Begin a sign-in: the URL to send the browser to, and the cookie secret that binds it to that browser. */
+  async start(): Promise<{ url: string; browserSecret: string }> {
+    const oidc = await openIdClient();
+    const config = await this.configuration();
+    await this.signIns.sweepSignIns();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const codeVerifier = oidc.randomPKCECodeVerifier();
+    const browserSecret = randomBytes(32).toString('base64url');
+    await this.signIns.addSignIn({
+      state,
+      nonce,
+      codeVerifier,
+      browserHash: sha256(browserSecret),
+      expiresAt: new Date(this.clock.now().getTime() + this.options.signInMs).toISOString(),
+    });
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: this.redirectUrl(),
+      response_type: 'code',
+      scope: this.options.scopes,
+      state,
+      nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+    });
+    return { url: url.href, browserSecret };
+  }
+
+  /** Finish a sign-in from the provider's redirect (its query) and the browser's cookie secret; throws SignInRefused. */
+  async finish(query: URLSearchParams, browserSecret: string | undefined): Promise<HubSession> {
+    const state = query.get('state');
+    if (!state) throw new SignInRefused(400, 'the sign-in callback has no state; sign in again');
+    const pending = await this.signIns.takeSignIn(state);
+    if (!pending) throw new SignInRefused(400, 'this sign-in is unknown or was already finished (a callback is accepted once); sign in again');
+    if (!browserSecret || sha256(browserSecret) !== pending.browserHash) {
+      throw new SignInRefused(400, 'this sign-in was started in another browser; sign in again from this browser');
+    }
+    if (Date.parse(pending.expiresAt) < this.clock.now().getTime()) throw new SignInRefused(400, 'this sign-in took too long; sign in again');
+    const oidc = await openIdClient();
+    const config = await this.configuration();
+    // The URL the provider redirected to, as registered: the hub's own address may differ behind a proxy.
+    const current = new URL(this.redirectUrl());
+    current.search = query.toString();
+    let claims: IdClaims;
+    try {
+      const answer = await oidc.authorizationCodeGrant(config, current, {
+        pkceCodeVerifier: pending.codeVerifier,
+        expectedState: state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
+      });
+      claims = answer.claims() as unknown as IdClaims;
+      if (!Object.hasOwn(claims, this.options.roleClaim) && config.serverMetadata().userinfo_endpoint) {
+        const info = await oidc.fetchUserInfo(config, answer.access_token, claims.sub);
+        claims = { ...info, ...claims } as IdClaims;
+      }
+    } catch (err) {
+      this.logger.info('sign-in refused by the OpenID checks', { reason: describe(err) });
+      throw new SignInRefused(400, `sign-in refused: ${describe(err)}`);
+    }
+    const person = await this.accounts.personFor(claims);
+    const expiresAt = new Date(this.clock.now().getTime() + this.options.sessionMs);
+    const { token, record } = await this.tokens.issue({ personId: person.id, scopes: ['hub'], label: 'oidc sign-in', expiresAt });
+    await this.store.audit({
+      actorId: person.id,
+      action: 'auth.signin',
+      target: person.id,
+      detail: JSON.stringify({ method: 'oidc', issuer: claims.iss, subject: claims.sub, tokenId: record.id }),
+    });
+    this.logger.info('signed in', { personId: person.id, tokenId: record.id });
+    return { token, tokenId: record.id, personId: person.id, name: person.name, ...(person.email ? { email: person.email } : {}), expiresAt: expiresAt.toISOString() };
+  }
+}

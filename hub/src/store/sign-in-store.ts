@@ -1,0 +1,86 @@
+// The data of OpenID Connect sign-in: which person an identity (issuer +
+// subject) is, and the sign-ins under way (their state, nonce and PKCE
+// verifier, bound to the browser that started them). A sign-in under way is
+// taken exactly once: `takeSignIn` deletes it by compare-and-set, so a replayed
+// callback finds nothing, on SQLite and PostgreSQL alike and with several hubs.
+
+import type { SqlDriver } from './sql-driver';
+
+/** A sign-in started at `/v1/auth/oidc/start` and not yet finished. */
+export interface PendingSignIn {
+  state: string;
+  /** sha256 of the secret in the starting browser's cookie. */
+  browserHash: string;
+  nonce: string;
+  codeVerifier: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** An identity at an OpenID Provider, and the person it is. */
+export interface Identity {
+  issuer: string;
+  subject: string;
+  personId: string;
+}
+
+export class SignInStore {
+  constructor(private readonly db: SqlDriver, private readonly now: () => Date) {}
+
+  async addSignIn(s: Omit<PendingSignIn, 'createdAt'>): Promise<void> {
+    await this.db.run('INSERT INTO sign_ins (state, browser_hash, nonce, code_verifier, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      s.state,
+      s.browserHash,
+      s.nonce,
+      s.codeVerifier,
+      this.now().toISOString(),
+      s.expiresAt,
+    ]);
+  }
+
+  /** The sign-in of this state, removed so that nobody can finish it again; undefined when unknown or already taken. */
+  async takeSignIn(state: string): Promise<PendingSignIn | undefined> {
+    return this.db.transaction(async (tx) => {
+      const r = await tx.get('SELECT * FROM sign_ins WHERE state = ?', [state]);
+      if (!r) return undefined;
+      if ((await tx.run('DELETE FROM sign_ins WHERE state = ?', [state])) !== 1) return undefined;
+      return {
+        state: String(r.state),
+        browserHash: String(r.browser_hash),
+        nonce: String(r.nonce),
+        codeVerifier: String(r.code_verifier),
+        createdAt: String(r.created_at),
+        expiresAt: String(r.expires_at),
+      };
+    });
+  }
+
+  /** Forget sign-ins that expired before now; resolves to how many. */
+  async sweepSignIns(): Promise<number> {
+    return this.db.run('DELETE FROM sign_ins WHERE expires_at < ?', [this.now().toISOString()]);
+  }
+
+  async countSignIns(): Promise<number> {
+    const r = await this.db.get<{ n: unknown }>('SELECT COUNT(*) AS n FROM sign_ins');
+    return Number(r?.n ?? 0);
+  }
+
+  async personOf(issuer: string, subject: string): Promise<string | undefined> {
+    const r = await this.db.get<{ person_id: string }>('SELECT person_id FROM identities WHERE issuer = ? AND subject = ?', [issuer, subject]);
+    return r?.person_id;
+  }
+
+  /** Link an identity to a person (an operator's `people add --oidc-subject`, or a first sign-in). */
+  async link(i: Identity): Promise<void> {
+    await this.db.run('INSERT INTO identities (issuer, subject, person_id, created_at) VALUES (?, ?, ?, ?)', [i.issuer, i.subject, i.personId, this.now().toISOString()]);
+  }
+
+  async touch(issuer: string, subject: string): Promise<void> {
+    await this.db.run('UPDATE identities SET last_sign_in_at = ? WHERE issuer = ? AND subject = ?', [this.now().toISOString(), issuer, subject]);
+  }
+
+  async identitiesOf(personId: string): Promise<Identity[]> {
+    const rows = await this.db.all<{ issuer: string; subject: string }>('SELECT issuer, subject FROM identities WHERE person_id = ? ORDER BY issuer, subject', [personId]);
+    return rows.map((r) => ({ issuer: r.issuer, subject: r.subject, personId }));
+  }
+}

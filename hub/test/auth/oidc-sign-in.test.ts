@@ -1,0 +1,299 @@
+// OpenID Connect sign-in against a real OpenID Provider (oidc-provider) on
+// loopback, from the attacker's side: every forged, replayed or foreign answer
+// is refused with a message saying why, and leaves no session (the tokens
+// table is checked afterwards), no person and no identity behind.
+
+import assert from 'node:assert/strict';
+import { ListAuditRequest, ProtocolError, WhoAmIRequest } from '@classpod/protocol';
+import { ManualClock } from '../../src/time/clock';
+import type { OidcOptions } from '../../src/auth/oidc-config';
+import { startTestHub, type TestHub } from '../support/test-hub';
+import { HttpRefusal, TestClient } from '../support/test-client';
+import { CLIENT_ID, CLIENT_SECRET, newSigningKey, publicKeyOf, TestBrowser, TestIdentityProvider, type TestAccount, type TestProviderOptions } from '../support/test-identity-provider';
+
+const ACCOUNTS: TestAccount[] = [
+  { sub: 'u-ada', name: 'Ada Lovelace', email: 'ada@uni.example', preferred_username: 'ada', groups: ['cs101-professors'] },
+  { sub: 'u-tim', name: 'Tim Assistant', email: 'tim@uni.example', preferred_username: 'tim', groups: ['cs101-tas'] },
+  // Near misses of staff groups, and names that an object lookup would find on every object.
+  { sub: 'u-sam', name: 'Sam Student', email: 'sam@uni.example', preferred_username: 'sam', groups: ['cs101-students', 'cs101-Professors', 'cs101-professors ', 'staff', 'professor', '__proto__', 'constructor', 'toString'] },
+  { sub: 'u-alice', name: 'Alice A.', email: 'alice@uni.example', preferred_username: 'alice-uni', groups: [] },
+  { sub: 'u-eve', name: 'Eve Outsider', email: 'eve@elsewhere.example', preferred_username: 'eve', groups: ['other-course'] },
+  // Asks for the id of the course's professor.
+  { sub: 'u-mallory', name: 'Prof. Ada', email: 'prof@uni.example', preferred_username: 'prof', groups: ['cs101-students'] },
+];
+
+const MAPPING: OidcOptions['roleMapping'] = {
+  'cs101-professors': [{ course: 'cs101', role: 'professor' }],
+  'cs101-tas': [{ course: 'cs101', role: 'assistant' }],
+  'cs101-students': [{ course: 'cs101', role: 'student' }],
+};
+
+interface Setup {
+  idp: TestIdentityProvider;
+  t: TestHub;
+  clock: ManualClock;
+  callback: string;
+  close(): Promise<void>;
+}
+
+async function setUp(provider: Partial<TestProviderOptions> = {}, oidc: Partial<OidcOptions> = {}): Promise<Setup> {
+  const idp = await TestIdentityProvider.start({ accounts: ACCOUNTS.map((a) => ({ ...a, groups: [...a.groups] })), ...provider });
+  const clock = new ManualClock(Date.now());
+  let t: TestHub | undefined;
+  try {
+    t = await startTestHub({
+      clock,
+      oidc: { issuer: idp.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: 'openid email profile groups', roleMapping: MAPPING, ...oidc },
+    });
+    const callback = `${t.hub.url}/v1/auth/oidc/callback`;
+    await idp.register(callback);
+    const hub = t;
+    return { idp, t, clock, callback, close: async () => (await hub.close(), await idp.close()) };
+  } catch (err) {
+    await t?.close();
+    await idp.close();
+    throw err;
+  }
+}
+
+/** What a browser sees of a sign-in: the hub's start, the provider's pages, the hub's callback. */
+interface Attempt {
+  status: number;
+  body: { error?: string; token?: string; personId?: string; tokenId?: string };
+  callbackUrl: string;
+  browser: TestBrowser;
+}
+
+async function start(s: Setup, browser: TestBrowser): Promise<URL> {
+  const res = await browser.request(`${s.t.hub.url}/v1/auth/oidc/start`);
+  assert.equal(res.status, 302, await res.text());
+  return new URL(res.headers.get('location')!);
+}
+
+async function callback(browser: TestBrowser, callbackUrl: string): Promise<{ status: number; body: Attempt['body'] }> {
+  const res = await browser.request(callbackUrl);
+  return { status: res.status, body: (await res.json()) as Attempt['body'] };
+}
+
+async function signIn(s: Setup, login: string, o: { tamper?: (u: URL) => void; beforeCallback?: () => void } = {}): Promise<Attempt> {
+  const browser = new TestBrowser();
+  const authUrl = await start(s, browser);
+  o.tamper?.(authUrl);
+  const callbackUrl = await browser.authorize(authUrl.href, login, s.callback);
+  o.beforeCallback?.();
+  return { ...(await callback(browser, callbackUrl)), callbackUrl, browser };
+}
+
+/** Everything a refusal must leave unchanged. */
+async function counts(s: Setup): Promise<{ tokens: number; people: number; identities: number }> {
+  const n = async (sql: string): Promise<number> => Number((await s.t.hub.store.db.get<{ n: unknown }>(sql))!.n);
+  return { tokens: await n('SELECT COUNT(*) AS n FROM tokens'), people: await n('SELECT COUNT(*) AS n FROM people'), identities: await n('SELECT COUNT(*) AS n FROM identities') };
+}
+
+async function auditActions(s: Setup, actorId: string): Promise<string[]> {
+  // One tick of the hub's manual clock holds them all: compare them sorted.
+  return (await s.t.hub.store.db.all<{ action: string }>('SELECT action FROM audit WHERE actor_id = ?', [actorId])).map((r) => r.action).sort();
+}
+
+async function refused(s: Setup, attempt: () => Promise<Attempt>, status: number, message: RegExp): Promise<Attempt> {
+  const before = await counts(s);
+  const a = await attempt();
+  assert.equal(a.status, status, JSON.stringify(a.body));
+  assert.match(a.body.error ?? '', message);
+  assert.equal(a.body.token, undefined);
+  assert.deepEqual(await counts(s), before, 'a refused sign-in leaves no session, person or identity');
+  return a;
+}
+
+describe('OpenID Connect sign-in against a real provider', function () {
+  this.timeout(120_000);
+
+  describe('one provider, one hub', () => {
+    let s: Setup;
+    before(async () => {
+      s = await setUp({ idTokenTtlS: 60 });
+      await s.t.hub.signIns.link({ issuer: s.idp.url, subject: 'u-alice', personId: 'alice' });
+    });
+    after(async () => s?.close());
+
+    it('signs a professor in end to end: the session opens the hub API with the role the mapping grants', async () => {
+      const a = await signIn(s, 'u-ada');
+      assert.equal(a.status, 200, JSON.stringify(a.body));
+      assert.match(a.body.token!, /^cp_/);
+      const c = await TestClient.connect(s.t.hub.url, a.body.token);
+      try {
+        const me = await c.request(WhoAmIRequest.type, {});
+        assert.equal(me.personId, 'ada');
+        assert.equal(me.name, 'Ada Lovelace');
+        assert.equal(me.email, 'ada@uni.example');
+        assert.deepEqual(me.courses, [{ courseId: 'cs101', role: 'professor' }]);
+        const log = await c.request(ListAuditRequest.type, { courseId: 'cs101' });
+        assert.ok(log.entries.some((e) => e.action === 'role.change' && e.target === 'ada' && e.detail?.includes('"to":"professor"')), JSON.stringify(log.entries));
+      } finally {
+        c.close();
+      }
+      assert.deepEqual(await s.t.hub.signIns.identitiesOf('ada'), [{ issuer: s.idp.url, subject: 'u-ada', personId: 'ada' }]);
+      assert.deepEqual(await auditActions(s, 'ada'), ['auth.signin', 'person.create', 'role.change']);
+      assert.equal(await s.t.hub.signIns.countSignIns(), 0, 'a finished sign-in is forgotten');
+    });
+
+    it('signs in a person the operator linked, as that person, keeping their role', async () => {
+      const a = await signIn(s, 'u-alice');
+      assert.equal(a.status, 200, JSON.stringify(a.body));
+      assert.equal(a.body.personId, 'alice');
+      assert.equal(await s.t.hub.store.roleIn('cs101', 'alice'), 'student');
+    });
+
+    it('follows the provider when a role changes, and audit-logs the change', async () => {
+      assert.equal((await signIn(s, 'u-tim')).status, 200);
+      assert.equal(await s.t.hub.store.roleIn('cs101', 'tim'), 'assistant');
+      s.idp.account('u-tim').groups = ['cs101-professors'];
+      assert.equal((await signIn(s, 'u-tim')).status, 200);
+      assert.equal(await s.t.hub.store.roleIn('cs101', 'tim'), 'professor');
+      const changes = await s.t.hub.store.db.all<{ detail: string }>("SELECT detail FROM audit WHERE action = 'role.change' AND target = 'tim'");
+      assert.deepEqual(
+        changes.map((c) => c.detail).sort(),
+        [JSON.stringify({ from: 'assistant', to: 'professor', source: 'oidc' }), JSON.stringify({ from: null, to: 'assistant', source: 'oidc' })],
+      );
+    });
+
+    it('signs out: the session is revoked, its open connection closed, and it opens nothing afterwards', async () => {
+      const a = await signIn(s, 'u-ada');
+      const c = await TestClient.connect(s.t.hub.url, a.body.token);
+      const closed = new Promise<number>((resolve) => c.ws.once('close', (code) => resolve(code)));
+      const out = await fetch(`${s.t.hub.url}/v1/auth/signout`, { method: 'POST', headers: { authorization: `Bearer ${a.body.token}` } });
+      assert.equal(out.status, 200);
+      assert.equal(await closed, 4001);
+      await assert.rejects(TestClient.connect(s.t.hub.url, a.body.token), (err: unknown) => err instanceof HttpRefusal && err.status === 401);
+      const again = await fetch(`${s.t.hub.url}/v1/auth/signout`, { method: 'POST', headers: { authorization: `Bearer ${a.body.token}` } });
+      assert.equal(again.status, 401);
+      const record = (await s.t.hub.store.listTokens('ada')).find((r) => r.id === a.body.tokenId)!;
+      assert.ok(record.revokedAt, 'the token is revoked in the store');
+      assert.ok((await auditActions(s, 'ada')).includes('auth.signout'));
+    });
+
+    it('refuses a replayed callback (the same state and code again)', async () => {
+      const first = await signIn(s, 'u-alice');
+      assert.equal(first.status, 200);
+      await refused(s, async () => ({ ...(await callback(first.browser, first.callbackUrl)), callbackUrl: first.callbackUrl, browser: first.browser }), 400, /unknown or was already finished/);
+    });
+
+    it("refuses a callback opened in another browser than the one that started the sign-in (the attacker's code in the victim's browser)", async () => {
+      const attacker = new TestBrowser();
+      const authUrl = await start(s, attacker);
+      const callbackUrl = await attacker.authorize(authUrl.href, 'u-sam', s.callback);
+      const victim = new TestBrowser();
+      await refused(s, async () => ({ ...(await callback(victim, callbackUrl)), callbackUrl, browser: victim }), 400, /started in another browser/);
+      // And the attacker cannot finish it afterwards: the sign-in was used up.
+      await refused(s, async () => ({ ...(await callback(attacker, callbackUrl)), callbackUrl, browser: attacker }), 400, /unknown or was already finished/);
+    });
+
+    it('refuses a callback with a state the hub never issued', async () => {
+      const browser = new TestBrowser();
+      await start(s, browser);
+      await refused(s, async () => ({ ...(await callback(browser, `${s.callback}?code=forged&state=forged`)), callbackUrl: '', browser }), 400, /unknown or was already finished/);
+    });
+
+    it("refuses an ID token for another sign-in's nonce (a replayed nonce)", async () => {
+      const old = await start(s, new TestBrowser());
+      const oldNonce = old.searchParams.get('nonce')!;
+      await refused(s, () => signIn(s, 'u-alice', { tamper: (u) => u.searchParams.set('nonce', oldNonce) }), 400, /nonce/);
+    });
+
+    it('refuses an ID token without the nonce the hub asked for', async () => {
+      await refused(s, () => signIn(s, 'u-alice', { tamper: (u) => u.searchParams.delete('nonce') }), 400, /nonce/);
+    });
+
+    it("refuses an expired ID token (by the hub's clock)", async () => {
+      try {
+        await refused(s, () => signIn(s, 'u-alice', { beforeCallback: () => s.clock.advance(5 * 60_000) }), 400, /"exp"|expir/);
+      } finally {
+        s.clock.advance(-5 * 60_000);
+      }
+    });
+
+    it("refuses an ID token whose signature is not the issuer's (a second provider's key under the same key id)", async () => {
+      s.idp.knobs.publishedKeys = [publicKeyOf(newSigningKey())];
+      try {
+        await refused(s, () => signIn(s, 'u-alice'), 400, /signature/);
+      } finally {
+        delete s.idp.knobs.publishedKeys;
+      }
+      assert.equal((await signIn(s, 'u-alice')).status, 200, 'with the real keys the same sign-in passes');
+    });
+
+    it('gives a student who claims staff groups the mapping does not grant only the student role', async () => {
+      const a = await signIn(s, 'u-sam');
+      assert.equal(a.status, 200, JSON.stringify(a.body));
+      assert.equal(a.body.personId, 'sam');
+      assert.deepEqual(await s.t.hub.store.enrolmentsOf('sam'), [{ courseId: 'cs101', personId: 'sam', role: 'student' }]);
+      const c = await TestClient.connect(s.t.hub.url, a.body.token);
+      try {
+        await assert.rejects(c.request(ListAuditRequest.type, { courseId: 'cs101' }), (err: unknown) => err instanceof ProtocolError && /only professors/.test(err.message));
+      } finally {
+        c.close();
+      }
+    });
+
+    it("never makes a new account an existing person because it asks for their id (preferred_username `prof`)", async () => {
+      const a = await signIn(s, 'u-mallory');
+      assert.equal(a.status, 200, JSON.stringify(a.body));
+      assert.notEqual(a.body.personId, 'prof');
+      assert.equal(a.body.personId, 'prof-2');
+      assert.equal(await s.t.hub.store.roleIn('cs101', 'prof'), 'professor');
+      assert.equal((await s.t.hub.store.getPerson('prof'))!.name, 'Prof. Ada');
+      assert.equal(await s.t.hub.store.roleIn('cs101', 'prof-2'), 'student');
+    });
+
+    it('refuses an unknown person when the policy is refuse', async () => {
+      await refused(s, () => signIn(s, 'u-eve'), 403, /Eve Outsider .*is not enrolled in any course on this hub/);
+      assert.equal(await s.t.hub.store.getPerson('eve'), undefined);
+    });
+  });
+
+  describe('an unknown person under enrol-student', () => {
+    let s: Setup;
+    before(async () => {
+      s = await setUp({}, { unknownPeople: 'enrol-student', enrolCourses: ['cs101'] });
+    });
+    after(async () => s?.close());
+
+    it('enrols them as a student of the configured course, audit-logged', async () => {
+      const a = await signIn(s, 'u-eve');
+      assert.equal(a.status, 200, JSON.stringify(a.body));
+      assert.deepEqual(await s.t.hub.store.enrolmentsOf('eve'), [{ courseId: 'cs101', personId: 'eve', role: 'student' }]);
+      assert.deepEqual(await auditActions(s, 'eve'), ['auth.signin', 'person.create', 'role.change']);
+    });
+  });
+
+  describe('a provider that is not the configured issuer', () => {
+    let s: Setup;
+    before(async () => {
+      s = await setUp({ issuer: (url) => `${url}/elsewhere` });
+    });
+    after(async () => s?.close());
+
+    it('refuses its discovery document, before any sign-in is recorded', async () => {
+      const res = await new TestBrowser().request(`${s.t.hub.url}/v1/auth/oidc/start`);
+      assert.equal(res.status, 502);
+      assert.match(((await res.json()) as { error: string }).error, /discovery document .* was refused: .*issuer/);
+      assert.equal(await s.t.hub.signIns.countSignIns(), 0);
+    });
+
+    it('refuses its answer when the discovery document is rewritten to name the configured issuer', async () => {
+      s.idp.knobs.discoveryIssuer = s.idp.url;
+      await refused(s, () => signIn(s, 'u-alice'), 400, /iss/);
+    });
+  });
+
+  it('answers 404 on a hub without OpenID Connect, pointing at personal tokens', async () => {
+    const t = await startTestHub();
+    try {
+      const res = await fetch(`${t.hub.url}/v1/auth/oidc/start`, { redirect: 'manual' });
+      assert.equal(res.status, 404);
+      assert.match(((await res.json()) as { error: string }).error, /no OpenID Connect sign-in configured; use a personal token/);
+    } finally {
+      await t.close();
+    }
+  });
+});
