@@ -20,3 +20,6 @@ export { storeLoadedAssignment } from './assignments/assignment-import';
 export { graderSpecResolver, type SpecResolver, type ResolvedSpec } from './assignments/spec-resolver';
 export { setUpCourseFolder, type CourseSetup } from './admin/course-setup';
 export * from './workspaces/kubernetes';
+export { VersionStore, type FolderKey, type VersionRetention } from './store/version-store';
+export { VersionRecorder, VersionNotRecorded, type ScannedFile, type ContentFetcher } from './versions/version-recorder';
+export { enrolPerson } from './admin/course-setup';
