@@ -27,6 +27,7 @@ const require = createRequire(import.meta.url);
 const hubPkg = require(join(repo, 'hub'));
 const observability = require(join(repo, 'observability'));
 const grader = require(join(repo, 'grader'));
+const agent = require(join(repo, 'agent'));
 const setup = require(join(repo, 'hub', 'dist', 'src', 'admin', 'course-setup.js'));
 
 const log = observability.createLogger({ name: 'demo', level: process.env.CLASSPOD_LOG_LEVEL ?? 'warn' });
@@ -62,7 +63,7 @@ async function main() {
   const officialSandboxes = gradeWithNone ? [...EMBEDDED_OFFICIAL_SANDBOXES, 'none'] : EMBEDDED_OFFICIAL_SANDBOXES;
   const dataDir = keep ?? mkdtempSync(join(tmpdir(), 'classpod-demo-'));
   const requestedPort = process.env.CLASSPOD_PORT !== undefined ? Number(process.env.CLASSPOD_PORT) : 8080;
-  const options = { dataDir, host: process.env.CLASSPOD_HOST ?? '127.0.0.1', isolation: 'auto', officialSandboxes, logger: observability.createLogger({ name: 'hub', level: process.env.CLASSPOD_LOG_LEVEL ?? 'warn' }) };
+  const options = { dataDir, host: process.env.CLASSPOD_HOST ?? '127.0.0.1', isolation: 'auto', agentScript: agent.agentCommandPath(), officialSandboxes, logger: observability.createLogger({ name: 'hub', level: process.env.CLASSPOD_LOG_LEVEL ?? 'warn' }) };
   let hub;
   try {
     hub = await hubPkg.startHub({ ...options, port: requestedPort });

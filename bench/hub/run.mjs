@@ -24,6 +24,7 @@ const { RpcEndpoint, PingRequest } = require('@classpod/protocol');
 const { createLogger } = require('@classpod/observability');
 const { WebSocket } = require('ws');
 const hubPkg = require('@classpod/hub');
+const { agentCommandPath } = require('@classpod/agent');
 const setup = require(path.join(repo, 'hub', 'dist', 'src', 'admin', 'course-setup.js'));
 const CLI = path.join(repo, 'hub', 'dist', 'src', 'cli', 'classpod-hub.js');
 
@@ -97,7 +98,7 @@ async function memory(dataDir) {
 
 /** 2. Latency added by the gateway, beside a direct connection to the same agent. */
 async function relay(dataDir) {
-  const hub = await hubPkg.startHub({ dataDir, port: 0, isolation: 'auto', logger: createLogger({ name: 'hub', level: 'error' }) });
+  const hub = await hubPkg.startHub({ dataDir, port: 0, isolation: 'auto', agentScript: agentCommandPath(), logger: createLogger({ name: 'hub', level: 'error' }) });
   try {
     await hub.store.upsertCourse({ id: 'bench', title: 'Bench' });
     await setup.enrolPerson(hub.store, 'bench', { id: 'sam', name: 'Sam' }, 'student');

@@ -24,6 +24,12 @@ export interface HubOptions {
   provider?: 'local' | WorkspaceProvider;
   /** Local provider: `auto`, `bubblewrap` or `none`. */
   isolation?: 'auto' | 'bubblewrap' | 'none';
+  /**
+   * Local provider: the workspace agent's program, a JavaScript file run with this Node
+   * (`agentCommandPath()` of @classpod/agent). Required with the local provider; the
+   * hub's command finds it (`--agent`, CLASSPOD_AGENT_SCRIPT, else the installed agent).
+   */
+  agentScript?: string;
   /** Local provider: stop a workspace idle this long (ms). */
   idleStopMs?: number;
   /** The hub's clock (tests inject one). */
@@ -94,6 +100,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Hu
   if (env.CLASSPOD_VERSION_KEEP) out.versionKeepPerFolder = Number(env.CLASSPOD_VERSION_KEEP);
   if (env.CLASSPOD_VERSION_KEEP_DAYS) out.versionKeepDays = Number(env.CLASSPOD_VERSION_KEEP_DAYS);
   if (env.CLASSPOD_VERSION_COURSE_QUOTA_BYTES) out.versionCourseQuotaBytes = Number(env.CLASSPOD_VERSION_COURSE_QUOTA_BYTES);
+  if (env.CLASSPOD_AGENT_SCRIPT) out.agentScript = env.CLASSPOD_AGENT_SCRIPT;
   if (env.CLASSPOD_OFFICIAL_SANDBOXES) out.officialSandboxes = parseSandboxList(env.CLASSPOD_OFFICIAL_SANDBOXES);
   if (env.CLASSPOD_OIDC_CONFIG) out.oidc = oidcOptionsFromFile(env.CLASSPOD_OIDC_CONFIG, env);
   return out;
@@ -130,6 +137,9 @@ export function validateOptions(o: HubOptions): HubOptions & typeof HUB_DEFAULTS
   if (merged.officialSandboxes.length === 0) throw new HubConfigError('the grading policy must name at least one sandbox (isolate, local or none)');
   for (const name of merged.officialSandboxes) {
     if (!(SANDBOX_NAMES as readonly string[]).includes(name)) throw new HubConfigError(`official sandbox ${name} is not one of isolate, local, none`);
+  }
+  if ((merged.provider ?? 'local') === 'local' && !merged.agentScript) {
+    throw new HubConfigError('the local workspace provider needs the agent program (agentScript; classpod-hub serve takes --agent FILE or CLASSPOD_AGENT_SCRIPT)');
   }
   if (merged.publicUrl && !/^https?:\/\//.test(merged.publicUrl)) throw new HubConfigError(`public URL ${merged.publicUrl} must start with http:// or https://`);
   if (merged.oidc) {

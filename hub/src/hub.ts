@@ -81,7 +81,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const provider =
       typeof o.provider === 'object'
         ? o.provider
-        : new LocalWorkspaceProvider({ dataDir: o.dataDir, logger: logger.child({ area: 'workspaces' }), isolation: o.isolation, idleStopMs: o.idleStopMs });
+        : new LocalWorkspaceProvider({
+            dataDir: o.dataDir,
+            logger: logger.child({ area: 'workspaces' }),
+            isolation: o.isolation,
+            idleStopMs: o.idleStopMs,
+            // validateOptions refused a local provider without it.
+            agentScript: o.agentScript!,
+          });
     cleanups.push(() => provider.dispose());
     await provider.start();
     const events = new EventHub(store);

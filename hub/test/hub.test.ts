@@ -19,6 +19,7 @@ import { DEMO_COURSE_DIR, startTestHub, type TestHub } from './support/test-hub'
 import { createSandbox, GradingWorker, type Sandbox } from '@classpod/grader';
 import { bestSandbox } from './support/test-worker';
 import { testLogger } from './support/test-hub';
+import { AGENT_SCRIPT } from './support/agent-program';
 import { DATABASE_TARGETS, hubDatabase } from './support/databases';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,7 +123,7 @@ describe('a student works on an assignment through the hub', function () {
   it('writes the layout and takes the snapshot through the agent, with a provider that has no local folders', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'classpod-hub-nofiles-'));
     folders.push(dataDir);
-    const local = new LocalWorkspaceProvider({ dataDir, logger: testLogger(), isolation: 'none' });
+    const local = new LocalWorkspaceProvider({ dataDir, logger: testLogger(), agentScript: AGENT_SCRIPT, isolation: 'none' });
     // The same provider without `exists`, as the Kubernetes provider is: the hub can only ask the agents.
     const remote = Object.create(local, { exists: { value: undefined } }) as WorkspaceProvider;
     assert.equal(remote.exists, undefined);

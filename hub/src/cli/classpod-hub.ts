@@ -15,6 +15,7 @@ import { graderSpecResolver } from '../assignments/spec-resolver';
 import { TokenService, TOKEN_SCOPES, type TokenScope } from '../auth/tokens';
 import { BlobStore } from '../blobs/blob-store';
 import { HubConfigError, optionsFromEnv, parseSandboxList } from '../config';
+import { installedAgentProgram } from './agent-program';
 import { exportGradeRecord, GradeRecordExportError } from '../grading/grade-record-export';
 import { startHub } from '../hub';
 import { openStore } from '../store/open-store';
@@ -27,6 +28,8 @@ const HELP = `usage: classpod-hub <command> [options]
 
   serve                      run the hub (--host, --port, --public-url, --provider local|kubernetes,
                              --isolation auto|bubblewrap|none, --idle-stop-ms, --lease-ms,
+                             --agent FILE: the workspace agent's program for the local provider
+                             (or CLASSPOD_AGENT_SCRIPT; default: the installed @classpod/agent),
                              --official-sandboxes isolate[,local,none]: whose grades are official)
   course create --id ID --title TITLE
   course create --from DIR   a course folder: course.yaml + assignments/<slug>/
@@ -60,6 +63,7 @@ const options = {
   record: { type: 'string' },
   out: { type: 'string' },
   provider: { type: 'string' },
+  agent: { type: 'string' },
   id: { type: 'string' },
   title: { type: 'string' },
   from: { type: 'string' },
@@ -122,6 +126,7 @@ async function main(argv: string[]): Promise<number> {
       publicUrl: v['public-url'] ?? env.publicUrl,
       isolation: (v.isolation ?? env.isolation) as 'auto' | 'bubblewrap' | 'none' | undefined,
       idleStopMs: v['idle-stop-ms'] !== undefined ? Number(v['idle-stop-ms']) : env.idleStopMs,
+      agentScript: provider === 'local' ? (v.agent ?? env.agentScript ?? installedAgentProgram()) : undefined,
       leaseMs: v['lease-ms'] !== undefined ? Number(v['lease-ms']) : undefined,
       officialSandboxes: v['official-sandboxes'] !== undefined ? parseSandboxList(v['official-sandboxes']) : env.officialSandboxes,
       logger,

@@ -69,6 +69,7 @@ describe('classpod-hub command', function () {
       [['students', 'import', '--course', 'nope', '--csv', '/dev/null'], /no course nope/],
       [['people', 'add', '--id', 'x'], /--name is required/],
       [['serve', '--provider', 'bogus', '--port', '0'], /--provider must be local or kubernetes/],
+      [['serve', '--port', '0', '--agent', ''], /the local workspace provider needs the agent program/],
     ] as Array<[string[], RegExp]>) {
       const r = run(args);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.err}`);

@@ -10,6 +10,7 @@ import { enrolPerson, setUpCourseFolder } from '../../src/admin/course-setup';
 import { startHub, type Hub } from '../../src/hub';
 import type { HubOptions } from '../../src/config';
 import type { Role } from '../../src/store/records';
+import { AGENT_SCRIPT } from './agent-program';
 import { TestClient } from './test-client';
 import { bestSandbox } from './test-worker';
 
@@ -50,6 +51,7 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
       dataDir,
       port: 0,
       isolation: 'none',
+      agentScript: AGENT_SCRIPT,
       logger: testLogger(),
       leaseSweepMs: 200,
       deadlinePollMs: 3_600_000,

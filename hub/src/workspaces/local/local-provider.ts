@@ -53,8 +53,8 @@ export interface LocalProviderOptions {
   /** Restarts after crashes within `restartWindowMs` before giving up. */
   maxRestarts?: number;
   restartWindowMs?: number;
-  /** The agent's CLI script; default from @classpod/agent. */
-  agentScript?: string;
+  /** The workspace agent's program (a JavaScript file run with Node), passed in by whoever composes the hub. */
+  agentScript: string;
 }
 
 interface Entry {
@@ -101,8 +101,7 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
       maxRestarts: options.maxRestarts ?? 3,
       restartWindowMs: options.restartWindowMs ?? 60_000,
     };
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    this.agentScript = options.agentScript ?? (require('@classpod/agent') as { agentCommandPath(): string }).agentCommandPath();
+    this.agentScript = options.agentScript;
     const wanted = options.isolation ?? 'auto';
     if (wanted === 'none') this.isolation = 'none';
     else if (bubblewrapWorks()) this.isolation = 'bubblewrap';

@@ -12,6 +12,7 @@ import { bubblewrapWorks, sandboxCommand } from '../../../src/workspaces/local/a
 import { agentReadyz } from '../../../src/workspaces/local/agent-process';
 import type { WorkspaceStatus } from '../../../src/workspaces/workspace-provider';
 import { testLogger } from '../../support/test-hub';
+import { AGENT_SCRIPT } from '../../support/agent-program';
 import { skipWithoutTool } from '@classpod/test-support';
 
 const REPO = join(__dirname, '../../../../..');
@@ -76,7 +77,7 @@ describe('local workspace provider', function () {
   });
 
   it('starts an agent, restarts it after a crash, keeps its files', async () => {
-    provider = new LocalWorkspaceProvider({ dataDir, logger: testLogger(), isolation: 'auto' });
+    provider = new LocalWorkspaceProvider({ dataDir, logger: testLogger(), agentScript: AGENT_SCRIPT, isolation: 'auto' });
     await provider.start();
     const key = { courseId: 'cs101', studentId: 'alice' };
     const seen: WorkspaceStatus[] = [];
@@ -98,7 +99,7 @@ describe('local workspace provider', function () {
   });
 
   it('stops an idle workspace and starts it again on the next connection, files kept', async () => {
-    provider = new LocalWorkspaceProvider({ dataDir, logger: testLogger(), isolation: 'auto', idleStopMs: 60_000 });
+    provider = new LocalWorkspaceProvider({ dataDir, logger: testLogger(), agentScript: AGENT_SCRIPT, isolation: 'auto', idleStopMs: 60_000 });
     await provider.start();
     const key = { courseId: 'cs101', studentId: 'bob' };
     const first = await provider.ensureRunning(key);
@@ -115,7 +116,7 @@ describe('local workspace provider', function () {
   });
 
   it('starts one agent for concurrent connections to the same workspace', async () => {
-    provider = new LocalWorkspaceProvider({ dataDir, logger: testLogger(), isolation: 'auto' });
+    provider = new LocalWorkspaceProvider({ dataDir, logger: testLogger(), agentScript: AGENT_SCRIPT, isolation: 'auto' });
     await provider.start();
     const key = { courseId: 'cs101', studentId: 'carol' };
     const endpoints = await Promise.all([provider.ensureRunning(key), provider.ensureRunning(key), provider.ensureRunning(key)]);
