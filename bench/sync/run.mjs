@@ -19,6 +19,8 @@
 // About two minutes.
 //
 //   node bench/sync/run.mjs        (after `npm run build`)
+//   CLASSPOD_BENCH_CPU_PROF=DIR node --cpu-prof --cpu-prof-dir=DIR bench/sync/run.mjs
+//     also writes the agent's CPU profile into DIR (the local side's comes from node's own flags)
 
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -92,7 +94,8 @@ function makeWideTree(root) {
 // ---- sync through a real agent ----
 
 function startAgentProcess(root) {
-  const child = spawn(process.execPath, [agentCommandPath(), '--root', root], {
+  const profile = process.env.CLASSPOD_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CLASSPOD_BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, agentCommandPath(), '--root', root], {
     env: { ...process.env, CLASSPOD_AGENT_TOKEN: TOKEN, CLASSPOD_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -305,7 +305,7 @@ export class SyncSession {
         ? await Promise.all([this.local.scanPaths(scope.paths, rules), remote.scan(patterns, scope.paths)])
         : await Promise.all([this.local.scan(rules), remote.scan(patterns)]);
       const ancestor: Manifest = new Map();
-      for (const [p, e] of this.ancestor) if (!rules.ignores(p, e.kind === 'dir') && (!scope || scope.has(p))) ancestor.set(p, e);
+      for (const [p, e] of this.ancestor) if ((!scope || scope.has(p)) && !rules.ignores(p, e.kind === 'dir')) ancestor.set(p, e);
       const plan = reconcile({
         ancestor,
         local: localScan.manifest,
