@@ -1,3 +1,4 @@
 // @classpod/test-support: helpers every package's tests share (and nothing a
 // program ships with).
+export * from './raw-http';
 export * from './skips';

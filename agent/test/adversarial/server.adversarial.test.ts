@@ -20,10 +20,10 @@ import {
   ProtocolError,
   RpcEndpoint,
 } from '@classpod/protocol';
+import { clientFrame, isWellFormed, Opcode, sendRaw, upgradeHeaders, upgradeThenSend, type RawAnswer } from '@classpod/test-support';
 import { cleanup, client, openConnection, tempDir, TOKEN } from '../helpers';
 import { spawnAgent, type AgentProcess } from '../process';
 import { assertServing } from './serving';
-import { clientFrame, isWellFormed, Opcode, rawRequest, upgradeHeaders, upgradeThenSend } from './raw-http';
 
 const portOf = (agent: AgentProcess): number => Number(new URL(agent.url).port);
 const request = (lines: string[], body = ''): string => lines.join('\r\n') + '\r\n\r\n' + body;
@@ -114,7 +114,14 @@ const headerValues = fc.oneof(
 const headers = fc.array(fc.tuple(headerNames, headerValues), { maxLength: 10 }).map((hs) => hs.map(([n, v]) => `${n}: ${v}`));
 const bodies = fc.oneof(fc.constant(''), fc.string({ maxLength: 200 }));
 
-const upgradeLines = (target: string, token: string | undefined): string[] => upgradeHeaders(target, token);
+/** The lines of a WebSocket upgrade request for `target`, with `token` when there is one, without the final blank line. */
+const upgradeLines = (target: string, token: string | undefined): string[] => [
+  `GET ${target} HTTP/1.1`,
+  ...upgradeHeaders('127.0.0.1').map(([name, value]) => `${name}: ${value}`),
+  ...(token === undefined ? [] : [`Authorization: Bearer ${token}`]),
+];
+/** Send a raw request, half-close, and collect the answer until the agent closes (or a 101 is in); a hung connection rejects. */
+const rawRequest = (port: number, text: string): Promise<RawAnswer> => sendRaw(port, text, { halfClose: true, until: 'close', onTimeout: 'reject', timeoutMs: 15_000 });
 
 describe('the agent server from the attacker’s side (real agent process)', function () {
   this.timeout(180_000);
@@ -138,8 +145,8 @@ describe('the agent server from the attacker’s side (real agent process)', fun
   attack('answers an upgrade whose target is not a URL (`GET //[`) with 400 and a reason, no token needed', async () => {
     for (const target of ['//[', 'http://[/v1/connect', '/v1/connect#[']) {
       const answer = await rawRequest(portOf(agent), request(upgradeLines(target, undefined)));
-      assert.equal(answer.status, 400, `${target}: ${answer.bytes.toString('latin1').split('\r\n')[0]}`);
-      assert.match(answer.bytes.toString('utf8'), /request target/);
+      assert.equal(answer.status, 400, `${target}: ${answer.raw.toString('latin1').split('\r\n')[0]}`);
+      assert.match(answer.raw.toString('utf8'), /request target/);
     }
   });
 
@@ -147,8 +154,8 @@ describe('the agent server from the attacker’s side (real agent process)', fun
     for (const target of ['/v1/connect%E0%A4%A', '/v1/workspaces/cs101--%E0%A4%A/connect', '/%zz', '/healthz?x=%E0%A4']) {
       for (const lines of [upgradeLines(target, TOKEN), [`GET ${target} HTTP/1.1`, 'Host: 127.0.0.1']]) {
         const answer = await rawRequest(portOf(agent), request(lines));
-        assert.equal(answer.status, 400, `${lines[0]}: ${answer.bytes.toString('latin1').split('\r\n')[0]}`);
-        assert.match(answer.bytes.toString('utf8'), /percent|UTF-8/);
+        assert.equal(answer.status, 400, `${lines[0]}: ${answer.raw.toString('latin1').split('\r\n')[0]}`);
+        assert.match(answer.raw.toString('utf8'), /percent|UTF-8/);
       }
     }
   });
@@ -157,7 +164,7 @@ describe('the agent server from the attacker’s side (real agent process)', fun
     await fc.assert(
       fc.asyncProperty(methods, targets, versions, headers, bodies, async (method, target, version, hs, body) => {
         const answer = await rawRequest(portOf(agent), request([`${method} ${target} ${version}`.trim(), 'Host: 127.0.0.1', ...hs], body));
-        assert.ok(isWellFormed(answer), `not an HTTP answer: ${JSON.stringify(answer.bytes.toString('latin1').slice(0, 200))}`);
+        assert.ok(isWellFormed(answer), `not an HTTP answer: ${JSON.stringify(answer.raw.toString('latin1').slice(0, 200))}`);
       }),
       { numRuns: 200 },
     );
@@ -168,7 +175,7 @@ describe('the agent server from the attacker’s side (real agent process)', fun
     await fc.assert(
       fc.asyncProperty(targets, tokens, headers, async (target, token, hs) => {
         const answer = await rawRequest(portOf(agent), request([...upgradeLines(target, token), ...hs]));
-        assert.ok(isWellFormed(answer), `not an HTTP answer: ${JSON.stringify(answer.bytes.toString('latin1').slice(0, 200))}`);
+        assert.ok(isWellFormed(answer), `not an HTTP answer: ${JSON.stringify(answer.raw.toString('latin1').slice(0, 200))}`);
       }),
       { numRuns: 200 },
     );
@@ -203,7 +210,7 @@ describe('the agent server from the attacker’s side (real agent process)', fun
     );
     await fc.assert(
       fc.asyncProperty(fc.array(frame, { minLength: 1, maxLength: 6 }), async (frames) => {
-        await upgradeThenSend(portOf(agent), '/v1/connect', TOKEN, Buffer.concat(frames));
+        await upgradeThenSend(portOf(agent), request(upgradeLines('/v1/connect', TOKEN)), Buffer.concat(frames));
       }),
       { numRuns: 200 },
     );

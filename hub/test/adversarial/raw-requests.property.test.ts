@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { methodCatalogue } from '@classpod/protocol';
 import { assertNoHostPath, startHubUnderAttack, type HubUnderAttack } from '../support/hub-under-attack';
-import { clientFrame, drain, requestText, sendRaw, upgradeHeaders, type RawAnswer } from '../support/raw-http';
+import { clientFrame, drain, requestText, sendRaw, upgradeHeaders, type RawAnswer } from '@classpod/test-support';
 
 type TokenChoice = 'none' | 'unknown' | 'junk' | 'alice' | 'prof' | 'admin' | 'grader';
 
@@ -87,7 +87,7 @@ const afterUpgrade = fc.array(
     {
       weight: 2,
       arbitrary: fc
-        .record({ opcode: fc.integer({ min: 0, max: 15 }), fin: fc.boolean(), rsv: fc.integer({ min: 0, max: 7 }), masked: fc.boolean(), payload: fc.uint8Array({ maxLength: 200 }) })
+        .record({ opcode: fc.integer({ min: 0, max: 15 }), fin: fc.boolean(), rsv: fc.integer({ min: 0, max: 7 }), mask: fc.boolean(), payload: fc.uint8Array({ maxLength: 200 }) })
         .map((f) => clientFrame(f.opcode, Buffer.from(f.payload), f)),
     },
     { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 64 }).map((b) => Buffer.from(b)) },
@@ -198,7 +198,7 @@ describe('random raw requests against a hub process', function () {
           if (token !== undefined) headers.push(['Authorization', authScheme + token]);
           const request = requestText(method, path, headers);
           const what = JSON.stringify(request.slice(0, 300));
-          const answer = await sendRaw(t.url, Buffer.from(request, 'latin1'), { method, timeoutMs: 10_000 });
+          const answer = await sendRaw(t.url, Buffer.from(request, 'latin1'), { method, timeoutMs: 10_000, keepUpgraded: true });
           try {
             assertWellFormed(answer, what);
             if (answer.socket) {

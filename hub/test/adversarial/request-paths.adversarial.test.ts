@@ -14,7 +14,7 @@ import { WebSocket } from 'ws';
 import { openStore } from '../../src/store/open-store';
 import { HUB_CLI } from '../support/hub-process';
 import { HttpRefusal, TestClient } from '../support/test-client';
-import { requestText, sendRaw, upgradeHeaders, type RawAnswer } from '../support/raw-http';
+import { requestText, sendRaw, upgradeHeaders, type RawAnswer } from '@classpod/test-support';
 import { assertNoHostPath, startHubUnderAttack, type HubUnderAttack } from '../support/hub-under-attack';
 import { DEMO_COURSE_DIR } from '../support/test-hub';
 
