@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { sameEntry } from '../src';
+import { namesUnder } from '@classpod/test-support';
+import { isTempName, sameEntry } from '../src';
 import { snapshot, SyncPair } from './fixtures/sync-pair';
 
 type Side = 'local' | 'workspace';
@@ -249,20 +250,6 @@ async function leaveTempFile(root: string, stateDir: string): Promise<void> {
   }
 }
 
-/** Temporary files anywhere under `root`. */
-async function tempFilesUnder(root: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for (const d of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-      const abs = path.join(dir, d.name);
-      if (d.name.includes('.classpod-tmp-')) found.push(abs);
-      if (d.isDirectory()) await walk(abs);
-    }
-  };
-  await walk(root);
-  return found;
-}
-
 /** Run ops, settle, and check both properties. */
 export async function checkConvergence(ops: readonly Op[]): Promise<void> {
   const pair = await SyncPair.create();
@@ -283,7 +270,8 @@ export async function checkConvergence(ops: readonly Op[]): Promise<void> {
       if ((versions.superseded.get(v)?.size ?? 0) > 0) continue;
       assert.ok(present.has(v), `version ${v.trim()} was lost; the tree holds ${[...present].map((x) => x.trim()).join(', ')}`);
     }
-    const left = [...(await tempFilesUnder(pair.local)), ...(await tempFilesUnder(pair.remote)), ...(await tempFilesUnder(pair.stateDir))].map((f) => path.relative(pair.base, f));
+    const left: string[] = [];
+    for (const root of [pair.local, pair.remote, pair.stateDir]) for (const f of await namesUnder(root, isTempName)) left.push(path.relative(pair.base, path.join(root, f)));
     assert.deepEqual(left, [], 'no temporary file survives');
   } finally {
     await pair.dispose();

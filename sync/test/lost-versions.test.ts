@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { FsReplica, hashBytes, TreeJail } from '../src';
+import { namesUnder } from '@classpod/test-support';
+import { FsReplica, hashBytes, isTempName, TreeJail } from '../src';
 import { put, read, snapshot, SyncPair } from './fixtures/sync-pair';
 
 const NOW = new Date('2026-11-24T18:15:09Z');
@@ -16,19 +17,6 @@ async function contents(root: string): Promise<string[]> {
   const out: string[] = [];
   for (const [p, e] of await snapshot(root)) if (e.kind === 'file') out.push((await read(root, p))!);
   return out.sort();
-}
-
-async function tempFiles(root: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for (const d of await fs.readdir(dir, { withFileTypes: true })) {
-      const abs = path.join(dir, d.name);
-      if (d.name.includes('.classpod-tmp-')) found.push(path.relative(root, abs));
-      if (d.isDirectory()) await walk(abs);
-    }
-  };
-  await walk(root);
-  return found;
 }
 
 describe('versions that used to be lost', () => {
@@ -105,7 +93,7 @@ describe('versions that used to be lost', () => {
     await fs.rm(path.join(pair.local, 'd'), { recursive: true });
     await pair.settle();
     assert.equal(await fs.stat(path.join(pair.remote, 'd')).then(() => true, () => false), false, 'the folder was deleted on the workspace');
-    assert.deepEqual(await tempFiles(pair.remote), []);
+    assert.deepEqual(await namesUnder(pair.remote, isTempName), []);
   });
 });
 
@@ -131,7 +119,7 @@ describe('a save landing while sync changes the same file', () => {
     assert.equal(r.outcome, 'changed');
     assert.equal(await read(replica.root, 'f'), 'mine!\n');
     assert.ok(await replica.staging.has(hashBytes('theirs\n')), 'the staged content is still there for the next cycle');
-    assert.deepEqual(await tempFiles(replica.root), []);
+    assert.deepEqual(await namesUnder(replica.root, isTempName), []);
   });
 
   it('is kept when a new file is saved at a name sync was about to create', async () => {

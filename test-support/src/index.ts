@@ -1,4 +1,5 @@
 // @classpod/test-support: helpers every package's tests share (and nothing a
 // program ships with).
+export * from './names-under';
 export * from './raw-http';
 export * from './skips';

@@ -19,6 +19,8 @@ import {
   type Static,
   type TSchema,
 } from '@classpod/protocol';
+import { isTempName } from '@classpod/sync';
+import { namesUnder } from '@classpod/test-support';
 import { client, openConnection, tempDir } from '../helpers';
 import { spawnAgent, type AgentProcess } from '../process';
 
@@ -52,17 +54,8 @@ export async function snapshot(dir: string): Promise<Map<string, string>> {
 }
 
 /** Names under `dir` that a writer left behind: temporary files and half-made staged copies. */
-export async function leftovers(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (rel: string): Promise<void> => {
-    for (const e of await fs.readdir(path.join(dir, rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (/\.classpod-tmp-|\.put-|\.copy-|CASE-PROBE/.test(e.name)) found.push(r);
-      if (e.isDirectory()) await walk(r);
-    }
-  };
-  await walk('');
-  return found;
+export function leftovers(dir: string): Promise<string[]> {
+  return namesUnder(dir, (name) => isTempName(name) || /\.put-|\.copy-|CASE-PROBE/.test(name));
 }
 
 export interface Attack {

@@ -13,7 +13,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { IgnoreRules, readIgnorePatterns, sameEntry, scanFolder, SyncSession, type SyncReport } from '@classpod/sync';
+import { IgnoreRules, isTempName, readIgnorePatterns, sameEntry, scanFolder, SyncSession, type SyncReport } from '@classpod/sync';
+import { namesUnder } from '@classpod/test-support';
 import { client, cleanup, openConnection, tempDir, type Connection } from '../helpers';
 import { spawnAgent, type AgentProcess } from '../process';
 
@@ -152,19 +153,6 @@ async function applyOp(h: History, op: Op): Promise<void> {
   }
 }
 
-async function tempFilesUnder(root: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for (const d of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-      const abs = path.join(dir, d.name);
-      if (d.name.includes('.classpod-tmp-')) found.push(abs);
-      if (d.isDirectory()) await walk(abs);
-    }
-  };
-  await walk(root);
-  return found;
-}
-
 async function manifest(root: string): Promise<Awaited<ReturnType<typeof scanFolder>>['manifest']> {
   return (await scanFolder(root, new IgnoreRules(await readIgnorePatterns(root)))).manifest;
 }
@@ -201,8 +189,9 @@ async function runHistory(ops: readonly Op[]): Promise<void> {
       if ((h.superseded.get(v)?.size ?? 0) > 0) continue;
       assert.ok(present.has(v), `version ${v.trim()} was lost; the tree holds ${[...present].map((x) => x.trim()).join(', ')}`);
     }
-    const left = [...(await tempFilesUnder(h.local)), ...(await tempFilesUnder(h.remote)), ...(await tempFilesUnder(h.stateDir))];
-    assert.deepEqual(left.map((f) => path.relative(base, f)), [], 'no temporary file survives');
+    const left: string[] = [];
+    for (const root of [h.local, h.remote, h.stateDir]) for (const f of await namesUnder(root, isTempName)) left.push(path.relative(base, path.join(root, f)));
+    assert.deepEqual(left, [], 'no temporary file survives');
   } finally {
     await h.session.close();
     h.conn?.ws.terminate();
