@@ -4,14 +4,13 @@
 // lines are kept (the test reads leases and recorded results from them), and
 // people talk to it over WebSocket with the protocol's own endpoint.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { RpcEndpoint } from '@classpod/protocol';
-
-const HUB_CLI = path.join(path.dirname(require.resolve('@classpod/hub/package.json')), 'bin', 'classpod-hub');
+import { runHubCommand, startHubServing, tokenFrom } from '@classpod/test-support';
 
 /** One JSON log line of the hub. */
 export type HubLogLine = Record<string, unknown> & { msg?: string };
@@ -39,50 +38,35 @@ export class HostHub {
   /** Serve an empty data folder on 127.0.0.1 with `serveArgs`; the log goes to `logFile` too. */
   static async start(dataDir: string, serveArgs: string[], logFile: string): Promise<HostHub> {
     mkdirSync(dataDir, { recursive: true });
-    // setpriv --pdeathsig: the hub dies with the test process, even when that is killed without warning.
-    const child = spawn(
-      'setpriv',
-      ['--pdeathsig', 'KILL', process.execPath, HUB_CLI, 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0', '--isolation', 'none', ...serveArgs],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CLASSPOD_LOG_LEVEL: 'info' } },
-    );
     const log: HubLogLine[] = [];
     const file = createWriteStream(logFile);
-    child.once('exit', () => file.end());
-    createInterface({ input: child.stderr! }).on('line', (line) => {
-      file.write(line + '\n');
-      try {
-        log.push(JSON.parse(line) as HubLogLine);
-      } catch {
-        log.push({ msg: line });
-      }
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the hub did not start within 30 s')), 30_000);
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        const m = /^listening on (http:\/\/\S+)$/.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the hub exited with code ${code} before listening: ${JSON.stringify(log.slice(-5))}`));
-      });
+    const { child, url } = await startHubServing(['--data', dataDir, '--host', '127.0.0.1', '--port', '0', '--isolation', 'none', ...serveArgs], {
+      env: { ...process.env, CLASSPOD_LOG_LEVEL: 'info' },
+      dieWithTest: true,
+      onSpawn: (spawned) => {
+        spawned.once('exit', () => file.end());
+        createInterface({ input: spawned.stderr! }).on('line', (line) => {
+          file.write(line + '\n');
+          try {
+            log.push(JSON.parse(line) as HubLogLine);
+          } catch {
+            log.push({ msg: line });
+          }
+        });
+      },
+      exitDetail: () => JSON.stringify(log.slice(-5)),
     });
     return new HostHub(child, log, url, dataDir);
   }
 
   /** Run an administration command on the hub's data folder; resolves to its output. */
   admin(...args: string[]): string {
-    const r = spawnSync(process.execPath, [HUB_CLI, ...args, '--data', this.dataDir], { encoding: 'utf8', timeout: 60_000 });
-    if (r.status !== 0) throw new Error(`classpod-hub ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-    return r.stdout;
+    return runHubCommand([...args, '--data', this.dataDir]);
   }
 
   /** A new grader token. */
   issueGraderToken(): string {
-    return tokenIn(this.admin('tokens', 'issue', '--grader', '--label', 'grader VM'));
+    return tokenFrom(this.admin('tokens', 'issue', '--grader', '--label', 'grader VM'));
   }
 
   /** Create course cs101 from `folder` with `students` and a professor `prof`, each with a token. */
@@ -90,10 +74,10 @@ export class HostHub {
     this.admin('course', 'create', '--from', folder);
     for (const id of students) {
       this.admin('people', 'add', '--id', id, '--name', id, '--course', 'cs101', '--role', 'student');
-      this.tokens[id] = tokenIn(this.admin('tokens', 'issue', '--person', id));
+      this.tokens[id] = tokenFrom(this.admin('tokens', 'issue', '--person', id));
     }
     this.admin('people', 'add', '--id', 'prof', '--name', 'Prof', '--course', 'cs101', '--role', 'professor');
-    this.tokens.prof = tokenIn(this.admin('tokens', 'issue', '--person', 'prof'));
+    this.tokens.prof = tokenFrom(this.admin('tokens', 'issue', '--person', 'prof'));
   }
 
   /** Put `files` (name → content) into a student's assignment folder, as their workspace has it. */
@@ -135,11 +119,4 @@ export class HostHub {
     this.child.kill('SIGKILL');
     await gone;
   }
-}
-
-/** The token `classpod-hub tokens issue` printed. */
-function tokenIn(output: string): string {
-  const m = /(cp_[A-Za-z0-9_-]{43})/.exec(output);
-  if (!m) throw new Error(`no token in: ${output}`);
-  return m[1]!;
 }

@@ -2,26 +2,14 @@
 // without warning and start it again on the same data folder; and the
 // `classpod-hub` administration commands run the way an administrator runs them.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { hubProgramPath, runHubCommand, startHubServing, tokenFrom } from '@classpod/test-support';
 import { bestSandbox } from './test-worker';
 
-export const HUB_CLI = join(__dirname, '../../src/cli/classpod-hub.js');
+/** `hubCli(args, env)`: run an administration command; resolves to its standard output, throws on failure. */
+export { runHubCommand as hubCli, tokenFrom };
 
-/** Run an administration command; resolves to its standard output, throws on failure. */
-export function hubCli(args: string[], env: NodeJS.ProcessEnv = {}): string {
-  const r = spawnSync(process.execPath, [HUB_CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`classpod-hub ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
-
-/** The token printed by `tokens issue`. */
-export function tokenFrom(output: string): string {
-  const m = /(cp_[A-Za-z0-9_-]{43})/.exec(output);
-  if (!m) throw new Error(`no token in: ${output}`);
-  return m[1]!;
-}
+export const HUB_CLI = hubProgramPath();
 
 export class HubProcess {
   private constructor(readonly child: ChildProcess, readonly url: string, private readonly stderr: { text: string }) {}
@@ -37,32 +25,15 @@ export class HubProcess {
   }
 
   static async start(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<HubProcess> {
-    const child = spawn(process.execPath, [HUB_CLI, 'serve', '--data', dataDir, '--port', '0', '--isolation', 'none', ...extraArgs], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const stderr = { text: '' };
+    const { child, url } = await startHubServing(['--data', dataDir, '--port', '0', '--isolation', 'none', ...extraArgs], {
       // Test workers grade in the best sandbox this machine has; the hub's policy accepts it unless a test says otherwise.
       env: { CLASSPOD_OFFICIAL_SANDBOXES: bestSandbox(), ...process.env, ...env, CLASSPOD_LOG_LEVEL: process.env.CLASSPOD_TEST_LOG ? 'debug' : 'error' },
-    });
-    const stderr = { text: '' };
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr.text = (stderr.text + d.toString()).slice(-8192);
-      if (process.env.CLASSPOD_TEST_LOG) process.stderr.write(d);
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error('the hub did not start within 30 s'));
-      }, 30_000);
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        const m = /^listening on (http:\/\/\S+)$/.exec(line);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the hub exited with code ${code} before listening`));
-      });
+      onSpawn: (spawned) =>
+        spawned.stderr!.on('data', (d: Buffer) => {
+          stderr.text = (stderr.text + d.toString()).slice(-8192);
+          if (process.env.CLASSPOD_TEST_LOG) process.stderr.write(d);
+        }),
     });
     return new HubProcess(child, url, stderr);
   }
