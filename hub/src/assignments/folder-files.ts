@@ -4,9 +4,9 @@
 // for workspaces: the hub reaches those only through their agents
 // (workspaces/agent-file-access.ts).
 
-import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, posix, resolve, sep } from 'node:path';
+import { writeFileAtomic } from '@classpod/sync';
 import type { FolderFileData } from '../blobs/blob-store';
 
 /** Limits of one folder read. */
@@ -66,21 +66,13 @@ export function safeRelativePath(path: string): string {
   return normal;
 }
 
-/** Write files under `root`, a folder the hub made (atomically each: a unique temporary name, created exclusively, then rename). */
+/** Write files under `root`, a folder the hub made (atomically each, with the packages' one atomic writer; its temporary names are the ones sync ignores). */
 export async function writeFolderFiles(root: string, files: FolderFileData[]): Promise<void> {
   const base = resolve(root);
   for (const f of files) {
     const target = resolve(base, safeRelativePath(f.path));
     if (!target.startsWith(base + sep)) throw new FolderError('bad-path', `path \`${f.path}\` leaves its folder`);
     await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.classpod-tmp-${randomBytes(6).toString('hex')}`;
-    try {
-      await writeFile(temp, f.content, { flag: 'wx', mode: 0o600 });
-      await chmod(temp, f.mode & 0o777 || 0o644);
-      await rename(temp, target);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
-    }
+    await writeFileAtomic(target, f.content, { mode: f.mode & 0o777 || 0o644, fsync: false });
   }
 }

@@ -1,13 +1,14 @@
 // Content-addressed blobs on disk: a file's name is the sha256 of its content
-// (`<dir>/ab/cdef…`). Writes go to a temporary name and are renamed into place,
-// so a blob is either absent or complete, and writing the same content twice is
-// free. Snapshots (a student's folder at one moment) are a manifest blob that
+// (`<dir>/ab/cdef…`). Writes go through the packages' one atomic writer (a
+// marked temporary name, renamed into place), so a blob is either absent or
+// complete, and writing the same content twice is free. Snapshots (a student's folder at one moment) are a manifest blob that
 // lists path, mode, size and content hash of every file.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@classpod/sync';
 import type { ManifestEntry } from '../store/records';
 
 /** sha256 of bytes, hex. */
@@ -45,9 +46,7 @@ export class BlobStore {
     const target = this.pathOf(hash);
     if (await stat(target).then(() => true, () => false)) return hash;
     await mkdir(join(this.dir, hash.slice(0, 2)), { recursive: true });
-    const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(temp, data);
-    await rename(temp, target);
+    await writeFileAtomic(target, data, { fsync: false });
     return hash;
   }
 
