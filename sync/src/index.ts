@@ -25,7 +25,7 @@ export { fsError, jailRefusal, safeMessage, type JailReason } from './jail-error
 export { FsReplica, type FsReplicaOptions } from './fs-replica';
 export { RemoteReplica } from './remote-replica';
 export { ContentStaging } from './content-staging';
-export { TreeWatcher, type TreeWatcherOptions } from './tree-watcher';
+export { TreeWatcher, NEVER_WATCHED, type TreeWatcherOptions } from './tree-watcher';
 export { loadAncestor, saveAncestor, ANCESTOR_FILE } from './ancestor-store';
 export { probeCaseSensitive } from './case-probe';
 export { AtomicFile, writeFileAtomic, isTempName } from './atomic-file';

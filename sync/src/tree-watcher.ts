@@ -5,7 +5,9 @@
 // (overflow, network file systems), so sync also rescans on a timer; the
 // watcher only makes changes arrive sooner. Given a tree jail (the workspace
 // side), each folder is opened through it and watched as the folder it is, so
-// a folder swapped for a link to elsewhere is never watched.
+// a folder swapped for a link to elsewhere is never watched. The only file
+// watcher of the packages: the agent's files service builds its change
+// reports on it too.
 
 import { promises as fs, watch, type Dirent, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
@@ -23,10 +25,12 @@ export interface TreeWatcherOptions {
   logger?: Logger;
   /** Open each folder through this jail before watching it (the workspace side); by path when absent. */
   jail?: TreeJail;
+  /** Names of folders never watched, wherever they appear; default NEVER_WATCHED. */
+  neverWatched?: ReadonlySet<string>;
 }
 
-/** Folders never watched: version control, dependencies, sync's own state. */
-const NEVER_WATCHED = new Set(['.git', 'node_modules', STATE_DIR_NAME]);
+/** Folders sync never watches: version control, dependencies, sync's own state. */
+export const NEVER_WATCHED: ReadonlySet<string> = new Set(['.git', 'node_modules', STATE_DIR_NAME]);
 
 /** A debounced watcher of a whole tree. Dispose with `close()`. */
 export class TreeWatcher {
@@ -35,19 +39,23 @@ export class TreeWatcher {
   private changed = new Set<string>();
   private closed = false;
   private warnedFull = false;
+  private readonly neverWatched: ReadonlySet<string>;
 
   constructor(
     readonly root: string,
     private readonly onChange: (paths: string[]) => void,
     private readonly options: TreeWatcherOptions = {},
-  ) {}
+  ) {
+    this.neverWatched = options.neverWatched ?? NEVER_WATCHED;
+  }
 
   /** Start watching (resolves once every existing folder is watched). */
   async start(): Promise<void> {
     await this.watchTree('');
   }
 
-  private async watchTree(rel: string): Promise<void> {
+  /** Watch folder `rel` and those below it; `announce`: a folder that appeared while watching, whose entries count as changes (they may have come before its watcher). */
+  private async watchTree(rel: string, announce = false): Promise<void> {
     if (this.closed || this.watchers.has(rel)) return;
     if (this.watchers.size >= (this.options.maxFolders ?? 20_000)) {
       if (!this.warnedFull) this.options.logger?.warn('too many folders to watch; relying on periodic rescans for the rest', { root: this.root });
@@ -84,12 +92,13 @@ export class TreeWatcher {
     } finally {
       await held?.release();
     }
+    if (announce) for (const e of entries) this.onEvent(rel, e.name);
     await Promise.all(
       entries
-        .filter((e) => e.isDirectory() && !NEVER_WATCHED.has(e.name))
+        .filter((e) => e.isDirectory() && !this.neverWatched.has(e.name))
         .map((e) => {
           const child = rel === '' ? e.name : `${rel}/${e.name}`;
-          return this.options.ignores?.(child, true) ? undefined : this.watchTree(child);
+          return this.options.ignores?.(child, true) ? undefined : this.watchTree(child, announce);
         }),
     );
   }
@@ -107,13 +116,13 @@ export class TreeWatcher {
     if (this.closed) return;
     const rel = name === '' ? dirRel : dirRel === '' ? name : `${dirRel}/${name}`;
     const top = rel.split('/')[0] ?? '';
-    if (NEVER_WATCHED.has(top) || rel.split('/').some(isSyncOwnName)) return;
+    if (this.neverWatched.has(top) || rel.split('/').some(isSyncOwnName)) return;
     if (rel && this.options.ignores?.(rel, false)) return;
     if (name !== '') {
       // A new folder gets its own watcher; a removed one loses its watchers.
       void fs.lstat(path.join(this.root, rel)).then(
         (st) => {
-          if (st.isDirectory() && !NEVER_WATCHED.has(name)) void this.watchTree(rel);
+          if (st.isDirectory() && !this.neverWatched.has(name)) void this.watchTree(rel, true);
         },
         () => this.unwatch(rel),
       );

@@ -1,17 +1,22 @@
 // Watches a directory tree and reports debounced batches of changes with paths
-// relative to the workspace root. Uses a recursive fs.watch where the platform
-// has one, else one watcher per directory. Whether a path was created, changed
-// or deleted is decided against the set of paths known to exist, so each
-// batch names every path once and in the state it is in when sent.
+// relative to the workspace root. The events come from sync's TreeWatcher (one
+// watcher per folder, added as folders appear: the packages' only file
+// watcher), here told to watch every folder, version control and dependencies
+// included, since an editor shows those too. Whether a path was created,
+// changed or deleted is decided against the set of paths known to exist, so
+// each batch names every path once and in the state it is in when sent.
 
-import { promises as fs, watch, type FSWatcher } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { FileChange } from '@classpod/protocol';
 import type { Logger } from '@classpod/observability';
-import { isTempName } from '@classpod/sync';
+import { isTempName, TreeWatcher as FolderWatcher } from '@classpod/sync';
 
 /** Largest number of paths a watch tracks; beyond it changes are still reported, kinds may read `changed`. */
 const MAX_KNOWN_PATHS = 200_000;
+
+/** Every folder is watched: the files service hides nothing of the tree. */
+const WATCH_EVERY_FOLDER: ReadonlySet<string> = new Set();
 
 export interface TreeWatcherOptions {
   /** Absolute real path of the watched directory. */
@@ -23,18 +28,15 @@ export interface TreeWatcherOptions {
   /** Receives each batch. */
   onChanges: (changes: FileChange[]) => void;
   logger: Logger;
-  /** Use one watcher per directory even where a recursive watch exists (default false). */
-  perDirectory?: boolean;
 }
 
 /** A watch over one directory tree. Dispose with `close()`. */
 export class TreeWatcher {
-  private readonly watchers = new Map<string, FSWatcher>();
   private readonly known = new Set<string>();
-  private readonly dirty = new Set<string>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private folders: FolderWatcher | undefined;
+  /** Batches are classified one after the other, so they go out in the order they came. */
+  private flushing: Promise<void> = Promise.resolve();
   private closed = false;
-  private recursive = true;
 
   private constructor(private readonly options: TreeWatcherOptions) {}
 
@@ -42,27 +44,22 @@ export class TreeWatcher {
   static async start(options: TreeWatcherOptions): Promise<TreeWatcher> {
     const w = new TreeWatcher(options);
     await w.seed();
-    try {
-      if (options.perDirectory) throw Object.assign(new Error('per-directory watchers asked for'), { code: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM' });
-      w.add(options.dir, true);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM') throw err;
-      w.recursive = false;
-      for (const dir of [options.dir, ...[...w.known].filter((p) => p.endsWith(path.sep)).map((p) => p.slice(0, -1))]) {
-        w.add(dir, false);
-      }
-    }
+    w.folders = new FolderWatcher(options.dir, (paths) => w.enqueue(paths), {
+      debounceMs: options.debounceMs,
+      logger: options.logger,
+      neverWatched: WATCH_EVERY_FOLDER,
+    });
+    await w.folders.start();
+    if (w.closed) w.folders.close();
     return w;
   }
 
   close(): void {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    for (const w of this.watchers.values()) w.close();
-    this.watchers.clear();
+    this.folders?.close();
   }
 
-  // Directories are kept in `known` with a trailing separator, so the per-directory fallback can find them.
+  // Directories are kept in `known` with a trailing separator, so a deleted one takes its entries with it.
   private async seed(): Promise<void> {
     const entries = await fs.readdir(this.options.dir, { recursive: true, withFileTypes: true });
     for (const e of entries) {
@@ -72,32 +69,16 @@ export class TreeWatcher {
     }
   }
 
-  private add(dir: string, recursive: boolean): void {
-    const w = watch(dir, { recursive, persistent: false }, (_event, name) => {
-      if (name === null) return;
-      this.touch(path.join(dir, name.toString()));
-    });
-    w.on('error', (err) => {
-      this.options.logger.debug('watcher error', { dir, err });
-      w.close();
-      this.watchers.delete(dir);
-    });
-    this.watchers.set(dir, w);
+  private enqueue(relPaths: string[]): void {
+    // The root itself is not a change of the tree; the folder watcher already drops temporary names.
+    const paths = relPaths.filter((rel) => rel !== '' && !isTempName(rel)).map((rel) => path.join(this.options.dir, rel));
+    if (paths.length === 0) return;
+    this.flushing = this.flushing.then(() => this.flush(paths.sort())).catch((err: unknown) => this.options.logger.debug('watch batch failed', { dir: this.options.dir, err }));
   }
 
-  private touch(abs: string): void {
-    if (this.closed || isTempName(abs)) return;
-    this.dirty.add(abs);
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), this.options.debounceMs);
-  }
-
-  private async flush(): Promise<void> {
-    this.timer = undefined;
-    const paths = [...this.dirty].sort();
-    this.dirty.clear();
+  private async flush(paths: string[]): Promise<void> {
     const changes: FileChange[] = [];
-    for (const abs of paths) {
+    for (const abs of new Set(paths)) {
       const st = await fs.lstat(abs).catch(() => undefined);
       if (this.closed) return;
       const wasDir = this.known.has(abs + path.sep);
@@ -107,7 +88,6 @@ export class TreeWatcher {
         if (!was) {
           if (this.known.size < MAX_KNOWN_PATHS) this.known.add(key);
           changes.push({ path: this.options.relative(abs), kind: 'created' });
-          if (st.isDirectory() && !this.recursive) this.add(abs, false);
         } else if (!st.isDirectory()) {
           changes.push({ path: this.options.relative(abs), kind: 'changed' });
         }
@@ -117,11 +97,6 @@ export class TreeWatcher {
         if (wasDir) {
           const prefix = abs + path.sep;
           for (const k of this.known) if (k.startsWith(prefix)) this.known.delete(k);
-          const w = this.watchers.get(abs);
-          if (w && !this.recursive) {
-            w.close();
-            this.watchers.delete(abs);
-          }
         }
         changes.push({ path: this.options.relative(abs), kind: 'deleted' });
       }
