@@ -158,6 +158,23 @@ for (const target of DATABASE_TARGETS) describe(`versions at the hub (${target.n
     session.detach();
   });
 
+  it('restores a workspace whose volume was lost, from the hub', async () => {
+    const alice = await t!.connect('alice');
+    const gw = await t!.connect('alice', '/v1/workspaces/cs101--alice/connect');
+    await gw.request(FileWriteRequest.type, { path: 'c-sum/sum.c', contentBase64: Buffer.from('alice’s only copy').toString('base64') });
+    const [kept] = await waitFor('the version with her work', async () => {
+      const v = await versionsOf(alice, 'c-sum');
+      return v[0] && (await readVersionFile(alice, v[0].id, 'sum.c')) === 'alice’s only copy' ? v : undefined;
+    });
+    gw.close();
+    await t!.hub.provider.stop({ courseId: 'cs101', studentId: 'alice' });
+    rmSync(join(t!.dataDir, 'workspaces/cs101/alice'), { recursive: true, force: true });
+
+    const r = await alice.request(RestoreVersionRequest.type, { versionId: kept!.id });
+    assert.ok(r.restored.includes('sum.c'));
+    assert.equal(readFileSync(join(t!.dataDir, 'workspaces/cs101/alice/c-sum/sum.c'), 'utf8'), 'alice’s only copy');
+  });
+
   it('collects a class at the deadline from the history with every workspace stopped, each non-submitter once, at the due time', async () => {
     const due = new Date((await t!.hub.store.getAssignment('cs101', 'c-sum'))!.dueAt!);
     const prof = await t!.connect('prof');
