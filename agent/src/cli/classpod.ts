@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // `classpod`: for people who work in the workspace's terminal. Lists the
 // assignments present in the workspace, shows them as a tree, prints the `cd`
-// line for one, and says where each stands. Everything it prints passes
+// line for one, says where each stands (with the latest score, from the hub),
+// runs the public tests and hands an assignment in. Everything it prints passes
 // through terminal-text.ts: what comes from data cannot act on the terminal.
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { formatResultTable } from '@classpod/grader';
-import { ProtocolError } from '@classpod/protocol';
+import { ListSubmissionsRequest, ProtocolError, SubmitRequest, type SubmissionSummary } from '@classpod/protocol';
+import { HubSession, hubCredentials } from './hub-session';
+import { latestByAssignment, receiptLines, scoreText } from './submission-text';
 import { runPublicTests } from '../tests/public-tests';
 import { block, inline, shellQuote } from './terminal-text';
 import {
@@ -25,12 +28,16 @@ commands:
   list        the assignments in this workspace, numbered
   tree        the course, its assignments and their files
   go N        print the cd line for assignment N (or its slug); use: eval "$(classpod go N)"
-  status      the course and where each assignment stands
+  status      the course, where each assignment stands and its latest score
   test [N]    run the public tests of assignment N (default: the one you are in)
+  submit [N]  hand in assignment N (default: the one you are in) and print the receipt
   help        this text
 
 The workspace is $CLASSPOD_WORKSPACE, else the nearest folder above the current
-one that holds .classpod/course.json.`;
+one that holds .classpod/course.json. submit and the scores of status ask the
+hub named there (or $CLASSPOD_HUB_URL) with your own token: the file that
+$CLASSPOD_TOKEN_FILE names, or $CLASSPOD_TOKEN. What is handed in is the
+assignment's folder in this workspace as it is now.`;
 
 function pick(assignments: AssignmentInfo[], which: string): AssignmentInfo {
   const n = /^\d+$/.test(which) ? Number(which) : NaN;
@@ -61,6 +68,26 @@ async function treeLines(dir: string, prefix: string, depth: number): Promise<st
   return lines;
 }
 
+/** The newest submission of each assignment from the hub, or why they cannot be shown (status works without the hub). */
+async function latestScores(
+  course: NonNullable<ReturnType<typeof readCourse>>,
+  env: NodeJS.ProcessEnv,
+): Promise<{ latest: Map<string, SubmissionSummary>; reason?: undefined } | { latest: undefined; reason: string }> {
+  const creds = hubCredentials(env, course);
+  if (!creds.ok) return { latest: undefined, reason: creds.reason };
+  let hub: HubSession | undefined;
+  try {
+    hub = await HubSession.open(creds.hubUrl, creds.token);
+    const { submissions } = await hub.request(ListSubmissionsRequest.type, { courseId: course.courseId, ...(course.studentId ? { studentId: course.studentId } : {}) });
+    return { latest: latestByAssignment(submissions) };
+  } catch (err) {
+    if (err instanceof WorkspaceError || ProtocolError.is(err)) return { latest: undefined, reason: err.message };
+    throw err;
+  } finally {
+    hub?.close();
+  }
+}
+
 /** Run one command; returns the exit code. Output goes through `out` and `err`. */
 export async function runClasspod(
   argv: string[],
@@ -74,7 +101,7 @@ export async function runClasspod(
     io.out(HELP + '\n');
     return 0;
   }
-  if (!['list', 'tree', 'go', 'status', 'test'].includes(command)) {
+  if (!['list', 'tree', 'go', 'status', 'test', 'submit'].includes(command)) {
     io.err(`classpod: unknown command \`${inline(command)}\`; see \`classpod help\`\n`);
     return 2;
   }
@@ -132,6 +159,29 @@ export async function runClasspod(
         io.out(formatResultTable(result, result.sandbox) + '\n');
         return !result.systemError && result.compile.status === 'OK' && result.tests.every((t) => t.verdict === 'AC') ? 0 : 1;
       }
+      case 'submit': {
+        if (rest.length > 1) {
+          io.err('usage: classpod submit [N]   (N from `classpod list`; default the assignment you are in)\n');
+          return 2;
+        }
+        const target = rest[0] !== undefined ? pick(assignments, rest[0]) : assignments.find((a) => io.cwd === a.dir || io.cwd.startsWith(a.dir + path.sep));
+        if (!target) throw new WorkspaceError('not inside an assignment; name one: `classpod submit N`');
+        if (!course) throw new WorkspaceError('this workspace has no .classpod/course.json: the hub has not set it up');
+        const creds = hubCredentials(io.env, course);
+        if (!creds.ok) throw new WorkspaceError(`cannot submit: ${creds.reason}`);
+        // The hub snapshots this workspace's folder itself: there is no other copy to send first.
+        const hub = await HubSession.open(creds.hubUrl, creds.token);
+        try {
+          const { submission, serverTime } = await hub.request(SubmitRequest.type, { courseId: course.courseId, assignmentId: target.id });
+          for (const line of receiptLines(submission, serverTime)) io.out(line + '\n');
+        } catch (err) {
+          if (ProtocolError.is(err)) throw new WorkspaceError(`the hub refused the submission: ${err.message}`);
+          throw err;
+        } finally {
+          hub.close();
+        }
+        return 0;
+      }
       case 'status': {
         io.out(`course:     ${course ? `${inline(course.title)} (${inline(course.courseId)})` : 'unknown (no .classpod/course.json)'}\n`);
         if (course?.studentId) io.out(`student:    ${inline(course.studentId)}\n`);
@@ -139,11 +189,15 @@ export async function runClasspod(
         io.out(`workspace:  ${inline(root)}\n`);
         const here = assignments.find((a) => io.cwd === a.dir || io.cwd.startsWith(a.dir + path.sep));
         if (here) io.out(`you are in: ${assignments.indexOf(here) + 1}. ${inline(here.slug)}\n`);
+        const scores = course ? await latestScores(course, io.env) : { latest: undefined, reason: 'no .classpod/course.json' };
         io.out(`assignments: ${assignments.length}\n`);
         assignments.forEach((a, i) => {
           const tests = a.publicTests === undefined ? 'no public tests' : `${a.publicTests} public test${a.publicTests === 1 ? '' : 's'}`;
-          io.out(`  ${i + 1}. ${inline(a.slug)}: ${inline(deadlineState(a, now))}; ${tests}\n`);
+          const latest = scores.latest?.get(a.id);
+          const score = scores.latest ? `; ${latest ? `latest submission ${scoreText(latest)}` : 'not submitted'}` : '';
+          io.out(`  ${i + 1}. ${inline(a.slug)}: ${inline(deadlineState(a, now))}; ${tests}${score}\n`);
         });
+        if (!scores.latest) io.out(`scores: not shown (${inline(scores.reason)})\n`);
         return 0;
       }
     }
