@@ -1,6 +1,8 @@
 // The cluster tree's model against a course server stand-in on loopback with
 // a 500-student class: what loads when, filtering, paging, and updates that
-// arrive as the hub's events.
+// arrive as the hub's events, each redrawing the rows that show it. The parts
+// it is made of have tests of their own: cluster-cache, list-pager,
+// class-filter and changed-rows.
 
 import * as assert from 'node:assert/strict';
 import { ScoreChangedNotification, SubmissionAddedNotification, WorkspaceStatusChangedNotification } from '@classpod/protocol';
@@ -191,6 +193,35 @@ describe('professor cluster model', function () {
     assert.deepEqual(await changed, [w]);
     assert.equal(presentNode(session.model, w, NOW).description, 'failed: image pull failed');
     assert.equal(presentNode(session.model, w, NOW).contextValue, 'workspace.failed');
+  });
+
+  it('redraws the workspace list, not the row, when a state filter is on and the state changes', async function () {
+    const group = await child(session.model, await child(session.model, undefined, 'course'), 'workspaces');
+    session.model.setFilter({ text: '', states: ['running'] });
+    const rows = await session.model.getChildren(group);
+    session.model.flushChanges();
+    assert.ok(rows.some((r) => r.kind === 'workspace' && r.studentId === 's000'));
+    const changed = nextChange(session.model);
+    hub.push(WorkspaceStatusChangedNotification.type, { workspace: { ...hub.workspaces[0]!, state: 'stopped' } });
+    assert.deepEqual(await changed, [group], 'the row leaves the list');
+    const after = await session.model.getChildren(group);
+    assert.equal(after.length, rows.length - 1);
+    assert.ok(!after.some((r) => r.kind === 'workspace' && r.studentId === 's000'));
+  });
+
+  it('redraws the Assignments group for a new assignment and the row for an updated one', async function () {
+    const assignments = await child(session.model, await child(session.model, undefined, 'course'), 'assignments');
+    const hello = await child(session.model, assignments, 'assignment', 'Hello, C');
+    session.model.flushChanges();
+    const summary = session.cache.assignment('cs101', 'hello-c')!;
+    let changed = nextChange(session.model);
+    session.cache.replaceAssignment({ ...summary, id: 'primes', title: 'Primes' });
+    assert.deepEqual(await changed, [assignments]);
+    assert.deepEqual(labels(session.model, await session.model.getChildren(assignments)), ['Hello, C', 'Primes']);
+    changed = nextChange(session.model);
+    session.cache.replaceAssignment({ ...summary, title: 'Hello, C (v2)' });
+    assert.deepEqual(await changed, [hello]);
+    assert.equal(presentNode(session.model, hello, NOW).label, 'Hello, C (v2)');
   });
 
   it('reloads what it showed after a reconnect, since events may have been missed', async function () {
