@@ -14,8 +14,9 @@ import { checkId, InvalidId } from '../ids/slug-ids';
 import { graderSpecResolver } from '../assignments/spec-resolver';
 import { TokenService, TOKEN_SCOPES, type TokenScope } from '../auth/tokens';
 import { BlobStore } from '../blobs/blob-store';
-import { HubConfigError, optionsFromEnv, parseSandboxList } from '../config';
+import { HubConfigError, oidcOptionsFromFile, optionsFromEnv, parseSandboxList } from '../config';
 import { installedAgentProgram } from './agent-program';
+import { SignInStore } from '../store/sign-in-store';
 import { exportGradeRecord, GradeRecordExportError } from '../grading/grade-record-export';
 import { startHub } from '../hub';
 import { openStore } from '../store/open-store';
@@ -30,11 +31,13 @@ const HELP = `usage: classpod-hub <command> [options]
                              --isolation auto|bubblewrap|none, --idle-stop-ms, --lease-ms,
                              --agent FILE: the workspace agent's program for the local provider
                              (or CLASSPOD_AGENT_SCRIPT; default: the installed @classpod/agent),
-                             --official-sandboxes isolate[,local,none]: whose grades are official)
+                             --official-sandboxes isolate[,local,none]: whose grades are official,
+                             --oidc-config FILE: OpenID Connect sign-in, see hub/README.md)
   course create --id ID --title TITLE
   course create --from DIR   a course folder: course.yaml + assignments/<slug>/
   assignment add --course ID --folder DIR [--id SLUG]
   people add --id ID --name NAME [--email E] [--course ID --role professor|assistant|student] [--admin]
+             [--oidc-subject SUB [--oidc-issuer URL]]   link the person's account at the identity provider
   students import --course ID --csv FILE      CSV with a header: id,name[,email]
   tokens issue --person ID [--scope hub|admin] [--expires 90d] [--label TEXT]
   tokens issue --grader [--expires 365d] [--label TEXT]   a token for grading workers
@@ -59,6 +62,9 @@ const options = {
   'idle-stop-ms': { type: 'string' },
   'lease-ms': { type: 'string' },
   'official-sandboxes': { type: 'string' },
+  'oidc-config': { type: 'string' },
+  'oidc-issuer': { type: 'string' },
+  'oidc-subject': { type: 'string' },
   submission: { type: 'string' },
   record: { type: 'string' },
   out: { type: 'string' },
@@ -129,6 +135,7 @@ async function main(argv: string[]): Promise<number> {
       agentScript: provider === 'local' ? (v.agent ?? env.agentScript ?? installedAgentProgram()) : undefined,
       leaseMs: v['lease-ms'] !== undefined ? Number(v['lease-ms']) : undefined,
       officialSandboxes: v['official-sandboxes'] !== undefined ? parseSandboxList(v['official-sandboxes']) : env.officialSandboxes,
+      oidc: v['oidc-config'] !== undefined ? oidcOptionsFromFile(v['oidc-config']) : env.oidc,
       logger,
     });
     process.stdout.write(`listening on ${hub.url}\n`);
@@ -179,15 +186,31 @@ async function main(argv: string[]): Promise<number> {
       case 'people add': {
         const id = need(v.id, 'id');
         const name = need(v.name, 'name');
+        let issuer: string | undefined;
+        if (v['oidc-subject'] !== undefined) {
+          issuer = v['oidc-issuer'] ?? (v['oidc-config'] !== undefined ? oidcOptionsFromFile(v['oidc-config']) : env.oidc)?.issuer;
+          if (!issuer) throw new UsageError('--oidc-subject needs --oidc-issuer URL (or --oidc-config FILE naming the issuer)');
+          const linked = await new SignInStore(store.db, () => new Date()).personOf(issuer, v['oidc-subject']);
+          if (linked && linked !== id) throw new UsageError(`the account ${v['oidc-subject']} at ${issuer} is already ${linked}`);
+          if (linked) issuer = undefined;
+        }
         if (v.course) {
           const role = (v.role ?? 'student') as Role;
           if (!['professor', 'assistant', 'student'].includes(role)) throw new UsageError(`--role must be professor, assistant or student`);
           if (!(await store.getCourse(v.course))) throw new UsageError(`no course ${v.course}`);
+          const had = await store.roleIn(v.course, id);
           await enrolPerson(store, v.course, { id, name, email: v.email }, role, v.admin ?? false);
+          if (had !== role) {
+            await store.audit({ actorId: 'operator', action: 'role.change', courseId: v.course, target: id, detail: JSON.stringify({ from: had ?? null, to: role, source: 'cli' }) });
+          }
           out(`${id} is a ${role} of ${v.course}`);
         } else {
           await store.upsertPerson({ id: checkId('person', id), name, email: v.email, admin: v.admin ?? false });
           out(`added ${id}`);
+        }
+        if (issuer && v['oidc-subject'] !== undefined) {
+          await new SignInStore(store.db, () => new Date()).link({ issuer, subject: v['oidc-subject'], personId: id });
+          out(`${id} signs in as ${v['oidc-subject']} at ${issuer}`);
         }
         return 0;
       }

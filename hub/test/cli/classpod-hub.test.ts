@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { HUB_CLI, hubCli, tokenFrom } from '../support/hub-process';
 import { DEMO_COURSE_DIR } from '../support/test-hub';
 import { parseStudentCsv } from '../../src/admin/course-setup';
+import { openStore } from '../../src/store/open-store';
+import { SignInStore } from '../../src/store/sign-in-store';
 
 describe('classpod-hub command', function () {
   this.timeout(60_000);
@@ -74,6 +76,29 @@ describe('classpod-hub command', function () {
       const r = run(args);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.err}`);
       assert.match(r.err, message);
+    }
+  });
+
+  it("links a person to their account at the identity provider, once, and audit-logs role changes", async () => {
+    hubCli(['course', 'create', '--data', dataDir, '--id', 'cs101', '--title', 'Programming']);
+    const issuer = 'https://login.uni.example';
+    assert.match(
+      hubCli(['people', 'add', '--data', dataDir, '--id', 'ada', '--name', 'Ada', '--course', 'cs101', '--role', 'assistant', '--oidc-subject', 'u-ada', '--oidc-issuer', issuer]),
+      /ada signs in as u-ada at https:\/\/login\.uni\.example/,
+    );
+    hubCli(['people', 'add', '--data', dataDir, '--id', 'ada', '--name', 'Ada', '--course', 'cs101', '--role', 'professor']);
+    const taken = run(['people', 'add', '--id', 'mallory', '--name', 'M', '--oidc-subject', 'u-ada', '--oidc-issuer', issuer]);
+    assert.equal(taken.status, 2);
+    assert.match(taken.err, /the account u-ada at https:\/\/login\.uni\.example is already ada/);
+    assert.match(run(['people', 'add', '--id', 'x', '--name', 'X', '--oidc-subject', 's']).err, /--oidc-subject needs --oidc-issuer/);
+    const store = await openStore({ dataDir });
+    try {
+      assert.deepEqual(await new SignInStore(store.db, () => new Date()).identitiesOf('ada'), [{ issuer, subject: 'u-ada', personId: 'ada' }]);
+      assert.equal(await store.getPerson('mallory'), undefined, 'a refused link adds nobody');
+      const changes = (await store.listAudit('cs101')).filter((e) => e.action === 'role.change').map((e) => e.detail).sort();
+      assert.deepEqual(changes, [JSON.stringify({ from: 'assistant', to: 'professor', source: 'cli' }), JSON.stringify({ from: null, to: 'assistant', source: 'cli' })]);
+    } finally {
+      await store.close();
     }
   });
 
