@@ -121,7 +121,7 @@ export function helpText(): string {
     lines.push((o.envOnly ? `  (environment only)` : `  --${o.flag}${o.value ? ` ${o.value}` : ''}`).padEnd(40) + `${o.env}`);
     lines.push(`      ${o.help}`);
   }
-  lines.push('  --help'.padEnd(40) + '');
+  lines.push('  --help, -h'.padEnd(40) + '');
   lines.push('      print this text');
   lines.push('', 'SIZE is bytes or a number with KiB/MiB/GiB; DURATION is seconds or a number with ms/s/m/h/d/w (or a sum: 1h30m).');
   return lines.join('\n');
@@ -230,7 +230,7 @@ export function configFromCommandLine(argv: string[], env: NodeJS.ProcessEnv = p
     const parsed = parseArgs({
       args: argv,
       options: {
-        help: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(OPTIONS.filter((o) => !o.envOnly).map((o) => [o.flag, { type: o.boolean ? ('boolean' as const) : ('string' as const) }])),
       },
       strict: true,

@@ -103,10 +103,12 @@ describe('classpod-agent command', function () {
     assert.equal((await exited)[0], 0);
   });
 
-  it('answers --help from its installed command with its usage on standard output and exit status 0', () => {
-    const r = spawnSync(path.join(__dirname, '..', '..', '..', 'bin', 'classpod-agent'), ['--help'], { encoding: 'utf8' });
-    assert.deepEqual([r.status, r.stderr], [0, '']);
-    assert.match(r.stdout, /^usage: classpod-agent --root DIR/);
+  it('answers --help and -h from its installed command with its usage on standard output and exit status 0', () => {
+    for (const flag of ['--help', '-h']) {
+      const r = spawnSync(path.join(__dirname, '..', '..', '..', 'bin', 'classpod-agent'), [flag], { encoding: 'utf8' });
+      assert.deepEqual([r.status, r.stderr], [0, ''], flag);
+      assert.match(r.stdout, /^usage: classpod-agent --root DIR/, flag);
+    }
   });
 
   it('lists every option with its environment variable in --help', async () => {

@@ -122,10 +122,13 @@ describe('classpod command', function () {
     assert.match(broken.stderr, /cannot read .*evil\\x1b\[31m\\x07/);
   });
 
-  it('answers --help from its installed command with its usage on standard output and exit status 0', () => {
-    const r = spawnSync(path.join(__dirname, '..', '..', '..', 'bin', 'classpod'), ['--help'], { cwd: '/', encoding: 'utf8' });
-    assert.deepEqual([r.status, r.stderr], [0, '']);
-    assert.match(r.stdout, /^usage: classpod <command>/);
+  it('answers --help and -h from its installed command with its usage on standard output and exit status 0', () => {
+    for (const flag of ['--help', '-h']) {
+      const r = spawnSync(path.join(__dirname, '..', '..', '..', 'bin', 'classpod'), [flag], { cwd: '/', encoding: 'utf8' });
+      assert.deepEqual([r.status, r.stderr], [0, ''], flag);
+      assert.match(r.stdout, /^usage: classpod <command>/, flag);
+      assert.match(r.stdout, /submit \[N\] +hand in assignment N/, flag);
+    }
   });
 
   it('explains itself, and says so outside a workspace', async () => {

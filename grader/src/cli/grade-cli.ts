@@ -53,7 +53,7 @@ export async function gradeCli(argv: string[], io: CliIo = processIo): Promise<n
         rerun: { type: 'string' },
         'max-runs': { type: 'string' },
         'no-pin': { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
     }));

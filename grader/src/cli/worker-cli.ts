@@ -31,7 +31,7 @@ the rest.
   --grace-ms MS        how long running jobs may finish on stop (default 30000)
   --max-runs N         most runs of a test whose time lies within 10 % of its limit (default 3)
   --no-pin             do not pin test runs to one core
-  --help               this text
+  --help, -h           this text
 `;
 
 /** Run the worker until a signal stops it; resolves to the exit status. */
@@ -51,7 +51,7 @@ export async function workerCli(argv: string[]): Promise<number> {
         'grace-ms': { type: 'string', default: '30000' },
         'max-runs': { type: 'string', default: '3' },
         'no-pin': { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
     }));

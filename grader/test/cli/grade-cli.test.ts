@@ -80,10 +80,12 @@ describe('classpod-grade', function () {
     assert.match(r.err, /usage:/);
   });
 
-  it('answers --help from its installed command with its usage on standard output and exit status 0', () => {
-    const r = spawnSync(path.join(GRADER_ROOT, 'bin', 'classpod-grade'), ['--help'], { encoding: 'utf8' });
-    assert.deepEqual([r.status, r.stderr], [0, '']);
-    assert.match(r.stdout, /^usage: classpod-grade --spec FILE --submission DIR/);
+  it('answers --help and -h from its installed command with its usage on standard output and exit status 0', () => {
+    for (const flag of ['--help', '-h']) {
+      const r = spawnSync(path.join(GRADER_ROOT, 'bin', 'classpod-grade'), [flag], { encoding: 'utf8' });
+      assert.deepEqual([r.status, r.stderr], [0, ''], flag);
+      assert.match(r.stdout, /^usage: classpod-grade --spec FILE --submission DIR/, flag);
+    }
   });
 
   it('is installed as a command (bin) that exits 0 after grading', () => {

@@ -11,7 +11,10 @@ const BIN = path.join(GRADER_ROOT, 'bin', 'classpod-grader');
 describe('classpod-grader command', function () {
   this.timeout(60000);
 
-  it('answers --help from its installed command with its usage and every option on standard output and exit status 0', () => {
+  it('answers --help (and -h) from its installed command with its usage and every option on standard output and exit status 0', () => {
+    const short = spawnSync(BIN, ['-h'], { encoding: 'utf8' });
+    assert.deepEqual([short.status, short.stderr], [0, '']);
+    assert.match(short.stdout, /^usage: classpod-grader --hub URL/);
     const r = spawnSync(BIN, ['--help'], { encoding: 'utf8' });
     assert.deepEqual([r.status, r.stderr], [0, '']);
     assert.match(r.stdout, /^usage: classpod-grader --hub URL --token-file FILE/);

@@ -54,9 +54,11 @@ describe('classpod-hub command', function () {
 
   it('answers --help from its installed command with its usage on standard output and exit status 0, and no command with exit status 2', () => {
     const bin = join(__dirname, '..', '..', '..', 'bin', 'classpod-hub');
-    const help = spawnSync(bin, ['--help'], { encoding: 'utf8' });
-    assert.deepEqual([help.status, help.stderr], [0, '']);
-    assert.match(help.stdout, /^usage: classpod-hub <command> \[options\]/);
+    for (const flag of ['--help', '-h']) {
+      const help = spawnSync(bin, [flag], { encoding: 'utf8' });
+      assert.deepEqual([help.status, help.stderr], [0, ''], flag);
+      assert.match(help.stdout, /^usage: classpod-hub <command> \[options\]/, flag);
+    }
     const none = spawnSync(bin, [], { encoding: 'utf8' });
     assert.equal(none.status, 2);
     assert.match(none.stderr, /^usage: classpod-hub/);
