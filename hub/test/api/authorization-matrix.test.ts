@@ -172,6 +172,33 @@ describe('authorization: every method × role × owner', function () {
     }
   });
 
+  describe('HTTP routes × role', () => {
+    // Each actor's own fresh token, so a sign-out revokes nothing another row needs.
+    const routes: Array<{ name: string; method: 'GET' | 'POST'; path: string; expected: Record<Actor | 'nobody', number> }> = [
+      { name: 'grades.csv of cs101', method: 'GET', path: '/v1/courses/cs101/grades.csv', expected: { prof: 200, tara: 200, alice: 403, bob: 403, olga: 403, dave: 403, nobody: 401 } },
+      { name: 'sign-out', method: 'POST', path: '/v1/auth/signout', expected: { prof: 200, tara: 200, alice: 200, bob: 200, olga: 200, dave: 200, nobody: 401 } },
+      { name: 'OpenID sign-in (not configured here)', method: 'GET', path: '/v1/auth/oidc/start', expected: { prof: 404, tara: 404, alice: 404, bob: 404, olga: 404, dave: 404, nobody: 404 } },
+      { name: 'OpenID callback (not configured here)', method: 'GET', path: '/v1/auth/oidc/callback?state=x&code=y', expected: { prof: 404, tara: 404, alice: 404, bob: 404, olga: 404, dave: 404, nobody: 404 } },
+      { name: 'health', method: 'GET', path: '/healthz', expected: { prof: 200, tara: 200, alice: 200, bob: 200, olga: 200, dave: 200, nobody: 200 } },
+    ];
+    for (const route of routes) {
+      for (const actor of [...ACTORS, 'nobody'] as const) {
+        it(`${route.name}: ${actor} gets ${route.expected[actor]}`, async () => {
+          const token = actor === 'nobody' ? undefined : (await t.hub.tokens.issue({ personId: actor, scopes: ['hub'] })).token;
+          const res = await fetch(t.hub.url + route.path, { method: route.method, redirect: 'manual', headers: token ? { authorization: `Bearer ${token}` } : {} });
+          assert.equal(res.status, route.expected[actor], await res.text());
+        });
+      }
+    }
+    it("a sign-out revokes the caller's own token and no other", async () => {
+      const mine = await t.hub.tokens.issue({ personId: 'tara', scopes: ['hub'] });
+      const res = await fetch(`${t.hub.url}/v1/auth/signout`, { method: 'POST', headers: { authorization: `Bearer ${mine.token}` } });
+      assert.deepEqual(await res.json(), { revoked: mine.record.id });
+      await assert.rejects(TestClient.connect(t.hub.url, mine.token), (err: unknown) => err instanceof HttpRefusal && err.status === 401);
+      (await TestClient.connect(t.hub.url, t.tokens.tara)).close();
+    });
+  });
+
   describe('the gateway', () => {
     const gatewayCases: Array<[Actor | 'nobody', number | 'open']> = [
       ['alice', 'open'],
