@@ -15,5 +15,6 @@ export * from './rpc-endpoint';
 export * from './catalogue';
 export * from './request-target';
 export * from './methods';
+export * from './workspace-files';
 export { Type } from '@sinclair/typebox';
 export type { Static, TSchema } from '@sinclair/typebox';

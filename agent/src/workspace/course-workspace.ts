@@ -5,24 +5,14 @@
 
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ASSIGNMENT_FILE_PATH, COURSE_FILE_PATH, readAssignmentFile, readCourseFile, type AssignmentFile, type CourseFile } from '@classpod/protocol';
 
-/** `.classpod/course.json`. */
-export interface CourseInfo {
-  courseId: string;
-  title: string;
-  studentId?: string;
-  hubUrl?: string;
-}
+/** `.classpod/course.json` (missing fields filled in). */
+export type CourseInfo = CourseFile;
 
-/** `<slug>/.classpod/assignment.json`, plus where it is. */
-export interface AssignmentInfo {
-  id: string;
-  slug: string;
-  title: string;
+/** `<slug>/.classpod/assignment.json` (missing fields filled in from the folder), plus where it is. */
+export interface AssignmentInfo extends Omit<AssignmentFile, 'courseId'> {
   courseId?: string;
-  opensAt?: string;
-  dueAt?: string;
-  cutoffAt?: string;
   /** Absolute path of the assignment's folder. */
   dir: string;
   /** Number of public test cases in `.classpod/tests/spec.json`, if it could be read. */
@@ -39,7 +29,7 @@ export function findWorkspaceRoot(from: string, env: NodeJS.ProcessEnv = process
   if (env.CLASSPOD_WORKSPACE) return path.resolve(env.CLASSPOD_WORKSPACE);
   let dir = path.resolve(from);
   for (;;) {
-    if (existsSync(path.join(dir, '.classpod', 'course.json'))) return dir;
+    if (existsSync(path.join(dir, COURSE_FILE_PATH))) return dir;
     const up = path.dirname(dir);
     if (up === dir) {
       throw new WorkspaceError('not inside a Classpod workspace (no .classpod/course.json here or above, and CLASSPOD_WORKSPACE is not set)');
@@ -57,17 +47,15 @@ function readJson(file: string): unknown {
   }
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-
 /** The course, if the workspace names one. */
 export function readCourse(root: string): CourseInfo | undefined {
-  const raw = readJson(path.join(root, '.classpod', 'course.json')) as Record<string, unknown> | undefined;
-  if (!raw || typeof raw !== 'object') return undefined;
+  const raw = readCourseFile(readJson(path.join(root, COURSE_FILE_PATH)));
+  if (!raw) return undefined;
   return {
-    courseId: str(raw.courseId) ?? '?',
-    title: str(raw.title) ?? str(raw.courseId) ?? 'course',
-    ...(str(raw.studentId) ? { studentId: str(raw.studentId)! } : {}),
-    ...(str(raw.hubUrl) ? { hubUrl: str(raw.hubUrl)! } : {}),
+    courseId: raw.courseId ?? '?',
+    title: raw.title ?? raw.courseId ?? 'course',
+    ...(raw.studentId ? { studentId: raw.studentId } : {}),
+    ...(raw.hubUrl ? { hubUrl: raw.hubUrl } : {}),
   };
 }
 
@@ -90,17 +78,17 @@ export async function listAssignments(root: string): Promise<AssignmentInfo[]> {
   for (const e of entries) {
     if (!e.isDirectory() || e.name.startsWith('.')) continue;
     const dir = path.join(root, e.name);
-    const raw = readJson(path.join(dir, '.classpod', 'assignment.json')) as Record<string, unknown> | undefined;
-    if (!raw || typeof raw !== 'object') continue;
+    const raw = readAssignmentFile(readJson(path.join(dir, ASSIGNMENT_FILE_PATH)));
+    if (!raw) continue;
     const publicTests = countTests(readJson(path.join(dir, '.classpod', 'tests', 'spec.json')));
     found.push({
-      id: str(raw.id) ?? e.name,
-      slug: str(raw.slug) ?? e.name,
-      title: str(raw.title) ?? e.name,
-      ...(str(raw.courseId) ? { courseId: str(raw.courseId)! } : {}),
-      ...(str(raw.opensAt) ? { opensAt: str(raw.opensAt)! } : {}),
-      ...(str(raw.dueAt) ? { dueAt: str(raw.dueAt)! } : {}),
-      ...(str(raw.cutoffAt) ? { cutoffAt: str(raw.cutoffAt)! } : {}),
+      id: raw.id ?? e.name,
+      slug: raw.slug ?? e.name,
+      title: raw.title ?? e.name,
+      ...(raw.courseId ? { courseId: raw.courseId } : {}),
+      ...(raw.opensAt ? { opensAt: raw.opensAt } : {}),
+      ...(raw.dueAt ? { dueAt: raw.dueAt } : {}),
+      ...(raw.cutoffAt ? { cutoffAt: raw.cutoffAt } : {}),
       ...(publicTests !== undefined ? { publicTests } : {}),
       dir,
     });

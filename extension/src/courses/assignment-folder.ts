@@ -6,20 +6,12 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { FolderFile } from '@classpod/protocol';
+import { ASSIGNMENT_FILE_PATH, readAssignmentFile, type AssignmentFile, type FolderFile } from '@classpod/protocol';
 
-export const ASSIGNMENT_MARKER = '.classpod/assignment.json';
+export const ASSIGNMENT_MARKER = ASSIGNMENT_FILE_PATH;
 
-/** What `.classpod/assignment.json` says (see docs/contracts.md). */
-export interface AssignmentMarker {
-  id: string;
-  slug?: string;
-  title?: string;
-  courseId: string;
-  opensAt?: string;
-  dueAt?: string;
-  cutoffAt?: string;
-}
+/** What `.classpod/assignment.json` says (protocol's AssignmentFile): its id and course always, the rest when they check. */
+export type AssignmentMarker = Pick<AssignmentFile, 'id' | 'courseId'> & Partial<AssignmentFile>;
 
 /** `<root>/<courseId>/<assignmentId>`, where root is the setting or `~/Classpod`. */
 export function defaultAssignmentFolder(localRootSetting: string, courseId: string, assignmentId: string, home = os.homedir()): string {
@@ -31,9 +23,9 @@ export function defaultAssignmentFolder(localRootSetting: string, courseId: stri
 /** The marker of `folder`, or undefined when it is not an assignment folder. */
 export async function readAssignmentMarker(folder: string): Promise<AssignmentMarker | undefined> {
   try {
-    const value = JSON.parse(await fs.readFile(path.join(folder, ASSIGNMENT_MARKER), 'utf8')) as Partial<AssignmentMarker>;
-    if (typeof value.id !== 'string' || typeof value.courseId !== 'string') return undefined;
-    return value as AssignmentMarker;
+    const value = readAssignmentFile(JSON.parse(await fs.readFile(path.join(folder, ASSIGNMENT_MARKER), 'utf8')));
+    if (value?.id === undefined || value.courseId === undefined) return undefined;
+    return { ...value, id: value.id, courseId: value.courseId };
   } catch {
     return undefined;
   }

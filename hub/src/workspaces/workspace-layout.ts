@@ -4,7 +4,7 @@
 // never overwritten; hidden tests are never written. Written through the
 // workspace's agent (agent-file-access.ts), like every workspace file.
 
-import { ErrorCode, errors, ProtocolError } from '@classpod/protocol';
+import { ASSIGNMENT_FILE_PATH, COURSE_FILE_PATH, ErrorCode, errors, ProtocolError, type AssignmentFile, type CourseFile } from '@classpod/protocol';
 import type { BlobStore } from '../blobs/blob-store';
 import type { Assignment, Course, Extension } from '../store/records';
 import { effectiveDeadline } from '../deadlines/late-policy';
@@ -12,14 +12,14 @@ import type { WorkspaceFile, WorkspaceFiles } from './agent-file-access';
 
 /** `.classpod/course.json`. */
 export function courseJson(course: Course, studentId: string, hubUrl: string | undefined): WorkspaceFile {
-  const body = { courseId: course.id, title: course.title, studentId, ...(hubUrl ? { hubUrl } : {}) };
-  return { path: '.classpod/course.json', content: Buffer.from(JSON.stringify(body, null, 2) + '\n'), mode: 0o644 };
+  const body: CourseFile = { courseId: course.id, title: course.title, studentId, ...(hubUrl ? { hubUrl } : {}) };
+  return { path: COURSE_FILE_PATH, content: Buffer.from(JSON.stringify(body, null, 2) + '\n'), mode: 0o644 };
 }
 
 /** `<slug>/.classpod/assignment.json` for one student (their own due time). */
 export function assignmentJson(a: Assignment, ext: Extension | undefined): WorkspaceFile {
   const d = effectiveDeadline(a, ext);
-  const body = {
+  const body: AssignmentFile = {
     id: a.id,
     slug: a.id,
     title: a.title,
@@ -28,7 +28,7 @@ export function assignmentJson(a: Assignment, ext: Extension | undefined): Works
     ...(d.dueAt ? { dueAt: d.dueAt.toISOString() } : {}),
     ...(d.cutoffAt ? { cutoffAt: d.cutoffAt.toISOString() } : {}),
   };
-  return { path: `${a.id}/.classpod/assignment.json`, content: Buffer.from(JSON.stringify(body, null, 2) + '\n'), mode: 0o644 };
+  return { path: `${a.id}/${ASSIGNMENT_FILE_PATH}`, content: Buffer.from(JSON.stringify(body, null, 2) + '\n'), mode: 0o644 };
 }
 
 /** Every file of one assignment a student receives (starter files included), relative to the workspace root. */
