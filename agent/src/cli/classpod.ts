@@ -52,6 +52,25 @@ function pick(assignments: AssignmentInfo[], which: string): AssignmentInfo {
   return found;
 }
 
+/** The assignment whose folder holds `cwd`, if any. */
+function assignmentAt(assignments: AssignmentInfo[], cwd: string): AssignmentInfo | undefined {
+  return assignments.find((a) => cwd === a.dir || cwd.startsWith(a.dir + path.sep));
+}
+
+/** Assignment `which` (number or slug), else the one `cwd` is in; a WorkspaceError naming `command` when neither. */
+function chosenAssignment(assignments: AssignmentInfo[], which: string | undefined, cwd: string, command: string): AssignmentInfo {
+  if (which !== undefined) return pick(assignments, which);
+  const here = assignmentAt(assignments, cwd);
+  if (!here) throw new WorkspaceError(`not inside an assignment; name one: \`classpod ${command} N\``);
+  return here;
+}
+
+/** The usage of a command that takes at most one assignment; exit status 2. */
+function usageOfOne(io: { err: (s: string) => void }, command: string): number {
+  io.err(`usage: classpod ${command} [N]   (N from \`classpod list\`; default the assignment you are in)\n`);
+  return 2;
+}
+
 async function treeLines(dir: string, prefix: string, depth: number): Promise<string[]> {
   if (depth === 0) return [];
   const entries = (await fs.readdir(dir, { withFileTypes: true }))
@@ -140,12 +159,8 @@ export async function runClasspod(
         return 0;
       }
       case 'test': {
-        if (rest.length > 1) {
-          io.err('usage: classpod test [N]   (N from `classpod list`; default the assignment you are in)\n');
-          return 2;
-        }
-        const target = rest[0] !== undefined ? pick(assignments, rest[0]) : assignments.find((a) => io.cwd === a.dir || io.cwd.startsWith(a.dir + path.sep));
-        if (!target) throw new WorkspaceError('not inside an assignment; name one: `classpod test N`');
+        if (rest.length > 1) return usageOfOne(io, 'test');
+        const target = chosenAssignment(assignments, rest[0], io.cwd, 'test');
         io.out(`public tests of ${inline(target.slug)}\n`);
         let result;
         try {
@@ -160,12 +175,8 @@ export async function runClasspod(
         return !result.systemError && result.compile.status === 'OK' && result.tests.every((t) => t.verdict === 'AC') ? 0 : 1;
       }
       case 'submit': {
-        if (rest.length > 1) {
-          io.err('usage: classpod submit [N]   (N from `classpod list`; default the assignment you are in)\n');
-          return 2;
-        }
-        const target = rest[0] !== undefined ? pick(assignments, rest[0]) : assignments.find((a) => io.cwd === a.dir || io.cwd.startsWith(a.dir + path.sep));
-        if (!target) throw new WorkspaceError('not inside an assignment; name one: `classpod submit N`');
+        if (rest.length > 1) return usageOfOne(io, 'submit');
+        const target = chosenAssignment(assignments, rest[0], io.cwd, 'submit');
         if (!course) throw new WorkspaceError('this workspace has no .classpod/course.json: the hub has not set it up');
         const creds = hubCredentials(io.env, course);
         if (!creds.ok) throw new WorkspaceError(`cannot submit: ${creds.reason}`);
@@ -187,7 +198,7 @@ export async function runClasspod(
         if (course?.studentId) io.out(`student:    ${inline(course.studentId)}\n`);
         if (course?.hubUrl) io.out(`hub:        ${inline(course.hubUrl)}\n`);
         io.out(`workspace:  ${inline(root)}\n`);
-        const here = assignments.find((a) => io.cwd === a.dir || io.cwd.startsWith(a.dir + path.sep));
+        const here = assignmentAt(assignments, io.cwd);
         if (here) io.out(`you are in: ${assignments.indexOf(here) + 1}. ${inline(here.slug)}\n`);
         const scores = course ? await latestScores(course, io.env) : { latest: undefined, reason: 'no .classpod/course.json' };
         io.out(`assignments: ${assignments.length}\n`);
