@@ -126,6 +126,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       logger: logger.child({ area: 'versions' }),
       debounceMs: o.versionDebounceMs,
       refreshMs: o.versionRefreshMs,
+      recorded: metrics.counter('hub_versions_total', 'Looks at a changed assignment folder, by outcome (recorded, unchanged, refused, failed).', ['outcome']),
     });
     const context: ApiContext = {
       store,

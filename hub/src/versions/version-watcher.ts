@@ -15,7 +15,7 @@
 
 import { DEFAULT_IGNORE_PATTERNS, RemoteReplica } from '@classpod/sync';
 import { ErrorCode, FileReadRequest, FileStatRequest, ProtocolError, SyncChangedNotification, type RpcEndpoint } from '@classpod/protocol';
-import type { Logger } from '@classpod/observability';
+import type { Counter, Logger } from '@classpod/observability';
 import type { WebSocket } from 'ws';
 import type { Store } from '../store/store';
 import { BRIEF_IDLE_MS, connectToAgent } from '../workspaces/agent-file-access';
@@ -35,6 +35,8 @@ export interface VersionWatcherOptions {
   debounceMs: number;
   /** How often a watched workspace is looked at for assignment folders that appeared (ms). */
   refreshMs: number;
+  /** Counts each look at a changed folder, by outcome (`recorded`, `unchanged`, `refused`, `failed`). */
+  recorded?: Counter;
 }
 
 /** One running workspace the hub watches. */
@@ -112,7 +114,9 @@ export class VersionWatcher {
   }
 
   private async open(key: WorkspaceKey): Promise<Watched | undefined> {
-    // Only a running workspace is watched; asking for its endpoint this way never counts as activity.
+    // Only a running workspace is watched (never one being stopped: that would start it again);
+    // asking for its endpoint this way never counts as activity.
+    if ((await this.o.provider.status(key)).state !== 'running') return undefined;
     const agent = await this.o.provider.ensureRunning(key, { idleAfterMs: BRIEF_IDLE_MS });
     const { ws, endpoint } = await connectToAgent(workspaceIdOf(key), agent, { capabilities: ['files', 'sync'], name: 'hub-versions' });
     const w: Watched = {
@@ -194,9 +198,11 @@ export class VersionWatcher {
       for (const [path, e] of manifest) {
         if (e.kind === 'file' && e.hash) files.push({ path, sha256: e.hash, size: e.size ?? 0, executable: e.executable ?? false });
       }
-      await this.o.recorder.record(key, files, (missing) => fetchContents(replica, missing));
+      const version = await this.o.recorder.record(key, files, (missing) => fetchContents(replica, missing));
+      this.o.recorded?.inc(1, { outcome: version ? 'recorded' : 'unchanged' });
     } catch (err) {
       if (w.closed) return;
+      this.o.recorded?.inc(1, { outcome: err instanceof VersionNotRecorded ? 'refused' : 'failed' });
       if (err instanceof VersionNotRecorded) this.o.logger.warn('version not recorded', { ...key, reason: err.message });
       else this.o.logger.warn('recording a version failed', { ...key, err });
     }

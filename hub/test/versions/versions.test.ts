@@ -134,6 +134,9 @@ for (const target of DATABASE_TARGETS) describe(`versions at the hub (${target.n
     await session.syncNow();
     await t!.hub.versionWatcher.flush({ courseId: 'cs101', studentId: 'alice' });
     assert.equal((await versionsOf(alice, 'c-sum')).length, 3);
+    const metrics = await (await fetch(`${t!.hub.url}/metrics`)).text();
+    assert.match(metrics, /^classpod_hub_versions_total\{outcome="recorded"\} ([3-9]|\d\d+)$/m);
+    assert.match(metrics, /^classpod_hub_versions_total\{outcome="unchanged"\} [1-9]/m);
 
     // The workspace stops: versions are still there, bytes and all.
     session.detach();
