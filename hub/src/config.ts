@@ -7,6 +7,7 @@ import { OidcConfigError, readOidcConfigFile, validateOidcOptions, type OidcOpti
 import type { SpecResolver } from './assignments/spec-resolver';
 import { DEFAULT_OFFICIAL_SANDBOXES, SANDBOX_NAMES } from './grading/grading-policy';
 import type { Clock } from './time/clock';
+import { DEFAULT_IDLE_STOP_MS } from './workspaces/activity-tracker';
 import type { WorkspaceProvider } from './workspaces/workspace-provider';
 
 export interface HubOptions {
@@ -30,7 +31,7 @@ export interface HubOptions {
    * hub's command finds it (`--agent`, CLASSPOD_AGENT_SCRIPT, else the installed agent).
    */
   agentScript?: string;
-  /** Local provider: stop a workspace idle this long (ms). */
+  /** Stop a workspace idle this long (ms) unless its course sets its own time (course.yaml `workspaces.idleMinutes`). */
   idleStopMs?: number;
   /** The hub's clock (tests inject one). */
   clock?: Clock;
@@ -69,7 +70,7 @@ export const HUB_DEFAULTS = {
   host: '127.0.0.1',
   port: 8080,
   isolation: 'auto' as const,
-  idleStopMs: 30 * 60_000,
+  idleStopMs: DEFAULT_IDLE_STOP_MS,
   leaseMs: 30_000,
   heartbeatMs: 5_000,
   leaseSweepMs: 2_000,

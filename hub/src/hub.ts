@@ -90,6 +90,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
             agentScript: o.agentScript!,
           });
     cleanups.push(() => provider.dispose());
+    // Each course may set its own idle time (course.yaml `workspaces.idleMinutes`).
+    provider.activity.useCourseIdleTime(async (courseId) => {
+      const seconds = await store.courseIdleStopSeconds(courseId);
+      return seconds === undefined ? undefined : seconds * 1000;
+    });
     await provider.start();
     const events = new EventHub(store);
     const queue = new GradingQueue(store, blobs, events, logger.child({ area: 'grading' }), metrics, {

@@ -22,6 +22,8 @@ const CourseYaml = Type.Object(
     title: Type.String({ minLength: 1, maxLength: 200 }),
     /** Order of assignments; default: every folder under assignments/, sorted. */
     assignments: Type.Optional(Type.Array(AssignmentId)),
+    /** The course's workspaces: `idleMinutes`, how long one may be idle before it is stopped (default the hub's, 10 minutes). */
+    workspaces: Type.Optional(Type.Object({ idleMinutes: Type.Number({ minimum: 1, maximum: 24 * 60 }) }, { additionalProperties: false })),
     /** The course's grading policy; it can only narrow the deployment's (`--official-sandboxes`). */
     grading: Type.Optional(
       Type.Object(
@@ -51,6 +53,7 @@ export async function setUpCourseFolder(store: Store, blobs: BlobStore, resolveS
   const meta = checkCourseYaml.assert(parseYaml(await readFile(join(dir, 'course.yaml'), 'utf8')) ?? {}, `${dir}/course.yaml`);
   await store.upsertCourse({ id: meta.id, title: meta.title });
   await store.setCourseOfficialSandboxes(meta.id, meta.grading?.officialSandboxes ?? null);
+  await store.setCourseIdleStopSeconds(meta.id, meta.workspaces ? Math.round(meta.workspaces.idleMinutes * 60) : null);
   const assignmentsDir = join(dir, 'assignments');
   const slugs =
     meta.assignments ??

@@ -14,8 +14,8 @@ function forwardableCode(code: number): number {
 export interface RelayOptions {
   /** Bytes buffered toward one side above which the other side is paused. */
   highWaterBytes: number;
-  /** Called on every frame either way (activity). */
-  onActivity?: () => void;
+  /** Called on every frame relayed: `fromA` tells its direction. */
+  onFrame?: (fromA: boolean, data: RawData, isBinary: boolean) => void;
   /** Called once when both sides are closed. */
   onClosed?: () => void;
 }
@@ -29,7 +29,7 @@ export function relayFrames(a: WebSocket, b: WebSocket, early: Array<{ data: Raw
   const pipe = (from: WebSocket, to: WebSocket): void => {
     from.on('message', (data, isBinary) => {
       if (to.readyState !== to.OPEN) return;
-      options.onActivity?.();
+      options.onFrame?.(from === a, data, isBinary);
       to.send(data, { binary: isBinary }, () => {
         if (from.isPaused && to.bufferedAmount < options.highWaterBytes / 2) from.resume();
       });

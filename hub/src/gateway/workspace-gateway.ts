@@ -15,6 +15,7 @@ import type { Store } from '../store/store';
 import type { WorkspaceOpener } from '../workspaces/workspace-opener';
 import type { WorkspaceProvider } from '../workspaces/workspace-provider';
 import { relayFrames } from './frame-relay';
+import { RelayedActivity } from './relayed-activity';
 
 /** `<courseId>--<studentId>` (both valid ids) → key, or undefined. */
 export function parseWorkspaceId(id: string): { courseId: string; studentId: string } | undefined {
@@ -39,18 +40,13 @@ export interface GatewayDeps {
 
 export class WorkspaceGateway {
   private readonly relays = new Map<WebSocket, { courseId: string; studentId: string }>();
-  private readonly keepAlive: ReturnType<typeof setInterval>;
   private readonly gauge;
   private readonly opened;
 
   constructor(private readonly d: GatewayDeps) {
     this.gauge = d.metrics.gauge('hub_gateway_connections', 'Client connections relayed to workspace agents.', () => this.relays.size);
     this.opened = d.metrics.counter('hub_gateway_connections_total', 'Gateway connections, by outcome.', ['outcome']);
-    // An open connection keeps its workspace from being stopped as idle, even when nobody types.
-    this.keepAlive = setInterval(() => {
-      for (const key of this.relays.values()) d.provider.touch(key);
-    }, 30_000);
-    this.keepAlive.unref();
+    // An open connection is not activity: only what a person does through it is (relayed-activity.ts).
   }
 
   get connectionCount(): number {
@@ -129,16 +125,20 @@ export class WorkspaceGateway {
     client.off('message', keep);
     this.opened.inc(1, { outcome: 'relayed' });
     log.info('relaying', {});
+    const activity = new RelayedActivity(this.d.provider.activity, key, role !== 'student');
+    for (const f of early) activity.fromClient(f.data, f.isBinary);
     relayFrames(client, agent, early, {
       highWaterBytes: 8 * 1024 * 1024,
-      onActivity: () => this.d.provider.touch(key),
-      onClosed: () => log.info('relay closed', {}),
+      onFrame: (fromClient, data, isBinary) => (fromClient ? activity.fromClient(data, isBinary) : activity.fromAgent(data, isBinary)),
+      onClosed: () => {
+        activity.close();
+        log.info('relay closed', {});
+      },
     });
   }
 
   /** Close every relayed connection (shutdown). */
   closeAll(): void {
-    clearInterval(this.keepAlive);
     for (const c of this.relays.keys()) c.close(1001, 'hub stopping');
     void this.gauge;
   }

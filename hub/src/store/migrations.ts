@@ -214,6 +214,13 @@ CREATE TABLE sign_ins (
 );
 `,
   },
+  {
+    version: 7,
+    description: 'courses: how long a workspace of the course may be idle before it is stopped (seconds; null: the deployment default)',
+    sql: `
+ALTER TABLE courses ADD COLUMN idle_stop_seconds INTEGER;
+`,
+  },
 ];
 
 /** Bring the database to the newest version; returns the versions applied. */

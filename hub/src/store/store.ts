@@ -194,6 +194,17 @@ export class Store {
     await this.db.run('UPDATE courses SET official_sandboxes = ? WHERE id = ?', [sandboxes ? sandboxes.join(',') : null, courseId]);
   }
 
+  /** Set how long a workspace of the course may be idle before it is stopped (seconds); null: the deployment default. */
+  async setCourseIdleStopSeconds(courseId: string, seconds: number | null): Promise<void> {
+    await this.db.run('UPDATE courses SET idle_stop_seconds = ? WHERE id = ?', [seconds, courseId]);
+  }
+
+  /** A course's idle time (seconds), or undefined when it follows the deployment default. */
+  async courseIdleStopSeconds(courseId: string): Promise<number | undefined> {
+    const r = await this.db.get<{ idle_stop_seconds: number | null }>('SELECT idle_stop_seconds FROM courses WHERE id = ?', [courseId]);
+    return r?.idle_stop_seconds === null || r?.idle_stop_seconds === undefined ? undefined : Number(r.idle_stop_seconds);
+  }
+
   /** A course's grading policy, or undefined when it follows the deployment's. */
   async courseOfficialSandboxes(courseId: string): Promise<string[] | undefined> {
     const r = await this.db.get<{ official_sandboxes: string | null }>('SELECT official_sandboxes FROM courses WHERE id = ?', [courseId]);

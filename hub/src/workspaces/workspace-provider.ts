@@ -1,6 +1,8 @@
 // The one interface between the course server and whatever runs workspaces:
 // local child processes (the embedded default) or Kubernetes pods.
 
+import type { ActivityTracker } from './activity-tracker';
+
 /** Lifecycle state of one student's workspace, as professors see it in the cluster tree. */
 export type WorkspaceState = 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
 
@@ -86,7 +88,9 @@ export interface WorkspaceProvider {
   nodes(): Promise<ClusterNode[]>;
   /** Subscribe to status changes; returns the unsubscribe function. */
   onStatus(listener: WorkspaceStatusListener): () => void;
-  /** Record activity so idle workspaces are stopped only when really idle. */
+  /** What people do in the workspaces: the provider stops a running workspace once this says it is idle. */
+  readonly activity: ActivityTracker;
+  /** Record activity now (the same as `activity.record`). */
   touch(key: WorkspaceKey): void;
   /** Stop watching and release everything the provider owns (workspaces keep running on Kubernetes; local agents are stopped). */
   dispose(): Promise<void>;

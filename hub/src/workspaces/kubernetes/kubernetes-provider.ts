@@ -16,6 +16,7 @@ import {
   type WorkspaceStatus,
   type WorkspaceStatusListener,
 } from '../workspace-provider';
+import { ActivityTracker } from '../activity-tracker';
 import { KubernetesProviderError, isStatus, toProviderError } from './errors';
 import {
   AGENT_PORT,
@@ -74,7 +75,7 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
 
   private readonly log: ProviderLogger;
   private readonly now: () => number;
-  private readonly idleTimeoutMs: number;
+  readonly activity: ActivityTracker;
   private readonly readyTimeoutMs: number;
   private clientsPromise: Promise<Clients> | undefined;
   private startPromise: Promise<void> | undefined;
@@ -88,7 +89,6 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
   private readonly keys = new Map<string, WorkspaceKey>();
   private readonly remembered = new Map<string, Remembered>();
   private readonly stopsRequested = new Set<string>();
-  private readonly lastActivity = new Map<string, number>();
   private readonly tokens = new Map<string, string>();
   private readonly courses = new Map<string, Promise<void>>();
   private readonly starting = new Map<string, Promise<AgentEndpoint>>();
@@ -99,7 +99,7 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
   constructor(private readonly options: KubernetesProviderOptions) {
     this.log = options.logger ?? createLogger({ name: 'kubernetes-provider' });
     this.now = options.now ?? Date.now;
-    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_TIMING.idleTimeoutMs;
+    this.activity = options.activity ?? new ActivityTracker({ idleStopMs: options.idleTimeoutMs ?? DEFAULT_TIMING.idleTimeoutMs, now: this.now });
     this.readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_TIMING.readyTimeoutMs;
     if (!options.agentImage) throw new Error('the Kubernetes provider needs an agent image');
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(options.hubNamespace)) {
@@ -129,12 +129,15 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
     return pending;
   }
 
-  async ensureRunning(key: WorkspaceKey, options: { signal?: AbortSignal } = {}): Promise<AgentEndpoint> {
+  async ensureRunning(key: WorkspaceKey, options: { signal?: AbortSignal; idleAfterMs?: number } = {}): Promise<AgentEndpoint> {
     const id = workspaceIdOf(key);
     let pending = this.starting.get(id);
     if (!pending) {
-      pending = this.startWorkspace(key).finally(() => this.starting.delete(id));
+      const briefMs = options.idleAfterMs;
+      pending = this.startWorkspace(key, briefMs).finally(() => this.starting.delete(id));
       this.starting.set(id, pending);
+    } else if (options.idleAfterMs === undefined) {
+      this.activity.record(key);
     }
     return abortable(pending, options.signal);
   }
@@ -151,7 +154,7 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
       this.stopsRequested.delete(id);
       if (!isStatus(err, 404)) throw toProviderError(err, `stopping workspace ${id}`);
     }
-    this.lastActivity.delete(id);
+    this.activity.forget(key);
   }
 
   async status(key: WorkspaceKey): Promise<WorkspaceStatus> {
@@ -208,11 +211,11 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
   }
 
   touch(key: WorkspaceKey): void {
-    this.lastActivity.set(workspaceIdOf(key), this.now());
+    this.activity.record(key);
   }
 
   /**
-   * Stop every running workspace idle for longer than the idle timeout. Runs
+   * Stop every running workspace the activity tracker finds idle. Runs
    * on a timer after `start()`; callable directly (tests, admin actions).
    */
   async stopIdle(): Promise<WorkspaceKey[]> {
@@ -221,13 +224,15 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
     for (const [id, pod] of this.pods) {
       const key = this.keys.get(id);
       if (!key || pod.metadata?.deletionTimestamp || this.starting.has(id)) continue;
-      const last = this.lastActivity.get(id);
-      if (last === undefined) {
-        this.lastActivity.set(id, now);
+      let idle: boolean;
+      try {
+        idle = await this.activity.isIdle(key, now);
+      } catch (err) {
+        this.log.warn('idle time of a course not read', { workspace: id, error: (err as Error).message });
         continue;
       }
-      if (now - last < this.idleTimeoutMs) continue;
-      this.log.info('stopping idle workspace', { workspace: id, idleMs: now - last });
+      if (!idle || this.starting.has(id)) continue;
+      this.log.info('stopping idle workspace', { workspace: id, idleMs: this.activity.idleFor(key, now) });
       try {
         await this.stop(key);
         stopped.push(key);
@@ -292,7 +297,16 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
       return;
     }
     const interval = this.options.idleCheckIntervalMs ?? DEFAULT_TIMING.idleCheckIntervalMs;
-    this.idleTimer = setInterval(() => void this.stopIdle(), interval);
+    let checking = false;
+    this.idleTimer = setInterval(() => {
+      if (checking || this.disposed) return;
+      checking = true;
+      this.stopIdle()
+        .catch((err: Error) => this.log.warn('idle workspaces not stopped', { error: err.message }))
+        .finally(() => {
+          checking = false;
+        });
+    }, interval);
     this.idleTimer.unref();
     this.log.info('kubernetes provider started', {
       courses: namespaces.items.length,
@@ -318,7 +332,7 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
       if (uid) this.seenPodUids.add(uid);
       this.pods.set(id, pod);
       this.remembered.delete(id);
-      if (!this.lastActivity.has(id) && readPod(pod).state === 'running') this.lastActivity.set(id, this.now());
+      if (this.activity.idleFor(key) === undefined && readPod(pod).state === 'running') this.activity.started(key);
     }
     this.emit(key);
     for (const wake of [...this.podWaiters]) wake();
@@ -401,7 +415,7 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
 
   // ---- workspaces ----------------------------------------------------------
 
-  private async startWorkspace(key: WorkspaceKey): Promise<AgentEndpoint> {
+  private async startWorkspace(key: WorkspaceKey, briefMs?: number): Promise<AgentEndpoint> {
     const id = workspaceIdOf(key);
     await this.start();
     await this.ensureCourse(key.courseId);
@@ -487,7 +501,7 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
     });
     const endpoint: AgentEndpoint = { url: `ws://${address}/v1/connect`, httpUrl: `http://${address}`, token };
     if (this.options.probeAgent !== false) await this.probeAgent(endpoint, deadline, id);
-    this.touch(key);
+    this.activity.started(key, briefMs);
     this.log.info('workspace running', { workspace: id, node: this.pods.get(id)?.spec?.nodeName });
     return endpoint;
   }

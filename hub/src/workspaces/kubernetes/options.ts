@@ -1,6 +1,7 @@
 // Typed, validated options of the Kubernetes workspace provider, with every
 // default in one place and a reader for the CLASSPOD_K8S_* environment.
 import type * as k8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
+import { DEFAULT_IDLE_STOP_MS, type ActivityTracker } from '../activity-tracker';
 
 /** What one course's workspaces run and may use. */
 export interface CourseWorkspaceSettings {
@@ -52,8 +53,10 @@ export interface KubernetesProviderOptions {
   defaults?: Partial<CourseWorkspaceSettings>;
   /** Per-course settings from the hub's store. */
   courseSettings?: (courseId: string) => Partial<CourseWorkspaceSettings> | undefined | Promise<Partial<CourseWorkspaceSettings> | undefined>;
-  /** Stop a workspace after this long without `touch` (default 30 minutes). */
+  /** Stop a workspace after this long without activity, unless its course sets its own time (default 10 minutes); ignored with `activity`. */
   idleTimeoutMs?: number;
+  /** Where activity is recorded (default: a tracker of its own with `idleTimeoutMs` and `now`). */
+  activity?: ActivityTracker;
   /** How often idle workspaces are looked for (default 1 minute). */
   idleCheckIntervalMs?: number;
   /** How long `ensureRunning` waits for a ready agent (default 5 minutes). */
@@ -82,7 +85,7 @@ export const DEFAULT_COURSE_SETTINGS: CourseWorkspaceSettings = {
 
 /** Timing defaults. */
 export const DEFAULT_TIMING = {
-  idleTimeoutMs: 30 * 60_000,
+  idleTimeoutMs: DEFAULT_IDLE_STOP_MS,
   idleCheckIntervalMs: 60_000,
   readyTimeoutMs: 5 * 60_000,
 } as const;

@@ -23,6 +23,7 @@ import {
   type WorkspaceStatus,
   type WorkspaceStatusListener,
 } from '../workspace-provider';
+import { ActivityTracker } from '../activity-tracker';
 import { AgentProcess } from './agent-process';
 import { bubblewrapWorks, type IsolationKind } from './agent-sandbox';
 import { ensureExecuteOnlyNode } from './execute-only-node';
@@ -44,8 +45,10 @@ export interface LocalProviderOptions {
   logger: Logger;
   /** `auto` (bubblewrap when it works, else a plain process with a warning), `bubblewrap`, or `none`. */
   isolation?: 'auto' | IsolationKind;
-  /** Stop a workspace nobody used for this long (ms). */
+  /** Stop a workspace nobody used for this long (ms), unless its course sets its own time; ignored with `activity`. */
   idleStopMs?: number;
+  /** Where activity is recorded (default: a tracker of its own with `idleStopMs`). */
+  activity?: ActivityTracker;
   /** How often idle workspaces are looked for (ms). */
   idleCheckMs?: number;
   /** Waiting for an agent to be ready (ms). */
@@ -63,7 +66,6 @@ interface Entry {
   state: WorkspaceState;
   reason?: string;
   starting?: Promise<AgentEndpoint>;
-  lastActivity: number;
   crashes: number[];
 }
 
@@ -85,7 +87,8 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
   private readonly listeners = new Set<WorkspaceStatusListener>();
   private idleTimer: ReturnType<typeof setInterval> | undefined;
   private readonly agentScript: string;
-  private readonly o: Required<Omit<LocalProviderOptions, 'isolation' | 'agentScript'>>;
+  private readonly o: Required<Omit<LocalProviderOptions, 'isolation' | 'agentScript' | 'activity' | 'idleStopMs'>>;
+  readonly activity: ActivityTracker;
   private disposed = false;
   /** `<data>/run` (or its stand-in): per-workspace socket folders, the hub's sockets, the execute-only node. */
   private readonly run: { dir: string; owned: boolean };
@@ -95,12 +98,12 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
     this.o = {
       dataDir: resolve(options.dataDir),
       logger: options.logger,
-      idleStopMs: options.idleStopMs ?? 30 * 60_000,
       idleCheckMs: options.idleCheckMs ?? 60_000,
       readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
       maxRestarts: options.maxRestarts ?? 3,
       restartWindowMs: options.restartWindowMs ?? 60_000,
     };
+    this.activity = options.activity ?? new ActivityTracker(options.idleStopMs !== undefined ? { idleStopMs: options.idleStopMs } : {});
     this.agentScript = options.agentScript;
     const wanted = options.isolation ?? 'auto';
     if (wanted === 'none') this.isolation = 'none';
@@ -135,7 +138,6 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
       const created: Entry = {
         key,
         state: 'stopped',
-        lastActivity: Date.now(),
         crashes: [],
         process: new AgentProcess({
           workspaceId: id,
@@ -202,7 +204,16 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
   }
 
   async start(): Promise<void> {
-    this.idleTimer = setInterval(() => void this.stopIdle(), this.o.idleCheckMs);
+    let checking = false;
+    this.idleTimer = setInterval(() => {
+      if (checking || this.disposed) return;
+      checking = true;
+      this.stopIdle()
+        .catch((err: Error) => this.o.logger.warn('idle workspaces not stopped', { err }))
+        .finally(() => {
+          checking = false;
+        });
+    }, this.o.idleCheckMs);
     this.idleTimer.unref();
   }
 
@@ -220,11 +231,11 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
     const e = this.entry(key);
     const ready = e.process.agentEndpoint;
     if (ready && e.state === 'running') {
-      if (options.idleAfterMs === undefined) e.lastActivity = Date.now();
+      if (options.idleAfterMs === undefined) this.activity.record(key);
       return ready;
     }
     // Started only for the hub's own file access: idle soon, unless someone connects meanwhile.
-    e.lastActivity = options.idleAfterMs === undefined || e.starting ? Date.now() : Date.now() - Math.max(0, this.o.idleStopMs - options.idleAfterMs);
+    this.activity.started(key, e.starting ? undefined : options.idleAfterMs);
     if (!e.starting) {
       this.setState(e, 'starting');
       e.starting = e.process
@@ -255,6 +266,7 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
     if (e.state === 'stopped') return;
     this.setState(e, 'stopping');
     await e.process.stop();
+    this.activity.forget(key);
     this.setState(e, 'stopped');
   }
 
@@ -290,19 +302,25 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
   }
 
   touch(key: WorkspaceKey): void {
-    const e = this.entries.get(workspaceIdOf(key));
-    if (e) e.lastActivity = Date.now();
+    this.activity.record(key);
   }
 
-  /** Stop workspaces idle for longer than `idleStopMs`; resolves to the ids stopped. */
+  /** Stop the running workspaces the activity tracker finds idle at `now`; resolves to the ids stopped. */
   async stopIdle(now = Date.now()): Promise<string[]> {
     const stopped: string[] = [];
-    for (const e of this.entries.values()) {
-      if (e.state === 'running' && now - e.lastActivity >= this.o.idleStopMs) {
-        this.o.logger.info('stopping idle workspace', { workspaceId: workspaceIdOf(e.key) });
-        await this.stop(e.key);
-        stopped.push(workspaceIdOf(e.key));
+    for (const e of [...this.entries.values()]) {
+      if (e.state !== 'running' || e.starting) continue;
+      let idle: boolean;
+      try {
+        idle = await this.activity.isIdle(e.key, now);
+      } catch (err) {
+        this.o.logger.warn('idle time of a course not read', { workspaceId: workspaceIdOf(e.key), err });
+        continue;
       }
+      if (!idle || e.state !== 'running' || e.starting) continue;
+      this.o.logger.info('stopping idle workspace', { workspaceId: workspaceIdOf(e.key), idleMs: this.activity.idleFor(e.key, now) });
+      await this.stop(e.key);
+      stopped.push(workspaceIdOf(e.key));
     }
     return stopped;
   }
