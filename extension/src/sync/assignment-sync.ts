@@ -8,7 +8,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '@classpod/observability';
-import { looksLikeConflictCopy, SyncSession, type SyncProgress, type SyncReport } from '@classpod/sync';
+import { looksLikeConflictCopy, NEVER_WATCHED, SyncSession, type SyncProgress, type SyncReport } from '@classpod/sync';
 import { DisposableStore, Emitter, type Disposable, type Event } from '../emitter';
 import type { ReconnectingConnection } from '../connection/reconnecting-connection';
 import { summariseSync, type SyncStatus } from './sync-status';
@@ -36,9 +36,6 @@ export interface ConflictCopy {
   /** Relative path of the file it conflicts with. */
   original: string;
 }
-
-/** Folders never searched for conflict copies. */
-const SKIP_DIRS = new Set(['.git', 'node_modules', '.classpod-sync']);
 
 export class AssignmentSync implements Disposable {
   private progress: SyncProgress | undefined;
@@ -161,7 +158,8 @@ export class AssignmentSync implements Disposable {
         if (--budget.left < 0) return;
         const child = rel ? `${rel}/${e.name}` : e.name;
         if (e.isDirectory()) {
-          if (!SKIP_DIRS.has(e.name)) await walk(child, budget);
+          // Folders sync never watches hold no conflict copies of its making.
+          if (!NEVER_WATCHED.has(e.name)) await walk(child, budget);
         } else if (looksLikeConflictCopy(child)) {
           found.push({ copy: child, original: child.replace(/\.conflict-(local|workspace)-\d{8}-\d{6}(-\d+)?/, '') });
         }

@@ -2,6 +2,7 @@
 // `assignments/upsert`, `deadlines/extend`.
 
 import {
+  ASSIGNMENT_FILE_PATH,
   errors,
   ExtendDeadlineRequest,
   FetchStarterRequest,
@@ -111,7 +112,7 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
       const existing = await ctx.store.getAssignment(p.courseId, p.assignmentId);
       const studentFiles = [
         ...loaded.starterFiles.map((f) => f.path),
-        '.classpod/assignment.json',
+        ASSIGNMENT_FILE_PATH,
         ...loaded.publicFiles.map((f) => `.classpod/${f.path}`),
       ];
       let stored: Assignment;

@@ -6,7 +6,7 @@
 
 import { lstat, mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, posix, resolve, sep } from 'node:path';
-import { writeFileAtomic } from '@classpod/sync';
+import { STATE_DIR_NAME, writeFileAtomic } from '@classpod/sync';
 import type { FolderFileData } from '../blobs/blob-store';
 
 /** Limits of one folder read. */
@@ -17,7 +17,7 @@ export interface FolderLimits {
   skipNames?: readonly string[];
 }
 
-export const DEFAULT_FOLDER_LIMITS: FolderLimits = { maxFiles: 5000, maxBytes: 50 * 1024 * 1024, skipNames: ['.git', '.classpod-sync'] };
+export const DEFAULT_FOLDER_LIMITS: FolderLimits = { maxFiles: 5000, maxBytes: 50 * 1024 * 1024, skipNames: ['.git', STATE_DIR_NAME] };
 
 /** A folder was over a limit or held something that cannot be stored. */
 export class FolderError extends Error {

@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ProtocolError } from '@classpod/protocol';
+import { ASSIGNMENT_FILE_PATH, ProtocolError } from '@classpod/protocol';
 import { createLogger } from '@classpod/observability';
 import { addAssignmentFolder, CourseSetupError, enrolPerson, parseStudentCsv, setUpCourseFolder } from '../admin/course-setup';
 import { AssignmentFolderError } from '../assignments/assignment-folder';
@@ -179,7 +179,7 @@ async function main(argv: string[]): Promise<number> {
         const folder = resolve(need(v.folder, 'folder'));
         const loaded = await addAssignmentFolder(store, blobs, graderSpecResolver(), need(v.course, 'course'), folder, v.id ?? basename(folder), new Date());
         out(`assignment ${loaded.id}: ${loaded.title}, due ${loaded.dueAt ?? 'never'}, ${loaded.hiddenTests} hidden test(s)`);
-        out(`students receive: ${[...loaded.starterFiles.map((f) => f.path), '.classpod/assignment.json', ...loaded.publicFiles.map((f) => `.classpod/${f.path}`)].join(', ')}`);
+        out(`students receive: ${[...loaded.starterFiles.map((f) => f.path), ASSIGNMENT_FILE_PATH, ...loaded.publicFiles.map((f) => `.classpod/${f.path}`)].join(', ')}`);
         for (const w of loaded.warnings) out(`warning: ${w}`);
         return 0;
       }
