@@ -112,8 +112,15 @@ export class SyncSession {
   /** What changed since the last cycle started: paths from the watchers, or 'all' (unknown: scan everything). */
   private dirty: Set<string> | 'all' = 'all';
   private lastFullAt = 0;
-  /** True until the ancestor in memory has been saved once by this process. */
-  private ancestorDirty = true;
+  /**
+   * Paths whose ancestor entry in memory differs from the saved one; undefined
+   * until this process has saved the ancestor once (then the difference is
+   * not known). Each is named in the record of paths in doubt on disk.
+   */
+  private unsaved: Set<string> | undefined;
+  /** The paths the record of paths in doubt on disk names. */
+  private readonly recorded = new Set<string>();
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
   /** Content hashes the workspace held at its last scans. */
   private readonly remoteHashes = new Set<string>();
   /** Paths the workspace held at its last full scan, and those seen by focused scans since (conflict copy names avoid them). */
@@ -284,6 +291,9 @@ export class SyncSession {
     this.detach();
     this.setState('closed');
     await this.queue.catch(() => undefined);
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await this.flushAncestor();
     await this.local.close();
   }
 
@@ -398,19 +408,26 @@ export class SyncSession {
         changed ||= ancestor.size !== this.ancestor.size;
         if (changed) this.ancestor = next;
         this.lastFullAt = fullStarted;
-      } else if (changed) {
+      }
+      const moved: string[] = [];
+      if (scope && changed) {
         const merged: Manifest = new Map();
         for (const [p, e] of this.ancestor) if (!scope.has(p)) merged.set(p, e);
         for (const [p, e] of next) merged.set(p, e);
+        for (const [p, e] of this.ancestor) if (scope.has(p) && !sameEntry(merged.get(p), e)) moved.push(p);
+        for (const [p, e] of next) if (!sameEntry(this.ancestor.get(p), e)) moved.push(p);
         this.ancestor = merged;
       }
-      if (changed || this.ancestorDirty) {
-        await saveAncestor(this.local.stateDir, this.pair, this.ancestor);
-        this.ancestorDirty = false;
-      }
-      if (this.inDoubt) {
-        await clearInDoubt(this.local.stateDir);
-        this.inDoubt = false;
+      if (scope && this.unsaved) {
+        // A focused cycle (an edit) does not rewrite the whole ancestor: the paths it
+        // moved stay named in doubt on disk until the ancestor is saved, soon after.
+        for (const p of moved) this.unsaved.add(p);
+        if (moved.some((p) => !this.recorded.has(p))) await this.recordInDoubt([]);
+        if (this.unsaved.size > 0) this.saveAncestorSoon();
+        else await this.settleAncestor();
+      } else {
+        if (changed || this.unsaved === undefined || this.unsaved.size > 0) await this.saveAncestorNow();
+        await this.settleAncestor();
       }
       if (scope) this.local.saveCacheSoon();
       else await this.local.saveCache();
@@ -443,6 +460,51 @@ export class SyncSession {
   /** True while the state folder names paths in doubt (see ancestor-store.ts). */
   private inDoubt = true;
 
+  /** Record, durably, `paths` and every path whose ancestor is not saved yet as in doubt. */
+  private async recordInDoubt(paths: readonly string[]): Promise<void> {
+    const all = new Set([...paths, ...(this.unsaved ?? [])]);
+    await saveInDoubt(this.local.stateDir, this.pair, [...all]);
+    this.recorded.clear();
+    for (const p of all) this.recorded.add(p);
+    this.inDoubt = true;
+  }
+
+  private async saveAncestorNow(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await saveAncestor(this.local.stateDir, this.pair, this.ancestor);
+    this.unsaved = new Set();
+  }
+
+  /** The saved ancestor holds every change: nothing is in doubt any more. */
+  private async settleAncestor(): Promise<void> {
+    if (!this.inDoubt) return;
+    await clearInDoubt(this.local.stateDir);
+    this.recorded.clear();
+    this.inDoubt = false;
+  }
+
+  /** Save the ancestor within a second, between cycles (many edits, one save). */
+  private saveAncestorSoon(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.queue = this.queue.then(() => this.flushAncestor());
+    }, ANCESTOR_SAVE_DELAY_MS);
+    this.saveTimer.unref?.();
+  }
+
+  private async flushAncestor(): Promise<void> {
+    if (!this.unsaved || this.unsaved.size === 0) return;
+    try {
+      await this.saveAncestorNow();
+      await this.settleAncestor();
+    } catch (err) {
+      // The record of paths in doubt still names every unsaved path; the next cycle tries again.
+      this.log.warn('cannot save the ancestor', { err });
+    }
+  }
+
   /**
    * Apply a plan on both sides. The paths it changes are recorded as in doubt
    * first. Conflict copies are made before anything else, and the change a
@@ -461,8 +523,7 @@ export class SyncSession {
   ): Promise<{ localResults: SyncChangeResult[]; remoteResults: SyncChangeResult[] }> {
     const changed = new Set([...plan.localChanges, ...plan.remoteChanges].map((c) => c.path));
     if (changed.size === 0) return { localResults: [], remoteResults: [] };
-    await saveInDoubt(this.local.stateDir, this.pair, [...changed]);
-    this.inDoubt = true;
+    await this.recordInDoubt([...changed]);
     const localResults: SyncChangeResult[] = [];
     const remoteResults: SyncChangeResult[] = [];
     const sent = new Set<string>();
@@ -582,6 +643,9 @@ export function isDiskFull(err: unknown): boolean {
 
 /** More changed paths than this make a full cycle instead of a focused one. */
 const FOCUSED_MAX_PATHS = 200;
+
+/** How long after a focused cycle the ancestor is saved (ms); the paths it moved are in doubt until then. */
+const ANCESTOR_SAVE_DELAY_MS = 1000;
 
 /** The paths a focused cycle scans (none inside another) and a test for what lies in its scope. */
 function focusScope(paths: readonly string[]): { paths: string[]; has(p: string): boolean } {

@@ -211,3 +211,44 @@ describe('both sides of a cycle stop together when one apply fails', () => {
     assert.deepEqual(await contents(pair.remote), ['local edit\n', 'workspace edit\n']);
   });
 });
+
+describe('an edit cycle whose ancestor is saved later', () => {
+  let pair: SyncPair;
+  afterEach(() => pair?.dispose());
+
+  it('keeps an undo made after the local side was killed before the ancestor was saved', async () => {
+    pair = await SyncPair.create({ now: () => NOW });
+    await put(pair.local, 'a.txt', 'v1\n');
+    await pair.settle();
+    await put(pair.local, 'a.txt', 'v2\n');
+    await pair.session!.syncNow({ paths: ['a.txt'] });
+    assert.equal(await read(pair.remote, 'a.txt'), 'v2\n');
+    // Killed before the deferred save: nothing more of this process reaches the disk.
+    (pair.session as unknown as { flushAncestor(): Promise<void> }).flushAncestor = async () => undefined;
+    await pair.restartLocal();
+    await put(pair.local, 'a.txt', 'v1\n'); // undo, while the local side was down
+    await pair.settle();
+    assert.equal(await read(pair.local, 'a.txt'), 'v1\n', 'the undo keeps the name');
+    assert.deepEqual(await contents(pair.local), ['v1\n', 'v2\n'], 'the version the workspace got is kept as a conflict copy');
+    assert.deepEqual(await contents(pair.remote), ['v1\n', 'v2\n']);
+  });
+
+  it('saves the ancestor soon after, so a later undo is an ordinary edit', async () => {
+    pair = await SyncPair.create({ now: () => NOW });
+    await put(pair.local, 'a.txt', 'v1\n');
+    await pair.settle();
+    await put(pair.local, 'a.txt', 'v2\n');
+    await pair.session!.syncNow({ paths: ['a.txt'] });
+    const inDoubt = path.join(pair.stateDir, 'in-doubt.json');
+    for (const deadline = Date.now() + 30_000; await fs.stat(inDoubt).then(() => true, () => false); ) {
+      assert.ok(Date.now() < deadline, 'the ancestor was saved and nothing is in doubt');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    (pair.session as unknown as { flushAncestor(): Promise<void> }).flushAncestor = async () => undefined;
+    await pair.restartLocal();
+    await put(pair.local, 'a.txt', 'v1\n');
+    await pair.settle();
+    assert.deepEqual(await contents(pair.local), ['v1\n']);
+    assert.deepEqual(await contents(pair.remote), ['v1\n']);
+  });
+});
