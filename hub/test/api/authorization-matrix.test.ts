@@ -32,6 +32,10 @@ import {
   WhoAmIRequest,
   methodCatalogue,
   type AnyRequestType,
+  ListVersionFilesRequest,
+  ListVersionsRequest,
+  ReadVersionFileRequest,
+  RestoreVersionRequest,
 } from '@classpod/protocol';
 import { DEMO_COURSE_DIR, startTestHub, type TestHub } from '../support/test-hub';
 import { HttpRefusal, TestClient } from '../support/test-client';
@@ -54,12 +58,15 @@ describe('authorization: every method × role × owner', function () {
   let t: TestHub;
   const clients = {} as Record<Actor, TestClient>;
   let aliceSubmission = '';
+  let aliceVersion = '';
 
   before(async () => {
     t = await startTestHub();
     for (const a of ACTORS) clients[a] = await t.connect(a);
     for (const s of ['alice', 'bob']) await t.hub.context.workspaces.writeLayout({ courseId: 'cs101', studentId: s });
     aliceSubmission = (await clients.alice.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' })).submission.id;
+    await t.hub.versionWatcher.flush({ courseId: 'cs101', studentId: 'alice' });
+    aliceVersion = (await t.hub.versions.latest({ courseId: 'cs101', studentId: 'alice', assignmentId: 'c-sum' }))!.id;
   });
 
   after(async () => {
@@ -100,6 +107,17 @@ describe('authorization: every method × role × owner', function () {
     { name: 'workspaces/stop', type: StopWorkspaceRequest.type, params: () => ({ courseId: 'cs101', studentId: 'alice' }), allowed: ['prof', 'tara'] },
     { name: 'cluster/nodes', type: ListClusterNodesRequest.type, params: () => ({}), allowed: ['prof', 'tara', 'olga'] },
     { name: 'audit/list', type: ListAuditRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof'] },
+    {
+      name: 'versions/list',
+      type: ListVersionsRequest.type,
+      params: () => ({ courseId: 'cs101', assignmentId: 'c-sum' }),
+      allowed: ['alice', 'bob'],
+      refusedWith: { prof: 'InvalidParams', tara: 'InvalidParams' },
+    },
+    { name: "versions/list of alice's", type: ListVersionsRequest.type, params: () => ({ courseId: 'cs101', assignmentId: 'c-sum', studentId: 'alice' }), allowed: ['prof', 'tara', 'alice'] },
+    { name: 'versions/files', type: ListVersionFilesRequest.type, params: () => ({ versionId: aliceVersion }), allowed: ['prof', 'tara', 'alice'] },
+    { name: 'versions/readFile', type: ReadVersionFileRequest.type, params: () => ({ versionId: aliceVersion, path: 'sum.c' }), allowed: ['prof', 'tara', 'alice'] },
+    { name: 'versions/restore', type: RestoreVersionRequest.type, params: () => ({ versionId: aliceVersion, paths: ['sum.c'] }), allowed: ['alice'] },
   ];
 
   for (const row of rows) {
