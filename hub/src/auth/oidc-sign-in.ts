@@ -37,6 +37,41 @@ export interface HubSession {
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
+/** A local client (VS Code) that signs in through the browser and gets a one-time code on its loopback redirect. */
+export interface LocalClient {
+  /** `http://127.0.0.1:PORT/…` or `http://[::1]:PORT/…` (RFC 8252's loopback redirect). */
+  redirect: string;
+  /** base64url(sha256(verifier)) of the client's own PKCE verifier. */
+  challenge: string;
+  /** The client's state, sent back with the code. */
+  state: string;
+}
+
+/** How long a one-time code waits for its client (ms). */
+const HANDOFF_MS = 2 * 60_000;
+
+/** A local client from the query of `/start` (`redirect_uri`, `code_challenge`, `state`), undefined without one; throws SignInRefused when malformed. */
+export function localClientOf(query: URLSearchParams): LocalClient | undefined {
+  const redirect = query.get('redirect_uri');
+  if (redirect === null) return undefined;
+  let url: URL;
+  try {
+    url = new URL(redirect);
+  } catch {
+    throw new SignInRefused(400, 'redirect_uri is not a URL');
+  }
+  if (url.protocol !== 'http:' || !['127.0.0.1', '[::1]'].includes(url.hostname) || url.username || url.password || url.hash) {
+    throw new SignInRefused(400, 'redirect_uri must be a loopback address of this machine (http://127.0.0.1:PORT/… or http://[::1]:PORT/…)');
+  }
+  const challenge = query.get('code_challenge') ?? '';
+  if (!/^[A-Za-z0-9_-]{43}$/.test(challenge) || (query.get('code_challenge_method') ?? 'S256') !== 'S256') {
+    throw new SignInRefused(400, 'a local client needs code_challenge (S256 of its own verifier, 43 base64url characters)');
+  }
+  const state = query.get('state') ?? '';
+  if (state.length > 200 || !/^[\x21-\x7e]*$/.test(state)) throw new SignInRefused(400, 'state must be at most 200 printable characters');
+  return { redirect: url.href, challenge, state };
+}
+
 /** A person-readable reason for what openid-client refused: its message and those of its causes, with the claim or attribute they name. */
 function describe(err: unknown): string {
   const e = err as { error?: unknown; error_description?: unknown };
@@ -102,7 +137,7 @@ export class OidcSignIn {
   }
 
   /** Begin a sign-in: the URL to send the browser to, and the cookie secret that binds it to that browser. */
-  async start(): Promise<{ url: string; browserSecret: string }> {
+  async start(client?: LocalClient): Promise<{ url: string; browserSecret: string }> {
     const oidc = await openIdClient();
     const config = await this.configuration();
     await this.signIns.sweepSignIns();
@@ -116,6 +151,7 @@ export class OidcSignIn {
       codeVerifier,
       browserHash: sha256(browserSecret),
       expiresAt: new Date(this.clock.now().getTime() + this.options.signInMs).toISOString(),
+      ...(client ? { clientRedirect: client.redirect, clientChallenge: client.challenge, clientState: client.state } : {}),
     });
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: this.redirectUrl(),
@@ -129,8 +165,12 @@ export class OidcSignIn {
     return { url: url.href, browserSecret };
   }
 
-  /** Finish a sign-in from the provider's redirect (its query) and the browser's cookie secret; throws SignInRefused. */
-  async finish(query: URLSearchParams, browserSecret: string | undefined): Promise<HubSession> {
+  /**
+   * Finish a sign-in from the provider's redirect (its query) and the browser's
+   * cookie secret: a hub session, or for a local client the URL that hands it a
+   * one-time code. Throws SignInRefused.
+   */
+  async finish(query: URLSearchParams, browserSecret: string | undefined): Promise<HubSession | { redirect: string }> {
     const state = query.get('state');
     if (!state) throw new SignInRefused(400, 'the sign-in callback has no state; sign in again');
     const pending = await this.signIns.takeSignIn(state);
@@ -162,13 +202,45 @@ export class OidcSignIn {
       throw new SignInRefused(400, `sign-in refused: ${describe(err)}`);
     }
     const person = await this.accounts.personFor(claims);
+    const detail = { method: 'oidc', issuer: claims.iss, subject: claims.sub };
+    if (pending.clientRedirect) {
+      const code = randomBytes(32).toString('base64url');
+      await this.signIns.addHandoff(sha256(code), {
+        personId: person.id,
+        clientChallenge: pending.clientChallenge!,
+        detail: JSON.stringify(detail),
+        expiresAt: new Date(this.clock.now().getTime() + HANDOFF_MS).toISOString(),
+      });
+      const back = new URL(pending.clientRedirect);
+      back.searchParams.set('code', code);
+      back.searchParams.set('state', pending.clientState ?? '');
+      return { redirect: back.href };
+    }
+    return this.session(person, detail);
+  }
+
+  /** A local client's exchange of its one-time code and PKCE verifier for a hub session; throws SignInRefused. */
+  async exchange(code: string | undefined, verifier: string | undefined): Promise<HubSession> {
+    if (!code || !verifier) throw new SignInRefused(400, 'the exchange needs code and code_verifier');
+    const handoff = await this.signIns.takeHandoff(sha256(code));
+    if (!handoff) throw new SignInRefused(400, 'this code is unknown or was already exchanged (a code is exchanged once); sign in again');
+    if (Date.parse(handoff.expiresAt) < this.clock.now().getTime()) throw new SignInRefused(400, 'this code expired; sign in again');
+    if (createHash('sha256').update(verifier).digest('base64url') !== handoff.clientChallenge) {
+      throw new SignInRefused(400, 'code_verifier does not match the code_challenge this sign-in started with; sign in again');
+    }
+    const person = await this.store.getPerson(handoff.personId);
+    if (!person) throw new SignInRefused(400, 'the person of this sign-in no longer exists');
+    return this.session(person, JSON.parse(handoff.detail) as Record<string, unknown>);
+  }
+
+  private async session(person: { id: string; name: string; email?: string }, detail: Record<string, unknown>): Promise<HubSession> {
     const expiresAt = new Date(this.clock.now().getTime() + this.options.sessionMs);
     const { token, record } = await this.tokens.issue({ personId: person.id, scopes: ['hub'], label: 'oidc sign-in', expiresAt });
     await this.store.audit({
       actorId: person.id,
       action: 'auth.signin',
       target: person.id,
-      detail: JSON.stringify({ method: 'oidc', issuer: claims.iss, subject: claims.sub, tokenId: record.id }),
+      detail: JSON.stringify({ ...detail, tokenId: record.id }),
     });
     this.logger.info('signed in', { personId: person.id, tokenId: record.id });
     return { token, tokenId: record.id, personId: person.id, name: person.name, ...(person.email ? { email: person.email } : {}), expiresAt: expiresAt.toISOString() };

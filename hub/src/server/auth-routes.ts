@@ -1,6 +1,7 @@
 // The hub's sign-in endpoints over plain HTTP:
 //   GET  /v1/auth/oidc/start     → 302 to the identity provider, with a cookie binding the sign-in to this browser
 //   GET  /v1/auth/oidc/callback  → the provider's redirect: a hub session (JSON) or a refusal saying why
+//   POST /v1/auth/oidc/token    → a local client (VS Code) exchanges its one-time code and PKCE verifier for a session
 //   POST /v1/auth/signout        → revokes the bearer token (a session or a personal token) and closes its connections
 // Refusals are JSON `{ "error": "…" }` and leave no session behind.
 
@@ -8,7 +9,8 @@ import type { Express, Request, Response } from 'express';
 import type { Logger } from '@classpod/observability';
 import type { RequestTarget } from '@classpod/protocol';
 import { SignInRefused } from '../auth/oidc-accounts';
-import { SIGN_IN_COOKIE, type OidcSignIn } from '../auth/oidc-sign-in';
+import express from 'express';
+import { localClientOf, SIGN_IN_COOKIE, type OidcSignIn } from '../auth/oidc-sign-in';
 import { bearerOf, TokenRefused, type TokenService } from '../auth/tokens';
 import type { Store } from '../store/store';
 import { withoutHostPaths } from './client-text';
@@ -51,7 +53,7 @@ export function attachAuthRoutes(app: Express, d: AuthRouteDeps): void {
   app.get('/v1/auth/oidc/start', async (_req, res) => {
     if (!d.oidc) return noOidc(res);
     try {
-      const { url, browserSecret } = await d.oidc.start();
+      const { url, browserSecret } = await d.oidc.start(localClientOf((res.locals.target as RequestTarget).query));
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Set-Cookie', cookie(browserSecret, 3600));
       res.redirect(302, url);
@@ -66,10 +68,23 @@ export function attachAuthRoutes(app: Express, d: AuthRouteDeps): void {
     // The binding cookie is used once, whatever the outcome.
     res.setHeader('Set-Cookie', cookie('', 0));
     try {
-      const session = await d.oidc.finish((res.locals.target as RequestTarget).query, cookieOf(req, SIGN_IN_COOKIE));
-      res.json(session);
+      const outcome = await d.oidc.finish((res.locals.target as RequestTarget).query, cookieOf(req, SIGN_IN_COOKIE));
+      if ('redirect' in outcome) res.redirect(302, outcome.redirect);
+      else res.json(outcome);
     } catch (err) {
       refuse(res, err, 'the sign-in');
+    }
+  });
+
+  app.post('/v1/auth/oidc/token', express.urlencoded({ extended: false, limit: '4kb' }), express.json({ limit: '4kb' }), async (req, res) => {
+    if (!d.oidc) return noOidc(res);
+    res.setHeader('Cache-Control', 'no-store');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const field = (k: string): string | undefined => (typeof body[k] === 'string' ? body[k] : undefined);
+    try {
+      res.json(await d.oidc.exchange(field('code'), field('code_verifier')));
+    } catch (err) {
+      refuse(res, err, 'the code exchange');
     }
   });
 

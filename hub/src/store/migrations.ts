@@ -221,6 +221,23 @@ CREATE TABLE sign_ins (
 ALTER TABLE courses ADD COLUMN idle_stop_seconds INTEGER;
 `,
   },
+  {
+    version: 8,
+    description: "OpenID Connect for local clients (VS Code): a sign-in's loopback redirect and PKCE challenge, and the one-time codes it hands back",
+    sql: `
+ALTER TABLE sign_ins ADD COLUMN client_redirect TEXT;
+ALTER TABLE sign_ins ADD COLUMN client_challenge TEXT;
+ALTER TABLE sign_ins ADD COLUMN client_state TEXT;
+CREATE TABLE sign_in_handoffs (
+  code_hash TEXT PRIMARY KEY,
+  person_id TEXT NOT NULL REFERENCES people(id),
+  client_challenge TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+`,
+  },
 ];
 
 /** Bring the database to the newest version; returns the versions applied. */

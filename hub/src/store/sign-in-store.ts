@@ -15,6 +15,21 @@ export interface PendingSignIn {
   codeVerifier: string;
   createdAt: string;
   expiresAt: string;
+  /** A local client's loopback redirect (VS Code): the sign-in ends in a one-time code sent there, not in a session. */
+  clientRedirect?: string;
+  /** That client's PKCE challenge (S256) for the code. */
+  clientChallenge?: string;
+  /** That client's own state, sent back with the code. */
+  clientState?: string;
+}
+
+/** A finished sign-in waiting for its local client to exchange the one-time code. */
+export interface SignInHandoff {
+  personId: string;
+  clientChallenge: string;
+  /** JSON: issuer and subject, for the audit log. */
+  detail: string;
+  expiresAt: string;
 }
 
 /** An identity at an OpenID Provider, and the person it is. */
@@ -28,14 +43,10 @@ export class SignInStore {
   constructor(private readonly db: SqlDriver, private readonly now: () => Date) {}
 
   async addSignIn(s: Omit<PendingSignIn, 'createdAt'>): Promise<void> {
-    await this.db.run('INSERT INTO sign_ins (state, browser_hash, nonce, code_verifier, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)', [
-      s.state,
-      s.browserHash,
-      s.nonce,
-      s.codeVerifier,
-      this.now().toISOString(),
-      s.expiresAt,
-    ]);
+    await this.db.run(
+      'INSERT INTO sign_ins (state, browser_hash, nonce, code_verifier, created_at, expires_at, client_redirect, client_challenge, client_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [s.state, s.browserHash, s.nonce, s.codeVerifier, this.now().toISOString(), s.expiresAt, s.clientRedirect, s.clientChallenge, s.clientState],
+    );
   }
 
   /** The sign-in of this state, removed so that nobody can finish it again; undefined when unknown or already taken. */
@@ -51,12 +62,35 @@ export class SignInStore {
         codeVerifier: String(r.code_verifier),
         createdAt: String(r.created_at),
         expiresAt: String(r.expires_at),
+        ...(r.client_redirect ? { clientRedirect: String(r.client_redirect), clientChallenge: String(r.client_challenge), clientState: String(r.client_state ?? '') } : {}),
       };
+    });
+  }
+
+  async addHandoff(codeHash: string, h: SignInHandoff): Promise<void> {
+    await this.db.run('INSERT INTO sign_in_handoffs (code_hash, person_id, client_challenge, detail, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      codeHash,
+      h.personId,
+      h.clientChallenge,
+      h.detail,
+      this.now().toISOString(),
+      h.expiresAt,
+    ]);
+  }
+
+  /** The handoff of this code, removed so that it is exchanged once; undefined when unknown or already taken. */
+  async takeHandoff(codeHash: string): Promise<SignInHandoff | undefined> {
+    return this.db.transaction(async (tx) => {
+      const r = await tx.get('SELECT * FROM sign_in_handoffs WHERE code_hash = ?', [codeHash]);
+      if (!r) return undefined;
+      if ((await tx.run('DELETE FROM sign_in_handoffs WHERE code_hash = ?', [codeHash])) !== 1) return undefined;
+      return { personId: String(r.person_id), clientChallenge: String(r.client_challenge), detail: String(r.detail), expiresAt: String(r.expires_at) };
     });
   }
 
   /** Forget sign-ins that expired before now; resolves to how many. */
   async sweepSignIns(): Promise<number> {
+    await this.db.run('DELETE FROM sign_in_handoffs WHERE expires_at < ?', [this.now().toISOString()]);
     return this.db.run('DELETE FROM sign_ins WHERE expires_at < ?', [this.now().toISOString()]);
   }
 

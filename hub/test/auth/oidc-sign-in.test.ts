@@ -4,6 +4,7 @@
 // table is checked afterwards), no person and no identity behind.
 
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
 import { ListAuditRequest, ProtocolError, WhoAmIRequest } from '@classpod/protocol';
 import { ManualClock } from '../../src/time/clock';
 import type { OidcOptions } from '../../src/auth/oidc-config';
@@ -248,6 +249,78 @@ describe('OpenID Connect sign-in against a real provider', function () {
     it('refuses an unknown person when the policy is refuse', async () => {
       await refused(s, () => signIn(s, 'u-eve'), 403, /Eve Outsider .*is not enrolled in any course on this hub/);
       assert.equal(await s.t.hub.store.getPerson('eve'), undefined);
+    });
+  });
+
+  describe('a local client (VS Code) on a loopback redirect', () => {
+    let s: Setup;
+    before(async () => {
+      s = await setUp();
+    });
+    after(async () => s?.close());
+
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const clientRedirect = 'http://127.0.0.1:45678/classpod-callback';
+
+    /** The browser part: start with the client's parameters, sign in, follow the hub's redirect to the client's loopback address. */
+    async function browserPart(login: string): Promise<URL> {
+      const browser = new TestBrowser();
+      const startUrl = `${s.t.hub.url}/v1/auth/oidc/start?${new URLSearchParams({ redirect_uri: clientRedirect, code_challenge: challenge, state: 'client-state-1' })}`;
+      const started = await browser.request(startUrl);
+      assert.equal(started.status, 302, await started.text());
+      const callbackUrl = await browser.authorize(started.headers.get('location')!, login, s.callback);
+      const back = await browser.request(callbackUrl);
+      assert.equal(back.status, 302, await back.text());
+      const to = new URL(back.headers.get('location')!);
+      assert.equal(to.origin + to.pathname, clientRedirect);
+      assert.equal(to.searchParams.get('state'), 'client-state-1');
+      return to;
+    }
+    const exchange = (code: string, codeVerifier: string): Promise<Response> =>
+      fetch(`${s.t.hub.url}/v1/auth/oidc/token`, { method: 'POST', body: new URLSearchParams({ code, code_verifier: codeVerifier }) });
+
+    it('hands the client a one-time code that only its own verifier exchanges for a session, once', async () => {
+      const code = (await browserPart('u-ada')).searchParams.get('code')!;
+      const before = await counts(s);
+      const res = await exchange(code, verifier);
+      assert.equal(res.status, 200);
+      const session = (await res.json()) as { token: string; personId: string };
+      assert.equal(session.personId, 'ada');
+      (await TestClient.connect(s.t.hub.url, session.token)).close();
+      assert.equal((await counts(s)).tokens, before.tokens + 1);
+      const again = await exchange(code, verifier);
+      assert.equal(again.status, 400);
+      assert.match(((await again.json()) as { error: string }).error, /already exchanged/);
+    });
+
+    it("refuses a stolen code without the client's verifier, and the code is used up", async () => {
+      const code = (await browserPart('u-sam')).searchParams.get('code')!;
+      const before = await counts(s);
+      const stolen = await exchange(code, randomBytes(32).toString('base64url'));
+      assert.equal(stolen.status, 400);
+      assert.match(((await stolen.json()) as { error: string }).error, /code_verifier does not match/);
+      assert.equal((await exchange(code, verifier)).status, 400);
+      assert.deepEqual(await counts(s), before);
+    });
+
+    for (const [what, redirect] of [
+      ['another host', 'https://evil.example/cb'],
+      ['localhost by name', 'http://localhost:45678/cb'],
+      ['a loopback URL with user info', 'http://user@127.0.0.1:45678/cb'],
+    ] as const) {
+      it(`refuses a redirect to ${what}, before any sign-in is recorded`, async () => {
+        const res = await fetch(`${s.t.hub.url}/v1/auth/oidc/start?${new URLSearchParams({ redirect_uri: redirect, code_challenge: challenge })}`, { redirect: 'manual' });
+        assert.equal(res.status, 400);
+        assert.match(((await res.json()) as { error: string }).error, /redirect_uri must be a loopback address/);
+        assert.equal(await s.t.hub.signIns.countSignIns(), 0);
+      });
+    }
+
+    it('refuses a local client without a PKCE challenge', async () => {
+      const res = await fetch(`${s.t.hub.url}/v1/auth/oidc/start?${new URLSearchParams({ redirect_uri: clientRedirect })}`, { redirect: 'manual' });
+      assert.equal(res.status, 400);
+      assert.match(((await res.json()) as { error: string }).error, /needs code_challenge/);
     });
   });
 
