@@ -84,3 +84,12 @@ export const errors = {
   unavailable: (msg: string, data?: unknown) => new ProtocolError(ErrorCode.Unavailable, msg, data),
   internal: (msg: string, data?: unknown) => new ProtocolError(ErrorCode.Internal, msg, data),
 };
+
+/**
+ * WebSocket close code of a workspace connection the hub ends because the
+ * workspace was stopped for idleness (its reason: "workspace paused after N
+ * min idle"). A client does not reconnect by itself after it: the next thing
+ * the person does (a key in the terminal) connects again, which starts the
+ * workspace.
+ */
+export const WORKSPACE_PAUSED_CLOSE_CODE = 4408;

@@ -19,7 +19,9 @@ export type ConnectionProblem =
   /** The server answers but is not ready (starting, overloaded, workspace starting). */
   | 'unavailable'
   /** The server speaks an incompatible protocol version. */
-  | 'version';
+  | 'version'
+  /** The workspace was stopped because nobody worked in it; the next thing the student does resumes it. */
+  | 'paused';
 
 /** A failure to connect, with a message that says which problem it is. */
 export class ConnectionError extends Error {

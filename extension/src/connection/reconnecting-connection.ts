@@ -1,8 +1,10 @@
 // Keeps one connection up: opens it, notices when it drops, and opens it again
 // with a growing delay. Consumers subscribe to `onDidConnect` to set up what a
 // connection needs (notification handlers, terminal reattachment) each time.
+// A workspace the hub paused for idleness is not reconnected by itself: the
+// student's next action (`retryNow`) does it, which starts the workspace.
 
-import { Backoff, ErrorCode, ProtocolError, type RpcEndpoint } from '@classpod/protocol';
+import { Backoff, ErrorCode, ProtocolError, WORKSPACE_PAUSED_CLOSE_CODE, type RpcEndpoint } from '@classpod/protocol';
 import { Emitter, type Disposable, type Event } from '../emitter';
 import { ConnectionError } from './connection-error';
 import type { OpenedEndpoint } from './open-endpoint';
@@ -113,6 +115,11 @@ export class ReconnectingConnection implements Disposable {
     const { endpoint } = opened;
     endpoint.onClose((code, reason) => {
       if (this.disposed || this.endpoint !== endpoint) return;
+      if (code === WORKSPACE_PAUSED_CLOSE_CODE) {
+        // Reconnecting would start the workspace again at once: wait for the student (`retryNow`).
+        this.setState({ kind: 'offline', error: new ConnectionError('paused', reason || 'workspace paused'), retryInMs: undefined });
+        return;
+      }
       const error = new ConnectionError('unreachable', `the connection dropped (${code}${reason ? ` ${reason}` : ''})`);
       this.setState({ kind: 'offline', error, retryInMs: this.initialDelayMs });
       this.retryTimer = setTimeout(() => void this.connect(), this.initialDelayMs);

@@ -2,7 +2,11 @@
 // reached through the course server's gateway. Output arrives on a binary
 // stream with absolute byte offsets; when the connection drops, the terminal
 // reattaches from the last offset it received, so nothing is shown twice and
-// what it missed is replayed. Plain logic: the Pseudoterminal wraps it.
+// what it missed is replayed. When the hub paused the workspace for idleness,
+// the terminal waits for a key: that key reconnects (which starts the
+// workspace) instead of being typed, and a new shell opens in place of the one
+// the stop ended; the screen keeps its scrollback, which lives on the client.
+// Plain logic: the Pseudoterminal wraps it.
 
 import {
   TerminalAttachRequest,
@@ -18,7 +22,7 @@ import { DisposableStore, Emitter, type Disposable, type Event } from '../emitte
 import type { ReconnectingConnection } from '../connection/reconnecting-connection';
 
 /** Where the terminal's connection comes from (a ReconnectingConnection fits). */
-export type TerminalConnection = Pick<ReconnectingConnection, 'ready' | 'onDidConnect' | 'onDidChangeState'>;
+export type TerminalConnection = Pick<ReconnectingConnection, 'ready' | 'onDidConnect' | 'onDidChangeState' | 'retryNow'>;
 
 export interface RemoteTerminalOptions {
   cols: number;
@@ -32,6 +36,10 @@ export interface RemoteTerminalOptions {
 export type RemoteTerminalStatus =
   | { kind: 'attached'; replayedFrom: number; lostBytes: number }
   | { kind: 'disconnected'; reason: string }
+  /** The hub stopped the workspace for idleness (`reason`: "workspace paused after N min idle"); a key resumes it. */
+  | { kind: 'paused'; reason: string }
+  /** The workspace runs again after a pause, with a new shell (the old one ended with the stop). */
+  | { kind: 'resumed' }
   | { kind: 'exited'; exitCode: number; reason: string };
 
 export class RemoteTerminal implements Disposable {
@@ -44,6 +52,10 @@ export class RemoteTerminal implements Disposable {
   private exited = false;
   private disposed = false;
   private attaching: Promise<void> | undefined;
+  /** Paused for idleness: the next key resumes instead of being typed. */
+  private paused = false;
+  /** A resume was asked for and has not connected yet. */
+  private resuming = false;
   private decoder = new TextDecoder('utf-8');
   private readonly store = new DisposableStore();
   private readonly data = new Emitter<string>();
@@ -77,7 +89,13 @@ export class RemoteTerminal implements Disposable {
       this.connection.onDidChangeState((s) => {
         if (s.kind === 'offline' && this.terminalId && !this.exited) {
           this.stream = undefined;
-          this.status.fire({ kind: 'disconnected', reason: s.error.message });
+          if (s.error.problem === 'paused') {
+            this.paused = true;
+            this.resuming = false;
+            this.status.fire({ kind: 'paused', reason: s.error.message });
+          } else if (!this.paused) {
+            this.status.fire({ kind: 'disconnected', reason: s.error.message });
+          }
         }
       }),
     );
@@ -93,9 +111,16 @@ export class RemoteTerminal implements Disposable {
     this.options.logger.info('terminal opened', { terminalId: opened.terminalId });
   }
 
-  /** Type text (keys, paste, Ctrl-C as \x03). Dropped while disconnected. */
+  /** Type text (keys, paste, Ctrl-C as \x03). Dropped while disconnected; while paused, a key resumes the workspace instead. */
   input(text: string): void {
     if (this.exited) return;
+    if (this.paused) {
+      if (!this.resuming) {
+        this.resuming = true;
+        this.connection.retryNow();
+      }
+      return;
+    }
     this.stream?.write(text);
   }
 
@@ -160,6 +185,30 @@ export class RemoteTerminal implements Disposable {
     if (!id || this.exited || this.disposed) return;
     if (this.attaching) return this.attaching;
     this.attaching = (async () => {
+      if (this.paused) {
+        // The stop ended the shell: a new one, in the same place.
+        try {
+          const opened = await endpoint.request(TerminalOpenRequest.type, {
+            cols: this.cols,
+            rows: this.rows,
+            ...(this.options.cwd ? { cwd: this.options.cwd } : {}),
+          });
+          this.paused = false;
+          this.resuming = false;
+          this.terminalId = opened.terminalId;
+          this.received = opened.offset;
+          this.decoder = new TextDecoder('utf-8');
+          this.follow(endpoint, opened.streamId);
+          this.status.fire({ kind: 'resumed' });
+          this.options.logger.info('terminal resumed', { terminalId: opened.terminalId });
+        } catch (err) {
+          this.exited = true;
+          this.status.fire({ kind: 'exited', exitCode: -1, reason: (err as Error).message });
+        } finally {
+          this.attaching = undefined;
+        }
+        return;
+      }
       try {
         const from = this.received;
         const attached = await endpoint.request(TerminalAttachRequest.type, { terminalId: id, fromOffset: from });

@@ -1,7 +1,8 @@
 // The workspace terminal in VS Code: a Pseudoterminal over a RemoteTerminal,
 // offered as a terminal profile ("Classpod Workspace") and by the command
 // `classpod.openTerminal`. A network drop prints a dim line, and the missed
-// output follows when the connection is back.
+// output follows when the connection is back; a workspace paused for
+// idleness says so, and a key resumes it.
 
 import * as vscode from 'vscode';
 import type { WorkspaceConnections } from '../connection/workspace-connections';
@@ -47,6 +48,8 @@ export class WorkspacePty implements vscode.Pseudoterminal {
     remote.onData((text) => this.write(text));
     remote.onStatus((s) => {
       if (s.kind === 'disconnected') this.write(dim('[connection to your workspace lost — reconnecting…]'));
+      if (s.kind === 'paused') this.write(dim(`[${s.reason} — press a key to resume]`));
+      if (s.kind === 'resumed') this.write(dim('[workspace resumed — a new shell; the lines above are from before the pause]'));
       if (s.kind === 'attached') {
         this.write(dim(s.lostBytes > 0 ? `[reconnected — ${s.lostBytes} bytes of output were too old to replay]` : '[reconnected]'));
       }

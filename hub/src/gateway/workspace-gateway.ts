@@ -3,7 +3,7 @@
 // staff — audit-logged), have the provider start the workspace if needed, wait
 // for its agent, then relay frames both ways. Agents are reachable only here.
 
-import { DEFAULT_MAX_FRAME_BYTES, ProtocolError } from '@classpod/protocol';
+import { DEFAULT_MAX_FRAME_BYTES, ProtocolError, WORKSPACE_PAUSED_CLOSE_CODE } from '@classpod/protocol';
 import { type Logger, type MetricsRegistry } from '@classpod/observability';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,6 +12,7 @@ import type { Authorization, Caller } from '../api/authorization';
 import { isSlugId } from '../ids/slug-ids';
 import { closeReason, quoteForMessage } from '../server/client-text';
 import type { Store } from '../store/store';
+import { isPausedReason } from '../workspaces/activity-tracker';
 import type { WorkspaceOpener } from '../workspaces/workspace-opener';
 import type { WorkspaceProvider } from '../workspaces/workspace-provider';
 import { relayFrames } from './frame-relay';
@@ -41,12 +42,22 @@ export interface GatewayDeps {
 export class WorkspaceGateway {
   private readonly relays = new Map<WebSocket, { courseId: string; studentId: string }>();
   private readonly gauge;
+  private readonly unsubscribe: () => void;
   private readonly opened;
 
   constructor(private readonly d: GatewayDeps) {
     this.gauge = d.metrics.gauge('hub_gateway_connections', 'Client connections relayed to workspace agents.', () => this.relays.size);
     this.opened = d.metrics.counter('hub_gateway_connections_total', 'Gateway connections, by outcome.', ['outcome']);
     // An open connection is not activity: only what a person does through it is (relayed-activity.ts).
+    // A workspace stopped for idleness closes its clients with a code that tells them not to reconnect by themselves.
+    this.unsubscribe = d.provider.onStatus((s) => {
+      if (s.state !== 'stopping' || !isPausedReason(s.reason)) return;
+      for (const [client, key] of this.relays) {
+        if (key.courseId === s.courseId && key.studentId === s.studentId && client.readyState === client.OPEN) {
+          client.close(WORKSPACE_PAUSED_CLOSE_CODE, `workspace ${s.reason}`);
+        }
+      }
+    });
   }
 
   get connectionCount(): number {
@@ -139,6 +150,7 @@ export class WorkspaceGateway {
 
   /** Close every relayed connection (shutdown). */
   closeAll(): void {
+    this.unsubscribe();
     for (const c of this.relays.keys()) c.close(1001, 'hub stopping');
     void this.gauge;
   }

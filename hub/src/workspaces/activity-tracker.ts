@@ -17,6 +17,16 @@ export interface ActivityTrackerOptions {
   now?: () => number;
 }
 
+/** The reason an idle stop gives (the clients' terminals show it): `paused after N min idle`. */
+export function pausedReason(idleMs: number): string {
+  return `paused after ${Math.max(1, Math.round(idleMs / 60_000))} min idle`;
+}
+
+/** Whether a status reason is an idle stop's. */
+export function isPausedReason(reason: string | undefined): boolean {
+  return reason !== undefined && /^paused after \d+ min idle$/.test(reason);
+}
+
 /** A course's own idle time (ms), or undefined for the default. */
 export type CourseIdleTime = (courseId: string) => Promise<number | undefined>;
 

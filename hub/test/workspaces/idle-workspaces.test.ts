@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSpec, publicSpec } from '@classpod/grader';
-import { FileStatRequest, FileWriteRequest, PingRequest, RunPublicTestsRequest, TerminalInputRequest, TerminalOpenRequest } from '@classpod/protocol';
+import { FileStatRequest, FileWriteRequest, PingRequest, RunPublicTestsRequest, TerminalInputRequest, TerminalOpenRequest, WORKSPACE_PAUSED_CLOSE_CODE } from '@classpod/protocol';
 import { skipWithoutTool } from '@classpod/test-support';
 import { LocalWorkspaceProvider } from '../../src/workspaces/local/local-provider';
 import type { WorkspaceState } from '../../src/workspaces/workspace-provider';
@@ -58,7 +58,7 @@ describe('idle workspaces (real hub, real agents)', function () {
 
   it('stops a workspace whose client stays connected, pinging and looking around, but does nothing', async () => {
     const c = await connect();
-    const closed = new Promise<void>((resolve) => c.ws.once('close', () => resolve()));
+    const closed = new Promise<[number, string]>((resolve) => c.ws.once('close', (code, reason) => resolve([code, reason.toString()])));
     let polling = true;
     const poll = (async () => {
       // What an open editor does on its own: pings and status requests.
@@ -71,7 +71,8 @@ describe('idle workspaces (real hub, real agents)', function () {
     await untilStopped();
     polling = false;
     await poll;
-    await closed;
+    // Told why, so that it waits for the student instead of starting the workspace again at once.
+    assert.deepEqual(await closed, [WORKSPACE_PAUSED_CLOSE_CODE, 'workspace paused after 1 min idle']);
   });
 
   it('keeps a workspace running while someone types in its terminal or edits files, and stops it after', async () => {

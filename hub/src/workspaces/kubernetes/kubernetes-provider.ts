@@ -16,7 +16,7 @@ import {
   type WorkspaceStatus,
   type WorkspaceStatusListener,
 } from '../workspace-provider';
-import { ActivityTracker } from '../activity-tracker';
+import { ActivityTracker, pausedReason } from '../activity-tracker';
 import { KubernetesProviderError, isStatus, toProviderError } from './errors';
 import {
   AGENT_PORT,
@@ -232,8 +232,18 @@ export class KubernetesWorkspaceProvider implements WorkspaceProvider {
         continue;
       }
       if (!idle || this.starting.has(id)) continue;
-      this.log.info('stopping idle workspace', { workspace: id, idleMs: this.activity.idleFor(key, now) });
+      const idleMs = this.activity.idleFor(key, now) ?? 0;
+      this.log.info('stopping idle workspace', { workspace: id, idleMs });
       try {
+        // Said before the pod goes, so the gateway can tell its clients the workspace is paused, not lost.
+        const stopping: WorkspaceStatus = { ...this.statusOf(key), state: 'stopping', reason: pausedReason(idleMs) };
+        for (const listener of [...this.listeners]) {
+          try {
+            listener(stopping);
+          } catch (err) {
+            this.log.error('workspace status listener failed', { error: (err as Error).message });
+          }
+        }
         await this.stop(key);
         stopped.push(key);
       } catch (err) {

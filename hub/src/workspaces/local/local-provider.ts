@@ -23,7 +23,7 @@ import {
   type WorkspaceStatus,
   type WorkspaceStatusListener,
 } from '../workspace-provider';
-import { ActivityTracker } from '../activity-tracker';
+import { ActivityTracker, pausedReason } from '../activity-tracker';
 import { AgentProcess } from './agent-process';
 import { bubblewrapWorks, type IsolationKind } from './agent-sandbox';
 import { ensureExecuteOnlyNode } from './execute-only-node';
@@ -260,11 +260,12 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
     ]);
   }
 
-  async stop(key: WorkspaceKey): Promise<void> {
+  /** Stop the workspace; `reason` (an idle stop's) goes with its `stopping` status, before the agent ends. */
+  async stop(key: WorkspaceKey, reason?: string): Promise<void> {
     const e = this.entry(key);
     if (e.starting) await e.starting.catch(() => undefined);
     if (e.state === 'stopped') return;
-    this.setState(e, 'stopping');
+    this.setState(e, 'stopping', reason);
     await e.process.stop();
     this.activity.forget(key);
     this.setState(e, 'stopped');
@@ -318,8 +319,9 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
         continue;
       }
       if (!idle || e.state !== 'running' || e.starting) continue;
-      this.o.logger.info('stopping idle workspace', { workspaceId: workspaceIdOf(e.key), idleMs: this.activity.idleFor(e.key, now) });
-      await this.stop(e.key);
+      const idleMs = this.activity.idleFor(e.key, now) ?? 0;
+      this.o.logger.info('stopping idle workspace', { workspaceId: workspaceIdOf(e.key), idleMs });
+      await this.stop(e.key, pausedReason(idleMs));
       stopped.push(workspaceIdOf(e.key));
     }
     return stopped;
