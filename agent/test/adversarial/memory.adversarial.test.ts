@@ -13,7 +13,7 @@ import path from 'node:path';
 import { FileReadStreamRequest, ProtocolError, SyncGetRequest, SyncOpenRequest } from '@classpod/protocol';
 import { cleanup, client, collect, openConnection, tempDir, type Connection } from '../helpers';
 import { spawnAgent, type AgentProcess } from '../process';
-import { assertServing } from './serving';
+import { attackCase } from './serving';
 
 const MiB = 1024 * 1024;
 /** How far above its baseline the agent's memory may stay once the client left. */
@@ -88,12 +88,7 @@ describe('memory floods from the attacker’s side (real agent process)', functi
   });
   afterEach(cleanup);
   /** A case: the attack, then the agent must still be serving. */
-  const attack = (name: string, fn: () => Promise<void>): void => {
-    it(name, async () => {
-      await fn();
-      await assertServing(agent);
-    });
-  };
+  const attack = (name: string, fn: () => Promise<void>): void => attackCase(name, () => agent, fn);
 
   attack('refuses readStreams past the open-stream limit, holds no more than its buffer limit, and gives the memory back', async () => {
     const baseline = await warmBaseline();

@@ -23,7 +23,7 @@ import {
 import { clientFrame, isWellFormed, Opcode, sendRaw, upgradeHeaders, upgradeThenSend, type RawAnswer } from '@classpod/test-support';
 import { cleanup, client, openConnection, tempDir, TOKEN } from '../helpers';
 import { spawnAgent, type AgentProcess } from '../process';
-import { assertServing } from './serving';
+import { attackCase } from './serving';
 
 const portOf = (agent: AgentProcess): number => Number(new URL(agent.url).port);
 const request = (lines: string[], body = ''): string => lines.join('\r\n') + '\r\n\r\n' + body;
@@ -135,12 +135,7 @@ describe('the agent server from the attacker’s side (real agent process)', fun
   });
   afterEach(cleanup);
   /** A case: the attack, then the agent must still be serving. */
-  const attack = (name: string, fn: () => Promise<void>): void => {
-    it(name, async () => {
-      await fn();
-      await assertServing(agent);
-    });
-  };
+  const attack = (name: string, fn: () => Promise<void>): void => attackCase(name, () => agent, fn);
 
   attack('answers an upgrade whose target is not a URL (`GET //[`) with 400 and a reason, no token needed', async () => {
     for (const target of ['//[', 'http://[/v1/connect', '/v1/connect#[']) {

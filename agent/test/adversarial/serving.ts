@@ -1,6 +1,7 @@
 // Test fixture: the check every attack on the agent's server ends with. The
 // agent process is still alive, /healthz answers 200, and a real client can
-// connect, do the handshake, ping and read a file.
+// connect, do the handshake, ping and read a file. `attackCase` makes a test
+// of an attack that ends with it.
 
 import assert from 'node:assert/strict';
 import { FileReadRequest, PingRequest } from '@classpod/protocol';
@@ -23,4 +24,12 @@ export async function assertServing(agent: AgentProcess): Promise<void> {
   } finally {
     conn.ws.terminate();
   }
+}
+
+/** A test named `name`: the attack `fn`, then the agent (the one `agent()` names when the test runs) must still be serving. */
+export function attackCase(name: string, agent: () => AgentProcess, fn: () => Promise<void>): void {
+  it(name, async () => {
+    await fn();
+    await assertServing(agent());
+  });
 }
