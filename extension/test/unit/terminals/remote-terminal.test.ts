@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { silentLogger } from '@classpod/observability';
+import { WORKSPACE_PAUSED_CLOSE_CODE } from '@classpod/protocol';
 import { openEndpoint } from '../../../src/connection/open-endpoint';
 import { ReconnectingConnection } from '../../../src/connection/reconnecting-connection';
 import { RemoteTerminal, type RemoteTerminalStatus } from '../../../src/terminals/remote-terminal';
@@ -94,6 +95,28 @@ describe('RemoteTerminal against a real agent', function () {
     const typed = screen.waitFor(/still-here-9/);
     terminal.input('echo still-here-$((4+5))\r');
     await typed;
+  });
+
+  it('waits for a key after the hub paused the workspace, then resumes with a new shell, its scrollback kept', async function () {
+    const before = screen.waitFor(/before-pause-5/);
+    terminal.input('echo before-pause-$((2+3))\r');
+    await before;
+    const statuses: RemoteTerminalStatus[] = [];
+    terminal.onStatus((s) => statuses.push(s));
+    const paused = new Promise<void>((resolve) => terminal.onStatus((s) => s.kind === 'paused' && resolve()));
+    connection.endpoint!.close(WORKSPACE_PAUSED_CLOSE_CODE, 'workspace paused after 10 min idle');
+    await paused;
+    assert.deepEqual(statuses[0], { kind: 'paused', reason: 'workspace paused after 10 min idle' });
+    // Ten retry delays later it still waits: reconnecting by itself would start the workspace again.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(connection.state.kind, 'offline');
+    const resumed = new Promise<void>((resolve) => terminal.onStatus((s) => s.kind === 'resumed' && resolve()));
+    terminal.input('q');
+    await resumed;
+    const after = screen.waitFor(/after-resume-8/);
+    terminal.input('echo after-resume-$((4+4))\r');
+    await after;
+    assert.match(screen.text, /before-pause-5/, 'what was on the screen before the pause is still there');
   });
 
   it('reports the exit of the shell', async function () {
