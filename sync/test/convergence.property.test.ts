@@ -131,6 +131,16 @@ async function makeParents(root: string, rel: string, versions: Versions): Promi
   }
 }
 
+/** Write `content` at `rel` under `root` as a person does: parents made, a folder in the way removed, what stood there superseded. */
+async function writeOver(root: string, rel: string, content: string, versions: Versions): Promise<void> {
+  await makeParents(root, rel, versions);
+  const abs = path.join(root, rel);
+  await supersede(abs, versions);
+  const st = await fs.lstat(abs).catch(() => undefined);
+  if (st?.isDirectory()) await fs.rm(abs, { recursive: true });
+  await fs.writeFile(abs, content);
+}
+
 async function applyOp(pair: SyncPair, op: Op, versions: Versions): Promise<void> {
   if ('side' in op) versions.actor = op.side;
   if ('path' in op) versions.touched.add(op.path);
@@ -138,14 +148,8 @@ async function applyOp(pair: SyncPair, op: Op, versions: Versions): Promise<void
   const rootOf = (s: Side): string => (s === 'local' ? pair.local : pair.remote);
   switch (op.kind) {
     case 'write': {
-      const root = rootOf(op.side);
-      await makeParents(root, op.path, versions);
-      const abs = path.join(root, op.path);
-      await supersede(abs, versions);
-      const st = await fs.lstat(abs).catch(() => undefined);
-      if (st?.isDirectory()) await fs.rm(abs, { recursive: true });
       const content = versions.next(op.side, op.big ?? false);
-      await fs.writeFile(abs, content);
+      await writeOver(rootOf(op.side), op.path, content, versions);
       versions.held(op.side, op.path, content);
       return;
     }
@@ -154,13 +158,7 @@ async function applyOp(pair: SyncPair, op: Op, versions: Versions): Promise<void
       const list = versions.history.get(`${op.side}:${op.path}`) ?? [];
       const content = list[list.length - 1 - op.back];
       if (content === undefined) return;
-      const root = rootOf(op.side);
-      await makeParents(root, op.path, versions);
-      const abs = path.join(root, op.path);
-      await supersede(abs, versions);
-      const st = await fs.lstat(abs).catch(() => undefined);
-      if (st?.isDirectory()) await fs.rm(abs, { recursive: true });
-      await fs.writeFile(abs, content);
+      await writeOver(rootOf(op.side), op.path, content, versions);
       // Brought back by this side's person: no longer replaced by them (the other side's person may still have deleted it).
       versions.superseded.get(versionOf(content))?.delete(op.side);
       versions.held(op.side, op.path, content);
