@@ -47,6 +47,9 @@ export interface LocalClient {
   state: string;
 }
 
+/** Sign-ins under way at most: `/start` needs no credentials, so what it stores is bounded. */
+export const MAX_PENDING_SIGN_INS = 10_000;
+
 /** How long a one-time code waits for its client (ms). */
 const HANDOFF_MS = 2 * 60_000;
 
@@ -141,6 +144,7 @@ export class OidcSignIn {
     const oidc = await openIdClient();
     const config = await this.configuration();
     await this.signIns.sweepSignIns();
+    if ((await this.signIns.countSignIns()) >= MAX_PENDING_SIGN_INS) throw new SignInRefused(503, 'too many sign-ins are under way; try again in a few minutes');
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
     const codeVerifier = oidc.randomPKCECodeVerifier();
