@@ -37,10 +37,18 @@ export class AtomicFile {
   ) {}
 
   /**
-   * Start writing `name` in `folder`, with exactly `mode`. `onDone` runs once
-   * the file is committed or aborted (the caller releases the folder there).
+   * Start writing `name` in `folder`, with exactly `mode` (`exactMode: false`:
+   * as the umask leaves it, one system call less, for files whose mode is set
+   * when they are used). `onDone` runs once the file is committed or aborted
+   * (the caller releases the folder there).
    */
-  static async create(folder: HeldFolder, name: string, mode: number, onDone: () => Promise<void> = async () => undefined): Promise<AtomicFile> {
+  static async create(
+    folder: HeldFolder,
+    name: string,
+    mode: number,
+    onDone: () => Promise<void> = async () => undefined,
+    options: { exactMode?: boolean } = {},
+  ): Promise<AtomicFile> {
     const temp = tempNameFor(name);
     let handle: fs.FileHandle;
     try {
@@ -49,6 +57,7 @@ export class AtomicFile {
       await onDone();
       throw err;
     }
+    if (options.exactMode === false) return new AtomicFile(folder, name, temp, handle, onDone);
     try {
       // The umask may have narrowed the mode; set it exactly, on the file we created.
       await handle.chmod(mode);
@@ -101,6 +110,28 @@ export class AtomicFile {
       }
       if (fsync) await this.folder.sync();
       return stat;
+    } finally {
+      await this.onDone();
+    }
+  }
+
+  /**
+   * Close and rename over the target, without flushing and without a stat:
+   * for content that may be lost in a crash of the machine (it is sent
+   * again), such as staged content, where every system call per file counts.
+   */
+  async commitUnflushed(): Promise<void> {
+    if (this.done) throw new Error('atomic file already finished');
+    this.done = true;
+    try {
+      try {
+        await this.handle.close();
+        await this.folder.rename(this.temp, this.folder, this.name);
+      } catch (err) {
+        await this.handle.close().catch(() => undefined);
+        await this.folder.unlink(this.temp).catch(() => undefined);
+        throw err;
+      }
     } finally {
       await this.onDone();
     }
