@@ -45,6 +45,8 @@ export interface SyncSessionOptions {
    * periodic rescan, if set) only.
    */
   watch?: boolean;
+  /** Told of every change the local watcher sees, connected or not (a client resumes a paused workspace on it). */
+  onLocalChange?: (paths: readonly string[]) => void;
   /** Quiet time after a local change before a cycle starts (ms). Default 15. */
   debounceMs?: number;
   /** Full cycle on a timer as a safety net against missed watcher events (ms; 0 = never). Default 10 000. */
@@ -157,10 +159,17 @@ export class SyncSession {
     await sweepStateFolder(stateDir);
     session.ancestor = await loadAncestor(stateDir, pair);
     if (options.watch ?? true) {
-      session.watcher = new TreeWatcher(root, (paths) => session.markDirty(paths), {
-        ...(options.debounceMs !== undefined ? { debounceMs: options.debounceMs } : {}),
-        logger: session.log,
-      });
+      session.watcher = new TreeWatcher(
+        root,
+        (paths) => {
+          session.markDirty(paths);
+          options.onLocalChange?.(paths);
+        },
+        {
+          ...(options.debounceMs !== undefined ? { debounceMs: options.debounceMs } : {}),
+          logger: session.log,
+        },
+      );
       await session.watcher.start();
     }
     const every = options.rescanIntervalMs ?? 10_000;

@@ -22,7 +22,7 @@ export interface AssignmentSyncOptions {
   stateDir: string;
   /** Extra ignore patterns (setting `classpod.ignore`). */
   ignore: string[];
-  connection: Pick<ReconnectingConnection, 'endpoint' | 'onDidConnect' | 'onDidChangeState' | 'ready'>;
+  connection: Pick<ReconnectingConnection, 'endpoint' | 'onDidConnect' | 'onDidChangeState' | 'ready' | 'state' | 'retryNow'>;
   logger: Logger;
   /** Passed to the session (tests shorten them). */
   debounceMs?: number;
@@ -65,6 +65,11 @@ export class AssignmentSync implements Disposable {
       remoteRoot: options.remoteRoot,
       ignore: options.ignore,
       logger: options.logger,
+      // An edit is activity: a workspace the hub paused for idleness starts again to take it.
+      onLocalChange: () => {
+        const s = options.connection.state;
+        if (s.kind === 'offline' && s.error.problem === 'paused') options.connection.retryNow();
+      },
       ...(options.debounceMs !== undefined ? { debounceMs: options.debounceMs } : {}),
       ...(options.rescanIntervalMs !== undefined ? { rescanIntervalMs: options.rescanIntervalMs } : {}),
     });

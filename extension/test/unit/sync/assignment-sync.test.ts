@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '@classpod/observability';
+import { WORKSPACE_PAUSED_CLOSE_CODE } from '@classpod/protocol';
 import { ConnectionError } from '../../../src/connection/connection-error';
 import { openEndpoint } from '../../../src/connection/open-endpoint';
 import { ReconnectingConnection } from '../../../src/connection/reconnecting-connection';
@@ -67,6 +68,20 @@ describe('AssignmentSync against a real agent', function () {
     await agent.close();
     rmSync(local, { recursive: true, force: true });
     rmSync(state, { recursive: true, force: true });
+  });
+
+  it('resumes a workspace the hub paused when the student edits a file, and the edit reaches it', async function () {
+    await until(sync, () => read(path.join(local, 'main.c')) !== undefined && sync.status.kind === 'synced');
+    const offline = new Promise<void>((resolve) => connection.onDidChangeState((s) => s.kind === 'offline' && resolve()));
+    connection.endpoint!.close(WORKSPACE_PAUSED_CLOSE_CODE, 'workspace paused after 10 min idle');
+    await offline;
+    writeFileSync(path.join(local, 'edited-while-paused.c'), 'int x;\n');
+    const deadline = Date.now() + 60_000;
+    while (read(path.join(agent.root, 'hello-c', 'edited-while-paused.c')) !== 'int x;\n') {
+      if (Date.now() > deadline) throw new Error(`the edit did not reach the workspace; connection ${connection.state.kind}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(connection.state.kind, 'online');
   });
 
   it('brings the workspace files down and says synced', async function () {
