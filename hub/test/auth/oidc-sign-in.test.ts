@@ -246,6 +246,19 @@ describe('OpenID Connect sign-in against a real provider', function () {
       assert.equal(await s.t.hub.store.roleIn('cs101', 'prof-2'), 'student');
     });
 
+    it('says so when the person cancels at the provider, and leaves no session', async () => {
+      const browser = new TestBrowser();
+      const authUrl = await start(s, browser);
+      const toInteraction = await browser.request(authUrl.href);
+      const interaction = new URL(toInteraction.headers.get('location')!, authUrl);
+      let url = new URL(`${interaction.pathname}/abort`, interaction).href;
+      // The provider resumes the authorization, which answers the hub with the error.
+      for (let step = 0; step < 5 && !url.startsWith(s.callback); step++) url = new URL((await browser.request(url)).headers.get('location')!, url).href;
+      const callbackUrl = url;
+      assert.ok(callbackUrl.startsWith(s.callback), callbackUrl);
+      await refused(s, async () => ({ ...(await callback(browser, callbackUrl)), callbackUrl, browser }), 400, /the identity provider answered access_denied: End-User aborted interaction/);
+    });
+
     it('refuses an unknown person when the policy is refuse', async () => {
       await refused(s, () => signIn(s, 'u-eve'), 403, /Eve Outsider .*is not enrolled in any course on this hub/);
       assert.equal(await s.t.hub.store.getPerson('eve'), undefined);
