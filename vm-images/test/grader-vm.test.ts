@@ -217,7 +217,7 @@ describe('the grader VM, built by vm-images/build.sh and booted under qemu', fun
       const started = Date.now();
       await shell!.check('mkdir -p /mnt/repo && mount -t 9p -o trans=virtio,version=9p2000.L,ro repo /mnt/repo');
       // In a unit of its own with a delegated cgroup, as the worker runs; box uids apart from the worker's.
-      const env = { CI: 'true', CLASSPOD_HOSTILE_TIME_SCALE: String(timeScale), CLASSPOD_HOSTILE_RECORD: '/tmp/hostile.jsonl', CLASSPOD_TEST_UID_BASE: '62000' };
+      const env = { CI: 'true', CLASSPOD_TEST_TIME_SCALE: String(timeScale), CLASSPOD_HOSTILE_RECORD: '/tmp/hostile.jsonl', CLASSPOD_TEST_UID_BASE: '62000' };
       const run = await shell!.run(
         [
           'rm -f /tmp/hostile.jsonl; systemd-run --wait --pipe --collect --quiet -p Delegate=yes',
@@ -236,6 +236,27 @@ describe('the grader VM, built by vm-images/build.sh and booted under qemu', fun
       assert.deepEqual(verdicts.filter((v) => v.verdict !== v.expected), []);
       await shell!.check('umount /mnt/repo');
       report.push(`hostile suite (${verdicts.length} programs) passed in the VM in ${seconds(started)} s`);
+    });
+  });
+
+  it('limits and measures memory for local without root (a workspace uid) in a group delegated on the guest', async function () {
+    await withConsole(async () => {
+      const started = Date.now();
+      await shell!.check('mkdir -p /mnt/repo && mount -t 9p -o trans=virtio,version=9p2000.L,ro repo /mnt/repo');
+      // CI=true: a case that cannot run here fails instead of being skipped.
+      const run = await shell!.run(
+        [
+          `systemd-run --wait --pipe --collect --quiet -E CI=true -E CLASSPOD_TEST_TIME_SCALE=${timeScale}`,
+          '/usr/local/bin/node /mnt/repo/node_modules/mocha/bin/mocha.js --no-config --timeout 600000 --reporter spec',
+          '/mnt/repo/grader/dist/test/sandboxes/local-rootless.test.js',
+        ].join(' '),
+        20 * 60_000,
+      );
+      await shell!.check('umount /mnt/repo');
+      assert.equal(run.code, 0, `the rootless tests failed in the VM:\n${run.output}`);
+      assert.match(run.output, /2 passing/, run.output);
+      assert.doesNotMatch(run.output, /pending/, run.output);
+      report.push(`local without root, with and without a delegated group, passed in the VM in ${seconds(started)} s`);
     });
   });
 

@@ -14,6 +14,7 @@ import { uidHeldByOther } from '../../src/sandboxes/uid-claims';
 import { requireLocalSandbox } from '../sandbox-availability';
 import { DEMO_ASSIGNMENTS } from '../temp-dir';
 import { HOSTILE, type HostileProgram } from './hostile-programs';
+import { TIME_SCALE } from '../time-scale';
 
 /** Processes running as a uid the sandbox used, zombies (already dead, waiting to be reaped) left out. */
 function boxProcesses(): string[] {
@@ -47,11 +48,6 @@ async function leftoverBoxProcesses(): Promise<string[]> {
 
 let sandbox: LocalSandbox;
 
-/**
- * Time limits are multiplied by CLASSPOD_HOSTILE_TIME_SCALE (default 1): under software emulation (qemu TCG)
- * starting a sandbox alone can take longer than the 2 s wall clock, and a verdict then says that, not the rule.
- */
-const TIME_SCALE = Math.max(1, Number(process.env.CLASSPOD_HOSTILE_TIME_SCALE) || 1);
 
 describe('hostile submissions under local', function () {
   this.timeout(60000);

@@ -17,11 +17,12 @@ import { findCgroup2Mount } from '../../src/sandboxes/cgroup-v2';
 import { requireLocalSandbox } from '../sandbox-availability';
 import type { RootlessJob } from './rootless-grade';
 import { skipBecause, skipWithoutTool } from '@classpod/test-support';
+import { TIME_SCALE } from '../time-scale';
 
 const UID = Number(process.env.CLASSPOD_TEST_ROOTLESS_UID) || 1000;
 const HEAD = '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include <unistd.h>\n#include <signal.h>\n';
 
-const limits: GradingLimits = { timeMs: 2000, wallMs: 10000, memoryKb: 64 * 1024, processes: 4, outputKb: 64, fileSizeKb: 1024 };
+const limits: GradingLimits = { timeMs: 2000 * TIME_SCALE, wallMs: 10000 * TIME_SCALE, memoryKb: 64 * 1024, processes: 4, outputKb: 64, fileSizeKb: 1024 };
 
 /** The programs; `canary` is the pid of a process of the same uid outside the sandbox. */
 const job = (canary: number): RootlessJob => ({
@@ -111,7 +112,7 @@ function removeGroupTree(dir: string): void {
 }
 
 describe('local sandbox without root (a workspace uid)', function () {
-  this.timeout(300_000);
+  this.timeout(300_000 * TIME_SCALE);
 
   before(function () {
     requireLocalSandbox(this);
