@@ -141,7 +141,14 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       const dialog = page.locator('.monaco-dialog-box', { hasText: 'Submit “Sum and mean (C)”?' });
       await dialog.waitFor({ timeout: 30_000 });
       await dialog.locator('.monaco-button', { hasText: 'Submit' }).first().click();
-      await toast(page, 'Submitted “Sum and mean (C)”');
+      // The receipt was seen listed in the notification centre without its toast ever
+      // showing, among a terminal tip and the sync and submit progress toasts; the centre
+      // is where a person looks for a notification, and it keeps every one.
+      await command(page, 'Notifications: Show Notifications');
+      await page
+        .locator('.notifications-center .notification-list-item', { hasText: 'Submitted “Sum and mean (C)”' })
+        .first()
+        .waitFor({ state: 'visible', timeout: LONG });
     });
 
     if (!expectGrade) {
