@@ -58,6 +58,33 @@ export function stepRecorder(page, shots, log) {
   return { steps, step, shot };
 }
 
+/**
+ * Wait for the notification containing `text`, as a toast or, when VS Code did
+ * not show it as one, in the notification centre; resolves with its element
+ * (its buttons are in either). VS Code shows no toast for a notification that
+ * comes after three others within 800 ms (its toasts' spam protection): a
+ * person then finds it in the notification centre, which lists every one.
+ */
+export async function notification(page, text, timeout) {
+  const deadline = Date.now() + timeout;
+  const asToast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  try {
+    await asToast.waitFor({ state: 'visible', timeout: Math.min(timeout, 10_000) });
+    await page.locator('.notifications-toasts .notification-fade-in-done').first().waitFor({ timeout: 3000 }).catch(() => undefined);
+    return asToast;
+  } catch {
+    // not (yet) a toast: look where every notification is listed
+  }
+  const listed = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+  await command(page, 'Notifications: Show Notifications');
+  try {
+    await listed.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
+  } catch {
+    throw new Error(`no notification "${text}" within ${timeout} ms, neither as a toast nor in the notification centre`);
+  }
+  return listed;
+}
+
 /** Run `title` from the command palette. */
 export async function command(page, title) {
   await page.keyboard.press('Escape');

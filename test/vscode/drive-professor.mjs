@@ -7,18 +7,14 @@
 // "hidden test N of M". One screenshot per step; every step waits for what a
 // person sees.
 
-import { answerInput, command, launchBrowser, stepRecorder } from './browser.mjs';
+import { answerInput, command, launchBrowser, notification, stepRecorder } from './browser.mjs';
 
 const LONG = 120_000;
 /** A submission row: "Tue, 24 Nov 2026, 19:33 …". */
 const SUBMISSION = /\d{4}, \d{2}:\d{2}/;
 
-async function toast(page, text, timeout = 60_000) {
-  const t = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
-  await t.waitFor({ state: 'visible', timeout });
-  await page.locator('.notifications-toasts .notification-fade-in-done').first().waitFor({ timeout: 3000 }).catch(() => undefined);
-  return t;
-}
+/** Wait for a notification containing `text` (a toast, or listed in the notification centre). */
+const toast = (page, text, timeout = 60_000) => notification(page, text, timeout);
 
 async function clearToasts(page) {
   await command(page, 'Notifications: Clear All Notifications').catch(() => undefined);
