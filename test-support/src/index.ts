@@ -4,3 +4,4 @@ export * from './hub-program';
 export * from './names-under';
 export * from './raw-http';
 export * from './skips';
+export * from './wait-for';

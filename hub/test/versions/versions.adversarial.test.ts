@@ -21,16 +21,7 @@ import {
 } from '@classpod/protocol';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import type { TestClient } from '../support/test-client';
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { waitFor } from '@classpod/test-support';
 
 describe('versions under attack', function () {
   this.timeout(120_000);

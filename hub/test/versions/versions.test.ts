@@ -27,20 +27,10 @@ import { ManualClock } from '../../src/time/clock';
 import { DATABASE_TARGETS, hubDatabase } from '../support/databases';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import type { TestClient } from '../support/test-client';
+import { waitFor } from '@classpod/test-support';
 
 const START = new Date('2026-11-02T09:00:00.000Z');
 const DAY = 86_400_000;
-
-/** Poll `check` until it returns something (generous deadline for a loaded machine). */
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Processes whose command line names this data folder's workspaces (the local provider's agents). */
 function workspaceProcesses(dataDir: string): number[] {
