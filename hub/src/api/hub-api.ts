@@ -9,6 +9,7 @@ import { attachAssignmentMethods } from './assignment-methods';
 import type { Caller } from './authorization';
 import { attachClusterMethods } from './cluster-methods';
 import { attachCourseMethods } from './course-methods';
+import { attachGradebookMethods } from './gradebook-methods';
 import { attachSubmissionMethods } from './submission-methods';
 import { attachVersionMethods } from './version-methods';
 
@@ -42,6 +43,7 @@ export function attachHubApi(endpoint: RpcEndpoint, ctx: ApiContext, caller: Cal
   attachCourseMethods(endpoint, ctx, caller);
   attachAssignmentMethods(endpoint, ctx, caller);
   attachSubmissionMethods(endpoint, ctx, caller);
+  attachGradebookMethods(endpoint, ctx, caller);
   attachClusterMethods(endpoint, ctx, caller);
   attachVersionMethods(endpoint, ctx, caller);
 }

@@ -13,3 +13,4 @@ export * from './grading';
 export * from './sync';
 export * from './tests';
 export * from './versions';
+export * from './gradebook';
