@@ -96,6 +96,27 @@ export class ClusterModel implements Disposable {
     return this.nodes.get(id);
   }
 
+  /**
+   * The row that shows a student's work on an assignment — the submission that
+   * counts, or the student's row when nothing was handed in — with the lists
+   * above it loaded and paged far enough to hold it, so a view can reveal it.
+   * `hidden` when the filter leaves the student out.
+   */
+  async rowOfWork(courseId: string, assignmentId: string, studentId: string): Promise<{ row: ClusterNode } | { hidden: true }> {
+    await this.cache.ensureCourses();
+    this.cache.mustTeach(courseId);
+    await this.cache.ensureAssignments(courseId);
+    await this.cache.ensureAssignment(courseId, assignmentId);
+    const byStudent = this.cache.assignmentSubmissions(courseId, assignmentId) ?? new Map<string, SubmissionSummary[]>();
+    const list = filterStudents(this.currentFilter, this.cache.students(courseId), byStudent);
+    const index = list.findIndex((s) => s.id === studentId);
+    if (index < 0) return { hidden: true };
+    const parent = this.assignmentNode(courseId, assignmentId);
+    if (this.pager.showAtLeast(parent.id, index + 1)) this.changedRows.add(parent);
+    const latest = this.cache.studentSubmissions(courseId, assignmentId, studentId)[0];
+    return { row: latest ? this.submissionNode(latest) : this.studentNode(courseId, assignmentId, studentId) };
+  }
+
   // ---- filtering and paging ----
 
   get filter(): ClassFilter {

@@ -26,6 +26,14 @@ export class ListPager {
     this.limits.set(listId, (this.limits.get(listId) ?? this.pageSize) + this.pageSize);
   }
 
+  /** Show whole pages of the list named `listId` until at least `count` items are shown. */
+  showAtLeast(listId: string, count: number): boolean {
+    const limit = this.limits.get(listId) ?? this.pageSize;
+    if (limit >= count) return false;
+    this.limits.set(listId, Math.ceil(count / this.pageSize) * this.pageSize);
+    return true;
+  }
+
   /** Every list back to its first page. */
   reset(): void {
     this.limits.clear();

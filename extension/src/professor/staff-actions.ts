@@ -1,12 +1,13 @@
 // What professors and assistants do to a class, as plain calls: regrade,
 // override a score, rerun a graded test like the grader, extend a deadline,
-// export grades, create or update an assignment, start and stop workspaces,
+// read the gradebook, export grades, create or update an assignment, start and stop workspaces,
 // and read submission and starter files.
 // Each call asks the hub (which checks the person's rights and writes the audit
 // log) and then brings the cluster cache up to date with the hub's answer.
 
 import {
   ExportGradesRequest,
+  GetGradebookRequest,
   GetResultRequest,
   ExtendDeadlineRequest,
   FetchStarterRequest,
@@ -23,6 +24,7 @@ import {
   type WorkspaceInfo,
 } from '@classpod/protocol';
 import type { ClasspodDocument } from './classpod-uri';
+import type { GradebookAnswer } from './gradebook/gradebook-model';
 import type { ClusterCache } from './cluster-cache';
 import type { HubRequester } from './hub-requester';
 import { SubmissionFileCache } from './submission-file-cache';
@@ -111,6 +113,11 @@ export class StaffActions {
   /** One assignment's grades as CSV, from the hub (the same layout as the course's). */
   assignmentGrades(courseId: string, assignmentId: string): Promise<{ csv: string; fileName: string }> {
     return this.request(ExportGradesRequest.type, { courseId, assignmentId });
+  }
+
+  /** The course's gradebook: every student × assignment in one answer. */
+  gradebook(courseId: string): Promise<GradebookAnswer> {
+    return this.request(GetGradebookRequest.type, { courseId });
   }
 
   /** The whole course's grades as CSV, from the hub. */

@@ -1,4 +1,4 @@
-// The professors' commands: open and compare submission files, regrade,
+// The professors' commands: open the gradebook, open and compare submission files, regrade,
 // override a score, rerun a graded test like the grader, extend a deadline, export grades, create or update an
 // assignment from a folder, and start, stop or enter a student's workspace.
 // Each asks for what it needs with VS Code's own inputs; tests pass the
@@ -37,6 +37,8 @@ export interface CommandContext {
   openTerminal(connectPath: string, who: string): vscode.Terminal;
   /** Connect to a student's workspace agent through this gateway path, to run tests. */
   openWorkspace(connectPath: string): Promise<OpenedEndpoint>;
+  /** Show a course's gradebook in the editor area. */
+  openGradebook(courseId: string): Promise<unknown>;
 }
 
 export class ProfessorCommands {
@@ -46,6 +48,7 @@ export class ProfessorCommands {
   all(): Record<string, (...args: never[]) => unknown> {
     return {
       'classpod.professor.refresh': () => this.refresh(),
+      'classpod.professor.openGradebook': (node?: NodeOf<'course'> | { courseId: string }) => this.openGradebook(node?.courseId),
       'classpod.professor.filter': (args?: Partial<ClassFilter>) => this.filter(args),
       'classpod.professor.clearFilter': () => this.setFilter({ text: '', states: [] }),
       'classpod.professor.showMore': (node: ClusterNode) => this.s().model.showMore(node),
@@ -88,6 +91,23 @@ export class ProfessorCommands {
   private refresh(): void {
     this.ctx.session()?.connection.retryNow();
     this.ctx.session()?.cache.reload();
+  }
+
+  /** The gradebook of the course given, or of the one course taught, or of a course the person picks. */
+  private openGradebook(courseId: string | undefined): Promise<unknown> {
+    return this.guard('open the gradebook', async () => {
+      const s = this.s();
+      let id = courseId;
+      if (!id) {
+        await s.cache.ensureCourses();
+        const courses = s.cache.courses();
+        if (courses.length === 0) throw new Error('you teach no course on this server');
+        const pick = courses.length === 1 ? { id: courses[0]!.id } : await vscode.window.showQuickPick(courses.map((c) => ({ label: c.title, description: c.id, id: c.id })), { title: 'Open the gradebook of which course?' });
+        if (!pick) return undefined;
+        id = pick.id;
+      }
+      return this.ctx.openGradebook(id);
+    });
   }
 
   private async filter(args?: Partial<ClassFilter>): Promise<ClassFilter | undefined> {

@@ -1,17 +1,19 @@
 // Wires the professor side into VS Code: when the signed-in person teaches a
 // course, a professor session (its own hub connection, the cluster model and
 // the staff actions) starts, the `classpod.staff` context key shows the Cluster
-// view, and the commands and the `classpod:` file system serve it. Students
+// view, and the commands, the gradebook and the `classpod:` file system serve
+// it. Students
 // never get a professor session, so their view stays hidden and empty.
 
 import * as vscode from 'vscode';
 import { HUB_CONNECT_PATH } from '../../connection/paths';
 import { CLASSPOD_SCHEME } from '../../professor/classpod-uri';
-import type { ClusterNode } from '../../professor/cluster-nodes';
+import { nodeId, type ClusterNode } from '../../professor/cluster-nodes';
 import { ProfessorSession, teachesAnyCourse } from '../../professor/professor-session';
 import { HUB_CAPABILITIES } from '../../session/student-session';
 import type { ClasspodApi } from '../classpod';
 import { ClusterTreeProvider } from './cluster-tree';
+import { GradebookPanels } from './gradebook-panel';
 import { filterDescription, ProfessorCommands } from './professor-commands';
 import { StudentWorkspacePty } from './student-workspace-terminal';
 import { SubmissionFileSystem } from './submission-files';
@@ -27,6 +29,8 @@ export interface ProfessorApi {
   readonly view: vscode.TreeView<ClusterNode>;
   /** Terminals opened into students' workspaces, newest last. */
   readonly terminals: StudentWorkspacePty[];
+  /** The open gradebooks. */
+  readonly gradebooks: GradebookPanels;
 }
 
 export function registerProfessorFeatures(context: vscode.ExtensionContext, api: ClasspodApi): ProfessorApi {
@@ -43,6 +47,28 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
   const redraw = setInterval(() => tree.redraw(), 60_000);
   subs.push({ dispose: () => clearInterval(redraw) });
 
+  /** Show a student's work on an assignment in the Cluster view, clearing a filter that hides it. */
+  const reveal = async (courseId: string, assignmentId: string, studentId: string): Promise<void> => {
+    const s = current;
+    if (!s) throw new Error('Sign in to Classpod as a professor or assistant first.');
+    let found = await s.model.rowOfWork(courseId, assignmentId, studentId);
+    if ('hidden' in found) {
+      await vscode.commands.executeCommand('classpod.professor.clearFilter');
+      found = await s.model.rowOfWork(courseId, assignmentId, studentId);
+      if ('hidden' in found) throw new Error(`${s.cache.studentName(courseId, studentId)} is not in the Cluster view`);
+    }
+    s.model.flushChanges();
+    await view.reveal(found.row, { select: true, focus: true, expand: found.row.kind === 'submission' });
+  };
+  const gradebooks = new GradebookPanels({
+    extensionUri: context.extensionUri,
+    session: () => current,
+    logger,
+    reveal,
+    exportGrades: (courseId) => vscode.commands.executeCommand('classpod.professor.exportGrades', { kind: 'course', id: nodeId.course(courseId), courseId }),
+  });
+  subs.push(gradebooks);
+
   const setStaff = (staff: boolean): void => void vscode.commands.executeCommand('setContext', 'classpod.staff', staff);
   let followed: string | undefined;
   const follow = (): void => {
@@ -54,6 +80,7 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
     followed = key;
     current?.dispose();
     current = undefined;
+    gradebooks.closeAll();
     if (account && staff) {
       current = new ProfessorSession({ open: () => api.session.openPath(HUB_CONNECT_PATH, HUB_CAPABILITIES), logger });
       current.connection.onDidChangeState((s) => {
@@ -83,6 +110,7 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
       return vscode.window.createTerminal({ name: `Classpod: ${who}`, pty, iconPath: new vscode.ThemeIcon('vm-connect') });
     },
     openWorkspace: (connectPath) => api.session.openPath(connectPath, ['tests']),
+    openGradebook: (courseId) => gradebooks.show(courseId),
   });
   for (const [id, run] of Object.entries(commands.all())) subs.push(vscode.commands.registerCommand(id, run as (...args: unknown[]) => unknown));
 
@@ -93,5 +121,6 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
     tree,
     view,
     terminals,
+    gradebooks,
   };
 }

@@ -103,6 +103,24 @@ describe('professor cluster model', function () {
     assert.equal(late.late, true);
   });
 
+  it("finds the row of a student's work for a view to reveal: the latest submission, paged into view, unless the filter hides it", async function () {
+    // Student 498 is far past the first page of 200; she submitted (even index).
+    const found = await session.model.rowOfWork('cs101', 'hello-c', studentId(498));
+    assert.ok('row' in found && found.row.kind === 'submission');
+    assert.equal(found.row.kind === 'submission' && found.row.studentId, studentId(498));
+    const student = session.model.getParent(found.row)!;
+    const assignment = session.model.getParent(student)!;
+    assert.equal(assignment.kind, 'assignment');
+    const rows = await session.model.getChildren(assignment);
+    assert.ok(rows.some((r) => r.id === student.id), 'the list is paged far enough to hold the student');
+    // Nothing handed in: the student's own row.
+    const none = await session.model.rowOfWork('cs101', 'hello-c', studentId(1));
+    assert.ok('row' in none && none.row.kind === 'student');
+    session.model.setFilter({ text: 'alice', states: [] });
+    assert.deepEqual(await session.model.rowOfWork('cs101', 'hello-c', studentId(498)), { hidden: true });
+    assert.equal(hub.calls.get('submissions/list'), 1, 'the lists are read once');
+  });
+
   it('filters students by name and by state, and says when nobody matches', async function () {
     const assignment = await child(session.model, await child(session.model, await child(session.model, undefined, 'course'), 'assignments'), 'assignment');
     await session.model.getChildren(assignment);

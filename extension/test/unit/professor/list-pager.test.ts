@@ -43,4 +43,13 @@ describe('list pager', function () {
     new ListPager(2).page('a', list);
     assert.deepEqual(list, items(5));
   });
+
+  it('pages on until a wanted item is shown, in whole pages, and never shows fewer', function () {
+    const pager = new ListPager(3);
+    assert.equal(pager.showAtLeast('a', 2), false, 'already on the first page');
+    assert.equal(pager.showAtLeast('a', 7), true);
+    assert.deepEqual(pager.page('a', items(10)), { shown: items(9), remaining: 1 });
+    assert.equal(pager.showAtLeast('a', 4), false);
+    assert.deepEqual(pager.page('a', items(10)).shown.length, 9);
+  });
 });
