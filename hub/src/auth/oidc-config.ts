@@ -36,6 +36,12 @@ export interface OidcOptions {
   sessionMs?: number;
   /** How long a started sign-in may take (ms, default 10 min). */
   signInMs?: number;
+  /**
+   * How long after a sign-in its session may be renewed (ms, default 30 days).
+   * Renewal needs a refresh token from the provider: add `offline_access` to
+   * `scopes` (the hub then asks for consent, as providers require).
+   */
+  refreshMs?: number;
 }
 
 export const OIDC_DEFAULTS = {
@@ -44,6 +50,7 @@ export const OIDC_DEFAULTS = {
   unknownPeople: 'refuse' as const,
   sessionMs: 12 * 3_600_000,
   signInMs: 10 * 60_000,
+  refreshMs: 30 * 24 * 3_600_000,
 };
 
 export type ResolvedOidcOptions = Required<Omit<OidcOptions, 'roleMapping' | 'enrolCourses' | 'redirectUrl'>> & {
@@ -92,7 +99,7 @@ export function validateOidcOptions(o: OidcOptions): ResolvedOidcOptions {
   const merged = { ...OIDC_DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) } as ResolvedOidcOptions;
   if (!merged.scopes.split(' ').includes('openid')) throw new OidcConfigError(`oidc.scopes must include openid, not ${merged.scopes}`);
   if (!['refuse', 'enrol-student'].includes(merged.unknownPeople)) throw new OidcConfigError(`oidc.unknownPeople must be refuse or enrol-student, not ${String(merged.unknownPeople)}`);
-  for (const k of ['sessionMs', 'signInMs'] as const) if (!(Number(merged[k]) > 0)) throw new OidcConfigError(`oidc.${k} must be a positive number`);
+  for (const k of ['sessionMs', 'signInMs', 'refreshMs'] as const) if (!(Number(merged[k]) > 0)) throw new OidcConfigError(`oidc.${k} must be a positive number`);
   merged.roleMapping = merged.roleMapping ?? {};
   for (const [value, grants] of Object.entries(merged.roleMapping)) {
     if (!Array.isArray(grants)) throw new OidcConfigError(`oidc.roleMapping.${value} must be a list of { course, role }`);

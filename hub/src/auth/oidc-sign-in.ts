@@ -6,6 +6,10 @@
 // token (issuer, audience, expiry by the hub's clock, nonce, signature against
 // the provider's JWKS), maps the claims to a person and issues a hub session:
 // a `hub` token like a personal one, so the rest of the API is unchanged.
+// When the provider gives a refresh token (scope `offline_access`), the session
+// comes with a one-time hub refresh token: `refresh` asks the provider again
+// (its refresh grant), so a person the provider no longer vouches for cannot
+// renew, and hands out a new session and refresh token in place of the old.
 
 import { createHash, randomBytes } from 'node:crypto';
 import type * as OpenIdClient from 'openid-client' with { 'resolution-mode': 'import' };
@@ -33,6 +37,22 @@ export interface HubSession {
   name: string;
   email?: string;
   expiresAt: string;
+  /** A one-time token that renews this session at `/v1/auth/oidc/token` (grant_type=refresh_token); absent when the provider gave no refresh token. */
+  refreshToken?: string;
+  /** Until when the session can be renewed. */
+  refreshExpiresAt?: string;
+}
+
+/** Hub refresh tokens look like `cpr_<43 base64url characters>`: never accepted as a bearer token. */
+const REFRESH_PATTERN = /^cpr_[A-Za-z0-9_-]{43}$/;
+
+/** What a session from the provider can be renewed with. */
+interface RenewalSource {
+  issuer: string;
+  subject: string;
+  providerRefresh: string;
+  /** Kept from the first sign-in (absent: from now). */
+  expiresAt?: string;
 }
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -161,6 +181,8 @@ export class OidcSignIn {
       redirect_uri: this.redirectUrl(),
       response_type: 'code',
       scope: this.options.scopes,
+      // Providers issue a refresh token for offline_access only after consent (OpenID Connect Core 11).
+      ...(this.options.scopes.split(' ').includes('offline_access') ? { prompt: 'consent' } : {}),
       state,
       nonce,
       code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
@@ -189,6 +211,7 @@ export class OidcSignIn {
     const current = new URL(this.redirectUrl());
     current.search = query.toString();
     let claims: IdClaims;
+    let providerRefresh: string | undefined;
     try {
       const answer = await oidc.authorizationCodeGrant(config, current, {
         pkceCodeVerifier: pending.codeVerifier,
@@ -196,11 +219,8 @@ export class OidcSignIn {
         expectedNonce: pending.nonce,
         idTokenExpected: true,
       });
-      claims = answer.claims() as unknown as IdClaims;
-      if (!Object.hasOwn(claims, this.options.roleClaim) && config.serverMetadata().userinfo_endpoint) {
-        const info = await oidc.fetchUserInfo(config, answer.access_token, claims.sub);
-        claims = { ...info, ...claims } as IdClaims;
-      }
+      claims = await this.claimsOf(config, answer);
+      providerRefresh = answer.refresh_token;
     } catch (err) {
       this.logger.info('sign-in refused by the OpenID checks', { reason: describe(err) });
       throw new SignInRefused(400, `sign-in refused: ${describe(err)}`);
@@ -214,13 +234,25 @@ export class OidcSignIn {
         clientChallenge: pending.clientChallenge!,
         detail: JSON.stringify(detail),
         expiresAt: new Date(this.clock.now().getTime() + HANDOFF_MS).toISOString(),
+        ...(providerRefresh ? { providerRefresh } : {}),
       });
       const back = new URL(pending.clientRedirect);
       back.searchParams.set('code', code);
       back.searchParams.set('state', pending.clientState ?? '');
       return { redirect: back.href };
     }
-    return this.session(person, detail);
+    return this.session(person, detail, providerRefresh ? { issuer: claims.iss, subject: claims.sub, providerRefresh } : undefined);
+  }
+
+  /** The checked claims of a token answer, with the provider's userinfo when the ID token lacks the role claim. */
+  private async claimsOf(config: OpenIdClient.Configuration, answer: OpenIdClient.TokenEndpointResponse & OpenIdClient.TokenEndpointResponseHelpers): Promise<IdClaims> {
+    const oidc = await openIdClient();
+    let claims = answer.claims() as unknown as IdClaims;
+    if (!Object.hasOwn(claims, this.options.roleClaim) && config.serverMetadata().userinfo_endpoint) {
+      const info = await oidc.fetchUserInfo(config, answer.access_token, claims.sub);
+      claims = { ...info, ...claims } as IdClaims;
+    }
+    return claims;
   }
 
   /** A local client's exchange of its one-time code and PKCE verifier for a hub session; throws SignInRefused. */
@@ -234,19 +266,106 @@ export class OidcSignIn {
     }
     const person = await this.store.getPerson(handoff.personId);
     if (!person) throw new SignInRefused(400, 'the person of this sign-in no longer exists');
-    return this.session(person, JSON.parse(handoff.detail) as Record<string, unknown>);
+    const detail = JSON.parse(handoff.detail) as Record<string, unknown>;
+    const renewal = handoff.providerRefresh ? { issuer: String(detail.issuer), subject: String(detail.subject), providerRefresh: handoff.providerRefresh } : undefined;
+    return this.session(person, detail, renewal);
   }
 
-  private async session(person: { id: string; name: string; email?: string }, detail: Record<string, unknown>): Promise<HubSession> {
-    const expiresAt = new Date(this.clock.now().getTime() + this.options.sessionMs);
+  /**
+   * Renew a session with its one-time refresh token: the provider is asked
+   * again (its refresh grant), the person's roles follow its answer, and a new
+   * session and refresh token replace the old (the old session is revoked).
+   * Throws SignInRefused saying why: unknown or used token, past the renewal
+   * limit, or the provider refused (the person was signed out or disabled there).
+   */
+  async refresh(refreshToken: string | undefined): Promise<HubSession> {
+    if (!refreshToken || !REFRESH_PATTERN.test(refreshToken)) throw new SignInRefused(400, 'refresh_token is missing or is not a Classpod refresh token');
+    const r = await this.signIns.takeRefresh(sha256(refreshToken));
+    if (!r) throw new SignInRefused(400, 'this refresh token is unknown or was already used (a refresh token renews once); sign in again');
+    if (Date.parse(r.expiresAt) <= this.clock.now().getTime()) {
+      throw new SignInRefused(400, `this sign-in could be renewed until ${r.expiresAt} and has expired; sign in again`);
+    }
+    const oidc = await openIdClient();
+    const config = await this.configuration();
+    let claims: IdClaims | undefined;
+    let answer;
+    try {
+      answer = await oidc.refreshTokenGrant(config, r.providerRefresh);
+      claims = answer.id_token ? await this.claimsOf(config, answer) : undefined;
+    } catch (err) {
+      // The provider no longer vouches for this sign-in: its session ends here too.
+      await this.store.revokeToken(r.tokenId);
+      await this.store.audit({ actorId: r.personId, action: 'auth.refresh.refused', target: r.personId, detail: JSON.stringify({ tokenId: r.tokenId, reason: describe(err) }) });
+      this.logger.info('session renewal refused by the identity provider', { personId: r.personId, reason: describe(err) });
+      throw new SignInRefused(401, `the identity provider no longer renews this sign-in (${describe(err)}); sign in again`);
+    }
+    if (claims && (claims.iss !== r.issuer || claims.sub !== r.subject)) {
+      await this.store.revokeToken(r.tokenId);
+      throw new SignInRefused(401, 'the identity provider renewed the sign-in for another account; sign in again');
+    }
+    const person = claims ? await this.accounts.personFor(claims) : await this.store.getPerson(r.personId);
+    if (!person || person.id !== r.personId) throw new SignInRefused(401, 'the person of this sign-in no longer exists; sign in again');
+    await this.store.revokeToken(r.tokenId);
+    return this.session(person, { method: 'oidc', issuer: r.issuer, subject: r.subject, renews: r.tokenId }, {
+      issuer: r.issuer,
+      subject: r.subject,
+      providerRefresh: answer.refresh_token ?? r.providerRefresh,
+      expiresAt: r.expiresAt,
+    }, 'auth.refresh');
+  }
+
+  /** After a session was signed out: forget how it renews, and ask the provider to revoke its refresh token (best effort). */
+  async signedOut(tokenId: string): Promise<void> {
+    const providerRefreshes = await this.signIns.forgetRefreshesOf(tokenId);
+    if (providerRefreshes.length === 0) return;
+    try {
+      const oidc = await openIdClient();
+      const config = await this.configuration();
+      if (!config.serverMetadata().revocation_endpoint) return;
+      for (const t of providerRefreshes) await oidc.tokenRevocation(config, t, { token_type_hint: 'refresh_token' });
+    } catch (err) {
+      this.logger.warn('the identity provider did not revoke a refresh token at sign-out', { reason: describe(err) });
+    }
+  }
+
+  private async session(
+    person: { id: string; name: string; email?: string },
+    detail: Record<string, unknown>,
+    renewal?: RenewalSource,
+    action: 'auth.signin' | 'auth.refresh' = 'auth.signin',
+  ): Promise<HubSession> {
+    const now = this.clock.now().getTime();
+    const expiresAt = new Date(now + this.options.sessionMs);
     const { token, record } = await this.tokens.issue({ personId: person.id, scopes: ['hub'], label: 'oidc sign-in', expiresAt });
+    let refresh: { refreshToken: string; refreshExpiresAt: string } | undefined;
+    if (renewal) {
+      const refreshToken = `cpr_${randomBytes(32).toString('base64url')}`;
+      const refreshExpiresAt = renewal.expiresAt ?? new Date(now + this.options.refreshMs).toISOString();
+      await this.signIns.addRefresh(sha256(refreshToken), {
+        tokenId: record.id,
+        personId: person.id,
+        issuer: renewal.issuer,
+        subject: renewal.subject,
+        providerRefresh: renewal.providerRefresh,
+        expiresAt: refreshExpiresAt,
+      });
+      refresh = { refreshToken, refreshExpiresAt };
+    }
     await this.store.audit({
       actorId: person.id,
-      action: 'auth.signin',
+      action,
       target: person.id,
       detail: JSON.stringify({ ...detail, tokenId: record.id }),
     });
-    this.logger.info('signed in', { personId: person.id, tokenId: record.id });
-    return { token, tokenId: record.id, personId: person.id, name: person.name, ...(person.email ? { email: person.email } : {}), expiresAt: expiresAt.toISOString() };
+    this.logger.info(action === 'auth.refresh' ? 'session renewed' : 'signed in', { personId: person.id, tokenId: record.id });
+    return {
+      token,
+      tokenId: record.id,
+      personId: person.id,
+      name: person.name,
+      ...(person.email ? { email: person.email } : {}),
+      expiresAt: expiresAt.toISOString(),
+      ...(refresh ?? {}),
+    };
   }
 }

@@ -1,8 +1,9 @@
 // The hub's sign-in endpoints over plain HTTP:
 //   GET  /v1/auth/oidc/start     → 302 to the identity provider, with a cookie binding the sign-in to this browser
 //   GET  /v1/auth/oidc/callback  → the provider's redirect: a hub session (JSON) or a refusal saying why
-//   POST /v1/auth/oidc/token    → a local client (VS Code) exchanges its one-time code and PKCE verifier for a session
-//   POST /v1/auth/signout        → revokes the bearer token (a session or a personal token) and closes its connections
+//   POST /v1/auth/oidc/token    → a local client (VS Code) exchanges its one-time code and PKCE verifier for a session;
+//                                  with grant_type=refresh_token, a session's refresh token for a new session
+//   POST /v1/auth/signout        → revokes the bearer token (a session or a personal token), its refresh, and closes its connections
 // Refusals are JSON `{ "error": "…" }` and leave no session behind.
 
 import type { Express, Request, Response } from 'express';
@@ -82,7 +83,10 @@ export function attachAuthRoutes(app: Express, d: AuthRouteDeps): void {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const field = (k: string): string | undefined => (typeof body[k] === 'string' ? body[k] : undefined);
     try {
-      res.json(await d.oidc.exchange(field('code'), field('code_verifier')));
+      const grant = field('grant_type') ?? 'authorization_code';
+      if (grant === 'refresh_token') res.json(await d.oidc.refresh(field('refresh_token')));
+      else if (grant === 'authorization_code') res.json(await d.oidc.exchange(field('code'), field('code_verifier')));
+      else throw new SignInRefused(400, `grant_type ${grant.slice(0, 40)} is not supported; use authorization_code or refresh_token`);
     } catch (err) {
       refuse(res, err, 'the code exchange');
     }
@@ -102,6 +106,7 @@ export function attachAuthRoutes(app: Express, d: AuthRouteDeps): void {
       return;
     }
     await d.store.revokeToken(principal.tokenId);
+    await d.oidc?.signedOut(principal.tokenId);
     await d.store.audit({ actorId: principal.person!.id, action: 'auth.signout', target: principal.person!.id, detail: JSON.stringify({ tokenId: principal.tokenId }) });
     d.closeConnectionsOf(principal.tokenId);
     res.json({ revoked: principal.tokenId });

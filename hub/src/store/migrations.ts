@@ -238,6 +238,24 @@ CREATE TABLE sign_in_handoffs (
 );
 `,
   },
+  {
+    version: 9,
+    description: "OpenID Connect refresh: a session's one-time refresh token (its hash), the session it renews, and the provider's refresh token that vouches for it",
+    sql: `
+CREATE TABLE session_refreshes (
+  refresh_hash TEXT PRIMARY KEY,
+  token_id TEXT NOT NULL,
+  person_id TEXT NOT NULL REFERENCES people(id),
+  issuer TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  provider_refresh TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX session_refreshes_by_token ON session_refreshes (token_id);
+ALTER TABLE sign_in_handoffs ADD COLUMN provider_refresh TEXT;
+`,
+  },
 ];
 
 /** Bring the database to the newest version; returns the versions applied. */

@@ -3,6 +3,7 @@
 // verifier, bound to the browser that started them). A sign-in under way is
 // taken exactly once: `takeSignIn` deletes it by compare-and-set, so a replayed
 // callback finds nothing, on SQLite and PostgreSQL alike and with several hubs.
+// A session's refresh token is taken the same way: each is used once.
 
 import type { SqlDriver } from './sql-driver';
 
@@ -29,6 +30,21 @@ export interface SignInHandoff {
   clientChallenge: string;
   /** JSON: issuer and subject, for the audit log. */
   detail: string;
+  expiresAt: string;
+  /** The provider's refresh token from the sign-in, if it gave one. */
+  providerRefresh?: string;
+}
+
+/** What renews a hub session from a sign-in: the provider's refresh token, until `expiresAt`. */
+export interface SessionRefresh {
+  /** The hub session (token id) this renews. */
+  tokenId: string;
+  personId: string;
+  issuer: string;
+  subject: string;
+  /** The provider's refresh token: each renewal asks the provider whether the person may still sign in. */
+  providerRefresh: string;
+  /** When the sign-in can no longer be renewed (kept from the first sign-in on every renewal). */
   expiresAt: string;
 }
 
@@ -68,13 +84,14 @@ export class SignInStore {
   }
 
   async addHandoff(codeHash: string, h: SignInHandoff): Promise<void> {
-    await this.db.run('INSERT INTO sign_in_handoffs (code_hash, person_id, client_challenge, detail, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)', [
+    await this.db.run('INSERT INTO sign_in_handoffs (code_hash, person_id, client_challenge, detail, created_at, expires_at, provider_refresh) VALUES (?, ?, ?, ?, ?, ?, ?)', [
       codeHash,
       h.personId,
       h.clientChallenge,
       h.detail,
       this.now().toISOString(),
       h.expiresAt,
+      h.providerRefresh,
     ]);
   }
 
@@ -84,12 +101,52 @@ export class SignInStore {
       const r = await tx.get('SELECT * FROM sign_in_handoffs WHERE code_hash = ?', [codeHash]);
       if (!r) return undefined;
       if ((await tx.run('DELETE FROM sign_in_handoffs WHERE code_hash = ?', [codeHash])) !== 1) return undefined;
-      return { personId: String(r.person_id), clientChallenge: String(r.client_challenge), detail: String(r.detail), expiresAt: String(r.expires_at) };
+      return {
+        personId: String(r.person_id),
+        clientChallenge: String(r.client_challenge),
+        detail: String(r.detail),
+        expiresAt: String(r.expires_at),
+        ...(r.provider_refresh ? { providerRefresh: String(r.provider_refresh) } : {}),
+      };
+    });
+  }
+
+  async addRefresh(refreshHash: string, r: SessionRefresh): Promise<void> {
+    await this.db.run(
+      'INSERT INTO session_refreshes (refresh_hash, token_id, person_id, issuer, subject, provider_refresh, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [refreshHash, r.tokenId, r.personId, r.issuer, r.subject, r.providerRefresh, this.now().toISOString(), r.expiresAt],
+    );
+  }
+
+  /** The refresh of this hash, removed so that it is used once; undefined when unknown or already used. */
+  async takeRefresh(refreshHash: string): Promise<SessionRefresh | undefined> {
+    return this.db.transaction(async (tx) => {
+      const r = await tx.get('SELECT * FROM session_refreshes WHERE refresh_hash = ?', [refreshHash]);
+      if (!r) return undefined;
+      if ((await tx.run('DELETE FROM session_refreshes WHERE refresh_hash = ?', [refreshHash])) !== 1) return undefined;
+      return {
+        tokenId: String(r.token_id),
+        personId: String(r.person_id),
+        issuer: String(r.issuer),
+        subject: String(r.subject),
+        providerRefresh: String(r.provider_refresh),
+        expiresAt: String(r.expires_at),
+      };
+    });
+  }
+
+  /** Remove the refreshes of a session (it was signed out); resolves to the provider refresh tokens they held. */
+  async forgetRefreshesOf(tokenId: string): Promise<string[]> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.all<{ provider_refresh: string }>('SELECT provider_refresh FROM session_refreshes WHERE token_id = ?', [tokenId]);
+      await tx.run('DELETE FROM session_refreshes WHERE token_id = ?', [tokenId]);
+      return rows.map((r) => String(r.provider_refresh));
     });
   }
 
   /** Forget sign-ins that expired before now; resolves to how many. */
   async sweepSignIns(): Promise<number> {
+    await this.db.run('DELETE FROM session_refreshes WHERE expires_at < ?', [this.now().toISOString()]);
     await this.db.run('DELETE FROM sign_in_handoffs WHERE expires_at < ?', [this.now().toISOString()]);
     return this.db.run('DELETE FROM sign_ins WHERE expires_at < ?', [this.now().toISOString()]);
   }

@@ -33,6 +33,8 @@ export interface TestProviderOptions {
   idTokenTtlS?: number;
   /** The signing key (default: a new RSA key). */
   signingKey?: JsonWebKey;
+  /** Lifetime of its refresh tokens (s, default 1 day); it issues them for scope offline_access. */
+  refreshTokenTtlS?: number;
 }
 
 export const CLIENT_ID = 'classpod-hub';
@@ -98,7 +100,7 @@ export class TestIdentityProvider {
           client_id: CLIENT_ID,
           client_secret: CLIENT_SECRET,
           redirect_uris: [redirectUri],
-          grant_types: ['authorization_code'],
+          grant_types: ['authorization_code', 'refresh_token'],
           response_types: ['code'],
           token_endpoint_auth_method: 'client_secret_post',
         },
@@ -110,11 +112,18 @@ export class TestIdentityProvider {
         return { accountId: id, claims: async () => ({ ...a }) };
       },
       claims: { openid: ['sub'], email: ['email'], profile: ['name', 'preferred_username'], groups: ['groups'] },
-      scopes: ['openid', 'email', 'profile', 'groups'],
+      scopes: ['openid', 'offline_access', 'email', 'profile', 'groups'],
       conformIdTokenClaims: false,
-      ttl: { IdToken: this.options.idTokenTtlS ?? 3600, AccessToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
+      ttl: {
+        IdToken: this.options.idTokenTtlS ?? 3600,
+        AccessToken: 600,
+        Interaction: 600,
+        Session: 3600,
+        Grant: 86_400,
+        RefreshToken: this.options.refreshTokenTtlS ?? 86_400,
+      },
       cookies: { keys: ['cookie-key-for-tests-only'] },
-      features: { devInteractions: { enabled: true } },
+      features: { devInteractions: { enabled: true }, revocation: { enabled: true } },
     });
     this.handler = this.provider.callback() as unknown as (req: IncomingMessage, res: ServerResponse) => void;
   }
@@ -138,6 +147,16 @@ export class TestIdentityProvider {
       return;
     }
     this.handler(req, res);
+  }
+
+  /** Revoke a token at the provider, as its administrator would (the person left, or signed out everywhere). */
+  async revoke(token: string): Promise<void> {
+    const res = await fetch(`${this.url}/token/revocation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }).toString(),
+    });
+    if (res.status !== 200) throw new Error(`the provider answered ${res.status} to a revocation: ${await res.text()}`);
   }
 
   async close(): Promise<void> {
