@@ -352,8 +352,8 @@ describe('KubernetesWorkspaceProvider', function () {
     it('refuses invalid course settings with the API server’s 422 message', async function () {
       const provider = await h.provider();
       await provider.ensureCourse('cs101');
-      // Bypass the provider's own check to see the API server's answer.
-      (provider as unknown as { settingsFor: () => Promise<unknown> }).settingsFor = async () => ({
+      // Bypass the provider's own check (in its course namespaces part) to see the API server's answer.
+      (provider as unknown as { courses: { settingsFor: () => Promise<unknown> } }).courses.settingsFor = async () => ({
         toolchainImage: 'x',
         cpuRequest: '100m',
         cpuLimit: '1',
