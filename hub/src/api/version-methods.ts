@@ -2,7 +2,10 @@
 // assignment folder. Reading follows the rules of submissions (the student
 // themself, or the course's staff); a restore writes into the student's
 // workspace, so only the student may ask for it. A path is looked up among
-// the version's own files, never joined to anything.
+// the version's own files, never joined to anything. A whole workspace can be
+// rebuilt from the versions (`versions/restoreWorkspace`, after a lost
+// volume): each assignment's last version goes into a folder the workspace
+// lacks, or over it when asked.
 
 import {
   errors,
@@ -10,6 +13,8 @@ import {
   ListVersionsRequest,
   ReadVersionFileRequest,
   RestoreVersionRequest,
+  RestoreWorkspaceRequest,
+  type RestoredAssignment,
   type RpcEndpoint,
   type VersionSummary,
 } from '@classpod/protocol';
@@ -84,5 +89,44 @@ export function attachVersionMethods(endpoint: RpcEndpoint, ctx: ApiContext, cal
     );
     await audit(ctx, caller, 'version.restore', v.courseId, v.id, { assignmentId: v.assignmentId, files: chosen.length });
     return { restored: chosen.map((e) => e.path) };
+  });
+
+  endpoint.handle(RestoreWorkspaceRequest.type, async (p) => {
+    const studentId = p.studentId ?? caller.person.id;
+    const role = await ctx.authz.studentWork(caller, p.courseId, studentId);
+    if (role === 'assistant') throw errors.forbidden(`only the student or a professor of course ${p.courseId} restores a workspace`);
+    const at = p.before ?? ctx.clock.now().toISOString();
+    // Everything is read from the hub first: nothing is written unless every version's files are at hand.
+    const plan: Array<{ assignmentId: string; version?: FolderVersion; files: Array<{ path: string; content: Buffer; mode: number }> }> = [];
+    for (const a of await ctx.store.listAssignments(p.courseId)) {
+      const version = await ctx.versions.atOrBefore({ courseId: p.courseId, assignmentId: a.id, studentId }, at);
+      plan.push({ assignmentId: a.id, ...(version ? { version } : {}), files: version ? await ctx.blobs.readFolder(await ctx.blobs.manifest(version.manifestHash)) : [] });
+    }
+    // Nothing recorded at all: no workspace is started for nothing.
+    if (plan.every((item) => !item.version)) return { assignments: plan.map((item) => ({ assignmentId: item.assignmentId, files: 0, skipped: 'no-version' as const })) };
+    const assignments: RestoredAssignment[] = await ctx.intake.files.use({ courseId: p.courseId, studentId }, async (workspace) => {
+      const out: RestoredAssignment[] = [];
+      for (const item of plan) {
+        const v = item.version;
+        if (!v) {
+          out.push({ assignmentId: item.assignmentId, files: 0, skipped: 'no-version' });
+          continue;
+        }
+        const found = { assignmentId: item.assignmentId, versionId: v.id, recordedAt: v.recordedAt };
+        if (!p.replace && (await workspace.typeOf(item.assignmentId)) !== undefined) {
+          out.push({ ...found, files: 0, skipped: 'folder-exists' });
+          continue;
+        }
+        // Through the agent, whose jail checks every path.
+        await workspace.write(item.files.map((f) => ({ path: `${item.assignmentId}/${f.path}`, content: f.content, mode: f.mode })));
+        out.push({ ...found, files: item.files.length });
+      }
+      return out;
+    });
+    await audit(ctx, caller, 'workspace.restore', p.courseId, studentId, {
+      before: at,
+      restored: assignments.filter((a) => !a.skipped).map((a) => a.assignmentId),
+    });
+    return { assignments };
   });
 }

@@ -87,3 +87,36 @@ export namespace RestoreVersionRequest {
     result: Type.Object({ restored: Type.Array(Type.String()) }),
   });
 }
+
+/** What `versions/restoreWorkspace` did with one assignment. */
+export const RestoredAssignment = Type.Object({
+  assignmentId: AssignmentId,
+  /** The version written (absent when none was). */
+  versionId: Type.Optional(VersionId),
+  recordedAt: Type.Optional(Instant),
+  /** Files written. */
+  files: Type.Integer({ minimum: 0 }),
+  /** Why nothing was written: `no-version` (none recorded at or before the time), `folder-exists` (the workspace holds the folder and `replace` was not asked). */
+  skipped: Type.Optional(Type.Union([Type.Literal('no-version'), Type.Literal('folder-exists')])),
+});
+export type RestoredAssignment = Static<typeof RestoredAssignment>;
+
+/** `versions/restoreWorkspace`: rebuild a student's workspace from the hub's versions (after a lost volume). */
+export namespace RestoreWorkspaceRequest {
+  export const method = 'versions/restoreWorkspace';
+  export const type = defineRequest({
+    method,
+    direction: 'clientToServer',
+    description:
+      "Write each assignment's last recorded version (at or before `before`, default now) into a student's workspace, through its agent (started if needed): for a workspace whose volume was lost. An assignment folder the workspace already holds is left alone unless `replace` (then the version's files are written over it; files it lacks are kept). The student themself, or the course's professors.",
+    params: Type.Object({
+      courseId: CourseId,
+      /** Absent: the caller themself. */
+      studentId: Type.Optional(PersonId),
+      /** The last versions recorded at or before this instant (say, just before the volume was lost). */
+      before: Type.Optional(Instant),
+      replace: Type.Optional(Type.Boolean()),
+    }),
+    result: Type.Object({ assignments: Type.Array(RestoredAssignment) }),
+  });
+}
