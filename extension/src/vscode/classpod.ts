@@ -24,6 +24,11 @@ import { SignInCommands, type SignInArgs } from './sign-in';
 import { SubmitCommand, type SubmitArgs } from './submit';
 import { rerunCommand, type RerunArgs, type RerunDeps } from './rerun-like-grader';
 import { ClasspodTesting, type RecordedRun } from './testing';
+import { EarlierVersions, VersionDocuments, type ShownVersions, type VersionDiff } from './earlier-versions';
+import { VersionReader } from '../versions/version-reader';
+import { VERSION_SCHEME } from '../versions/version-uri';
+import { requesterFor } from '../professor/hub-requester';
+import type { FileVersion } from '../versions/version-changes';
 import { WorkspaceTerminals } from './workspace-terminal';
 
 /** What `activate` returns: the parts, for tests and for the professor side. */
@@ -33,6 +38,8 @@ export interface ClasspodApi {
   folders: AssignmentFolders;
   terminals: WorkspaceTerminals;
   workspaces: WorkspaceConnections;
+  /** Reads recorded versions from the hub (both sides use it). */
+  versions: VersionReader;
   logger: Logger;
   /** Score notifications shown to the student, oldest first (tests read them). */
   scoreNotices: string[];
@@ -48,6 +55,10 @@ export interface ClasspodApi {
     showResults(target: { courseId: string; assignmentId: string }): Promise<ShownResults | undefined>;
     /** Rerun a graded public test in the workspace and compare it with the grader's verdict. */
     rerunLikeGrader(target: { courseId: string; assignmentId: string; group: string; name: string }): Promise<RerunOutcome | undefined>;
+    /** Show Earlier Versions of a file; `pick` chooses the version without a quick pick. */
+    showEarlierVersions(file: vscode.Uri, pick?: (items: FileVersion[]) => FileVersion | undefined): Promise<ShownVersions | undefined>;
+    /** Restore a version shown in a diff, without asking. */
+    restoreVersion(diff: VersionDiff): Promise<boolean>;
   };
 }
 
@@ -130,6 +141,11 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
       (r, receipt) => submitCommand.showReceipt(catalog.find(r.courseId, r.assignmentId)?.title ?? r.assignmentId, receipt),
     ),
   ];
+  // One reader per connection: a new sign-in may be another person.
+  let versionReader = new VersionReader(requesterFor(hubReady));
+  session.onDidChange(() => (versionReader = new VersionReader(requesterFor(hubReady))));
+  const earlier = new EarlierVersions(folders, () => versionReader, () => session.serverNow(), logger);
+  subs.push(earlier, vscode.workspace.registerTextDocumentContentProvider(VERSION_SCHEME, new VersionDocuments(() => versionReader)));
   const testing = new ClasspodTesting(folders, runners, logger);
   const terminals = new WorkspaceTerminals(workspaces, catalog, folders, logger);
   subs.push(testing, terminals);
@@ -249,6 +265,8 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     vscode.commands.registerCommand('classpod.showResults', (t?: Target) => report(showAssignmentResults(t))),
     vscode.commands.registerCommand('classpod.rerunLikeGrader', (a?: RerunArgs) => report(rerunCommand(rerunDeps, a))),
     vscode.commands.registerCommand('classpod.showConflicts', () => folders.showConflicts()),
+    vscode.commands.registerCommand('classpod.showEarlierVersions', (uri?: vscode.Uri) => report(earlier.show(uri instanceof vscode.Uri ? uri : undefined))),
+    vscode.commands.registerCommand('classpod.restoreVersion', () => report(earlier.restore())),
     vscode.commands.registerCommand('classpod.showLog', () => channel.show(true)),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void folders.rescan()),
   );
@@ -263,6 +281,9 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     folders,
     terminals,
     workspaces,
+    get versions() {
+      return versionReader;
+    },
     logger,
     scoreNotices,
     commands: {
@@ -274,6 +295,8 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
       runTests: (kind) => testing.runAll(kind, runners),
       showResults: (target) => showAssignmentResults(target),
       rerunLikeGrader: (target) => rerunCommand(rerunDeps, target),
+      showEarlierVersions: (file, pick) => earlier.show(file, pick),
+      restoreVersion: (diff) => earlier.restore(diff, true),
     },
   };
 }
