@@ -30,6 +30,8 @@ import {
 } from '@classpod/protocol';
 import { Emitter, type Disposable, type Event } from '../emitter';
 import type { HubRequester } from './hub-requester';
+import { VersionReader } from '../versions/version-reader';
+import { StudentVersions } from './student-versions';
 
 export type ClusterInfo = ResultOf<typeof ListClusterNodesRequest.type>;
 export type MachineInfo = ClusterInfo['nodes'][number];
@@ -68,7 +70,12 @@ export class ClusterCache implements Disposable {
   /** Fires, synchronously, for every update to a loaded list. */
   readonly onDidChange: Event<CacheChange> = this.changes.event;
 
-  constructor(private readonly request: HubRequester) {}
+  /** Students' recorded versions, read when a Versions row is expanded. */
+  readonly versions: StudentVersions;
+
+  constructor(private readonly request: HubRequester) {
+    this.versions = new StudentVersions(new VersionReader(request));
+  }
 
   // ---- reading ----
 

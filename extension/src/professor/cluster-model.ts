@@ -77,7 +77,12 @@ export class ClusterModel implements Disposable {
       case 'student':
         return this.assignmentNode(node.courseId, node.assignmentId);
       case 'submission':
+      case 'versions':
         return this.studentNode(node.courseId, node.assignmentId, node.studentId);
+      case 'version':
+        return this.nodes.get(nodeId.versions(node.courseId, node.assignmentId, node.studentId));
+      case 'versionFile':
+        return this.nodes.get(nodeId.version(node.versionId));
       case 'results':
       case 'file':
       case 'test': {
@@ -219,7 +224,23 @@ export class ClusterModel implements Disposable {
         const list = this.cache.studentSubmissions(node.courseId, node.assignmentId, node.studentId);
         // The verdict summary of each submission shows on its row: fetch the few results together.
         await Promise.all(list.map((s) => this.cache.ensureResult(s.id).catch(() => undefined)));
-        return list.map((s) => this.submissionNode(s));
+        const versions = this.intern({ kind: 'versions', id: nodeId.versions(node.courseId, node.assignmentId, node.studentId), courseId: node.courseId, assignmentId: node.assignmentId, studentId: node.studentId });
+        return [...list.map((s) => this.submissionNode(s)), versions];
+      }
+      case 'versions': {
+        const entries = await this.cache.versions.load(node.courseId, node.assignmentId, node.studentId);
+        if (entries.length === 0) {
+          return [this.intern({ kind: 'message', id: nodeId.message(node.id), parentId: node.id, text: 'No version recorded yet (the folder never synced a change).', error: false })];
+        }
+        return entries.map((e) =>
+          this.intern({ kind: 'version', id: nodeId.version(e.version.id), courseId: node.courseId, assignmentId: node.assignmentId, studentId: node.studentId, versionId: e.version.id }),
+        );
+      }
+      case 'version': {
+        const entry = this.cache.versions.entry(node.versionId);
+        return (entry?.changes ?? []).map((c) =>
+          this.intern({ kind: 'versionFile', id: nodeId.versionFile(node.versionId, c.path), courseId: node.courseId, assignmentId: node.assignmentId, studentId: node.studentId, versionId: node.versionId, path: c.path }),
+        );
       }
       case 'submission': {
         await Promise.all([this.cache.ensureFiles(node.submissionId), this.cache.ensureResult(node.submissionId).catch(() => undefined)]);

@@ -16,6 +16,9 @@ export type ClusterNode =
   | { kind: 'results'; id: string; submissionId: string }
   | { kind: 'test'; id: string; submissionId: string; index: number }
   | { kind: 'file'; id: string; courseId: string; assignmentId: string; studentId: string; submissionId: string; path: string }
+  | { kind: 'versions'; id: string; courseId: string; assignmentId: string; studentId: string }
+  | { kind: 'version'; id: string; courseId: string; assignmentId: string; studentId: string; versionId: string }
+  | { kind: 'versionFile'; id: string; courseId: string; assignmentId: string; studentId: string; versionId: string; path: string }
   | { kind: 'more'; id: string; parentId: string; remaining: number }
   | { kind: 'message'; id: string; parentId: string; text: string; error: boolean };
 
@@ -35,6 +38,9 @@ export const nodeId = {
   results: (submissionId: string): string => `results:${submissionId}`,
   test: (submissionId: string, index: number): string => `test:${submissionId}/${index}`,
   file: (submissionId: string, path: string): string => `file:${submissionId}/${path}`,
+  versions: (courseId: string, assignmentId: string, studentId: string): string => `versions:${courseId}/${assignmentId}/${studentId}`,
+  version: (versionId: string): string => `version:${versionId}`,
+  versionFile: (versionId: string, path: string): string => `versionFile:${versionId}/${path}`,
   more: (parentId: string): string => `more:${parentId}`,
   message: (parentId: string): string => `message:${parentId}`,
 };

@@ -8,6 +8,7 @@ import { formatAbsolute, formatRelative } from '../deadlines/time-format';
 import { describeFilter, isFiltering, studentWorkStates } from './class-filter';
 import type { ClusterModel } from './cluster-model';
 import type { ClusterNode } from './cluster-nodes';
+import { versionRow } from '../versions/version-presentation';
 
 export interface NodePresentation {
   label: string;
@@ -166,7 +167,8 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
         icon: !latest ? 'circle-large-outline' : states.includes('failed') ? 'error' : states.includes('graded') ? 'pass' : 'sync',
         ...(latest?.late ? { iconColor: 'charts.orange' } : states.includes('graded') ? { iconColor: 'charts.green' } : {}),
         contextValue: latest ? 'student.submitted' : 'student',
-        collapsible: latest ? 'collapsed' : 'none',
+        // Even without a submission, the student's recorded versions are there.
+        collapsible: 'collapsed',
       };
     }
     case 'submission': {
@@ -237,6 +239,34 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
         tooltip: [node.path, ...(f ? [`${formatBytes(f.size)} · sha256 ${f.sha256.slice(0, 12)}`] : [])],
         icon: 'file',
         contextValue: 'submissionFile',
+        collapsible: 'none',
+      };
+    }
+    case 'versions':
+      return {
+        label: 'Versions',
+        description: 'how the work got here',
+        tooltip: ['Every state of the assignment folder the hub recorded after a sync that changed it, newest first (hub time)'],
+        icon: 'history',
+        contextValue: 'versions',
+        collapsible: 'collapsed',
+      };
+    case 'version': {
+      const entry = model.cache.versions.entry(node.versionId);
+      if (!entry) return { label: node.versionId, tooltip: [node.versionId], icon: 'git-commit', contextValue: 'version', collapsible: 'collapsed' };
+      const row = versionRow(entry.version, entry.changes, now);
+      return { ...row, icon: 'git-commit', contextValue: 'version', collapsible: entry.changes.length > 0 ? 'collapsed' : 'none' };
+    }
+    case 'versionFile': {
+      const change = model.cache.versions.entry(node.versionId)?.changes.find((c) => c.path === node.path);
+      const word = change?.change === 'added' ? 'added' : change?.change === 'deleted' ? 'deleted' : 'changed';
+      const f = change?.newer ?? change?.older;
+      return {
+        label: node.path,
+        description: [word, f ? formatBytes(f.size) : undefined].filter(Boolean).join(' · '),
+        tooltip: [node.path, `${word} in this version; open to compare with the version before`],
+        icon: change?.change === 'added' ? 'diff-added' : change?.change === 'deleted' ? 'diff-removed' : 'diff-modified',
+        contextValue: 'versionFile',
         collapsible: 'none',
       };
     }

@@ -65,6 +65,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
       item.resourceUri = fileUri(node);
       item.iconPath = vscode.ThemeIcon.File;
       item.command = { command: 'classpod.professor.openFile', title: 'Open', arguments: [node] };
+    } else if (node.kind === 'versionFile') {
+      item.command = { command: 'classpod.professor.openVersionFile', title: 'Compare with the version before', arguments: [node] };
     } else if (node.kind === 'more') {
       item.command = { command: 'classpod.professor.showMore', title: 'Show more', arguments: [node] };
     }

@@ -18,6 +18,8 @@ import type { OpenedEndpoint } from '../../connection/open-endpoint';
 import type { RerunOutcome } from '../../testing/grader-rerun';
 import { fileDocument } from './cluster-tree';
 import { formatRelative } from '../../deadlines/time-format';
+import { diffTitle } from '../../versions/version-presentation';
+import { versionUri } from '../earlier-versions';
 
 type NodeOf<K extends ClusterNode['kind']> = Extract<ClusterNode, { kind: K }>;
 
@@ -53,6 +55,7 @@ export class ProfessorCommands {
       'classpod.professor.clearFilter': () => this.setFilter({ text: '', states: [] }),
       'classpod.professor.showMore': (node: ClusterNode) => this.s().model.showMore(node),
       'classpod.professor.openFile': (node: NodeOf<'file'>) => this.openFile(node),
+      'classpod.professor.openVersionFile': (node: NodeOf<'versionFile'>) => this.openVersionFile(node),
       'classpod.professor.compareWithStarter': (node: NodeOf<'file'>) => this.compareWithStarter(node),
       'classpod.professor.compareWithSubmission': (node: NodeOf<'file'>, args?: { otherSubmissionId: string }) => this.compareWithSubmission(node, args),
       'classpod.professor.regradeSubmission': (node: NodeOf<'submission'>) => this.regrade(node, 'submission'),
@@ -140,6 +143,20 @@ export class ProfessorCommands {
 
   private openFile(node: NodeOf<'file'>): Thenable<vscode.TextEditor | undefined> {
     return this.guard('open the file', async () => vscode.window.showTextDocument(docUri(fileDocument(node)), { preview: true }));
+  }
+
+  /** A file a version changed, beside the same file in the version before it (an empty side where one lacks it). */
+  private openVersionFile(node: NodeOf<'versionFile'>): Promise<unknown> {
+    return this.guard('compare the versions', async () => {
+      const entry = this.s().cache.versions.entry(node.versionId);
+      const change = entry?.changes.find((c) => c.path === node.path);
+      if (!entry || !change) throw new Error('expand the Versions row again: this version is no longer listed');
+      const left =
+        change.older && entry.previous ? versionUri({ kind: 'version', versionId: entry.previous.id, path: node.path }) : versionUri({ kind: 'empty', path: node.path });
+      const right = change.newer ? versionUri({ kind: 'version', versionId: entry.version.id, path: node.path }) : versionUri({ kind: 'empty', path: node.path });
+      const title = diffTitle(node.path, entry.previous, entry.version, new Date(this.ctx.now()));
+      return vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
+    });
   }
 
   private compareWithStarter(node: NodeOf<'file'>): Promise<boolean | undefined> {

@@ -16,6 +16,9 @@ import {
   ListClusterNodesRequest,
   ListCoursePeopleRequest,
   ListCoursesRequest,
+  ListVersionFilesRequest,
+  ListVersionsRequest,
+  ReadVersionFileRequest,
   ListSubmissionFilesRequest,
   ListSubmissionsRequest,
   ListWorkspacesRequest,
@@ -30,6 +33,7 @@ import {
   type Static,
   type SubmissionSummary,
   type TSchema,
+  type VersionSummary,
   type WorkspaceInfo,
 } from '@classpod/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -109,6 +113,25 @@ export async function startClassHub(options: ClassHubOptions): Promise<ClassHub>
     ...(i % 3 === 0 ? { node: 'node-a', startedAt: new Date(now - 600_000).toISOString(), cpuMillicores: 120, memoryBytes: 64 * 1024 * 1024 } : {}),
     connectPath: `/v1/workspaces/cs101--${p.personId}/connect`,
   }));
+  // Student 8's versions of hello-c, newest first: main.c changed, then README.md added, then the starter.
+  const versionOf = (id: string, minutesAgo: number, files: Record<string, string>): { summary: VersionSummary; files: Record<string, string> } => ({
+    summary: {
+      id,
+      courseId: 'cs101',
+      assignmentId: 'hello-c',
+      studentId: studentId(8),
+      recordedAt: new Date(now - minutesAgo * 60_000).toISOString(),
+      manifestHash: sha(JSON.stringify(files)),
+      fileCount: Object.keys(files).length,
+      totalBytes: Object.values(files).reduce((n, t) => n + Buffer.byteLength(t), 0),
+    },
+    files,
+  });
+  const versions = [
+    versionOf('v_3', 5, { 'main.c': 'int main(void) { return 1; }\n', 'README.md': '# mine\n' }),
+    versionOf('v_2', 30, { 'main.c': 'int main(void) { /* TODO */ }\n', 'README.md': '# mine\n' }),
+    versionOf('v_1', 90, { 'main.c': 'int main(void) { /* TODO */ }\n', 'notes.txt': 'scratch\n' }),
+  ];
   const files = (s: SubmissionSummary): Record<string, string> => ({
     'main.c': `int main(void) { return 0; } /* ${s.studentId} */\n`,
     'README.md': `# ${s.studentId}\n`,
@@ -219,6 +242,29 @@ export async function startClassHub(options: ClassHubOptions): Promise<ClassHub>
         else s.override = { score: p.score, comment: p.comment, authorId: who.personId, at: new Date(now).toISOString() };
         if (p.score !== undefined) s.score = p.score;
         return { submission: s };
+      });
+      endpoint.handle(ListVersionsRequest.type, (p) => {
+        count('versions/list');
+        teaches(p.courseId);
+        const list = versions.filter((v) => v.summary.studentId === p.studentId && v.summary.assignmentId === p.assignmentId).map((v) => v.summary);
+        return { versions: list.slice(0, p.limit ?? 100) };
+      });
+      const version = (id: string): (typeof versions)[number] => {
+        const v = versions.find((x) => x.summary.id === id);
+        if (!v) throw errors.notFound(`no version ${id}`);
+        teaches(v.summary.courseId);
+        return v;
+      };
+      endpoint.handle(ListVersionFilesRequest.type, (p) => {
+        count('versions/files');
+        const v = version(p.versionId);
+        return { version: v.summary, files: Object.entries(v.files).map(([path, text]) => ({ path, size: Buffer.byteLength(text), sha256: sha(text), mode: 0o644 })) };
+      });
+      endpoint.handle(ReadVersionFileRequest.type, (p) => {
+        count('versions/readFile');
+        const text = version(p.versionId).files[p.path];
+        if (text === undefined) throw errors.notFound(`version ${p.versionId} has no file ${p.path}`);
+        return { path: p.path, contentBase64: Buffer.from(text).toString('base64'), size: Buffer.byteLength(text), sha256: sha(text) };
       });
       endpoint.handle(ExportGradesRequest.type, (p) => {
         count('grades/export');

@@ -121,6 +121,38 @@ describe('professor cluster model', function () {
     assert.equal(hub.calls.get('submissions/list'), 1, 'the lists are read once');
   });
 
+  it("lists a student's versions after the submissions, each with the files it changed since the one before", async function () {
+    const assignment = await child(session.model, await child(session.model, await child(session.model, undefined, 'course'), 'assignments'), 'assignment');
+    session.model.setFilter({ text: 's008', states: [] });
+    const [student] = await session.model.getChildren(assignment);
+    const rows = await session.model.getChildren(student);
+    assert.deepEqual(rows.map((r) => r.kind), ['submission', 'versions']);
+    assert.equal(hub.calls.get('versions/list'), undefined, 'nothing is read before the Versions row is expanded');
+    const versions = await session.model.getChildren(rows[1]);
+    assert.deepEqual(
+      versions.map((v) => presentNode(session.model, v, NOW).description),
+      ['5 minutes ago · 1 changed', '30 minutes ago · 1 added, 1 deleted', '1 hour 30 minutes ago · 2 added'],
+    );
+    assert.equal(session.model.getParent(versions[0]!), rows[1]);
+    const changed = await session.model.getChildren(versions[1]);
+    assert.deepEqual(changed.map((f) => [presentNode(session.model, f, NOW).label, presentNode(session.model, f, NOW).description]), [
+      ['README.md', 'added · 7 B'],
+      ['notes.txt', 'deleted · 8 B'],
+    ]);
+    assert.equal(session.model.getParent(changed[0]!), versions[1]);
+    assert.equal(hub.calls.get('versions/readFile'), undefined, 'no content is read until a file is opened');
+  });
+
+  it('says a student without a submission has no version yet, under a row that opens anyway', async function () {
+    const assignment = await child(session.model, await child(session.model, await child(session.model, undefined, 'course'), 'assignments'), 'assignment');
+    session.model.setFilter({ text: 's001', states: [] });
+    const [student] = await session.model.getChildren(assignment);
+    assert.equal(presentNode(session.model, student!, NOW).collapsible, 'collapsed');
+    const [versions] = await session.model.getChildren(student);
+    assert.equal(versions!.kind, 'versions');
+    assert.deepEqual(labels(session.model, await session.model.getChildren(versions)), ['No version recorded yet (the folder never synced a change).']);
+  });
+
   it('filters students by name and by state, and says when nobody matches', async function () {
     const assignment = await child(session.model, await child(session.model, await child(session.model, undefined, 'course'), 'assignments'), 'assignment');
     await session.model.getChildren(assignment);
