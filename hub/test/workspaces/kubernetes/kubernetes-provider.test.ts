@@ -252,6 +252,42 @@ describe('KubernetesWorkspaceProvider', function () {
       assert.deepEqual(listed.map((s) => [s.studentId, s.state]), [['alice', 'stopped'], ['bob', 'running']]);
     });
 
+    it('pauses an idle workspace by deleting its pod only; the next start makes a pod on the same volume', async function () {
+      let clock = 1_000_000;
+      const provider = await h.provider({ now: () => clock, idleCheckIntervalMs: 20 });
+      provider.activity.useCourseIdleTime(async (courseId) => (courseId === 'cs101' ? 2 * 60_000 : undefined));
+      const first = await provider.ensureRunning(alice);
+      const firstPod = h.server.get('pods', 'classpod-cs101', 'ws-alice')!;
+      const claim = h.server.get('persistentvolumeclaims', 'classpod-cs101', 'ws-alice-files')!;
+      const seen: WorkspaceStatus[] = [];
+      provider.onStatus((s) => seen.push(s));
+
+      clock += 2 * 60_000 + 1; // nobody worked for the course's idle time: the provider's own timer stops it
+      await eventually('the idle pod is deleted', () => !h.server.get('pods', 'classpod-cs101', 'ws-alice'));
+      await eventually('the provider sees it stopped', async () => (await provider.status(alice)).state === 'stopped');
+      assert.deepEqual(seen.map((s) => [s.state, s.reason]), [
+        ['stopping', 'paused after 2 min idle'],
+        ['stopping', 'stopping: the pod is being deleted'],
+        ['stopped', undefined],
+      ]);
+      assert.equal(h.server.get('persistentvolumeclaims', 'classpod-cs101', 'ws-alice-files')?.metadata.uid, claim.metadata.uid, 'the pause lost the volume');
+      assert.ok(h.server.get('secrets', 'classpod-cs101', 'ws-alice-agent-token'), 'the pause lost the agent token');
+      assert.ok(h.server.get('services', 'classpod-cs101', 'ws-alice'), 'the pause lost the service');
+      const deletes = h.server.requests.filter((r) => r.verb === 'delete' || r.verb === 'deletecollection').map((r) => `${r.resource}/${r.name}`);
+      assert.deepEqual(deletes, ['pods/ws-alice'], 'a pause deletes the pod and nothing else');
+
+      const second = await provider.ensureRunning(alice);
+      const secondPod = h.server.get('pods', 'classpod-cs101', 'ws-alice')!;
+      assert.notEqual(secondPod.metadata.uid, firstPod.metadata.uid, 'no new pod was made');
+      const claimOf = (pod: typeof firstPod) =>
+        (pod.spec.volumes as Array<{ name: string; persistentVolumeClaim?: { claimName: string } }>).find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim?.claimName;
+      assert.equal(claimOf(firstPod), 'ws-alice-files');
+      assert.equal(claimOf(secondPod), 'ws-alice-files', 'the new pod does not mount the student\'s volume');
+      assert.equal(h.server.get('persistentvolumeclaims', 'classpod-cs101', 'ws-alice-files')?.metadata.uid, claim.metadata.uid, 'the volume was made again');
+      assert.equal(second.token, first.token);
+      assert.equal((await provider.status(alice)).state, 'running');
+    });
+
     it('lets two hubs start the same workspace at once: one meets 409s and joins the other', async function () {
       const [one, two] = await Promise.all([h.provider(), h.provider()]);
       await Promise.all([one.start(), two.start()]);
