@@ -1,6 +1,6 @@
 // The agent's Prometheus metrics: connections, terminals (registered by the
 // terminals service), bytes in and out, bytes held for clients, and request
-// latency per method.
+// latency per method, and the collections that give a workload's memory back.
 
 import type { RpcEndpoint } from '@classpod/protocol';
 import type { MetricsRegistry } from '@classpod/observability';
@@ -12,6 +12,7 @@ export class AgentMetrics {
   private readonly bytesIn;
   private readonly bytesOut;
   readonly requestSeconds;
+  readonly memoryReleases;
 
   constructor(readonly registry: MetricsRegistry) {
     registry.gauge('agent_connections', 'Open WebSocket connections.', () => this.live.size);
@@ -20,6 +21,7 @@ export class AgentMetrics {
     );
     this.bytesIn = registry.counter('agent_received_bytes_total', 'Bytes received on WebSocket connections.');
     this.bytesOut = registry.counter('agent_sent_bytes_total', 'Bytes sent on WebSocket connections.');
+    this.memoryReleases = registry.counter('agent_memory_releases_total', 'Full garbage collections after a quiet time (memory-release.ts; only with --expose-gc).');
     this.requestSeconds = registry.histogram('agent_request_duration_seconds', 'Time to answer a request, by method.', ['method']);
   }
 

@@ -1,5 +1,5 @@
 // The agent: one HTTP server that serves /healthz, /readyz and /metrics
-// (express) and upgrades /v1/connect to a WebSocket for clients that present
+// (http-routes.ts) and upgrades /v1/connect to a WebSocket for clients that present
 // the bearer token. Each connection gets an RpcEndpoint on which every service
 // registers its handlers; dead connections are pinged away.
 
@@ -8,12 +8,9 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import express from 'express';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  parseRequestTarget,
   PingRequest,
-  RequestTargetError,
   RpcEndpoint,
   type RequestHandler,
   type RequestType,
@@ -22,9 +19,11 @@ import {
 import { createLogger, MetricsRegistry, type Logger } from '@classpod/observability';
 import { AgentMetrics } from './agent-metrics';
 import { bearerToken, TokenCheck } from './auth';
+import { agentRequestListener, readTarget } from './http-routes';
 import { resolveConfig, type AgentConfig, type AgentOptions } from './config';
 import { TreeJail } from '@classpod/sync';
 import { listenOn } from './listen-address';
+import { MemoryRelease } from './memory-release';
 import type { AgentContext, AgentService } from './service';
 import { agentServices } from './services';
 
@@ -58,6 +57,7 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
   const metrics = new AgentMetrics(registry);
   const jail = await TreeJail.open(config.root, { maxFileBytes: config.maxFileBytes });
   const tokens = new TokenCheck(config.token);
+  const release = new MemoryRelease(() => metrics.memoryReleases.inc());
 
   const context: AgentContext = {
     config,
@@ -71,6 +71,7 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
           return await handler(params, ctx);
         } finally {
           metrics.requestSeconds.observe(Number(process.hrtime.bigint() - start) / 1e9, { method: type.method });
+          release.worked();
         }
       });
     },
@@ -80,35 +81,17 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
   const capabilities = services.flatMap((s) => s.capabilities);
 
   let ready = false;
-  const app = express();
-  app.disable('x-powered-by');
-  app.use((req, res, next) => {
-    const target = readTarget(req.url);
-    if ('refusal' in target) res.status(400).type('text/plain').send(`${target.refusal}\n`);
-    else next();
-  });
-  app.get('/healthz', (_req, res) => {
-    res.type('text/plain').send('ok\n');
-  });
-  app.get('/readyz', (_req, res) => {
-    res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ready\n' : 'not ready\n');
-  });
-  app.get('/metrics', async (_req, res) => {
-    metrics.syncAll();
-    res.type(MetricsRegistry.contentType).send(await registry.render());
-  });
-  app.use((_req, res) => {
-    res.status(404).type('text/plain').send('no such route; the agent serves /healthz, /readyz, /metrics and ' + CONNECT_PATH + '\n');
-  });
-  // Express's own error page shows a stack trace (host paths); answer with a sentence instead.
-  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status = httpStatusOf(err);
-    if (status >= 500) logger.error('HTTP request failed', { err });
-    if (res.headersSent) return void res.end();
-    res.status(status).type('text/plain').send(status >= 500 ? 'the agent failed to answer; see its log\n' : `${http.STATUS_CODES[status] ?? 'bad request'}\n`);
-  });
-
-  const server = http.createServer(app);
+  const server = http.createServer(
+    agentRequestListener({
+      connectPath: CONNECT_PATH,
+      ready: () => ready,
+      metrics: async () => {
+        metrics.syncAll();
+        return { contentType: MetricsRegistry.contentType, text: await registry.render() };
+      },
+      logger,
+    }),
+  );
   // Frames up to maxFrameBytes are read and checked by the endpoint (an error
   // answers those over its limit); twice that closes the connection unread.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes * 2 });
@@ -164,6 +147,7 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
     }
     endpoint.onClose((code) => {
       endpoints.delete(endpoint);
+      release.worked();
       metrics.connectionClosed(endpoint);
       for (const d of disposers) {
         try {
@@ -200,6 +184,7 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
     (closing ??= (async () => {
       ready = false;
       clearInterval(pinger);
+      release.close();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const e of endpoints) e.close(1001, 'agent stopping');
       for (const ws of wss.clients) ws.terminate();
@@ -225,22 +210,6 @@ export async function startAgent(options: AgentOptions & { logger?: Logger }): P
     services: new Map(services.map((s) => [s.name, s])),
     close,
   };
-}
-
-/** The request target's path, or the sentence a 400 answers with. */
-function readTarget(raw: string | undefined): { path: string } | { refusal: string } {
-  try {
-    return { path: parseRequestTarget(raw).path };
-  } catch (err) {
-    if (err instanceof RequestTargetError) return { refusal: `bad request target: ${err.message}` };
-    throw err;
-  }
-}
-
-/** The status an error from express's middleware asks for (body-parser and friends set one), else 500. */
-function httpStatusOf(err: unknown): number {
-  const status = (err as { status?: unknown; statusCode?: unknown } | undefined)?.status ?? (err as { statusCode?: unknown } | undefined)?.statusCode;
-  return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
 }
 
 function refuseUpgrade(socket: Duplex, status: number, message: string): void {

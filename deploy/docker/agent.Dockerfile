@@ -34,7 +34,7 @@ RUN mkdir -p /opt/classpod/bin /opt/classpod/app \
  && for p in observability protocol sync grader agent; do \
       mkdir -p /opt/classpod/app/$p && cp -a $p/package.json $p/dist /opt/classpod/app/$p/; \
     done \
- && printf '#!/bin/sh\nexec /opt/classpod/bin/node /opt/classpod/app/node_modules/.bin/classpod-agent "$@"\n' \
+ && printf '#!/bin/sh\nexec /opt/classpod/bin/node --max-semi-space-size=1 --expose-gc /opt/classpod/app/agent/dist/src/cli/agent.js "$@"\n' \
       > /opt/classpod/bin/classpod-agent \
  && chmod 0755 /opt/classpod/bin/classpod-agent
 

@@ -5,10 +5,17 @@
 // reader instead of filling memory. A terminal outlives its connections; with
 // no client attached for the idle timeout it is closed.
 
-import { spawn, type IPty } from 'node-pty';
+import type { IPty } from 'node-pty';
 import { TerminalExitedNotification, type BinaryStream, type RpcEndpoint, type TerminalInfo } from '@classpod/protocol';
 import { type Logger } from '@classpod/observability';
 import { Scrollback } from './scrollback';
+
+/** node-pty, loaded with the first terminal: an agent nobody opens a terminal in never pays for it. */
+let ptyModule: typeof import('node-pty') | undefined;
+function nodePty(): typeof import('node-pty') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (ptyModule ??= require('node-pty') as typeof import('node-pty'));
+}
 
 /** Unsent bytes on one attachment's stream above which the pty is paused. */
 export const PAUSE_ABOVE_BYTES = 256 * 1024;
@@ -68,7 +75,7 @@ export class TerminalSession {
     this.cols = options.cols;
     this.rows = options.rows;
     this.scrollback = new Scrollback(options.scrollbackBytes);
-    this.pty = spawn(options.shell, options.args, {
+    this.pty = nodePty().spawn(options.shell, options.args, {
       name: 'xterm-256color',
       cols: options.cols,
       rows: options.rows,

@@ -4,10 +4,17 @@
 
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { createSandbox, gradeSubmission, type GradeOptions, type SandboxName } from '@classpod/grader';
-import { errors, GradingSpec, validator, type GradeResult } from '@classpod/protocol';
+import type { GradeOptions, SandboxName } from '@classpod/grader';
+import { errors, GradingSpec, validator, type GradeResult, type Validator } from '@classpod/protocol';
 
-const specValidator = validator(GradingSpec);
+// The grading engine and the specification's checker are loaded with the first test run:
+// an agent in which nobody runs tests never pays for them.
+let graderModule: typeof import('@classpod/grader') | undefined;
+function grader(): typeof import('@classpod/grader') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (graderModule ??= require('@classpod/grader') as typeof import('@classpod/grader'));
+}
+let specValidator: Validator<GradingSpec> | undefined;
 
 /** Where an assignment's public specification lives, relative to its folder. */
 export const PUBLIC_SPEC_PATH = '.classpod/tests/spec.json';
@@ -27,7 +34,7 @@ export async function readPublicSpec(dir: string, shown: string): Promise<Gradin
   } catch (err) {
     throw errors.invalidParams(`${shown}/${PUBLIC_SPEC_PATH} is not valid JSON: ${(err as Error).message}`);
   }
-  return specValidator.assert(raw, `${shown}/${PUBLIC_SPEC_PATH}`);
+  return (specValidator ??= validator(GradingSpec)).assert(raw, `${shown}/${PUBLIC_SPEC_PATH}`);
 }
 
 let chosen: Promise<SandboxName> | undefined;
@@ -36,7 +43,7 @@ let chosen: Promise<SandboxName> | undefined;
 export function chooseSandbox(): Promise<SandboxName> {
   return (chosen ??= (async (): Promise<SandboxName> => {
     try {
-      await createSandbox('local').dispose();
+      await grader().createSandbox('local').dispose();
       return 'local';
     } catch {
       return 'none';
@@ -71,5 +78,5 @@ export async function runPublicTests(
   only?: TestName,
 ): Promise<GradeResult> {
   const spec = await readPublicSpec(dir, shown);
-  return gradeSubmission(only ? singleTestSpec(spec, only, shown) : spec, dir, { ...options, sandbox: await chooseSandbox(), publicOnly: true });
+  return grader().gradeSubmission(only ? singleTestSpec(spec, only, shown) : spec, dir, { ...options, sandbox: await chooseSandbox(), publicOnly: true });
 }

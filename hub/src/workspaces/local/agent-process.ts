@@ -35,6 +35,8 @@ export interface AgentProcessOptions {
   isolation: IsolationKind;
   /** Absolute path of the agent's CLI JavaScript file. */
   agentScript: string;
+  /** Node options given before the script (agent-node-options.ts). */
+  nodeOptions: readonly string[];
   /** Where the hub keeps this agent's socket once the agent listens (bubblewrap); a folder only the hub reaches. */
   hubSocketPath: string;
   /** Resolves to the host path of the execute-only node binary (bubblewrap). */
@@ -128,7 +130,7 @@ export class AgentProcess {
     // Unsandboxed, the agent runs in a process group of its own (so stopping it ends its terminals) and would
     // outlive a hub killed with SIGKILL; bubblewrap's --die-with-parent covers the sandboxed one.
     const parentWatch = this.o.isolation === 'none' ? ['--parent-pid', String(process.pid)] : [];
-    const argv = [probe.paths.node, this.o.agentScript, '--root', probe.paths.root, ...listen, '--token-stdin', ...parentWatch];
+    const argv = [probe.paths.node, ...this.o.nodeOptions, this.o.agentScript, '--root', probe.paths.root, ...listen, '--token-stdin', ...parentWatch];
     const cmd = sandboxCommand(this.o.isolation, layout, argv);
     // bwrap writes `{"child-pid": N}` on descriptor 3: the host pid of the sandbox's first process.
     const args = sandboxed ? ['--info-fd', '3', ...cmd.args] : cmd.args;

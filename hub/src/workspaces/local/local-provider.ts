@@ -26,6 +26,7 @@ import {
 import { ActivityTracker, pausedReason } from '../activity-tracker';
 import { AgentProcess } from './agent-process';
 import { bubblewrapWorks, type IsolationKind } from './agent-sandbox';
+import { AGENT_NODE_OPTIONS } from './agent-node-options';
 import { ensureExecuteOnlyNode } from './execute-only-node';
 
 /** Longest unix socket path the kernel takes. */
@@ -58,6 +59,8 @@ export interface LocalProviderOptions {
   restartWindowMs?: number;
   /** The workspace agent's program (a JavaScript file run with Node), passed in by whoever composes the hub. */
   agentScript: string;
+  /** Node options the agents run with (default AGENT_NODE_OPTIONS). */
+  agentNodeOptions?: readonly string[];
 }
 
 interface Entry {
@@ -87,7 +90,8 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
   private readonly listeners = new Set<WorkspaceStatusListener>();
   private idleTimer: ReturnType<typeof setInterval> | undefined;
   private readonly agentScript: string;
-  private readonly o: Required<Omit<LocalProviderOptions, 'isolation' | 'agentScript' | 'activity' | 'idleStopMs'>>;
+  private readonly o: Required<Omit<LocalProviderOptions, 'isolation' | 'agentScript' | 'activity' | 'idleStopMs' | 'agentNodeOptions'>>;
+  private readonly agentNodeOptions: readonly string[];
   readonly activity: ActivityTracker;
   private disposed = false;
   /** `<data>/run` (or its stand-in): per-workspace socket folders, the hub's sockets, the execute-only node. */
@@ -105,6 +109,7 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
     };
     this.activity = options.activity ?? new ActivityTracker(options.idleStopMs !== undefined ? { idleStopMs: options.idleStopMs } : {});
     this.agentScript = options.agentScript;
+    this.agentNodeOptions = options.agentNodeOptions ?? AGENT_NODE_OPTIONS;
     const wanted = options.isolation ?? 'auto';
     if (wanted === 'none') this.isolation = 'none';
     else if (bubblewrapWorks()) this.isolation = 'bubblewrap';
@@ -143,6 +148,7 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
           workspaceId: id,
           isolation: this.isolation,
           agentScript: this.agentScript,
+          nodeOptions: this.agentNodeOptions,
           logger: this.o.logger,
           readyTimeoutMs: this.o.readyTimeoutMs,
           layout: {

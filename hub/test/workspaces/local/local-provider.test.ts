@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { LocalWorkspaceProvider } from '../../../src/workspaces/local/local-provider';
 import { bubblewrapWorks, sandboxCommand } from '../../../src/workspaces/local/agent-sandbox';
 import { agentReadyz } from '../../../src/workspaces/local/agent-process';
+import { AGENT_NODE_OPTIONS } from '../../../src/workspaces/local/agent-node-options';
 import type { WorkspaceStatus } from '../../../src/workspaces/workspace-provider';
 import { testLogger } from '../../support/test-hub';
 import { AGENT_SCRIPT } from '../../support/agent-program';
@@ -96,6 +97,21 @@ describe('local workspace provider', function () {
     assert.notEqual(second.token, first.token, "a new run has a new token");
     assert.equal(await agentReadyz(second), 200);
     assert.equal(readFileSync(join(provider.workspaceDir(key), 'work.c'), 'utf8'), 'int main(){}');
+  });
+
+  it('runs every agent with the agent Node options (a small young generation, a collection once the work stops)', async () => {
+    provider = new LocalWorkspaceProvider({ dataDir, logger: testLogger(), agentScript: AGENT_SCRIPT, isolation: 'auto' });
+    await provider.start();
+    const key = { courseId: 'cs101', studentId: 'alice' };
+    await provider.ensureRunning(key);
+    const agents = processesMentioning(AGENT_SCRIPT).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((a) => a.endsWith('node')));
+    assert.ok(agents.length >= 1, 'the agent process is found');
+    for (const pid of agents) {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const script = argv.indexOf(AGENT_SCRIPT);
+      assert.deepEqual(argv.slice(script - AGENT_NODE_OPTIONS.length, script), [...AGENT_NODE_OPTIONS]);
+    }
+    assert.deepEqual([...AGENT_NODE_OPTIONS].sort(), ['--expose-gc', '--max-semi-space-size=1']);
   });
 
   it('stops an idle workspace and starts it again on the next connection, files kept', async () => {
