@@ -42,6 +42,14 @@ export interface OidcOptions {
    * `scopes` (the hub then asks for consent, as providers require).
    */
   refreshMs?: number;
+  /**
+   * Where a local client's sign-in may end besides loopback addresses: URL
+   * prefixes, each ending in `/` (default: VS Code's own URI scheme for the
+   * Classpod extension). Add the address of a code-server or VS Code for the
+   * Web the university runs (`https://code.uni.example/`): its `/callback`
+   * page hands the code to the extension there. List only addresses you run.
+   */
+  clientRedirects?: string[];
 }
 
 export const OIDC_DEFAULTS = {
@@ -51,6 +59,7 @@ export const OIDC_DEFAULTS = {
   sessionMs: 12 * 3_600_000,
   signInMs: 10 * 60_000,
   refreshMs: 30 * 24 * 3_600_000,
+  clientRedirects: ['vscode://classpod.classpod/', 'vscode-insiders://classpod.classpod/'],
 };
 
 export type ResolvedOidcOptions = Required<Omit<OidcOptions, 'roleMapping' | 'enrolCourses' | 'redirectUrl'>> & {
@@ -107,6 +116,17 @@ export function validateOidcOptions(o: OidcOptions): ResolvedOidcOptions {
       if (!isSlugId(g?.course)) throw new OidcConfigError(`oidc.roleMapping.${value}: course ${JSON.stringify(g?.course)} is not a course id`);
       if (!ROLES.includes(g.role)) throw new OidcConfigError(`oidc.roleMapping.${value}: role ${JSON.stringify(g.role)} is not one of ${ROLES.join(', ')}`);
     }
+  }
+  if (!Array.isArray(merged.clientRedirects)) throw new OidcConfigError('oidc.clientRedirects must be a list of URL prefixes');
+  for (const prefix of merged.clientRedirects) {
+    let url: URL | undefined;
+    try {
+      url = new URL(String(prefix));
+    } catch {
+      url = undefined;
+    }
+    const bad = !url || url.href !== prefix || !prefix.endsWith('/') || url.search || url.hash || url.username || url.password || ['http:', 'javascript:', 'data:', 'file:', 'blob:'].includes(url.protocol) || (url.protocol !== 'https:' && !url.host);
+    if (bad) throw new OidcConfigError(`oidc.clientRedirects: ${JSON.stringify(prefix)} must be an https:// or app-scheme URL with a host, ending in / and without query (loopback http is always accepted)`);
   }
   merged.enrolCourses = merged.enrolCourses ?? [];
   for (const c of merged.enrolCourses) if (!isSlugId(c)) throw new OidcConfigError(`oidc.enrolCourses: ${JSON.stringify(c)} is not a course id`);

@@ -73,8 +73,15 @@ export const MAX_PENDING_SIGN_INS = 10_000;
 /** How long a one-time code waits for its client (ms). */
 const HANDOFF_MS = 2 * 60_000;
 
-/** A local client from the query of `/start` (`redirect_uri`, `code_challenge`, `state`), undefined without one; throws SignInRefused when malformed. */
-export function localClientOf(query: URLSearchParams): LocalClient | undefined {
+/**
+ * A local client from the query of `/start` (`redirect_uri`, `code_challenge`,
+ * `state`), undefined without one; throws SignInRefused when malformed. The
+ * redirect is a loopback address (the code stays on this machine) or starts
+ * with one of `allowed` (the operator's list: VS Code's URI scheme, their own
+ * code-server), never another address, which would hand the code to whoever
+ * wrote the link.
+ */
+export function localClientOf(query: URLSearchParams, allowed: readonly string[] = []): LocalClient | undefined {
   const redirect = query.get('redirect_uri');
   if (redirect === null) return undefined;
   let url: URL;
@@ -83,8 +90,10 @@ export function localClientOf(query: URLSearchParams): LocalClient | undefined {
   } catch {
     throw new SignInRefused(400, 'redirect_uri is not a URL');
   }
-  if (url.protocol !== 'http:' || !['127.0.0.1', '[::1]'].includes(url.hostname) || url.username || url.password || url.hash) {
-    throw new SignInRefused(400, 'redirect_uri must be a loopback address of this machine (http://127.0.0.1:PORT/… or http://[::1]:PORT/…)');
+  const loopback = url.protocol === 'http:' && ['127.0.0.1', '[::1]'].includes(url.hostname);
+  const listed = allowed.some((prefix) => url.href.startsWith(prefix));
+  if ((!loopback && !listed) || url.username || url.password || url.hash) {
+    throw new SignInRefused(400, 'redirect_uri must be a loopback address of this machine (http://127.0.0.1:PORT/… or http://[::1]:PORT/…) or one the hub lists (oidc.clientRedirects)');
   }
   const challenge = query.get('code_challenge') ?? '';
   if (!/^[A-Za-z0-9_-]{43}$/.test(challenge) || (query.get('code_challenge_method') ?? 'S256') !== 'S256') {
@@ -124,6 +133,16 @@ export class OidcSignIn {
     private readonly publicUrl: () => string,
   ) {
     this.accounts = new OidcAccounts(store, signIns, options, logger, () => clock.now());
+  }
+
+  /** The configured issuer. */
+  get issuer(): string {
+    return this.options.issuer;
+  }
+
+  /** Where a local client's sign-in may end besides loopback (oidc.clientRedirects). */
+  get clientRedirects(): readonly string[] {
+    return this.options.clientRedirects;
   }
 
   /** Where the provider sends the browser back to. */

@@ -1,4 +1,5 @@
 // The hub's sign-in endpoints over plain HTTP:
+//   GET  /v1/auth/methods        → how people sign in here: { token: true, oidc: { issuer } | null } (clients choose what to offer)
 //   GET  /v1/auth/oidc/start     → 302 to the identity provider, with a cookie binding the sign-in to this browser
 //   GET  /v1/auth/oidc/callback  → the provider's redirect: a hub session (JSON) or a refusal saying why
 //   POST /v1/auth/oidc/token    → a local client (VS Code) exchanges its one-time code and PKCE verifier for a session;
@@ -51,10 +52,15 @@ export function attachAuthRoutes(app: Express, d: AuthRouteDeps): void {
     res.status(404).json({ error: 'this hub has no OpenID Connect sign-in configured; use a personal token' });
   };
 
+  app.get('/v1/auth/methods', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ token: true, oidc: d.oidc ? { issuer: d.oidc.issuer } : null });
+  });
+
   app.get('/v1/auth/oidc/start', async (_req, res) => {
     if (!d.oidc) return noOidc(res);
     try {
-      const { url, browserSecret } = await d.oidc.start(localClientOf((res.locals.target as RequestTarget).query));
+      const { url, browserSecret } = await d.oidc.start(localClientOf((res.locals.target as RequestTarget).query, d.oidc.clientRedirects));
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Set-Cookie', cookie(browserSecret, 3600));
       res.redirect(302, url);

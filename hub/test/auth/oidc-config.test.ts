@@ -18,6 +18,8 @@ describe('OpenID Connect configuration', () => {
     assert.equal(o.unknownPeople, 'refuse');
     assert.equal(o.scopes, 'openid email profile');
     assert.deepEqual(o.roleMapping, {});
+    assert.deepEqual(o.clientRedirects, ['vscode://classpod.classpod/', 'vscode-insiders://classpod.classpod/']);
+    assert.equal(o.refreshMs, 30 * 24 * 3_600_000);
   });
 
   const mistakes: Array<[string, Partial<OidcOptions> & Record<string, unknown>, RegExp]> = [
@@ -30,6 +32,10 @@ describe('OpenID Connect configuration', () => {
     ['a course id that is a path', { roleMapping: { staff: [{ course: '../etc', role: 'professor' }] } }, /oidc\.roleMapping\.staff: course "\.\.\/etc" is not a course id/],
     ['enrol-student without courses', { unknownPeople: 'enrol-student' }, /enrol-student needs oidc\.enrolCourses/],
     ['an unknown policy', { unknownPeople: 'welcome' as never }, /oidc\.unknownPeople must be refuse or enrol-student, not welcome/],
+    ['a plain-http client redirect', { clientRedirects: ['http://code.uni.example/'] }, /oidc\.clientRedirects: "http:\/\/code\.uni\.example\/" must be an https/],
+    ['a client redirect without a closing slash (it would match code.uni.example.evil.example)', { clientRedirects: ['https://code.uni.example'] }, /oidc\.clientRedirects: "https:\/\/code\.uni\.example" must be/],
+    ['a javascript: client redirect', { clientRedirects: ['javascript:alert(1)/'] }, /oidc\.clientRedirects: "javascript:alert\(1\)\/" must be/],
+    ['a non-positive renewal limit', { refreshMs: 0 }, /oidc\.refreshMs must be a positive number/],
   ];
   for (const [what, change, message] of mistakes) {
     it(`refuses ${what}`, () => {

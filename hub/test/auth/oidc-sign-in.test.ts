@@ -268,7 +268,7 @@ describe('OpenID Connect sign-in against a real provider', function () {
   describe('a local client (VS Code) on a loopback redirect', () => {
     let s: Setup;
     before(async () => {
-      s = await setUp();
+      s = await setUp({}, { clientRedirects: ['vscode://classpod.classpod/', 'https://code.uni.example/'] });
     });
     after(async () => s?.close());
 
@@ -277,16 +277,16 @@ describe('OpenID Connect sign-in against a real provider', function () {
     const clientRedirect = 'http://127.0.0.1:45678/classpod-callback';
 
     /** The browser part: start with the client's parameters, sign in, follow the hub's redirect to the client's loopback address. */
-    async function browserPart(login: string): Promise<URL> {
+    async function browserPart(login: string, redirect = clientRedirect): Promise<URL> {
       const browser = new TestBrowser();
-      const startUrl = `${s.t.hub.url}/v1/auth/oidc/start?${new URLSearchParams({ redirect_uri: clientRedirect, code_challenge: challenge, state: 'client-state-1' })}`;
+      const startUrl = `${s.t.hub.url}/v1/auth/oidc/start?${new URLSearchParams({ redirect_uri: redirect, code_challenge: challenge, state: 'client-state-1' })}`;
       const started = await browser.request(startUrl);
       assert.equal(started.status, 302, await started.text());
       const callbackUrl = await browser.authorize(started.headers.get('location')!, login, s.callback);
       const back = await browser.request(callbackUrl);
       assert.equal(back.status, 302, await back.text());
       const to = new URL(back.headers.get('location')!);
-      assert.equal(to.origin + to.pathname, clientRedirect);
+      assert.equal(`${to.protocol}//${to.host}${to.pathname}`, redirect.split('?')[0]);
       assert.equal(to.searchParams.get('state'), 'client-state-1');
       return to;
     }
@@ -317,10 +317,28 @@ describe('OpenID Connect sign-in against a real provider', function () {
       assert.deepEqual(await counts(s), before);
     });
 
+    it("ends in VS Code's URI scheme, and at a listed code-server's /callback keeping its own query (VS Code for the Web hands it to the extension)", async () => {
+      const code = (await browserPart('u-ada', 'vscode://classpod.classpod/signed-in')).searchParams.get('code')!;
+      assert.equal((await exchange(code, verifier)).status, 200);
+      const web = await browserPart('u-ada', 'https://code.uni.example/callback?vscode-reqid=3&vscode-scheme=vscode&vscode-authority=classpod.classpod&vscode-path=%2Fsigned-in');
+      assert.equal(web.searchParams.get('vscode-reqid'), '3');
+      assert.equal(web.searchParams.get('vscode-authority'), 'classpod.classpod');
+      assert.equal((await exchange(web.searchParams.get('code')!, verifier)).status, 200);
+    });
+
+    it('tells a client how people sign in here', async () => {
+      const res = await fetch(`${s.t.hub.url}/v1/auth/methods`);
+      assert.equal(res.status, 200);
+      assert.deepEqual(await res.json(), { token: true, oidc: { issuer: s.idp.url } });
+    });
+
     for (const [what, redirect] of [
       ['another host', 'https://evil.example/cb'],
       ['localhost by name', 'http://localhost:45678/cb'],
       ['a loopback URL with user info', 'http://user@127.0.0.1:45678/cb'],
+      ["another extension's URI", 'vscode://evil.extension/signed-in'],
+      ['a host that merely starts with a listed one', 'https://code.uni.example.evil.example/callback'],
+      ['a listed host over plain http', 'http://code.uni.example/callback'],
     ] as const) {
       it(`refuses a redirect to ${what}, before any sign-in is recorded`, async () => {
         const res = await fetch(`${s.t.hub.url}/v1/auth/oidc/start?${new URLSearchParams({ redirect_uri: redirect, code_challenge: challenge })}`, { redirect: 'manual' });
@@ -378,6 +396,7 @@ describe('OpenID Connect sign-in against a real provider', function () {
       const res = await fetch(`${t.hub.url}/v1/auth/oidc/start`, { redirect: 'manual' });
       assert.equal(res.status, 404);
       assert.match(((await res.json()) as { error: string }).error, /no OpenID Connect sign-in configured; use a personal token/);
+      assert.deepEqual(await (await fetch(`${t.hub.url}/v1/auth/methods`)).json(), { token: true, oidc: null });
     } finally {
       await t.close();
     }
