@@ -5,3 +5,4 @@ export * from './names-under';
 export * from './raw-http';
 export * from './skips';
 export * from './wait-for';
+export * from './test-identity-provider';

@@ -12,7 +12,7 @@ import type { OidcOptions } from '../../src/auth/oidc-config';
 import type { HubSession } from '../../src/auth/oidc-sign-in';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import { HttpRefusal, TestClient } from '../support/test-client';
-import { CLIENT_ID, CLIENT_SECRET, TestBrowser, TestIdentityProvider, type TestAccount } from '../support/test-identity-provider';
+import { CLIENT_ID, CLIENT_SECRET, TestBrowser, TestIdentityProvider, type TestAccount } from '@classpod/test-support';
 
 const ACCOUNTS: TestAccount[] = [
   { sub: 'u-ada', name: 'Ada Lovelace', email: 'ada@uni.example', preferred_username: 'ada', groups: ['cs101-students'] },

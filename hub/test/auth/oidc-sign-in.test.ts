@@ -10,7 +10,7 @@ import { ManualClock } from '../../src/time/clock';
 import type { OidcOptions } from '../../src/auth/oidc-config';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import { HttpRefusal, TestClient } from '../support/test-client';
-import { CLIENT_ID, CLIENT_SECRET, newSigningKey, publicKeyOf, TestBrowser, TestIdentityProvider, type TestAccount, type TestProviderOptions } from '../support/test-identity-provider';
+import { CLIENT_ID, CLIENT_SECRET, newSigningKey, publicKeyOf, TestBrowser, TestIdentityProvider, type TestAccount, type TestProviderOptions } from '@classpod/test-support';
 
 const ACCOUNTS: TestAccount[] = [
   { sub: 'u-ada', name: 'Ada Lovelace', email: 'ada@uni.example', preferred_username: 'ada', groups: ['cs101-professors'] },

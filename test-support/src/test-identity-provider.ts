@@ -1,5 +1,6 @@
-// A real OpenID Provider on loopback for the sign-in tests: `oidc-provider`
-// (a certified implementation) with one confidential client, test accounts
+// A real OpenID Provider on loopback for the sign-in tests of the hub and of
+// the extension: `oidc-provider` (a certified implementation) with one
+// confidential client, test accounts
 // with `groups`, its development login and consent pages, and knobs an
 // attacker on the network path would have: publish other keys at the JWKS
 // URL, or rewrite the issuer of the discovery document. `browser()` drives the
@@ -23,6 +24,8 @@ export interface ProviderKnobs {
   publishedKeys?: JsonWebKey[];
   /** Rewrite the `issuer` of the discovery document to this. */
   discoveryIssuer?: string;
+  /** Accounts the provider no longer knows (the person left): their refresh tokens stop working. */
+  disabledAccounts?: Set<string>;
 }
 
 export interface TestProviderOptions {
@@ -94,6 +97,7 @@ export class TestIdentityProvider {
   async register(redirectUri: string): Promise<void> {
     const { default: Provider } = await import('oidc-provider');
     const accounts = new Map(this.options.accounts.map((a) => [a.sub, a]));
+    const knobs = this.knobs;
     this.provider = new Provider(this.issuer, {
       clients: [
         {
@@ -108,7 +112,7 @@ export class TestIdentityProvider {
       jwks: { keys: [(this.options.signingKey ?? newSigningKey()) as never] },
       async findAccount(_ctx, id) {
         const a = accounts.get(id);
-        if (!a) return undefined;
+        if (!a || knobs.disabledAccounts?.has(id)) return undefined;
         return { accountId: id, claims: async () => ({ ...a }) };
       },
       claims: { openid: ['sub'], email: ['email'], profile: ['name', 'preferred_username'], groups: ['groups'] },
