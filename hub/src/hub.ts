@@ -4,6 +4,7 @@
 
 import { join } from 'node:path';
 import { createLogger, MetricsRegistry, type Logger } from '@classpod/observability';
+import { RosterRepository } from './store/roster-repository';
 import { Authorization } from './api/authorization';
 import type { ApiContext } from './api/api-context';
 import { graderSpecResolver } from './assignments/spec-resolver';
@@ -114,7 +115,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     intake.onQueued = () => queue.wake();
     let url = '';
     const opener = new WorkspaceOpener(store, blobs, provider, files, clock, () => o.publicUrl ?? url, logger.child({ area: 'workspaces' }));
-    const authz = new Authorization(store);
+    const rosters = new RosterRepository(store.db, () => clock.now());
+    const authz = new Authorization(store, rosters);
     const versions = new VersionStore(store.db);
     const recorder = new VersionRecorder(
       versions,
@@ -135,6 +137,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     });
     const context: ApiContext = {
       store,
+      rosters,
       blobs,
       clock,
       events,

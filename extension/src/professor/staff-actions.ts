@@ -8,6 +8,9 @@
 import {
   ExportGradesRequest,
   GetGradebookRequest,
+  ExportRosterRequest,
+  ImportRosterRequest,
+  WithdrawStudentRequest,
   GetResultRequest,
   ExtendDeadlineRequest,
   FetchStarterRequest,
@@ -29,6 +32,7 @@ import type { ClusterCache } from './cluster-cache';
 import type { HubRequester } from './hub-requester';
 import { SubmissionFileCache } from './submission-file-cache';
 import type { UpsertOutcome } from './assignment-folder';
+import type { RosterImportOutcome } from './roster-preview';
 import type { OpenedEndpoint } from '../connection/open-endpoint';
 import { rerunLikeGrader, type RerunOutcome } from '../testing/grader-rerun';
 
@@ -123,6 +127,21 @@ export class StaffActions {
   /** The whole course's grades as CSV, from the hub. */
   courseGrades(courseId: string): Promise<{ csv: string; fileName: string }> {
     return this.request(ExportGradesRequest.type, { courseId });
+  }
+
+  /** Preview a roster CSV's changes, or (with the preview's id) apply them. */
+  importRoster(courseId: string, csv: string, apply?: { previewId: string }): Promise<RosterImportOutcome> {
+    return this.request(ImportRosterRequest.type, { courseId, csv, ...(apply ? { apply: true, previewId: apply.previewId } : {}) });
+  }
+
+  /** The course's roster as CSV. */
+  exportRoster(courseId: string): Promise<{ csv: string; fileName: string }> {
+    return this.request(ExportRosterRequest.type, { courseId });
+  }
+
+  /** Withdraw a student (their work kept); false when they were already. */
+  async withdrawStudent(courseId: string, studentId: string): Promise<boolean> {
+    return (await this.request(WithdrawStudentRequest.type, { courseId, studentId })).withdrawn;
   }
 
   /** Check an assignment folder (dryRun) or store it; the answer says what students receive. */

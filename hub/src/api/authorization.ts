@@ -1,10 +1,12 @@
 // Who may do what. Every API method asks one of these before it reads or
 // writes anything: a student sees only their own work, staff (professors and
 // assistants) only their courses, and a few actions are for professors alone.
-// Administrators act as professors everywhere.
+// Administrators act as professors everywhere. A student withdrawn from a
+// course is refused every request in it (their work stays for the staff).
 
 import { errors } from '@classpod/protocol';
 import type { Person, Role } from '../store/records';
+import type { RosterRepository } from '../store/roster-repository';
 import type { Store } from '../store/store';
 
 /** The caller of one connection. */
@@ -14,7 +16,10 @@ export interface Caller {
 }
 
 export class Authorization {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly rosters: RosterRepository,
+  ) {}
 
   /** The caller's role in a course; administrators count as professors of every existing course. */
   async roleIn(caller: Caller, courseId: string): Promise<Role | undefined> {
@@ -24,12 +29,15 @@ export class Authorization {
     return undefined;
   }
 
-  /** Any member of the course. */
+  /** Any member of the course; a withdrawn student is refused everything in it. */
   async member(caller: Caller, courseId: string): Promise<Role> {
     const role = await this.roleIn(caller, courseId);
     if (!role) {
       if (caller.person.admin) throw errors.notFound(`no course ${courseId}`);
       throw errors.forbidden(`you are not a member of course ${courseId}`);
+    }
+    if (role === 'student' && (await this.rosters.isWithdrawn(courseId, caller.person.id))) {
+      throw errors.forbidden(`you were withdrawn from course ${courseId}: your submissions and grades are kept, but you can no longer work in it; ask its staff if this is a mistake`);
     }
     return role;
   }

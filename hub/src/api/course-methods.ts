@@ -1,4 +1,5 @@
-// `people/whoami`, `courses/list`, `courses/people`.
+// `people/whoami`, `courses/list`, `courses/people`. A course the caller was
+// withdrawn from is not among theirs.
 
 import { ListCoursePeopleRequest, ListCoursesRequest, WhoAmIRequest, type RpcEndpoint, type CourseSummary } from '@classpod/protocol';
 import type { ApiContext } from './api-context';
@@ -7,7 +8,8 @@ import type { Caller } from './authorization';
 export function attachCourseMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
   endpoint.handle(WhoAmIRequest.type, async () => {
     const person = (await ctx.store.getPerson(caller.person.id)) ?? caller.person;
-    const enrolments = await ctx.store.enrolmentsOf(person.id);
+    const withdrawn = await ctx.rosters.withdrawnCoursesOf(person.id);
+    const enrolments = (await ctx.store.enrolmentsOf(person.id)).filter((e) => !withdrawn.has(e.courseId));
     return {
       personId: person.id,
       name: person.name,
@@ -20,7 +22,8 @@ export function attachCourseMethods(endpoint: RpcEndpoint, ctx: ApiContext, call
   });
 
   endpoint.handle(ListCoursesRequest.type, async () => {
-    const enrolments = await ctx.store.enrolmentsOf(caller.person.id);
+    const withdrawn = await ctx.rosters.withdrawnCoursesOf(caller.person.id);
+    const enrolments = (await ctx.store.enrolmentsOf(caller.person.id)).filter((e) => !withdrawn.has(e.courseId));
     const roles = new Map(enrolments.map((e) => [e.courseId, e.role]));
     const courses = caller.person.admin ? await ctx.store.listCourses() : (await ctx.store.listCourses()).filter((c) => roles.has(c.id));
     const out: CourseSummary[] = [];

@@ -10,6 +10,7 @@ import type { Caller } from './authorization';
 import { attachClusterMethods } from './cluster-methods';
 import { attachCourseMethods } from './course-methods';
 import { attachGradebookMethods } from './gradebook-methods';
+import { attachRosterMethods } from './roster-methods';
 import { attachSubmissionMethods } from './submission-methods';
 import { attachVersionMethods } from './version-methods';
 
@@ -46,4 +47,5 @@ export function attachHubApi(endpoint: RpcEndpoint, ctx: ApiContext, caller: Cal
   attachGradebookMethods(endpoint, ctx, caller);
   attachClusterMethods(endpoint, ctx, caller);
   attachVersionMethods(endpoint, ctx, caller);
+  attachRosterMethods(endpoint, ctx, caller);
 }

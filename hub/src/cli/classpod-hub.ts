@@ -20,6 +20,9 @@ import { SignInStore } from '../store/sign-in-store';
 import { exportGradeRecord, GradeRecordExportError } from '../grading/grade-record-export';
 import { startHub } from '../hub';
 import { openStore } from '../store/open-store';
+import { RosterRepository } from '../store/roster-repository';
+import { RosterCsvError } from '../rosters/roster-csv';
+import { describeRosterImport, exportRoster, importRoster, withdrawStudent } from '../rosters/roster-import';
 import type { Role } from '../store/records';
 import { parseInstant } from '../time/clock';
 import { join } from 'node:path';
@@ -39,6 +42,11 @@ const HELP = `usage: classpod-hub <command> [options]
   people add --id ID --name NAME [--email E] [--course ID --role professor|assistant|student] [--admin]
              [--oidc-subject SUB [--oidc-issuer URL]]   link the person's account at the identity provider
   students import --course ID --csv FILE      CSV with a header: id,name[,email]
+  roster import --course ID --csv FILE [--apply]
+                             preview (and with --apply make) the changes of a roster CSV:
+                             id,name[,email,role,section,status]; students it leaves out are withdrawn
+  roster export --course ID [--out FILE]
+  roster withdraw --course ID --person ID    withdraw a student (their submissions and grades kept)
   tokens issue --person ID [--scope hub|admin] [--expires 90d] [--label TEXT]
   tokens issue --grader [--expires 365d] [--label TEXT]   a token for grading workers
   tokens revoke TOKEN_ID
@@ -79,6 +87,7 @@ const options = {
   email: { type: 'string' },
   role: { type: 'string' },
   admin: { type: 'boolean' },
+  apply: { type: 'boolean' },
   csv: { type: 'string' },
   person: { type: 'string' },
   scope: { type: 'string' },
@@ -222,6 +231,32 @@ async function main(argv: string[]): Promise<number> {
         out(`imported ${rows.length} student(s) into ${course}`);
         return 0;
       }
+      case 'roster import': {
+        const course = need(v.course, 'course');
+        if (!(await store.getCourse(course))) throw new UsageError(`no course ${course}`);
+        const csv = await readFile(need(v.csv, 'csv'), 'utf8');
+        const result = await importRoster(new RosterRepository(store.db), course, csv, { actorId: 'operator', apply: v.apply ?? false, source: 'cli' });
+        for (const line of describeRosterImport(result)) out(line);
+        if (!result.applied) out('nothing changed yet: run again with --apply to make these changes');
+        return 0;
+      }
+      case 'roster export': {
+        const course = need(v.course, 'course');
+        if (!(await store.getCourse(course))) throw new UsageError(`no course ${course}`);
+        const csv = await exportRoster(new RosterRepository(store.db), course);
+        if (v.out) {
+          await writeFile(v.out, csv);
+          out(`roster of ${course} written to ${v.out}`);
+        } else process.stdout.write(csv);
+        return 0;
+      }
+      case 'roster withdraw': {
+        const course = need(v.course, 'course');
+        const person = need(v.person, 'person');
+        const withdrawn = await withdrawStudent(new RosterRepository(store.db), course, person, 'operator');
+        out(withdrawn ? `${person} is withdrawn from ${course}; their submissions and grades are kept` : `${person} was already withdrawn from ${course}`);
+        return 0;
+      }
       case 'tokens issue': {
         const expiresAt = v.expires ? parseInstant(v.expires.startsWith('+') ? v.expires : `+${v.expires}`, new Date()) : undefined;
         if (v.expires && !expiresAt) throw new UsageError(`--expires \`${v.expires}\` is not a duration like 90d`);
@@ -290,6 +325,7 @@ main(process.argv.slice(2)).then(
       err instanceof HubConfigError ||
       err instanceof InvalidId ||
       err instanceof CourseSetupError ||
+      err instanceof RosterCsvError ||
       err instanceof AssignmentFolderError ||
       err instanceof FolderError ||
       err instanceof GradeRecordExportError ||

@@ -11,6 +11,7 @@
 import { type Logger } from '@classpod/observability';
 import { effectiveDeadline } from './late-policy';
 import type { SubmissionIntake } from '../submissions/submission-intake';
+import { RosterRepository } from '../store/roster-repository';
 import type { VersionStore } from '../store/version-store';
 import { newId, type Store } from '../store/store';
 import type { Clock } from '../time/clock';
@@ -79,7 +80,9 @@ export class DeadlineCollector {
       const earliestDue = Math.min(Date.parse(a.dueAt), ...[...exts.values()].map((e) => Date.parse(e.dueAt)));
       if (earliestDue > now.getTime()) continue;
       const processed = await this.store.collectedStudents(a.courseId, a.id);
-      const students = (await this.store.members(a.courseId, 'student')).filter((s) => !processed.has(s.id));
+      // A withdrawn student's work is not collected: they can no longer work in the course.
+      const withdrawn = await new RosterRepository(this.store.db).withdrawnIn(a.courseId);
+      const students = (await this.store.members(a.courseId, 'student')).filter((s) => !processed.has(s.id) && !withdrawn.has(s.id));
       if (students.length === 0) continue;
       const submitters = await this.store.submitters(a.courseId, a.id);
       for (const student of students) {

@@ -256,6 +256,14 @@ CREATE INDEX session_refreshes_by_token ON session_refreshes (token_id);
 ALTER TABLE sign_in_handoffs ADD COLUMN provider_refresh TEXT;
 `,
   },
+  {
+    version: 10,
+    description: 'enrolments: withdrawal (the enrolment and its work kept, further work refused) and the section a person belongs to',
+    sql: `
+ALTER TABLE enrolments ADD COLUMN withdrawn_at TEXT;
+ALTER TABLE enrolments ADD COLUMN section_id TEXT;
+`,
+  },
 ];
 
 /** Bring the database to the newest version; returns the versions applied. */

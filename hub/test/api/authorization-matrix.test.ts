@@ -37,6 +37,10 @@ import {
   ListVersionsRequest,
   ReadVersionFileRequest,
   RestoreVersionRequest,
+  RestoreWorkspaceRequest,
+  ImportRosterRequest,
+  ExportRosterRequest,
+  WithdrawStudentRequest,
 } from '@classpod/protocol';
 import { DEMO_COURSE_DIR, startTestHub, type TestHub } from '../support/test-hub';
 import { HttpRefusal, TestClient } from '../support/test-client';
@@ -119,6 +123,10 @@ describe('authorization: every method × role × owner', function () {
     { name: "versions/list of alice's", type: ListVersionsRequest.type, params: () => ({ courseId: 'cs101', assignmentId: 'c-sum', studentId: 'alice' }), allowed: ['prof', 'tara', 'alice'] },
     { name: 'versions/files', type: ListVersionFilesRequest.type, params: () => ({ versionId: aliceVersion }), allowed: ['prof', 'tara', 'alice'] },
     { name: 'versions/readFile', type: ReadVersionFileRequest.type, params: () => ({ versionId: aliceVersion, path: 'sum.c' }), allowed: ['prof', 'tara', 'alice'] },
+    { name: "versions/restoreWorkspace of alice's", type: RestoreWorkspaceRequest.type, params: () => ({ courseId: 'cs101', studentId: 'alice' }), allowed: ['prof', 'alice'] },
+    { name: 'rosters/import (preview)', type: ImportRosterRequest.type, params: () => ({ courseId: 'cs101', csv: 'id,name,role\nprof,Prof. Ada,professor\ntara,Tara,professor' }), allowed: ['prof'] },
+    { name: 'rosters/export', type: ExportRosterRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof'] },
+    { name: 'rosters/withdraw', type: WithdrawStudentRequest.type, params: () => ({ courseId: 'cs101', studentId: 'carol' }), allowed: ['prof'] },
     { name: 'versions/restore', type: RestoreVersionRequest.type, params: () => ({ versionId: aliceVersion, paths: ['sum.c'] }), allowed: ['alice'] },
   ];
 

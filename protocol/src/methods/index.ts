@@ -14,3 +14,4 @@ export * from './sync';
 export * from './tests';
 export * from './versions';
 export * from './gradebook';
+export * from './rosters';

@@ -1,6 +1,7 @@
 // The professors' commands: open the gradebook, open and compare submission files, regrade,
 // override a score, rerun a graded test like the grader, extend a deadline, export grades, create or update an
-// assignment from a folder, and start, stop or enter a student's workspace.
+// assignment from a folder, import (with a preview) and export the roster, withdraw a student,
+// and start, stop or enter a student's workspace.
 // Each asks for what it needs with VS Code's own inputs; tests pass the
 // answers as a second argument instead. The work itself is the staff actions'.
 
@@ -12,6 +13,7 @@ import { CLASSPOD_SCHEME, documentPath, type ClasspodDocument } from '../../prof
 import type { ClusterNode } from '../../professor/cluster-nodes';
 import { submissionScore } from '../../professor/cluster-presentation';
 import { parseDueTime } from '../../professor/due-time';
+import { describeRosterImport } from '../../professor/roster-preview';
 import type { ProfessorSession } from '../../professor/professor-session';
 import type { Logger } from '../../log';
 import type { OpenedEndpoint } from '../../connection/open-endpoint';
@@ -20,6 +22,15 @@ import { fileDocument } from './cluster-tree';
 import { formatRelative } from '../../deadlines/time-format';
 import { diffTitle } from '../../versions/version-presentation';
 import { versionUri } from '../earlier-versions';
+
+/** What the roster import command did, for its callers (tests). */
+interface RosterImportOutcomeSummary {
+  applied: boolean;
+  added: number;
+  changed: number;
+  withdrawn: number;
+  unchanged: number;
+}
 
 type NodeOf<K extends ClusterNode['kind']> = Extract<ClusterNode, { kind: K }>;
 
@@ -66,6 +77,9 @@ export class ProfessorCommands {
       'classpod.professor.exportGrades': (node: NodeOf<'assignment'> | NodeOf<'course'>, args?: { target: string }) => this.exportGrades(node, args),
       'classpod.professor.upsertAssignment': (node?: NodeOf<'course'>, args?: { folder: string; assignmentId?: string; confirm?: boolean }) =>
         this.upsertAssignment(node, args),
+      'classpod.professor.importRoster': (node?: NodeOf<'course'>, args?: { file: string; confirm?: boolean }) => this.importRoster(node, args),
+      'classpod.professor.exportRoster': (node?: NodeOf<'course'>, args?: { target: string }) => this.exportRoster(node, args),
+      'classpod.professor.withdrawStudent': (node: NodeOf<'student'>, args?: { confirm: boolean }) => this.withdrawStudent(node, args?.confirm),
       'classpod.professor.startWorkspace': (node: NodeOf<'workspace'>) => this.workspace(node, 'start'),
       'classpod.professor.stopWorkspace': (node: NodeOf<'workspace'>, args?: { confirm: boolean }) => this.workspace(node, 'stop', args?.confirm),
       'classpod.professor.openWorkspaceTerminal': (node: NodeOf<'workspace'>) => this.enterWorkspace(node),
@@ -320,6 +334,80 @@ export class ProfessorCommands {
         if (c) void vscode.window.showTextDocument(target!);
       });
       return target.fsPath;
+    });
+  }
+
+  /** The course of a course node, or one the professor picks among theirs. */
+  private async professorCourse(node: NodeOf<'course'> | undefined): Promise<string | undefined> {
+    if (node?.courseId) return node.courseId;
+    const s = this.s();
+    await s.model.getChildren();
+    const courses = s.cache.courses().filter((c) => c.role === 'professor');
+    if (courses.length === 0) throw new Error('only professors manage rosters, and you are a professor of no course');
+    const pick = courses.length === 1 ? { id: courses[0]!.id } : await vscode.window.showQuickPick(courses.map((c) => ({ label: c.title, description: c.id, id: c.id })), { title: 'Which course?' });
+    return pick?.id;
+  }
+
+  private importRoster(node: NodeOf<'course'> | undefined, args?: { file: string; confirm?: boolean }): Promise<RosterImportOutcomeSummary | undefined> {
+    return this.guard('import the roster', async () => {
+      const s = this.s();
+      const courseId = await this.professorCourse(node);
+      if (!courseId) return undefined;
+      let file = args?.file;
+      if (!file) {
+        const picked = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectMany: false, filters: { CSV: ['csv'] }, title: `Choose the roster CSV of ${courseId} (id, name, email, role, section)`, openLabel: 'Preview' });
+        if (!picked?.[0]) return undefined;
+        file = picked[0].fsPath;
+      }
+      const csv = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(file))).toString('utf8');
+      const preview = await s.actions.importRoster(courseId, csv);
+      const shown = describeRosterImport(courseId, preview);
+      if (shown.changes === 0) {
+        void vscode.window.showInformationMessage(`${shown.summary} Nothing to change.`);
+        return { applied: false, ...preview.counts };
+      }
+      if (!args?.confirm) {
+        const ok = await vscode.window.showWarningMessage(shown.summary.replace(/\.$/, '?'), { modal: true, detail: shown.detail }, 'Apply');
+        if (ok !== 'Apply') return { applied: false, ...preview.counts };
+      }
+      const done = await s.actions.importRoster(courseId, csv, { previewId: preview.previewId });
+      s.cache.reload();
+      void vscode.window.showInformationMessage(describeRosterImport(courseId, done).summary);
+      return { applied: true, ...done.counts };
+    });
+  }
+
+  private exportRoster(node: NodeOf<'course'> | undefined, args?: { target: string }): Promise<string | undefined> {
+    return this.guard('export the roster', async () => {
+      const s = this.s();
+      const courseId = await this.professorCourse(node);
+      if (!courseId) return undefined;
+      const { csv, fileName } = await s.actions.exportRoster(courseId);
+      let target: vscode.Uri | undefined;
+      if (args) target = vscode.Uri.file(args.target);
+      else {
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        target = await vscode.window.showSaveDialog({ title: 'Save the roster as CSV', filters: { CSV: ['csv'] }, ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, fileName) } : {}) });
+      }
+      if (!target) return undefined;
+      await vscode.workspace.fs.writeFile(target, Buffer.from(csv, 'utf8'));
+      void vscode.window.showInformationMessage(`Saved the roster of ${courseId} to ${target.fsPath}.`);
+      return target.fsPath;
+    });
+  }
+
+  private withdrawStudent(node: NodeOf<'student'>, confirmed?: boolean): Promise<boolean | undefined> {
+    return this.guard('withdraw the student', async () => {
+      const s = this.s();
+      const who = s.cache.studentName(node.courseId, node.studentId);
+      if (!confirmed) {
+        const ok = await vscode.window.showWarningMessage(`Withdraw ${who} from ${node.courseId}?`, { modal: true, detail: 'Their submissions and grades are kept; their workspace is stopped and their further work is refused. A roster import that lists them again re-enrols them.' }, 'Withdraw');
+        if (ok !== 'Withdraw') return undefined;
+      }
+      const withdrawn = await s.actions.withdrawStudent(node.courseId, node.studentId);
+      s.cache.reload();
+      void vscode.window.showInformationMessage(withdrawn ? `Withdrew ${who} from ${node.courseId}.` : `${who} was already withdrawn from ${node.courseId}.`);
+      return withdrawn;
     });
   }
 

@@ -1,0 +1,71 @@
+// `classpod-hub roster import|export|withdraw` as an operator uses it: a
+// preview that changes nothing, `--apply` that makes the same changes, a bad
+// row refused with its line and exit code 2, and an export an import takes back.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HUB_CLI, hubCli } from '../support/hub-process';
+import { openStore } from '../../src/store/open-store';
+
+describe('classpod-hub roster', function () {
+  this.timeout(60_000);
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'classpod-hub-roster-'));
+    hubCli(['course', 'create', '--data', dataDir, '--id', 'cs101', '--title', 'Programming']);
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const run = (args: string[]): { status: number | null; out: string; err: string } => {
+    const r = spawnSync(process.execPath, [HUB_CLI, ...args, '--data', dataDir], { encoding: 'utf8' });
+    return { status: r.status, out: r.stdout, err: r.stderr };
+  };
+  const enrolled = async (): Promise<string> => {
+    const store = await openStore({ dataDir });
+    try {
+      return (await store.members('cs101')).map((m) => `${m.id}:${m.role}`).join(' ');
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('previews, applies once, withdraws who is left out, and exports what it imports', async () => {
+    const csv = join(dataDir, 'roster.csv');
+    writeFileSync(csv, 'id,name,role,section\nada,Ada,professor,\nalice,"Liddell, Alice",student,a\nbob,Bob,,b\n');
+    const preview = run(['roster', 'import', '--course', 'cs101', '--csv', csv]);
+    assert.equal(preview.status, 0, preview.err);
+    assert.match(preview.out, /^preview: 3 added, 0 changed, 0 withdrawn, 0 unchanged\n/);
+    assert.match(preview.out, / {2}added alice \(Liddell, Alice\): student, section a \(line 3\)\n/);
+    assert.match(preview.out, /run again with --apply/);
+    assert.equal(await enrolled(), '');
+
+    assert.match(hubCli(['roster', 'import', '--data', dataDir, '--course', 'cs101', '--csv', csv, '--apply']), /^imported: 3 added/);
+    assert.equal(await enrolled(), 'ada:professor alice:student bob:student');
+    assert.match(hubCli(['roster', 'import', '--data', dataDir, '--course', 'cs101', '--csv', csv, '--apply']), /^imported: 0 added, 0 changed, 0 withdrawn, 3 unchanged\n$/);
+
+    writeFileSync(csv, 'id,name,role,section\nada,Ada,professor,\nalice,"Liddell, Alice",ta,a\n');
+    const second = hubCli(['roster', 'import', '--data', dataDir, '--course', 'cs101', '--csv', csv, '--apply']);
+    assert.match(second, /changed alice \(Liddell, Alice\): role student → assistant \(line 3\)/);
+    assert.match(second, /withdrawn bob \(Bob\): student, section b\n/);
+
+    const out = join(dataDir, 'export.csv');
+    assert.match(hubCli(['roster', 'export', '--data', dataDir, '--course', 'cs101', '--out', out]), /roster of cs101 written to/);
+    assert.equal(readFileSync(out, 'utf8'), 'id,name,email,role,section,status\r\nada,Ada,,professor,,enrolled\r\nalice,"Liddell, Alice",,assistant,a,enrolled\r\nbob,Bob,,student,b,withdrawn\r\n');
+    assert.match(hubCli(['roster', 'import', '--data', dataDir, '--course', 'cs101', '--csv', out]), /^preview: 0 added, 0 changed, 0 withdrawn, 3 unchanged\n/);
+  });
+
+  it('refuses a bad row with its line and exit code 2, changing nothing', async () => {
+    const csv = join(dataDir, 'roster.csv');
+    writeFileSync(csv, 'id,name\nalice,Alice\nBob Smith,Bob\n');
+    const r = run(['roster', 'import', '--course', 'cs101', '--csv', csv, '--apply']);
+    assert.equal(r.status, 2);
+    assert.match(r.err, /^classpod-hub: line 3: person id `bob smith` is not allowed/);
+    assert.equal(await enrolled(), '');
+    const w = run(['roster', 'withdraw', '--course', 'cs101', '--person', 'nobody']);
+    assert.equal(w.status, 2);
+    assert.match(w.err, /nobody is not a student of course cs101/);
+  });
+});
