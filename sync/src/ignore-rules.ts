@@ -30,12 +30,19 @@ export function isSyncOwnName(name: string): boolean {
 /** The per-assignment ignore file, read from the sync root. */
 export const CLASSPOD_IGNORE_FILE = '.classpodignore';
 
+/** Folders of version control. */
+const VERSION_CONTROL_DIRS = ['.git', '.hg', '.svn'] as const;
+/** Installed dependencies. */
+const DEPENDENCY_DIRS = ['node_modules'] as const;
+/** Python's compiled-module cache. */
+const PYTHON_CACHE_DIR = '__pycache__';
+/** Files an operating system leaves in folders it shows. */
+const OS_LITTER = ['.DS_Store', 'Thumbs.db'] as const;
+
 /** Rules that always apply: version control, dependencies, build outputs, editor litter, sync's own files. */
 export const DEFAULT_IGNORE_PATTERNS: readonly string[] = [
-  '.git/',
-  '.hg/',
-  '.svn/',
-  'node_modules/',
+  ...VERSION_CONTROL_DIRS.map((d) => `${d}/`),
+  ...DEPENDENCY_DIRS.map((d) => `${d}/`),
   `${STATE_DIR_NAME}/`,
   `*${TEMP_MARKER}*`,
   `${CASE_PROBE_PREFIX}*`,
@@ -43,15 +50,29 @@ export const DEFAULT_IGNORE_PATTERNS: readonly string[] = [
   'build/',
   'out/',
   'target/',
-  '__pycache__/',
+  `${PYTHON_CACHE_DIR}/`,
   '*.pyc',
   '*.o',
   '*.class',
-  '.DS_Store',
-  'Thumbs.db',
+  ...OS_LITTER,
   '*.swp',
   '*~',
 ];
+
+/**
+ * Names (one path component) never read from a professor's assignment folder,
+ * wherever they appear: version control, dependencies and caches, the
+ * professor's own editor settings (`.vscode`), operating-system litter, and
+ * sync's own files. The extension's upload and the hub's `assignment add` and
+ * `course create` skip exactly these. Build outputs and compiled files are not
+ * skipped: a course may ship them as starter files or test data on purpose.
+ */
+export const ASSIGNMENT_FOLDER_SKIPPED_NAMES: readonly string[] = [...VERSION_CONTROL_DIRS, ...DEPENDENCY_DIRS, PYTHON_CACHE_DIR, '.vscode', ...OS_LITTER];
+
+/** True for a name an assignment folder's reader skips (see `ASSIGNMENT_FOLDER_SKIPPED_NAMES`, and `isSyncOwnName`). */
+export function isSkippedInAssignmentFolder(name: string): boolean {
+  return ASSIGNMENT_FOLDER_SKIPPED_NAMES.includes(name) || isSyncOwnName(name);
+}
 
 /** A compiled rule list. */
 export class IgnoreRules {

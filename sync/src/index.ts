@@ -17,6 +17,8 @@ export {
   TEMP_MARKER,
   CASE_PROBE_PREFIX,
   isSyncOwnName,
+  ASSIGNMENT_FOLDER_SKIPPED_NAMES,
+  isSkippedInAssignmentFolder,
 } from './ignore-rules';
 export { TreeScanner, ScanCache, hashFile, hashBytes, linkStaysInside, scanFolder, type ScanResult, type ScanCacheRecord, type TreeScannerOptions } from './scanner';
 export { TreeJail, JailedEntry, type LinkPolicy, type TreeJailOptions } from './tree-jail';

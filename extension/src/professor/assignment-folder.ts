@@ -1,15 +1,14 @@
 // Reads a professor's local assignment folder (assignment.yaml, README.md,
 // starter/, grading/spec.yaml and test data) into the files `assignments/upsert`
-// takes, leaving out what never belongs to an assignment (version control,
-// dependencies, editor litter), and describes what the hub answered: what
+// takes, leaving out what never belongs to an assignment (the one rule both
+// this upload and the hub's `assignment add` follow:
+// `isSkippedInAssignmentFolder` of @classpod/sync), and describes what the hub answered: what
 // students will receive and what stays hidden.
 
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { FolderFile, ResultOf, UpsertAssignmentRequest } from '@classpod/protocol';
-
-/** Names skipped wherever they appear in the folder. */
-export const SKIPPED_NAMES = new Set(['.git', '.hg', '.svn', 'node_modules', '.DS_Store', 'Thumbs.db', '.classpod-sync', '__pycache__', '.vscode']);
+import { isSkippedInAssignmentFolder } from '@classpod/sync';
 
 export interface ReadFolderOptions {
   /** Most files accepted (the hub takes 2000). */
@@ -26,7 +25,7 @@ export class AssignmentFolderProblem extends Error {
   }
 }
 
-/** Every file under `root`, relative paths with `/`, content base64, mode kept. Symbolic links are refused. */
+/** Every file under `root` but the skipped names, relative paths with `/`, content base64, mode kept. Symbolic links are refused. */
 export async function readAssignmentFolder(root: string, options: ReadFolderOptions = {}): Promise<FolderFile[]> {
   const maxFiles = options.maxFiles ?? 2000;
   const maxBytes = options.maxBytes ?? 20 * 1024 * 1024;
@@ -36,7 +35,7 @@ export async function readAssignmentFolder(root: string, options: ReadFolderOpti
     const entries = await readdir(dir, { withFileTypes: true });
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const e of entries) {
-      if (SKIPPED_NAMES.has(e.name)) continue;
+      if (isSkippedInAssignmentFolder(e.name)) continue;
       const abs = join(dir, e.name);
       const rel = relative(root, abs).split(sep).join('/');
       if (e.isSymbolicLink()) throw new AssignmentFolderProblem(`${rel} is a symbolic link; copy the file it points to instead`);

@@ -6,6 +6,7 @@
 // it and computes exactly what a student receives.
 
 import { Type, validator, type GradingSpec } from '@classpod/protocol';
+import { isSkippedInAssignmentFolder } from '@classpod/sync';
 import { existsSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -104,10 +105,14 @@ const MAX_README_BYTES = 1024 * 1024;
 /**
  * Refuse an assignment folder that holds a symbolic link anywhere below it: a
  * link could bring a host file into the specification's test data, the
- * starter files or the description. The refusal names the link.
+ * starter files or the description. The refusal names the link. What an
+ * assignment folder's readers skip (`isSkippedInAssignmentFolder`: `.git`,
+ * `node_modules`, …) is never read and not looked into, as in the extension's
+ * upload; the specification's loader refuses links itself.
  */
 async function refuseLinks(dir: string, id: string, rel = ''): Promise<void> {
   for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
+    if (isSkippedInAssignmentFolder(e.name)) continue;
     const relPath = rel ? `${rel}/${e.name}` : e.name;
     if (e.isSymbolicLink()) throw new AssignmentFolderError(`${id}/${relPath} is a symbolic link; assignment folders may not hold links`);
     if (e.isDirectory()) await refuseLinks(dir, id, relPath);

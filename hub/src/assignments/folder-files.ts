@@ -6,18 +6,19 @@
 
 import { lstat, mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, posix, resolve, sep } from 'node:path';
-import { STATE_DIR_NAME, writeFileAtomic } from '@classpod/sync';
+import { isSkippedInAssignmentFolder, writeFileAtomic } from '@classpod/sync';
 import type { FolderFileData } from '../blobs/blob-store';
 
 /** Limits of one folder read. */
 export interface FolderLimits {
   maxFiles: number;
   maxBytes: number;
-  /** Names skipped wherever they appear (e.g. `.git`, `node_modules`). */
-  skipNames?: readonly string[];
+  /** Whether a name is skipped wherever it appears (default: none). */
+  skip?: (name: string) => boolean;
 }
 
-export const DEFAULT_FOLDER_LIMITS: FolderLimits = { maxFiles: 5000, maxBytes: 50 * 1024 * 1024, skipNames: ['.git', STATE_DIR_NAME] };
+/** Limits of a professor's folder, which skips what the extension's upload skips (`isSkippedInAssignmentFolder`). */
+export const DEFAULT_FOLDER_LIMITS: FolderLimits = { maxFiles: 5000, maxBytes: 50 * 1024 * 1024, skip: isSkippedInAssignmentFolder };
 
 /** A folder was over a limit or held something that cannot be stored. */
 export class FolderError extends Error {
@@ -30,12 +31,12 @@ export class FolderError extends Error {
 export async function readFolderFiles(root: string, limits: FolderLimits = DEFAULT_FOLDER_LIMITS): Promise<FolderFileData[]> {
   const out: FolderFileData[] = [];
   let bytes = 0;
-  const skip = new Set(limits.skipNames ?? []);
+  const skip = limits.skip ?? (() => false);
   const walk = async (dir: string, rel: string): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
-      if (skip.has(e.name)) continue;
+      if (skip(e.name)) continue;
       const abs = join(dir, e.name);
       const relPath = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) await walk(abs, relPath);

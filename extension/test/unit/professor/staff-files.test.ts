@@ -13,6 +13,7 @@ import { describeUpsert, readAssignmentFolder } from '../../../src/professor/ass
 import { formatBytes } from '@classpod/protocol';
 import { formatCpu, verdictSummary } from '../../../src/professor/cluster-presentation';
 import { teachesAnyCourse } from '../../../src/professor/professor-session';
+import { ASSIGNMENT_FIXTURE_FILES, writeAssignmentFixture } from '@classpod/test-support';
 
 describe('submission file cache', function () {
   it('reads a file once, shares a read in flight, and forgets the least recently used over its limit', async function () {
@@ -118,6 +119,12 @@ describe('assignment folder', function () {
       ],
     );
     assert.equal(Buffer.from(files[0]!.contentBase64, 'base64').toString(), 'title: Hello\n');
+  });
+
+  it('skips what the hub skips: the shared fixture holds exactly the files hub/test/assignments/assignment-folder-skips.test.ts finds', async function () {
+    await writeAssignmentFixture(dir);
+    const files = await readAssignmentFolder(dir);
+    assert.deepEqual(files.map((f) => f.path).sort(), [...ASSIGNMENT_FIXTURE_FILES]);
   });
 
   it('refuses symbolic links and folders over the limits, saying which', async function () {
