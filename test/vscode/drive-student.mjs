@@ -1,7 +1,10 @@
 // A student's journey through the real VS Code UI, as a person would do it:
 // sign in, open an assignment, edit a file and see it in the workspace
-// through the terminal, run the tests, submit, see the score. One screenshot
-// per step under the shots folder; every step waits for what a person sees.
+// through the terminal, run the tests, submit, see the score; then look at a
+// file's earlier versions (the picker, the diff, a restore) and leave the
+// workspace idle until the terminal says it is paused, and press a key to
+// resume it. One screenshot per step under the shots folder; every step
+// waits for what a person sees.
 
 import { answerInput, command, launchBrowser, notification, stepRecorder } from './browser.mjs';
 
@@ -53,12 +56,108 @@ async function waitForTerminal(page, re, timeout = 60_000) {
   }
 }
 
+/** The editor showing sum.c (the plain one, or the right side of a diff). */
+const editorLines = (page) => page.locator('.editor-instance .monaco-editor .view-lines').last();
+
+/**
+ * A file's earlier versions: a second edit gives sum.c a newer state than the
+ * first; the picker lists both, picking the older opens a diff against the
+ * file now, and "Restore This Version" puts the older content back after
+ * asking.
+ */
+async function driveEarlierVersions(page, step) {
+  await step('versions-picker', async () => {
+    await command(page, 'View: Close All Editors');
+    await command(page, 'View: Show Explorer');
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sum.c' }).first().dblclick();
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await editor.waitFor({ timeout: 30_000 });
+    await editor.click({ position: { x: 200, y: 10 } });
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.type('/* a second edit: e2e-second-edit */\n');
+    await page.keyboard.press('Control+S');
+    await page.locator('.statusbar-item', { hasText: 'Synced' }).waitFor({ timeout: LONG });
+    // The course server records the edit moments after it syncs: look again until the picker holds both states.
+    const widget = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: 'Earlier versions of sum.c' }) });
+    const until = Date.now() + LONG;
+    for (;;) {
+      await command(page, 'Classpod: Show Earlier Versions');
+      await widget.waitFor({ state: 'visible', timeout: LONG });
+      await widget.locator('.monaco-list-row', { hasText: 'same as your file now' }).first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+      if ((await widget.locator('.monaco-list-row', { hasText: 'same as your file now' }).count()) > 0 && (await widget.locator('.monaco-list-row').count()) >= 2) break;
+      if (Date.now() > until) throw new Error('the picker never listed the second edit beside the first');
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(2000);
+    }
+  });
+
+  await step('versions-diff', async () => {
+    // The newest is the file now; the one below it holds the first edit only.
+    await page.locator('.quick-input-widget .monaco-list-row').nth(1).click();
+    const diff = page.locator('.monaco-diff-editor').first();
+    await diff.waitFor({ timeout: 60_000 });
+    await page.locator('.tab', { hasText: /sum\.c \(.* ↔ now\)/ }).first().waitFor({ timeout: 30_000 });
+    // The second edit exists on the right (now) only: an inserted line.
+    await diff.locator('.line-insert').first().waitFor({ timeout: 30_000 });
+  });
+
+  await step('versions-restored', async () => {
+    // The diff's notification offers the restore (so does the diff editor's title bar).
+    const offer = await notification(page, 'Right: your file now', 30_000);
+    await offer.locator('.monaco-button', { hasText: 'Restore This Version' }).first().click();
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Restore sum.c as it was at' });
+    await dialog.waitFor({ timeout: 30_000 });
+    await dialog.locator('.monaco-button', { hasText: 'Restore' }).first().click();
+    await notification(page, 'Restored sum.c as it was at', LONG);
+    await page.keyboard.press('Escape');
+    await command(page, 'View: Close All Editors');
+    await command(page, 'View: Show Explorer');
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sum.c' }).first().dblclick();
+    const lines = editorLines(page);
+    await lines.waitFor({ timeout: 30_000 });
+    const until = Date.now() + 60_000;
+    for (;;) {
+      const text = await lines.innerText();
+      if (!text.includes('e2e-second-edit') && text.includes('e2e-edit-marker')) break;
+      if (Date.now() > until) throw new Error(`sum.c does not show the restored content:\n${text.slice(0, 400)}`);
+      await page.waitForTimeout(250);
+    }
+    await page.locator('.statusbar-item', { hasText: 'Synced' }).waitFor({ timeout: LONG });
+  });
+}
+
+/**
+ * The paused terminal: nobody works for the course's idle time, the hub stops
+ * the workspace and the terminal says so; a key starts it again and the shell
+ * answers. The restored file is in the workspace too.
+ */
+async function drivePausedTerminal(page, step, idleMinutes) {
+  const paused = new RegExp(`workspace paused after ${idleMinutes} min idle — press a key to resume`);
+  await step('terminal-paused', async () => {
+    await command(page, 'View: Close All Editors');
+    await command(page, 'Terminal: Focus Terminal');
+    await page.locator('.terminal-wrapper .xterm-rows').first().waitFor({ timeout: 60_000 });
+    // The idle time, then up to a minute until the hub's next look for idle workspaces, and some slack.
+    await waitForTerminal(page, paused, (idleMinutes + 3) * 60_000);
+  });
+
+  await step('terminal-resumed', async () => {
+    await page.locator('.terminal-wrapper .xterm').first().click();
+    await page.keyboard.press('Enter');
+    // A new shell after the paused line; then it answers.
+    await waitForTerminal(page, new RegExp(`${paused.source}[\\s\\S]*[$#]\\s*$`, 'm'), LONG);
+    await page.keyboard.type('grep -c e2e-second-edit sum.c; echo resumed-$((6*7))');
+    await page.keyboard.press('Enter');
+    await waitForTerminal(page, /^0\s*$[\s\S]*resumed-42/m, LONG);
+  });
+}
+
 /**
  * Drive the journey. `hubUrl` and `token` sign in; `startFolder` is opened
  * first; screenshots go to `shots`. Returns the steps that passed. Without
  * a grading worker (`expectGrade` false) the journey ends at the receipt.
  */
-export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots, log, expectGrade = true }) {
+export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots, log, expectGrade = true, idleMinutes }) {
   const browser = await launchBrowser();
   const { page } = browser;
   const { steps, step } = stepRecorder(page, shots, log);
@@ -140,11 +239,8 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       await toast(page, 'Submitted “Sum and mean (C)”');
     });
 
-    if (!expectGrade) {
-      log('step: graded — skipped: no grading worker runs in this stack');
-      return steps;
-    }
-    await step('graded', async () => {
+    if (!expectGrade) log('step: graded — skipped: no grading worker runs in this stack');
+    else await step('graded', async () => {
       // Toasts hide after a while; the notification centre keeps every one.
       await command(page, 'Notifications: Show Notifications');
       await page
@@ -154,6 +250,10 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       await showClasspod(page);
       await page.locator('.monaco-list-row', { hasText: /Sum and mean \(C\).*graded \d/ }).waitFor({ timeout: 60_000 });
     });
+
+    await driveEarlierVersions(page, step);
+    if (idleMinutes === undefined) log('step: terminal-paused — skipped: the course keeps its default idle time in this stack');
+    else await drivePausedTerminal(page, step, idleMinutes);
   } finally {
     await browser.close();
   }

@@ -30,6 +30,8 @@ import { startStack } from './stack.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 export const repo = resolve(here, '..', '..');
 export const resultsDir = join(repo, 'test-results', 'vscode-e2e', 'student');
+/** The course's idle time in the UI journey's stack (minutes). */
+const JOURNEY_IDLE_MINUTES = 1;
 
 /** Why the run cannot happen on this machine, or undefined when it can. */
 export function missingTools() {
@@ -64,7 +66,9 @@ export async function runE2E({ host = true, ui = true, compile = true, log = (m)
   try {
     const bin = ensureCodeServer(log);
     const vsix = await buildExtension(log, dir, { compile });
-    const stack = await startStack({ repo, dir, logDir: resultsDir });
+    // The UI journey sees its workspace paused: its course's idle time is the shortest there is (1 min).
+    // The in-host suite keeps the default, so its workspaces never pause under it.
+    const stack = await startStack({ repo, dir, logDir: resultsDir, ...(host ? {} : { idleMinutes: JOURNEY_IDLE_MINUTES }) });
     log(`hub at ${stack.url}${stack.grader ? ' with a grader worker' : ' (no grader worker: the grader package has none yet)'}`);
     const cs = await startCodeServer({
       bin,
@@ -84,7 +88,18 @@ export async function runE2E({ host = true, ui = true, compile = true, log = (m)
     if (host) summary.host = await runHostSuiteLogged({ baseUrl: cs.url, repo, dir, resultsDir, log, what: 'in-host suite' });
     if (ui) {
       const { shots, startFolder } = prepareUiRun({ dir, resultsDir });
-      summary.ui = await driveStudent({ baseUrl: cs.url, hubUrl: stack.url, token: stack.tokens.ada, startFolder, shots, log, expectGrade: Boolean(stack.grader) });
+      // After the in-host suite, the journey gets a hub of its own with the short idle time.
+      const uiStack = host ? await startStack({ repo, dir: join(dir, 'ui-stack'), logDir: join(resultsDir, 'ui-stack'), idleMinutes: JOURNEY_IDLE_MINUTES }) : stack;
+      summary.ui = await driveStudent({
+        baseUrl: cs.url,
+        hubUrl: uiStack.url,
+        token: uiStack.tokens.ada,
+        startFolder,
+        shots,
+        log,
+        expectGrade: Boolean(uiStack.grader),
+        idleMinutes: JOURNEY_IDLE_MINUTES,
+      });
     }
     return summary;
   } finally {

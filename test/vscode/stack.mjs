@@ -3,20 +3,31 @@
 // worker with the `none` sandbox when the grader package has one (the hub's
 // grading policy names `none` for this run), all in a temporary data folder.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, startProcess } from './processes.mjs';
 
 /**
  * Start the hub (and a grader worker) for the demo course; returns addresses, tokens and logs.
  * `setup(hub)` may run more `classpod-hub` commands first and resolve with more tokens by name.
+ * `idleMinutes` sets the course's idle time (course.yaml's `workspaces.idleMinutes`), so a journey can see a workspace paused.
  */
-export async function startStack({ repo, dir, logDir, setup }) {
+export async function startStack({ repo, dir, logDir, setup, idleMinutes }) {
   const hubCli = join(repo, 'hub', 'dist', 'src', 'cli', 'classpod-hub.js');
   if (!existsSync(hubCli)) throw new Error(`${hubCli} is missing: build the repository first (npx tsc -b)`);
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(logDir, { recursive: true });
   const data = join(dir, 'hub-data');
   const hub = (...args) => run(process.execPath, [hubCli, ...args, '--data', data]);
-  await hub('course', 'create', '--from', join(repo, 'examples', 'demo-course'));
+  let course = join(repo, 'examples', 'demo-course');
+  if (idleMinutes !== undefined) {
+    // A copy of the demo course with its own idle time; the repository's stays as it is.
+    const copy = join(dir, 'demo-course');
+    cpSync(course, copy, { recursive: true });
+    appendFileSync(join(copy, 'course.yaml'), `\nworkspaces: { idleMinutes: ${idleMinutes} }\n`);
+    course = copy;
+  }
+  await hub('course', 'create', '--from', course);
   const tokens = {};
   for (const [id, name] of [
     ['ada', 'Ada Lovelace'],
