@@ -43,6 +43,8 @@ export interface HubOptions {
   leaseSweepMs?: number;
   /** Longest pause between two deadline checks (ms). */
   deadlinePollMs?: number;
+  /** Longest pause between two looks for lab sessions to pre-warm (ms). */
+  prewarmPollMs?: number;
   /** Turns a spec file into a grading spec (default: the grader package's loader). */
   resolveSpec?: SpecResolver;
   /** Largest inbound frame on the hub API (bytes). */
@@ -75,6 +77,7 @@ export const HUB_DEFAULTS = {
   heartbeatMs: 5_000,
   leaseSweepMs: 2_000,
   deadlinePollMs: 5_000,
+  prewarmPollMs: 15_000,
   maxFrameBytes: 16 * 1024 * 1024,
   pingIntervalMs: 30_000,
   officialSandboxes: [...DEFAULT_OFFICIAL_SANDBOXES],
@@ -132,7 +135,7 @@ export function validateOptions(o: HubOptions): HubOptions & typeof HUB_DEFAULTS
   merged.dataDir = resolve(merged.dataDir);
   if (!Number.isInteger(merged.port) || merged.port < 0 || merged.port > 65535) throw new HubConfigError(`port ${merged.port} is not a TCP port`);
   if (!['auto', 'bubblewrap', 'none'].includes(merged.isolation)) throw new HubConfigError(`isolation must be auto, bubblewrap or none, not ${merged.isolation}`);
-  for (const k of ['idleStopMs', 'leaseMs', 'heartbeatMs', 'leaseSweepMs', 'deadlinePollMs', 'maxFrameBytes', 'pingIntervalMs', 'versionKeepPerFolder', 'versionKeepDays', 'versionCourseQuotaBytes', 'versionDebounceMs', 'versionRefreshMs'] as const) {
+  for (const k of ['idleStopMs', 'leaseMs', 'heartbeatMs', 'leaseSweepMs', 'deadlinePollMs', 'prewarmPollMs', 'maxFrameBytes', 'pingIntervalMs', 'versionKeepPerFolder', 'versionKeepDays', 'versionCourseQuotaBytes', 'versionDebounceMs', 'versionRefreshMs'] as const) {
     if (!(Number(merged[k]) > 0)) throw new HubConfigError(`${k} must be a positive number, not ${merged[k]}`);
   }
   if (merged.officialSandboxes.length === 0) throw new HubConfigError('the grading policy must name at least one sandbox (isolate, local or none)');

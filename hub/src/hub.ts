@@ -31,6 +31,8 @@ import { workspaceView } from './api/views';
 import { VersionStore } from './store/version-store';
 import { VersionRecorder } from './versions/version-recorder';
 import { VersionWatcher } from './versions/version-watcher';
+import { PrewarmStore } from './store/prewarm-store';
+import { PrewarmScheduler } from './workspaces/prewarm-scheduler';
 
 /** A running hub. */
 export interface Hub {
@@ -47,6 +49,8 @@ export interface Hub {
   readonly versions: VersionStore;
   /** Records versions of running workspaces' folders. */
   readonly versionWatcher: VersionWatcher;
+  /** Starts a course's workspaces ahead of its scheduled lab sessions. */
+  readonly prewarm: PrewarmScheduler;
   readonly events: EventHub;
   readonly metrics: MetricsRegistry;
   readonly clock: Clock;
@@ -135,6 +139,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       refreshMs: o.versionRefreshMs,
       recorded: metrics.counter('hub_versions_total', 'Looks at a changed assignment folder, by outcome (recorded, unchanged, refused, failed).', ['outcome']),
     });
+    const prewarmSessions = new PrewarmStore(store.db);
+    let prewarm: PrewarmScheduler | undefined;
     const context: ApiContext = {
       store,
       rosters,
@@ -147,6 +153,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       queue,
       authz,
       versions,
+      prewarm: { sessions: prewarmSessions, wake: () => prewarm?.wake() },
       resolveSpec: o.resolveSpec ?? graderSpecResolver(),
       logger,
     };
@@ -184,6 +191,21 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const deadlines = new DeadlineCollector(store, versions, intake, clock, logger.child({ area: 'deadlines' }), o.deadlinePollMs);
     await deadlines.start();
     cleanups.push(() => deadlines.stop());
+    const prewarmScheduler = new PrewarmScheduler({
+      sessions: prewarmSessions,
+      store,
+      opener,
+      clock,
+      logger: logger.child({ area: 'prewarm' }),
+      idleTimeOf: async (courseId) => {
+        const seconds = await store.courseIdleStopSeconds(courseId);
+        return seconds === undefined ? o.idleStopMs : seconds * 1000;
+      },
+      pollMs: o.prewarmPollMs,
+    });
+    prewarm = prewarmScheduler;
+    cleanups.push(() => prewarmScheduler.stop());
+    await prewarmScheduler.start();
     started = true;
     logger.info('hub started', { url, provider: provider.kind, database: o.databaseUrl ? 'postgres' : 'sqlite', dataDir: o.dataDir, officialSandboxes: o.officialSandboxes });
     return {
@@ -197,6 +219,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       deadlines,
       versions,
       versionWatcher,
+      prewarm: prewarmScheduler,
       events,
       metrics,
       clock,

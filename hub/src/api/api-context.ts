@@ -7,6 +7,7 @@ import type { GradingQueue } from '../grading/grading-queue';
 import type { RosterRepository } from '../store/roster-repository';
 import type { Store } from '../store/store';
 import type { VersionStore } from '../store/version-store';
+import type { PrewarmStore } from '../store/prewarm-store';
 import type { SubmissionIntake } from '../submissions/submission-intake';
 import type { Clock } from '../time/clock';
 import type { WorkspaceProvider } from '../workspaces/workspace-provider';
@@ -26,6 +27,8 @@ export interface ApiContext {
   queue: GradingQueue;
   authz: Authorization;
   versions: VersionStore;
+  /** Pre-warmed lab sessions, and a way to have the scheduler look again (a session was added). */
+  prewarm: { sessions: PrewarmStore; wake(): void };
   resolveSpec: SpecResolver;
   logger: Logger;
 }

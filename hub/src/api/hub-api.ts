@@ -11,6 +11,7 @@ import { attachClusterMethods } from './cluster-methods';
 import { attachCourseMethods } from './course-methods';
 import { attachGradebookMethods } from './gradebook-methods';
 import { attachRosterMethods } from './roster-methods';
+import { attachPrewarmMethods } from './prewarm-methods';
 import { attachSubmissionMethods } from './submission-methods';
 import { attachVersionMethods } from './version-methods';
 
@@ -48,4 +49,5 @@ export function attachHubApi(endpoint: RpcEndpoint, ctx: ApiContext, caller: Cal
   attachClusterMethods(endpoint, ctx, caller);
   attachVersionMethods(endpoint, ctx, caller);
   attachRosterMethods(endpoint, ctx, caller);
+  attachPrewarmMethods(endpoint, ctx, caller);
 }

@@ -264,6 +264,28 @@ ALTER TABLE enrolments ADD COLUMN withdrawn_at TEXT;
 ALTER TABLE enrolments ADD COLUMN section_id TEXT;
 `,
   },
+  {
+    version: 11,
+    description: "pre-warmed lab sessions: a course's session start, how long before it the class's workspaces start, and what became of it",
+    sql: `
+CREATE TABLE prewarm_sessions (
+  id TEXT PRIMARY KEY,
+  course_id TEXT NOT NULL REFERENCES courses(id),
+  starts_at TEXT NOT NULL,
+  lead_seconds INTEGER NOT NULL,
+  warm_at TEXT NOT NULL,
+  label TEXT,
+  state TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  warmed_at TEXT,
+  started INTEGER,
+  failed INTEGER
+);
+CREATE INDEX prewarm_sessions_by_warm_at ON prewarm_sessions (state, warm_at);
+CREATE INDEX prewarm_sessions_by_course ON prewarm_sessions (course_id, starts_at);
+`,
+  },
 ];
 
 /** Bring the database to the newest version; returns the versions applied. */

@@ -37,25 +37,30 @@ export class WorkspaceOpener {
     await writeWorkspaceLayout(workspace, this.blobs, key.studentId, course, open, this.hubUrl());
   }
 
-  /** Write the layout of the assignments open now (starting the workspace if needed). */
-  async writeLayout(key: WorkspaceKey): Promise<void> {
-    await this.files.use(key, (workspace) => this.layoutInto(key, workspace));
+  /** Write the layout of the assignments open now (starting the workspace if needed); `brief`: the hub's own access, not activity. */
+  async writeLayout(key: WorkspaceKey, options: { brief?: boolean } = {}): Promise<void> {
+    await this.files.use(key, (workspace) => this.layoutInto(key, workspace), options.brief ? { brief: true } : {});
   }
 
-  /** Prepare and start a student's workspace; resolves once its agent is ready and its layout written. */
-  async open(key: WorkspaceKey, signal?: AbortSignal): Promise<AgentEndpoint> {
+  /**
+   * Prepare and start a student's workspace; resolves once its agent is ready and its layout written.
+   * `idleAfterMs`: started by the hub itself (pre-warming), not by someone who works in it: see
+   * `WorkspaceProvider.ensureRunning`.
+   */
+  async open(key: WorkspaceKey, signal?: AbortSignal, options: { idleAfterMs?: number } = {}): Promise<AgentEndpoint> {
     if ((await this.store.roleIn(key.courseId, key.studentId)) !== 'student') {
       throw errors.notFound(`${key.studentId} is not a student of course ${key.courseId}`);
     }
     await this.provider.ensureCourse(key.courseId);
     let endpoint: AgentEndpoint;
     try {
-      endpoint = await this.provider.ensureRunning(key, signal ? { signal } : {});
+      endpoint = await this.provider.ensureRunning(key, { ...(signal ? { signal } : {}), ...(options.idleAfterMs === undefined ? {} : { idleAfterMs: options.idleAfterMs }) });
     } catch (err) {
       throw errors.unavailable(`workspace ${workspaceIdOf(key)} did not start: ${(err as Error).message}`);
     }
     try {
-      await this.writeLayout(key);
+      // Started by the hub itself (pre-warming): writing the layout is no one's activity either.
+      await this.writeLayout(key, { brief: options.idleAfterMs !== undefined });
     } catch (err) {
       // A layout the agent refuses (say the student made `.classpod` a link) must not lock
       // them out of the workspace where they can repair it.

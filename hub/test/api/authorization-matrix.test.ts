@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
   errorCodeName,
+  CancelPrewarmRequest,
   ExportGradesRequest,
+  ListPrewarmRequest,
+  SchedulePrewarmRequest,
   ExtendDeadlineRequest,
   GetGradebookRequest,
   FetchStarterRequest,
@@ -64,6 +67,7 @@ describe('authorization: every method × role × owner', function () {
   const clients = {} as Record<Actor, TestClient>;
   let aliceSubmission = '';
   let aliceVersion = '';
+  let prewarmSession = '';
 
   before(async () => {
     t = await startTestHub();
@@ -72,6 +76,7 @@ describe('authorization: every method × role × owner', function () {
     aliceSubmission = (await clients.alice.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' })).submission.id;
     await t.hub.versionWatcher.flush({ courseId: 'cs101', studentId: 'alice' });
     aliceVersion = (await t.hub.versions.latest({ courseId: 'cs101', studentId: 'alice', assignmentId: 'c-sum' }))!.id;
+    prewarmSession = (await clients.prof.request(SchedulePrewarmRequest.type, { courseId: 'cs101', startsAt: new Date(Date.now() + 40 * 86_400_000).toISOString() })).session.sessionId;
   });
 
   after(async () => {
@@ -111,6 +116,9 @@ describe('authorization: every method × role × owner', function () {
     { name: 'workspaces/start', type: StartWorkspaceRequest.type, params: () => ({ courseId: 'cs101', studentId: 'alice' }), allowed: ['prof', 'tara', 'alice'] },
     { name: 'workspaces/openTerminal', type: OpenWorkspaceTerminalRequest.type, params: () => ({ courseId: 'cs101', studentId: 'alice' }), allowed: ['prof', 'tara'] },
     { name: 'workspaces/stop', type: StopWorkspaceRequest.type, params: () => ({ courseId: 'cs101', studentId: 'alice' }), allowed: ['prof', 'tara'] },
+    { name: 'workspaces/schedulePrewarm', type: SchedulePrewarmRequest.type, params: () => ({ courseId: 'cs101', startsAt: future, leadMinutes: 10 }), allowed: ['prof'] },
+    { name: 'workspaces/listPrewarm', type: ListPrewarmRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara'] },
+    { name: 'workspaces/cancelPrewarm', type: CancelPrewarmRequest.type, params: () => ({ sessionId: prewarmSession }), allowed: ['prof'] },
     { name: 'cluster/nodes', type: ListClusterNodesRequest.type, params: () => ({}), allowed: ['prof', 'tara', 'olga'] },
     { name: 'audit/list', type: ListAuditRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof'] },
     {

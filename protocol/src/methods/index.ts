@@ -15,3 +15,4 @@ export * from './tests';
 export * from './versions';
 export * from './gradebook';
 export * from './rosters';
+export * from './prewarming';
