@@ -57,17 +57,16 @@ export class AtomicFile {
       await onDone();
       throw err;
     }
-    if (options.exactMode === false) return new AtomicFile(folder, name, temp, handle, onDone);
+    const file = new AtomicFile(folder, name, temp, handle, onDone);
+    if (options.exactMode === false) return file;
     try {
       // The umask may have narrowed the mode; set it exactly, on the file we created.
       await handle.chmod(mode);
     } catch (err) {
-      await handle.close().catch(() => undefined);
-      await folder.unlink(temp).catch(() => undefined);
-      await onDone();
+      await file.abort();
       throw err;
     }
-    return new AtomicFile(folder, name, temp, handle, onDone);
+    return file;
   }
 
   /** Append bytes. */
@@ -93,26 +92,11 @@ export class AtomicFile {
 
   /** Flush, close and rename over the target; then flush the folder. Returns the new file's stat. */
   async commit(options: { fsync?: boolean } = {}): Promise<Stats> {
-    if (this.done) throw new Error('atomic file already finished');
-    this.done = true;
     const fsync = options.fsync ?? true;
-    try {
-      let stat: Stats;
-      try {
-        if (fsync) await this.handle.sync();
-        stat = await this.handle.stat();
-        await this.handle.close();
-        await this.folder.rename(this.temp, this.folder, this.name);
-      } catch (err) {
-        await this.handle.close().catch(() => undefined);
-        await this.folder.unlink(this.temp).catch(() => undefined);
-        throw err;
-      }
-      if (fsync) await this.folder.sync();
-      return stat;
-    } finally {
-      await this.onDone();
-    }
+    return this.putInPlace(async () => {
+      if (fsync) await this.handle.sync();
+      return this.handle.stat();
+    }, fsync);
   }
 
   /**
@@ -121,20 +105,7 @@ export class AtomicFile {
    * again), such as staged content, where every system call per file counts.
    */
   async commitUnflushed(): Promise<void> {
-    if (this.done) throw new Error('atomic file already finished');
-    this.done = true;
-    try {
-      try {
-        await this.handle.close();
-        await this.folder.rename(this.temp, this.folder, this.name);
-      } catch (err) {
-        await this.handle.close().catch(() => undefined);
-        await this.folder.unlink(this.temp).catch(() => undefined);
-        throw err;
-      }
-    } finally {
-      await this.onDone();
-    }
+    await this.putInPlace(async () => undefined, false);
   }
 
   /** Close and remove the temporary file; the target is untouched. */
@@ -142,11 +113,41 @@ export class AtomicFile {
     if (this.done) return;
     this.done = true;
     try {
-      await this.handle.close().catch(() => undefined);
-      await this.folder.unlink(this.temp).catch(() => undefined);
+      await this.discard();
     } finally {
       await this.onDone();
     }
+  }
+
+  /**
+   * The one way a file is finished: `beforeClose` on the open file, close,
+   * rename over the target (the temporary file removed if any of that fails),
+   * then the folder flushed when `syncFolder`. `onDone` runs in every case.
+   */
+  private async putInPlace<T>(beforeClose: () => Promise<T>, syncFolder: boolean): Promise<T> {
+    if (this.done) throw new Error('atomic file already finished');
+    this.done = true;
+    try {
+      let result: T;
+      try {
+        result = await beforeClose();
+        await this.handle.close();
+        await this.folder.rename(this.temp, this.folder, this.name);
+      } catch (err) {
+        await this.discard();
+        throw err;
+      }
+      if (syncFolder) await this.folder.sync();
+      return result;
+    } finally {
+      await this.onDone();
+    }
+  }
+
+  /** Close the handle (again, harmlessly, if it was closed) and remove the temporary file, ignoring failures of either. */
+  private async discard(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await this.folder.unlink(this.temp).catch(() => undefined);
   }
 }
 

@@ -19,18 +19,53 @@ async function contents(root: string): Promise<string[]> {
   return out.sort();
 }
 
+/** `notes` synced, then deleted on the local side, and the answer to that deletion lost: the workspace applied it, the local side never heard. */
+async function deletionWhoseAnswerWasLost(pair: SyncPair): Promise<void> {
+  await put(pair.local, 'notes', 'v1\n');
+  await pair.settle();
+  await fs.rm(path.join(pair.local, 'notes'));
+  pair.pipe!.cutAround = { method: 'sync/apply', at: 'reply' };
+  await assert.rejects(pair.session!.syncNow());
+  assert.equal(await read(pair.remote, 'notes'), undefined, 'the deletion reached the workspace');
+}
+
+/** `a.txt` synced as v1, then edited to v2 on the local side only. */
+async function editedAfterSync(pair: SyncPair): Promise<void> {
+  await put(pair.local, 'a.txt', 'v1\n');
+  await pair.settle();
+  await put(pair.local, 'a.txt', 'v2\n');
+}
+
+/** `a.txt` synced as `base`, then edited on both sides before the next cycle. */
+async function editedOnBothSides(pair: SyncPair, local: string, remote: string): Promise<void> {
+  await put(pair.local, 'a.txt', 'base\n');
+  await pair.settle();
+  await put(pair.local, 'a.txt', local);
+  await put(pair.remote, 'a.txt', remote);
+}
+
+/** The local side undoes the edit (back to v1): v1 keeps the name and v2, which the workspace got, stays as a conflict copy on both sides. */
+async function undoKeepsBothVersions(pair: SyncPair): Promise<void> {
+  await put(pair.local, 'a.txt', 'v1\n'); // git checkout a.txt
+  await pair.settle();
+  assert.equal(await read(pair.local, 'a.txt'), 'v1\n', 'the undo keeps the name');
+  assert.deepEqual(await contents(pair.local), ['v1\n', 'v2\n'], 'the version the workspace got is kept as a conflict copy');
+  assert.deepEqual(await contents(pair.remote), ['v1\n', 'v2\n']);
+}
+
+/** Kill the local side before its deferred ancestor save (nothing more of the process reaches the disk) and start it again. */
+async function restartLocalWithoutSavingAncestor(pair: SyncPair): Promise<void> {
+  (pair.session as unknown as { flushAncestor(): Promise<void> }).flushAncestor = async () => undefined;
+  await pair.restartLocal();
+}
+
 describe('versions that used to be lost', () => {
   let pair: SyncPair;
   afterEach(() => pair?.dispose());
 
   it('a deletion whose answer was lost, then the file restored byte for byte, keeps the restore', async () => {
     pair = await SyncPair.create();
-    await put(pair.local, 'notes', 'v1\n');
-    await pair.settle();
-    await fs.rm(path.join(pair.local, 'notes'));
-    pair.pipe!.cutAround = { method: 'sync/apply', at: 'reply' };
-    await assert.rejects(pair.session!.syncNow());
-    assert.equal(await read(pair.remote, 'notes'), undefined, 'the deletion reached the workspace');
+    await deletionWhoseAnswerWasLost(pair);
     await put(pair.local, 'notes', 'v1\n'); // undo, offline
     await pair.settle();
     assert.equal(await read(pair.local, 'notes'), 'v1\n');
@@ -39,11 +74,7 @@ describe('versions that used to be lost', () => {
 
   it('the same, when the local side is killed before it heard the answer', async () => {
     pair = await SyncPair.create();
-    await put(pair.local, 'notes', 'v1\n');
-    await pair.settle();
-    await fs.rm(path.join(pair.local, 'notes'));
-    pair.pipe!.cutAround = { method: 'sync/apply', at: 'reply' };
-    await assert.rejects(pair.session!.syncNow());
+    await deletionWhoseAnswerWasLost(pair);
     await pair.restartLocal();
     await put(pair.local, 'notes', 'v1\n');
     await pair.settle();
@@ -52,25 +83,16 @@ describe('versions that used to be lost', () => {
 
   it('an edit whose answer was lost, then undone on that side, keeps both versions', async () => {
     pair = await SyncPair.create({ now: () => NOW });
-    await put(pair.local, 'a.txt', 'v1\n');
-    await pair.settle();
-    await put(pair.local, 'a.txt', 'v2\n');
+    await editedAfterSync(pair);
     pair.pipe!.cutAround = { method: 'sync/apply', at: 'reply' };
     await assert.rejects(pair.session!.syncNow());
     assert.equal(await read(pair.remote, 'a.txt'), 'v2\n');
-    await put(pair.local, 'a.txt', 'v1\n'); // git checkout a.txt
-    await pair.settle();
-    assert.equal(await read(pair.local, 'a.txt'), 'v1\n', 'the restore keeps the name');
-    assert.deepEqual(await contents(pair.local), ['v1\n', 'v2\n'], 'the version the workspace got is kept as a conflict copy');
-    assert.deepEqual(await contents(pair.remote), ['v1\n', 'v2\n']);
+    await undoKeepsBothVersions(pair);
   });
 
   it('two conflicts on one file within one second, the second in a focused cycle, keep both losing versions', async () => {
     pair = await SyncPair.create({ now: () => NOW });
-    await put(pair.local, 'a.txt', 'base\n');
-    await pair.settle();
-    await put(pair.local, 'a.txt', 'L1\n');
-    await put(pair.remote, 'a.txt', 'R1\n');
+    await editedOnBothSides(pair, 'L1\n', 'R1\n');
     await pair.sync();
     await put(pair.local, 'a.txt', 'L2\n');
     await put(pair.remote, 'a.txt', 'R2\n');
@@ -187,10 +209,7 @@ describe('both sides of a cycle stop together when one apply fails', () => {
 
   it('the workspace overwrites nothing when the local apply fails while conflict copies are made', async () => {
     pair = await SyncPair.create({ now: () => NOW });
-    await put(pair.local, 'a.txt', 'base\n');
-    await pair.settle();
-    await put(pair.local, 'a.txt', 'local edit\n');
-    await put(pair.remote, 'a.txt', 'workspace edit\n');
+    await editedOnBothSides(pair, 'local edit\n', 'workspace edit\n');
     // The local side's apply fails outright (say, its disk went away) on the first step of the cycle.
     const local = pair.local;
     const original = FsReplica.prototype.apply;
@@ -218,34 +237,23 @@ describe('an edit cycle whose ancestor is saved later', () => {
 
   it('keeps an undo made after the local side was killed before the ancestor was saved', async () => {
     pair = await SyncPair.create({ now: () => NOW });
-    await put(pair.local, 'a.txt', 'v1\n');
-    await pair.settle();
-    await put(pair.local, 'a.txt', 'v2\n');
+    await editedAfterSync(pair);
     await pair.session!.syncNow({ paths: ['a.txt'] });
     assert.equal(await read(pair.remote, 'a.txt'), 'v2\n');
-    // Killed before the deferred save: nothing more of this process reaches the disk.
-    (pair.session as unknown as { flushAncestor(): Promise<void> }).flushAncestor = async () => undefined;
-    await pair.restartLocal();
-    await put(pair.local, 'a.txt', 'v1\n'); // undo, while the local side was down
-    await pair.settle();
-    assert.equal(await read(pair.local, 'a.txt'), 'v1\n', 'the undo keeps the name');
-    assert.deepEqual(await contents(pair.local), ['v1\n', 'v2\n'], 'the version the workspace got is kept as a conflict copy');
-    assert.deepEqual(await contents(pair.remote), ['v1\n', 'v2\n']);
+    await restartLocalWithoutSavingAncestor(pair);
+    await undoKeepsBothVersions(pair);
   });
 
   it('saves the ancestor soon after, so a later undo is an ordinary edit', async () => {
     pair = await SyncPair.create({ now: () => NOW });
-    await put(pair.local, 'a.txt', 'v1\n');
-    await pair.settle();
-    await put(pair.local, 'a.txt', 'v2\n');
+    await editedAfterSync(pair);
     await pair.session!.syncNow({ paths: ['a.txt'] });
     const inDoubt = path.join(pair.stateDir, 'in-doubt.json');
     for (const deadline = Date.now() + 30_000; await fs.stat(inDoubt).then(() => true, () => false); ) {
       assert.ok(Date.now() < deadline, 'the ancestor was saved and nothing is in doubt');
       await new Promise((r) => setTimeout(r, 50));
     }
-    (pair.session as unknown as { flushAncestor(): Promise<void> }).flushAncestor = async () => undefined;
-    await pair.restartLocal();
+    await restartLocalWithoutSavingAncestor(pair);
     await put(pair.local, 'a.txt', 'v1\n');
     await pair.settle();
     assert.deepEqual(await contents(pair.local), ['v1\n']);
