@@ -3,6 +3,7 @@ export * from './version';
 export * from './errors';
 export * from './limits';
 export * from './quantities';
+export * from './plural';
 export * from './backoff';
 export * from './connection-budget';
 export * from './method';

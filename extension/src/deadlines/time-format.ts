@@ -1,13 +1,12 @@
 // How times read in the student's view: a due time both relative ("in 3 days")
 // and absolute in the student's own time zone, and a compact countdown.
 
+import { plural } from '@classpod/protocol';
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
 
 /** "in 2 days", "in 3 hours", "in 12 minutes", "in less than a minute", "5 hours ago". */
 export function formatRelative(target: Date, now: Date): string {

@@ -7,7 +7,7 @@
 
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { FolderFile, ResultOf, UpsertAssignmentRequest } from '@classpod/protocol';
+import { plural, type FolderFile, type ResultOf, type UpsertAssignmentRequest } from '@classpod/protocol';
 import { isSkippedInAssignmentFolder } from '@classpod/sync';
 
 export interface ReadFolderOptions {
@@ -72,7 +72,7 @@ export function describeUpsert(courseId: string, outcome: UpsertOutcome, dryRun:
   lines.push(`- Late penalty: ${a.latePolicy.penaltyPercentPerDay}% per started day${a.latePolicy.cutoffAt ? `, no submissions after ${a.latePolicy.cutoffAt}` : ', no late submissions'}`);
   if (a.maxScore !== undefined) lines.push(`- Maximum score: ${a.maxScore}`);
   lines.push(`- Hidden tests (kept on the grader, never sent to students): ${outcome.hiddenTests}`);
-  lines.push('', `## Students receive ${outcome.studentFiles.length} file(s)`, '');
+  lines.push('', `## Students receive ${plural(outcome.studentFiles.length, 'file')}`, '');
   for (const f of [...outcome.studentFiles].sort()) lines.push(`- \`${f}\``);
   if (outcome.warnings.length > 0) {
     lines.push('', '## Warnings', '');

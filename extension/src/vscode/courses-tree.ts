@@ -2,7 +2,7 @@
 // state and score. Reads the CourseCatalog; refreshes when it changes.
 
 import * as vscode from 'vscode';
-import type { AssignmentSummary, CourseSummary } from '@classpod/protocol';
+import { plural, type AssignmentSummary, type CourseSummary } from '@classpod/protocol';
 import type { CourseCatalog } from '../courses/course-catalog';
 import { presentAssignment } from '../courses/assignment-presentation';
 
@@ -35,7 +35,7 @@ export class CoursesTreeProvider implements vscode.TreeDataProvider<CoursesTreeN
       item.description = node.error ? `could not load: ${node.error}` : node.course.role === 'student' ? undefined : node.course.role;
       item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'mortar-board');
       item.contextValue = `course.${node.course.role}`;
-      item.tooltip = `${node.course.title} (${node.course.id}) — ${node.course.assignments} assignment(s)`;
+      item.tooltip = `${node.course.title} (${node.course.id}) — ${plural(node.course.assignments, 'assignment')}`;
       return item;
     }
     const a = node.assignment;

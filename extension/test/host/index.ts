@@ -14,6 +14,6 @@ export function run(): Promise<void> {
   if (suites.includes('student')) registerStudentSuite();
   if (suites.includes('professor')) registerProfessorSuite();
   return new Promise((resolve, reject) => {
-    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} in-host test(s) failed`)) : resolve()));
+    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} in-host ${failures === 1 ? 'test' : 'tests'} failed`)) : resolve()));
   });
 }

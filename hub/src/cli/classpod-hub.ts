@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ASSIGNMENT_FILE_PATH, ProtocolError } from '@classpod/protocol';
+import { ASSIGNMENT_FILE_PATH, plural, ProtocolError } from '@classpod/protocol';
 import { createLogger } from '@classpod/observability';
 import { addAssignmentFolder, CourseSetupError, enrolPerson, parseStudentCsv, setUpCourseFolder } from '../admin/course-setup';
 import { AssignmentFolderError } from '../assignments/assignment-folder';
@@ -172,9 +172,9 @@ async function main(argv: string[]): Promise<number> {
       case 'course create': {
         if (v.from) {
           const setup = await setUpCourseFolder(store, blobs, graderSpecResolver(), resolve(v.from), new Date());
-          out(`course ${setup.courseId} (${setup.title}) with ${setup.assignments.length} assignment(s)`);
+          out(`course ${setup.courseId} (${setup.title}) with ${plural(setup.assignments.length, 'assignment')}`);
           for (const a of setup.assignments) {
-            out(`  ${a.id}: ${a.title}, due ${a.dueAt ?? 'never'}, ${a.hiddenTests} hidden test(s)`);
+            out(`  ${a.id}: ${a.title}, due ${a.dueAt ?? 'never'}, ${plural(a.hiddenTests, 'hidden test')}`);
             for (const w of a.warnings) out(`    warning: ${w}`);
           }
         } else {
@@ -187,7 +187,7 @@ async function main(argv: string[]): Promise<number> {
       case 'assignment add': {
         const folder = resolve(need(v.folder, 'folder'));
         const loaded = await addAssignmentFolder(store, blobs, graderSpecResolver(), need(v.course, 'course'), folder, v.id ?? basename(folder), new Date());
-        out(`assignment ${loaded.id}: ${loaded.title}, due ${loaded.dueAt ?? 'never'}, ${loaded.hiddenTests} hidden test(s)`);
+        out(`assignment ${loaded.id}: ${loaded.title}, due ${loaded.dueAt ?? 'never'}, ${plural(loaded.hiddenTests, 'hidden test')}`);
         out(`students receive: ${[...loaded.starterFiles.map((f) => f.path), ASSIGNMENT_FILE_PATH, ...loaded.publicFiles.map((f) => `.classpod/${f.path}`)].join(', ')}`);
         for (const w of loaded.warnings) out(`warning: ${w}`);
         return 0;
@@ -228,7 +228,7 @@ async function main(argv: string[]): Promise<number> {
         if (!(await store.getCourse(course))) throw new UsageError(`no course ${course}`);
         const rows = parseStudentCsv(await readFile(need(v.csv, 'csv'), 'utf8'));
         for (const r of rows) await enrolPerson(store, course, r, 'student');
-        out(`imported ${rows.length} student(s) into ${course}`);
+        out(`imported ${plural(rows.length, 'student')} into ${course}`);
         return 0;
       }
       case 'roster import': {
@@ -303,7 +303,7 @@ async function main(argv: string[]): Promise<number> {
           const assignments = await store.listAssignments(c.id);
           const subs = await store.listSubmissions({ courseId: c.id });
           out(`course ${c.id} (${c.title}): ${members.filter((m) => m.role === 'student').length} students, ${members.filter((m) => m.role !== 'student').length} staff, ${assignments.length} assignments, ${subs.length} submissions`);
-          for (const a of assignments) out(`  ${a.id}: due ${a.dueAt ?? 'never'}, ${subs.filter((s) => s.assignmentId === a.id).length} submissions`);
+          for (const a of assignments) out(`  ${a.id}: due ${a.dueAt ?? 'never'}, ${plural(subs.filter((s) => s.assignmentId === a.id).length, 'submission')}`);
         }
         return 0;
       }

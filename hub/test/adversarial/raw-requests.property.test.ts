@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { methodCatalogue } from '@classpod/protocol';
+import { methodCatalogue, plural } from '@classpod/protocol';
 import { assertNoHostPath, startHubUnderAttack, type HubUnderAttack } from '../support/hub-under-attack';
 import { clientFrame, drain, requestText, sendRaw, upgradeHeaders, type RawAnswer } from '@classpod/test-support';
 
@@ -209,7 +209,7 @@ describe('random raw requests against a hub process', function () {
           } finally {
             answer.socket?.destroy();
           }
-          await assertAlive(`${what} and ${frames.length} frame(s)`);
+          await assertAlive(`${what} and ${plural(frames.length, 'frame')}`);
         },
       ),
       { numRuns: 120 },

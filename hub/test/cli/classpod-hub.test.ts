@@ -28,11 +28,11 @@ describe('classpod-hub command', function () {
 
   it('sets up a course, imports students, manages tokens and shows status', () => {
     const created = hubCli(['course', 'create', '--data', dataDir, '--from', DEMO_COURSE_DIR]);
-    assert.match(created, /course cs101 .* with 3 assignment\(s\)/);
-    assert.match(created, /c-sum: Sum and mean \(C\), due .*, 4 hidden test\(s\)/);
+    assert.match(created, /course cs101 .* with 3 assignments/);
+    assert.match(created, /c-sum: Sum and mean \(C\), due .*, 4 hidden tests/);
     const csv = join(dataDir, 'students.csv');
     writeFileSync(csv, 'id,name,email\nalice,"Liddell, Alice",alice@example.org\r\nbob,Bob,\n');
-    assert.match(hubCli(['students', 'import', '--data', dataDir, '--course', 'cs101', '--csv', csv]), /imported 2 student\(s\) into cs101/);
+    assert.match(hubCli(['students', 'import', '--data', dataDir, '--course', 'cs101', '--csv', csv]), /imported 2 students into cs101/);
     const issued = hubCli(['tokens', 'issue', '--data', dataDir, '--person', 'alice', '--expires', '30d']);
     tokenFrom(issued);
     const id = /token (t_[0-9a-f]+)/.exec(issued)![1]!;

@@ -149,7 +149,7 @@ describe('assignment folder', function () {
     );
     assert.match(text, /Would create assignment `hello-c` in course `cs101`/);
     assert.match(text, /Hidden tests \(kept on the grader, never sent to students\): 3/);
-    assert.match(text, /## Students receive 3 file\(s\)\n\n- `.classpod\/assignment.json`/);
+    assert.match(text, /## Students receive 3 files\n\n- `.classpod\/assignment.json`/);
     assert.match(text, /## Warnings\n\n- test "big" has no time limit/);
   });
 });
