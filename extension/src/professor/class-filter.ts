@@ -34,6 +34,22 @@ export interface ClassFilter {
 
 export const NO_FILTER: ClassFilter = { text: '', states: [] };
 
+/**
+ * The filter a command was given as its argument, or undefined when the
+ * argument is not one: a button in the view's title bar calls the command with
+ * whatever VS Code passes there (a row, a view descriptor), which must open the
+ * filter's inputs rather than be read as "no filter".
+ */
+export function filterFromArgument(arg: unknown): ClassFilter | undefined {
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return undefined;
+  const keys = Object.keys(arg);
+  if (keys.length === 0 || !keys.every((k) => k === 'text' || k === 'states')) return undefined;
+  const { text, states } = arg as { text?: unknown; states?: unknown };
+  if (text !== undefined && typeof text !== 'string') return undefined;
+  if (states !== undefined && !(Array.isArray(states) && states.every((s) => typeof s === 'string'))) return undefined;
+  return { text: text ?? '', states: (states as string[] | undefined) ?? [] };
+}
+
 /** True when the filter narrows anything. */
 export function isFiltering(filter: ClassFilter): boolean {
   return filter.text.trim() !== '' || filter.states.length > 0;

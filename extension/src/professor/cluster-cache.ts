@@ -65,6 +65,8 @@ export class ClusterCache implements Disposable {
   private readonly results = new Map<string, GradingResult>();
   private readonly files = new Map<string, SnapshotFile[]>();
   private readonly loading = new Map<string, Promise<void>>();
+  /** Submissions regraded since the view opened: their rows say so. */
+  private readonly regradedIds = new Set<string>();
   private readonly changes = new Emitter<CacheChange>();
 
   /** Fires, synchronously, for every update to a loaded list. */
@@ -270,9 +272,15 @@ export class ClusterCache implements Disposable {
     this.changes.fire({ kind: 'submission', courseId: s.courseId, assignmentId: s.assignmentId, studentId: s.studentId, firstOfStudent });
   }
 
+  /** True when this submission was queued again by a regrade since the view opened. */
+  wasRegraded(submissionId: string): boolean {
+    return this.regradedIds.has(submissionId);
+  }
+
   /** Mark submissions queued again (a regrade was accepted). */
   markQueued(submissionIds: readonly string[]): void {
     for (const id of submissionIds) {
+      this.regradedIds.add(id);
       const s = this.submissionsById.get(id);
       this.forgetResult(id);
       if (s) this.replaceSubmission({ ...s, status: 'queued' });

@@ -2,7 +2,7 @@
 // tooltip, an icon, and the context value the manifest's menus match. Plain
 // logic, so what a professor sees is unit-tested without VS Code.
 
-import { formatBytes, type GradingResult, type SubmissionSummary, type WorkspaceInfo } from '@classpod/protocol';
+import { formatBytes, plural, type GradingResult, type SubmissionSummary, type WorkspaceInfo } from '@classpod/protocol';
 import { diffLines, formatScore, isPassed, overrideText, testLabel, verdictAndMessage, verdictCounts, verdictName } from '../results/result-text';
 import { formatAbsolute, formatRelative } from '../deadlines/time-format';
 import { describeFilter, isFiltering, studentWorkStates } from './class-filter';
@@ -66,8 +66,8 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       const ready = info?.nodes.filter((n) => n.ready).length ?? 0;
       return {
         label: 'Cluster',
-        description: info ? `${info.provider} · ${info.nodes.length} node(s)${ready < info.nodes.length ? `, ${ready} ready` : ''}` : error ? 'not available' : undefined,
-        tooltip: info ? [`Provider: ${info.provider}`, `${info.nodes.length} machine(s) run workspaces`] : [error ?? 'Cluster'],
+        description: info ? `${info.provider} · ${plural(info.nodes.length, 'node')}${ready < info.nodes.length ? `, ${ready} ready` : ''}` : error ? 'not available' : undefined,
+        tooltip: info ? [`Provider: ${info.provider}`, `${plural(info.nodes.length, 'machine')} ${info.nodes.length === 1 ? 'runs' : 'run'} workspaces`] : [error ?? 'Cluster'],
         icon: 'server-environment',
         contextValue: 'cluster',
         collapsible: info && info.nodes.length > 0 ? 'collapsed' : 'none',
@@ -77,7 +77,7 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       const m = model.cache.machine(node.name);
       const parts: string[] = [];
       if (m) {
-        parts.push(m.ready ? 'ready' : 'not ready', `${m.workspaces} workspace(s)`);
+        parts.push(m.ready ? 'ready' : 'not ready', plural(m.workspaces, 'workspace'));
         if (m.cpuAllocatableMillicores !== undefined || m.cpuCapacityMillicores !== undefined) {
           parts.push(`${formatCpu(m.cpuAllocatableMillicores ?? m.cpuCapacityMillicores ?? 0)}`);
         }
@@ -88,14 +88,14 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       const tooltip = [node.name];
       if (m?.cpuCapacityMillicores !== undefined) tooltip.push(`CPU: ${formatCpu(m.cpuAllocatableMillicores ?? m.cpuCapacityMillicores)} allocatable of ${formatCpu(m.cpuCapacityMillicores)}`);
       if (m?.memoryCapacityBytes !== undefined) tooltip.push(`Memory: ${formatBytes(m.memoryAllocatableBytes ?? m.memoryCapacityBytes)} allocatable of ${formatBytes(m.memoryCapacityBytes)}`);
-      if (m) tooltip.push(`${m.workspaces} workspace(s) on it`);
+      if (m) tooltip.push(`${plural(m.workspaces, 'workspace')} on it`);
       return { label: node.name, description: parts.join(' · '), tooltip, icon: m?.ready === false ? 'warning' : 'server', contextValue: 'machine', collapsible: 'none' };
     }
     case 'course': {
       const c = model.cache.course(node.courseId);
       return {
         label: c?.title ?? node.courseId,
-        description: c ? `${c.role} · ${c.students} student(s)` : undefined,
+        description: c ? `${c.role} · ${plural(c.students, 'student')}` : undefined,
         tooltip: [`${c?.title ?? node.courseId} (${node.courseId})`, c ? `You are ${c.role === 'assistant' ? 'an assistant' : 'a professor'} of this course.` : ''],
         icon: 'mortar-board',
         contextValue: `course.${c?.role ?? 'staff'}`,
@@ -159,7 +159,7 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       const latest = subs[0];
       const states = studentWorkStates(subs);
       const name = model.cache.studentName(node.courseId, node.studentId);
-      const parts = latest ? [submissionScore(latest), ...(latest.late ? ['late'] : []), `${subs.length} submission(s)`] : ['not submitted'];
+      const parts = latest ? [submissionScore(latest), ...(latest.late ? ['late'] : []), plural(subs.length, 'submission')] : ['not submitted'];
       return {
         label: name,
         description: parts.join(' · '),
@@ -180,11 +180,14 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       if (s.late) parts.push(`late −${s.penaltyPercent}%`);
       parts.push(submissionScore(s));
       if (r && r.status === 'graded') parts.push(verdictSummary(r));
+      const regraded = model.cache.wasRegraded(s.id);
+      if (regraded && s.status === 'graded') parts.push('regraded');
       const tooltip = [
         `Submission ${s.id} (${s.source === 'collected' ? 'collected at the deadline' : 'submitted'})`,
         `At ${formatAbsolute(at)}`,
-        `Snapshot ${s.snapshotHash.slice(0, 12)} · ${s.fileCount} file(s), ${formatBytes(s.totalBytes)}`,
+        `Snapshot ${s.snapshotHash.slice(0, 12)} · ${plural(s.fileCount, 'file')}, ${formatBytes(s.totalBytes)}`,
       ];
+      if (regraded) tooltip.push(s.status === 'graded' || s.status === 'failed' ? 'Regraded since this view opened' : 'Being regraded');
       if (s.override) tooltip.push(overrideText(s.override, s.maxScore, model.cache.studentName(s.courseId, s.override.authorId)));
       return {
         label: formatAbsolute(at).replace(/ \(.*\)$/, ''),

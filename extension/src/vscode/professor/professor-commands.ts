@@ -6,20 +6,24 @@
 // answers as a second argument instead. The work itself is the staff actions'.
 
 import * as vscode from 'vscode';
+import { plural, type SubmissionSummary } from '@classpod/protocol';
+import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import { describeUpsert, readAssignmentFolder } from '../../professor/assignment-folder';
-import { STUDENT_STATES, WORKSPACE_STATES, describeFilter, isFiltering, type ClassFilter } from '../../professor/class-filter';
+import { STUDENT_STATES, WORKSPACE_STATES, describeFilter, filterFromArgument, isFiltering, type ClassFilter } from '../../professor/class-filter';
 import { CLASSPOD_SCHEME, documentPath, type ClasspodDocument } from '../../professor/classpod-uri';
 import type { ClusterNode } from '../../professor/cluster-nodes';
 import { submissionScore } from '../../professor/cluster-presentation';
 import { parseDueTime } from '../../professor/due-time';
 import { describeRosterImport } from '../../professor/roster-preview';
+import { regradeDoneText, regradeProgress, regradeProgressText, type RegradeProgress } from '../../professor/regrade-progress';
+import { diffSides, submissionDiffTitle, submissionLabel, type DiffSide } from '../../professor/submission-diff';
 import type { ProfessorSession } from '../../professor/professor-session';
 import type { Logger } from '../../log';
 import type { OpenedEndpoint } from '../../connection/open-endpoint';
 import type { RerunOutcome } from '../../testing/grader-rerun';
 import { fileDocument } from './cluster-tree';
-import { formatRelative } from '../../deadlines/time-format';
+import { formatAbsolute, formatRelative } from '../../deadlines/time-format';
 import { diffTitle } from '../../versions/version-presentation';
 import { versionUri } from '../earlier-versions';
 
@@ -62,7 +66,7 @@ export class ProfessorCommands {
     return {
       'classpod.professor.refresh': () => this.refresh(),
       'classpod.professor.openGradebook': (node?: NodeOf<'course'> | { courseId: string }) => this.openGradebook(node?.courseId),
-      'classpod.professor.filter': (args?: Partial<ClassFilter>) => this.filter(args),
+      'classpod.professor.filter': (args?: unknown) => this.filter(filterFromArgument(args)),
       'classpod.professor.clearFilter': () => this.setFilter({ text: '', states: [] }),
       'classpod.professor.showMore': (node: ClusterNode) => this.s().model.showMore(node),
       'classpod.professor.openFile': (node: NodeOf<'file'>) => this.openFile(node),
@@ -127,10 +131,10 @@ export class ProfessorCommands {
     });
   }
 
-  private async filter(args?: Partial<ClassFilter>): Promise<ClassFilter | undefined> {
+  private async filter(given: ClassFilter | undefined): Promise<ClassFilter | undefined> {
     const current = this.s().model.filter;
     let filter: ClassFilter;
-    if (args) filter = { text: args.text ?? '', states: args.states ?? [] };
+    if (given) filter = given;
     else {
       const text = await vscode.window.showInputBox({
         title: 'Filter students and workspaces (1/2)',
@@ -177,8 +181,9 @@ export class ProfessorCommands {
     return this.guard('compare with the starter files', async () => {
       const starter = await this.s().actions.starterFiles(node.courseId, node.assignmentId);
       const left = starter.has(node.path) ? docUri({ kind: 'starter', courseId: node.courseId, assignmentId: node.assignmentId, path: node.path }) : docUri({ kind: 'empty', path: node.path });
-      const who = this.s().cache.studentName(node.courseId, node.studentId);
-      await vscode.commands.executeCommand('vscode.diff', left, docUri(fileDocument(node)), `${node.path} (starter ↔ ${who})`, { preview: true });
+      const own = this.s().cache.submission(node.submissionId);
+      const who = own ? this.submissionLabel(own) : this.s().cache.studentName(node.courseId, node.studentId);
+      await vscode.commands.executeCommand('vscode.diff', left, docUri(fileDocument(node)), submissionDiffTitle(node.path, 'starter', who), { preview: true });
       return true;
     });
   }
@@ -209,16 +214,25 @@ export class ProfessorCommands {
         otherId = picked.id;
       }
       const other = s.cache.submission(otherId);
-      if (!other) throw new Error(`no submission ${otherId} is loaded`);
+      const own = s.cache.submission(node.submissionId);
+      if (!other || !own) throw new Error(`no submission ${other ? node.submissionId : otherId} is loaded`);
       await s.cache.ensureFiles(other.id);
       const has = (s.cache.submissionFiles(other.id) ?? []).some((f) => f.path === node.path);
-      const left = has
-        ? docUri({ kind: 'submission', courseId: other.courseId, assignmentId: other.assignmentId, studentId: other.studentId, submissionId: other.id, path: node.path })
-        : docUri({ kind: 'empty', path: node.path });
-      const title = `${node.path} (${s.cache.studentName(other.courseId, other.studentId)} ${other.submittedAt.slice(0, 16)} ↔ ${s.cache.studentName(node.courseId, node.studentId)})`;
-      await vscode.commands.executeCommand('vscode.diff', left, docUri(fileDocument(node)), title, { preview: true });
+      const side = (x: typeof own): DiffSide => ({ submission: x, label: this.submissionLabel(x) });
+      const { left, right } = diffSides(side(other), side(own));
+      const uriOf = (x: typeof own): vscode.Uri =>
+        x.id === own.id || has
+          ? docUri({ kind: 'submission', courseId: x.courseId, assignmentId: x.assignmentId, studentId: x.studentId, submissionId: x.id, path: node.path })
+          : docUri({ kind: 'empty', path: node.path });
+      await vscode.commands.executeCommand('vscode.diff', uriOf(left.submission), uriOf(right.submission), submissionDiffTitle(node.path, left.label, right.label), { preview: true });
       return true;
     });
+  }
+
+  /** "Ada Lovelace #2 · Tue, 24 Nov 2026, 19:33" */
+  private submissionLabel(x: SubmissionSummary): string {
+    const s = this.s();
+    return submissionLabel(x, s.cache.studentName(x.courseId, x.studentId), s.cache.studentSubmissions(x.courseId, x.assignmentId, x.studentId));
   }
 
   private regrade(node: ClusterNode, scope: 'submission' | 'student' | 'assignment', confirmed?: boolean): Promise<string[] | undefined> {
@@ -230,19 +244,57 @@ export class ProfessorCommands {
           const ok = await vscode.window.showWarningMessage(`Regrade the latest submission of every student for ${title}?`, { modal: true, detail: 'Scores change when grading finishes; overrides stay.' }, 'Regrade');
           if (ok !== 'Regrade') return [];
         }
-        return this.reportQueued(await s.actions.regrade({ kind: 'assignment', courseId: node.courseId, assignmentId: node.assignmentId }));
+        return this.reportQueued(await s.actions.regrade({ kind: 'assignment', courseId: node.courseId, assignmentId: node.assignmentId }), node);
       }
       if (node.kind === 'student') {
-        return this.reportQueued(await s.actions.regrade({ kind: 'student', courseId: node.courseId, assignmentId: node.assignmentId, studentId: node.studentId }));
+        return this.reportQueued(await s.actions.regrade({ kind: 'student', courseId: node.courseId, assignmentId: node.assignmentId, studentId: node.studentId }), node);
       }
       if (node.kind === 'submission') return this.reportQueued(await s.actions.regrade({ kind: 'submission', courseId: node.courseId, submissionId: node.submissionId }));
       throw new Error('choose a submission, a student or an assignment in the Cluster view');
     });
   }
 
-  private reportQueued(ids: string[]): string[] {
-    void vscode.window.showInformationMessage(ids.length === 1 ? 'Queued 1 submission for grading again.' : `Queued ${ids.length} submissions for grading again.`);
+  /** Answer at once with the queued ids; the progress, then the new result, follow in a notification. */
+  private reportQueued(ids: string[], courseAssignment?: { courseId: string; assignmentId: string }): string[] {
+    if (ids.length === 0) void vscode.window.showInformationMessage('Nothing to regrade: there is no submission yet.');
+    else void this.followRegrade(ids, courseAssignment).catch((err: Error) => this.ctx.logger.warn('following the regrade failed', { err }));
     return ids;
+  }
+
+  /** Show how far the grader has come with the queued submissions, then what it found; cancel stops following, not grading. */
+  private async followRegrade(ids: string[], courseAssignment?: { courseId: string; assignmentId: string }): Promise<void> {
+    const s = this.s();
+    // Every regraded submission must be in the cache for its events to count.
+    if (courseAssignment) await s.cache.ensureAssignment(courseAssignment.courseId, courseAssignment.assignmentId).catch(() => undefined);
+    const progress = (): RegradeProgress => regradeProgress(ids, (id) => s.cache.submission(id));
+    const finished = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Regrading ${plural(ids.length, 'submission')}`, cancellable: true },
+      (report, cancel) =>
+        new Promise<boolean>((resolve) => {
+          let shown = 0;
+          const done = (value: boolean): void => {
+            clearInterval(timer);
+            sub.dispose();
+            resolve(value);
+          };
+          const tick = (): void => {
+            if (this.ctx.session() !== s) return done(false);
+            const p = progress();
+            const finishedNow = p.graded + p.failed;
+            report.report({ message: regradeProgressText(p), increment: ((finishedNow - shown) / p.total) * 100 });
+            shown = finishedNow;
+            if (p.pending === 0) done(true);
+          };
+          const timer = setInterval(tick, 500);
+          const sub = cancel.onCancellationRequested(() => done(false));
+          tick();
+        }),
+    );
+    if (!finished) return;
+    const p = progress();
+    const only = ids.length === 1 ? s.cache.submission(ids[0]!) : undefined;
+    const text = regradeDoneText(p, only ? { who: s.cache.studentName(only.courseId, only.studentId), submission: only } : undefined);
+    void (p.failed > 0 ? vscode.window.showWarningMessage(text) : vscode.window.showInformationMessage(text));
   }
 
   private overrideScore(node: NodeOf<'submission'>, args?: { score: number | null; comment: string }): Promise<string | undefined> {
@@ -308,7 +360,7 @@ export class ProfessorCommands {
         comment = await vscode.window.showInputBox({ title: 'Comment for the record (optional)' });
       }
       const due = await s.actions.extendDeadline(node.courseId, node.assignmentId, node.studentId, dueAt, comment?.trim() || undefined);
-      void vscode.window.showInformationMessage(`${who} is now due ${due ? new Date(due).toLocaleString() : dueAt.toLocaleString()}.`);
+      void vscode.window.showInformationMessage(`${who} is now due ${formatAbsolute(due ? new Date(due) : dueAt)}.`);
       return due;
     });
   }
@@ -320,17 +372,19 @@ export class ProfessorCommands {
       let target: vscode.Uri | undefined;
       if (args) target = vscode.Uri.file(args.target);
       else {
-        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        // The hub's name for the file, in the open folder or else the home folder: the dialog always suggests it.
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
         target = await vscode.window.showSaveDialog({
           title: 'Save grades as CSV',
           filters: { 'CSV': ['csv'] },
-          ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, fileName) } : {}),
+          defaultUri: vscode.Uri.joinPath(folder, fileName),
+          saveLabel: 'Save Grades',
         });
       }
       if (!target) return undefined;
       await vscode.workspace.fs.writeFile(target, Buffer.from(csv, 'utf8'));
       const rows = csv.split('\r\n').filter((l) => l !== '').length - 1;
-      void vscode.window.showInformationMessage(`Saved the grades of ${rows} student(s) to ${target.fsPath}.`, 'Open').then((c) => {
+      void vscode.window.showInformationMessage(`Saved the grades of ${plural(rows, 'student')} to ${target.fsPath}.`, 'Open').then((c) => {
         if (c) void vscode.window.showTextDocument(target!);
       });
       return target.fsPath;
@@ -447,13 +501,13 @@ export class ProfessorCommands {
         const verb = check.created ? 'Create' : 'Update';
         const ok = await vscode.window.showInformationMessage(
           `${verb} ${check.assignment.title} in ${courseId}?`,
-          { modal: true, detail: `Students receive ${check.studentFiles.length} file(s); ${check.hiddenTests} hidden test(s) stay on the grader.${check.warnings.length ? `\n${check.warnings.length} warning(s): see the preview.` : ''}` },
+          { modal: true, detail: `Students receive ${plural(check.studentFiles.length, 'file')}; ${plural(check.hiddenTests, 'hidden test')} ${check.hiddenTests === 1 ? 'stays' : 'stay'} on the grader.${check.warnings.length ? `\n${plural(check.warnings.length, 'warning')}: see the preview.` : ''}` },
           verb,
         );
         if (ok !== verb) return undefined;
       }
       const done = await s.actions.upsertAssignment(courseId, assignmentId, files, false);
-      void vscode.window.showInformationMessage(`${done.created ? 'Created' : 'Updated'} ${done.assignment.title}: students receive ${done.studentFiles.length} file(s).`);
+      void vscode.window.showInformationMessage(`${done.created ? 'Created' : 'Updated'} ${done.assignment.title}: students receive ${plural(done.studentFiles.length, 'file')}.`);
       return done.assignment.id;
     });
   }

@@ -3,7 +3,7 @@
 
 import * as assert from 'node:assert/strict';
 import type { CourseMember, SubmissionSummary, WorkspaceInfo } from '@classpod/protocol';
-import { describeFilter, filterStudents, filterWorkspaces, isFiltering, matchesFilter, NO_FILTER, studentWorkStates } from '../../../src/professor/class-filter';
+import { describeFilter, filterFromArgument, filterStudents, filterWorkspaces, isFiltering, matchesFilter, NO_FILTER, studentWorkStates } from '../../../src/professor/class-filter';
 
 const member = (personId: string, name: string): CourseMember => ({ personId, name, role: 'student' });
 
@@ -91,6 +91,20 @@ describe('class filter', function () {
       const before = workspaces.map((w) => w.studentId);
       filterWorkspaces(NO_FILTER, workspaces);
       assert.deepEqual(workspaces.map((w) => w.studentId), before);
+    });
+  });
+
+  describe('a filter given as a command argument', function () {
+    it('is read when it is one', function () {
+      assert.deepEqual(filterFromArgument({ text: 'ali' }), { text: 'ali', states: [] });
+      assert.deepEqual(filterFromArgument({ states: ['late'] }), { text: '', states: ['late'] });
+      assert.deepEqual(filterFromArgument({ text: '', states: [] }), { text: '', states: [] });
+    });
+
+    it('is none for what a title-bar button or a row passes, so the inputs open', function () {
+      for (const arg of [undefined, null, {}, [], 'grace', { kind: 'cluster', id: 'cluster' }, { $treeViewId: 'classpod.cluster' }, { text: 3 }, { states: 'late' }, { text: 'a', other: 1 }]) {
+        assert.equal(filterFromArgument(arg), undefined, JSON.stringify(arg));
+      }
     });
   });
 });
