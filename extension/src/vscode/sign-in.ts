@@ -1,9 +1,11 @@
-// Sign in and sign out: two input boxes (address, token), a check against the
-// server, and a message that says what went wrong — wrong address, refused
-// token, server down — with a way to try again.
+// Sign in and sign out: two input boxes (the address, checked before the token
+// is asked for, then the token), a check against the server, and a message
+// that says what went wrong — wrong address, refused token, server down —
+// with a way to try again or change the address.
 
 import * as vscode from 'vscode';
 import { ConnectionError, parseServerUrl } from '../connection/connection-error';
+import { checkServer } from '../connection/server-check';
 import type { Logger } from '../log';
 import type { StudentSession } from '../session/student-session';
 
@@ -42,6 +44,8 @@ export class SignInCommands {
         },
       }));
     if (!serverUrl) return false;
+    // The address first: a wrong or unreachable one is named before a token is asked for.
+    if (args.token === undefined && !(await this.checkAddress(serverUrl))) return false;
     const token =
       args.token ??
       (await vscode.window.showInputBox({
@@ -53,6 +57,21 @@ export class SignInCommands {
       }));
     if (!token) return false;
     return this.attempt(serverUrl, token, args.serverUrl !== undefined && args.token !== undefined);
+  }
+
+  /** Check that a Classpod hub answers at the address; on failure offer to change it or retry. */
+  private async checkAddress(serverUrl: string): Promise<boolean> {
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking ${serverUrl}…` }, () => checkServer(serverUrl));
+      return true;
+    } catch (err) {
+      const error = err instanceof ConnectionError ? err : new ConnectionError('not-classpod', (err as Error).message);
+      this.logger.warn('the course server address failed its check', { problem: error.problem, message: error.message, detail: error.detail });
+      const choice = await vscode.window.showErrorMessage(error.message, 'Change Address', 'Retry');
+      if (choice === 'Retry') return this.checkAddress(serverUrl);
+      if (choice === 'Change Address') void this.signIn();
+      return false;
+    }
   }
 
   /** `classpod.signOut`. */
@@ -89,7 +108,7 @@ export class SignInCommands {
     } catch (err) {
       const error = err instanceof ConnectionError ? err : new ConnectionError('not-classpod', (err as Error).message);
       this.logger.warn('sign-in failed', { problem: error.problem, message: error.message, detail: error.detail });
-      const actions = error.problem === 'unauthorized' ? ['Enter Another Token', 'Retry'] : error.problem === 'bad-url' || error.problem === 'not-classpod' ? ['Change Address', 'Retry'] : ['Retry'];
+      const actions = error.problem === 'unauthorized' ? ['Enter Another Token', 'Retry'] : error.problem === 'forbidden' || error.problem === 'version' ? ['Retry'] : ['Change Address', 'Retry'];
       const follow = (choice: string | undefined): Promise<boolean> | boolean => {
         if (choice === 'Retry') return this.attempt(serverUrl, token, false);
         if (choice === 'Enter Another Token') return this.signIn({ serverUrl });
