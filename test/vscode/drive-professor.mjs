@@ -1,6 +1,7 @@
 // The professor's journey through the real VS Code UI: a student sees no
 // Cluster view; the professor signs in, walks the Cluster tree down to a
-// submission, opens a file, compares it with the starter file, regrades, is
+// submission, opens a file, compares it with the starter file, opens Ada's
+// Versions and diffs a file against the version before, regrades, is
 // refused a score of 150/100, overrides the score with a comment and filters
 // the class; then Ada, the student, sees the score with the comment in her
 // Courses view and Show Results marks each of her tests ✔, hidden ones as
@@ -123,6 +124,20 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       await inlineAction(await row(pane, /^sum\.c/), 'Compare with Starter File');
       await page.locator('.tabs-container .tab', { hasText: 'starter ↔ Ada Lovelace' }).first().waitFor({ timeout: 30_000 });
       await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30_000 });
+    });
+
+    await step('versions-diff', async () => {
+      // "How did you get here": Ada's recorded versions, the newest changed sum.c (the seed wrote the solution over the starter).
+      // The submission's rows make room for the versions.
+      const submission = await row(pane, SUBMISSION);
+      if ((await submission.getAttribute('aria-expanded')) === 'true') await submission.click();
+      await expand(pane, /^Versions/);
+      // The newest version's changes: sum.c changed (or added, when the hub first looked after the seed wrote it).
+      await expand(pane, /\d+ (changed|added)/);
+      await (await row(pane, /sum\.c\s*(changed|added)/)).click();
+      await page.locator('.tabs-container .tab', { hasText: /sum\.c \(\S+ ↔ \S+\)/ }).first().waitFor({ timeout: 30_000 });
+      await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30_000 });
+      await page.locator('.monaco-diff-editor .line-insert, .monaco-diff-editor .line-delete').first().waitFor({ timeout: 30_000 });
     });
 
     await step('regraded', async () => {
