@@ -140,7 +140,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       recorded: metrics.counter('hub_versions_total', 'Looks at a changed assignment folder, by outcome (recorded, unchanged, refused, failed).', ['outcome']),
     });
     const prewarmSessions = new PrewarmStore(store.db);
-    let prewarm: PrewarmScheduler | undefined;
+    // The scheduler starts after the server; the API wakes it once it exists.
+    const prewarmRef: { scheduler?: PrewarmScheduler } = {};
     const context: ApiContext = {
       store,
       rosters,
@@ -153,7 +154,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       queue,
       authz,
       versions,
-      prewarm: { sessions: prewarmSessions, wake: () => prewarm?.wake() },
+      prewarm: { sessions: prewarmSessions, wake: () => prewarmRef.scheduler?.wake() },
       resolveSpec: o.resolveSpec ?? graderSpecResolver(),
       logger,
     };
@@ -203,7 +204,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       },
       pollMs: o.prewarmPollMs,
     });
-    prewarm = prewarmScheduler;
+    prewarmRef.scheduler = prewarmScheduler;
     cleanups.push(() => prewarmScheduler.stop());
     await prewarmScheduler.start();
     started = true;
