@@ -4,6 +4,7 @@
 
 import { join } from 'node:path';
 import { createLogger, MetricsRegistry, type Logger } from '@classpod/observability';
+import { InviteRepository } from './store/invite-repository';
 import { RosterRepository } from './store/roster-repository';
 import { Authorization } from './api/authorization';
 import type { ApiContext } from './api/api-context';
@@ -145,6 +146,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const context: ApiContext = {
       store,
       rosters,
+      invites: new InviteRepository(store.db, () => clock.now()),
+      publicUrl: () => o.publicUrl ?? url,
       blobs,
       clock,
       events,

@@ -9,6 +9,10 @@ import {
   ExportGradesRequest,
   GetGradebookRequest,
   ExportRosterRequest,
+  CreateInviteRequest,
+  ListInvitesRequest,
+  RevokeInviteRequest,
+  type InviteSummary,
   ImportRosterRequest,
   WithdrawStudentRequest,
   GetResultRequest,
@@ -137,6 +141,19 @@ export class StaffActions {
   /** The course's roster as CSV. */
   exportRoster(courseId: string): Promise<{ csv: string; fileName: string }> {
     return this.request(ExportRosterRequest.type, { courseId });
+  }
+
+  /** Make an invite that enrols students until `expiresAt`; the answer holds its code and link (shown once). */
+  createInvite(courseId: string, expiresAt: string, maxUses?: number): Promise<{ invite: InviteSummary; code: string; link: string }> {
+    return this.request(CreateInviteRequest.type, { courseId, expiresAt, ...(maxUses !== undefined ? { maxUses } : {}) });
+  }
+
+  async listInvites(courseId: string): Promise<InviteSummary[]> {
+    return (await this.request(ListInvitesRequest.type, { courseId })).invites;
+  }
+
+  async revokeInvite(courseId: string, inviteId: string): Promise<InviteSummary> {
+    return (await this.request(RevokeInviteRequest.type, { courseId, inviteId })).invite;
   }
 
   /** Withdraw a student (their work kept); false when they were already. */

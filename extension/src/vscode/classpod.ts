@@ -4,6 +4,7 @@
 // in-host tests (and the professor side) use.
 
 import * as vscode from 'vscode';
+import { joinCourse } from './join-course';
 import { GetResultRequest, type GradingResult } from '@classpod/protocol';
 import { WorkspaceConnections } from '../connection/workspace-connections';
 import { CourseCatalog } from '../courses/course-catalog';
@@ -255,6 +256,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
   subs.push(
     vscode.commands.registerCommand('classpod.signIn', (args?: SignInArgs) => signIn.signIn(args)),
     vscode.commands.registerCommand('classpod.signOut', () => signIn.signOut()),
+    vscode.commands.registerCommand('classpod.joinCourse', (args?: { code: string }) => report(joinCourse(hubReady, refresh, args))),
     vscode.commands.registerCommand('classpod.refresh', () => {
       session.connection?.retryNow();
       return refresh();

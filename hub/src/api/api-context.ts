@@ -4,6 +4,7 @@ import type { Logger } from '@classpod/observability';
 import type { BlobStore } from '../blobs/blob-store';
 import type { EventHub } from '../events/event-hub';
 import type { GradingQueue } from '../grading/grading-queue';
+import type { InviteRepository } from '../store/invite-repository';
 import type { RosterRepository } from '../store/roster-repository';
 import type { Store } from '../store/store';
 import type { VersionStore } from '../store/version-store';
@@ -18,6 +19,9 @@ import type { Authorization, Caller } from './authorization';
 export interface ApiContext {
   store: Store;
   rosters: RosterRepository;
+  invites: InviteRepository;
+  /** How clients reach the hub (for links). */
+  publicUrl(): string;
   blobs: BlobStore;
   clock: Clock;
   events: EventHub;

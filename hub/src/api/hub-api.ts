@@ -10,6 +10,7 @@ import type { Caller } from './authorization';
 import { attachClusterMethods } from './cluster-methods';
 import { attachCourseMethods } from './course-methods';
 import { attachGradebookMethods } from './gradebook-methods';
+import { attachInviteMethods } from './invite-methods';
 import { attachRosterMethods } from './roster-methods';
 import { attachPrewarmMethods } from './prewarm-methods';
 import { attachSubmissionMethods } from './submission-methods';
@@ -50,4 +51,5 @@ export function attachHubApi(endpoint: RpcEndpoint, ctx: ApiContext, caller: Cal
   attachVersionMethods(endpoint, ctx, caller);
   attachRosterMethods(endpoint, ctx, caller);
   attachPrewarmMethods(endpoint, ctx, caller);
+  attachInviteMethods(endpoint, ctx, caller);
 }

@@ -133,6 +133,17 @@ export class HubServer {
         for (const ws of this.byToken.get(tokenId) ?? []) ws.close(4001, 'signed out');
       },
     });
+    // An invite link's page: it tells the person how to join and checks nothing (no oracle for codes).
+    app.get('/v1/join/:code', (req, res) => {
+      const code = String(req.params.code);
+      if (!/^[A-Za-z0-9-]{4,64}$/.test(code)) {
+        res.status(404).json({ error: 'this is not an invite link' });
+        return;
+      }
+      res
+        .type('text/plain; charset=utf-8')
+        .send(`You are invited to a course on Classpod.\n\nIn VS Code with the Classpod extension, sign in to this course server, run "Classpod: Join Course with Invite Code" and enter:\n\n    ${code}\n\n(classpod-hub users: the code works with the invites/join method of the hub API.)\n`);
+    });
     app.get('/v1/courses/:courseId/grades.csv', async (req, res) => {
       try {
         const caller = await this.authenticate(req, res.locals.target as RequestTarget, 'api');

@@ -286,6 +286,26 @@ CREATE INDEX prewarm_sessions_by_warm_at ON prewarm_sessions (state, warm_at);
 CREATE INDEX prewarm_sessions_by_course ON prewarm_sessions (course_id, starts_at);
 `,
   },
+  {
+    version: 12,
+    description: 'invites: codes (their hashes) that enrol whoever joins with one as a student, until they expire, are revoked or reach their use limit',
+    sql: `
+CREATE TABLE invites (
+  id TEXT PRIMARY KEY,
+  course_id TEXT NOT NULL REFERENCES courses(id),
+  code_hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  section_id TEXT,
+  expires_at TEXT NOT NULL,
+  max_uses INTEGER,
+  uses INTEGER NOT NULL DEFAULT 0,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE INDEX invites_by_course ON invites (course_id, created_at);
+`,
+  },
 ];
 
 /** Bring the database to the newest version; returns the versions applied. */

@@ -41,6 +41,10 @@ import {
   ReadVersionFileRequest,
   RestoreVersionRequest,
   RestoreWorkspaceRequest,
+  CreateInviteRequest,
+  ListInvitesRequest,
+  RevokeInviteRequest,
+  JoinCourseRequest,
   ImportRosterRequest,
   ExportRosterRequest,
   WithdrawStudentRequest,
@@ -68,6 +72,8 @@ describe('authorization: every method × role × owner', function () {
   let aliceSubmission = '';
   let aliceVersion = '';
   let prewarmSession = '';
+  let inviteId = '';
+  let cs202Code = '';
 
   before(async () => {
     t = await startTestHub();
@@ -75,6 +81,8 @@ describe('authorization: every method × role × owner', function () {
     for (const s of ['alice', 'bob']) await t.hub.context.workspaces.writeLayout({ courseId: 'cs101', studentId: s });
     aliceSubmission = (await clients.alice.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' })).submission.id;
     await t.hub.versionWatcher.flush({ courseId: 'cs101', studentId: 'alice' });
+    inviteId = (await clients.prof.request(CreateInviteRequest.type, { courseId: 'cs101', expiresAt: new Date(Date.now() + 86_400_000).toISOString() })).invite.id;
+    cs202Code = (await clients.olga.request(CreateInviteRequest.type, { courseId: 'cs202', expiresAt: new Date(Date.now() + 86_400_000).toISOString() })).code;
     aliceVersion = (await t.hub.versions.latest({ courseId: 'cs101', studentId: 'alice', assignmentId: 'c-sum' }))!.id;
     prewarmSession = (await clients.prof.request(SchedulePrewarmRequest.type, { courseId: 'cs101', startsAt: new Date(Date.now() + 40 * 86_400_000).toISOString() })).session.sessionId;
   });
@@ -135,7 +143,12 @@ describe('authorization: every method × role × owner', function () {
     { name: 'rosters/import (preview)', type: ImportRosterRequest.type, params: () => ({ courseId: 'cs101', csv: 'id,name,role\nprof,Prof. Ada,professor\ntara,Tara,professor' }), allowed: ['prof'] },
     { name: 'rosters/export', type: ExportRosterRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof'] },
     { name: 'rosters/withdraw', type: WithdrawStudentRequest.type, params: () => ({ courseId: 'cs101', studentId: 'carol' }), allowed: ['prof'] },
+    { name: 'invites/create', type: CreateInviteRequest.type, params: () => ({ courseId: 'cs101', expiresAt: future }), allowed: ['prof'] },
+    { name: 'invites/list', type: ListInvitesRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof'] },
+    { name: 'invites/revoke', type: RevokeInviteRequest.type, params: () => ({ courseId: 'cs101', inviteId }), allowed: ['prof'] },
     { name: 'versions/restore', type: RestoreVersionRequest.type, params: () => ({ versionId: aliceVersion, paths: ['sum.c'] }), allowed: ['alice'] },
+    // Last: it enrols everyone who joins in cs202.
+    { name: 'invites/join (cs202)', type: JoinCourseRequest.type, params: () => ({ code: cs202Code }), allowed: [...ACTORS] },
   ];
 
   for (const row of rows) {
@@ -215,6 +228,7 @@ describe('authorization: every method × role × owner', function () {
       { name: 'sign-out', method: 'POST', path: '/v1/auth/signout', expected: { prof: 200, tara: 200, alice: 200, bob: 200, olga: 200, dave: 200, nobody: 401 } },
       { name: 'OpenID sign-in (not configured here)', method: 'GET', path: '/v1/auth/oidc/start', expected: { prof: 404, tara: 404, alice: 404, bob: 404, olga: 404, dave: 404, nobody: 404 } },
       { name: 'OpenID callback (not configured here)', method: 'GET', path: '/v1/auth/oidc/callback?state=x&code=y', expected: { prof: 404, tara: 404, alice: 404, bob: 404, olga: 404, dave: 404, nobody: 404 } },
+      { name: 'an invite link\'s page', method: 'GET', path: '/v1/join/AAAAA-BBBBB-CCCCC', expected: { prof: 200, tara: 200, alice: 200, bob: 200, olga: 200, dave: 200, nobody: 200 } },
       { name: 'health', method: 'GET', path: '/healthz', expected: { prof: 200, tara: 200, alice: 200, bob: 200, olga: 200, dave: 200, nobody: 200 } },
     ];
     for (const route of routes) {

@@ -16,3 +16,4 @@ export * from './versions';
 export * from './gradebook';
 export * from './rosters';
 export * from './prewarming';
+export * from './invites';

@@ -83,6 +83,8 @@ export class ProfessorCommands {
         this.upsertAssignment(node, args),
       'classpod.professor.importRoster': (node?: NodeOf<'course'>, args?: { file: string; confirm?: boolean }) => this.importRoster(node, args),
       'classpod.professor.exportRoster': (node?: NodeOf<'course'>, args?: { target: string }) => this.exportRoster(node, args),
+      'classpod.professor.createInvite': (node?: NodeOf<'course'>, args?: { days: number; maxUses?: number }) => this.createInvite(node, args),
+      'classpod.professor.revokeInvite': (node?: NodeOf<'course'>, args?: { inviteId: string }) => this.revokeInvite(node, args),
       'classpod.professor.withdrawStudent': (node: NodeOf<'student'>, args?: { confirm: boolean }) => this.withdrawStudent(node, args?.confirm),
       'classpod.professor.startWorkspace': (node: NodeOf<'workspace'>) => this.workspace(node, 'start'),
       'classpod.professor.stopWorkspace': (node: NodeOf<'workspace'>, args?: { confirm: boolean }) => this.workspace(node, 'stop', args?.confirm),
@@ -447,6 +449,57 @@ export class ProfessorCommands {
       await vscode.workspace.fs.writeFile(target, Buffer.from(csv, 'utf8'));
       void vscode.window.showInformationMessage(`Saved the roster of ${courseId} to ${target.fsPath}.`);
       return target.fsPath;
+    });
+  }
+
+  private createInvite(node: NodeOf<'course'> | undefined, args?: { days: number; maxUses?: number }): Promise<{ code: string; link: string } | undefined> {
+    return this.guard('make an invite', async () => {
+      const s = this.s();
+      const courseId = await this.professorCourse(node);
+      if (!courseId) return undefined;
+      let days = args?.days;
+      let maxUses = args?.maxUses;
+      if (!args) {
+        const d = await vscode.window.showInputBox({ title: `Invite students to ${courseId} (1/2)`, prompt: 'Days the invite stays valid (1 to 366)', value: '14', validateInput: (v) => (/^\d+$/.test(v) && +v >= 1 && +v <= 366 ? undefined : 'A number of days from 1 to 366') });
+        if (d === undefined) return undefined;
+        days = Number(d);
+        const u = await vscode.window.showInputBox({ title: `Invite students to ${courseId} (2/2)`, prompt: 'Most students who may join with it (empty: no limit)', validateInput: (v) => (v === '' || (/^\d+$/.test(v) && +v >= 1) ? undefined : 'A number, or empty') });
+        if (u === undefined) return undefined;
+        maxUses = u === '' ? undefined : Number(u);
+      }
+      const expiresAt = new Date(this.ctx.now() + (days ?? 14) * 86_400_000).toISOString();
+      const made = await s.actions.createInvite(courseId, expiresAt, maxUses);
+      void vscode.window
+        .showInformationMessage(`Invite to ${courseId}: ${made.code} (valid until ${made.invite.expiresAt}${maxUses ? `, ${maxUses} students` : ''}). It is shown only now.`, 'Copy Link', 'Copy Code')
+        .then((c) => {
+          if (c) void vscode.env.clipboard.writeText(c === 'Copy Link' ? made.link : made.code);
+        });
+      return { code: made.code, link: made.link };
+    });
+  }
+
+  private revokeInvite(node: NodeOf<'course'> | undefined, args?: { inviteId: string }): Promise<string | undefined> {
+    return this.guard('revoke the invite', async () => {
+      const s = this.s();
+      const courseId = await this.professorCourse(node);
+      if (!courseId) return undefined;
+      let inviteId = args?.inviteId;
+      if (!inviteId) {
+        const live = (await s.actions.listInvites(courseId)).filter((i) => i.state === 'active');
+        if (live.length === 0) {
+          void vscode.window.showInformationMessage(`${courseId} has no invite that still enrols anyone.`);
+          return undefined;
+        }
+        const pick = await vscode.window.showQuickPick(
+          live.map((i) => ({ label: `until ${i.expiresAt}`, description: `${i.uses}${i.maxUses ? ` of ${i.maxUses}` : ''} used, by ${i.createdBy}`, id: i.id })),
+          { title: `Revoke which invite to ${courseId}?` },
+        );
+        if (!pick) return undefined;
+        inviteId = pick.id;
+      }
+      const revoked = await s.actions.revokeInvite(courseId, inviteId);
+      void vscode.window.showInformationMessage(`Revoked the invite to ${courseId}; the ${revoked.uses} student(s) who joined stay enrolled.`);
+      return revoked.id;
     });
   }
 
