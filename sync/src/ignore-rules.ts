@@ -30,10 +30,14 @@ export function isSyncOwnName(name: string): boolean {
 /** The per-assignment ignore file, read from the sync root. */
 export const CLASSPOD_IGNORE_FILE = '.classpodignore';
 
+// Each name below is declared once; the lists of what sync ignores, what the
+// watcher leaves unwatched, what a snapshot leaves out and what an assignment
+// folder's readers skip are made of them.
+
 /** Folders of version control. */
-const VERSION_CONTROL_DIRS = ['.git', '.hg', '.svn'] as const;
+export const VERSION_CONTROL_DIRS: readonly string[] = ['.git', '.hg', '.svn'];
 /** Installed dependencies. */
-const DEPENDENCY_DIRS = ['node_modules'] as const;
+export const DEPENDENCY_DIRS: readonly string[] = ['node_modules'];
 /** Python's compiled-module cache. */
 const PYTHON_CACHE_DIR = '__pycache__';
 /** Files an operating system leaves in folders it shows. */

@@ -18,6 +18,8 @@ export {
   CASE_PROBE_PREFIX,
   isSyncOwnName,
   ASSIGNMENT_FOLDER_SKIPPED_NAMES,
+  VERSION_CONTROL_DIRS,
+  DEPENDENCY_DIRS,
   isSkippedInAssignmentFolder,
 } from './ignore-rules';
 export { TreeScanner, ScanCache, hashFile, hashBytes, linkStaysInside, scanFolder, type ScanResult, type ScanCacheRecord, type TreeScannerOptions } from './scanner';

@@ -12,7 +12,7 @@
 import { promises as fs, watch, type Dirent, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '@classpod/observability';
-import { STATE_DIR_NAME, isSyncOwnName } from './ignore-rules';
+import { DEPENDENCY_DIRS, STATE_DIR_NAME, VERSION_CONTROL_DIRS, isSyncOwnName } from './ignore-rules';
 import type { JailedEntry, TreeJail } from './tree-jail';
 
 export interface TreeWatcherOptions {
@@ -30,7 +30,7 @@ export interface TreeWatcherOptions {
 }
 
 /** Folders sync never watches: version control, dependencies, sync's own state. */
-export const NEVER_WATCHED: ReadonlySet<string> = new Set(['.git', 'node_modules', STATE_DIR_NAME]);
+export const NEVER_WATCHED: ReadonlySet<string> = new Set([...VERSION_CONTROL_DIRS, ...DEPENDENCY_DIRS, STATE_DIR_NAME]);
 
 /** A debounced watcher of a whole tree. Dispose with `close()`. */
 export class TreeWatcher {

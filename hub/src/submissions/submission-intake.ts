@@ -5,7 +5,7 @@
 // and when the deadline collects.
 
 import { errors, SubmissionAddedNotification } from '@classpod/protocol';
-import { isSyncOwnName } from '@classpod/sync';
+import { isSyncOwnName, VERSION_CONTROL_DIRS } from '@classpod/sync';
 import type { BlobStore, FolderFileData } from '../blobs/blob-store';
 import { sha256Hex } from '../blobs/blob-store';
 import { effectiveDeadline, judgeLateness } from '../deadlines/late-policy';
@@ -19,11 +19,12 @@ import { submissionView } from '../api/views';
 
 /**
  * Whether a snapshot leaves out a name, wherever it appears: the hub's own
- * `.classpod/`, version control, and everything sync keeps for itself (its
- * state folder, temporary files a killed write left, case probes).
+ * `.classpod/`, version control (`VERSION_CONTROL_DIRS` of @classpod/sync,
+ * which sync does not carry either), and everything sync keeps for itself
+ * (its state folder, temporary files a killed write left, case probes).
  */
 export function snapshotSkips(name: string): boolean {
-  return name === '.classpod' || name === '.git' || isSyncOwnName(name);
+  return name === '.classpod' || VERSION_CONTROL_DIRS.includes(name) || isSyncOwnName(name);
 }
 
 export interface SnapshotLimits {

@@ -1,14 +1,15 @@
 // A submission is the student's work and nothing of sync's own: against a
 // real hub and a real agent child process, a workspace folder that holds what
 // an interrupted sync leaves behind (a `.NAME.classpod-tmp-…` file beside its
-// target and in a subfolder, a case probe, a state folder) is submitted, and
+// target and in a subfolder, a case probe, a state folder), and version
+// control folders (.git, .hg, .svn), is submitted, and
 // the stored snapshot holds the student's files only.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileReadRequest, FileWriteRequest, SubmitRequest } from '@classpod/protocol';
-import { STATE_DIR_NAME, TEMP_MARKER, CASE_PROBE_PREFIX } from '@classpod/sync';
+import { STATE_DIR_NAME, TEMP_MARKER, CASE_PROBE_PREFIX, VERSION_CONTROL_DIRS } from '@classpod/sync';
 import { startTestHub, type TestHub } from '../support/test-hub';
 
 describe('a snapshot leaves out the files sync keeps for itself', function () {
@@ -35,6 +36,8 @@ describe('a snapshot leaves out the files sync keeps for itself', function () {
       `${CASE_PROBE_PREFIX}4242-ABCDEF012345`,
       `${STATE_DIR_NAME}/ancestor.json`,
       `lib/${STATE_DIR_NAME}/state`,
+      // Version control a student made in the terminal: sync does not carry it, and neither does a snapshot.
+      ...VERSION_CONTROL_DIRS.map((d) => `${d}/HEAD`),
     ];
     for (const rel of junk) {
       mkdirSync(join(folder, rel, '..'), { recursive: true });
