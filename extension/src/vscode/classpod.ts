@@ -17,6 +17,7 @@ import type { RerunOutcome } from '../testing/grader-rerun';
 import { LocalTestRunner, ServerTestRunner, WorkspaceTestRunner, type RunnerKind, type TestRunner } from '../testing/test-runners';
 import { resultReport } from '../results/result-report';
 import { AssignmentFolders, type OpenAssignmentArgs } from './assignment-folders';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, ClasspodAuthenticationProvider } from './auth-provider';
 import { setContext } from './context-keys';
 import { CoursesTreeProvider, type CoursesTreeNode } from './courses-tree';
 import { DeadlineStatus } from './deadline-status';
@@ -25,6 +26,7 @@ import { SignInCommands, type SignInArgs } from './sign-in';
 import { SubmitCommand, type SubmitArgs } from './submit';
 import { rerunCommand, type RerunArgs, type RerunDeps } from './rerun-like-grader';
 import { ClasspodTesting, type RecordedRun } from './testing';
+import { UniversitySignIn } from './university-sign-in';
 import { EarlierVersions, VersionDocuments, type ShownVersions, type VersionDiff } from './earlier-versions';
 import { VersionReader } from '../versions/version-reader';
 import { VERSION_SCHEME } from '../versions/version-uri';
@@ -235,7 +237,19 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
   });
 
   const rerunDeps: RerunDeps = { hub: hubReady, catalog, folders, workspaces, testing, channel, logger };
-  const signIn = new SignInCommands(session, logger);
+  const university = new UniversitySignIn(session, logger, context.extension.id);
+  const signIn = new SignInCommands(session, logger, university);
+  // The account in the Accounts menu: a personal token and a browser sign-in alike.
+  const auth = new ClasspodAuthenticationProvider(session, () => signIn.signIn(), () => signIn.signOut());
+  subs.push(
+    university,
+    auth,
+    vscode.window.registerUriHandler(university),
+    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, auth, { supportsMultipleAccounts: false }),
+    session.onDidEnd((failure) => {
+      void vscode.window.showWarningMessage(`Your Classpod sign-in has ended: ${failure.message}`, 'Sign In Again').then((c) => (c ? signIn.signIn() : undefined));
+    }),
+  );
   const openAssignment = (target?: Target | OpenAssignmentArgs): Promise<string | undefined> => {
     if (target && !('kind' in target) && 'courseId' in target && 'assignmentId' in target && target.courseId && target.assignmentId) {
       return folders.open(target as OpenAssignmentArgs);
@@ -275,7 +289,10 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
 
   void setContext('classpod.signedIn', false);
   void folders.rescan();
-  void signIn.restore();
+  void signIn.restore().then(() => {
+    // Not signed in: the Accounts menu offers "Sign in with Classpod".
+    if (!session.account) void vscode.authentication.getSession(AUTH_PROVIDER_ID, [], { createIfNone: false }).then(undefined, () => undefined);
+  });
 
   return {
     session,

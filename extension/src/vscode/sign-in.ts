@@ -1,18 +1,24 @@
 // Sign in and sign out: two input boxes (the address, checked before the token
 // is asked for, then the token), a check against the server, and a message
 // that says what went wrong — wrong address, refused token, server down —
-// with a way to try again or change the address.
+// with a way to try again or change the address. When the server offers the
+// university's sign-in (OpenID Connect), the person chooses between it (in
+// the browser) and a personal token after the address.
 
 import * as vscode from 'vscode';
 import { ConnectionError, parseServerUrl } from '../connection/connection-error';
 import { checkServer } from '../connection/server-check';
 import type { Logger } from '../log';
+import { signInMethods } from '../session/hub-sign-in';
 import type { StudentSession } from '../session/student-session';
+import type { UniversitySignIn } from './university-sign-in';
 
 /** Arguments that skip the input boxes (tests, links from the walkthrough). */
 export interface SignInArgs {
   serverUrl?: string;
   token?: string;
+  /** `browser`: the university's sign-in without asking; `token`: a personal token without asking. */
+  method?: 'browser' | 'token';
 }
 
 const DEMO_URL = 'http://127.0.0.1:8080';
@@ -21,6 +27,7 @@ export class SignInCommands {
   constructor(
     private readonly session: StudentSession,
     private readonly logger: Logger,
+    private readonly university?: UniversitySignIn,
   ) {}
 
   /** `classpod.signIn`: resolves true when signed in. */
@@ -46,6 +53,11 @@ export class SignInCommands {
     if (!serverUrl) return false;
     // The address first: a wrong or unreachable one is named before a token is asked for.
     if (args.token === undefined && !(await this.checkAddress(serverUrl))) return false;
+    if (args.token === undefined) {
+      const method = args.method ?? (await this.chooseMethod(serverUrl));
+      if (method === undefined) return false;
+      if (method === 'browser') return this.signInWithBrowser(serverUrl);
+    }
     const token =
       args.token ??
       (await vscode.window.showInputBox({
@@ -74,10 +86,58 @@ export class SignInCommands {
     }
   }
 
+  /** The university's sign-in or a personal token, when the server offers both; undefined when the person cancelled. */
+  private async chooseMethod(serverUrl: string): Promise<'browser' | 'token' | undefined> {
+    if (!this.university) return 'token';
+    let offered;
+    try {
+      offered = await signInMethods(parseServerUrl(serverUrl));
+    } catch (err) {
+      // The token's check names what is wrong with the address or the server.
+      this.logger.info('could not ask the server how to sign in', { message: (err as Error).message });
+      return 'token';
+    }
+    if (!offered.oidc) return 'token';
+    const picked = await vscode.window.showQuickPick(
+      [
+        { label: '$(globe) Sign in with your university account', detail: `In your browser, at ${new URL(offered.oidc.issuer).host}`, method: 'browser' as const },
+        { label: '$(key) Use a personal token', detail: 'A token your professor or the course staff gave you', method: 'token' as const },
+      ],
+      { title: 'Classpod: Sign In', placeHolder: `How do you sign in to ${new URL(serverUrl).host}?`, ignoreFocusOut: true },
+    );
+    return picked?.method;
+  }
+
+  private async signInWithBrowser(serverUrl: string): Promise<boolean> {
+    try {
+      const account = await this.university!.signIn(serverUrl);
+      if (!account) return false;
+      await this.rememberAddress(account.server);
+      void vscode.window.showInformationMessage(`Signed in to Classpod as ${account.person.name} (${account.person.personId}).`);
+      return true;
+    } catch (err) {
+      this.logger.warn('browser sign-in failed', { message: (err as Error).message });
+      const choice = await vscode.window.showErrorMessage(`Sign-in failed: ${(err as Error).message}`, 'Try Again', 'Use a Personal Token');
+      if (choice === 'Try Again') return this.signInWithBrowser(serverUrl);
+      if (choice === 'Use a Personal Token') return this.signIn({ serverUrl, method: 'token' });
+      return false;
+    }
+  }
+
+  private async rememberAddress(server: URL): Promise<void> {
+    await vscode.workspace
+      .getConfiguration('classpod')
+      .update('serverUrl', server.origin + server.pathname.replace(/\/$/, ''), vscode.ConfigurationTarget.Global)
+      .then(undefined, () => undefined);
+  }
+
   /** `classpod.signOut`. */
   async signOut(): Promise<void> {
+    const kind = this.session.account?.kind;
     await this.session.signOut();
-    void vscode.window.showInformationMessage('Signed out of Classpod. Your token was removed from this machine.');
+    void vscode.window.showInformationMessage(
+      kind === 'browser' ? 'Signed out of Classpod. Your session was ended at the course server.' : 'Signed out of Classpod. Your token was removed from this machine.',
+    );
   }
 
   /** Sign in with stored credentials at activation; says what went wrong when it cannot. */
