@@ -136,6 +136,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       provider,
       recorder,
       logger: logger.child({ area: 'versions' }),
+      clock,
       debounceMs: o.versionDebounceMs,
       refreshMs: o.versionRefreshMs,
       recorded: metrics.counter('hub_versions_total', 'Looks at a changed assignment folder, by outcome (recorded, unchanged, refused, failed).', ['outcome']),
@@ -193,6 +194,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     await versionWatcher.start();
     cleanups.push(() => versionWatcher.stop());
     const deadlines = new DeadlineCollector(store, versions, intake, clock, logger.child({ area: 'deadlines' }), o.deadlinePollMs);
+    deadlines.settleVersionsWith((courseId, assignmentId) => versionWatcher.settle(courseId, assignmentId));
     await deadlines.start();
     cleanups.push(() => deadlines.stop());
     const prewarmScheduler = new PrewarmScheduler({

@@ -39,6 +39,14 @@ export class DeadlineCollector {
     private readonly pollMs = 5_000,
   ) {}
 
+  /** Changes still waiting to be recorded as versions are recorded before a course's assignment is collected. */
+  private settle: (courseId: string, assignmentId: string) => Promise<void> = async () => undefined;
+
+  /** Where pending versions are recorded before collecting (the hub's version watcher). */
+  settleVersionsWith(settle: (courseId: string, assignmentId: string) => Promise<void>): void {
+    this.settle = settle;
+  }
+
   /** Process what is due now, then keep looking. */
   async start(): Promise<void> {
     this.stopped = false;
@@ -84,6 +92,8 @@ export class DeadlineCollector {
       const withdrawn = await new RosterRepository(this.store.db).withdrawnIn(a.courseId);
       const students = (await this.store.members(a.courseId, 'student')).filter((s) => !processed.has(s.id) && !withdrawn.has(s.id));
       if (students.length === 0) continue;
+      // An edit synced just before the due time may still wait for its quiet time: record it first.
+      await this.settle(a.courseId, a.id).catch((err: Error) => this.logger.warn('pending versions not recorded before collecting', { courseId: a.courseId, assignmentId: a.id, err }));
       const submitters = await this.store.submitters(a.courseId, a.id);
       for (const student of students) {
         const d = effectiveDeadline(a, exts.get(student.id));

@@ -1,7 +1,8 @@
 // Recording a version: a scanned assignment folder (paths and content
 // hashes, as the agent's sync scan reports them) becomes a manifest blob in
 // the hub's blob store, after every content the store lacks has been fetched
-// and checked against its hash; then a version row by the hub's clock, unless
+// and checked against its hash; then a version row by the hub's clock (the
+// time the folder reached that state, given by the watcher), unless
 // the folder's newest version already has this manifest. Retention runs after
 // each new version. Nothing partial: a version is added only once every blob
 // it names is stored.
@@ -46,8 +47,11 @@ export class VersionRecorder {
    * Record the folder as scanned; resolves to the new version, or undefined
    * when nothing changed since the newest one. Throws VersionNotRecorded when
    * the folder is over the snapshot limits or changed while it was read.
+   * `stateAt`: when the folder reached the scanned state by the hub's clock
+   * (the last change the hub was told of before the scan), which is the time
+   * the version stands for; default now. Never earlier than the newest version.
    */
-  async record(key: FolderKey, scanned: ScannedFile[], fetch: ContentFetcher): Promise<FolderVersion | undefined> {
+  async record(key: FolderKey, scanned: ScannedFile[], fetch: ContentFetcher, stateAt?: Date): Promise<FolderVersion | undefined> {
     const files = scanned.filter((f) => !skippedBySnapshot(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const totalBytes = files.reduce((n, f) => n + f.size, 0);
     if (files.length > this.limits.maxFiles || totalBytes > this.limits.maxBytes) {
@@ -74,7 +78,11 @@ export class VersionRecorder {
       }
     }
     await this.blobs.put(manifestBytes);
-    const version = await this.versions.addIfChanged({ ...key, recordedAt: this.clock.now().toISOString(), manifestHash, fileCount: files.length, totalBytes });
+    // The time the state stands for, not the time this ran: a change synced a second before a due time
+    // is recorded after the quiet time, often after the due time, yet belongs before it.
+    const at = stateAt ?? this.clock.now();
+    const recordedAt = last && last.recordedAt > at.toISOString() ? last.recordedAt : at.toISOString();
+    const version = await this.versions.addIfChanged({ ...key, recordedAt, manifestHash, fileCount: files.length, totalBytes });
     if (version) {
       const removed = await this.versions.prune(key, this.retention, this.clock.now());
       this.logger.debug('version recorded', { ...key, versionId: version.id, files: files.length, fetched: missing.length, removed });

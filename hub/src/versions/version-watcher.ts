@@ -8,6 +8,12 @@
 // are at the hub from then on: collecting at a deadline, browsing and
 // restoring need no running workspace.
 //
+// A version stands for the time of the last change the hub was told of before
+// its scan (hub clock), not the time the scan ran: an edit synced a second
+// before a due time belongs before it, though the quiet time ends after it.
+// And `settle()` records at once whatever changes are still waiting for their
+// quiet time, so the deadline collector never looks before they are in.
+//
 // This connection is not activity: it never touches the provider, so it
 // never keeps a workspace from being stopped as idle. When the workspace
 // stops, the connection ends; the next start opens a new one and records
@@ -18,6 +24,7 @@ import { ErrorCode, FileReadRequest, FileStatRequest, ProtocolError, SyncChanged
 import type { Counter, Logger } from '@classpod/observability';
 import type { WebSocket } from 'ws';
 import type { Store } from '../store/store';
+import type { Clock } from '../time/clock';
 import { BRIEF_IDLE_MS, connectToAgent } from '../workspaces/agent-file-access';
 import { workspaceIdOf, type WorkspaceKey, type WorkspaceProvider } from '../workspaces/workspace-provider';
 import { VersionNotRecorded, type ScannedFile, type VersionRecorder } from './version-recorder';
@@ -35,6 +42,8 @@ export interface VersionWatcherOptions {
   debounceMs: number;
   /** How often a watched workspace is looked at for assignment folders that appeared (ms). */
   refreshMs: number;
+  /** The hub's clock: the time a change was told of is the time its version stands for. */
+  clock: Clock;
   /** Counts each look at a changed folder, by outcome (`recorded`, `unchanged`, `refused`, `failed`). */
   recorded?: Counter;
 }
@@ -49,6 +58,8 @@ interface Watched {
   /** The recording in progress per folder, and whether another is wanted after it. */
   busy: Map<string, Promise<void>>;
   again: Set<string>;
+  /** Per folder, when the hub was last told of a change not recorded yet (hub clock). */
+  changedAt: Map<string, Date>;
   refresh: ReturnType<typeof setInterval>;
   closed: boolean;
 }
@@ -77,6 +88,39 @@ export class VersionWatcher {
     const all = [...this.watched.values()];
     this.watched.clear();
     for (const w of await Promise.all(all.map((p) => p.catch(() => undefined)))) if (w) this.close(w);
+  }
+
+  /**
+   * Record now, and wait for, every change of the course's watched folders (of
+   * one assignment, when named) that is still waiting for its quiet time or
+   * being recorded: the deadline collector calls this before it reads the history.
+   */
+  async settle(courseId: string, assignmentId?: string): Promise<void> {
+    const all = await Promise.all([...this.watched.values()].map((p) => p.catch(() => undefined)));
+    await Promise.all(
+      all
+        .filter((w): w is Watched => w !== undefined && !w.closed && w.key.courseId === courseId)
+        .flatMap((w) =>
+          [...w.replicas.keys()]
+            .filter((a) => (assignmentId === undefined || a === assignmentId) && this.hasPendingIn(w, a))
+            .map((a) => {
+              const timer = w.timers.get(a);
+              if (timer) clearTimeout(timer);
+              w.timers.delete(a);
+              return this.recordNow(w, a);
+            }),
+        ),
+    );
+  }
+
+  /** Whether a change of the folder was notified and not recorded yet (or is being recorded). */
+  async hasPending(key: WorkspaceKey, assignmentId: string): Promise<boolean> {
+    const w = await this.watched.get(workspaceIdOf(key))?.catch(() => undefined);
+    return w !== undefined && this.hasPendingIn(w, assignmentId);
+  }
+
+  private hasPendingIn(w: Watched, assignmentId: string): boolean {
+    return w.timers.has(assignmentId) || w.busy.has(assignmentId) || w.changedAt.has(assignmentId);
   }
 
   /** Record every watched folder of a running workspace now, and wait for it (tests; before a planned stop). */
@@ -127,6 +171,7 @@ export class VersionWatcher {
       timers: new Map(),
       busy: new Map(),
       again: new Set(),
+      changedAt: new Map(),
       refresh: setInterval(() => void this.findFolders(w).catch(() => undefined), this.o.refreshMs),
       closed: false,
     };
@@ -137,7 +182,9 @@ export class VersionWatcher {
     });
     const entryOf = this.watched.get(workspaceIdOf(key));
     endpoint.onNotification(SyncChangedNotification.type, (p) => {
-      if (w.replicas.has(p.replicaId)) this.schedule(w, p.replicaId);
+      if (!w.replicas.has(p.replicaId)) return;
+      w.changedAt.set(p.replicaId, this.o.clock.now());
+      this.schedule(w, p.replicaId);
     });
     await this.findFolders(w);
     for (const assignmentId of w.replicas.keys()) this.schedule(w, assignmentId, 0);
@@ -192,16 +239,21 @@ export class VersionWatcher {
     const replica = w.replicas.get(assignmentId);
     if (!replica || w.closed) return;
     const key = { ...w.key, assignmentId };
+    // Taken before the scan: a change told of while it runs is the next version's (and asks for one).
+    const stateAt = w.changedAt.get(assignmentId);
+    w.changedAt.delete(assignmentId);
     try {
       const { manifest } = await replica.scan(await this.ignorePatterns(w, assignmentId));
       const files: ScannedFile[] = [];
       for (const [path, e] of manifest) {
         if (e.kind === 'file' && e.hash) files.push({ path, sha256: e.hash, size: e.size ?? 0, executable: e.executable ?? false });
       }
-      const version = await this.o.recorder.record(key, files, (missing) => fetchContents(replica, missing));
+      const version = await this.o.recorder.record(key, files, (missing) => fetchContents(replica, missing), stateAt);
       this.o.recorded?.inc(1, { outcome: version ? 'recorded' : 'unchanged' });
     } catch (err) {
       if (w.closed) return;
+      // A failure (not a refusal) leaves the change waiting: the next look or settle() tries again, with its time.
+      if (stateAt && !(err instanceof VersionNotRecorded) && !w.changedAt.has(assignmentId)) w.changedAt.set(assignmentId, stateAt);
       this.o.recorded?.inc(1, { outcome: err instanceof VersionNotRecorded ? 'refused' : 'failed' });
       if (err instanceof VersionNotRecorded) this.o.logger.warn('version not recorded', { ...key, reason: err.message });
       else this.o.logger.warn('recording a version failed', { ...key, err });
