@@ -2,13 +2,15 @@
 // Cluster view; the professor signs in, walks the Cluster tree down to a
 // submission, opens a file, compares it with the starter file, opens Ada's
 // Versions and diffs a file against the version before, regrades, is
-// refused a score of 150/100, overrides the score with a comment and filters
-// the class; then Ada, the student, sees the score with the comment in her
-// Courses view and Show Results marks each of her tests ✔, hidden ones as
+// refused a score of 150/100, overrides the score with a comment, opens the
+// gradebook (drive-gradebook.mjs) and filters the class; then Ada, the
+// student, sees the score with the comment in her Courses view and Show
+// Results marks each of her tests ✔, hidden ones as
 // "hidden test N of M". One screenshot per step; every step waits for what a
 // person sees.
 
 import { answerInput, command, launchBrowser, notification, stepRecorder } from './browser.mjs';
+import { driveGradebook } from './drive-gradebook.mjs';
 
 const LONG = 120_000;
 /** A submission row: "Tue, 24 Nov 2026, 19:33 …". */
@@ -162,6 +164,9 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       await toast(page, 'Score set to 8');
       await row(pane, /Ada Lovelace.*8(\/\d+)? \(overridden\)/);
     });
+
+    // The gradebook: open, sort, search, and a cell revealed in the tree (drive-gradebook.mjs).
+    await driveGradebook({ page, step, pane });
 
     await step('filtered', async () => {
       await clearToasts(page);
