@@ -29,6 +29,7 @@ import { AgentFileAccess } from './workspaces/agent-file-access';
 import type { WorkspaceProvider } from './workspaces/workspace-provider';
 import { WorkspaceStatusChangedNotification } from '@classpod/protocol';
 import { workspaceView } from './api/views';
+import { FeedbackStore } from './store/feedback-store';
 import { VersionStore } from './store/version-store';
 import { VersionRecorder } from './versions/version-recorder';
 import { VersionWatcher } from './versions/version-watcher';
@@ -159,6 +160,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       authz,
       versions,
       prewarm: { sessions: prewarmSessions, wake: () => prewarmRef.scheduler?.wake() },
+      feedback: new FeedbackStore(store.db),
       resolveSpec: o.resolveSpec ?? graderSpecResolver(),
       logger,
     };

@@ -7,6 +7,7 @@ import type { GradingQueue } from '../grading/grading-queue';
 import type { InviteRepository } from '../store/invite-repository';
 import type { RosterRepository } from '../store/roster-repository';
 import type { Store } from '../store/store';
+import type { FeedbackStore } from '../store/feedback-store';
 import type { VersionStore } from '../store/version-store';
 import type { PrewarmStore } from '../store/prewarm-store';
 import type { SubmissionIntake } from '../submissions/submission-intake';
@@ -33,6 +34,7 @@ export interface ApiContext {
   versions: VersionStore;
   /** Pre-warmed lab sessions, and a way to have the scheduler look again (a session was added). */
   prewarm: { sessions: PrewarmStore; wake(): void };
+  feedback: FeedbackStore;
   resolveSpec: SpecResolver;
   logger: Logger;
 }

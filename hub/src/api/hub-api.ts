@@ -9,6 +9,7 @@ import { attachAssignmentMethods } from './assignment-methods';
 import type { Caller } from './authorization';
 import { attachClusterMethods } from './cluster-methods';
 import { attachCourseMethods } from './course-methods';
+import { attachFeedbackMethods } from './feedback-methods';
 import { attachGradebookMethods } from './gradebook-methods';
 import { attachInviteMethods } from './invite-methods';
 import { attachRosterMethods } from './roster-methods';
@@ -47,6 +48,7 @@ export function attachHubApi(endpoint: RpcEndpoint, ctx: ApiContext, caller: Cal
   attachAssignmentMethods(endpoint, ctx, caller);
   attachSubmissionMethods(endpoint, ctx, caller);
   attachGradebookMethods(endpoint, ctx, caller);
+  attachFeedbackMethods(endpoint, ctx, caller);
   attachClusterMethods(endpoint, ctx, caller);
   attachVersionMethods(endpoint, ctx, caller);
   attachRosterMethods(endpoint, ctx, caller);

@@ -306,6 +306,28 @@ CREATE TABLE invites (
 CREATE INDEX invites_by_course ON invites (course_id, created_at);
 `,
   },
+  {
+    version: 13,
+    description: 'feedback: comments staff write on lines of a submitted file, in threads named by their first comment',
+    sql: `
+CREATE TABLE feedback_comments (
+  id TEXT PRIMARY KEY,
+  thread_id TEXT NOT NULL,
+  submission_id TEXT NOT NULL REFERENCES submissions(id),
+  course_id TEXT NOT NULL,
+  assignment_id TEXT NOT NULL,
+  student_id TEXT NOT NULL,
+  path TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  end_line INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  author_id TEXT NOT NULL REFERENCES people(id),
+  at TEXT NOT NULL
+);
+CREATE INDEX feedback_by_work ON feedback_comments (course_id, assignment_id, student_id, at);
+CREATE INDEX feedback_by_thread ON feedback_comments (thread_id);
+`,
+  },
 ];
 
 /** Bring the database to the newest version; returns the versions applied. */

@@ -170,3 +170,24 @@ export interface FolderVersion {
   fileCount: number;
   totalBytes: number;
 }
+
+/** A comment staff wrote on lines of a submitted file. */
+export interface FeedbackComment {
+  id: string;
+  /** The first comment of its thread (its own id when it starts one). */
+  threadId: string;
+  submissionId: string;
+  courseId: string;
+  assignmentId: string;
+  studentId: string;
+  /** Relative path in the submission's snapshot. */
+  path: string;
+  /** First and last line (1-based). */
+  line: number;
+  endLine: number;
+  /** Markdown. */
+  body: string;
+  authorId: string;
+  /** Hub time it was written. */
+  at: string;
+}

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
+  AddFeedbackRequest,
   errorCodeName,
   CancelPrewarmRequest,
   ExportGradesRequest,
@@ -19,6 +20,7 @@ import {
   ListAssignmentsRequest,
   ListAuditRequest,
   ListClusterNodesRequest,
+  ListFeedbackRequest,
   ListCoursePeopleRequest,
   ListCoursesRequest,
   ListSubmissionFilesRequest,
@@ -120,6 +122,15 @@ describe('authorization: every method × role × owner', function () {
     { name: 'scores/override', type: OverrideScoreRequest.type, params: () => ({ ...sub(), score: 50, comment: 'checked by hand' }), allowed: ['prof', 'tara'] },
     { name: 'grades/export', type: ExportGradesRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara'] },
     { name: 'grades/book', type: GetGradebookRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara'] },
+    { name: 'feedback/add', type: AddFeedbackRequest.type, params: () => ({ ...sub(), path: 'sum.c', line: 1, body: 'checked by hand' }), allowed: ['prof', 'tara'] },
+    { name: "feedback/list of alice's", type: ListFeedbackRequest.type, params: () => ({ courseId: 'cs101', assignmentId: 'c-sum', studentId: 'alice' }), allowed: ['prof', 'tara', 'alice'] },
+    {
+      name: 'feedback/list',
+      type: ListFeedbackRequest.type,
+      params: () => ({ courseId: 'cs101', assignmentId: 'c-sum' }),
+      allowed: ['alice', 'bob'],
+      refusedWith: { prof: 'InvalidParams', tara: 'InvalidParams' },
+    },
     { name: 'workspaces/list', type: ListWorkspacesRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara', 'alice', 'bob'] },
     { name: 'workspaces/start', type: StartWorkspaceRequest.type, params: () => ({ courseId: 'cs101', studentId: 'alice' }), allowed: ['prof', 'tara', 'alice'] },
     { name: 'workspaces/openTerminal', type: OpenWorkspaceTerminalRequest.type, params: () => ({ courseId: 'cs101', studentId: 'alice' }), allowed: ['prof', 'tara'] },

@@ -17,3 +17,4 @@ export * from './gradebook';
 export * from './rosters';
 export * from './prewarming';
 export * from './invites';
+export * from './feedback';
