@@ -16,6 +16,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../log';
+import { NotRecorded, waitUntilRecorded } from '../versions/recorded-before-restore';
 import { fileHistory, type FileVersion } from '../versions/version-changes';
 import { diffTitle, fileVersionItems, versionTime } from '../versions/version-presentation';
 import type { VersionReader } from '../versions/version-reader';
@@ -183,17 +184,25 @@ export class EarlierVersions implements vscode.Disposable {
 
   /** Wait until the hub's newest version holds the file as it is on disk now, syncing (and resuming a paused workspace) while it does not. */
   private async waitUntilRecorded(active: ActiveAssignment, rel: string, file: vscode.Uri): Promise<void> {
-    const want = await sha256Of(file.fsPath);
     const reader = this.reader();
-    const deadline = Date.now() + RECORD_WAIT_MS;
-    for (;;) {
-      const [newest] = await reader.list({ courseId: active.marker.courseId, assignmentId: active.marker.id }, 1);
-      if (newest && recorded(await reader.files(newest.id), rel, want)) return;
-      if (Date.now() > deadline) {
-        throw new Error(`Nothing was restored: your current ${rel} has not reached the course server yet (${active.sync.status.kind}). Try again once the status bar says synced.`);
-      }
-      await this.syncSoon(active);
-      await new Promise((r) => setTimeout(r, 500));
+    try {
+      await waitUntilRecorded(
+        rel,
+        await sha256Of(file.fsPath),
+        {
+          newestFiles: async () => {
+            const [newest] = await reader.list({ courseId: active.marker.courseId, assignmentId: active.marker.id }, 1);
+            return newest ? reader.files(newest.id) : undefined;
+          },
+          sync: () => this.syncSoon(active),
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+          now: () => Date.now(),
+        },
+        { timeoutMs: RECORD_WAIT_MS, pollMs: 500 },
+      );
+    } catch (err) {
+      if (err instanceof NotRecorded) throw new Error(`${err.message} (sync: ${active.sync.status.kind}) Try again once the status bar says synced.`);
+      throw err;
     }
   }
 
@@ -209,12 +218,6 @@ export class EarlierVersions implements vscode.Disposable {
     ]);
     clearTimeout(timer);
   }
-}
-
-/** Whether a version's files hold `rel` with this content (or lack it, when it does not exist). */
-function recorded(files: ReadonlyArray<{ path: string; sha256: string }>, rel: string, sha256: string | undefined): boolean {
-  const entry = files.find((f) => f.path === rel);
-  return sha256 === undefined ? entry === undefined : entry?.sha256 === sha256;
 }
 
 async function sha256Of(file: string): Promise<string | undefined> {
