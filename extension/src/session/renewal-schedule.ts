@@ -6,6 +6,11 @@
 // the timer and is reported once. Clock and timers are injected so tests
 // decide the time.
 
+import { Backoff } from '@classpod/protocol';
+
+/** The longest pause between two tries of a renewal (ms). */
+const MAX_RETRY_MS = 5 * 60_000;
+
 /** How far before the expiry to renew (ms): a fifth of the time left, between one and ten minutes, never more than what is left. */
 export function renewalLeadMs(leftMs: number): number {
   return Math.min(Math.max(leftMs, 0), Math.max(60_000, Math.min(10 * 60_000, leftMs / 5)));
@@ -53,11 +58,12 @@ export interface RenewalTimerOptions {
 export class RenewalTimer {
   private handle: unknown;
   private stopped = false;
-  private failures = 0;
+  private readonly retries: Backoff;
   private readonly timers: Timers;
 
   constructor(private readonly options: RenewalTimerOptions) {
     this.timers = options.timers ?? realTimers;
+    this.retries = new Backoff({ initialMs: Math.min(options.retryMs ?? 15_000, MAX_RETRY_MS), maxMs: MAX_RETRY_MS });
   }
 
   /** (Re)plan the renewal of a session that expires at `expiresAt` (ISO time). */
@@ -94,12 +100,12 @@ export class RenewalTimer {
     if (this.stopped) return;
     try {
       const next = await this.options.renew();
-      this.failures = 0;
+      this.retries.reset();
       this.schedule(next);
     } catch (err) {
       if (this.stopped) return;
       const failure = { retryable: (err as { retryable?: unknown }).retryable === true, message: (err as Error).message };
-      const pause = Math.min(5 * 60_000, (this.options.retryMs ?? 15_000) * 2 ** this.failures++);
+      const pause = this.retries.next();
       if (!failure.retryable || this.timers.now() + pause >= expiresAtMs) {
         this.stop();
         this.options.onGiveUp(failure);
