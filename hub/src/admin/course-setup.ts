@@ -7,14 +7,14 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parse } from 'csv-parse/sync';
 import { loadAssignmentFolder, type LoadedAssignment } from '../assignments/assignment-folder';
 import { storeLoadedAssignment } from '../assignments/assignment-import';
 import type { SpecResolver } from '../assignments/spec-resolver';
 import type { BlobStore } from '../blobs/blob-store';
 import type { Role } from '../store/records';
 import type { Store } from '../store/store';
-import { checkId, InvalidId, isSlugId } from '../ids/slug-ids';
+import { checkId } from '../ids/slug-ids';
+import { parseRosterCsv, RosterCsvError } from '../rosters/roster-csv';
 
 const CourseYaml = Type.Object(
   {
@@ -90,26 +90,18 @@ export interface StudentRow {
   email?: string;
 }
 
-/** Parse a CSV (csv-parse: RFC 4180 quoting, any line ends, blank lines skipped) with a header naming `id`, `name` and optionally `email`. */
+/**
+ * Read a student CSV (a header naming `id`, `name` and optionally `email`)
+ * with the roster CSV's one reader (rosters/roster-csv.ts), whose messages
+ * name the line; what `students import` takes, `roster import` takes too.
+ */
 export function parseStudentCsv(text: string): StudentRow[] {
-  let rows: string[][];
   try {
-    rows = parse(text, { bom: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'], skip_empty_lines: true, skip_records_with_empty_values: true });
+    return parseRosterCsv(text).map(({ id, name, email }) => ({ id, name, ...(email ? { email } : {}) }));
   } catch (err) {
-    throw new CourseSetupError(`the CSV cannot be read: ${(err as Error).message}`);
+    if (err instanceof RosterCsvError) throw new CourseSetupError(err.message);
+    throw err;
   }
-  if (rows.length === 0) throw new CourseSetupError('the CSV is empty');
-  const header = rows[0]!.map((h) => h.trim().toLowerCase());
-  const at = (name: string): number => header.indexOf(name);
-  if (at('id') < 0 || at('name') < 0) throw new CourseSetupError('the CSV header must name the columns id and name (email optional)');
-  return rows.slice(1).map((r, n) => {
-    const id = (r[at('id')] ?? '').trim().toLowerCase();
-    if (!isSlugId(id)) throw new CourseSetupError(`line ${n + 2}: ${new InvalidId('person', id).message}`);
-    const name = (r[at('name')] ?? '').trim();
-    if (!name) throw new CourseSetupError(`line ${n + 2}: name is empty`);
-    const email = at('email') >= 0 ? (r[at('email')] ?? '').trim() : '';
-    return { id, name, ...(email ? { email } : {}) };
-  });
 }
 
 /** Add a person (or update their name) and enrol them. */
