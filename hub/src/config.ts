@@ -63,6 +63,10 @@ export interface HubOptions {
   versionDebounceMs?: number;
   /** How often a running workspace is looked at for new assignment folders to record (ms). */
   versionRefreshMs?: number;
+  /** How often blobs nothing names any more are removed from disk (ms). */
+  blobCollectIntervalMs?: number;
+  /** Blobs written or reused more recently than this are never removed (ms). */
+  blobGraceMs?: number;
   /** OpenID Connect sign-in (hub/README.md, "Signing in"); personal tokens work with or without it. */
   oidc?: OidcOptions;
 }
@@ -86,6 +90,8 @@ export const HUB_DEFAULTS = {
   versionCourseQuotaBytes: 20 * 1024 ** 3,
   versionDebounceMs: 2_000,
   versionRefreshMs: 15_000,
+  blobCollectIntervalMs: 6 * 3_600_000,
+  blobGraceMs: 3_600_000,
 };
 
 /** A configuration a person must fix. */
@@ -135,7 +141,7 @@ export function validateOptions(o: HubOptions): HubOptions & typeof HUB_DEFAULTS
   merged.dataDir = resolve(merged.dataDir);
   if (!Number.isInteger(merged.port) || merged.port < 0 || merged.port > 65535) throw new HubConfigError(`port ${merged.port} is not a TCP port`);
   if (!['auto', 'bubblewrap', 'none'].includes(merged.isolation)) throw new HubConfigError(`isolation must be auto, bubblewrap or none, not ${merged.isolation}`);
-  for (const k of ['idleStopMs', 'leaseMs', 'heartbeatMs', 'leaseSweepMs', 'deadlinePollMs', 'prewarmPollMs', 'maxFrameBytes', 'pingIntervalMs', 'versionKeepPerFolder', 'versionKeepDays', 'versionCourseQuotaBytes', 'versionDebounceMs', 'versionRefreshMs'] as const) {
+  for (const k of ['idleStopMs', 'leaseMs', 'heartbeatMs', 'leaseSweepMs', 'deadlinePollMs', 'prewarmPollMs', 'maxFrameBytes', 'pingIntervalMs', 'versionKeepPerFolder', 'versionKeepDays', 'versionCourseQuotaBytes', 'versionDebounceMs', 'versionRefreshMs', 'blobCollectIntervalMs', 'blobGraceMs'] as const) {
     if (!(Number(merged[k]) > 0)) throw new HubConfigError(`${k} must be a positive number, not ${merged[k]}`);
   }
   if (merged.officialSandboxes.length === 0) throw new HubConfigError('the grading policy must name at least one sandbox (isolate, local or none)');

@@ -14,6 +14,7 @@ import { OidcSignIn } from './auth/oidc-sign-in';
 import type { ResolvedOidcOptions } from './auth/oidc-config';
 import { SignInStore } from './store/sign-in-store';
 import { BlobStore } from './blobs/blob-store';
+import { BlobCollector } from './blobs/blob-collector';
 import { validateOptions, type HubOptions } from './config';
 import { DeadlineCollector } from './deadlines/deadline-collector';
 import { EventHub } from './events/event-hub';
@@ -43,6 +44,8 @@ export interface Hub {
   readonly port: number;
   readonly store: Store;
   readonly blobs: BlobStore;
+  /** Removes blobs nothing names any more (every `blobCollectIntervalMs`). */
+  readonly blobCollector: BlobCollector;
   readonly tokens: TokenService;
   readonly provider: WorkspaceProvider;
   readonly queue: GradingQueue;
@@ -85,6 +88,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const store = await openStore({ dataDir: o.dataDir, databaseUrl: o.databaseUrl, now: () => clock.now() });
     cleanups.push(() => store.close());
     const blobs = new BlobStore(join(o.dataDir, 'blobs'));
+    const blobCollector = new BlobCollector(store.db, blobs, logger.child({ area: 'blobs' }), o.blobGraceMs);
+    const blobTimer = setInterval(() => void blobCollector.collect().catch((err: Error) => logger.warn('blobs not collected', { err })), o.blobCollectIntervalMs);
+    blobTimer.unref();
+    cleanups.push(() => clearInterval(blobTimer));
     const provider =
       typeof o.provider === 'object'
         ? o.provider
@@ -221,6 +228,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       port: address.port,
       store,
       blobs,
+      blobCollector,
       tokens,
       provider,
       queue,

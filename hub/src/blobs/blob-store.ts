@@ -2,11 +2,12 @@
 // (`<dir>/ab/cdef…`). Writes go through the packages' one atomic writer (a
 // marked temporary name, renamed into place), so a blob is either absent or
 // complete, and writing the same content twice is free. Snapshots (a student's folder at one moment) are a manifest blob that
-// lists path, mode, size and content hash of every file.
+// lists path, mode, size and content hash of every file. Blobs nothing names
+// any more are removed by the blob collector (blob-collector.ts).
 
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@classpod/sync';
 import type { ManifestEntry } from '../store/records';
@@ -40,14 +41,28 @@ export class BlobStore {
     return join(this.dir, hash.slice(0, 2), hash.slice(2));
   }
 
-  /** Store bytes; resolves to their hash. */
+  /** Store bytes; resolves to their hash. A blob already stored is marked as just used (see `hold`). */
   async put(data: Uint8Array): Promise<string> {
     const hash = sha256Hex(data);
     const target = this.pathOf(hash);
-    if (await stat(target).then(() => true, () => false)) return hash;
+    if (await this.hold(hash)) return hash;
     await mkdir(join(this.dir, hash.slice(0, 2)), { recursive: true });
     await writeFileAtomic(target, data, { fsync: false });
     return hash;
+  }
+
+  /**
+   * Whether a blob is stored, marking it as just used: its file's modification
+   * time becomes now, so the blob collector (blob-collector.ts), which spares
+   * young blobs, keeps it while the caller goes on to reference it. Writers that
+   * reuse a stored blob instead of writing it call this, never `has`.
+   */
+  async hold(hash: string): Promise<boolean> {
+    const now = new Date();
+    return utimes(this.pathOf(hash), now, now).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Whether a blob is stored (its content is not checked). */

@@ -67,7 +67,8 @@ export class VersionRecorder {
     for (const f of files) {
       if (seen.has(f.sha256)) continue;
       seen.add(f.sha256);
-      if (!(await this.blobs.has(f.sha256))) missing.push(f);
+      // `hold`, not `has`: a blob reused here must not be collected before the version names it.
+      if (!(await this.blobs.hold(f.sha256))) missing.push(f);
     }
     if (missing.length > 0) {
       const got = await fetch(missing);
