@@ -71,11 +71,22 @@ export function describeFilter(filter: ClassFilter): string {
   return parts.join(' · ');
 }
 
-/** The workspaces that pass the filter (by student name or id, and lifecycle state), in order of the students' names. */
-export function filterWorkspaces(filter: ClassFilter, workspaces: readonly WorkspaceInfo[]): WorkspaceInfo[] {
+/** Whose sections come first: the viewer's own section, and each student's. */
+export interface SectionOrder {
+  mySection?: string;
+  sectionOf(studentId: string): string | undefined;
+}
+
+/** 0 for a student of the viewer's own section, 1 for the others. */
+function sectionRank(order: SectionOrder | undefined, studentId: string): number {
+  return order?.mySection !== undefined && order.sectionOf(studentId) === order.mySection ? 0 : 1;
+}
+
+/** The workspaces that pass the filter (by student name or id, and lifecycle state): the viewer's section first, then by the students' names. */
+export function filterWorkspaces(filter: ClassFilter, workspaces: readonly WorkspaceInfo[], order?: SectionOrder): WorkspaceInfo[] {
   return workspaces
     .filter((w) => matchesFilter(filter, [w.studentId, w.studentName], [w.state]))
-    .sort((a, b) => (a.studentName ?? a.studentId).localeCompare(b.studentName ?? b.studentId));
+    .sort((a, b) => sectionRank(order, a.studentId) - sectionRank(order, b.studentId) || (a.studentName ?? a.studentId).localeCompare(b.studentName ?? b.studentId));
 }
 
 /** One student in an assignment's list. */
@@ -88,18 +99,20 @@ export interface StudentEntry {
 
 /**
  * The students of an assignment that pass the filter (by name or id, and where
- * they stand), in order of their names: the course's students and anyone else
- * who submitted.
+ * they stand): the course's students and anyone else who submitted, those of
+ * the viewer's own section (when they have one) first, then by name.
  */
 export function filterStudents(
   filter: ClassFilter,
   members: readonly CourseMember[] | undefined,
   submissionsByStudent: ReadonlyMap<string, readonly SubmissionSummary[]>,
+  mySection?: string,
 ): StudentEntry[] {
   const byId = new Map((members ?? []).map((m) => [m.personId, m]));
+  const order: SectionOrder = { mySection, sectionOf: (id) => byId.get(id)?.section };
   const ids = new Set([...byId.keys(), ...submissionsByStudent.keys()]);
   return [...ids]
     .map((id) => ({ id, name: byId.get(id)?.name ?? id, states: studentWorkStates(submissionsByStudent.get(id) ?? []) }))
     .filter((s) => matchesFilter(filter, [s.id, s.name], s.states))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => sectionRank(order, a.id) - sectionRank(order, b.id) || a.name.localeCompare(b.name));
 }

@@ -11,7 +11,7 @@
 import type { SubmissionSummary } from '@classpod/protocol';
 import type { Disposable, Event } from '../emitter';
 import { ChangedRows } from './changed-rows';
-import { filterStudents, filterWorkspaces, isFiltering, NO_FILTER, type ClassFilter } from './class-filter';
+import { filterStudents, filterWorkspaces, isFiltering, NO_FILTER, type ClassFilter, type SectionOrder } from './class-filter';
 import type { CacheChange, ClusterCache } from './cluster-cache';
 import { nodeId, type ClusterNode } from './cluster-nodes';
 import { ListPager } from './list-pager';
@@ -50,6 +50,12 @@ export class ClusterModel implements Disposable {
   // ---- reading the tree ----
 
   /** The rows under `node` (the top rows without one), loading what they need the first time. */
+  /** The viewer's section of the course first (their students as far as they are loaded), then everyone else. */
+  private sectionOrder(courseId: string): SectionOrder {
+    const sections = new Map((this.cache.students(courseId) ?? []).map((m) => [m.personId, m.section]));
+    return { mySection: this.cache.course(courseId)?.section, sectionOf: (id) => sections.get(id) };
+  }
+
   async getChildren(node?: ClusterNode): Promise<ClusterNode[]> {
     if (!node) return this.topRows();
     try {
@@ -113,7 +119,7 @@ export class ClusterModel implements Disposable {
     await this.cache.ensureAssignments(courseId);
     await this.cache.ensureAssignment(courseId, assignmentId);
     const byStudent = this.cache.assignmentSubmissions(courseId, assignmentId) ?? new Map<string, SubmissionSummary[]>();
-    const list = filterStudents(this.currentFilter, this.cache.students(courseId), byStudent);
+    const list = filterStudents(this.currentFilter, this.cache.students(courseId), byStudent, this.cache.course(courseId)?.section);
     const index = list.findIndex((s) => s.id === studentId);
     if (index < 0) return { hidden: true };
     const parent = this.assignmentNode(courseId, assignmentId);
@@ -202,7 +208,7 @@ export class ClusterModel implements Disposable {
         // The group's own row counts what it holds: redraw it once the list first arrives.
         if (!this.cache.workspaceList(node.courseId)) await this.cache.ensureWorkspaces(node.courseId).then(() => this.changedRows.add(node));
         this.cache.mustTeach(node.courseId);
-        const list = filterWorkspaces(this.currentFilter, this.cache.workspaceList(node.courseId) ?? []);
+        const list = filterWorkspaces(this.currentFilter, this.cache.workspaceList(node.courseId) ?? [], this.sectionOrder(node.courseId));
         return this.page(node, list, (w) => this.intern({ kind: 'workspace', id: nodeId.workspace(w.courseId, w.studentId), courseId: w.courseId, studentId: w.studentId }), 'No workspace matches the filter.');
       }
       case 'assignments': {
@@ -217,7 +223,7 @@ export class ClusterModel implements Disposable {
         }
         this.cache.mustTeach(node.courseId);
         const byStudent = this.cache.assignmentSubmissions(node.courseId, node.assignmentId) ?? new Map<string, SubmissionSummary[]>();
-        const list = filterStudents(this.currentFilter, this.cache.students(node.courseId), byStudent);
+        const list = filterStudents(this.currentFilter, this.cache.students(node.courseId), byStudent, this.cache.course(node.courseId)?.section);
         return this.page(node, list, (s) => this.studentNode(node.courseId, node.assignmentId, s.id), 'No student matches the filter.');
       }
       case 'student': {

@@ -32,7 +32,8 @@ export function attachCourseMethods(endpoint: RpcEndpoint, ctx: ApiContext, call
       const now = ctx.clock.now().toISOString();
       const assignments = (await ctx.store.listAssignments(c.id)).filter((a) => role !== 'student' || !a.opensAt || a.opensAt <= now);
       const students = role === 'student' ? 0 : (await ctx.store.members(c.id, 'student')).length;
-      out.push({ id: c.id, title: c.title, role, assignments: assignments.length, students });
+      const section = (await ctx.rosters.sectionsIn(c.id)).get(caller.person.id);
+      out.push({ id: c.id, title: c.title, role, assignments: assignments.length, students, ...(section ? { section } : {}) });
     }
     return { courses: out };
   });
@@ -40,6 +41,17 @@ export function attachCourseMethods(endpoint: RpcEndpoint, ctx: ApiContext, call
   endpoint.handle(ListCoursePeopleRequest.type, async (p) => {
     await ctx.authz.staff(caller, p.courseId);
     const people = await ctx.store.members(p.courseId);
-    return { people: people.map((m) => ({ personId: m.id, name: m.name, ...(m.email ? { email: m.email } : {}), role: m.role })) };
+    const sections = await ctx.rosters.sectionsIn(p.courseId);
+    const withdrawn = await ctx.rosters.withdrawnIn(p.courseId);
+    return {
+      people: people.map((m) => ({
+        personId: m.id,
+        name: m.name,
+        ...(m.email ? { email: m.email } : {}),
+        role: m.role,
+        ...(sections.has(m.id) ? { section: sections.get(m.id) } : {}),
+        ...(withdrawn.has(m.id) ? { withdrawn: true } : {}),
+      })),
+    };
   });
 }

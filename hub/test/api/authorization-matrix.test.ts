@@ -187,6 +187,27 @@ describe('authorization: every method × role × owner', function () {
     for (const m of hubMethods) assert.ok(covered.has(m.method), `${m.method} has no row`);
   });
 
+  // Every other request of the protocol belongs to a workspace's agent (files, terminals, sync, tests…) or
+  // to the grader's lease (grading/…): the API connection serves none of them to anyone, whatever their
+  // role; who reaches an agent is decided once, at the gateway (below).
+  describe('methods the API connection does not serve', () => {
+    const others = [...methodCatalogue().values()].filter(
+      (m): m is AnyRequestType => m.kind === 'request' && m.method !== 'session/hello' && m.method !== 'session/ping' && !HUB_API_PREFIXES.some((p) => m.method.startsWith(p)),
+    );
+    it('are there to check', () => assert.ok(others.length >= 10, others.map((m) => m.method).join(', ')));
+    for (const m of others) {
+      it(`${m.method}: refused to every role over /v1/connect`, async () => {
+        for (const actor of ACTORS) {
+          await assert.rejects(clients[actor].endpoint.request(m, {} as never), (err: unknown) => {
+            assert.ok(err instanceof ProtocolError, String(err));
+            assert.equal(errorCodeName(err.code), 'MethodNotFound', `${actor}: ${err.message}`);
+            return true;
+          }, actor);
+        }
+      });
+    }
+  });
+
   it('shows a student only their own submissions', async () => {
     const bobs = await clients.bob.request(ListSubmissionsRequest.type, { courseId: 'cs101' });
     assert.ok(bobs.submissions.length > 0);

@@ -179,6 +179,20 @@ describe('rosters: import, export and withdrawal', function () {
     await alice.request(ListSubmissionsRequest.type, { courseId: 'cs101' });
   });
 
+  it("gives each member their section: staff read their students' sections and their own", async () => {
+    await prof.request(ImportRosterRequest.type, { courseId: 'cs101', csv: ROSTER, apply: true });
+    const tara = await t.connect('tara');
+    const people = (await tara.request(ListCoursePeopleRequest.type, { courseId: 'cs101' })).people;
+    assert.deepEqual(
+      people.filter((p) => p.section).map((p) => `${p.personId}:${p.section}`),
+      ['alice:a', 'bob:b', 'carol:b', 'erin:a', 'tara:a'],
+    );
+    assert.equal((await tara.request(ListCoursesRequest.type, {})).courses.find((c) => c.id === 'cs101')?.section, 'a');
+    assert.equal((await prof.request(ListCoursesRequest.type, {})).courses.find((c) => c.id === 'cs101')?.section, undefined);
+    await prof.request(WithdrawStudentRequest.type, { courseId: 'cs101', studentId: 'frank' });
+    assert.equal((await tara.request(ListCoursePeopleRequest.type, { courseId: 'cs101' })).people.find((p) => p.personId === 'frank')?.withdrawn, true);
+  });
+
   it('withdraws one student by hand, once', async () => {
     assert.deepEqual(await prof.request(WithdrawStudentRequest.type, { courseId: 'cs101', studentId: 'bob' }), { withdrawn: true });
     assert.deepEqual(await prof.request(WithdrawStudentRequest.type, { courseId: 'cs101', studentId: 'bob' }), { withdrawn: false });

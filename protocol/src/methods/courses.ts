@@ -34,6 +34,8 @@ export const CourseSummary = Type.Object({
   assignments: Type.Integer({ minimum: 0 }),
   /** Number of enrolled students (staff only; students see 0). */
   students: Type.Integer({ minimum: 0 }),
+  /** The caller's own section in it, if they have one (staff see its students first). */
+  section: Type.Optional(Slug),
 });
 export type CourseSummary = Static<typeof CourseSummary>;
 
@@ -78,6 +80,10 @@ export const CourseMember = Type.Object({
   name: Type.String(),
   email: Type.Optional(Type.String()),
   role: CourseRole,
+  /** Their section (from the roster or the invite they joined with). */
+  section: Type.Optional(Slug),
+  /** A student withdrawn from the course: their work is kept, they can no longer work in it. */
+  withdrawn: Type.Optional(Type.Boolean()),
 });
 export type CourseMember = Static<typeof CourseMember>;
 
