@@ -124,6 +124,12 @@ export async function runClasspod(
     io.err(`classpod: unknown command \`${inline(command)}\`; see \`classpod help\`\n`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    // `classpod submit --help` answers anywhere, inside a workspace or not: the command's line of HELP.
+    const [, usage, what] = /^ {2}(\S+(?: \S+)?) {2,}(.*)$/.exec(HELP.split('\n').find((l) => l.startsWith(`  ${command} `)) ?? '') ?? [];
+    io.out(`usage: classpod ${usage ?? command}\n  ${what ?? ''}\n\nsee \`classpod help\` for the workspace, the hub and the token it uses\n`);
+    return 0;
+  }
   try {
     const root = findWorkspaceRoot(io.cwd, io.env);
     const course = readCourse(root);

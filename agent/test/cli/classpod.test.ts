@@ -131,6 +131,16 @@ describe('classpod command', function () {
     }
   });
 
+  it('answers a command\'s --help with its usage and exit status 0, inside a workspace or not', async () => {
+    for (const [command, usage] of [['submit', /^usage: classpod submit \[N\]\n {2}hand in assignment N/], ['status', /^usage: classpod status\n {2}the course, where each assignment stands/], ['go', /^usage: classpod go N\n/]] as const) {
+      for (const flag of ['--help', '-h']) {
+        const r = await classpod([command, flag], tempDir());
+        assert.deepEqual([r.code, r.stderr], [0, ''], `${command} ${flag}`);
+        assert.match(r.stdout, usage, `${command} ${flag}`);
+      }
+    }
+  });
+
   it('explains itself, and says so outside a workspace', async () => {
     assert.match((await classpod(['help'], '/')).stdout, /go N +print the cd line/);
     const unknown = await classpod(['frobnicate'], '/');
