@@ -117,7 +117,16 @@ try {
   const waitUntil = Date.now() + 10 * 60_000;
   let recorded = 0;
   while (Date.now() < waitUntil) {
-    recorded = Number((await hub.store.db.get("SELECT COUNT(DISTINCT student_id) AS n FROM versions WHERE course_id = 'cs101' AND assignment_id = 'c-sum'")).n);
+    recorded = Number(
+      (
+        await hub.store.database.db
+          .selectFrom('versions')
+          .select((eb) => eb.fn.count('student_id').distinct().as('n'))
+          .where('course_id', '=', 'cs101')
+          .where('assignment_id', '=', 'c-sum')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     if (recorded >= STUDENTS) break;
     await sleep(500);
   }
@@ -143,14 +152,14 @@ try {
   hub.provider.onStatus((st) => {
     if (st.state !== 'stopped' && st.state !== 'stopping') started.push(st.workspaceId);
   });
-  const due = Date.parse((await hub.store.getAssignment('cs101', 'c-sum')).dueAt);
+  const due = Date.parse((await hub.store.assignments.get('cs101', 'c-sum')).dueAt);
   clock.set(due + 5 * 60_000);
   let t = now();
   const collected = (await hub.deadlines.collectDue()).filter((c) => c.assignmentId === 'c-sum' && c.submissionId);
   const collectMs = now() - t;
   if (collected.length !== STUDENTS) throw new Error(`collected ${collected.length} students, not ${STUDENTS}`);
   if (started.length > 0) throw new Error(`collection started workspaces: ${started.slice(0, 5).join(', ')}`);
-  const hashes = (await hub.store.listSubmissions({ courseId: 'cs101', assignmentId: 'c-sum' })).map((s) => s.snapshotHash);
+  const hashes = (await hub.store.submissions.list({ courseId: 'cs101', assignmentId: 'c-sum' })).map((s) => s.snapshotHash);
   t = now();
   for (const h of hashes) await hub.blobs.manifest(h);
   const manifestsMs = now() - t;

@@ -65,7 +65,7 @@ async function main() {
   try {
     await hubPkg.setUpCourseFolder(hub.store, hub.blobs, hub.context.resolveSpec, path.join(repo, 'examples', 'demo-course'), hub.clock.now());
     await hubPkg.enrolPerson(hub.store, 'cs101', { id: 'prof', name: 'Prof' }, 'professor');
-    const assignments = await hub.store.listAssignments('cs101');
+    const assignments = await hub.store.assignments.list('cs101');
     const t0 = now();
     let made = 0;
     for (let i = 0; i < STUDENTS; i++) {
@@ -75,7 +75,7 @@ async function main() {
         const kind = (i * 7 + j * 3) % 10;
         if (kind < 2) continue; // not started or in progress: nothing handed in
         const sid = `b-${id}-${j}`;
-        await hub.store.addSubmission({
+        await hub.store.submissions.add({
           id: sid,
           courseId: 'cs101',
           assignmentId: a.id,
@@ -89,7 +89,7 @@ async function main() {
           totalBytes: 900,
         });
         made++;
-        if (kind === 4) await hub.store.setOverride(sid, { score: Math.min(a.maxScore, 5), comment: 'checked by hand', authorId: 'prof' });
+        if (kind === 4) await hub.store.submissions.setOverride(sid, { score: Math.min(a.maxScore, 5), comment: 'checked by hand', authorId: 'prof' });
       }
     }
     const seedMs = now() - t0;

@@ -100,7 +100,7 @@ async function memory(dataDir) {
 async function relay(dataDir) {
   const hub = await hubPkg.startHub({ dataDir, port: 0, isolation: 'auto', agentScript: agentCommandPath(), logger: createLogger({ name: 'hub', level: 'error' }) });
   try {
-    await hub.store.upsertCourse({ id: 'bench', title: 'Bench' });
+    await hub.store.courses.upsert({ id: 'bench', title: 'Bench' });
     await setup.enrolPerson(hub.store, 'bench', { id: 'sam', name: 'Sam' }, 'student');
     const token = (await hub.tokens.issue({ personId: 'sam', scopes: ['hub'] })).token;
     const agent = await hub.context.workspaces.open({ courseId: 'bench', studentId: 'sam' });

@@ -57,7 +57,7 @@ async function main() {
   });
   try {
     await hubPkg.setUpCourseFolder(hub.store, hub.blobs, hub.context.resolveSpec, path.join(repo, 'examples', 'demo-course'), clock.now());
-    const due = Date.parse((await hub.store.getAssignment('cs101', 'c-sum')).dueAt);
+    const due = Date.parse((await hub.store.assignments.get('cs101', 'c-sum')).dueAt);
     const students = Array.from({ length: STUDENTS }, (_, i) => `s${String(i).padStart(3, '0')}`);
     for (const s of students) await hubPkg.enrolPerson(hub.store, 'cs101', { id: s, name: s }, 'student');
     const recorder = new hubPkg.VersionRecorder(
@@ -90,14 +90,14 @@ async function main() {
     let collected = [];
     for (let r = 0; r < ROUNDS; r++) {
       // Start each round with nothing collected.
-      await hub.store.db.run('DELETE FROM jobs');
-      await hub.store.db.run('DELETE FROM deadline_collections');
-      await hub.store.db.run('DELETE FROM submissions');
+      await hub.store.database.db.deleteFrom('jobs').execute();
+      await hub.store.database.db.deleteFrom('deadline_collections').execute();
+      await hub.store.database.db.deleteFrom('submissions').execute();
       clock.set(due + 5 * 60_000);
       let t = now();
       collected = (await hub.deadlines.collectDue()).filter((c) => c.assignmentId === 'c-sum' && c.submissionId);
       collectMs.push(now() - t);
-      const hashes = (await hub.store.listSubmissions({ courseId: 'cs101', assignmentId: 'c-sum' })).map((s) => s.snapshotHash);
+      const hashes = (await hub.store.submissions.list({ courseId: 'cs101', assignmentId: 'c-sum' })).map((s) => s.snapshotHash);
       t = now();
       let files = 0;
       for (const h of hashes) files += (await hub.blobs.manifest(h)).length;

@@ -4,15 +4,13 @@
 
 import { join } from 'node:path';
 import { createLogger, MetricsRegistry, type Logger } from '@classpod/observability';
-import { InviteRepository } from './store/invite-repository';
-import { RosterRepository } from './store/roster-repository';
 import { Authorization } from './api/authorization';
 import type { ApiContext } from './api/api-context';
 import { graderSpecResolver } from './assignments/spec-resolver';
 import { TokenService } from './auth/tokens';
 import { OidcSignIn } from './auth/oidc-sign-in';
 import type { ResolvedOidcOptions } from './auth/oidc-config';
-import { SignInStore } from './store/sign-in-store';
+import type { SignInRepository } from './store/sign-in-repository';
 import { BlobStore } from './blobs/blob-store';
 import { BlobCollector } from './blobs/blob-collector';
 import { validateOptions, type HubOptions } from './config';
@@ -30,11 +28,9 @@ import { AgentFileAccess } from './workspaces/agent-file-access';
 import type { WorkspaceProvider } from './workspaces/workspace-provider';
 import { WorkspaceStatusChangedNotification } from '@classpod/protocol';
 import { workspaceView } from './api/views';
-import { FeedbackStore } from './store/feedback-store';
-import { VersionStore } from './store/version-store';
+import type { VersionRepository } from './store/version-repository';
 import { VersionRecorder } from './versions/version-recorder';
 import { VersionWatcher } from './versions/version-watcher';
-import { PrewarmStore } from './store/prewarm-store';
 import { PrewarmScheduler } from './workspaces/prewarm-scheduler';
 
 /** A running hub. */
@@ -51,7 +47,7 @@ export interface Hub {
   readonly queue: GradingQueue;
   readonly deadlines: DeadlineCollector;
   /** Every recorded version of students' assignment folders. */
-  readonly versions: VersionStore;
+  readonly versions: VersionRepository;
   /** Records versions of running workspaces' folders. */
   readonly versionWatcher: VersionWatcher;
   /** Starts a course's workspaces ahead of its scheduled lab sessions. */
@@ -62,7 +58,7 @@ export interface Hub {
   readonly context: ApiContext;
   readonly server: HubServer;
   /** Identities and sign-ins under way (OpenID Connect). */
-  readonly signIns: SignInStore;
+  readonly signIns: SignInRepository;
   /** OpenID Connect sign-in, when configured. */
   readonly oidc?: OidcSignIn;
   close(): Promise<void>;
@@ -88,7 +84,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const store = await openStore({ dataDir: o.dataDir, databaseUrl: o.databaseUrl, now: () => clock.now() });
     cleanups.push(() => store.close());
     const blobs = new BlobStore(join(o.dataDir, 'blobs'));
-    const blobCollector = new BlobCollector(store.db, blobs, logger.child({ area: 'blobs' }), o.blobGraceMs);
+    const blobCollector = new BlobCollector(store.database.db, blobs, logger.child({ area: 'blobs' }), o.blobGraceMs);
     const blobTimer = setInterval(() => void blobCollector.collect().catch((err: Error) => logger.warn('blobs not collected', { err })), o.blobCollectIntervalMs);
     blobTimer.unref();
     cleanups.push(() => clearInterval(blobTimer));
@@ -106,7 +102,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cleanups.push(() => provider.dispose());
     // Each course may set its own idle time (course.yaml `workspaces.idleMinutes`).
     provider.activity.useCourseIdleTime(async (courseId) => {
-      const seconds = await store.courseIdleStopSeconds(courseId);
+      const seconds = await store.courses.idleStopSeconds(courseId);
       return seconds === undefined ? undefined : seconds * 1000;
     });
     await provider.start();
@@ -128,9 +124,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     intake.onQueued = () => queue.wake();
     let url = '';
     const opener = new WorkspaceOpener(store, blobs, provider, files, clock, () => o.publicUrl ?? url, logger.child({ area: 'workspaces' }));
-    const rosters = new RosterRepository(store.db, () => clock.now());
+    const rosters = store.rosters;
     const authz = new Authorization(store, rosters);
-    const versions = new VersionStore(store.db);
+    const versions = store.versions;
     const recorder = new VersionRecorder(
       versions,
       blobs,
@@ -149,13 +145,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       refreshMs: o.versionRefreshMs,
       recorded: metrics.counter('hub_versions_total', 'Looks at a changed assignment folder, by outcome (recorded, unchanged, refused, failed).', ['outcome']),
     });
-    const prewarmSessions = new PrewarmStore(store.db);
+    const prewarmSessions = store.prewarm;
     // The scheduler starts after the server; the API wakes it once it exists.
     const prewarmRef: { scheduler?: PrewarmScheduler } = {};
     const context: ApiContext = {
       store,
       rosters,
-      invites: new InviteRepository(store.db, () => clock.now()),
+      invites: store.invites,
       publicUrl: () => o.publicUrl ?? url,
       blobs,
       clock,
@@ -167,19 +163,19 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       authz,
       versions,
       prewarm: { sessions: prewarmSessions, wake: () => prewarmRef.scheduler?.wake() },
-      feedback: new FeedbackStore(store.db),
+      feedback: store.feedback,
       resolveSpec: o.resolveSpec ?? graderSpecResolver(),
       logger,
     };
     const unsubscribe = provider.onStatus((status) => {
-      void store
-        .getPerson(status.studentId)
+      void store.people
+        .get(status.studentId)
         .then((p) => events.publish(WorkspaceStatusChangedNotification.type, { workspace: workspaceView(status, p?.name) }, status))
         .catch((err: Error) => logger.warn('workspace event not sent', { err }));
     });
     cleanups.push(unsubscribe);
     const tokens = new TokenService(store, () => clock.now());
-    const signIns = new SignInStore(store.db, () => clock.now());
+    const signIns = store.signIns;
     const oidc = o.oidc
       ? new OidcSignIn(o.oidc as ResolvedOidcOptions, store, signIns, tokens, clock, logger.child({ area: 'oidc' }), () => o.publicUrl ?? url)
       : undefined;
@@ -193,7 +189,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       pingIntervalMs: o.pingIntervalMs,
       oidc,
       secureCookies: (o.oidc?.redirectUrl ?? o.publicUrl ?? '').startsWith('https:'),
-      ready: async () => started && (await store.db.get('SELECT 1 AS one')) !== undefined,
+      ready: async () => started && (await store.ready()),
     });
     const address = await server.listen(o.host, o.port);
     cleanups.push(() => server.close());
@@ -213,7 +209,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       clock,
       logger: logger.child({ area: 'prewarm' }),
       idleTimeOf: async (courseId) => {
-        const seconds = await store.courseIdleStopSeconds(courseId);
+        const seconds = await store.courses.idleStopSeconds(courseId);
         return seconds === undefined ? o.idleStopMs : seconds * 1000;
       },
       pollMs: o.prewarmPollMs,

@@ -51,9 +51,9 @@ export interface CourseSetup {
 /** Create (or update) a course and its assignments from a course folder. */
 export async function setUpCourseFolder(store: Store, blobs: BlobStore, resolveSpec: SpecResolver, dir: string, base: Date): Promise<CourseSetup> {
   const meta = checkCourseYaml.assert(parseYaml(await readFile(join(dir, 'course.yaml'), 'utf8')) ?? {}, `${dir}/course.yaml`);
-  await store.upsertCourse({ id: meta.id, title: meta.title });
-  await store.setCourseOfficialSandboxes(meta.id, meta.grading?.officialSandboxes ?? null);
-  await store.setCourseIdleStopSeconds(meta.id, meta.workspaces ? Math.round(meta.workspaces.idleMinutes * 60) : null);
+  await store.courses.upsert({ id: meta.id, title: meta.title });
+  await store.courses.setOfficialSandboxes(meta.id, meta.grading?.officialSandboxes ?? null);
+  await store.courses.setIdleStopSeconds(meta.id, meta.workspaces ? Math.round(meta.workspaces.idleMinutes * 60) : null);
   const assignmentsDir = join(dir, 'assignments');
   const slugs =
     meta.assignments ??
@@ -77,7 +77,7 @@ export async function addAssignmentFolder(
   base: Date,
 ): Promise<LoadedAssignment> {
   checkId('assignment', slug);
-  if (!(await store.getCourse(checkId('course', courseId)))) throw new CourseSetupError(`no course ${courseId}`);
+  if (!(await store.courses.get(checkId('course', courseId)))) throw new CourseSetupError(`no course ${courseId}`);
   const loaded = await loadAssignmentFolder(dir, slug, resolveSpec, base);
   await storeLoadedAssignment(store, blobs, courseId, loaded);
   return loaded;
@@ -108,7 +108,7 @@ export function parseStudentCsv(text: string): StudentRow[] {
 export async function enrolPerson(store: Store, courseId: string, p: StudentRow, role: Role, admin = false): Promise<void> {
   checkId('course', courseId);
   checkId('person', p.id);
-  const existing = await store.getPerson(p.id);
-  await store.upsertPerson({ id: p.id, name: p.name, email: p.email ?? existing?.email, admin: admin || (existing?.admin ?? false) });
-  await store.enrol({ courseId, personId: p.id, role });
+  const existing = await store.people.get(p.id);
+  await store.people.upsert({ id: p.id, name: p.name, email: p.email ?? existing?.email, admin: admin || (existing?.admin ?? false) });
+  await store.courses.enrol({ courseId, personId: p.id, role });
 }

@@ -7,9 +7,9 @@ import type { GradingQueue } from '../grading/grading-queue';
 import type { InviteRepository } from '../store/invite-repository';
 import type { RosterRepository } from '../store/roster-repository';
 import type { Store } from '../store/store';
-import type { FeedbackStore } from '../store/feedback-store';
-import type { VersionStore } from '../store/version-store';
-import type { PrewarmStore } from '../store/prewarm-store';
+import type { FeedbackRepository } from '../store/feedback-repository';
+import type { VersionRepository } from '../store/version-repository';
+import type { PrewarmRepository } from '../store/prewarm-repository';
 import type { SubmissionIntake } from '../submissions/submission-intake';
 import type { Clock } from '../time/clock';
 import type { WorkspaceProvider } from '../workspaces/workspace-provider';
@@ -31,17 +31,17 @@ export interface ApiContext {
   intake: SubmissionIntake;
   queue: GradingQueue;
   authz: Authorization;
-  versions: VersionStore;
+  versions: VersionRepository;
   /** Pre-warmed lab sessions, and a way to have the scheduler look again (a session was added). */
-  prewarm: { sessions: PrewarmStore; wake(): void };
-  feedback: FeedbackStore;
+  prewarm: { sessions: PrewarmRepository; wake(): void };
+  feedback: FeedbackRepository;
   resolveSpec: SpecResolver;
   logger: Logger;
 }
 
 /** Record a privileged action. */
 export async function audit(ctx: ApiContext, caller: Caller, action: string, courseId: string | undefined, target?: string, detail?: unknown): Promise<void> {
-  await ctx.store.audit({
+  await ctx.store.audit.add({
     actorId: caller.person.id,
     action,
     courseId,

@@ -30,7 +30,7 @@ const MAX_UPSERT_BYTES = 20 * 1024 * 1024;
 export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
   /** The assignment, refused to students before it opens. */
   const visible = async (courseId: string, assignmentId: string, role: string): Promise<Assignment> => {
-    const a = await ctx.store.getAssignment(courseId, assignmentId);
+    const a = await ctx.store.assignments.get(courseId, assignmentId);
     if (!a || (role === 'student' && a.opensAt && a.opensAt > ctx.clock.now().toISOString())) {
       throw errors.notFound(`no assignment ${assignmentId} in course ${courseId}`);
     }
@@ -39,8 +39,8 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
 
   const summaryFor = async (a: Assignment, studentId: string | undefined) => {
     if (!studentId) return assignmentView(a, undefined, undefined, false);
-    const ext = await ctx.store.extension(a.courseId, a.id, studentId);
-    const counting = countingSubmission(await ctx.store.listSubmissions({ courseId: a.courseId, assignmentId: a.id, studentId }));
+    const ext = await ctx.store.extensions.get(a.courseId, a.id, studentId);
+    const counting = countingSubmission(await ctx.store.submissions.list({ courseId: a.courseId, assignmentId: a.id, studentId }));
     const started = counting ? true : await ctx.intake.changedFromStarter(a, studentId);
     return assignmentView(a, ext, counting, started);
   };
@@ -55,7 +55,7 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
   endpoint.handle(ListAssignmentsRequest.type, async (p) => {
     const subject = await subjectOf(p.courseId, p.studentId);
     const now = ctx.clock.now().toISOString();
-    const list = (await ctx.store.listAssignments(p.courseId)).filter((a) => subject.role !== 'student' || !a.opensAt || a.opensAt <= now);
+    const list = (await ctx.store.assignments.list(p.courseId)).filter((a) => subject.role !== 'student' || !a.opensAt || a.opensAt <= now);
     const assignments = [];
     for (const a of list) assignments.push(await summaryFor(a, subject.studentId));
     return { assignments, serverTime: now };
@@ -76,7 +76,7 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
   endpoint.handle(FetchStarterRequest.type, async (p) => {
     const role = await ctx.authz.member(caller, p.courseId);
     const a = await visible(p.courseId, p.assignmentId, role);
-    const ext = role === 'student' ? await ctx.store.extension(a.courseId, a.id, caller.person.id) : undefined;
+    const ext = role === 'student' ? await ctx.store.extensions.get(a.courseId, a.id, caller.person.id) : undefined;
     const files = await assignmentFiles(ctx.blobs, a, ext, true);
     const prefix = `${a.id}/`;
     return {
@@ -109,7 +109,7 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
         if (err instanceof AssignmentFolderError) throw errors.invalidParams(err.message);
         throw err;
       }
-      const existing = await ctx.store.getAssignment(p.courseId, p.assignmentId);
+      const existing = await ctx.store.assignments.get(p.courseId, p.assignmentId);
       const studentFiles = [
         ...loaded.starterFiles.map((f) => f.path),
         ASSIGNMENT_FILE_PATH,
@@ -154,14 +154,14 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
 
   endpoint.handle(ExtendDeadlineRequest.type, async (p) => {
     await ctx.authz.professor(caller, p.courseId);
-    const a = await ctx.store.getAssignment(p.courseId, p.assignmentId);
+    const a = await ctx.store.assignments.get(p.courseId, p.assignmentId);
     if (!a) throw errors.notFound(`no assignment ${p.assignmentId} in course ${p.courseId}`);
-    if ((await ctx.store.roleIn(p.courseId, p.studentId)) !== 'student') throw errors.notFound(`${p.studentId} is not a student of course ${p.courseId}`);
-    if (await ctx.store.collection(p.courseId, p.assignmentId, p.studentId).then((c) => c?.submissionId)) {
+    if ((await ctx.store.courses.roleIn(p.courseId, p.studentId)) !== 'student') throw errors.notFound(`${p.studentId} is not a student of course ${p.courseId}`);
+    if (await ctx.store.deadlines.collection(p.courseId, p.assignmentId, p.studentId).then((c) => c?.submissionId)) {
       throw errors.conflict(`${p.studentId}'s work on ${p.assignmentId} was already collected at the deadline`);
     }
     const dueAt = new Date(p.dueAt).toISOString();
-    await ctx.store.setExtension({ courseId: p.courseId, assignmentId: p.assignmentId, studentId: p.studentId, dueAt, grantedBy: caller.person.id, comment: p.comment });
+    await ctx.store.extensions.set({ courseId: p.courseId, assignmentId: p.assignmentId, studentId: p.studentId, dueAt, grantedBy: caller.person.id, comment: p.comment });
     await audit(ctx, caller, 'deadline.extend', p.courseId, `${p.assignmentId}/${p.studentId}`, { dueAt, comment: p.comment });
     await ctx.workspaces.refreshStudent({ courseId: p.courseId, studentId: p.studentId });
     return { assignment: await summaryFor(a, p.studentId) };

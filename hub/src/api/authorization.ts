@@ -23,9 +23,9 @@ export class Authorization {
 
   /** The caller's role in a course; administrators count as professors of every existing course. */
   async roleIn(caller: Caller, courseId: string): Promise<Role | undefined> {
-    const role = await this.store.roleIn(courseId, caller.person.id);
+    const role = await this.store.courses.roleIn(courseId, caller.person.id);
     if (role) return role;
-    if (caller.person.admin && (await this.store.getCourse(courseId))) return 'professor';
+    if (caller.person.admin && (await this.store.courses.get(courseId))) return 'professor';
     return undefined;
   }
 
@@ -59,7 +59,7 @@ export class Authorization {
   async studentWork(caller: Caller, courseId: string, studentId: string): Promise<Role> {
     const role = await this.member(caller, courseId);
     if (role === 'student' && studentId !== caller.person.id) throw errors.forbidden("you may see only your own work");
-    if (role !== 'student' && (await this.store.roleIn(courseId, studentId)) !== 'student') {
+    if (role !== 'student' && (await this.store.courses.roleIn(courseId, studentId)) !== 'student') {
       throw errors.notFound(`${studentId} is not a student of course ${courseId}`);
     }
     return role;

@@ -16,13 +16,13 @@ import { workspaceView } from './views';
 
 export function attachClusterMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
   const infoOf = async (courseId: string, studentId: string) => {
-    const person = await ctx.store.getPerson(studentId);
+    const person = await ctx.store.people.get(studentId);
     return workspaceView(await ctx.provider.status({ courseId, studentId }), person?.name);
   };
 
   endpoint.handle(ListWorkspacesRequest.type, async (p) => {
     const role = await ctx.authz.member(caller, p.courseId);
-    const students = role === 'student' ? [caller.person] : await ctx.store.members(p.courseId, 'student');
+    const students = role === 'student' ? [caller.person] : await ctx.store.courses.members(p.courseId, 'student');
     const known = new Map((await ctx.provider.list(p.courseId)).map((s) => [s.studentId, s]));
     return {
       workspaces: await Promise.all(
@@ -40,7 +40,7 @@ export function attachClusterMethods(endpoint: RpcEndpoint, ctx: ApiContext, cal
 
   endpoint.handle(StopWorkspaceRequest.type, async (p) => {
     await ctx.authz.staff(caller, p.courseId);
-    if ((await ctx.store.roleIn(p.courseId, p.studentId)) !== 'student') throw errors.notFound(`${p.studentId} is not a student of course ${p.courseId}`);
+    if ((await ctx.store.courses.roleIn(p.courseId, p.studentId)) !== 'student') throw errors.notFound(`${p.studentId} is not a student of course ${p.courseId}`);
     await ctx.provider.stop(p);
     await audit(ctx, caller, 'workspace.stop', p.courseId, p.studentId);
     return { workspace: await infoOf(p.courseId, p.studentId) };
@@ -56,14 +56,14 @@ export function attachClusterMethods(endpoint: RpcEndpoint, ctx: ApiContext, cal
   });
 
   endpoint.handle(ListClusterNodesRequest.type, async () => {
-    const staffSomewhere = caller.person.admin || (await ctx.store.enrolmentsOf(caller.person.id)).some((e) => e.role !== 'student');
+    const staffSomewhere = caller.person.admin || (await ctx.store.courses.enrolmentsOf(caller.person.id)).some((e) => e.role !== 'student');
     if (!staffSomewhere) throw errors.forbidden('only course staff may see the cluster');
     return { provider: ctx.provider.kind, nodes: await ctx.provider.nodes() };
   });
 
   endpoint.handle(ListAuditRequest.type, async (p) => {
     await ctx.authz.professor(caller, p.courseId);
-    const entries = await ctx.store.listAudit(p.courseId, p.limit ?? 100);
+    const entries = await ctx.store.audit.list(p.courseId, p.limit ?? 100);
     return {
       entries: entries.map((e) => ({
         id: e.id,

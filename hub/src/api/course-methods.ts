@@ -7,9 +7,9 @@ import type { Caller } from './authorization';
 
 export function attachCourseMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
   endpoint.handle(WhoAmIRequest.type, async () => {
-    const person = (await ctx.store.getPerson(caller.person.id)) ?? caller.person;
+    const person = (await ctx.store.people.get(caller.person.id)) ?? caller.person;
     const withdrawn = await ctx.rosters.withdrawnCoursesOf(person.id);
-    const enrolments = (await ctx.store.enrolmentsOf(person.id)).filter((e) => !withdrawn.has(e.courseId));
+    const enrolments = (await ctx.store.courses.enrolmentsOf(person.id)).filter((e) => !withdrawn.has(e.courseId));
     return {
       personId: person.id,
       name: person.name,
@@ -23,15 +23,15 @@ export function attachCourseMethods(endpoint: RpcEndpoint, ctx: ApiContext, call
 
   endpoint.handle(ListCoursesRequest.type, async () => {
     const withdrawn = await ctx.rosters.withdrawnCoursesOf(caller.person.id);
-    const enrolments = (await ctx.store.enrolmentsOf(caller.person.id)).filter((e) => !withdrawn.has(e.courseId));
+    const enrolments = (await ctx.store.courses.enrolmentsOf(caller.person.id)).filter((e) => !withdrawn.has(e.courseId));
     const roles = new Map(enrolments.map((e) => [e.courseId, e.role]));
-    const courses = caller.person.admin ? await ctx.store.listCourses() : (await ctx.store.listCourses()).filter((c) => roles.has(c.id));
+    const courses = caller.person.admin ? await ctx.store.courses.list() : (await ctx.store.courses.list()).filter((c) => roles.has(c.id));
     const out: CourseSummary[] = [];
     for (const c of courses) {
       const role = roles.get(c.id) ?? 'professor';
       const now = ctx.clock.now().toISOString();
-      const assignments = (await ctx.store.listAssignments(c.id)).filter((a) => role !== 'student' || !a.opensAt || a.opensAt <= now);
-      const students = role === 'student' ? 0 : (await ctx.store.members(c.id, 'student')).length;
+      const assignments = (await ctx.store.assignments.list(c.id)).filter((a) => role !== 'student' || !a.opensAt || a.opensAt <= now);
+      const students = role === 'student' ? 0 : (await ctx.store.courses.members(c.id, 'student')).length;
       const section = (await ctx.rosters.sectionsIn(c.id)).get(caller.person.id);
       out.push({ id: c.id, title: c.title, role, assignments: assignments.length, students, ...(section ? { section } : {}) });
     }
@@ -40,7 +40,7 @@ export function attachCourseMethods(endpoint: RpcEndpoint, ctx: ApiContext, call
 
   endpoint.handle(ListCoursePeopleRequest.type, async (p) => {
     await ctx.authz.staff(caller, p.courseId);
-    const people = await ctx.store.members(p.courseId);
+    const people = await ctx.store.courses.members(p.courseId);
     const sections = await ctx.rosters.sectionsIn(p.courseId);
     const withdrawn = await ctx.rosters.withdrawnIn(p.courseId);
     return {

@@ -20,7 +20,7 @@ export function attachFeedbackMethods(endpoint: RpcEndpoint, ctx: ApiContext, ca
   /** Comments as clients see them: with their authors' names. */
   const views = async (comments: FeedbackComment[]): Promise<FeedbackView[]> => {
     const names = new Map<string, string | undefined>();
-    for (const id of new Set(comments.map((c) => c.authorId))) names.set(id, (await ctx.store.getPerson(id))?.name);
+    for (const id of new Set(comments.map((c) => c.authorId))) names.set(id, (await ctx.store.people.get(id))?.name);
     return comments.map((c) => {
       const name = names.get(c.authorId);
       return { ...c, ...(name ? { authorName: name } : {}) };
@@ -28,7 +28,7 @@ export function attachFeedbackMethods(endpoint: RpcEndpoint, ctx: ApiContext, ca
   };
 
   endpoint.handle(AddFeedbackRequest.type, async (p) => {
-    const s = await ctx.store.getSubmission(p.submissionId);
+    const s = await ctx.store.submissions.get(p.submissionId);
     if (!s) throw errors.notFound(`no submission ${p.submissionId}`);
     await ctx.authz.staff(caller, s.courseId);
     const body = p.body.trim();
@@ -71,7 +71,7 @@ export function attachFeedbackMethods(endpoint: RpcEndpoint, ctx: ApiContext, ca
     else if ((await ctx.authz.member(caller, p.courseId)) === 'student') studentId = caller.person.id;
     else throw errors.invalidParams('name the student (studentId) whose feedback to list');
     if (p.submissionId !== undefined) {
-      const s = await ctx.store.getSubmission(p.submissionId);
+      const s = await ctx.store.submissions.get(p.submissionId);
       if (!s || s.courseId !== p.courseId || s.assignmentId !== p.assignmentId || s.studentId !== studentId) {
         throw errors.notFound(`no submission ${p.submissionId} of ${studentId} to ${p.assignmentId}`);
       }

@@ -79,7 +79,7 @@ export function attachInviteMethods(endpoint: RpcEndpoint, ctx: ApiContext, call
       ctx.logger.info('invite refused', { personId: caller.person.id, reason: outcome.reason, courseId: outcome.invite?.courseId });
       throw refusals[outcome.reason](outcome.invite);
     }
-    const course = await ctx.store.getCourse(outcome.invite.courseId);
+    const course = await ctx.store.courses.get(outcome.invite.courseId);
     return { courseId: outcome.invite.courseId, title: course?.title ?? outcome.invite.courseId, role: outcome.role, joined: outcome.joined };
   });
 }

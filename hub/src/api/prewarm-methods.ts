@@ -3,7 +3,7 @@
 // session whose warm-up time has passed cannot be scheduled.
 
 import { CancelPrewarmRequest, errors, ListPrewarmRequest, SchedulePrewarmRequest, type PrewarmSession, type RpcEndpoint } from '@classpod/protocol';
-import type { PrewarmSessionRecord } from '../store/prewarm-store';
+import type { PrewarmSessionRecord } from '../store/prewarm-repository';
 import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
 

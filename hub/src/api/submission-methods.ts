@@ -27,7 +27,7 @@ import { resultView, submissionView } from './views';
 export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
   /** A submission the caller may see, with the caller's role. */
   const readable = async (id: string): Promise<{ s: Submission; role: string }> => {
-    const s = await ctx.store.getSubmission(id);
+    const s = await ctx.store.submissions.get(id);
     if (!s) throw errors.notFound(`no submission ${id}`);
     const role = await ctx.authz.studentWork(caller, s.courseId, s.studentId);
     return { s, role };
@@ -36,7 +36,7 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
   endpoint.handle(SubmitRequest.type, async (p) => {
     const role = await ctx.authz.member(caller, p.courseId);
     if (role !== 'student') throw errors.forbidden(`only students of course ${p.courseId} submit work`);
-    const a = await ctx.store.getAssignment(p.courseId, p.assignmentId);
+    const a = await ctx.store.assignments.get(p.courseId, p.assignmentId);
     if (!a) throw errors.notFound(`no assignment ${p.assignmentId} in course ${p.courseId}`);
     const s = await ctx.intake.submit(a, caller.person.id);
     return { submission: submissionView(s), serverTime: s.submittedAt };
@@ -46,7 +46,7 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     let studentId = p.studentId;
     if (studentId) await ctx.authz.studentWork(caller, p.courseId, studentId);
     else if ((await ctx.authz.member(caller, p.courseId)) === 'student') studentId = caller.person.id;
-    const list = await ctx.store.listSubmissions({ courseId: p.courseId, assignmentId: p.assignmentId, studentId });
+    const list = await ctx.store.submissions.list({ courseId: p.courseId, assignmentId: p.assignmentId, studentId });
     return { submissions: list.map(submissionView) };
   });
 
@@ -67,7 +67,7 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
 
   endpoint.handle(GetResultRequest.type, async (p) => {
     const { s, role } = await readable(p.submissionId);
-    const a = await ctx.store.getAssignment(s.courseId, s.assignmentId);
+    const a = await ctx.store.assignments.get(s.courseId, s.assignmentId);
     const viewer = { student: role === 'student', showHiddenNames: a?.showHiddenNames ?? false, counts: await submissionCounts(ctx.store, s) };
     return { result: resultView(s, viewer) };
   });
@@ -76,42 +76,42 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     await ctx.authz.staff(caller, p.courseId);
     let ids: string[];
     if (p.submissionId) {
-      const s = await ctx.store.getSubmission(p.submissionId);
+      const s = await ctx.store.submissions.get(p.submissionId);
       if (!s || s.courseId !== p.courseId) throw errors.notFound(`no submission ${p.submissionId} in course ${p.courseId}`);
       ids = [s.id];
     } else if (p.assignmentId || p.studentId) {
-      if (p.studentId && (await ctx.store.roleIn(p.courseId, p.studentId)) !== 'student') {
+      if (p.studentId && (await ctx.store.courses.roleIn(p.courseId, p.studentId)) !== 'student') {
         throw errors.notFound(`${p.studentId} is not a student of course ${p.courseId}`);
       }
-      const all = await ctx.store.listSubmissions({ courseId: p.courseId, assignmentId: p.assignmentId, studentId: p.studentId });
+      const all = await ctx.store.submissions.list({ courseId: p.courseId, assignmentId: p.assignmentId, studentId: p.studentId });
       ids = [...countingSubmissions(all).values()].map((s) => s.id);
     } else {
       throw errors.invalidParams('name a submissionId, an assignmentId or a studentId to regrade');
     }
-    await ctx.store.requeue(ids);
+    await ctx.store.submissions.requeue(ids);
     await audit(ctx, caller, 'submission.regrade', p.courseId, p.submissionId ?? p.assignmentId ?? p.studentId, { submissions: ids });
     ctx.queue.wake();
     return { queued: ids };
   });
 
   endpoint.handle(OverrideScoreRequest.type, async (p) => {
-    const s = await ctx.store.getSubmission(p.submissionId);
+    const s = await ctx.store.submissions.get(p.submissionId);
     if (!s) throw errors.notFound(`no submission ${p.submissionId}`);
     await ctx.authz.staff(caller, s.courseId);
     if (p.score !== undefined) {
-      const a = await ctx.store.getAssignment(s.courseId, s.assignmentId);
+      const a = await ctx.store.assignments.get(s.courseId, s.assignmentId);
       checkOverrideScore(p.score, s.maxScore ?? a?.maxScore, a?.bonusPoints ?? 0, s.assignmentId);
     }
-    await ctx.store.setOverride(s.id, p.score === undefined ? undefined : { score: p.score, comment: p.comment, authorId: caller.person.id });
+    await ctx.store.submissions.setOverride(s.id, p.score === undefined ? undefined : { score: p.score, comment: p.comment, authorId: caller.person.id });
     await audit(ctx, caller, p.score === undefined ? 'score.override.remove' : 'score.override', s.courseId, s.id, { score: p.score, comment: p.comment });
-    const updated = (await ctx.store.getSubmission(s.id))!;
+    const updated = (await ctx.store.submissions.get(s.id))!;
     await publishScoreChanged(ctx.events, ctx.store, updated, 'override');
     return { submission: submissionView(updated) };
   });
 
   endpoint.handle(ExportGradesRequest.type, async (p) => {
     await ctx.authz.staff(caller, p.courseId);
-    if (p.assignmentId !== undefined && !(await ctx.store.getAssignment(p.courseId, p.assignmentId))) {
+    if (p.assignmentId !== undefined && !(await ctx.store.assignments.get(p.courseId, p.assignmentId))) {
       throw errors.notFound(`no assignment ${p.assignmentId} in course ${p.courseId}`);
     }
     await audit(ctx, caller, 'grades.export', p.courseId, p.assignmentId);

@@ -52,7 +52,7 @@ export function attachVersionMethods(endpoint: RpcEndpoint, ctx: ApiContext, cal
     if (studentId) await ctx.authz.studentWork(caller, p.courseId, studentId);
     else if ((await ctx.authz.member(caller, p.courseId)) === 'student') studentId = caller.person.id;
     else throw errors.invalidParams(`name the student whose versions of ${p.assignmentId} to list`);
-    if (!(await ctx.store.getAssignment(p.courseId, p.assignmentId))) throw errors.notFound(`no assignment ${p.assignmentId} in course ${p.courseId}`);
+    if (!(await ctx.store.assignments.get(p.courseId, p.assignmentId))) throw errors.notFound(`no assignment ${p.assignmentId} in course ${p.courseId}`);
     const list = await ctx.versions.list({ courseId: p.courseId, assignmentId: p.assignmentId, studentId }, { before: p.before, limit: p.limit ?? 100 });
     return { versions: list.map(versionView) };
   });
@@ -98,7 +98,7 @@ export function attachVersionMethods(endpoint: RpcEndpoint, ctx: ApiContext, cal
     const at = p.before ?? ctx.clock.now().toISOString();
     // Everything is read from the hub first: nothing is written unless every version's files are at hand.
     const plan: Array<{ assignmentId: string; version?: FolderVersion; files: Array<{ path: string; content: Buffer; mode: number }> }> = [];
-    for (const a of await ctx.store.listAssignments(p.courseId)) {
+    for (const a of await ctx.store.assignments.list(p.courseId)) {
       const version = await ctx.versions.atOrBefore({ courseId: p.courseId, assignmentId: a.id, studentId }, at);
       plan.push({ assignmentId: a.id, ...(version ? { version } : {}), files: version ? await ctx.blobs.readFolder(await ctx.blobs.manifest(version.manifestHash)) : [] });
     }

@@ -9,7 +9,7 @@ import type { LoadedAssignment } from './assignment-folder';
 export async function storeLoadedAssignment(store: Store, blobs: BlobStore, courseId: string, loaded: LoadedAssignment): Promise<Assignment> {
   const starter = await blobs.putFolder(loaded.starterFiles);
   const publicFiles = await blobs.putFolder(loaded.publicFiles);
-  await store.upsertAssignment({
+  await store.assignments.upsert({
     courseId,
     id: loaded.id,
     title: loaded.title,
@@ -26,5 +26,5 @@ export async function storeLoadedAssignment(store: Store, blobs: BlobStore, cour
     showHiddenNames: loaded.showHiddenNames,
     bonusPoints: loaded.bonusPoints,
   });
-  return (await store.getAssignment(courseId, loaded.id))!;
+  return (await store.assignments.get(courseId, loaded.id))!;
 }

@@ -9,7 +9,7 @@
 import type { Logger } from '@classpod/observability';
 import { isSlugId } from '../ids/slug-ids';
 import type { Person, Role } from '../store/records';
-import type { SignInStore } from '../store/sign-in-store';
+import type { SignInRepository } from '../store/sign-in-repository';
 import type { Store } from '../store/store';
 import type { ResolvedOidcOptions, RoleGrant } from './oidc-config';
 
@@ -66,10 +66,9 @@ export class OidcAccounts {
 
   constructor(
     private readonly store: Store,
-    private readonly identities: SignInStore,
+    private readonly identities: SignInRepository,
     private readonly options: ResolvedOidcOptions,
     private readonly logger: Logger,
-    private readonly now: () => Date,
   ) {
     this.mapping = new Map(Object.entries(options.roleMapping));
   }
@@ -82,10 +81,10 @@ export class OidcAccounts {
     const knownId = await this.identities.personOf(claims.iss, claims.sub);
     let person: Person;
     if (knownId) {
-      const existing = await this.store.getPerson(knownId);
+      const existing = await this.store.people.get(knownId);
       if (!existing) throw new SignInRefused(403, `the account ${claims.sub} at ${claims.iss} names a person who no longer exists on this hub`);
       person = { ...existing, name, email: email ?? existing.email };
-      if (person.name !== existing.name || person.email !== existing.email) await this.store.upsertPerson(person);
+      if (person.name !== existing.name || person.email !== existing.email) await this.store.people.upsert(person);
     } else {
       if (granted.size === 0 && this.options.unknownPeople === 'refuse') {
         throw new SignInRefused(403, `${name} (account ${claims.sub} at ${claims.iss}) is not enrolled in any course on this hub; ask the course's staff to enrol you`);
@@ -101,17 +100,15 @@ export class OidcAccounts {
   /** A new person with a fresh id, linked to the identity, in one transaction. */
   private async create(claims: IdClaims, name: string, email: string | undefined): Promise<Person> {
     const base = personIdBase(claims);
-    const now = this.now().toISOString();
     for (let n = 1; n < 1000; n++) {
       const id = n === 1 ? base : `${base}-${n}`;
-      const made = await this.store.db.transaction(async (tx) => {
-        if (await tx.get('SELECT id FROM people WHERE id = ?', [id])) return false;
-        await tx.run('INSERT INTO people (id, name, email, admin, created_at) VALUES (?, ?, ?, ?, ?)', [id, name, email, false, now]);
-        await tx.run('INSERT INTO identities (issuer, subject, person_id, created_at) VALUES (?, ?, ?, ?)', [claims.iss, claims.sub, id, now]);
+      const made = await this.store.transaction(async (tx) => {
+        if (!(await tx.people.insertIfNew({ id, name, email, admin: false }))) return false;
+        await tx.signIns.link({ issuer: claims.iss, subject: claims.sub, personId: id });
         return true;
       });
       if (made) {
-        await this.store.audit({ actorId: id, action: 'person.create', target: id, detail: JSON.stringify({ source: 'oidc', issuer: claims.iss, subject: claims.sub }) });
+        await this.store.audit.add({ actorId: id, action: 'person.create', target: id, detail: JSON.stringify({ source: 'oidc', issuer: claims.iss, subject: claims.sub }) });
         return { id, name, email, admin: false };
       }
     }
@@ -121,14 +118,14 @@ export class OidcAccounts {
   /** Enrol as granted, in courses that exist; each change audit-logged. */
   private async applyRoles(person: Person, granted: Map<string, Role>): Promise<void> {
     for (const [courseId, role] of granted) {
-      if (!(await this.store.getCourse(courseId))) {
+      if (!(await this.store.courses.get(courseId))) {
         this.logger.warn('the role mapping names a course the hub does not have', { courseId });
         continue;
       }
-      const had = await this.store.roleIn(courseId, person.id);
+      const had = await this.store.courses.roleIn(courseId, person.id);
       if (had === role) continue;
-      await this.store.enrol({ courseId, personId: person.id, role });
-      await this.store.audit({ actorId: person.id, action: 'role.change', courseId, target: person.id, detail: JSON.stringify({ from: had ?? null, to: role, source: 'oidc' }) });
+      await this.store.courses.enrol({ courseId, personId: person.id, role });
+      await this.store.audit.add({ actorId: person.id, action: 'role.change', courseId, target: person.id, detail: JSON.stringify({ from: had ?? null, to: role, source: 'oidc' }) });
     }
   }
 }

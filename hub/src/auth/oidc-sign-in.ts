@@ -14,7 +14,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type * as OpenIdClient from 'openid-client' with { 'resolution-mode': 'import' };
 import type { Logger } from '@classpod/observability';
-import type { SignInStore } from '../store/sign-in-store';
+import type { SignInRepository } from '../store/sign-in-repository';
 import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
 import { OidcAccounts, SignInRefused, type IdClaims } from './oidc-accounts';
@@ -125,14 +125,14 @@ export class OidcSignIn {
   constructor(
     private readonly options: ResolvedOidcOptions,
     private readonly store: Store,
-    private readonly signIns: SignInStore,
+    private readonly signIns: SignInRepository,
     private readonly tokens: TokenService,
     private readonly clock: Clock,
     private readonly logger: Logger,
     /** The hub's public URL (the default redirect URL is its callback). */
     private readonly publicUrl: () => string,
   ) {
-    this.accounts = new OidcAccounts(store, signIns, options, logger, () => clock.now());
+    this.accounts = new OidcAccounts(store, signIns, options, logger);
   }
 
   /** The configured issuer. */
@@ -283,7 +283,7 @@ export class OidcSignIn {
     if (createHash('sha256').update(verifier).digest('base64url') !== handoff.clientChallenge) {
       throw new SignInRefused(400, 'code_verifier does not match the code_challenge this sign-in started with; sign in again');
     }
-    const person = await this.store.getPerson(handoff.personId);
+    const person = await this.store.people.get(handoff.personId);
     if (!person) throw new SignInRefused(400, 'the person of this sign-in no longer exists');
     const detail = JSON.parse(handoff.detail) as Record<string, unknown>;
     const renewal = handoff.providerRefresh ? { issuer: String(detail.issuer), subject: String(detail.subject), providerRefresh: handoff.providerRefresh } : undefined;
@@ -313,18 +313,18 @@ export class OidcSignIn {
       claims = answer.id_token ? await this.claimsOf(config, answer) : undefined;
     } catch (err) {
       // The provider no longer vouches for this sign-in: its session ends here too.
-      await this.store.revokeToken(r.tokenId);
-      await this.store.audit({ actorId: r.personId, action: 'auth.refresh.refused', target: r.personId, detail: JSON.stringify({ tokenId: r.tokenId, reason: describe(err) }) });
+      await this.store.tokens.revoke(r.tokenId);
+      await this.store.audit.add({ actorId: r.personId, action: 'auth.refresh.refused', target: r.personId, detail: JSON.stringify({ tokenId: r.tokenId, reason: describe(err) }) });
       this.logger.info('session renewal refused by the identity provider', { personId: r.personId, reason: describe(err) });
       throw new SignInRefused(401, `the identity provider no longer renews this sign-in (${describe(err)}); sign in again`);
     }
     if (claims && (claims.iss !== r.issuer || claims.sub !== r.subject)) {
-      await this.store.revokeToken(r.tokenId);
+      await this.store.tokens.revoke(r.tokenId);
       throw new SignInRefused(401, 'the identity provider renewed the sign-in for another account; sign in again');
     }
-    const person = claims ? await this.accounts.personFor(claims) : await this.store.getPerson(r.personId);
+    const person = claims ? await this.accounts.personFor(claims) : await this.store.people.get(r.personId);
     if (!person || person.id !== r.personId) throw new SignInRefused(401, 'the person of this sign-in no longer exists; sign in again');
-    await this.store.revokeToken(r.tokenId);
+    await this.store.tokens.revoke(r.tokenId);
     return this.session(person, { method: 'oidc', issuer: r.issuer, subject: r.subject, renews: r.tokenId }, {
       issuer: r.issuer,
       subject: r.subject,
@@ -370,7 +370,7 @@ export class OidcSignIn {
       });
       refresh = { refreshToken, refreshExpiresAt };
     }
-    await this.store.audit({
+    await this.store.audit.add({
       actorId: person.id,
       action,
       target: person.id,

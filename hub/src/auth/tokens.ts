@@ -4,7 +4,8 @@
 // more: no scope stands in for another.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { newId, type Store } from '../store/store';
+import { newId } from '../store/repository';
+import type { Store } from '../store/store';
 import type { Person, TokenRecord } from '../store/records';
 
 /** What a token lets its holder do. */
@@ -61,7 +62,7 @@ export class TokenService {
       label: options.label,
       expiresAt: options.expiresAt?.toISOString(),
     };
-    await this.store.insertToken(record);
+    await this.store.tokens.insert(record);
     return { token, record };
   }
 
@@ -69,7 +70,7 @@ export class TokenService {
   async verify(token: string | undefined, endpoint: TokenEndpoint): Promise<Principal> {
     if (!token) throw new TokenRefused('no token');
     if (!TOKEN_PATTERN.test(token)) throw new TokenRefused('malformed token');
-    const record = await this.store.tokenByHash(hashToken(token));
+    const record = await this.store.tokens.byHash(hashToken(token));
     if (!record) throw new TokenRefused('unknown token');
     if (record.revokedAt) throw new TokenRefused(`token ${record.id} was revoked`);
     if (record.expiresAt && Date.parse(record.expiresAt) <= this.now().getTime()) throw new TokenRefused(`token ${record.id} expired`);
@@ -77,7 +78,7 @@ export class TokenService {
     if (!record.scopes.some((s) => (accepted as readonly string[]).includes(s))) {
       throw new TokenScopeRefused(`token ${record.id} has scope ${record.scopes.join(' ') || '(none)'}; the ${endpoint} endpoint needs ${accepted.join(' or ')}`);
     }
-    const person = record.personId ? await this.store.getPerson(record.personId) : undefined;
+    const person = record.personId ? await this.store.people.get(record.personId) : undefined;
     if (record.personId && !person) throw new TokenRefused(`token ${record.id} names a person who no longer exists`);
     if (endpoint === 'api' && !person) throw new TokenScopeRefused(`token ${record.id} is a service token; the api endpoint needs a person's token`);
     return { tokenId: record.id, scopes: record.scopes as TokenScope[], person };

@@ -25,7 +25,8 @@ import { readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@classpod/observability';
 import { isTempName } from '@classpod/sync';
-import type { SqlDriver } from '../store/sql-driver';
+import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../store/tables';
 import type { BlobStore } from './blob-store';
 
 /** What one collection did. */
@@ -45,20 +46,17 @@ const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 const SHA256 = /[0-9a-f]{64}/g;
 const SUFFIX = '.collecting';
 
-/** The tables of the store's database. */
-async function tableNames(db: SqlDriver): Promise<string[]> {
-  const rows =
-    db.dialect === 'sqlite'
-      ? await db.all<{ name: unknown }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-      : await db.all<{ name: unknown }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'");
-  return rows.map((r) => String(r.name)).filter((n) => /^[a-z_][a-z0-9_]*$/.test(n));
+/** The tables of the store's database (every one, also those no declaration names yet). */
+async function tableNames(db: Kysely<Tables>): Promise<string[]> {
+  const tables = await db.introspection.getTables();
+  return tables.filter((t) => !t.isView).map((t) => t.name).filter((n) => /^[a-z_][a-z0-9_]*$/.test(n));
 }
 
 export class BlobCollector {
   private running: Promise<BlobCollection> | undefined;
 
   constructor(
-    private readonly db: SqlDriver,
+    private readonly db: Kysely<Tables>,
     private readonly blobs: BlobStore,
     private readonly logger: Logger,
     /** Blobs younger than this are never removed (ms). */
@@ -77,7 +75,7 @@ export class BlobCollector {
   private async named(): Promise<Set<string>> {
     const named = new Set<string>();
     for (const table of await tableNames(this.db)) {
-      for (const row of await this.db.all(`SELECT * FROM ${table}`)) {
+      for (const row of (await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)}`.execute(this.db)).rows) {
         for (const value of Object.values(row)) {
           if (typeof value === 'string') for (const m of value.matchAll(SHA256)) named.add(m[0]);
         }

@@ -16,11 +16,9 @@ import { TokenService, TOKEN_SCOPES, type TokenScope } from '../auth/tokens';
 import { BlobStore } from '../blobs/blob-store';
 import { HubConfigError, oidcOptionsFromFile, optionsFromEnv, parseSandboxList } from '../config';
 import { installedAgentProgram } from './agent-program';
-import { SignInStore } from '../store/sign-in-store';
 import { exportGradeRecord, GradeRecordExportError } from '../grading/grade-record-export';
 import { startHub } from '../hub';
 import { openStore } from '../store/open-store';
-import { RosterRepository } from '../store/roster-repository';
 import { RosterCsvError } from '../rosters/roster-csv';
 import { describeRosterImport, exportRoster, importRoster, withdrawStudent } from '../rosters/roster-import';
 import type { Role } from '../store/records';
@@ -179,7 +177,7 @@ async function main(argv: string[]): Promise<number> {
           }
         } else {
           const id = need(v.id, 'id');
-          const created = await store.upsertCourse({ id, title: need(v.title, 'title') });
+          const created = await store.courses.upsert({ id, title: need(v.title, 'title') });
           out(`${created ? 'created' : 'updated'} course ${id}`);
         }
         return 0;
@@ -199,33 +197,33 @@ async function main(argv: string[]): Promise<number> {
         if (v['oidc-subject'] !== undefined) {
           issuer = v['oidc-issuer'] ?? (v['oidc-config'] !== undefined ? oidcOptionsFromFile(v['oidc-config']) : env.oidc)?.issuer;
           if (!issuer) throw new UsageError('--oidc-subject needs --oidc-issuer URL (or --oidc-config FILE naming the issuer)');
-          const linked = await new SignInStore(store.db, () => new Date()).personOf(issuer, v['oidc-subject']);
+          const linked = await store.signIns.personOf(issuer, v['oidc-subject']);
           if (linked && linked !== id) throw new UsageError(`the account ${v['oidc-subject']} at ${issuer} is already ${linked}`);
           if (linked) issuer = undefined;
         }
         if (v.course) {
           const role = (v.role ?? 'student') as Role;
           if (!['professor', 'assistant', 'student'].includes(role)) throw new UsageError(`--role must be professor, assistant or student`);
-          if (!(await store.getCourse(v.course))) throw new UsageError(`no course ${v.course}`);
-          const had = await store.roleIn(v.course, id);
+          if (!(await store.courses.get(v.course))) throw new UsageError(`no course ${v.course}`);
+          const had = await store.courses.roleIn(v.course, id);
           await enrolPerson(store, v.course, { id, name, email: v.email }, role, v.admin ?? false);
           if (had !== role) {
-            await store.audit({ actorId: 'operator', action: 'role.change', courseId: v.course, target: id, detail: JSON.stringify({ from: had ?? null, to: role, source: 'cli' }) });
+            await store.audit.add({ actorId: 'operator', action: 'role.change', courseId: v.course, target: id, detail: JSON.stringify({ from: had ?? null, to: role, source: 'cli' }) });
           }
           out(`${id} is a ${role} of ${v.course}`);
         } else {
-          await store.upsertPerson({ id: checkId('person', id), name, email: v.email, admin: v.admin ?? false });
+          await store.people.upsert({ id: checkId('person', id), name, email: v.email, admin: v.admin ?? false });
           out(`added ${id}`);
         }
         if (issuer && v['oidc-subject'] !== undefined) {
-          await new SignInStore(store.db, () => new Date()).link({ issuer, subject: v['oidc-subject'], personId: id });
+          await store.signIns.link({ issuer, subject: v['oidc-subject'], personId: id });
           out(`${id} signs in as ${v['oidc-subject']} at ${issuer}`);
         }
         return 0;
       }
       case 'students import': {
         const course = need(v.course, 'course');
-        if (!(await store.getCourse(course))) throw new UsageError(`no course ${course}`);
+        if (!(await store.courses.get(course))) throw new UsageError(`no course ${course}`);
         const rows = parseStudentCsv(await readFile(need(v.csv, 'csv'), 'utf8'));
         for (const r of rows) await enrolPerson(store, course, r, 'student');
         out(`imported ${plural(rows.length, 'student')} into ${course}`);
@@ -233,17 +231,17 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'roster import': {
         const course = need(v.course, 'course');
-        if (!(await store.getCourse(course))) throw new UsageError(`no course ${course}`);
+        if (!(await store.courses.get(course))) throw new UsageError(`no course ${course}`);
         const csv = await readFile(need(v.csv, 'csv'), 'utf8');
-        const result = await importRoster(new RosterRepository(store.db), course, csv, { actorId: 'operator', apply: v.apply ?? false, source: 'cli' });
+        const result = await importRoster(store.rosters, course, csv, { actorId: 'operator', apply: v.apply ?? false, source: 'cli' });
         for (const line of describeRosterImport(result)) out(line);
         if (!result.applied) out('nothing changed yet: run again with --apply to make these changes');
         return 0;
       }
       case 'roster export': {
         const course = need(v.course, 'course');
-        if (!(await store.getCourse(course))) throw new UsageError(`no course ${course}`);
-        const csv = await exportRoster(new RosterRepository(store.db), course);
+        if (!(await store.courses.get(course))) throw new UsageError(`no course ${course}`);
+        const csv = await exportRoster(store.rosters, course);
         if (v.out) {
           await writeFile(v.out, csv);
           out(`roster of ${course} written to ${v.out}`);
@@ -253,7 +251,7 @@ async function main(argv: string[]): Promise<number> {
       case 'roster withdraw': {
         const course = need(v.course, 'course');
         const person = need(v.person, 'person');
-        const withdrawn = await withdrawStudent(new RosterRepository(store.db), course, person, 'operator');
+        const withdrawn = await withdrawStudent(store.rosters, course, person, 'operator');
         out(withdrawn ? `${person} is withdrawn from ${course}; their submissions and grades are kept` : `${person} was already withdrawn from ${course}`);
         return 0;
       }
@@ -265,7 +263,7 @@ async function main(argv: string[]): Promise<number> {
           out(`token ${record.id} (grader): ${token}`);
         } else {
           const person = need(v.person, 'person');
-          if (!(await store.getPerson(person))) throw new UsageError(`no person ${person}`);
+          if (!(await store.people.get(person))) throw new UsageError(`no person ${person}`);
           const scope = (v.scope ?? 'hub') as TokenScope;
           if (!TOKEN_SCOPES.includes(scope)) throw new UsageError(`--scope must be one of ${TOKEN_SCOPES.join(', ')}`);
           const { token, record } = await tokens.issue({ personId: person, scopes: [scope], label: v.label, expiresAt });
@@ -275,12 +273,12 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'tokens revoke': {
         const id = need(arg, 'TOKEN_ID');
-        if (!(await store.revokeToken(id))) throw new UsageError(`no live token ${id}`);
+        if (!(await store.tokens.revoke(id))) throw new UsageError(`no live token ${id}`);
         out(`revoked ${id}`);
         return 0;
       }
       case 'tokens list': {
-        for (const t of await store.listTokens(v.person)) {
+        for (const t of await store.tokens.list(v.person)) {
           out(`${t.id}  ${t.personId ?? '(service)'}  ${t.scopes.join(',')}  created ${t.createdAt}${t.expiresAt ? `  expires ${t.expiresAt}` : ''}${t.revokedAt ? `  REVOKED ${t.revokedAt}` : ''}${t.label ? `  ${t.label}` : ''}`);
         }
         return 0;
@@ -295,13 +293,13 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'status': {
-        const jobs = await store.jobCounts();
+        const jobs = await store.jobs.counts();
         out(`database: ${databaseUrl ? 'postgres' : join(dataDir, 'hub.sqlite')}`);
         out(`grading jobs: ${jobs.queued} queued, ${jobs.leased} being graded, ${jobs.done} done`);
-        for (const c of await store.listCourses()) {
-          const members = await store.members(c.id);
-          const assignments = await store.listAssignments(c.id);
-          const subs = await store.listSubmissions({ courseId: c.id });
+        for (const c of await store.courses.list()) {
+          const members = await store.courses.members(c.id);
+          const assignments = await store.assignments.list(c.id);
+          const subs = await store.submissions.list({ courseId: c.id });
           out(`course ${c.id} (${c.title}): ${members.filter((m) => m.role === 'student').length} students, ${members.filter((m) => m.role !== 'student').length} staff, ${assignments.length} assignments, ${subs.length} submissions`);
           for (const a of assignments) out(`  ${a.id}: due ${a.dueAt ?? 'never'}, ${plural(subs.filter((s) => s.assignmentId === a.id).length, 'submission')}`);
         }

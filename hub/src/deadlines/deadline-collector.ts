@@ -11,9 +11,9 @@
 import { type Logger } from '@classpod/observability';
 import { effectiveDeadline } from './late-policy';
 import type { SubmissionIntake } from '../submissions/submission-intake';
-import { RosterRepository } from '../store/roster-repository';
-import type { VersionStore } from '../store/version-store';
-import { newId, type Store } from '../store/store';
+import type { VersionRepository } from '../store/version-repository';
+import { newId } from '../store/repository';
+import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
 
 export interface CollectedDeadline {
@@ -31,7 +31,7 @@ export class DeadlineCollector {
 
   constructor(
     private readonly store: Store,
-    private readonly versions: VersionStore,
+    private readonly versions: VersionRepository,
     private readonly intake: SubmissionIntake,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -82,19 +82,19 @@ export class DeadlineCollector {
   private async collectOnce(): Promise<CollectedDeadline[]> {
     const now = this.clock.now();
     const done: CollectedDeadline[] = [];
-    for (const a of await this.store.listAssignments()) {
+    for (const a of await this.store.assignments.list()) {
       if (!a.dueAt) continue;
-      const exts = new Map((await this.store.extensionsOf(a.courseId, a.id)).map((e) => [e.studentId, e]));
+      const exts = new Map((await this.store.extensions.list(a.courseId, a.id)).map((e) => [e.studentId, e]));
       const earliestDue = Math.min(Date.parse(a.dueAt), ...[...exts.values()].map((e) => Date.parse(e.dueAt)));
       if (earliestDue > now.getTime()) continue;
-      const processed = await this.store.collectedStudents(a.courseId, a.id);
+      const processed = await this.store.deadlines.collectedStudents(a.courseId, a.id);
       // A withdrawn student's work is not collected: they can no longer work in the course.
-      const withdrawn = await new RosterRepository(this.store.db).withdrawnIn(a.courseId);
-      const students = (await this.store.members(a.courseId, 'student')).filter((s) => !processed.has(s.id) && !withdrawn.has(s.id));
+      const withdrawn = await this.store.rosters.withdrawnIn(a.courseId);
+      const students = (await this.store.courses.members(a.courseId, 'student')).filter((s) => !processed.has(s.id) && !withdrawn.has(s.id));
       if (students.length === 0) continue;
       // An edit synced just before the due time may still wait for its quiet time: record it first.
       await this.settle(a.courseId, a.id).catch((err: Error) => this.logger.warn('pending versions not recorded before collecting', { courseId: a.courseId, assignmentId: a.id, err }));
-      const submitters = await this.store.submitters(a.courseId, a.id);
+      const submitters = await this.store.submissions.submitters(a.courseId, a.id);
       for (const student of students) {
         const d = effectiveDeadline(a, exts.get(student.id));
         if (!d.dueAt || d.dueAt.getTime() > now.getTime()) continue;
@@ -103,14 +103,14 @@ export class DeadlineCollector {
         const submitted = submitters.has(student.id);
         const base = { courseId: a.courseId, assignmentId: a.id, studentId: student.id, dueAt: d.dueAt.toISOString() };
         if (submitted) {
-          await this.store.recordCollection({ ...base, note: 'the student had submitted' });
+          await this.store.deadlines.record({ ...base, note: 'the student had submitted' });
           continue;
         }
         // From the history the hub holds: no workspace starts and no agent is asked.
         const version = await this.versions.atOrBefore({ ...key, assignmentId: a.id }, base.dueAt);
         if (!version) {
           const note = 'no version of the assignment folder was recorded before the due time';
-          await this.store.recordCollection({ ...base, note });
+          await this.store.deadlines.record({ ...base, note });
           done.push({ ...base, note });
           continue;
         }
@@ -129,7 +129,7 @@ export class DeadlineCollector {
           totalBytes: version.totalBytes,
         };
         const note = `version ${version.id} recorded at ${version.recordedAt}`;
-        if (await this.store.recordCollection({ ...base, submissionId: submission.id, note }, submission)) {
+        if (await this.store.deadlines.record({ ...base, submissionId: submission.id, note }, submission)) {
           this.logger.info('collected at the deadline', { ...base, submissionId: submission.id, versionId: version.id });
           await this.intake.announce({ ...submission, status: 'queued' });
           done.push({ ...base, submissionId: submission.id });

@@ -28,7 +28,7 @@ export class EventHub {
   /** Send to the student and to every professor and assistant of the course who is connected. */
   async publish<P extends TSchema>(type: NotificationType<P>, params: Static<P>, about: { courseId: string; studentId: string }): Promise<void> {
     if (this.sessions.size === 0) return;
-    const staff = new Set((await this.store.members(about.courseId)).filter((m) => m.role !== 'student').map((m) => m.id));
+    const staff = new Set((await this.store.courses.members(about.courseId)).filter((m) => m.role !== 'student').map((m) => m.id));
     for (const s of this.sessions) {
       if (s.personId === about.studentId || staff.has(s.personId)) s.endpoint.notify(type, params);
     }

@@ -109,8 +109,7 @@ export class WorkspaceGateway {
     });
     client.on('error', () => client.terminate());
     if (role !== 'student') {
-      await this.d.store
-        .audit({ actorId: caller.person.id, action: 'workspace.connect', courseId: key.courseId, target: key.studentId })
+      await this.d.store.audit.add({ actorId: caller.person.id, action: 'workspace.connect', courseId: key.courseId, target: key.studentId })
         .catch((err: Error) => log.error('audit failed', { err }));
     }
     let agent: WebSocket;

@@ -25,5 +25,5 @@ export function countingSubmissions(newestFirst: readonly Submission[]): Map<str
 
 /** Whether `s` is the submission that counts for its student's score now. */
 export async function submissionCounts(store: Store, s: Submission): Promise<boolean> {
-  return countingSubmission(await store.listSubmissions({ courseId: s.courseId, assignmentId: s.assignmentId, studentId: s.studentId }))?.id === s.id;
+  return countingSubmission(await store.submissions.list({ courseId: s.courseId, assignmentId: s.assignmentId, studentId: s.studentId }))?.id === s.id;
 }

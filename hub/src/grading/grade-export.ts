@@ -68,12 +68,12 @@ function gradeRow(student: { id: string; name?: string; email?: string }, a: Ass
  * for each, the course's assignments in order.
  */
 export async function gradesCsv(store: Store, courseId: string, assignmentId?: string): Promise<string> {
-  const assignments = (await store.listAssignments(courseId)).filter((a) => assignmentId === undefined || a.id === assignmentId);
-  const submissions = (await store.listSubmissions({ courseId })).filter((s) => assignmentId === undefined || s.assignmentId === assignmentId);
+  const assignments = (await store.assignments.list(courseId)).filter((a) => assignmentId === undefined || a.id === assignmentId);
+  const submissions = (await store.submissions.list({ courseId })).filter((s) => assignmentId === undefined || s.assignmentId === assignmentId);
   const counting = countingSubmissions(submissions);
   const made = new Map<string, number>();
   for (const s of submissions) made.set(`${s.assignmentId}/${s.studentId}`, (made.get(`${s.assignmentId}/${s.studentId}`) ?? 0) + 1);
-  const enrolled = new Map((await store.members(courseId, 'student')).map((p) => [p.id, p]));
+  const enrolled = new Map((await store.courses.members(courseId, 'student')).map((p) => [p.id, p]));
   const ids = [...new Set([...enrolled.keys(), ...submissions.map((s) => s.studentId)])].sort();
   const rows = ids.flatMap((id) => {
     const student = enrolled.get(id) ?? { id };

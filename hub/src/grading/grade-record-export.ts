@@ -13,9 +13,9 @@ export class GradeRecordExportError extends Error {}
 
 /** The record file of submission `submissionId`'s grade `recordId` (default its latest). */
 export async function exportGradeRecord(store: Store, blobs: BlobStore, submissionId: string, recordId?: string): Promise<GradeRecordFile> {
-  const submission = await store.getSubmission(submissionId);
+  const submission = await store.submissions.get(submissionId);
   if (!submission) throw new GradeRecordExportError(`no submission ${submissionId}`);
-  const records = await store.gradeRecords(submissionId);
+  const records = await store.gradeRecords.list(submissionId);
   const record = recordId ? records.find((r) => r.id === recordId) : records[0];
   if (!record) throw new GradeRecordExportError(recordId ? `submission ${submissionId} has no grade record ${recordId}` : `submission ${submissionId} has not been graded yet`);
   // The hub adds the worker's name (and for failures an error) beside the grader's own result.

@@ -28,10 +28,10 @@ const PROGRESS_CONCURRENCY = 8;
 
 export async function buildGradebook(store: Store, courseId: string, inProgress: WorkInProgress): Promise<Gradebook> {
   const [assignments, submissions, students, extensions] = await Promise.all([
-    store.listAssignments(courseId),
-    store.listSubmissions({ courseId }),
-    store.members(courseId, 'student'),
-    store.extensionsOf(courseId),
+    store.assignments.list(courseId),
+    store.submissions.list({ courseId }),
+    store.courses.members(courseId, 'student'),
+    store.extensions.list(courseId),
   ]);
   const counting = countingSubmissions(submissions);
   const made = new Map<string, number>();

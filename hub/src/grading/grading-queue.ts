@@ -107,7 +107,7 @@ export class GradingQueue {
   /** Re-queue jobs whose lease expired; wake workers if any. */
   async sweep(): Promise<string[]> {
     try {
-      const ids = await this.store.expireLeases(Date.now());
+      const ids = await this.store.jobs.expireLeases(Date.now());
       if (ids.length > 0) {
         this.logger.warn('leases expired; jobs queued again', { jobs: ids });
         this.wake();
@@ -129,7 +129,7 @@ export class GradingQueue {
   /** Refresh what the oldest-queued-job gauge reports (every sweep, and when jobs come or go). */
   private async lookUpOldestQueued(): Promise<void> {
     try {
-      const ageMs = await this.store.oldestQueuedJobAgeMs();
+      const ageMs = await this.store.jobs.oldestQueuedAgeMs();
       this.oldestQueued = ageMs === null ? null : { ageMs, atMs: Date.now() };
     } catch (err) {
       this.logger.error('cannot look up the oldest queued job', { err });
@@ -174,14 +174,14 @@ export class GradingQueue {
       return { job: await this.lease(w.identity.workerId, p.waitMs, ctx.signal, { languages, sandbox: w.identity.sandbox.name }) };
     });
     endpoint.handle(HeartbeatRequest.type, async (p) => {
-      if (!(await this.store.heartbeat(p.jobId, p.leaseId, Date.now() + this.o.leaseMs))) {
+      if (!(await this.store.jobs.heartbeat(p.jobId, p.leaseId, Date.now() + this.o.leaseMs))) {
         throw errors.conflict(`lease ${p.leaseId} of job ${p.jobId} is no longer held; stop grading it`);
       }
       return { leaseMs: this.o.leaseMs };
     });
     endpoint.handle(ReportResultRequest.type, async (p) => ({ accepted: await this.report(p.jobId, p.leaseId, p.outcome, p.result, registered('records results')) }));
     endpoint.handle(HandBackJobRequest.type, async (p) => {
-      if (await this.store.releaseJob(p.jobId, p.leaseId)) {
+      if (await this.store.jobs.release(p.jobId, p.leaseId)) {
         this.logger.info('job handed back', { jobId: p.jobId, reason: p.reason });
         this.wake();
       }
@@ -191,7 +191,7 @@ export class GradingQueue {
 
   /** The languages an assignment's grading needs (its language and its checker's). */
   private async assignmentLanguages(courseId: string, assignmentId: string): Promise<Set<string> | null> {
-    const a = await this.store.getAssignment(courseId, assignmentId);
+    const a = await this.store.assignments.get(courseId, assignmentId);
     if (!a) return null;
     const key = `${courseId}/${assignmentId}@${a.updatedAt}`;
     let langs = this.languagesOf.get(key);
@@ -205,7 +205,7 @@ export class GradingQueue {
 
   /** The grading policy of course `courseId`: the deployment's, narrowed by the course's. */
   async policyFor(courseId: string): Promise<GradingPolicy> {
-    return coursePolicy(this.policy, await this.store.courseOfficialSandboxes(courseId));
+    return coursePolicy(this.policy, await this.store.courses.officialSandboxes(courseId));
   }
 
   /**
@@ -229,7 +229,7 @@ export class GradingQueue {
       : undefined;
     for (;;) {
       if (signal.aborted) return null;
-      const taken = await this.store.leaseNext(workerId, Date.now() + this.o.leaseMs, accepts);
+      const taken = await this.store.jobs.leaseNext(workerId, Date.now() + this.o.leaseMs, accepts);
       if (taken) {
         try {
           const job = await this.jobOf(taken.job.id, taken.job.leaseId!, taken.submission);
@@ -260,7 +260,7 @@ export class GradingQueue {
   }
 
   private async jobOf(jobId: string, leaseId: string, s: Submission): Promise<GradingJob> {
-    const a = await this.store.getAssignment(s.courseId, s.assignmentId);
+    const a = await this.store.assignments.get(s.courseId, s.assignmentId);
     if (!a) throw new Error(`assignment ${s.courseId}/${s.assignmentId} no longer exists`);
     const files = await this.blobs.readFolder(await this.blobs.manifest(s.snapshotHash));
     const spec = JSON.parse(a.specJson) as GradingSpec;
@@ -268,7 +268,7 @@ export class GradingQueue {
     const specHash = hashValue(spec);
     const stored = await this.blobs.put(Buffer.from(canonicalJson(spec)));
     if (`sha256:${stored}` !== specHash) throw new Error(`the specification of ${s.courseId}/${s.assignmentId} does not hash the way the grader hashes it`);
-    await this.store.setLeaseSpecHash(jobId, leaseId, specHash);
+    await this.store.jobs.setLeaseSpecHash(jobId, leaseId, specHash);
     return {
       jobId,
       leaseId,
@@ -298,7 +298,7 @@ export class GradingQueue {
   }
 
   private async report(jobId: string, leaseId: string, outcome: 'graded' | 'system-error', result: GradeResult, worker: RegisteredWorker): Promise<boolean> {
-    const job = await this.store.getJob(jobId);
+    const job = await this.store.jobs.get(jobId);
     if (!job || job.leaseId !== leaseId || job.state !== 'leased') {
       this.logger.warn('result for a lease no longer held; ignored', { jobId, leaseId });
       return false;
@@ -306,7 +306,7 @@ export class GradingQueue {
     if (job.workerId !== worker.identity.workerId) {
       throw errors.forbidden(`lease ${leaseId} of job ${jobId} belongs to worker ${job.workerId ?? '(none)'}, not ${worker.identity.workerId}`);
     }
-    const submission = await this.store.getSubmission(job.submissionId);
+    const submission = await this.store.submissions.get(job.submissionId);
     const record = (official: boolean) => ({
       workerId: worker.identity.workerId,
       official,
@@ -320,7 +320,7 @@ export class GradingQueue {
     });
     if (outcome === 'system-error' || result.systemError) {
       if (job.attempts < this.o.maxAttempts) {
-        const released = await this.store.releaseJob(jobId, leaseId);
+        const released = await this.store.jobs.release(jobId, leaseId);
         this.logger.warn('sandbox failed; job queued again', { jobId, attempt: job.attempts });
         this.recorded.inc(1, { outcome: 'retried' });
         this.wake();
@@ -333,7 +333,7 @@ export class GradingQueue {
       this.logger.warn('result refused; job queued again', { jobId, workerId: worker.identity.workerId, problem });
       this.recorded.inc(1, { outcome: 'refused' });
       if (job.attempts < this.o.maxAttempts) {
-        if (await this.store.releaseJob(jobId, leaseId)) this.wake();
+        if (await this.store.jobs.release(jobId, leaseId)) this.wake();
       } else {
         await this.finish(jobId, leaseId, 'failed', undefined, JSON.stringify({ ...result, error: `no acceptable result after ${job.attempts} tries: ${problem}` }), record(false));
       }
@@ -348,9 +348,9 @@ export class GradingQueue {
     status: 'graded' | 'failed',
     result: { score: number; maxScore: number } | undefined,
     resultJson: string,
-    record?: Parameters<Store['completeJob']>[3],
+    record?: Parameters<Store['jobs']['complete']>[3],
   ): Promise<boolean> {
-    const s = await this.store.completeJob(jobId, leaseId, { status, rawScore: result?.score, maxScore: result?.maxScore, resultJson }, record);
+    const s = await this.store.jobs.complete(jobId, leaseId, { status, rawScore: result?.score, maxScore: result?.maxScore, resultJson }, record);
     if (!s) return false;
     this.recorded.inc(1, { outcome: status });
     this.logger.info('result recorded', { jobId, submissionId: s.id, status, score: s.rawScore, official: record?.official ?? false });

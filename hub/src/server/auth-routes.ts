@@ -111,9 +111,9 @@ export function attachAuthRoutes(app: Express, d: AuthRouteDeps): void {
       res.status(500).json({ error: 'sign-out failed; see the hub log' });
       return;
     }
-    await d.store.revokeToken(principal.tokenId);
+    await d.store.tokens.revoke(principal.tokenId);
     await d.oidc?.signedOut(principal.tokenId);
-    await d.store.audit({ actorId: principal.person!.id, action: 'auth.signout', target: principal.person!.id, detail: JSON.stringify({ tokenId: principal.tokenId }) });
+    await d.store.audit.add({ actorId: principal.person!.id, action: 'auth.signout', target: principal.person!.id, detail: JSON.stringify({ tokenId: principal.tokenId }) });
     d.closeConnectionsOf(principal.tokenId);
     res.json({ revoked: principal.tokenId });
   });

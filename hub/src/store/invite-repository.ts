@@ -1,11 +1,13 @@
-// Invites in the store (table `invites`): a course, the hash of the code, the
-// expiry, the use limit and the uses so far. A join is one transaction whose
-// use of the invite is a compare-and-set update (not revoked, not expired by
-// the hub's clock, under its limit), so racing joins never exceed the limit.
+// Invites (table `invites`): a course, the hash of the code, the expiry, the
+// use limit and the uses so far. A join is one transaction whose use of the
+// invite is a compare-and-set update (not revoked, not expired by the hub's
+// clock, under its limit), so racing joins never exceed the limit.
 
-import { newId } from './store';
+import { sql, type Selectable } from 'kysely';
+import { AuditRepository } from './audit-repository';
 import type { Role } from './records';
-import type { Row, SqlDriver } from './sql-driver';
+import { newId, Repository } from './repository';
+import type { InvitesTable } from './tables';
 
 /** One invite as stored. */
 export interface InviteRecord {
@@ -29,84 +31,106 @@ export type JoinOutcome =
   | { ok: true; invite: InviteRecord; role: Role; joined: boolean }
   | { ok: false; reason: JoinRefusal; invite?: InviteRecord };
 
-const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
-
-function inviteOf(r: Row): InviteRecord {
+function inviteOf(r: Selectable<InvitesTable>): InviteRecord {
   return {
-    id: String(r.id),
-    courseId: String(r.course_id),
-    role: String(r.role) as Role,
-    ...(str(r.section_id) ? { section: str(r.section_id) } : {}),
-    expiresAt: String(r.expires_at),
-    ...(r.max_uses === null || r.max_uses === undefined ? {} : { maxUses: Number(r.max_uses) }),
+    id: r.id,
+    courseId: r.course_id,
+    role: r.role as Role,
+    ...(r.section_id ? { section: r.section_id } : {}),
+    expiresAt: r.expires_at,
+    ...(r.max_uses === null ? {} : { maxUses: Number(r.max_uses) }),
     uses: Number(r.uses),
-    createdBy: String(r.created_by),
-    createdAt: String(r.created_at),
-    ...(str(r.revoked_at) ? { revokedAt: str(r.revoked_at) } : {}),
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    ...(r.revoked_at ? { revokedAt: r.revoked_at } : {}),
   };
 }
 
-export class InviteRepository {
-  constructor(
-    private readonly db: SqlDriver,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
-
+export class InviteRepository extends Repository {
   async create(i: { courseId: string; codeHash: string; role: Role; section?: string; expiresAt: string; maxUses?: number; createdBy: string }): Promise<InviteRecord> {
     const id = newId('inv');
-    const at = this.now().toISOString();
-    await this.db.transaction(async (tx) => {
-      await tx.run(
-        'INSERT INTO invites (id, course_id, code_hash, role, section_id, expires_at, max_uses, uses, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)',
-        [id, i.courseId, i.codeHash, i.role, i.section ?? null, i.expiresAt, i.maxUses ?? null, i.createdBy, at],
-      );
-      await this.auditIn(tx, i.createdBy, 'invite.create', i.courseId, id, { expiresAt: i.expiresAt, maxUses: i.maxUses ?? null, section: i.section ?? null }, at);
+    const at = this.iso();
+    await this.inTransaction(async (ctx) => {
+      await ctx.db
+        .insertInto('invites')
+        .values({
+          id,
+          course_id: i.courseId,
+          code_hash: i.codeHash,
+          role: i.role,
+          section_id: i.section ?? null,
+          expires_at: i.expiresAt,
+          max_uses: i.maxUses ?? null,
+          uses: 0,
+          created_by: i.createdBy,
+          created_at: at,
+        })
+        .execute();
+      await new AuditRepository(ctx).add({
+        actorId: i.createdBy,
+        action: 'invite.create',
+        courseId: i.courseId,
+        target: id,
+        detail: JSON.stringify({ expiresAt: i.expiresAt, maxUses: i.maxUses ?? null, section: i.section ?? null }),
+      });
     });
     return (await this.get(i.courseId, id))!;
   }
 
   async get(courseId: string, id: string): Promise<InviteRecord | undefined> {
-    const r = await this.db.get('SELECT * FROM invites WHERE course_id = ? AND id = ?', [courseId, id]);
+    const r = await this.db.selectFrom('invites').selectAll().where('course_id', '=', courseId).where('id', '=', id).executeTakeFirst();
     return r ? inviteOf(r) : undefined;
   }
 
+  /** A course's invites, newest first. */
   async list(courseId: string): Promise<InviteRecord[]> {
-    return (await this.db.all('SELECT * FROM invites WHERE course_id = ? ORDER BY created_at DESC, id', [courseId])).map(inviteOf);
+    return (await this.db.selectFrom('invites').selectAll().where('course_id', '=', courseId).orderBy('created_at', 'desc').orderBy('id').execute()).map(inviteOf);
   }
 
   /** Revoke; false when there is no such live invite. */
   async revoke(courseId: string, id: string, actorId: string): Promise<boolean> {
-    const at = this.now().toISOString();
-    return this.db.transaction(async (tx) => {
-      const changed = await tx.run('UPDATE invites SET revoked_at = ? WHERE course_id = ? AND id = ? AND revoked_at IS NULL', [at, courseId, id]);
-      if (changed === 1) await this.auditIn(tx, actorId, 'invite.revoke', courseId, id, {}, at);
-      return changed === 1;
+    return this.inTransaction(async (ctx) => {
+      const changed = await ctx.db
+        .updateTable('invites')
+        .set({ revoked_at: this.iso() })
+        .where('course_id', '=', courseId)
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(changed.numUpdatedRows) !== 1) return false;
+      await new AuditRepository(ctx).add({ actorId, action: 'invite.revoke', courseId, target: id, detail: JSON.stringify({}) });
+      return true;
     });
   }
 
   /** Use the invite whose code hashes to `codeHash` to enrol `personId`. */
   async join(codeHash: string, personId: string): Promise<JoinOutcome> {
-    const at = this.now().toISOString();
-    return this.db.transaction(async (tx): Promise<JoinOutcome> => {
-      const r = await tx.get('SELECT * FROM invites WHERE code_hash = ?', [codeHash]);
+    const at = this.iso();
+    return this.inTransaction(async (ctx): Promise<JoinOutcome> => {
+      const { db } = ctx;
+      const r = await db.selectFrom('invites').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
       if (!r) return { ok: false, reason: 'unknown' };
       const invite = inviteOf(r);
-      const enrolment = await tx.get<{ role: Role; withdrawn_at: string | null }>('SELECT role, withdrawn_at FROM enrolments WHERE course_id = ? AND person_id = ?', [invite.courseId, personId]);
+      const enrolment = await db.selectFrom('enrolments').select(['role', 'withdrawn_at']).where('course_id', '=', invite.courseId).where('person_id', '=', personId).executeTakeFirst();
       if (invite.revokedAt) return { ok: false, reason: 'revoked', invite };
       if (invite.expiresAt <= at) return { ok: false, reason: 'expired', invite };
       if (enrolment?.withdrawn_at) return { ok: false, reason: 'withdrawn', invite };
       // Already in the course: keep the role, use nothing.
-      if (enrolment) return { ok: true, invite, role: enrolment.role, joined: false };
-      const used = await tx.run('UPDATE invites SET uses = uses + 1 WHERE id = ? AND revoked_at IS NULL AND expires_at > ? AND (max_uses IS NULL OR uses < max_uses)', [invite.id, at]);
-      if (used !== 1) return { ok: false, reason: 'used-up', invite };
-      await tx.run('INSERT INTO enrolments (course_id, person_id, role, created_at, section_id) VALUES (?, ?, ?, ?, ?)', [invite.courseId, personId, invite.role, at, invite.section ?? null]);
-      await this.auditIn(tx, personId, 'invite.join', invite.courseId, invite.id, { personId }, at);
-      await this.auditIn(tx, personId, 'role.change', invite.courseId, personId, { from: null, to: invite.role, source: 'invite' }, at);
+      if (enrolment) return { ok: true, invite, role: enrolment.role as Role, joined: false };
+      const used = await db
+        .updateTable('invites')
+        .set({ uses: sql<number>`uses + 1` })
+        .where('id', '=', invite.id)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', at)
+        .where((eb) => eb.or([eb('max_uses', 'is', null), eb('uses', '<', eb.ref('max_uses'))]))
+        .executeTakeFirst();
+      if (Number(used.numUpdatedRows) !== 1) return { ok: false, reason: 'used-up', invite };
+      await db.insertInto('enrolments').values({ course_id: invite.courseId, person_id: personId, role: invite.role, created_at: at, section_id: invite.section ?? null }).execute();
+      const audit = new AuditRepository(ctx);
+      await audit.add({ actorId: personId, action: 'invite.join', courseId: invite.courseId, target: invite.id, detail: JSON.stringify({ personId }) });
+      await audit.add({ actorId: personId, action: 'role.change', courseId: invite.courseId, target: personId, detail: JSON.stringify({ from: null, to: invite.role, source: 'invite' }) });
       return { ok: true, invite: { ...invite, uses: invite.uses + 1 }, role: invite.role, joined: true };
     });
-  }
-
-  private async auditIn(tx: { run(sql: string, params?: unknown[]): Promise<number> }, actorId: string, action: string, courseId: string, target: string, detail: unknown, at: string): Promise<void> {
-    await tx.run('INSERT INTO audit (id, at, actor_id, action, course_id, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?)', [newId('a'), at, actorId, action, courseId, target, JSON.stringify(detail)]);
   }
 }

@@ -1,40 +1,55 @@
-// Versioned schema migrations, in SQL both SQLite and PostgreSQL accept. A
-// migration once released never changes; a change is a new version.
+// The schema's migrations, run by Kysely's Migrator in the order of their
+// names. A migration once released never changes; a change is a new one, named
+// with the next number. The first eight are the versions the hub's own
+// migrator applied before (their SQL verbatim, one statement per string, in SQL
+// SQLite and PostgreSQL both accept); `legacyVersion` names which old version
+// each one is, so that a database migrated the old way is adopted (migrate.ts).
 
-import type { SqlDriver } from './sql-driver';
+import { sql, type Kysely, type Migration } from 'kysely';
 
-/** One schema version. */
-export interface Migration {
-  version: number;
+/** A migration and, for those the old migrator knew, its version number there. */
+export interface HubMigration extends Migration {
+  name: string;
   description: string;
-  sql: string;
+  legacyVersion?: number;
 }
 
-export const migrations: Migration[] = [
-  {
-    version: 1,
-    description: 'people, courses, assignments, submissions, grading jobs, tokens, audit log',
-    sql: `
-CREATE TABLE people (
+/** A migration of statements run in order (inside the Migrator's transaction). */
+function statements(name: string, legacyVersion: number, description: string, sqlStatements: string[]): HubMigration {
+  return {
+    name,
+    legacyVersion,
+    description,
+    // Migrations are written against no particular schema type: they must keep working as the tables change.
+    async up(db: Kysely<unknown>): Promise<void> {
+      for (const statement of sqlStatements) await sql.raw(statement).execute(db);
+    },
+  };
+}
+
+/** Every migration, oldest first. */
+export const migrations: HubMigration[] = [
+  statements('0001_people_courses_assignments_submissions_jobs_tokens_audit', 1, 'people, courses, assignments, submissions, grading jobs, tokens, audit log', [
+    `CREATE TABLE people (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
   email TEXT,
   admin INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL
-);
-CREATE TABLE courses (
+)`,
+    `CREATE TABLE courses (
   id TEXT PRIMARY KEY,
   title TEXT NOT NULL,
   created_at TEXT NOT NULL
-);
-CREATE TABLE enrolments (
+)`,
+    `CREATE TABLE enrolments (
   course_id TEXT NOT NULL REFERENCES courses(id),
   person_id TEXT NOT NULL REFERENCES people(id),
   role TEXT NOT NULL,
   created_at TEXT NOT NULL,
   PRIMARY KEY (course_id, person_id)
-);
-CREATE TABLE assignments (
+)`,
+    `CREATE TABLE assignments (
   course_id TEXT NOT NULL REFERENCES courses(id),
   id TEXT NOT NULL,
   title TEXT NOT NULL,
@@ -51,8 +66,8 @@ CREATE TABLE assignments (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   PRIMARY KEY (course_id, id)
-);
-CREATE TABLE extensions (
+)`,
+    `CREATE TABLE extensions (
   course_id TEXT NOT NULL,
   assignment_id TEXT NOT NULL,
   student_id TEXT NOT NULL,
@@ -61,8 +76,8 @@ CREATE TABLE extensions (
   comment TEXT,
   created_at TEXT NOT NULL,
   PRIMARY KEY (course_id, assignment_id, student_id)
-);
-CREATE TABLE submissions (
+)`,
+    `CREATE TABLE submissions (
   id TEXT PRIMARY KEY,
   course_id TEXT NOT NULL,
   assignment_id TEXT NOT NULL,
@@ -83,9 +98,9 @@ CREATE TABLE submissions (
   override_comment TEXT,
   override_author TEXT,
   override_at TEXT
-);
-CREATE INDEX submissions_by_student ON submissions (course_id, assignment_id, student_id, submitted_at);
-CREATE TABLE deadline_collections (
+)`,
+    'CREATE INDEX submissions_by_student ON submissions (course_id, assignment_id, student_id, submitted_at)',
+    `CREATE TABLE deadline_collections (
   course_id TEXT NOT NULL,
   assignment_id TEXT NOT NULL,
   student_id TEXT NOT NULL,
@@ -94,8 +109,8 @@ CREATE TABLE deadline_collections (
   submission_id TEXT,
   note TEXT,
   PRIMARY KEY (course_id, assignment_id, student_id)
-);
-CREATE TABLE jobs (
+)`,
+    `CREATE TABLE jobs (
   id TEXT PRIMARY KEY,
   submission_id TEXT NOT NULL REFERENCES submissions(id),
   state TEXT NOT NULL,
@@ -105,9 +120,9 @@ CREATE TABLE jobs (
   lease_expires_ms DOUBLE PRECISION,
   created_at TEXT NOT NULL,
   finished_at TEXT
-);
-CREATE INDEX jobs_by_state ON jobs (state, created_at);
-CREATE TABLE tokens (
+)`,
+    'CREATE INDEX jobs_by_state ON jobs (state, created_at)',
+    `CREATE TABLE tokens (
   id TEXT PRIMARY KEY,
   hash TEXT NOT NULL UNIQUE,
   person_id TEXT,
@@ -116,8 +131,8 @@ CREATE TABLE tokens (
   created_at TEXT NOT NULL,
   expires_at TEXT,
   revoked_at TEXT
-);
-CREATE TABLE audit (
+)`,
+    `CREATE TABLE audit (
   id TEXT PRIMARY KEY,
   at TEXT NOT NULL,
   actor_id TEXT NOT NULL,
@@ -125,24 +140,16 @@ CREATE TABLE audit (
   course_id TEXT,
   target TEXT,
   detail TEXT
-);
-CREATE INDEX audit_by_course ON audit (course_id, at);
-`,
-  },
-  {
-    version: 2,
-    description: 'assignments: whether students see hidden test names, and the bonus points an override may give',
-    sql: `
-ALTER TABLE assignments ADD COLUMN show_hidden_names INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE assignments ADD COLUMN bonus_points DOUBLE PRECISION NOT NULL DEFAULT 0;
-`,
-  },
-  {
-    version: 3,
-    description: 'grade records: what produced each grade (worker, sandbox, toolchains, spec, snapshot), kept for every grading',
-    sql: `
-ALTER TABLE jobs ADD COLUMN spec_hash TEXT;
-CREATE TABLE grade_records (
+)`,
+    'CREATE INDEX audit_by_course ON audit (course_id, at)',
+  ]),
+  statements('0002_assignment_hidden_names_and_bonus', 2, 'assignments: whether students see hidden test names, and the bonus points an override may give', [
+    'ALTER TABLE assignments ADD COLUMN show_hidden_names INTEGER NOT NULL DEFAULT 0',
+    'ALTER TABLE assignments ADD COLUMN bonus_points DOUBLE PRECISION NOT NULL DEFAULT 0',
+  ]),
+  statements('0003_grade_records', 3, 'grade records: what produced each grade (worker, sandbox, toolchains, spec, snapshot), kept for every grading', [
+    'ALTER TABLE jobs ADD COLUMN spec_hash TEXT',
+    `CREATE TABLE grade_records (
   id TEXT PRIMARY KEY,
   submission_id TEXT NOT NULL REFERENCES submissions(id),
   job_id TEXT NOT NULL,
@@ -160,22 +167,14 @@ CREATE TABLE grade_records (
   result_json TEXT NOT NULL,
   worker_json TEXT NOT NULL,
   recorded_at TEXT NOT NULL
-);
-CREATE INDEX grade_records_by_submission ON grade_records (submission_id, recorded_at);
-`,
-  },
-  {
-    version: 4,
-    description: "courses: the course's grading policy (sandboxes whose grades are official), narrowing the deployment's",
-    sql: `
-ALTER TABLE courses ADD COLUMN official_sandboxes TEXT;
-`,
-  },
-  {
-    version: 5,
-    description: "versions: every recorded state of a student's assignment folder (a manifest in the blob store), by the hub's clock",
-    sql: `
-CREATE TABLE versions (
+)`,
+    'CREATE INDEX grade_records_by_submission ON grade_records (submission_id, recorded_at)',
+  ]),
+  statements('0004_course_official_sandboxes', 4, "courses: the course's grading policy (sandboxes whose grades are official), narrowing the deployment's", [
+    'ALTER TABLE courses ADD COLUMN official_sandboxes TEXT',
+  ]),
+  statements('0005_versions', 5, "versions: every recorded state of a student's assignment folder (a manifest in the blob store), by the hub's clock", [
+    `CREATE TABLE versions (
   id TEXT PRIMARY KEY,
   course_id TEXT NOT NULL,
   student_id TEXT NOT NULL,
@@ -185,64 +184,48 @@ CREATE TABLE versions (
   manifest_hash TEXT NOT NULL,
   file_count INTEGER NOT NULL,
   total_bytes INTEGER NOT NULL
-);
-CREATE UNIQUE INDEX versions_by_folder ON versions (course_id, assignment_id, student_id, seq);
-CREATE INDEX versions_by_time ON versions (course_id, assignment_id, student_id, recorded_at);
-CREATE INDEX versions_by_course ON versions (course_id, recorded_at);
-`,
-  },
-  {
-    version: 6,
-    description: 'OpenID Connect: identities (issuer + subject of a person) and the sign-ins under way (state, nonce, PKCE verifier)',
-    sql: `
-CREATE TABLE identities (
+)`,
+    'CREATE UNIQUE INDEX versions_by_folder ON versions (course_id, assignment_id, student_id, seq)',
+    'CREATE INDEX versions_by_time ON versions (course_id, assignment_id, student_id, recorded_at)',
+    'CREATE INDEX versions_by_course ON versions (course_id, recorded_at)',
+  ]),
+  statements('0006_oidc_identities_and_sign_ins', 6, 'OpenID Connect: identities (issuer + subject of a person) and the sign-ins under way (state, nonce, PKCE verifier)', [
+    `CREATE TABLE identities (
   issuer TEXT NOT NULL,
   subject TEXT NOT NULL,
   person_id TEXT NOT NULL REFERENCES people(id),
   created_at TEXT NOT NULL,
   last_sign_in_at TEXT,
   PRIMARY KEY (issuer, subject)
-);
-CREATE INDEX identities_by_person ON identities (person_id);
-CREATE TABLE sign_ins (
+)`,
+    'CREATE INDEX identities_by_person ON identities (person_id)',
+    `CREATE TABLE sign_ins (
   state TEXT PRIMARY KEY,
   browser_hash TEXT NOT NULL,
   nonce TEXT NOT NULL,
   code_verifier TEXT NOT NULL,
   created_at TEXT NOT NULL,
   expires_at TEXT NOT NULL
-);
-`,
-  },
-  {
-    version: 7,
-    description: 'courses: how long a workspace of the course may be idle before it is stopped (seconds; null: the deployment default)',
-    sql: `
-ALTER TABLE courses ADD COLUMN idle_stop_seconds INTEGER;
-`,
-  },
-  {
-    version: 8,
-    description: "OpenID Connect for local clients (VS Code): a sign-in's loopback redirect and PKCE challenge, and the one-time codes it hands back",
-    sql: `
-ALTER TABLE sign_ins ADD COLUMN client_redirect TEXT;
-ALTER TABLE sign_ins ADD COLUMN client_challenge TEXT;
-ALTER TABLE sign_ins ADD COLUMN client_state TEXT;
-CREATE TABLE sign_in_handoffs (
+)`,
+  ]),
+  statements('0007_course_idle_stop_seconds', 7, 'courses: how long a workspace of the course may be idle before it is stopped (seconds; null: the deployment default)', [
+    'ALTER TABLE courses ADD COLUMN idle_stop_seconds INTEGER',
+  ]),
+  statements('0008_oidc_local_client_handoffs', 8, "OpenID Connect for local clients (VS Code): a sign-in's loopback redirect and PKCE challenge, and the one-time codes it hands back", [
+    'ALTER TABLE sign_ins ADD COLUMN client_redirect TEXT',
+    'ALTER TABLE sign_ins ADD COLUMN client_challenge TEXT',
+    'ALTER TABLE sign_ins ADD COLUMN client_state TEXT',
+    `CREATE TABLE sign_in_handoffs (
   code_hash TEXT PRIMARY KEY,
   person_id TEXT NOT NULL REFERENCES people(id),
   client_challenge TEXT NOT NULL,
   detail TEXT NOT NULL,
   created_at TEXT NOT NULL,
   expires_at TEXT NOT NULL
-);
-`,
-  },
-  {
-    version: 9,
-    description: "OpenID Connect refresh: a session's one-time refresh token (its hash), the session it renews, and the provider's refresh token that vouches for it",
-    sql: `
-CREATE TABLE session_refreshes (
+)`,
+  ]),
+  statements('0009_oidc_session_refreshes', 9, "OpenID Connect refresh: a session's one-time refresh token (its hash), the session it renews, and the provider's refresh token that vouches for it", [
+    `CREATE TABLE session_refreshes (
   refresh_hash TEXT PRIMARY KEY,
   token_id TEXT NOT NULL,
   person_id TEXT NOT NULL REFERENCES people(id),
@@ -251,24 +234,16 @@ CREATE TABLE session_refreshes (
   provider_refresh TEXT NOT NULL,
   created_at TEXT NOT NULL,
   expires_at TEXT NOT NULL
-);
-CREATE INDEX session_refreshes_by_token ON session_refreshes (token_id);
-ALTER TABLE sign_in_handoffs ADD COLUMN provider_refresh TEXT;
-`,
-  },
-  {
-    version: 10,
-    description: 'enrolments: withdrawal (the enrolment and its work kept, further work refused) and the section a person belongs to',
-    sql: `
-ALTER TABLE enrolments ADD COLUMN withdrawn_at TEXT;
-ALTER TABLE enrolments ADD COLUMN section_id TEXT;
-`,
-  },
-  {
-    version: 11,
-    description: "pre-warmed lab sessions: a course's session start, how long before it the class's workspaces start, and what became of it",
-    sql: `
-CREATE TABLE prewarm_sessions (
+)`,
+    'CREATE INDEX session_refreshes_by_token ON session_refreshes (token_id)',
+    'ALTER TABLE sign_in_handoffs ADD COLUMN provider_refresh TEXT',
+  ]),
+  statements('0010_enrolment_withdrawal_and_section', 10, 'enrolments: withdrawal (the enrolment and its work kept, further work refused) and the section a person belongs to', [
+    'ALTER TABLE enrolments ADD COLUMN withdrawn_at TEXT',
+    'ALTER TABLE enrolments ADD COLUMN section_id TEXT',
+  ]),
+  statements('0011_prewarm_sessions', 11, "pre-warmed lab sessions: a course's session start, how long before it the class's workspaces start, and what became of it", [
+    `CREATE TABLE prewarm_sessions (
   id TEXT PRIMARY KEY,
   course_id TEXT NOT NULL REFERENCES courses(id),
   starts_at TEXT NOT NULL,
@@ -281,16 +256,12 @@ CREATE TABLE prewarm_sessions (
   warmed_at TEXT,
   started INTEGER,
   failed INTEGER
-);
-CREATE INDEX prewarm_sessions_by_warm_at ON prewarm_sessions (state, warm_at);
-CREATE INDEX prewarm_sessions_by_course ON prewarm_sessions (course_id, starts_at);
-`,
-  },
-  {
-    version: 12,
-    description: 'invites: codes (their hashes) that enrol whoever joins with one as a student, until they expire, are revoked or reach their use limit',
-    sql: `
-CREATE TABLE invites (
+)`,
+    'CREATE INDEX prewarm_sessions_by_warm_at ON prewarm_sessions (state, warm_at)',
+    'CREATE INDEX prewarm_sessions_by_course ON prewarm_sessions (course_id, starts_at)',
+  ]),
+  statements('0012_invites', 12, 'invites: codes (their hashes) that enrol whoever joins with one as a student, until they expire, are revoked or reach their use limit', [
+    `CREATE TABLE invites (
   id TEXT PRIMARY KEY,
   course_id TEXT NOT NULL REFERENCES courses(id),
   code_hash TEXT NOT NULL UNIQUE,
@@ -302,15 +273,11 @@ CREATE TABLE invites (
   created_by TEXT NOT NULL,
   created_at TEXT NOT NULL,
   revoked_at TEXT
-);
-CREATE INDEX invites_by_course ON invites (course_id, created_at);
-`,
-  },
-  {
-    version: 13,
-    description: 'feedback: comments staff write on lines of a submitted file, in threads named by their first comment',
-    sql: `
-CREATE TABLE feedback_comments (
+)`,
+    'CREATE INDEX invites_by_course ON invites (course_id, created_at)',
+  ]),
+  statements('0013_feedback_comments', 13, 'feedback: comments staff write on lines of a submitted file, in threads named by their first comment', [
+    `CREATE TABLE feedback_comments (
   id TEXT PRIMARY KEY,
   thread_id TEXT NOT NULL,
   submission_id TEXT NOT NULL REFERENCES submissions(id),
@@ -323,29 +290,8 @@ CREATE TABLE feedback_comments (
   body TEXT NOT NULL,
   author_id TEXT NOT NULL REFERENCES people(id),
   at TEXT NOT NULL
-);
-CREATE INDEX feedback_by_work ON feedback_comments (course_id, assignment_id, student_id, at);
-CREATE INDEX feedback_by_thread ON feedback_comments (thread_id);
-`,
-  },
+)`,
+    'CREATE INDEX feedback_by_work ON feedback_comments (course_id, assignment_id, student_id, at)',
+    'CREATE INDEX feedback_by_thread ON feedback_comments (thread_id)',
+  ]),
 ];
-
-/** Bring the database to the newest version; returns the versions applied. */
-export async function migrate(db: SqlDriver, now: () => Date = () => new Date()): Promise<number[]> {
-  await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const applied = new Set((await db.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
-  const done: number[] = [];
-  for (const m of migrations) {
-    if (applied.has(m.version)) continue;
-    await db.transaction(async (tx) => {
-      for (const statement of m.sql.split(';').map((s) => s.trim()).filter(Boolean)) await tx.run(statement);
-      await tx.run('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)', [
-        m.version,
-        m.description,
-        now().toISOString(),
-      ]);
-    });
-    done.push(m.version);
-  }
-  return done;
-}

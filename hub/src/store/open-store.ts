@@ -3,20 +3,19 @@
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PostgresDriver } from './postgres-driver';
-import { SqliteDriver } from './sqlite-driver';
+import { openPostgres, openSqlite } from './database';
 import { Store } from './store';
 
 /** Open and migrate the hub's store. */
 export async function openStore(options: { dataDir: string; databaseUrl?: string; now?: () => Date }): Promise<Store> {
-  let driver;
+  let database;
   if (options.databaseUrl) {
-    driver = new PostgresDriver(options.databaseUrl);
+    database = openPostgres(options.databaseUrl);
   } else {
     mkdirSync(options.dataDir, { recursive: true });
-    driver = new SqliteDriver(join(options.dataDir, 'hub.sqlite'));
+    database = openSqlite(join(options.dataDir, 'hub.sqlite'));
   }
-  const store = new Store(driver, options.now);
+  const store = new Store(database, options.now);
   try {
     await store.migrate();
   } catch (err) {

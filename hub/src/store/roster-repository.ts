@@ -4,9 +4,9 @@
 // transaction, with its audit entries, so a preview and what is applied are
 // computed from the same roster and nothing is ever applied in part.
 
-import { newId } from './store';
+import { AuditRepository } from './audit-repository';
 import type { Role } from './records';
-import type { SqlDriver, SqlRunner } from './sql-driver';
+import { Repository } from './repository';
 
 /** One person of a course as the roster holds them. */
 export interface RosterMember {
@@ -36,64 +36,61 @@ export interface RosterWrites {
   audit: Array<{ action: string; target?: string; detail: unknown }>;
 }
 
-const str = (v: unknown): string | undefined => (v === null || v === undefined || v === '' ? undefined : String(v));
+/** Text, with null and '' as absent. */
+const text = (v: string | null): string | undefined => (v === null || v === '' ? undefined : v);
 
-export class RosterRepository {
-  constructor(
-    private readonly db: SqlDriver,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
-
+export class RosterRepository extends Repository {
   /** Everyone enrolled in the course (withdrawn students included), by id. */
-  async members(courseId: string, db: SqlRunner = this.db): Promise<RosterMember[]> {
-    const rows = await db.all(
-      `SELECT e.person_id, e.role, e.section_id, e.withdrawn_at, p.name, p.email
-         FROM enrolments e JOIN people p ON p.id = e.person_id WHERE e.course_id = ? ORDER BY e.person_id`,
-      [courseId],
-    );
+  async members(courseId: string): Promise<RosterMember[]> {
+    const rows = await this.db
+      .selectFrom('enrolments as e')
+      .innerJoin('people as p', 'p.id', 'e.person_id')
+      .select(['e.person_id', 'e.role', 'e.section_id', 'e.withdrawn_at', 'p.name', 'p.email'])
+      .where('e.course_id', '=', courseId)
+      .orderBy('e.person_id')
+      .execute();
     return rows.map((r) => ({
-      personId: String(r.person_id),
-      name: String(r.name),
-      ...(str(r.email) ? { email: str(r.email) } : {}),
-      role: String(r.role) as Role,
-      ...(str(r.section_id) ? { section: str(r.section_id) } : {}),
-      withdrawn: r.withdrawn_at !== null && r.withdrawn_at !== undefined,
+      personId: r.person_id,
+      name: r.name,
+      ...(text(r.email) ? { email: text(r.email) } : {}),
+      role: r.role as Role,
+      ...(text(r.section_id) ? { section: text(r.section_id) } : {}),
+      withdrawn: r.withdrawn_at !== null,
     }));
   }
 
   /** Names of the people among `ids` the hub knows. */
-  async knownPeople(ids: readonly string[], db: SqlRunner = this.db): Promise<Map<string, string>> {
+  async knownPeople(ids: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const rows = await db.all<{ id: string; name: string }>(`SELECT id, name FROM people WHERE id IN (${chunk.map(() => '?').join(', ')})`, chunk);
-      for (const r of rows) out.set(String(r.id), String(r.name));
+      const rows = await this.db.selectFrom('people').select(['id', 'name']).where('id', 'in', ids.slice(i, i + 500)).execute();
+      for (const r of rows) out.set(r.id, r.name);
     }
     return out;
   }
 
   /** Whether the person is a withdrawn member of the course. */
   async isWithdrawn(courseId: string, personId: string): Promise<boolean> {
-    const r = await this.db.get<{ withdrawn_at: string | null }>('SELECT withdrawn_at FROM enrolments WHERE course_id = ? AND person_id = ?', [courseId, personId]);
-    return r?.withdrawn_at !== null && r?.withdrawn_at !== undefined;
+    const r = await this.db.selectFrom('enrolments').select('withdrawn_at').where('course_id', '=', courseId).where('person_id', '=', personId).executeTakeFirst();
+    return r !== undefined && r.withdrawn_at !== null;
   }
 
   /** Ids of the course's withdrawn students. */
   async withdrawnIn(courseId: string): Promise<Set<string>> {
-    const rows = await this.db.all<{ person_id: string }>('SELECT person_id FROM enrolments WHERE course_id = ? AND withdrawn_at IS NOT NULL', [courseId]);
-    return new Set(rows.map((r) => String(r.person_id)));
+    const rows = await this.db.selectFrom('enrolments').select('person_id').where('course_id', '=', courseId).where('withdrawn_at', 'is not', null).execute();
+    return new Set(rows.map((r) => r.person_id));
   }
 
   /** Courses the person was withdrawn from. */
   async withdrawnCoursesOf(personId: string): Promise<Set<string>> {
-    const rows = await this.db.all<{ course_id: string }>('SELECT course_id FROM enrolments WHERE person_id = ? AND withdrawn_at IS NOT NULL', [personId]);
-    return new Set(rows.map((r) => String(r.course_id)));
+    const rows = await this.db.selectFrom('enrolments').select('course_id').where('person_id', '=', personId).where('withdrawn_at', 'is not', null).execute();
+    return new Set(rows.map((r) => r.course_id));
   }
 
   /** The section of each member of the course who has one. */
   async sectionsIn(courseId: string): Promise<Map<string, string>> {
-    const rows = await this.db.all<{ person_id: string; section_id: string }>('SELECT person_id, section_id FROM enrolments WHERE course_id = ? AND section_id IS NOT NULL', [courseId]);
-    return new Map(rows.map((r) => [String(r.person_id), String(r.section_id)]));
+    const rows = await this.db.selectFrom('enrolments').select(['person_id', 'section_id']).where('course_id', '=', courseId).where('section_id', 'is not', null).execute();
+    return new Map(rows.map((r) => [r.person_id, String(r.section_id)]));
   }
 
   /**
@@ -106,38 +103,31 @@ export class RosterRepository {
     apply: boolean,
     plan: (roster: RosterMember[], known: (ids: readonly string[]) => Promise<Map<string, string>>) => Promise<{ result: T; writes: RosterWrites }>,
   ): Promise<T> {
-    return this.db.transaction(async (tx) => {
-      const { result, writes } = await plan(await this.members(courseId, tx), (ids) => this.knownPeople(ids, tx));
+    return this.inTransaction(async (ctx) => {
+      const { db } = ctx;
+      const tx = new RosterRepository(ctx);
+      const { result, writes } = await plan(await tx.members(courseId), (ids) => tx.knownPeople(ids));
       if (!apply) return result;
-      const at = this.now().toISOString();
+      const at = this.iso();
       for (const p of writes.create) {
-        await tx.run('INSERT INTO people (id, name, email, admin, created_at) VALUES (?, ?, ?, 0, ?)', [p.id, p.name, p.email ?? null, at]);
+        await db.insertInto('people').values({ id: p.id, name: p.name, email: p.email ?? null, admin: 0, created_at: at }).execute();
       }
       for (const e of writes.enrol) {
-        const changed = await tx.run('UPDATE enrolments SET role = ?, section_id = ?, withdrawn_at = NULL WHERE course_id = ? AND person_id = ?', [
-          e.role,
-          e.section ?? null,
-          courseId,
-          e.personId,
-        ]);
-        if (changed === 0) {
-          await tx.run('INSERT INTO enrolments (course_id, person_id, role, created_at, section_id) VALUES (?, ?, ?, ?, ?)', [courseId, e.personId, e.role, at, e.section ?? null]);
+        const changed = await db
+          .updateTable('enrolments')
+          .set({ role: e.role, section_id: e.section ?? null, withdrawn_at: null })
+          .where('course_id', '=', courseId)
+          .where('person_id', '=', e.personId)
+          .executeTakeFirst();
+        if (Number(changed.numUpdatedRows) === 0) {
+          await db.insertInto('enrolments').values({ course_id: courseId, person_id: e.personId, role: e.role, created_at: at, section_id: e.section ?? null }).execute();
         }
       }
       for (const personId of writes.withdraw) {
-        await tx.run('UPDATE enrolments SET withdrawn_at = ? WHERE course_id = ? AND person_id = ? AND withdrawn_at IS NULL', [at, courseId, personId]);
+        await db.updateTable('enrolments').set({ withdrawn_at: at }).where('course_id', '=', courseId).where('person_id', '=', personId).where('withdrawn_at', 'is', null).execute();
       }
-      for (const a of writes.audit) {
-        await tx.run('INSERT INTO audit (id, at, actor_id, action, course_id, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-          newId('a'),
-          at,
-          actorId,
-          a.action,
-          courseId,
-          a.target ?? null,
-          JSON.stringify(a.detail),
-        ]);
-      }
+      const audit = new AuditRepository(ctx);
+      for (const a of writes.audit) await audit.add({ actorId, action: a.action, courseId, target: a.target, detail: JSON.stringify(a.detail) });
       return result;
     });
   }

@@ -11,7 +11,8 @@ import { sha256Hex } from '../blobs/blob-store';
 import { effectiveDeadline, judgeLateness } from '../deadlines/late-policy';
 import type { EventHub } from '../events/event-hub';
 import type { Assignment, Submission } from '../store/records';
-import { newId, type Store } from '../store/store';
+import { newId } from '../store/repository';
+import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
 import type { WorkspaceFileAccess, WorkspaceFiles } from '../workspaces/agent-file-access';
 import type { WorkspaceKey } from '../workspaces/workspace-provider';
@@ -80,13 +81,13 @@ export class SubmissionIntake {
   /** A student submits: refused before opening and after the cut-off, late with a penalty in between. */
   async submit(a: Assignment, studentId: string): Promise<Submission> {
     const at = this.clock.now();
-    const ext = await this.store.extension(a.courseId, a.id, studentId);
+    const ext = await this.store.extensions.get(a.courseId, a.id, studentId);
     const verdict = judgeLateness(a, effectiveDeadline(a, ext), at);
     if (verdict.kind === 'refused') throw errors.forbidden(verdict.reason);
     const files = await this.readFolder({ courseId: a.courseId, studentId }, a.id);
     if (!files) throw errors.notFound(`your workspace has no folder ${a.id}/ to submit; open the assignment first`);
     const snap = await this.blobs.putFolder(files);
-    const submission = await this.store.addSubmission({
+    const submission = await this.store.submissions.add({
       id: newId('s'),
       courseId: a.courseId,
       assignmentId: a.id,

@@ -10,7 +10,7 @@
 import type { Logger } from '@classpod/observability';
 import { sha256Hex, type BlobStore } from '../blobs/blob-store';
 import type { FolderVersion, ManifestEntry } from '../store/records';
-import type { FolderKey, VersionRetention, VersionStore } from '../store/version-store';
+import type { FolderKey, VersionRetention, VersionRepository } from '../store/version-repository';
 import { snapshotSkips, type SnapshotLimits } from '../submissions/submission-intake';
 import type { Clock } from '../time/clock';
 
@@ -35,7 +35,7 @@ export function skippedBySnapshot(path: string): boolean {
 
 export class VersionRecorder {
   constructor(
-    private readonly versions: VersionStore,
+    private readonly versions: VersionRepository,
     private readonly blobs: BlobStore,
     private readonly clock: Clock,
     private readonly retention: VersionRetention,

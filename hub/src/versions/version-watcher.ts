@@ -77,7 +77,7 @@ export class VersionWatcher {
       if (s.state === 'running') this.watch(s);
       else if (s.state === 'stopped' || s.state === 'stopping' || s.state === 'failed') void this.unwatch(s);
     });
-    for (const course of await this.o.store.listCourses()) {
+    for (const course of await this.o.store.courses.list()) {
       for (const s of await this.o.provider.list(course.id).catch(() => [])) if (s.state === 'running') this.watch(s);
     }
   }
@@ -193,7 +193,7 @@ export class VersionWatcher {
 
   /** Open the agent's replica of each assignment folder that exists and is not watched yet (a replica is never opened where no folder is). */
   private async findFolders(w: Watched): Promise<void> {
-    for (const a of await this.o.store.listAssignments(w.key.courseId)) {
+    for (const a of await this.o.store.assignments.list(w.key.courseId)) {
       if (w.closed || w.replicas.has(a.id)) continue;
       try {
         const stat = await w.endpoint.request(FileStatRequest.type, { path: a.id });

@@ -2,7 +2,7 @@
 // session's warm-up time (its start minus its lead time, by the hub's clock)
 // the hub opens every student's workspace of the course, a few at a time, as a
 // student's own connection would (started, layout written), and records the
-// session as warmed. Sessions live in the store (prewarm-store.ts), so a
+// session as warmed. Sessions live in the store (store/prewarm-repository.ts), so a
 // restarted hub warms what fell due while it was down — unless the session
 // has already begun, which is recorded as missed: starting a whole class in
 // the middle of a lab would compete with the students who are arriving.
@@ -14,14 +14,14 @@
 // an ordinary workspace with the ordinary idle time.
 
 import type { Logger } from '@classpod/observability';
-import type { PrewarmSessionRecord, PrewarmStore } from '../store/prewarm-store';
+import type { PrewarmRepository, PrewarmSessionRecord } from '../store/prewarm-repository';
 import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
 import type { WorkspaceOpener } from './workspace-opener';
 import { workspaceIdOf } from './workspace-provider';
 
 export interface PrewarmSchedulerOptions {
-  sessions: PrewarmStore;
+  sessions: PrewarmRepository;
   store: Store;
   opener: Pick<WorkspaceOpener, 'open'>;
   clock: Clock;
@@ -109,7 +109,7 @@ export class PrewarmScheduler {
       return (await this.o.sessions.finish(session.id, 'missed', { at: now.toISOString() })) ? this.o.sessions.get(session.id) : undefined;
     }
     const keepMs = Date.parse(session.startsAt) - now.getTime() + (await this.o.idleTimeOf(session.courseId));
-    const students = await this.o.store.members(session.courseId, 'student');
+    const students = await this.o.store.courses.members(session.courseId, 'student');
     let started = 0;
     let failed = 0;
     const concurrency = Math.max(1, this.o.concurrency ?? 4);

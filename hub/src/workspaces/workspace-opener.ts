@@ -27,11 +27,11 @@ export class WorkspaceOpener {
 
   /** Write the layout of the assignments open now over a connection to the workspace's files. */
   private async layoutInto(key: WorkspaceKey, workspace: WorkspaceFiles): Promise<void> {
-    const course = await this.store.getCourse(key.courseId);
+    const course = await this.store.courses.get(key.courseId);
     if (!course) throw errors.notFound(`no course ${key.courseId}`);
     const now = this.clock.now().toISOString();
-    const exts = await this.store.extensionsOf(key.courseId);
-    const open = (await this.store.listAssignments(key.courseId))
+    const exts = await this.store.extensions.list(key.courseId);
+    const open = (await this.store.assignments.list(key.courseId))
       .filter((a) => !a.opensAt || a.opensAt <= now)
       .map((assignment) => ({ assignment, extension: exts.find((e) => e.assignmentId === assignment.id && e.studentId === key.studentId) }));
     await writeWorkspaceLayout(workspace, this.blobs, key.studentId, course, open, this.hubUrl());
@@ -48,7 +48,7 @@ export class WorkspaceOpener {
    * `WorkspaceProvider.ensureRunning`.
    */
   async open(key: WorkspaceKey, signal?: AbortSignal, options: { idleAfterMs?: number } = {}): Promise<AgentEndpoint> {
-    if ((await this.store.roleIn(key.courseId, key.studentId)) !== 'student') {
+    if ((await this.store.courses.roleIn(key.courseId, key.studentId)) !== 'student') {
       throw errors.notFound(`${key.studentId} is not a student of course ${key.courseId}`);
     }
     await this.provider.ensureCourse(key.courseId);
@@ -76,7 +76,7 @@ export class WorkspaceOpener {
 
   /** Refresh the layout of every running workspace of a course (an assignment changed). */
   async refreshCourse(courseId: string): Promise<void> {
-    for (const s of await this.store.members(courseId, 'student')) {
+    for (const s of await this.store.courses.members(courseId, 'student')) {
       const key = { courseId, studentId: s.id };
       try {
         await this.refreshStudent(key);

@@ -124,8 +124,8 @@ describe('attacks on the hub request paths', function () {
       }
       const store = await openStore({ dataDir });
       try {
-        for (const id of bad) assert.equal(await store.getPerson(id), undefined, id);
-        assert.deepEqual((await store.listCourses()).map((c) => c.id), ['cs101']);
+        for (const id of bad) assert.equal(await store.people.get(id), undefined, id);
+        assert.deepEqual((await store.courses.list()).map((c) => c.id), ['cs101']);
       } finally {
         await store.close();
       }

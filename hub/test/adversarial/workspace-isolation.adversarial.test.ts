@@ -318,14 +318,14 @@ describe('workspace isolation (adversarial, local provider with bubblewrap)', fu
       if (submitted) await check(submitted.snapshotHash, `link to ${target}`);
     }
     // The deadline collects what is there: alice's link, once more.
-    const a = (await t!.hub.store.getAssignment('cs101', 'c-sum'))!;
+    const a = (await t!.hub.store.assignments.get('cs101', 'c-sum'))!;
     clock.set(Date.parse(a.dueAt!) + 1000);
     // Only alice: bob has not submitted either, and would be collected as he should.
     await t!.hub.deadlines.collectDue();
-    const collected = await t!.hub.store.collection('cs101', 'c-sum', 'alice');
+    const collected = await t!.hub.store.deadlines.collection('cs101', 'c-sum', 'alice');
     assert.ok(collected, 'the deadline processed alice');
     if (collected.submissionId) {
-      const s = (await t!.hub.store.getSubmission(collected.submissionId))!;
+      const s = (await t!.hub.store.submissions.get(collected.submissionId))!;
       await check(s.snapshotHash, 'collected at the deadline');
     }
     // Bob's files are as he left them.

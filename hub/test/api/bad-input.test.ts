@@ -102,7 +102,7 @@ describe('bad input on every hub method', function () {
   });
 
   it('refuses assignment folders that are broken, and stores nothing', async () => {
-    const before = (await t.hub.store.getAssignment('cs101', 'c-sum'))!;
+    const before = (await t.hub.store.assignments.get('cs101', 'c-sum'))!;
     const files = folderAsUpload(join(DEMO_COURSE_DIR, 'assignments/c-sum'));
     const upsert = (fs: typeof files, id = 'c-sum'): Promise<unknown> => prof.request(UpsertAssignmentRequest.type, { courseId: 'cs101', assignmentId: id, files: fs });
     await refusedWith(upsert([...files, { path: '../escape.txt', contentBase64: '' }]), 'InvalidParams', /leaves its folder/);
@@ -117,8 +117,8 @@ describe('bad input on every hub method', function () {
       'InvalidParams',
     );
     await refusedWith(upsert(files.filter((f) => !f.path.startsWith('grading/'))), 'InvalidParams', /spec.yaml is missing/);
-    assert.deepEqual(await t.hub.store.getAssignment('cs101', 'c-sum'), before);
-    assert.equal(await t.hub.store.getAssignment('cs101', 'new-one'), undefined);
+    assert.deepEqual(await t.hub.store.assignments.get('cs101', 'c-sum'), before);
+    assert.equal(await t.hub.store.assignments.get('cs101', 'new-one'), undefined);
   });
 
   it('shows what students receive from an assignment folder without storing it on a dry run', async () => {
@@ -133,7 +133,7 @@ describe('bad input on every hub method', function () {
     assert.ok(r.studentFiles.includes('.classpod/tests/spec.json'));
     assert.ok(!r.studentFiles.some((f) => f.startsWith('solution/') || f.startsWith('grading/')));
     assert.ok(r.hiddenTests > 0);
-    assert.equal(await t.hub.store.getAssignment('cs101', 'new-one'), undefined);
+    assert.equal(await t.hub.store.assignments.get('cs101', 'new-one'), undefined);
   });
 
   it('answers TooLarge to a frame over the limit and keeps the connection', async () => {

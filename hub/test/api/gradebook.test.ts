@@ -44,7 +44,7 @@ describe('grades/book: the gradebook of a course', function () {
     await prof.request(OverrideScoreRequest.type, { submissionId: aliceLatest, score: 42, comment: 'checked by hand' });
     await prof.request(ExtendDeadlineRequest.type, { courseId: 'cs101', assignmentId: 'c-sum', studentId: 'carol', dueAt: new Date(Date.now() + 40 * 86_400_000).toISOString() });
     // Bob handed in after the due time (the store's record, as the intake writes it for a late submission).
-    await t.hub.store.addSubmission({
+    await t.hub.store.submissions.add({
       id: 'late-bob',
       courseId: 'cs101',
       assignmentId: 'c-sum',

@@ -109,22 +109,22 @@ describe('renewing an OpenID Connect session against a real provider', function 
       // The new refresh token renews in turn.
       const third = await refresh(s, renewed.body.refreshToken!);
       assert.equal(third.status, 200, JSON.stringify(third.body));
-      const actions = (await s.t.hub.store.db.all<{ action: string }>("SELECT action FROM audit WHERE actor_id = 'ada' AND action LIKE 'auth.%'")).map((r) => r.action).sort();
+      const actions = (await s.t.hub.store.database.db.selectFrom('audit').select('action').where('actor_id', '=', 'ada').where('action', 'like', 'auth.%').execute()).map((r) => r.action).sort();
       assert.deepEqual(actions, ['auth.refresh', 'auth.refresh', 'auth.signin']);
     });
 
     it("follows the provider's groups at renewal: a TA who is a student again loses the role", async () => {
       const first = await signIn(s, 'u-tim');
-      assert.equal(await s.t.hub.store.roleIn('cs101', 'tim'), 'assistant');
+      assert.equal(await s.t.hub.store.courses.roleIn('cs101', 'tim'), 'assistant');
       s.idp.account('u-tim').groups = ['cs101-students'];
       const renewed = await refresh(s, first.refreshToken!);
       assert.equal(renewed.status, 200, JSON.stringify(renewed.body));
-      assert.equal(await s.t.hub.store.roleIn('cs101', 'tim'), 'student');
+      assert.equal(await s.t.hub.store.courses.roleIn('cs101', 'tim'), 'student');
     });
 
     it('refuses a refresh the provider revoked, saying so, and ends the session it would renew', async () => {
       const first = await signIn(s, 'u-ada');
-      const row = await s.t.hub.store.db.get<{ provider_refresh: string }>('SELECT provider_refresh FROM session_refreshes WHERE token_id = ?', [first.tokenId]);
+      const row = await s.t.hub.store.database.db.selectFrom('session_refreshes').select('provider_refresh').where('token_id', '=', first.tokenId).executeTakeFirst();
       await s.idp.revoke(row!.provider_refresh);
       const r = await refresh(s, first.refreshToken!);
       assert.equal(r.status, 401, JSON.stringify(r.body));
@@ -147,7 +147,7 @@ describe('renewing an OpenID Connect session against a real provider', function 
 
     it("signs out: the refresh token renews nothing and the provider's refresh token is revoked there", async () => {
       const first = await signIn(s, 'u-ada');
-      const row = await s.t.hub.store.db.get<{ provider_refresh: string }>('SELECT provider_refresh FROM session_refreshes WHERE token_id = ?', [first.tokenId]);
+      const row = await s.t.hub.store.database.db.selectFrom('session_refreshes').select('provider_refresh').where('token_id', '=', first.tokenId).executeTakeFirst();
       const out = await fetch(`${s.t.hub.url}/v1/auth/signout`, { method: 'POST', headers: { authorization: `Bearer ${first.token}` } });
       assert.equal(out.status, 200);
       const r = await refresh(s, first.refreshToken!);

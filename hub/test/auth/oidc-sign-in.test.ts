@@ -87,13 +87,14 @@ async function signIn(s: Setup, login: string, o: { tamper?: (u: URL) => void; b
 
 /** Everything a refusal must leave unchanged. */
 async function counts(s: Setup): Promise<{ tokens: number; people: number; identities: number }> {
-  const n = async (sql: string): Promise<number> => Number((await s.t.hub.store.db.get<{ n: unknown }>(sql))!.n);
-  return { tokens: await n('SELECT COUNT(*) AS n FROM tokens'), people: await n('SELECT COUNT(*) AS n FROM people'), identities: await n('SELECT COUNT(*) AS n FROM identities') };
+  const n = async (table: 'tokens' | 'people' | 'identities'): Promise<number> =>
+    Number((await s.t.hub.store.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  return { tokens: await n('tokens'), people: await n('people'), identities: await n('identities') };
 }
 
 async function auditActions(s: Setup, actorId: string): Promise<string[]> {
   // One tick of the hub's manual clock holds them all: compare them sorted.
-  return (await s.t.hub.store.db.all<{ action: string }>('SELECT action FROM audit WHERE actor_id = ?', [actorId])).map((r) => r.action).sort();
+  return (await s.t.hub.store.database.db.selectFrom('audit').select('action').where('actor_id', '=', actorId).execute()).map((r) => r.action).sort();
 }
 
 async function refused(s: Setup, attempt: () => Promise<Attempt>, status: number, message: RegExp): Promise<Attempt> {
@@ -142,16 +143,16 @@ describe('OpenID Connect sign-in against a real provider', function () {
       const a = await signIn(s, 'u-alice');
       assert.equal(a.status, 200, JSON.stringify(a.body));
       assert.equal(a.body.personId, 'alice');
-      assert.equal(await s.t.hub.store.roleIn('cs101', 'alice'), 'student');
+      assert.equal(await s.t.hub.store.courses.roleIn('cs101', 'alice'), 'student');
     });
 
     it('follows the provider when a role changes, and audit-logs the change', async () => {
       assert.equal((await signIn(s, 'u-tim')).status, 200);
-      assert.equal(await s.t.hub.store.roleIn('cs101', 'tim'), 'assistant');
+      assert.equal(await s.t.hub.store.courses.roleIn('cs101', 'tim'), 'assistant');
       s.idp.account('u-tim').groups = ['cs101-professors'];
       assert.equal((await signIn(s, 'u-tim')).status, 200);
-      assert.equal(await s.t.hub.store.roleIn('cs101', 'tim'), 'professor');
-      const changes = await s.t.hub.store.db.all<{ detail: string }>("SELECT detail FROM audit WHERE action = 'role.change' AND target = 'tim'");
+      assert.equal(await s.t.hub.store.courses.roleIn('cs101', 'tim'), 'professor');
+      const changes = await s.t.hub.store.database.db.selectFrom('audit').select('detail').where('action', '=', 'role.change').where('target', '=', 'tim').execute();
       assert.deepEqual(
         changes.map((c) => c.detail).sort(),
         [JSON.stringify({ from: 'assistant', to: 'professor', source: 'oidc' }), JSON.stringify({ from: null, to: 'assistant', source: 'oidc' })],
@@ -168,7 +169,7 @@ describe('OpenID Connect sign-in against a real provider', function () {
       await assert.rejects(TestClient.connect(s.t.hub.url, a.body.token), (err: unknown) => err instanceof HttpRefusal && err.status === 401);
       const again = await fetch(`${s.t.hub.url}/v1/auth/signout`, { method: 'POST', headers: { authorization: `Bearer ${a.body.token}` } });
       assert.equal(again.status, 401);
-      const record = (await s.t.hub.store.listTokens('ada')).find((r) => r.id === a.body.tokenId)!;
+      const record = (await s.t.hub.store.tokens.list('ada')).find((r) => r.id === a.body.tokenId)!;
       assert.ok(record.revokedAt, 'the token is revoked in the store');
       assert.ok((await auditActions(s, 'ada')).includes('auth.signout'));
     });
@@ -227,7 +228,7 @@ describe('OpenID Connect sign-in against a real provider', function () {
       const a = await signIn(s, 'u-sam');
       assert.equal(a.status, 200, JSON.stringify(a.body));
       assert.equal(a.body.personId, 'sam');
-      assert.deepEqual(await s.t.hub.store.enrolmentsOf('sam'), [{ courseId: 'cs101', personId: 'sam', role: 'student' }]);
+      assert.deepEqual(await s.t.hub.store.courses.enrolmentsOf('sam'), [{ courseId: 'cs101', personId: 'sam', role: 'student' }]);
       const c = await TestClient.connect(s.t.hub.url, a.body.token);
       try {
         await assert.rejects(c.request(ListAuditRequest.type, { courseId: 'cs101' }), (err: unknown) => err instanceof ProtocolError && /only professors/.test(err.message));
@@ -241,9 +242,9 @@ describe('OpenID Connect sign-in against a real provider', function () {
       assert.equal(a.status, 200, JSON.stringify(a.body));
       assert.notEqual(a.body.personId, 'prof');
       assert.equal(a.body.personId, 'prof-2');
-      assert.equal(await s.t.hub.store.roleIn('cs101', 'prof'), 'professor');
-      assert.equal((await s.t.hub.store.getPerson('prof'))!.name, 'Prof. Ada');
-      assert.equal(await s.t.hub.store.roleIn('cs101', 'prof-2'), 'student');
+      assert.equal(await s.t.hub.store.courses.roleIn('cs101', 'prof'), 'professor');
+      assert.equal((await s.t.hub.store.people.get('prof'))!.name, 'Prof. Ada');
+      assert.equal(await s.t.hub.store.courses.roleIn('cs101', 'prof-2'), 'student');
     });
 
     it('says so when the person cancels at the provider, and leaves no session', async () => {
@@ -261,7 +262,7 @@ describe('OpenID Connect sign-in against a real provider', function () {
 
     it('refuses an unknown person when the policy is refuse', async () => {
       await refused(s, () => signIn(s, 'u-eve'), 403, /Eve Outsider .*is not enrolled in any course on this hub/);
-      assert.equal(await s.t.hub.store.getPerson('eve'), undefined);
+      assert.equal(await s.t.hub.store.people.get('eve'), undefined);
     });
   });
 
@@ -365,7 +366,7 @@ describe('OpenID Connect sign-in against a real provider', function () {
     it('enrols them as a student of the configured course, audit-logged', async () => {
       const a = await signIn(s, 'u-eve');
       assert.equal(a.status, 200, JSON.stringify(a.body));
-      assert.deepEqual(await s.t.hub.store.enrolmentsOf('eve'), [{ courseId: 'cs101', personId: 'eve', role: 'student' }]);
+      assert.deepEqual(await s.t.hub.store.courses.enrolmentsOf('eve'), [{ courseId: 'cs101', personId: 'eve', role: 'student' }]);
       assert.deepEqual(await auditActions(s, 'eve'), ['auth.signin', 'person.create', 'role.change']);
     });
   });

@@ -41,7 +41,7 @@ describe('blob collection (real hub, real agent, the disk)', function () {
     const then = new Date(Date.now() - 2 * HOUR);
     utimesSync(blobFile(hash), then, then);
   };
-  const collector = (graceMs: number): BlobCollector => new BlobCollector(t!.hub.store.db, t!.hub.blobs, testLogger(), graceMs);
+  const collector = (graceMs: number): BlobCollector => new BlobCollector(t!.hub.store.database.db, t!.hub.blobs, testLogger(), graceMs);
 
   /** Write sum.c through the gateway and wait until it is the newest version. */
   const edit = async (gateway: TestClient, alice: TestClient, text: string): Promise<void> => {
@@ -57,13 +57,14 @@ describe('blob collection (real hub, real agent, the disk)', function () {
   /** Every blob named by a kept version, a submission or an assignment's starter files can be read. */
   const everythingNamedIsReadable = async (): Promise<void> => {
     const manifests = [
-      ...(await t!.hub.store.db.all<{ h: string }>('SELECT manifest_hash AS h FROM versions')).map((r) => r.h),
-      ...(await t!.hub.store.db.all<{ h: string }>('SELECT snapshot_hash AS h FROM submissions')).map((r) => r.h),
+      ...(await t!.hub.store.database.db.selectFrom('versions').select('manifest_hash as h').execute()).map((r) => r.h),
+      ...(await t!.hub.store.database.db.selectFrom('submissions').select('snapshot_hash as h').execute()).map((r) => r.h),
     ];
     assert.ok(manifests.length > 0);
     for (const m of manifests) for (const e of await t!.hub.blobs.manifest(m)) await t!.hub.blobs.get(e.sha256);
-    for (const a of await t!.hub.store.listAssignments('cs101')) {
-      for (const e of JSON.parse((await t!.hub.store.db.get<{ m: string }>('SELECT starter_manifest AS m FROM assignments WHERE course_id = ? AND id = ?', ['cs101', a.id]))!.m) as Array<{ sha256: string }>) {
+    for (const a of await t!.hub.store.assignments.list('cs101')) {
+      const row = await t!.hub.store.database.db.selectFrom('assignments').select('starter_manifest as m').where('course_id', '=', 'cs101').where('id', '=', a.id).executeTakeFirstOrThrow();
+      for (const e of JSON.parse(row.m) as Array<{ sha256: string }>) {
         await t!.hub.blobs.get(e.sha256);
       }
     }

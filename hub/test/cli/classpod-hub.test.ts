@@ -11,7 +11,6 @@ import { HUB_CLI, hubCli, tokenFrom } from '../support/hub-process';
 import { DEMO_COURSE_DIR } from '../support/test-hub';
 import { parseStudentCsv } from '../../src/admin/course-setup';
 import { openStore } from '../../src/store/open-store';
-import { SignInStore } from '../../src/store/sign-in-store';
 
 describe('classpod-hub command', function () {
   this.timeout(60_000);
@@ -95,9 +94,9 @@ describe('classpod-hub command', function () {
     assert.match(run(['people', 'add', '--id', 'x', '--name', 'X', '--oidc-subject', 's']).err, /--oidc-subject needs --oidc-issuer/);
     const store = await openStore({ dataDir });
     try {
-      assert.deepEqual(await new SignInStore(store.db, () => new Date()).identitiesOf('ada'), [{ issuer, subject: 'u-ada', personId: 'ada' }]);
-      assert.equal(await store.getPerson('mallory'), undefined, 'a refused link adds nobody');
-      const changes = (await store.listAudit('cs101')).filter((e) => e.action === 'role.change').map((e) => e.detail).sort();
+      assert.deepEqual(await store.signIns.identitiesOf('ada'), [{ issuer, subject: 'u-ada', personId: 'ada' }]);
+      assert.equal(await store.people.get('mallory'), undefined, 'a refused link adds nobody');
+      const changes = (await store.audit.list('cs101')).filter((e) => e.action === 'role.change').map((e) => e.detail).sort();
       assert.deepEqual(changes, [JSON.stringify({ from: 'assistant', to: 'professor', source: 'cli' }), JSON.stringify({ from: null, to: 'assistant', source: 'cli' })]);
     } finally {
       await store.close();

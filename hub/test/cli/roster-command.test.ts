@@ -26,7 +26,7 @@ describe('classpod-hub roster', function () {
   const enrolled = async (): Promise<string> => {
     const store = await openStore({ dataDir });
     try {
-      return (await store.members('cs101')).map((m) => `${m.id}:${m.role}`).join(' ');
+      return (await store.courses.members('cs101')).map((m) => `${m.id}:${m.role}`).join(' ');
     } finally {
       await store.close();
     }

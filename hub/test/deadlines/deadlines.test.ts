@@ -39,7 +39,7 @@ for (const target of DATABASE_TARGETS) describe(`deadlines (${target.name})`, fu
     db = undefined;
   });
 
-  const dueOf = async (id: string): Promise<Date> => new Date((await t!.hub.store.getAssignment('cs101', id))!.dueAt!);
+  const dueOf = async (id: string): Promise<Date> => new Date((await t!.hub.store.assignments.get('cs101', id))!.dueAt!);
 
   it('takes a submission one second before the due time as on time, and one second after as late', async () => {
     // c-sum: due 7 days after start, 10 % per started day late, cut-off 3 days after due.
@@ -89,7 +89,7 @@ for (const target of DATABASE_TARGETS) describe(`deadlines (${target.name})`, fu
     assert.deepEqual(subs.map((s) => `${s.studentId}:${s.source}:${s.late}`).sort(), ['alice:submitted:false', 'bob:collected:false', 'carol:collected:false']);
     for (const s of subs.filter((x) => x.source === 'collected')) assert.equal(s.submittedAt, due.toISOString(), 'stamped with the due time it stands for');
     await prof.waitForEvent('events/submissionAdded', (p) => (p.submission as { source: string }).source === 'collected');
-    assert.equal((await t!.hub.store.jobCounts()).queued, 3);
+    assert.equal((await t!.hub.store.jobs.counts()).queued, 3);
   });
 
   it('moves one student’s due time with an extension, and collects them later', async () => {

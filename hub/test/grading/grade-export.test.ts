@@ -18,22 +18,22 @@ describe('grades CSV', function () {
   let store: Store;
   beforeEach(async () => {
     db = await sqliteTarget.create();
-    store = new Store(db.driver);
+    store = new Store(db.database);
     await store.migrate();
-    await store.upsertCourse({ id: 'cs101', title: 'Programming' });
+    await store.courses.upsert({ id: 'cs101', title: 'Programming' });
     for (const [id, name, email] of [['bob', 'Bob, "the builder"', undefined], ['alice', '=HYPERLINK("x")', 'a@x.edu'], ['carol', 'Carol', undefined]] as const) {
-      await store.upsertPerson({ id, name, ...(email ? { email } : {}), admin: false });
-      await store.enrol({ courseId: 'cs101', personId: id, role: 'student' });
+      await store.people.upsert({ id, name, ...(email ? { email } : {}), admin: false });
+      await store.courses.enrol({ courseId: 'cs101', personId: id, role: 'student' });
     }
     for (const [id, maxScore] of [['hello', 10], ['sum', 20]] as const) {
-      await store.upsertAssignment({ courseId: 'cs101', id, title: id, description: '', penaltyPercentPerDay: 10, specJson: '{}', publicSpecJson: '{}', starterManifest: [], publicFilesManifest: [], maxScore });
+      await store.assignments.upsert({ courseId: 'cs101', id, title: id, description: '', penaltyPercentPerDay: 10, specJson: '{}', publicSpecJson: '{}', starterManifest: [], publicFilesManifest: [], maxScore });
     }
-    await store.addSubmission(submission('s1', 'alice', 'hello', '2026-11-20T10:00:00.000Z'));
-    await store.addSubmission(submission('s2', 'alice', 'hello', '2026-11-21T10:00:00.000Z', { late: true, penaltyPercent: 10 }));
-    await store.setOverride('s2', { score: 9, comment: 'by hand, "fair"', authorId: 'prof' });
-    await store.addSubmission(submission('s3', 'bob', 'sum', '2026-11-20T10:00:00.000Z'));
+    await store.submissions.add(submission('s1', 'alice', 'hello', '2026-11-20T10:00:00.000Z'));
+    await store.submissions.add(submission('s2', 'alice', 'hello', '2026-11-21T10:00:00.000Z', { late: true, penaltyPercent: 10 }));
+    await store.submissions.setOverride('s2', { score: 9, comment: 'by hand, "fair"', authorId: 'prof' });
+    await store.submissions.add(submission('s3', 'bob', 'sum', '2026-11-20T10:00:00.000Z'));
     // Dave handed in work, then left the course.
-    await store.addSubmission(submission('s4', 'dave', 'hello', '2026-11-20T11:00:00.000Z'));
+    await store.submissions.add(submission('s4', 'dave', 'hello', '2026-11-20T11:00:00.000Z'));
   });
   afterEach(() => db.drop());
 

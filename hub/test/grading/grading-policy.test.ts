@@ -78,11 +78,11 @@ describe('the grading policy', function () {
       stderr,
       /the hub refused this worker: worker hostile-none grades in `none`, which is not a sandbox \(submissions would run with the worker's own rights\); this hub records official grades only from the sandbox isolate \(the deployment's grading policy\), so it gets no jobs/,
     );
-    const s = (await t.hub.store.getSubmission(id))!;
+    const s = (await t.hub.store.submissions.get(id))!;
     assert.equal(s.status, 'queued', 'the job was leased to the refused worker');
     assert.equal(s.rawScore, undefined);
-    assert.deepEqual(await t.hub.store.gradeRecords(id), []);
-    const [job] = await t.hub.store.jobsOf(id);
+    assert.deepEqual(await t.hub.store.gradeRecords.list(id), []);
+    const [job] = await t.hub.store.jobs.of(id);
     assert.equal(job!.attempts, 0);
     assert.match(await t.hub.metrics.render(), /classpod_hub_grading_workers_refused_total\{sandbox="none"\} 1/);
   });
@@ -97,8 +97,8 @@ describe('the grading policy', function () {
     const refused = await refusalOf(w.register({ ...identity, sandbox: { ...identity.sandbox, name: 'none', isolating: false } }));
     assert.deepEqual((refused.data as { policy: GradingPolicy }).policy, { officialSandboxes: ['isolate'], source: 'deployment' });
     await refusalOf(w.lease(200, 'sneaky', 'none'));
-    assert.equal((await t.hub.store.getSubmission(id))!.status, 'queued');
-    assert.deepEqual(await t.hub.store.gradeRecords(id), []);
+    assert.equal((await t.hub.store.submissions.get(id))!.status, 'queued');
+    assert.deepEqual(await t.hub.store.gradeRecords.list(id), []);
   });
 
   it('records a grade from a worker the policy names, with what produced it, and the record file reruns to a match', async function () {
@@ -110,7 +110,7 @@ describe('the grading policy', function () {
     assert.match(job.snapshotHash!, /^[0-9a-f]{64}$/);
     const result = await gradeJob(job);
     assert.equal(await w.report(job, result), true);
-    const [record, ...older] = await t.hub.store.gradeRecords(id);
+    const [record, ...older] = await t.hub.store.gradeRecords.list(id);
     assert.equal(older.length, 0);
     assert.equal(record!.official, true);
     assert.equal(record!.status, 'graded');
@@ -148,31 +148,31 @@ describe('the grading policy', function () {
     const again = (await w.lease())!;
     assert.equal(again.jobId, job.jobId, 'the refused result put the job back in the queue');
     await assert.rejects(w.report(again, bare), /carries no provenance/);
-    assert.deepEqual(await t.hub.store.gradeRecords(id), []);
+    assert.deepEqual(await t.hub.store.gradeRecords.list(id), []);
     const third = (await w.lease())!;
     assert.equal(await w.report(third, await gradeJob(third)), true);
-    assert.equal((await t.hub.store.gradeRecords(id)).length, 1);
+    assert.equal((await t.hub.store.gradeRecords.list(id)).length, 1);
   });
 
   it('lets a course narrow the policy: its jobs go only to the sandboxes both name, and a narrowed policy refuses a late report', async () => {
     t = await startTestHub({ officialSandboxes: [bestSandbox(), 'isolate'] });
-    await t.hub.store.setCourseOfficialSandboxes('cs101', ['isolate']);
+    await t.hub.store.courses.setOfficialSandboxes('cs101', ['isolate']);
     const id = await submitSolution(t);
     const w = await worker(t);
     assert.equal(await w.lease(300), null, `a course that requires isolate had its job leased to a ${bestSandbox()} worker`);
-    await t.hub.store.setCourseOfficialSandboxes('cs101', null);
+    await t.hub.store.courses.setOfficialSandboxes('cs101', null);
     const job = (await w.lease(2000))!;
     assert.equal(job.submissionId, id);
     const result = await gradeJob(job);
     // The course asks for isolate while the job is being graded: the result is not recorded as official.
-    await t.hub.store.setCourseOfficialSandboxes('cs101', ['isolate']);
+    await t.hub.store.courses.setOfficialSandboxes('cs101', ['isolate']);
     await assert.rejects(w.report(job, result), (err: Error) =>
       err.message.startsWith(
         `result not recorded: worker test-worker grades in \`${bestSandbox()}\`; this hub records official grades for course cs101 only from the sandbox isolate (the course cs101's grading policy)`,
       ),
     );
-    assert.deepEqual(await t.hub.store.gradeRecords(id), []);
-    assert.equal((await t.hub.store.getSubmission(id))!.rawScore, undefined);
+    assert.deepEqual(await t.hub.store.gradeRecords.list(id), []);
+    assert.equal((await t.hub.store.submissions.get(id))!.rawScore, undefined);
   });
 
   it('reads a course policy from course.yaml and refuses a sandbox that is not one', async () => {
@@ -181,7 +181,7 @@ describe('the grading policy', function () {
     mkdirSync(folder);
     writeFileSync(join(folder, 'course.yaml'), 'id: cs303\ntitle: Strict\ngrading: { officialSandboxes: [isolate] }\n');
     await setUpCourseFolder(t.hub.store, t.hub.blobs, t.hub.context.resolveSpec, folder, new Date());
-    assert.deepEqual(await t.hub.store.courseOfficialSandboxes('cs303'), ['isolate']);
+    assert.deepEqual(await t.hub.store.courses.officialSandboxes('cs303'), ['isolate']);
     assert.deepEqual(await t.hub.queue.policyFor('cs303'), { officialSandboxes: bestSandbox() === 'isolate' ? ['isolate'] : [], source: 'course' });
     writeFileSync(join(folder, 'course.yaml'), 'id: cs303\ntitle: Strict\ngrading: { officialSandboxes: [docker] }\n');
     await assert.rejects(setUpCourseFolder(t.hub.store, t.hub.blobs, t.hub.context.resolveSpec, folder, new Date()), /officialSandboxes/);

@@ -34,7 +34,7 @@ describe('invites: enrolment by code', function () {
   const inDays = (d: number): string => new Date(clock.now().getTime() + d * 86_400_000).toISOString();
   /** A person the hub knows, in no course yet, connected with their own token. */
   const newcomer = async (id: string): Promise<TestClient> => {
-    await t.hub.store.upsertPerson({ id, name: id.toUpperCase(), admin: false });
+    await t.hub.store.people.upsert({ id, name: id.toUpperCase(), admin: false });
     return TestClient.connect(t.hub.url, (await t.hub.tokens.issue({ personId: id, scopes: ['hub'] })).token);
   };
   const opened: TestClient[] = [];

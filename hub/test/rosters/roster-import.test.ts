@@ -144,7 +144,7 @@ describe('rosters: import, export and withdrawal', function () {
     const olga = await t.connect('olga');
     const r = await olga.request(ImportRosterRequest.type, { courseId: 'cs202', csv: 'id,name\ndave,Dave\nprof,"=HYPERLINK(""http://evil"")"', apply: true });
     assert.equal(r.changes.find((c) => c.personId === 'prof')?.name, 'Prof. Ada');
-    assert.equal((await t.hub.store.getPerson('prof'))?.name, 'Prof. Ada');
+    assert.equal((await t.hub.store.people.get('prof'))?.name, 'Prof. Ada');
     // A formula a new person's name holds is exported defused.
     await olga.request(ImportRosterRequest.type, { courseId: 'cs202', csv: 'id,name\ndave,Dave\nprof,Ada\nmal,=1+2', apply: true });
     assert.match((await olga.request(ExportRosterRequest.type, { courseId: 'cs202' })).csv, /\r\nmal,'=1\+2,,student,,enrolled\r\n/);

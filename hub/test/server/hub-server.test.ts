@@ -62,7 +62,7 @@ describe('hub HTTP endpoints', function () {
     await assert.rejects(TestClient.connect(t.hub.url, t.tokens.alice, '/v1/nothing'), (e: unknown) => e instanceof HttpRefusal && e.status === 404);
     const { token, record } = await t.hub.tokens.issue({ personId: 'bob', scopes: ['hub'] });
     (await TestClient.connect(t.hub.url, token)).close();
-    await t.hub.store.revokeToken(record.id);
+    await t.hub.store.tokens.revoke(record.id);
     await assert.rejects(TestClient.connect(t.hub.url, token), (e: unknown) => e instanceof HttpRefusal && e.status === 401);
     const expired = await t.hub.tokens.issue({ personId: 'bob', scopes: ['hub'], expiresAt: new Date(Date.now() - 1000) });
     await assert.rejects(TestClient.connect(t.hub.url, expired.token), (e: unknown) => e instanceof HttpRefusal && e.status === 401);

@@ -8,16 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { PostgresDriver } from '../../src/store/postgres-driver';
-import { SqliteDriver } from '../../src/store/sqlite-driver';
-import type { SqlDriver } from '../../src/store/sql-driver';
+import { openPostgres, openSqlite, type HubDatabase } from '../../src/store/database';
 import { skipWithoutTool } from '@classpod/test-support';
 
 export const ADMIN_DATABASE_URL = process.env.CLASSPOD_TEST_DATABASE_URL ?? 'postgresql://root@localhost/postgres?host=/var/run/postgresql';
 
 /** A fresh empty database and the way to get rid of it. */
 export interface TestDatabase {
-  driver: SqlDriver;
+  database: HubDatabase;
   /** For a hub to open the same database (undefined for SQLite: use `dataDir`). */
   url?: string;
   dataDir: string;
@@ -72,12 +70,12 @@ export const sqliteTarget: DatabaseTarget = {
   unavailable: async () => undefined,
   async create() {
     const dataDir = mkdtempSync(join(tmpdir(), 'classpod-hub-db-'));
-    const driver = new SqliteDriver(join(dataDir, 'hub.sqlite'));
+    const database = openSqlite(join(dataDir, 'hub.sqlite'));
     return {
-      driver,
+      database,
       dataDir,
       async drop() {
-        await driver.close().catch(() => undefined);
+        await database.db.destroy().catch(() => undefined);
         rmSync(dataDir, { recursive: true, force: true });
       },
     };
@@ -93,14 +91,14 @@ export const postgresTarget: DatabaseTarget = {
     const u = new URL(ADMIN_DATABASE_URL);
     u.pathname = `/${name}`;
     const url = u.toString();
-    const driver = new PostgresDriver(url);
+    const database = openPostgres(url);
     const dataDir = mkdtempSync(join(tmpdir(), 'classpod-hub-db-'));
     return {
-      driver,
+      database,
       url,
       dataDir,
       async drop() {
-        await driver.close().catch(() => undefined);
+        await database.db.destroy().catch(() => undefined);
         await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         rmSync(dataDir, { recursive: true, force: true });
       },
@@ -115,6 +113,6 @@ export async function hubDatabase(ctx: Mocha.Context, target: DatabaseTarget): P
   await requireTarget(ctx, target);
   if (target.name === 'sqlite') return { drop: async () => undefined };
   const db = await target.create();
-  await db.driver.close();
+  await db.database.db.destroy();
   return { databaseUrl: db.url, drop: () => db.drop() };
 }

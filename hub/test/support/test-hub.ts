@@ -60,9 +60,9 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
       ...options,
     });
     const tokens: Record<string, string> = {};
-    if (!(await hub.store.getCourse('cs101'))) {
+    if (!(await hub.store.courses.get('cs101'))) {
       await setUpCourseFolder(hub.store, hub.blobs, hub.context.resolveSpec, DEMO_COURSE_DIR, hub.clock.now());
-      await hub.store.upsertCourse({ id: 'cs202', title: 'Data structures' });
+      await hub.store.courses.upsert({ id: 'cs202', title: 'Data structures' });
       for (const p of PEOPLE) await enrolPerson(hub.store, p.course, { id: p.id, name: p.name }, p.role);
     }
     for (const p of PEOPLE) tokens[p.id] = (await hub.tokens.issue({ personId: p.id, scopes: ['hub'] })).token;

@@ -27,7 +27,7 @@ describe('deadline collection in the last second (real hub, real agent)', functi
   });
 
   it('collects an edit synced a second before the due time, recorded at the time the hub was told of it', async () => {
-    const due = new Date((await t!.hub.store.getAssignment('cs101', 'c-sum'))!.dueAt!).getTime();
+    const due = new Date((await t!.hub.store.assignments.get('cs101', 'c-sum'))!.dueAt!).getTime();
     const key = { courseId: 'cs101', studentId: 'alice', assignmentId: 'c-sum' };
     const alice = await t!.connect('alice');
     const gateway = await t!.connect('alice', '/v1/workspaces/cs101--alice/connect');

@@ -169,7 +169,7 @@ for (const target of DATABASE_TARGETS) describe(`versions at the hub (${target.n
   });
 
   it('collects a class at the deadline from the history with every workspace stopped, each non-submitter once, at the due time', async () => {
-    const due = new Date((await t!.hub.store.getAssignment('cs101', 'c-sum'))!.dueAt!);
+    const due = new Date((await t!.hub.store.assignments.get('cs101', 'c-sum'))!.dueAt!);
     const prof = await t!.connect('prof');
     const students = ['alice', 'bob', 'carol'];
     const clients: Record<string, TestClient> = {};
@@ -236,6 +236,6 @@ for (const target of DATABASE_TARGETS) describe(`versions at the hub (${target.n
     };
     assert.equal(await snapshotText(bob.snapshotHash), 'bob before the due time');
     assert.equal(await snapshotText(carol.snapshotHash), 'carol within her extension');
-    assert.equal((await t!.hub.store.jobCounts()).queued, 3, 'each collected snapshot is queued for grading once');
+    assert.equal((await t!.hub.store.jobs.counts()).queued, 3, 'each collected snapshot is queued for grading once');
   });
 });

@@ -31,7 +31,7 @@ describe('idle workspaces (real hub, real agents)', function () {
     dataDir = mkdtempSync(join(tmpdir(), 'classpod-idle-'));
     const provider = new LocalWorkspaceProvider({ dataDir, logger: testLogger(), agentScript: AGENT_SCRIPT, isolation: 'none', idleCheckMs: 200 });
     t = await startTestHub({ dataDir, provider });
-    await t.hub.store.setCourseIdleStopSeconds('cs101', IDLE_SECONDS);
+    await t.hub.store.courses.setIdleStopSeconds('cs101', IDLE_SECONDS);
   });
   afterEach(async () => {
     await t?.close();

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { Store } from '../../src/store/store';
-import { VersionStore, type FolderKey, type VersionRetention } from '../../src/store/version-store';
+import type { FolderKey, VersionRepository, VersionRetention } from '../../src/store/version-repository';
 import { DATABASE_TARGETS, requireTarget, type TestDatabase } from '../support/databases';
 
 const T0 = Date.parse('2026-11-02T09:00:00.000Z');
@@ -14,9 +14,9 @@ const hash = (n: number): string => n.toString(16).padStart(64, '0');
 const LOOSE: VersionRetention = { keepPerFolder: 1000, keepDays: 365, courseQuotaBytes: 1e12 };
 
 for (const target of DATABASE_TARGETS) {
-  describe(`version store on ${target.name}`, function () {
+  describe(`version repository on ${target.name}`, function () {
     let db: TestDatabase | undefined;
-    let versions: VersionStore;
+    let versions: VersionRepository;
     const alice: FolderKey = { courseId: 'cs101', studentId: 'alice', assignmentId: 'c-sum' };
     const bob: FolderKey = { courseId: 'cs101', studentId: 'bob', assignmentId: 'c-sum' };
     const add = (k: FolderKey, n: number, minutes: number, bytes = 100) =>
@@ -25,8 +25,9 @@ for (const target of DATABASE_TARGETS) {
     beforeEach(async function () {
       await requireTarget(this, target);
       db = await target.create();
-      await new Store(db.driver).migrate();
-      versions = new VersionStore(db.driver);
+      const store = new Store(db.database);
+      await store.migrate();
+      versions = store.versions;
     });
     afterEach(async () => {
       await db?.drop();

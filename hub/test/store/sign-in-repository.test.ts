@@ -1,27 +1,27 @@
-// The sign-in store on SQLite and PostgreSQL: a sign-in under way is taken
+// The sign-in repository on SQLite and PostgreSQL: a sign-in under way is taken
 // exactly once however many callbacks race for it, an identity names one
 // person, and expired sign-ins are swept by the hub's clock.
 
 import assert from 'node:assert/strict';
-import { SignInStore } from '../../src/store/sign-in-store';
+import type { SignInRepository } from '../../src/store/sign-in-repository';
 import { Store } from '../../src/store/store';
 import { ManualClock } from '../../src/time/clock';
 import { DATABASE_TARGETS, requireTarget, type TestDatabase } from '../support/databases';
 
 for (const target of DATABASE_TARGETS) {
-  describe(`sign-in store on ${target.name}`, function () {
+  describe(`sign-in repository on ${target.name}`, function () {
     let db: TestDatabase | undefined;
-    let signIns: SignInStore;
+    let signIns: SignInRepository;
     const clock = new ManualClock('2026-12-01T12:00:00Z');
 
     beforeEach(async function () {
       await requireTarget(this, target);
       db = await target.create();
-      const store = new Store(db.driver, () => clock.now());
+      const store = new Store(db.database, () => clock.now());
       await store.migrate();
-      await store.upsertPerson({ id: 'alice', name: 'Alice', admin: false });
-      await store.upsertPerson({ id: 'bob', name: 'Bob', admin: false });
-      signIns = new SignInStore(db.driver, () => clock.now());
+      await store.people.upsert({ id: 'alice', name: 'Alice', admin: false });
+      await store.people.upsert({ id: 'bob', name: 'Bob', admin: false });
+      signIns = store.signIns;
     });
     afterEach(async () => {
       await db?.drop();

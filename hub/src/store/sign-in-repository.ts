@@ -1,0 +1,191 @@
+// The data of OpenID Connect sign-in: which person an identity (issuer +
+// subject) is, and the sign-ins under way (their state, nonce and PKCE
+// verifier, bound to the browser that started them). A sign-in under way is
+// taken exactly once: `takeSignIn` deletes it by compare-and-set, so a replayed
+// callback finds nothing, on SQLite and PostgreSQL alike and with several hubs.
+// A session's refresh token is taken the same way: each is used once.
+
+import { Repository } from './repository';
+import { nul } from './rows';
+
+/** A sign-in started at `/v1/auth/oidc/start` and not yet finished. */
+export interface PendingSignIn {
+  state: string;
+  /** sha256 of the secret in the starting browser's cookie. */
+  browserHash: string;
+  nonce: string;
+  codeVerifier: string;
+  createdAt: string;
+  expiresAt: string;
+  /** A local client's loopback redirect (VS Code): the sign-in ends in a one-time code sent there, not in a session. */
+  clientRedirect?: string;
+  /** That client's PKCE challenge (S256) for the code. */
+  clientChallenge?: string;
+  /** That client's own state, sent back with the code. */
+  clientState?: string;
+}
+
+/** A finished sign-in waiting for its local client to exchange the one-time code. */
+export interface SignInHandoff {
+  personId: string;
+  clientChallenge: string;
+  /** JSON: issuer and subject, for the audit log. */
+  detail: string;
+  expiresAt: string;
+  /** The provider's refresh token from the sign-in, if it gave one. */
+  providerRefresh?: string;
+}
+
+/** What renews a hub session from a sign-in: the provider's refresh token, until `expiresAt`. */
+export interface SessionRefresh {
+  /** The hub session (token id) this renews. */
+  tokenId: string;
+  personId: string;
+  issuer: string;
+  subject: string;
+  /** The provider's refresh token: each renewal asks the provider whether the person may still sign in. */
+  providerRefresh: string;
+  /** When the sign-in can no longer be renewed (kept from the first sign-in on every renewal). */
+  expiresAt: string;
+}
+
+/** An identity at an OpenID Provider, and the person it is. */
+export interface Identity {
+  issuer: string;
+  subject: string;
+  personId: string;
+}
+
+export class SignInRepository extends Repository {
+  async addSignIn(s: Omit<PendingSignIn, 'createdAt'>): Promise<void> {
+    await this.db
+      .insertInto('sign_ins')
+      .values({
+        state: s.state,
+        browser_hash: s.browserHash,
+        nonce: s.nonce,
+        code_verifier: s.codeVerifier,
+        created_at: this.iso(),
+        expires_at: s.expiresAt,
+        client_redirect: nul(s.clientRedirect),
+        client_challenge: nul(s.clientChallenge),
+        client_state: nul(s.clientState),
+      })
+      .execute();
+  }
+
+  /** The sign-in of this state, removed so that nobody can finish it again; undefined when unknown or already taken. */
+  async takeSignIn(state: string): Promise<PendingSignIn | undefined> {
+    return this.inTransaction(async ({ db }) => {
+      const r = await db.selectFrom('sign_ins').selectAll().where('state', '=', state).executeTakeFirst();
+      if (!r) return undefined;
+      if (Number((await db.deleteFrom('sign_ins').where('state', '=', state).executeTakeFirst()).numDeletedRows) !== 1) return undefined;
+      return {
+        state: r.state,
+        browserHash: r.browser_hash,
+        nonce: r.nonce,
+        codeVerifier: r.code_verifier,
+        createdAt: r.created_at,
+        expiresAt: r.expires_at,
+        ...(r.client_redirect ? { clientRedirect: r.client_redirect, clientChallenge: String(r.client_challenge), clientState: r.client_state ?? '' } : {}),
+      };
+    });
+  }
+
+  async addHandoff(codeHash: string, h: SignInHandoff): Promise<void> {
+    await this.db
+      .insertInto('sign_in_handoffs')
+      .values({
+        code_hash: codeHash,
+        person_id: h.personId,
+        client_challenge: h.clientChallenge,
+        detail: h.detail,
+        created_at: this.iso(),
+        expires_at: h.expiresAt,
+        provider_refresh: nul(h.providerRefresh),
+      })
+      .execute();
+  }
+
+  /** The handoff of this code, removed so that it is exchanged once; undefined when unknown or already taken. */
+  async takeHandoff(codeHash: string): Promise<SignInHandoff | undefined> {
+    return this.inTransaction(async ({ db }) => {
+      const r = await db.selectFrom('sign_in_handoffs').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+      if (!r) return undefined;
+      if (Number((await db.deleteFrom('sign_in_handoffs').where('code_hash', '=', codeHash).executeTakeFirst()).numDeletedRows) !== 1) return undefined;
+      return {
+        personId: r.person_id,
+        clientChallenge: r.client_challenge,
+        detail: r.detail,
+        expiresAt: r.expires_at,
+        ...(r.provider_refresh ? { providerRefresh: r.provider_refresh } : {}),
+      };
+    });
+  }
+
+  async addRefresh(refreshHash: string, r: SessionRefresh): Promise<void> {
+    await this.db
+      .insertInto('session_refreshes')
+      .values({
+        refresh_hash: refreshHash,
+        token_id: r.tokenId,
+        person_id: r.personId,
+        issuer: r.issuer,
+        subject: r.subject,
+        provider_refresh: r.providerRefresh,
+        created_at: this.iso(),
+        expires_at: r.expiresAt,
+      })
+      .execute();
+  }
+
+  /** The refresh of this hash, removed so that it is used once; undefined when unknown or already used. */
+  async takeRefresh(refreshHash: string): Promise<SessionRefresh | undefined> {
+    return this.inTransaction(async ({ db }) => {
+      const r = await db.selectFrom('session_refreshes').selectAll().where('refresh_hash', '=', refreshHash).executeTakeFirst();
+      if (!r) return undefined;
+      if (Number((await db.deleteFrom('session_refreshes').where('refresh_hash', '=', refreshHash).executeTakeFirst()).numDeletedRows) !== 1) return undefined;
+      return { tokenId: r.token_id, personId: r.person_id, issuer: r.issuer, subject: r.subject, providerRefresh: r.provider_refresh, expiresAt: r.expires_at };
+    });
+  }
+
+  /** Remove the refreshes of a session (it was signed out); resolves to the provider refresh tokens they held. */
+  async forgetRefreshesOf(tokenId: string): Promise<string[]> {
+    return this.inTransaction(async ({ db }) => {
+      const rows = await db.selectFrom('session_refreshes').select('provider_refresh').where('token_id', '=', tokenId).execute();
+      await db.deleteFrom('session_refreshes').where('token_id', '=', tokenId).execute();
+      return rows.map((r) => r.provider_refresh);
+    });
+  }
+
+  /** Forget sign-ins that expired before now; resolves to how many. */
+  async sweepSignIns(): Promise<number> {
+    await this.db.deleteFrom('session_refreshes').where('expires_at', '<', this.iso()).execute();
+    await this.db.deleteFrom('sign_in_handoffs').where('expires_at', '<', this.iso()).execute();
+    return Number((await this.db.deleteFrom('sign_ins').where('expires_at', '<', this.iso()).executeTakeFirst()).numDeletedRows);
+  }
+
+  async countSignIns(): Promise<number> {
+    const r = await this.db.selectFrom('sign_ins').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  async personOf(issuer: string, subject: string): Promise<string | undefined> {
+    const r = await this.db.selectFrom('identities').select('person_id').where('issuer', '=', issuer).where('subject', '=', subject).executeTakeFirst();
+    return r?.person_id;
+  }
+
+  /** Link an identity to a person (an operator's `people add --oidc-subject`, or a first sign-in). */
+  async link(i: Identity): Promise<void> {
+    await this.db.insertInto('identities').values({ issuer: i.issuer, subject: i.subject, person_id: i.personId, created_at: this.iso() }).execute();
+  }
+
+  async touch(issuer: string, subject: string): Promise<void> {
+    await this.db.updateTable('identities').set({ last_sign_in_at: this.iso() }).where('issuer', '=', issuer).where('subject', '=', subject).execute();
+  }
+
+  async identitiesOf(personId: string): Promise<Identity[]> {
+    const rows = await this.db.selectFrom('identities').select(['issuer', 'subject']).where('person_id', '=', personId).orderBy('issuer').orderBy('subject').execute();
+    return rows.map((r) => ({ issuer: r.issuer, subject: r.subject, personId }));
+  }
+}
