@@ -10,6 +10,13 @@ import {
   GetGradebookRequest,
   ExportRosterRequest,
   CreateInviteRequest,
+  CreateCourseRequest,
+  GetCourseSettingsRequest,
+  UpdateCourseRequest,
+  SetAssignmentDatesRequest,
+  type CourseSettings,
+  type ParamsOf,
+  type ResultOf,
   ListInvitesRequest,
   RevokeInviteRequest,
   type InviteSummary,
@@ -154,6 +161,30 @@ export class StaffActions {
 
   async revokeInvite(courseId: string, inviteId: string): Promise<InviteSummary> {
     return (await this.request(RevokeInviteRequest.type, { courseId, inviteId })).invite;
+  }
+
+  /** Create a course; the caller becomes its professor. */
+  async createCourse(courseId: string, title: string): Promise<CourseSettings> {
+    const { settings } = await this.request(CreateCourseRequest.type, { courseId, title });
+    this.cache.reload();
+    return settings;
+  }
+
+  async courseSettings(courseId: string): Promise<CourseSettings> {
+    return (await this.request(GetCourseSettingsRequest.type, { courseId })).settings;
+  }
+
+  async updateCourse(change: ParamsOf<typeof UpdateCourseRequest.type>): Promise<CourseSettings> {
+    const { settings } = await this.request(UpdateCourseRequest.type, change);
+    this.cache.reload();
+    return settings;
+  }
+
+  /** Change an assignment's dates and late policy (left out: kept; null: removed). */
+  async setAssignmentDates(change: ParamsOf<typeof SetAssignmentDatesRequest.type>): Promise<ResultOf<typeof SetAssignmentDatesRequest.type>> {
+    const dates = await this.request(SetAssignmentDatesRequest.type, change);
+    this.cache.reload();
+    return dates;
   }
 
   /** Withdraw a student (their work kept); false when they were already. */

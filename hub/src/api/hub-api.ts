@@ -12,6 +12,7 @@ import { attachCourseMethods } from './course-methods';
 import { attachFeedbackMethods } from './feedback-methods';
 import { attachGradebookMethods } from './gradebook-methods';
 import { attachInviteMethods } from './invite-methods';
+import { attachCourseAdminMethods } from './course-admin-methods';
 import { attachRosterMethods } from './roster-methods';
 import { attachPrewarmMethods } from './prewarm-methods';
 import { attachSubmissionMethods } from './submission-methods';
@@ -54,4 +55,5 @@ export function attachHubApi(endpoint: RpcEndpoint, ctx: ApiContext, caller: Cal
   attachRosterMethods(endpoint, ctx, caller);
   attachPrewarmMethods(endpoint, ctx, caller);
   attachInviteMethods(endpoint, ctx, caller);
+  attachCourseAdminMethods(endpoint, ctx, caller);
 }

@@ -44,6 +44,10 @@ import {
   RestoreVersionRequest,
   RestoreWorkspaceRequest,
   CreateInviteRequest,
+  CreateCourseRequest,
+  GetCourseSettingsRequest,
+  UpdateCourseRequest,
+  SetAssignmentDatesRequest,
   ListInvitesRequest,
   RevokeInviteRequest,
   JoinCourseRequest,
@@ -76,6 +80,7 @@ describe('authorization: every method × role × owner', function () {
   let prewarmSession = '';
   let inviteId = '';
   let cs202Code = '';
+  let newCourses = 0;
 
   before(async () => {
     t = await startTestHub();
@@ -154,6 +159,10 @@ describe('authorization: every method × role × owner', function () {
     { name: 'rosters/import (preview)', type: ImportRosterRequest.type, params: () => ({ courseId: 'cs101', csv: 'id,name,role\nprof,Prof. Ada,professor\ntara,Tara,professor' }), allowed: ['prof'] },
     { name: 'rosters/export', type: ExportRosterRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof'] },
     { name: 'rosters/withdraw', type: WithdrawStudentRequest.type, params: () => ({ courseId: 'cs101', studentId: 'carol' }), allowed: ['prof'] },
+    { name: 'courses/create', type: CreateCourseRequest.type, params: () => ({ courseId: `new-${++newCourses}`, title: 'New' }), allowed: ['prof', 'olga'] },
+    { name: 'courses/settings', type: GetCourseSettingsRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof'] },
+    { name: 'courses/update', type: UpdateCourseRequest.type, params: () => ({ courseId: 'cs101', title: 'Introduction to Programming (demo)' }), allowed: ['prof'] },
+    { name: 'assignments/setDates (no change)', type: SetAssignmentDatesRequest.type, params: () => ({ courseId: 'cs101', assignmentId: 'py-primes' }), allowed: ['prof'] },
     { name: 'invites/create', type: CreateInviteRequest.type, params: () => ({ courseId: 'cs101', expiresAt: future }), allowed: ['prof'] },
     { name: 'invites/list', type: ListInvitesRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof'] },
     { name: 'invites/revoke', type: RevokeInviteRequest.type, params: () => ({ courseId: 'cs101', inviteId }), allowed: ['prof'] },

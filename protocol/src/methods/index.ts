@@ -18,3 +18,4 @@ export * from './rosters';
 export * from './prewarming';
 export * from './invites';
 export * from './feedback';
+export * from './course-admin';

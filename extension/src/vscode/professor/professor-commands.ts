@@ -83,6 +83,11 @@ export class ProfessorCommands {
         this.upsertAssignment(node, args),
       'classpod.professor.importRoster': (node?: NodeOf<'course'>, args?: { file: string; confirm?: boolean }) => this.importRoster(node, args),
       'classpod.professor.exportRoster': (node?: NodeOf<'course'>, args?: { target: string }) => this.exportRoster(node, args),
+      'classpod.professor.createCourse': (args?: { courseId: string; title: string }) => this.createCourse(args),
+      'classpod.professor.editCourseSettings': (node?: NodeOf<'course'>, args?: { title?: string; idleMinutes?: number | null; officialSandboxes?: Array<'isolate' | 'local' | 'none'> | null }) =>
+        this.editCourseSettings(node, args),
+      'classpod.professor.editAssignmentDates': (node: NodeOf<'assignment'>, args?: { dueAt?: string | null; cutoffAt?: string | null; opensAt?: string | null; penaltyPercentPerDay?: number }) =>
+        this.editAssignmentDates(node, args),
       'classpod.professor.createInvite': (node?: NodeOf<'course'>, args?: { days: number; maxUses?: number }) => this.createInvite(node, args),
       'classpod.professor.revokeInvite': (node?: NodeOf<'course'>, args?: { inviteId: string }) => this.revokeInvite(node, args),
       'classpod.professor.withdrawStudent': (node: NodeOf<'student'>, args?: { confirm: boolean }) => this.withdrawStudent(node, args?.confirm),
@@ -449,6 +454,101 @@ export class ProfessorCommands {
       await vscode.workspace.fs.writeFile(target, Buffer.from(csv, 'utf8'));
       void vscode.window.showInformationMessage(`Saved the roster of ${courseId} to ${target.fsPath}.`);
       return target.fsPath;
+    });
+  }
+
+  private createCourse(args?: { courseId: string; title: string }): Promise<string | undefined> {
+    return this.guard('create the course', async () => {
+      const s = this.s();
+      let courseId = args?.courseId;
+      let title = args?.title;
+      if (!args) {
+        courseId = await vscode.window.showInputBox({
+          title: 'New course (1/2): its id',
+          prompt: 'Lowercase letters and digits with single hyphens, e.g. cs101',
+          validateInput: (v) => (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v) && v.length <= 63 ? undefined : 'Use 1 to 63 lowercase letters and digits, with single hyphens inside'),
+        });
+        if (!courseId) return undefined;
+        title = await vscode.window.showInputBox({ title: 'New course (2/2): its title', validateInput: (v) => (v.trim() ? undefined : 'A title, please') });
+        if (!title) return undefined;
+      }
+      const made = await s.actions.createCourse(courseId!, title!);
+      void vscode.window.showInformationMessage(`Created ${made.title} (${made.courseId}); you are its professor. Add assignments from a folder and import the roster from its row in the Cluster view.`);
+      return made.courseId;
+    });
+  }
+
+  private editCourseSettings(
+    node: NodeOf<'course'> | undefined,
+    args?: { title?: string; idleMinutes?: number | null; officialSandboxes?: Array<'isolate' | 'local' | 'none'> | null },
+  ): Promise<string | undefined> {
+    return this.guard('change the course settings', async () => {
+      const s = this.s();
+      const courseId = await this.professorCourse(node);
+      if (!courseId) return undefined;
+      let change = args;
+      if (!change) {
+        const now = await s.actions.courseSettings(courseId);
+        const what = await vscode.window.showQuickPick(
+          [
+            { label: 'Title', description: now.title, key: 'title' as const },
+            { label: 'Idle time of workspaces', description: now.idleMinutes ? `${now.idleMinutes} min` : "the server's default", key: 'idle' as const },
+            { label: 'Sandboxes whose grades are official', description: now.officialSandboxes?.join(', ') ?? "the server's policy", key: 'sandboxes' as const },
+          ],
+          { title: `Settings of ${courseId}` },
+        );
+        if (!what) return undefined;
+        if (what.key === 'title') {
+          const title = await vscode.window.showInputBox({ title: `Title of ${courseId}`, value: now.title, validateInput: (v) => (v.trim() ? undefined : 'A title, please') });
+          if (!title) return undefined;
+          change = { title };
+        } else if (what.key === 'idle') {
+          const v = await vscode.window.showInputBox({ title: `Idle minutes before a workspace of ${courseId} stops`, prompt: '1 to 1440; empty: the server\'s default', value: now.idleMinutes ? String(now.idleMinutes) : '', validateInput: (x) => (x === '' || (/^\d+$/.test(x) && +x >= 1 && +x <= 1440) ? undefined : 'Minutes from 1 to 1440, or empty') });
+          if (v === undefined) return undefined;
+          change = { idleMinutes: v === '' ? null : Number(v) };
+        } else {
+          const picked = await vscode.window.showQuickPick(
+            (['isolate', 'local', 'none'] as const).map((n) => ({ label: n, picked: now.officialSandboxes?.includes(n) ?? false })),
+            { title: `Official sandboxes of ${courseId} (none picked: the server's policy)`, canPickMany: true },
+          );
+          if (!picked) return undefined;
+          change = { officialSandboxes: picked.length === 0 ? null : picked.map((p) => p.label) };
+        }
+      }
+      const done = await s.actions.updateCourse({ courseId, ...change });
+      void vscode.window.showInformationMessage(`Saved the settings of ${done.title}.`);
+      return done.courseId;
+    });
+  }
+
+  private editAssignmentDates(node: NodeOf<'assignment'>, args?: { dueAt?: string | null; cutoffAt?: string | null; opensAt?: string | null; penaltyPercentPerDay?: number }): Promise<string | undefined> {
+    return this.guard('change the dates', async () => {
+      const s = this.s();
+      let change = args;
+      if (!change) {
+        await s.cache.ensureAssignments(node.courseId);
+        const a = s.cache.assignment(node.courseId, node.assignmentId);
+        const current = a?.dueAt ? new Date(a.dueAt) : undefined;
+        const now = new Date(this.ctx.now());
+        const text = await vscode.window.showInputBox({
+          title: `Due time of ${a?.title ?? node.assignmentId} for the whole class`,
+          prompt: 'e.g. +2d (from the current due time), 2026-12-01 23:59 (your time zone) or an ISO instant; extensions stay',
+          value: '+1d',
+          validateInput: (v) => {
+            const r = parseDueTime(v, current, now);
+            return 'error' in r ? r.error : undefined;
+          },
+        });
+        if (text === undefined) return undefined;
+        const r = parseDueTime(text, current, now);
+        if ('error' in r) throw new Error(r.error);
+        const penalty = await vscode.window.showInputBox({ title: 'Late penalty, percent per started day (empty: keep)', validateInput: (v) => (v === '' || (/^\d+(\.\d+)?$/.test(v) && +v <= 100) ? undefined : 'A percentage from 0 to 100, or empty') });
+        if (penalty === undefined) return undefined;
+        change = { dueAt: r.dueAt.toISOString(), ...(penalty !== '' ? { penaltyPercentPerDay: Number(penalty) } : {}) };
+      }
+      const dates = await s.actions.setAssignmentDates({ courseId: node.courseId, assignmentId: node.assignmentId, ...change });
+      void vscode.window.showInformationMessage(`${node.assignmentId} is now due ${dates.dueAt ?? 'never'}${dates.cutoffAt ? `, late work until ${dates.cutoffAt}` : ''} (${dates.penaltyPercentPerDay}% per day late).`);
+      return dates.dueAt;
     });
   }
 
