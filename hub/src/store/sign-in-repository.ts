@@ -5,8 +5,10 @@
 // callback finds nothing, on SQLite and PostgreSQL alike and with several hubs.
 // A session's refresh token is taken the same way: each is used once.
 
+import { sql, type Selectable } from 'kysely';
 import { Repository } from './repository';
 import { nul } from './rows';
+import type { Tables } from './tables';
 
 /** A sign-in started at `/v1/auth/oidc/start` and not yet finished. */
 export interface PendingSignIn {
@@ -56,7 +58,27 @@ export interface Identity {
   personId: string;
 }
 
+/** The tables whose rows are taken once, each by its key. */
+interface TakenOnce {
+  sign_ins: 'state';
+  sign_in_handoffs: 'code_hash';
+  session_refreshes: 'refresh_hash';
+}
+
 export class SignInRepository extends Repository {
+  /**
+   * The row whose key is `key`, deleted in the same transaction by compare-and-set:
+   * of callers racing for it, one gets it and the others undefined.
+   */
+  private takeOnce<T extends keyof TakenOnce>(table: T, column: TakenOnce[T], key: string): Promise<Selectable<Tables[T]> | undefined> {
+    return this.inTransaction(async ({ db }) => {
+      const row = (await sql<Selectable<Tables[T]>>`SELECT * FROM ${sql.table(table)} WHERE ${sql.ref(column)} = ${key}`.execute(db)).rows[0];
+      if (!row) return undefined;
+      const deleted = await sql`DELETE FROM ${sql.table(table)} WHERE ${sql.ref(column)} = ${key}`.execute(db);
+      return Number(deleted.numAffectedRows) === 1 ? row : undefined;
+    });
+  }
+
   async addSignIn(s: Omit<PendingSignIn, 'createdAt'>): Promise<void> {
     await this.db
       .insertInto('sign_ins')
@@ -76,20 +98,17 @@ export class SignInRepository extends Repository {
 
   /** The sign-in of this state, removed so that nobody can finish it again; undefined when unknown or already taken. */
   async takeSignIn(state: string): Promise<PendingSignIn | undefined> {
-    return this.inTransaction(async ({ db }) => {
-      const r = await db.selectFrom('sign_ins').selectAll().where('state', '=', state).executeTakeFirst();
-      if (!r) return undefined;
-      if (Number((await db.deleteFrom('sign_ins').where('state', '=', state).executeTakeFirst()).numDeletedRows) !== 1) return undefined;
-      return {
-        state: r.state,
-        browserHash: r.browser_hash,
-        nonce: r.nonce,
-        codeVerifier: r.code_verifier,
-        createdAt: r.created_at,
-        expiresAt: r.expires_at,
-        ...(r.client_redirect ? { clientRedirect: r.client_redirect, clientChallenge: String(r.client_challenge), clientState: r.client_state ?? '' } : {}),
-      };
-    });
+    const r = await this.takeOnce('sign_ins', 'state', state);
+    if (!r) return undefined;
+    return {
+      state: r.state,
+      browserHash: r.browser_hash,
+      nonce: r.nonce,
+      codeVerifier: r.code_verifier,
+      createdAt: r.created_at,
+      expiresAt: r.expires_at,
+      ...(r.client_redirect ? { clientRedirect: r.client_redirect, clientChallenge: String(r.client_challenge), clientState: r.client_state ?? '' } : {}),
+    };
   }
 
   async addHandoff(codeHash: string, h: SignInHandoff): Promise<void> {
@@ -109,18 +128,15 @@ export class SignInRepository extends Repository {
 
   /** The handoff of this code, removed so that it is exchanged once; undefined when unknown or already taken. */
   async takeHandoff(codeHash: string): Promise<SignInHandoff | undefined> {
-    return this.inTransaction(async ({ db }) => {
-      const r = await db.selectFrom('sign_in_handoffs').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
-      if (!r) return undefined;
-      if (Number((await db.deleteFrom('sign_in_handoffs').where('code_hash', '=', codeHash).executeTakeFirst()).numDeletedRows) !== 1) return undefined;
-      return {
-        personId: r.person_id,
-        clientChallenge: r.client_challenge,
-        detail: r.detail,
-        expiresAt: r.expires_at,
-        ...(r.provider_refresh ? { providerRefresh: r.provider_refresh } : {}),
-      };
-    });
+    const r = await this.takeOnce('sign_in_handoffs', 'code_hash', codeHash);
+    if (!r) return undefined;
+    return {
+      personId: r.person_id,
+      clientChallenge: r.client_challenge,
+      detail: r.detail,
+      expiresAt: r.expires_at,
+      ...(r.provider_refresh ? { providerRefresh: r.provider_refresh } : {}),
+    };
   }
 
   async addRefresh(refreshHash: string, r: SessionRefresh): Promise<void> {
@@ -141,12 +157,8 @@ export class SignInRepository extends Repository {
 
   /** The refresh of this hash, removed so that it is used once; undefined when unknown or already used. */
   async takeRefresh(refreshHash: string): Promise<SessionRefresh | undefined> {
-    return this.inTransaction(async ({ db }) => {
-      const r = await db.selectFrom('session_refreshes').selectAll().where('refresh_hash', '=', refreshHash).executeTakeFirst();
-      if (!r) return undefined;
-      if (Number((await db.deleteFrom('session_refreshes').where('refresh_hash', '=', refreshHash).executeTakeFirst()).numDeletedRows) !== 1) return undefined;
-      return { tokenId: r.token_id, personId: r.person_id, issuer: r.issuer, subject: r.subject, providerRefresh: r.provider_refresh, expiresAt: r.expires_at };
-    });
+    const r = await this.takeOnce('session_refreshes', 'refresh_hash', refreshHash);
+    return r && { tokenId: r.token_id, personId: r.person_id, issuer: r.issuer, subject: r.subject, providerRefresh: r.provider_refresh, expiresAt: r.expires_at };
   }
 
   /** Remove the refreshes of a session (it was signed out); resolves to the provider refresh tokens they held. */
