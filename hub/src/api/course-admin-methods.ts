@@ -4,7 +4,7 @@
 // professors alone.
 
 import { CreateCourseRequest, errors, GetCourseSettingsRequest, SetAssignmentDatesRequest, UpdateCourseRequest, type CourseSettings, type RpcEndpoint } from '@classpod/protocol';
-import { CourseSettingsRepository, type AssignmentDates, type CourseSettingsRecord } from '../store/course-settings-repository';
+import type { AssignmentDates, CourseSettingsRecord } from '../store/course-settings-repository';
 import type { ApiContext } from './api-context';
 import type { Caller } from './authorization';
 
@@ -18,7 +18,7 @@ function settingsView(r: CourseSettingsRecord): CourseSettings {
 }
 
 export function attachCourseAdminMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
-  const courses = new CourseSettingsRepository(ctx.store.db, () => ctx.clock.now());
+  const courses = ctx.store.courseSettings;
   const settings = async (courseId: string): Promise<CourseSettings> => {
     const r = await courses.get(courseId);
     if (!r) throw errors.notFound(`no course ${courseId}`);
@@ -26,7 +26,7 @@ export function attachCourseAdminMethods(endpoint: RpcEndpoint, ctx: ApiContext,
   };
 
   endpoint.handle(CreateCourseRequest.type, async (p) => {
-    const professorSomewhere = caller.person.admin || (await ctx.store.enrolmentsOf(caller.person.id)).some((e) => e.role === 'professor');
+    const professorSomewhere = caller.person.admin || (await ctx.store.courses.enrolmentsOf(caller.person.id)).some((e) => e.role === 'professor');
     if (!professorSomewhere) throw errors.forbidden('only administrators and professors create courses');
     if (!(await courses.create(p.courseId, p.title.trim(), caller.person.id))) throw errors.conflict(`a course ${p.courseId} exists already`);
     return { settings: await settings(p.courseId) };

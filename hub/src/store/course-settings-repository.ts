@@ -2,8 +2,8 @@
 // administration from the API changes, each change in one transaction with
 // its audit entry.
 
-import { newId } from './store';
-import type { SqlDriver, SqlRunner } from './sql-driver';
+import { AuditRepository } from './audit-repository';
+import { Repository } from './repository';
 
 /** A course's settings as stored. */
 export interface CourseSettingsRecord {
@@ -21,55 +21,53 @@ export interface AssignmentDates {
   penaltyPercentPerDay: number;
 }
 
-export class CourseSettingsRepository {
-  constructor(
-    private readonly db: SqlDriver,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
-
-  async get(courseId: string, db: SqlRunner = this.db): Promise<CourseSettingsRecord | undefined> {
-    const r = await db.get<{ id: string; title: string; official_sandboxes: string | null; idle_stop_seconds: number | null }>(
-      'SELECT id, title, official_sandboxes, idle_stop_seconds FROM courses WHERE id = ?',
-      [courseId],
-    );
+export class CourseSettingsRepository extends Repository {
+  async get(courseId: string): Promise<CourseSettingsRecord | undefined> {
+    const r = await this.db.selectFrom('courses').select(['id', 'title', 'official_sandboxes', 'idle_stop_seconds']).where('id', '=', courseId).executeTakeFirst();
     if (!r) return undefined;
     return {
-      courseId: String(r.id),
-      title: String(r.title),
-      ...(r.official_sandboxes ? { officialSandboxes: String(r.official_sandboxes).split(',') } : {}),
-      ...(r.idle_stop_seconds === null || r.idle_stop_seconds === undefined ? {} : { idleStopSeconds: Number(r.idle_stop_seconds) }),
+      courseId: r.id,
+      title: r.title,
+      ...(r.official_sandboxes ? { officialSandboxes: r.official_sandboxes.split(',') } : {}),
+      ...(r.idle_stop_seconds === null ? {} : { idleStopSeconds: Number(r.idle_stop_seconds) }),
     };
   }
 
   /** Create a course with its creator as professor; false when the id is taken. */
   async create(courseId: string, title: string, creatorId: string): Promise<boolean> {
-    const at = this.now().toISOString();
-    return this.db.transaction(async (tx) => {
-      if (await tx.get('SELECT id FROM courses WHERE id = ?', [courseId])) return false;
-      await tx.run('INSERT INTO courses (id, title, created_at) VALUES (?, ?, ?)', [courseId, title, at]);
-      await tx.run('INSERT INTO enrolments (course_id, person_id, role, created_at) VALUES (?, ?, ?, ?)', [courseId, creatorId, 'professor', at]);
-      await this.auditIn(tx, creatorId, 'course.create', courseId, { title }, at);
-      await this.auditIn(tx, creatorId, 'role.change', courseId, { from: null, to: 'professor', source: 'course.create' }, at, creatorId);
+    const at = this.iso();
+    return this.inTransaction(async (ctx) => {
+      const { db } = ctx;
+      if (await db.selectFrom('courses').select('id').where('id', '=', courseId).executeTakeFirst()) return false;
+      await db.insertInto('courses').values({ id: courseId, title, created_at: at }).execute();
+      await db.insertInto('enrolments').values({ course_id: courseId, person_id: creatorId, role: 'professor', created_at: at }).execute();
+      const audit = new AuditRepository(ctx);
+      await audit.add({ actorId: creatorId, action: 'course.create', courseId, detail: JSON.stringify({ title }) });
+      await audit.add({ actorId: creatorId, action: 'role.change', courseId, target: creatorId, detail: JSON.stringify({ from: null, to: 'professor', source: 'course.create' }) });
       return true;
     });
   }
 
   /** Change what `change` names (undefined: keep; null: back to the deployment's). */
   async update(courseId: string, actorId: string, change: { title?: string; officialSandboxes?: string[] | null; idleStopSeconds?: number | null }): Promise<void> {
-    const at = this.now().toISOString();
-    await this.db.transaction(async (tx) => {
-      if (change.title !== undefined) await tx.run('UPDATE courses SET title = ? WHERE id = ?', [change.title, courseId]);
-      if (change.officialSandboxes !== undefined) await tx.run('UPDATE courses SET official_sandboxes = ? WHERE id = ?', [change.officialSandboxes?.join(',') ?? null, courseId]);
-      if (change.idleStopSeconds !== undefined) await tx.run('UPDATE courses SET idle_stop_seconds = ? WHERE id = ?', [change.idleStopSeconds, courseId]);
-      await this.auditIn(tx, actorId, 'course.update', courseId, change, at);
+    await this.inTransaction(async (ctx) => {
+      const set = {
+        ...(change.title !== undefined ? { title: change.title } : {}),
+        ...(change.officialSandboxes !== undefined ? { official_sandboxes: change.officialSandboxes?.join(',') ?? null } : {}),
+        ...(change.idleStopSeconds !== undefined ? { idle_stop_seconds: change.idleStopSeconds } : {}),
+      };
+      if (Object.keys(set).length > 0) await ctx.db.updateTable('courses').set(set).where('id', '=', courseId).execute();
+      await new AuditRepository(ctx).add({ actorId, action: 'course.update', courseId, detail: JSON.stringify(change) });
     });
   }
 
   async assignmentDates(courseId: string, assignmentId: string): Promise<AssignmentDates | undefined> {
-    const r = await this.db.get<{ opens_at: string | null; due_at: string | null; cutoff_at: string | null; penalty_per_day: number }>(
-      'SELECT opens_at, due_at, cutoff_at, penalty_per_day FROM assignments WHERE course_id = ? AND id = ?',
-      [courseId, assignmentId],
-    );
+    const r = await this.db
+      .selectFrom('assignments')
+      .select(['opens_at', 'due_at', 'cutoff_at', 'penalty_per_day'])
+      .where('course_id', '=', courseId)
+      .where('id', '=', assignmentId)
+      .executeTakeFirst();
     if (!r) return undefined;
     return {
       ...(r.opens_at ? { opensAt: r.opens_at } : {}),
@@ -80,22 +78,14 @@ export class CourseSettingsRepository {
   }
 
   async setAssignmentDates(courseId: string, assignmentId: string, actorId: string, dates: AssignmentDates): Promise<void> {
-    const at = this.now().toISOString();
-    await this.db.transaction(async (tx) => {
-      await tx.run('UPDATE assignments SET opens_at = ?, due_at = ?, cutoff_at = ?, penalty_per_day = ?, updated_at = ? WHERE course_id = ? AND id = ?', [
-        dates.opensAt ?? null,
-        dates.dueAt ?? null,
-        dates.cutoffAt ?? null,
-        dates.penaltyPercentPerDay,
-        at,
-        courseId,
-        assignmentId,
-      ]);
-      await this.auditIn(tx, actorId, 'assignment.dates', courseId, dates, at, assignmentId);
+    await this.inTransaction(async (ctx) => {
+      await ctx.db
+        .updateTable('assignments')
+        .set({ opens_at: dates.opensAt ?? null, due_at: dates.dueAt ?? null, cutoff_at: dates.cutoffAt ?? null, penalty_per_day: dates.penaltyPercentPerDay, updated_at: this.iso() })
+        .where('course_id', '=', courseId)
+        .where('id', '=', assignmentId)
+        .execute();
+      await new AuditRepository(ctx).add({ actorId, action: 'assignment.dates', courseId, target: assignmentId, detail: JSON.stringify(dates) });
     });
-  }
-
-  private async auditIn(tx: SqlRunner, actorId: string, action: string, courseId: string, detail: unknown, at: string, target?: string): Promise<void> {
-    await tx.run('INSERT INTO audit (id, at, actor_id, action, course_id, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?)', [newId('a'), at, actorId, action, courseId, target ?? null, JSON.stringify(detail)]);
   }
 }

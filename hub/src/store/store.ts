@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { AssignmentRepository } from './assignment-repository';
 import { AuditRepository } from './audit-repository';
 import { CourseRepository } from './course-repository';
+import { CourseSettingsRepository } from './course-settings-repository';
 import type { HubDatabase } from './database';
 import { DeadlineRepository } from './deadline-repository';
 import { ExtensionRepository } from './extension-repository';
@@ -28,6 +29,7 @@ import { VersionRepository } from './version-repository';
 export class Repositories {
   readonly people: PeopleRepository;
   readonly courses: CourseRepository;
+  readonly courseSettings: CourseSettingsRepository;
   readonly rosters: RosterRepository;
   readonly invites: InviteRepository;
   readonly assignments: AssignmentRepository;
@@ -46,6 +48,7 @@ export class Repositories {
   constructor(protected readonly ctx: RepositoryContext) {
     this.people = new PeopleRepository(ctx);
     this.courses = new CourseRepository(ctx);
+    this.courseSettings = new CourseSettingsRepository(ctx);
     this.rosters = new RosterRepository(ctx);
     this.invites = new InviteRepository(ctx);
     this.assignments = new AssignmentRepository(ctx);

@@ -51,13 +51,13 @@ describe('course administration', function () {
       const c = await t.connect(who);
       await assert.rejects(c.request(CreateCourseRequest.type, { courseId: `x-${who}`, title: 'Mine' }), refusal('Forbidden', /only administrators and professors/), who);
     }
-    assert.equal(await t.hub.store.getCourse('x-tara'), undefined);
+    assert.equal(await t.hub.store.courses.get('x-tara'), undefined);
   });
 
   it("changes a course's settings, and a null returns one to the deployment's", async () => {
     const s = await prof.request(UpdateCourseRequest.type, { courseId: 'cs101', idleMinutes: 30, officialSandboxes: ['isolate', 'isolate', 'local'] });
     assert.deepEqual(s.settings, { courseId: 'cs101', title: 'Introduction to Programming (demo)', idleMinutes: 30, officialSandboxes: ['isolate', 'local'] });
-    assert.equal(await t.hub.store.courseIdleStopSeconds('cs101'), 1800);
+    assert.equal(await t.hub.store.courses.idleStopSeconds('cs101'), 1800);
     const back = await prof.request(UpdateCourseRequest.type, { courseId: 'cs101', idleMinutes: null, officialSandboxes: null });
     assert.deepEqual(back.settings, { courseId: 'cs101', title: 'Introduction to Programming (demo)' });
     assert.deepEqual((await prof.request(GetCourseSettingsRequest.type, { courseId: 'cs101' })).settings, back.settings);
@@ -93,6 +93,6 @@ describe('course administration', function () {
       await assert.rejects(c.request(GetCourseSettingsRequest.type, { courseId: 'cs101' }), refusal('Forbidden'), who);
       await assert.rejects(c.request(SetAssignmentDatesRequest.type, { courseId: 'cs101', assignmentId: 'c-sum', dueAt: new Date(Date.now() + 99 * 86_400_000).toISOString() }), refusal('Forbidden'), who);
     }
-    assert.equal((await t.hub.store.getCourse('cs101'))?.title, 'Introduction to Programming (demo)');
+    assert.equal((await t.hub.store.courses.get('cs101'))?.title, 'Introduction to Programming (demo)');
   });
 });
