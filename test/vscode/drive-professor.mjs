@@ -1,11 +1,12 @@
 // The professor's journey through the real VS Code UI: a student sees no
 // Cluster view; the professor signs in, walks the Cluster tree down to a
-// submission, opens a file, compares it with the starter file, opens Ada's
-// Versions and diffs a file against the version before, regrades, is
-// refused a score of 150/100, overrides the score with a comment, opens the
-// gradebook (drive-gradebook.mjs) and filters the class; then Ada, the
-// student, sees the score with the comment in her Courses view and Show
-// Results marks each of her tests ✔, hidden ones as
+// submission, opens a file, compares it with the starter file and with her
+// other submission, opens Ada's Versions and diffs a file against the version
+// before, regrades and sees the new result, extends a deadline, exports the
+// grades, is refused a score of 150/100, overrides the score with a comment,
+// opens the gradebook (drive-gradebook.mjs) and filters the class with the
+// view's button; then Ada, the student, sees the score with the comment in
+// her Courses view and Show Results marks each of her tests ✔, hidden ones as
 // "hidden test N of M". One screenshot per step; every step waits for what a
 // person sees.
 
@@ -128,6 +129,14 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30_000 });
     });
 
+    await step('diff-of-two-submissions', async () => {
+      // Older on the left, newer on the right, both sides named by number and time.
+      await inlineAction(await row(pane, /^sum\.c/), 'Compare with Another Submission');
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'an earlier or later submission' }).first().click({ timeout: 30_000 });
+      await page.locator('.tabs-container .tab', { hasText: /sum\.c \(Ada Lovelace #1 · .*\d{2}:\d{2} ↔ Ada Lovelace #2 · .*\d{2}:\d{2}\)/ }).first().waitFor({ timeout: 30_000 });
+      await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30_000 });
+    });
+
     await step('versions-diff', async () => {
       // "How did you get here": Ada's recorded versions, the newest changed sum.c (the seed wrote the solution over the starter).
       // The submission's rows make room for the versions.
@@ -145,7 +154,35 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
     await step('regraded', async () => {
       await clearToasts(page);
       await inlineAction(await row(pane, SUBMISSION), 'Regrade Submission');
-      await toast(page, 'Queued 1 submission for grading again.');
+      // Not "queued": the new result, once the grader has graded it again, and the row marked.
+      await toast(page, /Regraded Ada Lovelace's submission: \d+\/\d+\./, 180_000);
+      await pane.locator('.monaco-list-row', { hasText: /\d+\/\d+ · .*regraded/ }).first().waitFor({ timeout: 30_000 });
+    });
+
+    await step('deadline-extended', async () => {
+      await clearToasts(page);
+      await inlineAction(await row(pane, 'Ada Lovelace'), 'Extend Deadline for Student');
+      await answerInput(page, 'New due time for Ada Lovelace', '+1d');
+      await answerInput(page, 'Comment for the record', 'Illness.');
+      // The same date format as every other date in Classpod: "Wed, 2 Dec 2026, 18:05 (Zone)".
+      await toast(page, /Ada Lovelace is now due \w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} \(/);
+    });
+
+    await step('grades-exported', async () => {
+      await clearToasts(page);
+      await inlineAction(await row(pane, 'Sum and mean (C)'), 'Export Grades as CSV');
+      // The save dialog suggests the hub's file name.
+      const input = page.locator('.quick-input-widget input').first();
+      await input.waitFor({ state: 'visible', timeout: 30_000 });
+      const deadline = Date.now() + 15_000;
+      let value = await input.inputValue();
+      while (!/cs101-c-sum-grades\.csv$/.test(value) && Date.now() < deadline) {
+        await page.waitForTimeout(200);
+        value = await input.inputValue();
+      }
+      if (!/cs101-c-sum-grades\.csv$/.test(value)) throw new Error(`the save dialog suggests "${value}", not cs101-c-sum-grades.csv`);
+      await page.keyboard.press('Enter');
+      await toast(page, /Saved the grades of \d+ students? to /);
     });
 
     await step('override-150-refused', async () => {
@@ -170,7 +207,10 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
 
     await step('filtered', async () => {
       await clearToasts(page);
-      await command(page, 'Classpod: Filter Students and Workspaces');
+      // The view's own Filter button, as a person would use it (the palette command is the same).
+      const header = page.locator('.pane-header', { hasText: /^Cluster/ }).first();
+      await header.hover();
+      await header.locator('.action-label[aria-label^="Filter Students and Workspaces"]').first().click({ timeout: 15_000 });
       await answerInput(page, 'Filter students and workspaces (1/2)', 'grace');
       await page.locator('.quick-input-title', { hasText: 'Filter students and workspaces (2/2)' }).waitFor({ timeout: 15_000 });
       await page.keyboard.press('Enter');

@@ -170,6 +170,20 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       await page.locator('.welcome-view-content', { hasText: 'Connect to your course server' }).waitFor({ timeout: 30_000 });
     });
 
+    await step('sign-in-address-unreachable', async () => {
+      // The address is checked before the token is asked for, and a wrong one can be changed.
+      await command(page, 'Classpod: Sign In');
+      await answerInput(page, 'Classpod: Sign In (1/2)', 'http://127.0.0.1:9');
+      const t = await toast(page, 'does not answer', 60_000);
+      await t.locator('.monaco-button', { hasText: 'Change Address' }).waitFor({ timeout: 10_000 });
+      await t.locator('.monaco-button', { hasText: 'Retry' }).waitFor({ timeout: 10_000 });
+      if (await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Classpod: Sign In (2/2)' }).isVisible()) throw new Error('the token was asked for before the address answered');
+      await t.locator('.monaco-button', { hasText: 'Change Address' }).click();
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Classpod: Sign In (1/2)' }).waitFor({ timeout: 15_000 });
+      await page.keyboard.press('Escape');
+    });
+    await command(page, 'Notifications: Clear All Notifications');
+
     await step('sign-in-refused', async () => {
       await command(page, 'Classpod: Sign In');
       await answerInput(page, 'Classpod: Sign In (1/2)', hubUrl);
