@@ -1,7 +1,9 @@
 // How an assignment reads in the Classpod view: the line beside its title
 // (due time relative and absolute, state, score), its tooltip and its icon.
+// In a course the person teaches there is nothing to hand in: the row shows
+// the assignment's due time, and none of a student's states or actions.
 
-import type { AssignmentState, AssignmentSummary } from '@classpod/protocol';
+import type { AssignmentState, AssignmentSummary, CourseRole } from '@classpod/protocol';
 import { formatAbsolute, formatRelative } from '../deadlines/time-format';
 import { formatScore, overrideText } from '../results/result-text';
 
@@ -30,7 +32,20 @@ const icons: Record<AssignmentState, { icon: string; color?: string }> = {
 
 export { formatScore };
 
-export function presentAssignment(a: AssignmentSummary, now: Date, timeZone?: string): AssignmentPresentation {
+/** True when the person hands in work in a course with this role (a student), so the student's chrome applies. */
+export function handsInWork(role: CourseRole): boolean {
+  return role === 'student';
+}
+
+/** An assignment of a course the person teaches: its due time, no state, no Submit (context `staffAssignment`). */
+function presentTaughtAssignment(a: AssignmentSummary, now: Date, timeZone?: string): AssignmentPresentation {
+  const tooltip = [a.title, a.dueAt ? `Due ${formatAbsolute(new Date(a.dueAt), timeZone)}` : 'No due time', 'You teach this course: its submissions are in the Cluster view.'];
+  const description = a.dueAt ? `${new Date(a.dueAt).getTime() <= now.getTime() ? 'was due' : 'due'} ${formatRelative(new Date(a.dueAt), now)}` : 'no due time';
+  return { label: a.title, description, tooltip, icon: 'book', contextValue: 'staffAssignment' };
+}
+
+export function presentAssignment(a: AssignmentSummary, now: Date, timeZone?: string, role: CourseRole = 'student'): AssignmentPresentation {
+  if (!handsInWork(role)) return presentTaughtAssignment(a, now, timeZone);
   const parts: string[] = [];
   const tooltip: string[] = [a.title];
   if (a.dueAt) {

@@ -8,6 +8,7 @@ import { joinCourse } from './join-course';
 import { GetResultRequest, type GradingResult } from '@classpod/protocol';
 import { WorkspaceConnections } from '../connection/workspace-connections';
 import { CourseCatalog } from '../courses/course-catalog';
+import { handsInWork } from '../courses/assignment-presentation';
 import type { Logger } from '../log';
 import { HubEvents } from '../session/hub-events';
 import { StudentSession } from '../session/student-session';
@@ -176,7 +177,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     const ids = idsOf(target);
     let a = ids.courseId && ids.assignmentId ? catalog.find(ids.courseId, ids.assignmentId) : undefined;
     if (!a && !target) {
-      const submitted = catalog.courses().flatMap((c) => c.assignments.filter((x) => x.latestSubmissionId));
+      const submitted = catalog.courses().flatMap((c) => (handsInWork(c.course.role) ? c.assignments.filter((x) => x.latestSubmissionId) : []));
       const open = folders.list().map((f) => catalog.find(f.marker.courseId, f.marker.id)).find((x) => x?.latestSubmissionId);
       const picked = open ?? (submitted.length === 1 ? submitted[0] : undefined);
       a =

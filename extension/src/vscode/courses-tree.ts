@@ -8,7 +8,7 @@ import { presentAssignment } from '../courses/assignment-presentation';
 
 export type CoursesTreeNode =
   | { kind: 'course'; course: CourseSummary; error?: string }
-  | { kind: 'assignment'; assignment: AssignmentSummary };
+  | { kind: 'assignment'; assignment: AssignmentSummary; role: CourseSummary['role'] };
 
 export class CoursesTreeProvider implements vscode.TreeDataProvider<CoursesTreeNode>, vscode.Disposable {
   private readonly changes = new vscode.EventEmitter<CoursesTreeNode | undefined>();
@@ -39,7 +39,7 @@ export class CoursesTreeProvider implements vscode.TreeDataProvider<CoursesTreeN
       return item;
     }
     const a = node.assignment;
-    const p = presentAssignment(a, new Date(this.now()));
+    const p = presentAssignment(a, new Date(this.now()), undefined, node.role);
     const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.None);
     item.id = `assignment:${a.courseId}/${a.id}`;
     const open = this.openFolders().has(`${a.courseId}/${a.id}`);
@@ -57,7 +57,7 @@ export class CoursesTreeProvider implements vscode.TreeDataProvider<CoursesTreeN
     }
     if (node.kind === 'course') {
       const entry = this.catalog.courses().find((e) => e.course.id === node.course.id);
-      return (entry?.assignments ?? []).map((assignment) => ({ kind: 'assignment', assignment }));
+      return (entry?.assignments ?? []).map((assignment) => ({ kind: 'assignment', assignment, role: node.course.role }));
     }
     return [];
   }

@@ -3,6 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { CourseCatalog } from '../courses/course-catalog';
+import { handsInWork } from '../courses/assignment-presentation';
 import { DeadlineWatch, systemClock, type Deadline } from '../deadlines/deadline-watch';
 import { formatAbsolute, formatCountdown, formatRelative } from '../deadlines/time-format';
 
@@ -42,6 +43,8 @@ export class DeadlineStatus implements vscode.Disposable {
   update(): void {
     const deadlines: Deadline[] = [];
     for (const entry of this.catalog.courses()) {
+      // A course the person teaches has no deadline of theirs to count down to.
+      if (!handsInWork(entry.course.role)) continue;
       for (const a of entry.assignments) {
         if (!a.dueAt || !OPEN_STATES.has(a.state)) continue;
         deadlines.push({ key: `${a.courseId}/${a.id}`, title: `${a.title} (${entry.course.title})`, dueAt: new Date(a.dueAt) });

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { AssignmentSummary } from '@classpod/protocol';
 import type { CourseCatalog } from '../courses/course-catalog';
+import { handsInWork } from '../courses/assignment-presentation';
 import type { Logger } from '../log';
 import type { StudentSession } from '../session/student-session';
 import { confirmation, receipt } from '../submissions/receipt';
@@ -97,7 +98,10 @@ export class SubmitCommand {
       void vscode.window.showErrorMessage(`Classpod does not know the assignment ${courseId}/${assignmentId}. Are you signed in to the right course server?`);
       return undefined;
     }
-    const items = this.catalog.allAssignments().map((a) => ({ label: a.title, description: a.state, assignment: a }));
+    const items = this.catalog
+      .courses()
+      .filter((e) => handsInWork(e.course.role))
+      .flatMap((e) => e.assignments.map((a) => ({ label: a.title, description: a.state, assignment: a })));
     if (items.length === 0) {
       void vscode.window.showInformationMessage('Nothing to submit: sign in to Classpod first.');
       return undefined;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { AssignmentSummary } from '@classpod/protocol';
-import { formatScore, presentAssignment } from '../../../src/courses/assignment-presentation';
+import { formatScore, handsInWork, presentAssignment } from '../../../src/courses/assignment-presentation';
 
 const now = new Date('2026-11-24T12:00:00Z');
 const base: AssignmentSummary = {
@@ -20,6 +20,19 @@ describe('assignment presentation', function () {
     assert.ok(p.tooltip.includes('Due Fri, 27 Nov 2026, 23:59 (Europe/Paris)'));
     assert.ok(p.tooltip.some((l) => l.startsWith('Late submissions until Sun, 29 Nov 2026, 23:59')));
     assert.equal(p.contextValue, 'assignment.in-progress');
+  });
+
+  it('shows a course the person teaches without a state or a Submit button', function () {
+    for (const role of ['professor', 'assistant'] as const) {
+      const p = presentAssignment({ ...base, state: 'not started' }, now, 'UTC', role);
+      assert.equal(p.description, 'due in 3 days');
+      assert.ok(!p.tooltip.some((l) => l.startsWith('State:')), 'no state in the tooltip');
+      // No context value starting "assignment": the menus' Submit, Open and Terminal do not match it.
+      assert.equal(p.contextValue, 'staffAssignment');
+      assert.ok(!handsInWork(role));
+    }
+    assert.ok(handsInWork('student'));
+    assert.equal(presentAssignment({ ...base, dueAt: undefined }, now, 'UTC', 'professor').description, 'no due time');
   });
 
   it('shows the score once graded', function () {
