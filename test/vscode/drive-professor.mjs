@@ -85,6 +85,8 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       await signIn(page, hubUrl, tokens.grace, 'Grace Hopper');
       await page.locator('.monaco-list-row', { hasText: 'Sum and mean (C)' }).first().waitFor({ timeout: 30_000 });
       if (await page.locator('.pane-header', { hasText: /^Cluster/ }).count()) throw new Error('a student sees the Cluster view');
+      // A student has a deadline to count down to (the professor, below, has none).
+      await page.locator('.part.statusbar [aria-label*="due in"]').first().waitFor({ timeout: 30_000 });
     });
 
     await step('professor-cluster', async () => {
@@ -94,6 +96,19 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       await row(pane, /^Cluster.*local/);
       await row(pane, 'Introduction to Programming (demo)');
       await row(pane, 'Workspaces');
+    });
+
+    await step('professor-has-no-student-chrome', async () => {
+      // The course Alan teaches: its assignments show their due time, no "not started", no Submit, no countdown.
+      const courses = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Courses/ }) }).first();
+      const sum = courses.locator('.monaco-list-row', { hasText: 'Sum and mean (C)' }).first();
+      await sum.waitFor({ timeout: 30_000 });
+      const deadline = Date.now() + 30_000;
+      while (/not started|in progress/.test(await sum.innerText()) && Date.now() < deadline) await page.waitForTimeout(250);
+      if (/not started|in progress|submitted/.test(await sum.innerText())) throw new Error(`the professor's Courses row reads like a student's: ${await sum.innerText()}`);
+      await sum.hover();
+      if (await sum.locator('.action-label[aria-label^="Submit"]').count()) throw new Error("the professor's Courses row offers Submit");
+      await page.locator('.part.statusbar [aria-label*="due in"]').first().waitFor({ state: 'detached', timeout: 30_000 });
     });
 
     await step('tree-walked', async () => {
