@@ -59,6 +59,26 @@ export interface TestOutcomeView {
   /** Expected and actual output around the first difference, when the run shows one. */
   expected?: string;
   actual?: string;
+  /** One line for beside the test in the editor: "Wrong answer: expected “6 2.000”, got “6 2.500” (line 1) · 12 ms". */
+  inline: string;
+}
+
+/** "“6 2.000”", with an empty line and a missing one told apart. */
+function quoted(line: string | undefined): string {
+  return line === undefined ? 'nothing' : `“${line}”`;
+}
+
+/** The one line a person reads beside a failed test: the verdict, expected against actual where they differ, and the time. */
+export function inlineText(result: TestResultView): string {
+  const time = result.wallMs !== undefined ? ` · ${Math.round(result.wallMs)} ms` : '';
+  const d = result.diff;
+  if (d) {
+    const expected = d.expected.lines[d.line - d.expected.fromLine];
+    const actual = d.actual.lines[d.line - d.actual.fromLine];
+    const where = `${d.file ? `${d.file}, ` : ''}line ${d.line}`;
+    return `${verdictName(result.verdict)}: expected ${quoted(expected)}, got ${quoted(actual)} (${where})${time}`;
+  }
+  return `${verdictAndMessage(result).split('\n')[0]}${time}`;
 }
 
 /** A test's result as the Testing view shows it; the same fields whichever runner produced it. */
@@ -72,6 +92,7 @@ export function outcomeOf(result: TestResultView): TestOutcomeView {
     verdict: result.verdict,
     mark: passMark(result),
     message: `${verdictAndMessage(result)}${where}`,
+    inline: inlineText(result),
     ...(result.wallMs !== undefined ? { durationMs: result.wallMs } : {}),
     score: result.score,
     maxScore: result.maxScore,
@@ -85,10 +106,10 @@ export function outcomesOf(result: RunResult, tests: readonly PublicTest[]): Tes
     const message =
       result.compile.status === 'CE' ? `${verdictName('CE')}:\n${result.compile.output}` : `${verdictName('SE')}: the test run failed: ${result.compile.output}`;
     const verdict = result.compile.status as Verdict;
-    return tests.map((t) => ({ id: t.id, passed: false, skipped: false, verdict, mark: passMark({ verdict }), message, score: 0, maxScore: 0 }));
+    return tests.map((t) => ({ id: t.id, passed: false, skipped: false, verdict, mark: passMark({ verdict }), message, inline: message.split('\n')[0]!, score: 0, maxScore: 0 }));
   }
   const byId = new Map(result.tests.filter((r) => r.public).map((r) => [`${r.group}/${r.name}`, outcomeOf(r)]));
-  return tests.map((t) => byId.get(t.id) ?? { id: t.id, passed: false, skipped: true, verdict: 'skipped', mark: '–', message: 'Not run', score: 0, maxScore: 0 });
+  return tests.map((t) => byId.get(t.id) ?? { id: t.id, passed: false, skipped: true, verdict: 'skipped', mark: '–', message: 'Not run', inline: 'Not run', score: 0, maxScore: 0 });
 }
 
 /** "3 of 4 public tests pass · 7.5/10 points" (the run's points: all of them on the course server). */

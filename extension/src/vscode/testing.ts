@@ -3,6 +3,7 @@
 // course server. Failures show the grader's message and, for public tests, an
 // expected-versus-actual diff.
 
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../log';
@@ -16,6 +17,7 @@ import {
   type TestOutcomeView,
 } from '../testing/public-tests';
 import { isPassed, testLine } from '../results/result-text';
+import { specTestLocations } from '../testing/spec-locations';
 import { RunCancelled, type RunnerKind, type TestRunner } from '../testing/test-runners';
 import type { ActiveAssignment, AssignmentFolders } from './assignment-folders';
 
@@ -77,9 +79,13 @@ export class ClasspodTesting implements vscode.Disposable {
           root.error = 'No public tests yet (.classpod/tests/spec.json arrives with the first sync).';
         } else {
           const specUri = vscode.Uri.file(path.join(active.folder, PUBLIC_SPEC_PATH));
+          // Each test at its own lines of the file, for Go to Test and the inline failure message.
+          const where = specTestLocations(await fs.readFile(specUri.fsPath, 'utf8').catch(() => ''));
           for (const t of publicTests(spec)) {
             const item = this.controller.createTestItem(`${id}::${t.id}`, t.name, specUri);
             item.description = t.group;
+            const at = where.get(t.id);
+            if (at) item.range = new vscode.Range(at.line, 0, at.endLine, 0);
             root.children.add(item);
           }
           if (spec.hidden && spec.hidden.tests > 0) root.description = `+ ${spec.hidden.tests} hidden test${spec.hidden.tests === 1 ? '' : 's'} on the grader`;
@@ -162,12 +168,16 @@ export class ClasspodTesting implements vscode.Disposable {
       if (o.skipped) run.skipped(item);
       else if (o.passed) run.passed(item, o.durationMs);
       else {
-        const message =
-          o.expected !== undefined && o.actual !== undefined ? vscode.TestMessage.diff(o.message, o.expected, o.actual) : new vscode.TestMessage(o.message);
-        message.location = new vscode.Location(vscode.Uri.file(path.join(active.folder, PUBLIC_SPEC_PATH)), new vscode.Position(0, 0));
+        // Beside the test's own lines: one readable line (VS Code would show a diff message there as "expected != actual").
+        const inline = new vscode.TestMessage(o.inline);
+        inline.location = new vscode.Location(item.uri ?? vscode.Uri.file(path.join(active.folder, PUBLIC_SPEC_PATH)), item.range ?? new vscode.Position(0, 0));
+        const messages = [inline];
+        // The whole message, with the expected-versus-actual diff to open from the Test Results view.
+        if (o.expected !== undefined && o.actual !== undefined) messages.push(vscode.TestMessage.diff(o.message, o.expected, o.actual));
+        else inline.message = o.message;
         // A graded test's message offers "Rerun Like the Grader" in the Test Results view.
-        if (runner.kind === 'server') message.contextValue = GRADED_MESSAGE;
-        run.failed(item, message, o.durationMs);
+        if (runner.kind === 'server') for (const m of messages) m.contextValue = GRADED_MESSAGE;
+        run.failed(item, messages, o.durationMs);
       }
       run.appendOutput(`${o.mark} ${o.id}: ${o.message.split('\n')[0]}\r\n`, undefined, item);
     };
