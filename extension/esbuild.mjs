@@ -20,6 +20,8 @@ const common = {
   absWorkingDir: here,
   // ws loads these optional native speed-ups in a try/catch.
   external: ['vscode', 'bufferutil', 'utf-8-validate'],
+  // jsonc-parser's UMD build requires its parts through a factory argument, which no bundler follows: take its ES modules.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 const builds = [

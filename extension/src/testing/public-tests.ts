@@ -76,7 +76,8 @@ export function inlineText(result: TestResultView): string {
     const expected = d.expected.lines[d.line - d.expected.fromLine];
     const actual = d.actual.lines[d.line - d.actual.fromLine];
     const where = `${d.file ? `${d.file}, ` : ''}line ${d.line}`;
-    return `${verdictName(result.verdict)}: expected ${quoted(expected)}, got ${quoted(actual)} (${where})${time}`;
+    // The same line on both sides: the difference is past it (output ended early); the message says what.
+    if (expected !== actual) return `${verdictName(result.verdict)}: expected ${quoted(expected)}, got ${quoted(actual)} (${where})${time}`;
   }
   return `${verdictAndMessage(result).split('\n')[0]}${time}`;
 }
