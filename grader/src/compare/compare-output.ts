@@ -3,7 +3,7 @@
 // Each answers whether the output is accepted and, if not, where it differs:
 // in a sentence, and as a position in the program's output.
 
-import type { GradingCompare } from '@classpod/protocol';
+import { plural, type GradingCompare } from '@classpod/protocol';
 import { firstDifferentColumn, type DiffPosition } from './output-diff';
 
 /** The comparison's answer. */
@@ -92,7 +92,7 @@ function compareTokens(e: Token[], a: Token[], same: (x: string, y: string) => b
     const last = a[a.length - 1];
     return {
       accepted: false,
-      message: `output ends after ${a.length} tokens; expected ${e.length} (next: ${quote(e[a.length]!.text)})`,
+      message: `output ends after ${plural(a.length, 'token')}; expected ${e.length} (next: ${quote(e[a.length]!.text)})`,
       at: { line: last ? last.line : 1, column: last ? last.column + last.text.length : 1, expectedLine: e[a.length]!.line },
     };
   }
@@ -100,7 +100,7 @@ function compareTokens(e: Token[], a: Token[], same: (x: string, y: string) => b
   const lastExpected = e[e.length - 1];
   return {
     accepted: false,
-    message: `${a.length - e.length} unexpected extra tokens (first: ${quote(extra.text)})`,
+    message: `${plural(a.length - e.length, 'unexpected extra token')} (first: ${quote(extra.text)})`,
     at: { line: extra.line, column: extra.column, expectedLine: lastExpected ? lastExpected.line : 1 },
   };
 }

@@ -20,7 +20,9 @@ describe('compareOutput', () => {
     assert.equal(compareOutput('Yes', 'yes', { mode: 'tokens' }).accepted, false);
     assert.equal(compareOutput('Yes', 'yes', { mode: 'tokens', ignoreCase: true }).accepted, true);
     assert.match(compareOutput('1 2 3', '1 2', { mode: 'tokens' }).message, /ends after 2 tokens; expected 3/);
-    assert.match(compareOutput('1', '1 9', { mode: 'tokens' }).message, /extra tokens \(first: "9"\)/);
+    assert.match(compareOutput('1', '1 9', { mode: 'tokens' }).message, /^1 unexpected extra token \(first: "9"\)/);
+    assert.match(compareOutput('1', '1 9 8', { mode: 'tokens' }).message, /^2 unexpected extra tokens \(first: "9"\)/);
+    assert.match(compareOutput('1 2', '1', { mode: 'tokens' }).message, /ends after 1 token; expected 2/);
   });
 
   it('float: absolute and relative tolerance, words still exact', () => {
