@@ -15,6 +15,8 @@ import {
   TerminalResizeRequest,
 } from '@classpod/protocol';
 import type { AgentContext, AgentService } from '../service';
+import { readCourse } from '../workspace/course-workspace';
+import { shellIdentityEnv, shellUserName } from './shell-identity';
 import { TerminalSession } from './terminal-session';
 
 /** Terminals one agent runs at most. */
@@ -65,6 +67,14 @@ export function createTerminalsService(ctx: AgentContext): TerminalsService {
     env.PATH = [commandBinDir(), env.PATH ?? '/usr/local/bin:/usr/bin:/bin'].join(path.delimiter);
     env.CLASSPOD_WORKSPACE = jail.root;
     env.TERM = 'xterm-256color';
+    // The student's name, not the account the workspace runs under.
+    let studentId: string | undefined;
+    try {
+      studentId = readCourse(jail.root)?.studentId;
+    } catch {
+      studentId = undefined;
+    }
+    Object.assign(env, shellIdentityEnv(shellUserName(studentId)));
     return env;
   };
 
