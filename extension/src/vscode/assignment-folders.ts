@@ -1,7 +1,8 @@
 // The assignment folders open in this window: each is kept in sync with the
 // student's workspace while signed in; the status bar shows the sync state
 // and lists the conflicts when clicked. Also opens a new assignment: choose
-// or create its folder, fetch the starter files, sync, open the folder.
+// or create its folder, fetch the starter files, sync, open the folder, and
+// show the assignment's description there.
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -15,6 +16,8 @@ import {
   type AssignmentMarker,
 } from '../courses/assignment-folder';
 import type { CourseCatalog } from '../courses/course-catalog';
+import { stateMayHaveChanged } from '../courses/state-refresh';
+import { PendingDescription } from '../courses/pending-description';
 import type { Logger } from '../log';
 import type { StudentSession } from '../session/student-session';
 import { AssignmentSync } from '../sync/assignment-sync';
@@ -47,6 +50,7 @@ export class AssignmentFolders implements vscode.Disposable {
   /** Fires when folders start or stop syncing. */
   readonly onDidChange = this.changes.event;
   private scanning: Promise<void> = Promise.resolve();
+  private readonly descriptions: PendingDescription;
 
   constructor(
     private readonly session: StudentSession,
@@ -55,6 +59,7 @@ export class AssignmentFolders implements vscode.Disposable {
     private readonly storageRoot: string,
     private readonly logger: Logger,
   ) {
+    this.descriptions = new PendingDescription(storageRoot);
     this.item.name = 'Classpod Sync';
     this.item.command = 'classpod.showConflicts';
   }
@@ -80,6 +85,7 @@ export class AssignmentFolders implements vscode.Disposable {
       const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
       const found = await findAssignmentFolders(roots);
       void setContext('classpod.inAssignment', found.length > 0);
+      if (found.length > 0) await this.showPendingDescription(found.map((f) => f.folder));
       if (!this.session.account) return;
       for (const { folder, marker } of found) {
         if (!this.active.has(folder)) await this.start(folder, marker).catch((err) => this.logger.warn('could not start syncing', { folder, err }));
@@ -102,6 +108,16 @@ export class AssignmentFolders implements vscode.Disposable {
     });
     const entry = { folder, marker, sync };
     this.active.set(folder, entry);
+    // "not started" turns "in progress" at the hub once an edit reaches the workspace: read it again then.
+    let reading = false;
+    sync.onDidSync((report) => {
+      if (reading || !stateMayHaveChanged(this.catalog.find(marker.courseId, marker.id)?.state, report.remoteChanges)) return;
+      reading = true;
+      void this.catalog
+        .refreshCourse(marker.courseId)
+        .catch((err: Error) => this.logger.warn('could not read the assignment state again', { err }))
+        .finally(() => (reading = false));
+    });
     sync.onDidChangeStatus((status) => {
       this.render();
       // Said once each time it starts (the status bar keeps saying it while it lasts).
@@ -160,13 +176,22 @@ export class AssignmentFolders implements vscode.Disposable {
       this.logger.info('assignment opened', { courseId, assignmentId, folder, starterFilesWritten: written.length });
     });
     const already = vscode.workspace.workspaceFolders?.some((f) => f.uri.fsPath === folder);
+    // The assignment's description opens with it, in the window that opens the folder (not in tests that only sync).
+    if (chosen.openFolder !== false) await this.descriptions.leave(folder).catch((err: Error) => this.logger.warn('could not note the description to show', { err }));
     if (chosen.openFolder !== false && !already) {
       // The window that opens the folder syncs it from now on; two sessions on
       // one folder would race each other into conflicts.
       await this.stop(folder);
       await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(folder), { forceNewWindow: false });
-    }
+    } else if (chosen.openFolder !== false) await this.showPendingDescription([folder]);
     return folder;
+  }
+
+  /** Show the description an Open Assignment left for one of these folders, as a Markdown preview. */
+  private async showPendingDescription(folders: readonly string[]): Promise<void> {
+    const file = await this.descriptions.take(folders).catch(() => undefined);
+    if (!file) return;
+    await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file)).then(undefined, (err: Error) => this.logger.warn('could not show the description', { err }));
   }
 
   /** `classpod.showConflicts`: pick a conflict and compare the two versions. */
