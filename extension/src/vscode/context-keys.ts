@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 
-export type ContextKey = 'classpod.signedIn' | 'classpod.inAssignment';
+export type ContextKey = 'classpod.signedIn' | 'classpod.inAssignment' | 'classpod.testsRan';
 
 export function setContext(key: ContextKey, value: boolean): Thenable<unknown> {
   return vscode.commands.executeCommand('setContext', key, value);

@@ -20,6 +20,7 @@ import { isPassed, testLine } from '../results/result-text';
 import { specTestLocations } from '../testing/spec-locations';
 import { RunCancelled, type RunnerKind, type TestRunner } from '../testing/test-runners';
 import type { ActiveAssignment, AssignmentFolders } from './assignment-folders';
+import { setContext } from './context-keys';
 
 /** `testMessage` context value of a graded test's failure message (the manifest's menus match it). */
 export const GRADED_MESSAGE = 'classpod.graded';
@@ -147,6 +148,8 @@ export class ClasspodTesting implements vscode.Disposable {
       }
     } finally {
       run.end();
+      // The walkthrough's "Run the public tests" step is done once tests ran, whichever way.
+      void setContext('classpod.testsRan', true);
     }
   }
 
