@@ -214,6 +214,12 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       await page.locator('.statusbar-item', { hasText: 'Synced' }).waitFor({ timeout: LONG });
     });
 
+    await step('description-shown', async () => {
+      // Opening an assignment shows its description (the folder's .classpod/README.md) as a preview.
+      await page.locator('.tabs-container .tab', { hasText: 'Preview README.md' }).first().waitFor({ timeout: 60_000 });
+      await page.locator('.tabs-container .tab', { hasText: 'Preview README.md' }).first().click();
+    });
+
     await step('file-edited', async () => {
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sum.c' }).first().dblclick();
       const editor = page.locator('.editor-instance .monaco-editor').first();
@@ -225,6 +231,12 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       await page.locator('.statusbar-item', { hasText: 'Synced' }).waitFor({ timeout: LONG });
     });
 
+    await step('state-in-progress', async () => {
+      // The edit reached the workspace: the Courses view says so without a Refresh.
+      await showClasspod(page);
+      await page.locator('.monaco-list-row', { hasText: /Sum and mean \(C\).*in progress/ }).first().waitFor({ timeout: 60_000 });
+    });
+
     await step('terminal-echo', async () => {
       await command(page, 'Classpod: Open Workspace Terminal');
       await page.locator('.terminal-wrapper .xterm-rows').first().waitFor({ timeout: 60_000 });
@@ -234,6 +246,8 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       await page.keyboard.type('for i in $(seq 150); do grep -q e2e-edit-marker sum.c && break; sleep 0.2; done; grep -c e2e-edit-marker sum.c; echo echo-$((6*7))');
       await page.keyboard.press('Enter');
       await waitForTerminal(page, /^1\s*$[\s\S]*echo-42/m);
+      // The prompt calls the student by name, not by the account the workspace runs under.
+      await waitForTerminal(page, /ada@classpod:/);
     });
 
     await step('tests-run', async () => {
@@ -242,6 +256,36 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       const root = page.locator('.test-explorer .monaco-list-row', { hasText: 'Sum and mean (C)' }).first();
       await root.waitFor({ timeout: LONG });
       await page.locator('.test-explorer .monaco-list-row .codicon-testing-failed-icon').first().waitFor({ timeout: LONG });
+    });
+
+    await step('walkthrough-tests-step', async () => {
+      // The walkthrough's test step says the third profile is a submission, not a run of the public tests.
+      await command(page, 'Welcome: Open Walkthrough');
+      await pick(page, 'Get started with Classpod');
+      const testsStep = page.locator('.getting-started-step', { hasText: 'Run the public tests' }).first();
+      await testsStep.waitFor({ timeout: 30_000 });
+      await testsStep.click();
+      await page.locator('.getting-started-step', { hasText: 'is a real submission' }).first().waitFor({ timeout: 15_000 });
+    });
+
+    await step('go-to-test', async () => {
+      await command(page, 'View: Show Testing');
+      // A failed test opens at its own lines of spec.json, with a readable message beside it.
+      const root = page.locator('.test-explorer .monaco-list-row', { hasText: 'Sum and mean (C)' }).first();
+      if ((await root.getAttribute('aria-expanded')) === 'false') await root.click();
+      const failed = page.locator('.test-explorer .monaco-list-row[aria-level="2"]', { has: page.locator('.codicon-testing-failed-icon') }).first();
+      await failed.waitFor({ timeout: 30_000 });
+      const name = (await failed.locator('.label-name, .monaco-icon-label-container .label-name').first().innerText().catch(() => '')).trim();
+      await failed.hover();
+      await failed.locator('.action-label[aria-label^="Go to Test"]').first().click({ timeout: 15_000 });
+      await page.locator('.tabs-container .tab.active', { hasText: 'spec.json' }).first().waitFor({ timeout: 30_000 });
+      const position = page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first();
+      await position.waitFor({ timeout: 15_000 });
+      const line = Number(/Ln (\d+)/.exec(await position.innerText())[1]);
+      if (line <= 1) throw new Error(`Go to Test opened spec.json at line ${line}, not at the test${name ? ` ${name}` : ''}`);
+      const inline = page.locator('.editor-instance .view-lines', { hasText: /· \d+ ms/ }).first();
+      await inline.waitFor({ timeout: 30_000 });
+      if (await page.locator('.editor-instance .view-lines', { hasText: / != / }).count()) throw new Error('the inline message reads "expected != actual"');
     });
 
     await step('submitted', async () => {
