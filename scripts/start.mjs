@@ -12,14 +12,17 @@
 //
 // Options (environment): CLASSPOD_PORT (default 8080; 0 = any free port),
 // CLASSPOD_HOST (default 127.0.0.1), CLASSPOD_DATA_DIR (keep data there instead
-// of a temporary folder), CLASSPOD_GRADE_WITH_NONE=1 (grade with `none` when no
+// of a temporary folder: a restart on it keeps the course with its due dates,
+// and prints the same tokens), CLASSPOD_GRADE_WITH_NONE=1 (grade with `none` when no
 // sandbox works here).
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { keepPeople, readKeptPeople, tokenFor } from './demo-people.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
@@ -29,6 +32,7 @@ const observability = require(join(repo, 'observability'));
 const grader = require(join(repo, 'grader'));
 const agent = require(join(repo, 'agent'));
 const setup = require(join(repo, 'hub', 'dist', 'src', 'admin', 'course-setup.js'));
+const { parse: parseYaml } = require('yaml');
 
 const log = observability.createLogger({ name: 'demo', level: process.env.CLASSPOD_LOG_LEVEL ?? 'warn' });
 
@@ -72,7 +76,14 @@ async function main() {
     hub = await hubPkg.startHub({ ...options, port: 0 });
   }
 
-  const course = await setup.setUpCourseFolder(hub.store, hub.blobs, hub.context.resolveSpec, join(repo, 'examples', 'demo-course'), hub.clock.now());
+  // A kept data folder that holds the demo course keeps it as it is: setting it up again would move every due date.
+  const demoFolder = join(repo, 'examples', 'demo-course');
+  const demoCourseId = parseYaml(readFileSync(join(demoFolder, 'course.yaml'), 'utf8'))?.id;
+  const existing = keep && demoCourseId ? await hub.store.getCourse(demoCourseId) : undefined;
+  const course = existing
+    ? { courseId: existing.id, title: existing.title, assignments: await hub.store.listAssignments(existing.id) }
+    : await setup.setUpCourseFolder(hub.store, hub.blobs, hub.context.resolveSpec, demoFolder, hub.clock.now());
+  const kept = keep ? readKeptPeople(dataDir) : [];
   const people = [
     { id: 'ada', name: 'Prof. Ada Lovelace', role: 'professor' },
     { id: 'alice', name: 'Alice', role: 'student' },
@@ -82,8 +93,16 @@ async function main() {
   const tokens = [];
   for (const p of people) {
     await setup.enrolPerson(hub.store, course.courseId, { id: p.id, name: p.name }, p.role);
-    tokens.push({ ...p, token: (await hub.tokens.issue({ personId: p.id, scopes: ['hub'], label: 'demo' })).token });
+    // The token printed last time on this folder, while the hub accepts it.
+    const token = await tokenFor(
+      p,
+      kept,
+      (old) => hub.tokens.verify(old, 'api').then((who) => who.person?.id === p.id, () => false),
+      async () => (await hub.tokens.issue({ personId: p.id, scopes: ['hub'], label: 'demo' })).token,
+    );
+    tokens.push({ ...p, token });
   }
+  if (keep) keepPeople(dataDir, tokens);
   const workerToken = (await hub.tokens.issue({ scopes: ['grader'], label: 'demo worker' })).token;
   for (const r of sandbox.reasons) log.info('sandbox not used', { reason: r });
   const worker = sandbox.sandbox
@@ -134,7 +153,7 @@ async function main() {
     `  course ${course.courseId} — ${course.title}: ${course.assignments.map((a) => a.id).join(', ')}`,
     `  workspaces: local agents (${isolation === 'bubblewrap' ? 'each in a bubblewrap sandbox' : 'plain processes: bubblewrap is not available'})`,
     ...gradingLines,
-    `  data: ${dataDir}${keep ? '' : ' (removed on exit)'}`,
+    `  data: ${dataDir}${keep ? (existing ? ' (kept: the course, its due dates and these tokens as they were)' : ' (kept: a restart on it keeps the due dates and these tokens)') : ' (removed on exit; CLASSPOD_DATA_DIR=DIR keeps it)'}`,
     '',
     'Tokens (one per person):',
     ...tokens.map((t) => `  ${t.role.padEnd(9)} ${t.id.padEnd(6)} ${t.token}`),
