@@ -23,6 +23,7 @@ import {
   type WorkspaceStatus,
   type WorkspaceStatusListener,
 } from '../workspace-provider';
+import { ProcessUsageSampler } from './process-usage';
 import { ActivityTracker, pausedReason } from '../activity-tracker';
 import { AgentProcess } from './agent-process';
 import { bubblewrapWorks, type IsolationKind } from './agent-sandbox';
@@ -87,6 +88,8 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
   readonly kind = 'local' as const;
   readonly isolation: IsolationKind;
   private readonly entries = new Map<string, Entry>();
+  /** CPU and memory of each running workspace's processes, for its status. */
+  private readonly usage = new ProcessUsageSampler();
   private readonly listeners = new Set<WorkspaceStatusListener>();
   private idleTimer: ReturnType<typeof setInterval> | undefined;
   private readonly agentScript: string;
@@ -206,6 +209,7 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
       ...(e.reason ? { reason: e.reason } : {}),
       node: hostname(),
       ...(e.process.startedAt ? { startedAt: e.process.startedAt.toISOString() } : {}),
+      ...(e.state === 'running' && e.process.pid !== undefined ? (this.usage.sample(e.process.pid) ?? {}) : {}),
     };
   }
 
