@@ -1,5 +1,6 @@
-// Submit: confirm with the deadline in view, bring the latest local edits to
-// the workspace, hand in, and show the receipt. The score arrives later as an
+// Submit: confirm with the deadline in view, wait (cancellably) for the course
+// server when it cannot be reached, bring the latest local edits to the
+// workspace, hand in, and show the receipt. The score arrives later as an
 // event (see classpod.ts), without a reload.
 
 import * as vscode from 'vscode';
@@ -8,6 +9,7 @@ import type { CourseCatalog } from '../courses/course-catalog';
 import { handsInWork } from '../courses/assignment-presentation';
 import type { Logger } from '../log';
 import type { StudentSession } from '../session/student-session';
+import { offlineSubmitNotice, waitUntilOnline } from '../submissions/offline-submit';
 import { confirmation, receipt } from '../submissions/receipt';
 import type { Receipt, Submissions } from '../submissions/submission-client';
 import type { AssignmentFolders } from './assignment-folders';
@@ -36,6 +38,7 @@ export class SubmitCommand {
     const assignment = await this.resolve(args);
     if (!assignment) return undefined;
     if (!args.confirmed && !(await this.confirm(assignment))) return undefined;
+    if (!(await this.waitForServer(assignment))) return undefined;
     if (!(await this.flush(assignment))) return undefined;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Submitting ${assignment.title}…` },
@@ -51,6 +54,30 @@ export class SubmitCommand {
     const { message, detail } = confirmation(assignment, new Date(this.session.serverNow()));
     const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Submit');
     return choice === 'Submit';
+  }
+
+  /**
+   * When the course server cannot be reached: say the submission goes in when
+   * it is back, then wait for it with a Cancel button. Resolves false when the
+   * student cancels (nothing was sent).
+   */
+  async waitForServer(assignment: AssignmentSummary): Promise<boolean> {
+    const connection = this.session.connection;
+    const state = connection?.state;
+    if (!connection || state?.kind !== 'offline') return true;
+    const { message, detail } = offlineSubmitNotice(assignment.title, state.error.message);
+    const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Submit When Back');
+    if (choice !== 'Submit When Back') return false;
+    const back = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `“${assignment.title}” will be submitted when the course server is back…`, cancellable: true },
+      (_progress, token) => {
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
+        return waitUntilOnline(connection, abort.signal).finally(() => sub.dispose());
+      },
+    );
+    if (!back) void vscode.window.showInformationMessage(`“${assignment.title}” was not submitted.`);
+    return back;
   }
 
   /** Sync the open folder first so the workspace holds the latest edits; resolves false to cancel. */
