@@ -276,16 +276,17 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       const failed = page.locator('.test-explorer .monaco-list-row[aria-level="2"]', { has: page.locator('.codicon-testing-failed-icon') }).first();
       await failed.waitFor({ timeout: 30_000 });
       const name = (await failed.locator('.label-name, .monaco-icon-label-container .label-name').first().innerText().catch(() => '')).trim();
-      await failed.hover();
-      await failed.locator('.action-label[aria-label^="Go to Test"]').first().click({ timeout: 15_000 });
+      await failed.click({ button: 'right' });
+      await page.locator('.monaco-menu .action-label', { hasText: 'Go to Test' }).first().click({ timeout: 15_000 });
       await page.locator('.tabs-container .tab.active', { hasText: 'spec.json' }).first().waitFor({ timeout: 30_000 });
       const position = page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first();
       await position.waitFor({ timeout: 15_000 });
       const line = Number(/Ln (\d+)/.exec(await position.innerText())[1]);
       if (line <= 1) throw new Error(`Go to Test opened spec.json at line ${line}, not at the test${name ? ` ${name}` : ''}`);
-      const inline = page.locator('.editor-instance .view-lines', { hasText: /· \d+ ms/ }).first();
+      // The message beside the test: the grader's words and the time, not "expected != actual".
+      const inline = page.locator('.editor-instance .monaco-editor', { hasText: /Wrong answer: .* · \d+ ms/ }).first();
       await inline.waitFor({ timeout: 30_000 });
-      if (await page.locator('.editor-instance .view-lines', { hasText: / != / }).count()) throw new Error('the inline message reads "expected != actual"');
+      if (await page.locator('.editor-instance .monaco-editor', { hasText: / != / }).count()) throw new Error('the inline message reads "expected != actual"');
     });
 
     await step('submitted', async () => {
