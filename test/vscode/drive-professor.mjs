@@ -111,6 +111,13 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       await page.locator('.part.statusbar [aria-label*="due in"]').first().waitFor({ state: 'detached', timeout: 30_000 });
     });
 
+    await step('workspace-usage', async () => {
+      // Each running workspace shows the CPU and memory its processes use.
+      await expand(pane, /^Workspaces/);
+      await pane.locator('.monaco-list-row', { hasText: /running · .*\d+m? CPU · [\d.]+ (B|KiB|MiB|GiB)/ }).first().waitFor({ timeout: 60_000 });
+      await (await row(pane, /^Workspaces/)).click();
+    });
+
     await step('tree-walked', async () => {
       await expand(pane, /^Assignments/);
       await expand(pane, 'Sum and mean (C)');
