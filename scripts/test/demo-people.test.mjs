@@ -1,6 +1,8 @@
 // `npm start` on a kept data folder prints the same tokens again, and only
 // issues a new one for a person whose kept token the hub no longer accepts.
 
+/* global describe, it, beforeEach, afterEach */
+
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
