@@ -276,8 +276,9 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       const failed = page.locator('.test-explorer .monaco-list-row[aria-level="2"]', { has: page.locator('.codicon-testing-failed-icon') }).first();
       await failed.waitFor({ timeout: 30_000 });
       const name = (await failed.locator('.label-name, .monaco-icon-label-container .label-name').first().innerText().catch(() => '')).trim();
-      await failed.click({ button: 'right' });
-      await page.locator('.monaco-menu .action-label', { hasText: 'Go to Test' }).first().click({ timeout: 15_000 });
+      // Go to Test (its key, as the test's context menu shows it).
+      await failed.click();
+      await page.keyboard.press('Alt+Enter');
       await page.locator('.tabs-container .tab.active', { hasText: 'spec.json' }).first().waitFor({ timeout: 30_000 });
       const position = page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first();
       await position.waitFor({ timeout: 15_000 });
