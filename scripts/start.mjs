@@ -79,9 +79,9 @@ async function main() {
   // A kept data folder that holds the demo course keeps it as it is: setting it up again would move every due date.
   const demoFolder = join(repo, 'examples', 'demo-course');
   const demoCourseId = parseYaml(readFileSync(join(demoFolder, 'course.yaml'), 'utf8'))?.id;
-  const existing = keep && demoCourseId ? await hub.store.getCourse(demoCourseId) : undefined;
+  const existing = keep && demoCourseId ? await hub.store.courses.get(demoCourseId) : undefined;
   const course = existing
-    ? { courseId: existing.id, title: existing.title, assignments: await hub.store.listAssignments(existing.id) }
+    ? { courseId: existing.id, title: existing.title, assignments: await hub.store.assignments.list(existing.id) }
     : await setup.setUpCourseFolder(hub.store, hub.blobs, hub.context.resolveSpec, demoFolder, hub.clock.now());
   const kept = keep ? readKeptPeople(dataDir) : [];
   const people = [
