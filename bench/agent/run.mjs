@@ -2,7 +2,8 @@
 // Agent benchmark: keystroke echo latency (p50, p99) and terminal output
 // throughput through a real agent process over a real WebSocket, each beside
 // a bare node-pty in this process measured in the same run and printed as a
-// ratio; and the agent's resident memory when idle. About 20 seconds.
+// ratio; and the agent's resident memory when idle (the agent runs with the
+// Node options the hub gives it; bench/memory measures memory in detail). About 20 seconds.
 //
 //   node bench/agent/run.mjs        (after `npm run build`)
 
@@ -15,13 +16,15 @@ import { fileURLToPath } from 'node:url';
 import { connectAgent } from '../lib/connect-agent.mjs';
 
 const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
 const { agentCommandPath } = require('@classpod/agent');
+// The Node options the hub's local provider runs its agents with.
+const { AGENT_NODE_OPTIONS } = require(path.join(here, '..', '..', 'hub', 'dist', 'src', 'workspaces', 'local', 'agent-node-options.js'));
 const { TerminalOpenRequest, TerminalCloseRequest } = require('@classpod/protocol');
 const pty = require('node-pty');
 
 const KEYSTROKES = 300;
 const THROUGHPUT_BYTES = 48 * 1024 * 1024;
-const here = path.dirname(fileURLToPath(import.meta.url));
 const TOKEN = `bench-${Math.random().toString(36).slice(2)}-token`;
 const OUTPUT_COMMAND = ['-c', `head -c ${THROUGHPUT_BYTES} /dev/zero | tr '\\0' x`];
 
@@ -80,7 +83,7 @@ async function bareThroughput() {
 }
 
 function startAgentProcess(root) {
-  const child = spawn(process.execPath, [agentCommandPath(), '--root', root], {
+  const child = spawn(process.execPath, [...AGENT_NODE_OPTIONS, agentCommandPath(), '--root', root], {
     env: { ...process.env, CLASSPOD_AGENT_TOKEN: TOKEN, CLASSPOD_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
