@@ -11,8 +11,9 @@
 // A version stands for the time of the last change the hub was told of before
 // its scan (hub clock), not the time the scan ran: an edit synced a second
 // before a due time belongs before it, though the quiet time ends after it.
-// And `settle()` records at once whatever changes are still waiting for their
-// quiet time, so the deadline collector never looks before they are in.
+// A change made before a due time is recorded at that due time at the latest,
+// quiet time or not. And `settle()` records at once whatever changes are still
+// waiting, so the deadline collector never looks before they are in.
 //
 // This connection is not activity: it never touches the provider, so it
 // never keeps a workspace from being stopped as idle. When the workspace
@@ -60,6 +61,8 @@ interface Watched {
   again: Set<string>;
   /** Per folder, when the hub was last told of a change not recorded yet (hub clock). */
   changedAt: Map<string, Date>;
+  /** Per folder, the student's due time (ms, hub clock), refreshed with the folders. */
+  dueAt: Map<string, number>;
   refresh: ReturnType<typeof setInterval>;
   closed: boolean;
 }
@@ -172,6 +175,7 @@ export class VersionWatcher {
       busy: new Map(),
       again: new Set(),
       changedAt: new Map(),
+      dueAt: new Map(),
       refresh: setInterval(() => void this.findFolders(w).catch(() => undefined), this.o.refreshMs),
       closed: false,
     };
@@ -193,7 +197,11 @@ export class VersionWatcher {
 
   /** Open the agent's replica of each assignment folder that exists and is not watched yet (a replica is never opened where no folder is). */
   private async findFolders(w: Watched): Promise<void> {
+    const exts = new Map((await this.o.store.extensions.list(w.key.courseId)).filter((e) => e.studentId === w.key.studentId).map((e) => [e.assignmentId, e.dueAt]));
     for (const a of await this.o.store.assignments.list(w.key.courseId)) {
+      const due = exts.get(a.id) ?? a.dueAt;
+      if (due) w.dueAt.set(a.id, Date.parse(due));
+      else w.dueAt.delete(a.id);
       if (w.closed || w.replicas.has(a.id)) continue;
       try {
         const stat = await w.endpoint.request(FileStatRequest.type, { path: a.id });
@@ -208,8 +216,12 @@ export class VersionWatcher {
     }
   }
 
-  private schedule(w: Watched, assignmentId: string, delay = this.o.debounceMs): void {
+  private schedule(w: Watched, assignmentId: string, quietMs = this.o.debounceMs): void {
     if (w.closed) return;
+    // A change before the due time is recorded at the due time at the latest, whatever the quiet time:
+    // what the folder holds then is what the deadline collects.
+    const untilDue = (w.dueAt.get(assignmentId) ?? -Infinity) - this.o.clock.now().getTime();
+    const delay = untilDue > 0 ? Math.min(quietMs, untilDue) : quietMs;
     const old = w.timers.get(assignmentId);
     if (old) clearTimeout(old);
     const timer = setTimeout(() => {
