@@ -90,6 +90,11 @@ export class AtomicFile {
     }
   }
 
+  /** Give the new file these access and modification times (kept by the rename), e.g. those of the file it copies. */
+  async setTimes(atime: Date, mtime: Date): Promise<void> {
+    await this.handle.utimes(atime, mtime);
+  }
+
   /** Flush, close and rename over the target; then flush the folder. Returns the new file's stat. */
   async commit(options: { fsync?: boolean } = {}): Promise<Stats> {
     const fsync = options.fsync ?? true;
