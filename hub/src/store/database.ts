@@ -3,7 +3,7 @@
 // compiles each query for its dialect, so statements are written once.
 
 import Database from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Dialect, type SqliteDialectConfig } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type Dialect, type SqliteDialectConfig } from 'kysely';
 import { Pool } from 'pg';
 import type { Tables } from './tables';
 
@@ -24,6 +24,17 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
+/**
+ * SQLite runs DDL inside a transaction, though Kysely's adapter does not say
+ * so: saying it makes the Migrator apply pending migrations and record them in
+ * one transaction, so a failed migration leaves nothing half-done.
+ */
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
 /** Open (creating) a SQLite database file. */
 export function openSqlite(file: string): HubDatabase {
   const config: SqliteDialectConfig = {
@@ -38,7 +49,7 @@ export function openSqlite(file: string): HubDatabase {
   };
   const sqlite = new SqliteDialect(config);
   const dialect: Dialect = {
-    createAdapter: () => sqlite.createAdapter(),
+    createAdapter: () => new TransactionalSqliteAdapter(),
     createDriver: () => new ImmediateSqliteDriver(config),
     createIntrospector: (db) => sqlite.createIntrospector(db),
     createQueryCompiler: () => sqlite.createQueryCompiler(),

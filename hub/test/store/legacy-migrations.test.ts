@@ -62,6 +62,22 @@ for (const target of DATABASE_TARGETS) {
       assert.deepEqual(await store.migrate(), [], 'a second opening applies nothing');
     });
 
+    it('applies the pending migrations entirely or not at all', async () => {
+      await oldMigrator(db!, 2);
+      // A table in the way of a later migration (0005 creates `versions`): that migration fails.
+      await sql`CREATE TABLE versions (id TEXT PRIMARY KEY)`.execute(db!.database.db);
+      const store = new Store(db!.database);
+      await assert.rejects(store.migrate(), /versions/);
+      const tables = new Set((await db!.database.db.introspection.getTables()).map((t) => t.name));
+      assert.equal(tables.has('grade_records'), false, 'the migration before the failing one was rolled back too');
+      const recorded = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db!.database.db);
+      assert.deepEqual(
+        recorded.rows.map((r) => r.name),
+        migrations.slice(0, 2).map((m) => m.name),
+        'only the versions the earlier migrator had',
+      );
+    });
+
     it('applies nothing to a database the earlier migrator had brought up to date', async () => {
       await oldMigrator(db!, Number.MAX_SAFE_INTEGER);
       await db!.database.db.insertInto('people').values({ id: 'bo', name: 'Bo', email: null, admin: 0, created_at: '2026-11-01T00:00:00.000Z' }).execute();
