@@ -45,6 +45,8 @@ export interface ClasspodApi {
   /** Reads recorded versions from the hub (both sides use it). */
   versions: VersionReader;
   logger: Logger;
+  /** The signed-in person's own hub connection, once it is open. */
+  hub(): Promise<import('@classpod/protocol').RpcEndpoint>;
   /** Score notifications shown to the student, oldest first (tests read them). */
   scoreNotices: string[];
   /** Run a command's logic directly (tests). */
@@ -305,6 +307,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
       return versionReader;
     },
     logger,
+    hub: hubReady,
     scoreNotices,
     commands: {
       signIn: (args) => signIn.signIn(args),

@@ -10,8 +10,10 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import {
+  AddFeedbackRequest,
   ErrorCode,
   ListAuditRequest,
+  ListFeedbackRequest,
   ListSubmissionsRequest,
   OverrideScoreRequest,
   ProtocolError,
@@ -25,10 +27,11 @@ import { openEndpoint, type OpenedEndpoint } from '../../src/connection/open-end
 import { presentAssignment } from '../../src/courses/assignment-presentation';
 import type { ClasspodApi } from '../../src/vscode/classpod';
 import type { ProfessorApi } from '../../src/vscode/professor/register';
+import type { FeedbackComments } from '../../src/vscode/feedback-comments';
 import type { ClusterNode } from '../../src/professor/cluster-nodes';
 import { presentNode } from '../../src/professor/cluster-presentation';
 
-type Api = ClasspodApi & { professor: ProfessorApi };
+type Api = ClasspodApi & { professor: ProfessorApi; feedback: FeedbackComments };
 
 function env(name: string): string {
   const v = process.env[name];
@@ -48,6 +51,55 @@ async function until(what: string, check: () => boolean | Promise<boolean>): Pro
 export function registerProfessorSuite(): void {
   registerStaffSuite();
   registerScoresAsStudentsSeeThem();
+  registerFeedbackAsTheStudentReadsIt();
+}
+
+/**
+ * Feedback on code from the student's side: a professor comments on a line of
+ * Ada's latest submission (through their own connection), Ada opens the
+ * assignment here and finds the thread on the same line of her own sum.c,
+ * read only, labelled with the submission it is about.
+ */
+function registerFeedbackAsTheStudentReadsIt(): void {
+  describe('feedback on code as the student reads it (in the extension host)', function () {
+    this.timeout(120_000);
+    let api: Api;
+    let prof: OpenedEndpoint;
+
+    before(async function () {
+      api = (await vscode.extensions.getExtension<Api>('classpod.classpod')!.activate())!;
+      prof = await openEndpoint({ server: new URL(env('CLASSPOD_HUB_URL')), path: '/v1/connect', token: env('CLASSPOD_PROFESSOR_TOKEN'), capabilities: [], clientVersion: 'e2e', logger: silentLogger, timeoutMs: 30_000 });
+    });
+    after(() => prof?.endpoint.close(1000, 'done'));
+
+    it('shows Ada the thread on the same lines of her own file, read only', async function () {
+      const { submissions } = await prof.endpoint.request(ListSubmissionsRequest.type, { courseId: 'cs101', assignmentId: 'c-sum', studentId: 'ada' });
+      const latest = submissions[0]!;
+      const body = 'Check the mean: integer division rounds towards zero.';
+      await prof.endpoint.request(AddFeedbackRequest.type, { submissionId: latest.id, path: 'sum.c', line: 3, body });
+      assert.equal(await api.commands.signIn({ serverUrl: env('CLASSPOD_HUB_URL'), token: env('CLASSPOD_STUDENT_ADA_TOKEN') }), true);
+      const folder = join(env('CLASSPOD_E2E_DIR'), 'host-feedback', 'c-sum');
+      assert.equal(await api.commands.openAssignment({ courseId: 'cs101', assignmentId: 'c-sum', folder, openFolder: false }), folder);
+      await until('the folder is synced', () => api.folders.list().some((f) => f.folder === folder));
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(folder, 'sum.c')));
+      await vscode.window.showTextDocument(doc);
+      let threads: readonly vscode.CommentThread[] = [];
+      await until('the feedback thread on sum.c', async () => {
+        await api.feedback.show(doc);
+        threads = api.feedback.threads(doc.uri);
+        return threads.some((t) => t.comments.some((c) => (c.body as vscode.MarkdownString).value === body));
+      });
+      const thread = threads.find((t) => t.comments.some((c) => (c.body as vscode.MarkdownString).value === body))!;
+      assert.equal(thread.range?.start.line, 2, 'line 3 of the submitted file is line 3 of hers');
+      assert.equal(thread.canReply, false, 'a student reads feedback; she does not write it');
+      assert.match(String(thread.label), /^Feedback on your latest submission of \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+      assert.equal(thread.comments.find((c) => (c.body as vscode.MarkdownString).value === body)!.author.name, 'Alan Turing');
+      // The hub still refuses her a comment of her own.
+      const own = await api.hub();
+      await assert.rejects(own.request(AddFeedbackRequest.type, { submissionId: latest.id, path: 'sum.c', line: 1, body: 'fine by me' }), /only the staff of course cs101/);
+      assert.ok((await own.request(ListFeedbackRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' })).comments.some((c) => c.body === body));
+    });
+  });
 }
 
 /**
@@ -301,6 +353,43 @@ function registerStaffSuite(): void {
       const s = api.professor.session!.cache.submission(adaLatest.submissionId)!;
       assert.equal(s.override?.comment, 'Correct; the checker missed a trailing newline.');
       assert.match(describeRow(ada), /^9(\/\d+)? \(overridden\)/);
+    });
+
+    it('opens the gradebook: the class at a glance, sorted and searched, and a cell revealed in the Cluster view', async function () {
+      await vscode.commands.executeCommand('classpod.professor.openGradebook', { courseId: 'cs101' });
+      const panel = api.professor.gradebooks.get('cs101');
+      assert.ok(panel?.book, 'the gradebook of cs101 is open');
+      assert.equal(panel.panel.title, 'Gradebook: Introduction to Programming (demo)');
+      const book = panel.book;
+      assert.deepEqual(book.rows.map((r) => r.student.id), ['ada', 'grace']);
+      const adaSum = book.cell('ada', 'c-sum')!;
+      assert.deepEqual([adaSum.submissionId, adaSum.score, adaSum.overridden], [adaLatest.submissionId, 9, true]);
+      assert.match(panel.panel.webview.html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);
+      await panel.handle({ type: 'sort', column: 'student' });
+      assert.deepEqual(book.view(panel.query).map((r) => r.student.id), ['grace', 'ada']);
+      await panel.handle({ type: 'search', text: 'hopper' });
+      assert.deepEqual(book.view(panel.query).map((r) => r.student.id), ['grace']);
+      await panel.handle({ type: 'open', studentId: 'ada', assignmentId: 'c-sum' });
+      await until('the Cluster view selects her submission', () => api.professor.view.selection.some((n) => n.id === adaLatest.id));
+    });
+
+    it("writes feedback on lines of a submitted file and answers it in the thread; reopened, it is still there", async function () {
+      const editor = (await vscode.commands.executeCommand('classpod.professor.openFile', sumFile)) as vscode.TextEditor;
+      const doc = editor.document;
+      const thread = api.feedback.controller.createCommentThread(doc.uri, new vscode.Range(1, 0, 2, 0), []);
+      const first = await api.feedback.add({ thread, text: 'Read both numbers before you add them.' });
+      assert.ok(first, 'the hub stored the comment');
+      assert.deepEqual([first.path, first.line, first.endLine, first.authorName], ['sum.c', 2, 3, 'Alan Turing']);
+      const reply = await api.feedback.add({ thread, text: 'And mind the overflow.' });
+      assert.equal(reply?.threadId, first.id, 'a reply joins the thread');
+      assert.equal(thread.comments.length, 2);
+      thread.dispose();
+      assert.equal(await api.feedback.show(doc), api.feedback.threads(doc.uri).length);
+      const shown = api.feedback.threads(doc.uri).find((t) => t.comments.some((c) => (c.body as vscode.MarkdownString).value === 'Read both numbers before you add them.'));
+      assert.ok(shown, 'the thread comes back from the hub');
+      assert.deepEqual(shown.comments.map((c) => (c.body as vscode.MarkdownString).value), ['Read both numbers before you add them.', 'And mind the overflow.']);
+      assert.equal(shown.range?.start.line, 1);
+      assert.equal(shown.canReply, true);
     });
 
     it("reruns a graded public test like the grader in the student's workspace", async function () {
