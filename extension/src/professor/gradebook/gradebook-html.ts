@@ -181,7 +181,8 @@ function rowHtml(book: Gradebook, r: GradebookRow): string {
 const STYLE = `
 body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 12px 12px; }
 .toolbar { position: sticky; top: 0; z-index: 2; display: flex; align-items: center; gap: 8px; padding: 8px 0; background: var(--vscode-editor-background); }
-.toolbar h1 { font-size: 1.1em; font-weight: 600; margin: 0 8px 0 0; }
+.toolbar h1 { font-size: 1.1em; font-weight: 600; margin: 0 8px 0 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }
+.toolbar button, #status { white-space: nowrap; }
 .spacer { flex: 1; }
 #status { color: var(--vscode-descriptionForeground); }
 input[type=search], select { background: var(--vscode-input-background); color: var(--vscode-input-foreground); border: 1px solid var(--vscode-input-border, transparent); padding: 3px 6px; font: inherit; }
