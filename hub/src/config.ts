@@ -2,6 +2,7 @@
 // environment variable named in hub/README.md. Validated before anything starts.
 
 import { resolve } from 'node:path';
+import { parseDuration, parseSize } from '@classpod/protocol';
 import type { Logger } from '@classpod/observability';
 import { OidcConfigError, readOidcConfigFile, validateOidcOptions, type OidcOptions } from './auth/oidc-config';
 import type { SpecResolver } from './assignments/spec-resolver';
@@ -106,14 +107,42 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Hu
   if (env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL;
   if (env.CLASSPOD_PUBLIC_URL) out.publicUrl = env.CLASSPOD_PUBLIC_URL;
   if (env.CLASSPOD_ISOLATION) out.isolation = env.CLASSPOD_ISOLATION as HubOptions['isolation'];
-  if (env.CLASSPOD_IDLE_STOP_MS) out.idleStopMs = Number(env.CLASSPOD_IDLE_STOP_MS);
+  const idleStop = durationSetting(env.CLASSPOD_IDLE_STOP || undefined, 'CLASSPOD_IDLE_STOP', env.CLASSPOD_IDLE_STOP_MS || undefined, 'CLASSPOD_IDLE_STOP_MS');
+  if (idleStop !== undefined) out.idleStopMs = idleStop;
   if (env.CLASSPOD_VERSION_KEEP) out.versionKeepPerFolder = Number(env.CLASSPOD_VERSION_KEEP);
   if (env.CLASSPOD_VERSION_KEEP_DAYS) out.versionKeepDays = Number(env.CLASSPOD_VERSION_KEEP_DAYS);
-  if (env.CLASSPOD_VERSION_COURSE_QUOTA_BYTES) out.versionCourseQuotaBytes = Number(env.CLASSPOD_VERSION_COURSE_QUOTA_BYTES);
+  if (env.CLASSPOD_VERSION_COURSE_QUOTA_BYTES) out.versionCourseQuotaBytes = sizeOption(env.CLASSPOD_VERSION_COURSE_QUOTA_BYTES, 'CLASSPOD_VERSION_COURSE_QUOTA_BYTES');
   if (env.CLASSPOD_AGENT_SCRIPT) out.agentScript = env.CLASSPOD_AGENT_SCRIPT;
   if (env.CLASSPOD_OFFICIAL_SANDBOXES) out.officialSandboxes = parseSandboxList(env.CLASSPOD_OFFICIAL_SANDBOXES);
   if (env.CLASSPOD_OIDC_CONFIG) out.oidc = oidcOptionsFromFile(env.CLASSPOD_OIDC_CONFIG, env);
   return out;
+}
+
+/** The milliseconds of option `what`: `30s`, `10m`, `1h30m`, `500ms`; bare digits count in `bareUnit` (seconds, or ms for the old `-ms` names). */
+export function durationOption(text: string, what: string, bareUnit: 'ms' | 's' = 's'): number {
+  const ms = parseDuration(text, bareUnit);
+  if (ms === undefined || ms === 0) {
+    throw new HubConfigError(`${what} must be a duration like 30s, 10m, 1h30m or 500ms${bareUnit === 'ms' ? ' (bare digits: milliseconds)' : ''}, not \`${text}\``);
+  }
+  return ms;
+}
+
+/** The bytes of option `what`: `1048576`, `512MiB`, `20GiB`. */
+export function sizeOption(text: string, what: string): number {
+  const bytes = parseSize(text);
+  if (bytes === undefined || bytes === 0) throw new HubConfigError(`${what} must be a size like 1048576, 512MiB or 20GiB, not \`${text}\``);
+  return bytes;
+}
+
+/**
+ * A duration given under its name (bare digits: seconds) or under its old
+ * `-ms` / `_MS` name (bare digits: milliseconds); both at once is a mistake.
+ */
+export function durationSetting(text: string | undefined, what: string, msText: string | undefined, msWhat: string): number | undefined {
+  if (text !== undefined && msText !== undefined) throw new HubConfigError(`give ${what} or ${msWhat}, not both`);
+  if (text !== undefined) return durationOption(text, what, 's');
+  if (msText !== undefined) return durationOption(msText, msWhat, 'ms');
+  return undefined;
 }
 
 /** The OIDC configuration file (`--oidc-config`, `CLASSPOD_OIDC_CONFIG`), as a configuration error when unreadable. */

@@ -218,7 +218,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     cleanups.push(() => prewarmScheduler.stop());
     await prewarmScheduler.start();
     started = true;
-    logger.info('hub started', { url, provider: provider.kind, database: o.databaseUrl ? 'postgres' : 'sqlite', dataDir: o.dataDir, officialSandboxes: o.officialSandboxes });
+    logger.info('hub started', { url, provider: provider.kind, database: o.databaseUrl ? 'postgres' : 'sqlite', dataDir: o.dataDir, officialSandboxes: o.officialSandboxes, idleStopMs: o.idleStopMs, leaseMs: o.leaseMs });
     return {
       url,
       port: address.port,

@@ -14,7 +14,7 @@ import { checkId, InvalidId } from '../ids/slug-ids';
 import { graderSpecResolver } from '../assignments/spec-resolver';
 import { TokenService, TOKEN_SCOPES, type TokenScope } from '../auth/tokens';
 import { BlobStore } from '../blobs/blob-store';
-import { HubConfigError, oidcOptionsFromFile, optionsFromEnv, parseSandboxList } from '../config';
+import { durationSetting, HubConfigError, oidcOptionsFromFile, optionsFromEnv, parseSandboxList } from '../config';
 import { installedAgentProgram } from './agent-program';
 import { exportGradeRecord, GradeRecordExportError } from '../grading/grade-record-export';
 import { startHub } from '../hub';
@@ -29,7 +29,9 @@ import type { WorkspaceProvider } from '../workspaces/workspace-provider';
 const HELP = `usage: classpod-hub <command> [options]
 
   serve                      run the hub (--host, --port, --public-url, --provider local|kubernetes,
-                             --isolation auto|bubblewrap|none, --idle-stop-ms, --lease-ms,
+                             --isolation auto|bubblewrap|none,
+                             --idle-stop DURATION: stop an idle local workspace (default 10m),
+                             --lease DURATION: grading lease after the last heartbeat (default 30s),
                              --agent FILE: the workspace agent's program for the local provider
                              (or CLASSPOD_AGENT_SCRIPT; default: the installed @classpod/agent),
                              --official-sandboxes isolate[,local,none]: whose grades are official,
@@ -56,6 +58,9 @@ const HELP = `usage: classpod-hub <command> [options]
 common options:
   --data DIR           data folder (or CLASSPOD_DATA_DIR; default ./classpod-data)
   --database-url URL   PostgreSQL (or DATABASE_URL); SQLite in the data folder when absent
+
+DURATION is seconds or a number with ms/s/m/h/d/w (or a sum: 1h30m); the older
+--idle-stop-ms and --lease-ms still work, their bare digits in milliseconds.
 `;
 
 const options = {
@@ -65,7 +70,9 @@ const options = {
   port: { type: 'string' },
   'public-url': { type: 'string' },
   isolation: { type: 'string' },
+  'idle-stop': { type: 'string' },
   'idle-stop-ms': { type: 'string' },
+  lease: { type: 'string' },
   'lease-ms': { type: 'string' },
   'official-sandboxes': { type: 'string' },
   'oidc-config': { type: 'string' },
@@ -138,9 +145,9 @@ async function main(argv: string[]): Promise<number> {
       port: v.port !== undefined ? Number(v.port) : env.port,
       publicUrl: v['public-url'] ?? env.publicUrl,
       isolation: (v.isolation ?? env.isolation) as 'auto' | 'bubblewrap' | 'none' | undefined,
-      idleStopMs: v['idle-stop-ms'] !== undefined ? Number(v['idle-stop-ms']) : env.idleStopMs,
+      idleStopMs: durationSetting(v['idle-stop'], '--idle-stop', v['idle-stop-ms'], '--idle-stop-ms') ?? env.idleStopMs,
       agentScript: provider === 'local' ? (v.agent ?? env.agentScript ?? installedAgentProgram()) : undefined,
-      leaseMs: v['lease-ms'] !== undefined ? Number(v['lease-ms']) : undefined,
+      leaseMs: durationSetting(v.lease, '--lease', v['lease-ms'], '--lease-ms'),
       officialSandboxes: v['official-sandboxes'] !== undefined ? parseSandboxList(v['official-sandboxes']) : env.officialSandboxes,
       oidc: v['oidc-config'] !== undefined ? oidcOptionsFromFile(v['oidc-config']) : env.oidc,
       logger,

@@ -3,7 +3,7 @@
 // show status; mistakes answered with a usage message and exit code 2.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +78,52 @@ describe('classpod-hub command', function () {
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.err}`);
       assert.match(r.err, message);
     }
+  });
+
+  it('takes durations and sizes as people write them, keeps the old millisecond names, and refuses a bad one by name', async () => {
+    for (const [args, env, message] of [
+      [['serve', '--port', '0', '--idle-stop', 'soon'], {}, /--idle-stop must be a duration like 30s, 10m, 1h30m or 500ms, not `soon`/],
+      [['serve', '--port', '0', '--lease', '-5s'], {}, /--lease must be a duration/],
+      [['serve', '--port', '0', '--idle-stop-ms', '1.5'], {}, /--idle-stop-ms must be a duration .*bare digits: milliseconds.*, not `1\.5`/],
+      [['serve', '--port', '0', '--idle-stop', '0s'], {}, /--idle-stop must be a duration/],
+      [['serve', '--port', '0', '--idle-stop', '10m', '--idle-stop-ms', '600000'], {}, /give --idle-stop or --idle-stop-ms, not both/],
+      [['serve', '--port', '0'], { CLASSPOD_IDLE_STOP: '10 minutes' }, /CLASSPOD_IDLE_STOP must be a duration/],
+      [['status'], { CLASSPOD_VERSION_COURSE_QUOTA_BYTES: '20GB' }, /CLASSPOD_VERSION_COURSE_QUOTA_BYTES must be a size like 1048576, 512MiB or 20GiB, not `20GB`/],
+    ] as Array<[string[], NodeJS.ProcessEnv, RegExp]>) {
+      const r = spawnSync(process.execPath, [HUB_CLI, ...args, '--data', dataDir], { encoding: 'utf8', env: { ...process.env, ...env } });
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'a message, not a stack');
+    }
+
+    // The values reach the running hub: it logs them when it has started.
+    const started = async (args: string[], env: NodeJS.ProcessEnv): Promise<{ idleStopMs: number; leaseMs: number }> => {
+      const child = spawn(process.execPath, [HUB_CLI, 'serve', '--data', dataDir, '--port', '0', '--isolation', 'none', ...args], {
+        env: { ...process.env, CLASSPOD_OFFICIAL_SANDBOXES: 'local', ...env, CLASSPOD_LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const exited = new Promise((r) => child.once('exit', r));
+      try {
+        let err = '';
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.stdout.resume();
+        const deadline = Date.now() + 60_000;
+        while (!/"hub started"/.test(err)) {
+          assert.ok(Date.now() < deadline && child.exitCode === null, `the hub did not start: ${err.slice(-2000)}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const line = err.split('\n').find((l) => l.includes('"hub started"'))!;
+        const logged = JSON.parse(line) as { idleStopMs: number; leaseMs: number };
+        return { idleStopMs: logged.idleStopMs, leaseMs: logged.leaseMs };
+      } finally {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    };
+    assert.deepEqual(await started(['--idle-stop', '2m', '--lease', '1m30s'], {}), { idleStopMs: 120_000, leaseMs: 90_000 });
+    assert.deepEqual(await started(['--idle-stop-ms', '1500', '--lease-ms', '45000'], {}), { idleStopMs: 1_500, leaseMs: 45_000 });
+    assert.deepEqual(await started(['--lease', '20'], { CLASSPOD_IDLE_STOP: '90s' }), { idleStopMs: 90_000, leaseMs: 20_000 });
+    assert.deepEqual(await started([], { CLASSPOD_IDLE_STOP_MS: '700000' }), { idleStopMs: 700_000, leaseMs: 30_000 });
   });
 
   it("links a person to their account at the identity provider, once, and audit-logs role changes", async () => {
