@@ -13,6 +13,7 @@ import { cpus, hostname, tmpdir, totalmem } from 'node:os';
 import { readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Logger } from '@classpod/observability';
+import { Backoff } from '@classpod/protocol';
 import {
   workspaceIdOf,
   type AgentEndpoint,
@@ -29,6 +30,9 @@ import { AgentProcess } from './agent-process';
 import { bubblewrapWorks, type IsolationKind } from './agent-sandbox';
 import { AGENT_NODE_OPTIONS } from './agent-node-options';
 import { ensureExecuteOnlyNode } from './execute-only-node';
+
+/** Pauses before restarting a crashed agent: 200 ms, doubling with each crash in the restart window. */
+const RESTART_BACKOFF = { initialMs: 200, maxMs: 30_000 };
 
 /** Longest unix socket path the kernel takes. */
 const MAX_SOCKET_PATH_BYTES = 107;
@@ -71,6 +75,7 @@ interface Entry {
   reason?: string;
   starting?: Promise<AgentEndpoint>;
   crashes: number[];
+  restartDelay: Backoff;
 }
 
 /** The monorepo (or installation) folder holding the agent's code and node_modules. */
@@ -147,6 +152,7 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
         key,
         state: 'stopped',
         crashes: [],
+        restartDelay: new Backoff(RESTART_BACKOFF),
         process: new AgentProcess({
           workspaceId: id,
           isolation: this.isolation,
@@ -189,12 +195,14 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
     this.setState(e, state, reason);
     const now = Date.now();
     e.crashes = e.crashes.filter((t) => now - t < this.o.restartWindowMs);
+    // The first crash after a quiet restart window waits the shortest pause again.
+    if (e.crashes.length === 0) e.restartDelay.reset();
     e.crashes.push(now);
     if (e.crashes.length > this.o.maxRestarts) {
       this.o.logger.error('agent keeps crashing; not restarting it until the next connection', { workspaceId: workspaceIdOf(e.key) });
       return;
     }
-    const delay = 200 * 2 ** (e.crashes.length - 1);
+    const delay = e.restartDelay.next();
     setTimeout(() => {
       if (this.disposed || e.state !== 'failed') return;
       this.ensureRunning(e.key).catch((err: Error) => this.o.logger.warn('restart failed', { workspaceId: workspaceIdOf(e.key), err }));
