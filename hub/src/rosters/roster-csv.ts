@@ -8,6 +8,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Role } from '../store/records';
+import type { RosterMember } from '../store/roster-repository';
 import { isSlugId } from '../ids/slug-ids';
 import { quoteForMessage } from '../server/client-text';
 
@@ -25,16 +26,6 @@ export interface RosterRow {
   /** The line of the CSV the row starts on (the header is line 1). */
   line: number;
   id: string;
-  name: string;
-  email?: string;
-  role: Role;
-  section?: string;
-  withdrawn: boolean;
-}
-
-/** One person of a course, as an export writes them. */
-export interface RosterEntry {
-  personId: string;
   name: string;
   email?: string;
   role: Role;
@@ -125,7 +116,7 @@ function defused(value: string): string {
 }
 
 /** The roster as CSV under ROSTER_COLUMNS: RFC 4180 quoting, CRLF line ends. */
-export function writeRosterCsv(entries: readonly RosterEntry[]): string {
+export function writeRosterCsv(entries: readonly RosterMember[]): string {
   return stringify(
     [[...ROSTER_COLUMNS], ...entries.map((e) => [e.personId, e.name, e.email ?? '', e.role, e.section ?? '', e.withdrawn ? 'withdrawn' : 'enrolled'])],
     { record_delimiter: 'windows', cast: { string: defused } },
