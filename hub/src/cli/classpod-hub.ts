@@ -335,7 +335,7 @@ main(process.argv.slice(2)).then(
       err instanceof FolderError ||
       err instanceof GradeRecordExportError ||
       ProtocolError.is(err, 'InvalidParams') ||
-      (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+      String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_');
     process.stderr.write(`classpod-hub: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
     if (err instanceof UsageError) process.stderr.write('run `classpod-hub --help` for usage\n');
     process.exitCode = known ? 2 : 1;

@@ -83,7 +83,8 @@ describe('classpod-hub command', function () {
   it('takes durations and sizes as people write them, keeps the old millisecond names, and refuses a bad one by name', async () => {
     for (const [args, env, message] of [
       [['serve', '--port', '0', '--idle-stop', 'soon'], {}, /--idle-stop must be a duration like 30s, 10m, 1h30m or 500ms, not `soon`/],
-      [['serve', '--port', '0', '--lease', '-5s'], {}, /--lease must be a duration/],
+      [['serve', '--port', '0', '--lease=-5s'], {}, /--lease must be a duration/],
+      [['serve', '--port', '0', '--lease', '-5s'], {}, /Option '--lease' argument is ambiguous/],
       [['serve', '--port', '0', '--idle-stop-ms', '1.5'], {}, /--idle-stop-ms must be a duration .*bare digits: milliseconds.*, not `1\.5`/],
       [['serve', '--port', '0', '--idle-stop', '0s'], {}, /--idle-stop must be a duration/],
       [['serve', '--port', '0', '--idle-stop', '10m', '--idle-stop-ms', '600000'], {}, /give --idle-stop or --idle-stop-ms, not both/],
