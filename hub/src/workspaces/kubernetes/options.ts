@@ -1,6 +1,7 @@
 // Typed, validated options of the Kubernetes workspace provider, with every
 // default in one place and a reader for the CLASSPOD_K8S_* environment.
 import type * as k8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
+import { parseDuration } from '@classpod/protocol';
 import { DEFAULT_IDLE_STOP_MS, type ActivityTracker } from '../activity-tracker';
 
 /** What one course's workspaces run and may use. */
@@ -112,9 +113,9 @@ export function checkCourseSettings(settings: CourseWorkspaceSettings): void {
 function positiveSeconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}="${raw}" is not a positive number of seconds`);
-  return value * 1000;
+  const ms = parseDuration(raw, 's');
+  if (!ms) throw new Error(`${name}="${raw}" is not a positive number of seconds or a duration like 10m or 1h30m`);
+  return ms;
 }
 
 /**

@@ -11,7 +11,15 @@ describe('Kubernetes provider options from the environment', function () {
     assert.equal(options.idleTimeoutMs, undefined);
   });
 
-  it('refuses a timeout that is not a positive number of seconds', function () {
+  it('takes a timeout in seconds or as a duration people write', function () {
+    assert.equal(kubernetesOptionsFromEnv({ CLASSPOD_K8S_IDLE_TIMEOUT_SECONDS: '600' }).idleTimeoutMs, 600_000);
+    assert.equal(kubernetesOptionsFromEnv({ CLASSPOD_K8S_IDLE_TIMEOUT_SECONDS: '1h30m' }).idleTimeoutMs, 5_400_000);
+    assert.equal(kubernetesOptionsFromEnv({ CLASSPOD_K8S_READY_TIMEOUT_SECONDS: '5m' }).readyTimeoutMs, 300_000);
+  });
+
+  it('refuses a timeout that is not a positive number of seconds or a duration', function () {
+    assert.throws(() => kubernetesOptionsFromEnv({ CLASSPOD_K8S_IDLE_TIMEOUT_SECONDS: '0' }), /CLASSPOD_K8S_IDLE_TIMEOUT_SECONDS="0" is not a positive number of seconds/);
+    assert.throws(() => kubernetesOptionsFromEnv({ CLASSPOD_K8S_IDLE_TIMEOUT_SECONDS: '10 minutes' }), /CLASSPOD_K8S_IDLE_TIMEOUT_SECONDS="10 minutes" is not a positive number of seconds or a duration like 10m/);
     assert.throws(() => kubernetesOptionsFromEnv({ CLASSPOD_K8S_IDLE_TIMEOUT_SECONDS: 'soon' }), /CLASSPOD_K8S_IDLE_TIMEOUT_SECONDS="soon" is not a positive number of seconds/);
     assert.throws(() => kubernetesOptionsFromEnv({ CLASSPOD_K8S_READY_TIMEOUT_SECONDS: '-5' }), /CLASSPOD_K8S_READY_TIMEOUT_SECONDS/);
   });
