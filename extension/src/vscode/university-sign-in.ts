@@ -50,7 +50,7 @@ export class UniversitySignIn implements vscode.UriHandler, vscode.Disposable {
     const editorUri = vscode.Uri.from({ scheme: vscode.env.uriScheme, authority: this.extensionId, path: SIGNED_IN_PATH });
     const callback = await vscode.env.asExternalUri(editorUri);
     const attempt = this.receiver.begin(server, callback.toString(true));
-    this.logger.info('browser sign-in started', { server: server.origin, redirect: callback.scheme });
+    this.logger.info('browser sign-in started', { server: server.origin, redirect: `${callback.scheme}://${callback.authority}${callback.path}` });
     // A string, not a Uri: a Uri would decode and re-encode the query, and the nested redirect_uri with it.
     const opened = await vscode.env.openExternal(attempt.url as unknown as vscode.Uri);
     if (!opened) {
