@@ -344,7 +344,8 @@ function registerStaffSuite(): void {
         const model = api.professor.session!.model;
         await until('the regraded submissions graded again', () => all.every((id) => model.cache.submission(id)?.status === 'graded'));
         await model.getChildren(ada); // as the view does when the row is redrawn
-        assert.match(describeRow(adaLatest), /(\d+)\/\1 passed$/);
+        // …and the row says it was regraded.
+        assert.match(describeRow(adaLatest), /(\d+)\/\1 passed · regraded$/);
       }
     });
 
