@@ -267,6 +267,7 @@ describe('authorization: every method × role × owner', function () {
     const routes: Array<{ name: string; method: 'GET' | 'POST'; path: string; expected: Record<Actor | 'nobody', number> }> = [
       { name: 'grades.csv of cs101', method: 'GET', path: '/v1/courses/cs101/grades.csv', expected: { prof: 200, tara: 200, alice: 403, bob: 403, olga: 403, dave: 403, nobody: 401 } },
       { name: 'sign-out', method: 'POST', path: '/v1/auth/signout', expected: { prof: 200, tara: 200, alice: 200, bob: 200, olga: 200, dave: 200, nobody: 401 } },
+      { name: 'sign-in methods (public: a client asks before anyone signs in)', method: 'GET', path: '/v1/auth/methods', expected: { prof: 200, tara: 200, alice: 200, bob: 200, olga: 200, dave: 200, nobody: 200 } },
       { name: 'OpenID sign-in (not configured here)', method: 'GET', path: '/v1/auth/oidc/start', expected: { prof: 404, tara: 404, alice: 404, bob: 404, olga: 404, dave: 404, nobody: 404 } },
       { name: 'OpenID callback (not configured here)', method: 'GET', path: '/v1/auth/oidc/callback?state=x&code=y', expected: { prof: 404, tara: 404, alice: 404, bob: 404, olga: 404, dave: 404, nobody: 404 } },
       { name: 'an invite link\'s page', method: 'GET', path: '/v1/join/AAAAA-BBBBB-CCCCC', expected: { prof: 200, tara: 200, alice: 200, bob: 200, olga: 200, dave: 200, nobody: 200 } },
