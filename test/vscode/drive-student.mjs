@@ -131,9 +131,11 @@ async function driveEarlierVersions(page, step) {
  * the workspace and the terminal says so; a key starts it again and the shell
  * answers. The restored file is in the workspace too.
  */
-async function drivePausedTerminal(page, step, idleMinutes) {
+async function drivePausedTerminal(page, step, idleMinutes, setIdle) {
   const paused = new RegExp(`workspace paused after ${idleMinutes} min idle — press a key to resume`);
   await step('terminal-paused', async () => {
+    // Only now the course's idle time becomes short, as a professor could set it (`classpod-hub course idle`).
+    await setIdle();
     await command(page, 'View: Close All Editors');
     await command(page, 'Terminal: Focus Terminal');
     await page.locator('.terminal-wrapper .xterm-rows').first().waitFor({ timeout: 60_000 });
@@ -157,7 +159,7 @@ async function drivePausedTerminal(page, step, idleMinutes) {
  * first; screenshots go to `shots`. Returns the steps that passed. Without
  * a grading worker (`expectGrade` false) the journey ends at the receipt.
  */
-export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots, log, expectGrade = true, idleMinutes }) {
+export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots, log, expectGrade = true, idleMinutes, setIdle }) {
   const browser = await launchBrowser();
   const { page } = browser;
   const { steps, step } = stepRecorder(page, shots, log);
@@ -312,8 +314,8 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
     });
 
     await driveEarlierVersions(page, step);
-    if (idleMinutes === undefined) log('step: terminal-paused — skipped: the course keeps its default idle time in this stack');
-    else await drivePausedTerminal(page, step, idleMinutes);
+    if (idleMinutes === undefined || !setIdle) log('step: terminal-paused — skipped: this stack cannot shorten the course\'s idle time');
+    else await drivePausedTerminal(page, step, idleMinutes, setIdle);
   } finally {
     await browser.close();
   }

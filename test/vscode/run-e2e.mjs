@@ -66,9 +66,9 @@ export async function runE2E({ host = true, ui = true, compile = true, log = (m)
   try {
     const bin = ensureCodeServer(log);
     const vsix = await buildExtension(log, dir, { compile });
-    // The UI journey sees its workspace paused: its course's idle time is the shortest there is (1 min).
-    // The in-host suite keeps the default, so its workspaces never pause under it.
-    const stack = await startStack({ repo, dir, logDir: resultsDir, ...(host ? {} : { idleMinutes: JOURNEY_IDLE_MINUTES }) });
+    // The course keeps its default idle time: a loaded machine that takes a minute over one step
+    // must not see the workspace paused there. The journey's paused-terminal step shortens it.
+    const stack = await startStack({ repo, dir, logDir: resultsDir });
     log(`hub at ${stack.url}${stack.grader ? ' with a grader worker' : ' (no grader worker: the grader package has none yet)'}`);
     const cs = await startCodeServer({
       bin,
@@ -88,8 +88,8 @@ export async function runE2E({ host = true, ui = true, compile = true, log = (m)
     if (host) summary.host = await runHostSuiteLogged({ baseUrl: cs.url, repo, dir, resultsDir, log, what: 'in-host suite' });
     if (ui) {
       const { shots, startFolder } = prepareUiRun({ dir, resultsDir });
-      // After the in-host suite, the journey gets a hub of its own with the short idle time.
-      const uiStack = host ? await startStack({ repo, dir: join(dir, 'ui-stack'), logDir: join(resultsDir, 'ui-stack'), idleMinutes: JOURNEY_IDLE_MINUTES }) : stack;
+      // After the in-host suite, the journey gets a hub of its own.
+      const uiStack = host ? await startStack({ repo, dir: join(dir, 'ui-stack'), logDir: join(resultsDir, 'ui-stack') }) : stack;
       summary.ui = await driveStudent({
         baseUrl: cs.url,
         hubUrl: uiStack.url,
@@ -99,6 +99,7 @@ export async function runE2E({ host = true, ui = true, compile = true, log = (m)
         log,
         expectGrade: Boolean(uiStack.grader),
         idleMinutes: JOURNEY_IDLE_MINUTES,
+        setIdle: () => uiStack.setIdle(`${JOURNEY_IDLE_MINUTES}m`),
       });
     }
     return summary;

@@ -3,30 +3,23 @@
 // worker with the `none` sandbox when the grader package has one (the hub's
 // grading policy names `none` for this run), all in a temporary data folder.
 
-import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, startProcess } from './processes.mjs';
 
 /**
  * Start the hub (and a grader worker) for the demo course; returns addresses, tokens and logs.
  * `setup(hub)` may run more `classpod-hub` commands first and resolve with more tokens by name.
- * `idleMinutes` sets the course's idle time (course.yaml's `workspaces.idleMinutes`), so a journey can see a workspace paused.
+ * `setIdle('1m')` shortens the course's idle time while the hub runs, so a journey can see a workspace paused.
  */
-export async function startStack({ repo, dir, logDir, setup, idleMinutes }) {
+export async function startStack({ repo, dir, logDir, setup }) {
   const hubCli = join(repo, 'hub', 'dist', 'src', 'cli', 'classpod-hub.js');
   if (!existsSync(hubCli)) throw new Error(`${hubCli} is missing: build the repository first (npx tsc -b)`);
   mkdirSync(dir, { recursive: true });
   mkdirSync(logDir, { recursive: true });
   const data = join(dir, 'hub-data');
   const hub = (...args) => run(process.execPath, [hubCli, ...args, '--data', data]);
-  let course = join(repo, 'examples', 'demo-course');
-  if (idleMinutes !== undefined) {
-    // A copy of the demo course with its own idle time; the repository's stays as it is.
-    const copy = join(dir, 'demo-course');
-    cpSync(course, copy, { recursive: true });
-    appendFileSync(join(copy, 'course.yaml'), `\nworkspaces: { idleMinutes: ${idleMinutes} }\n`);
-    course = copy;
-  }
+  const course = join(repo, 'examples', 'demo-course');
   await hub('course', 'create', '--from', course);
   const tokens = {};
   for (const [id, name] of [
@@ -65,5 +58,7 @@ export async function startStack({ repo, dir, logDir, setup, idleMinutes }) {
       ready: (line) => /"msg":"starting"/.test(line),
     });
   }
-  return { url, data, tokens, graderToken, hub: server, grader };
+  /** Change the course's idle time while the hub runs (`1m`, or `default`): the hub reads it at its next look. */
+  const setIdle = (duration) => hub('course', 'idle', '--course', 'cs101', '--idle-stop', duration);
+  return { url, data, tokens, graderToken, hub: server, grader, setIdle };
 }

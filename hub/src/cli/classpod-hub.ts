@@ -38,6 +38,8 @@ const HELP = `usage: classpod-hub <command> [options]
                              --oidc-config FILE: OpenID Connect sign-in, see hub/README.md)
   course create --id ID --title TITLE
   course create --from DIR   a course folder: course.yaml + assignments/<slug>/
+  course idle --course ID --idle-stop DURATION|default
+                             how long the course's workspaces may be idle (a running hub follows it)
   assignment add --course ID --folder DIR [--id SLUG]
   people add --id ID --name NAME [--email E] [--course ID --role professor|assistant|student] [--admin]
              [--oidc-subject SUB [--oidc-issuer URL]]   link the person's account at the identity provider
@@ -103,6 +105,11 @@ const options = {
 } as const;
 
 class UsageError extends Error {}
+
+/** An idle time as a person reads it ("90 s", "10 min"). */
+function formatIdle(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
+}
 
 function need(v: string | undefined, flag: string): string {
   if (!v) throw new UsageError(`--${flag} is required`);
@@ -187,6 +194,15 @@ async function main(argv: string[]): Promise<number> {
           const created = await store.courses.upsert({ id, title: need(v.title, 'title') });
           out(`${created ? 'created' : 'updated'} course ${id}`);
         }
+        return 0;
+      }
+      case 'course idle': {
+        const course = need(v.course, 'course');
+        if (!(await store.courses.get(course))) throw new UsageError(`no course ${course}`);
+        const text = need(v['idle-stop'], 'idle-stop');
+        const ms = text === 'default' ? null : durationSetting(text, '--idle-stop', undefined, '');
+        await store.courses.setIdleStopSeconds(course, ms === null || ms === undefined ? null : Math.max(1, Math.round(ms / 1000)));
+        out(ms === null || ms === undefined ? `course ${course}: workspaces follow the hub's idle time` : `course ${course}: workspaces stop after ${formatIdle(ms)} idle`);
         return 0;
       }
       case 'assignment add': {

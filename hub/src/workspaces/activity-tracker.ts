@@ -17,9 +17,14 @@ export interface ActivityTrackerOptions {
   now?: () => number;
 }
 
-/** The reason an idle stop gives (the clients' terminals show it): `paused after N min idle`. */
-export function pausedReason(idleMs: number): string {
-  return `paused after ${Math.max(1, Math.round(idleMs / 60_000))} min idle`;
+/**
+ * The reason an idle stop gives (the clients' terminals show it): `paused
+ * after N min idle`, where N is the idle time that applied (the course's
+ * setting), not how late the check happened to run: a loaded hub that stops a
+ * workspace 70 s into a 1 min idle time still says "1 min".
+ */
+export function pausedReason(idleLimitMs: number): string {
+  return `paused after ${Math.max(1, Math.round(idleLimitMs / 60_000))} min idle`;
 }
 
 /** Whether a status reason is an idle stop's. */
@@ -116,8 +121,13 @@ export class ActivityTracker {
       return false;
     }
     if (a.busy > 0) return false;
-    const idleMs = a.briefMs ?? (await this.courseIdle(key.courseId)) ?? this.defaultIdleMs;
-    return now - a.at >= idleMs;
+    return now - a.at >= (await this.idleLimit(key));
+  }
+
+  /** The idle time that applies to the workspace now (ms): a brief start's, else its course's, else the default. */
+  async idleLimit(key: WorkspaceKey): Promise<number> {
+    const a = this.workspaces.get(workspaceIdOf(key));
+    return a?.briefMs ?? (await this.courseIdle(key.courseId)) ?? this.defaultIdleMs;
   }
 
   /** How long ago the last activity was (ms), if known. */

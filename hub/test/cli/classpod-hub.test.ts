@@ -43,6 +43,27 @@ describe('classpod-hub command', function () {
     assert.match(status, /grading jobs: 0 queued/);
   });
 
+  it("sets a course's idle time, back to the hub's with `default`, and refuses an unknown course or a bad duration", async () => {
+    hubCli(['course', 'create', '--data', dataDir, '--from', DEMO_COURSE_DIR]);
+    assert.match(hubCli(['course', 'idle', '--data', dataDir, '--course', 'cs101', '--idle-stop', '90s']), /course cs101: workspaces stop after 90 s idle/);
+    const idleSeconds = async (): Promise<number | undefined> => {
+      const store = await openStore({ dataDir });
+      try {
+        return await store.courses.idleStopSeconds('cs101');
+      } finally {
+        await store.close();
+      }
+    };
+    assert.equal(await idleSeconds(), 90);
+    assert.match(hubCli(['course', 'idle', '--data', dataDir, '--course', 'cs101', '--idle-stop', 'default']), /follow the hub's idle time/);
+    assert.equal(await idleSeconds(), undefined);
+    const unknown = run(['course', 'idle', '--course', 'cs999', '--idle-stop', '1m']);
+    assert.deepEqual([unknown.status, /no course cs999/.test(unknown.err)], [2, true], unknown.err);
+    const bad = run(['course', 'idle', '--course', 'cs101', '--idle-stop', 'soon']);
+    assert.deepEqual([bad.status, /--idle-stop must be a duration/.test(bad.err)], [2, true], bad.err);
+    assert.equal(await idleSeconds(), undefined, 'a refused change changes nothing');
+  });
+
   it('adds an assignment from a folder and says what students receive', () => {
     hubCli(['course', 'create', '--data', dataDir, '--id', 'cs202', '--title', 'Data structures']);
     const out = hubCli(['assignment', 'add', '--data', dataDir, '--course', 'cs202', '--folder', join(DEMO_COURSE_DIR, 'assignments/py-primes')]);

@@ -3,7 +3,7 @@
 // only for the hub's own file access is idle sooner.
 
 import assert from 'node:assert/strict';
-import { ActivityTracker, DEFAULT_IDLE_STOP_MS } from '../../src/workspaces/activity-tracker';
+import { ActivityTracker, DEFAULT_IDLE_STOP_MS, pausedReason } from '../../src/workspaces/activity-tracker';
 
 describe('activity tracker', () => {
   const key = { courseId: 'cs101', studentId: 'alice' };
@@ -22,6 +22,17 @@ describe('activity tracker', () => {
     assert.equal(await t.isIdle(key), true);
     t.useCourseIdleTime(async (courseId) => (courseId === 'cs101' ? 60 * 60_000 : undefined));
     assert.equal(await t.isIdle(key), false, 'the course waits an hour');
+  });
+
+  it('names the idle time that applied in its pause reason, however late the check ran', async () => {
+    const t = tracker();
+    t.useCourseIdleTime(async () => 60_000);
+    t.record(key);
+    clock += 2.6 * 60_000; // a loaded hub checked 96 s after the workspace became idle
+    assert.equal(await t.isIdle(key), true);
+    assert.equal(pausedReason(await t.idleLimit(key)), 'paused after 1 min idle');
+    t.useCourseIdleTime(async () => undefined);
+    assert.equal(pausedReason(await t.idleLimit(key)), 'paused after 10 min idle');
   });
 
   it('is never idle while a run is in progress, and idle again one idle time after it ended', async () => {

@@ -58,10 +58,11 @@ export class IdleWorkspaceStops {
       }
       if (!idle || lifecycle.isStarting(id)) continue;
       const idleMs = activity.idleFor(key, now) ?? 0;
-      log.info('stopping idle workspace', { workspace: id, idleMs });
+      const idleLimitMs = await activity.idleLimit(key);
+      log.info('stopping idle workspace', { workspace: id, idleMs, idleLimitMs });
       try {
         // Said before the pod goes, so the gateway can tell its clients the workspace is paused, not lost.
-        statuses.announce({ ...statuses.statusOf(key), state: 'stopping', reason: pausedReason(idleMs) });
+        statuses.announce({ ...statuses.statusOf(key), state: 'stopping', reason: pausedReason(idleLimitMs) });
         await lifecycle.stop(key);
         stopped.push(key);
       } catch (err) {

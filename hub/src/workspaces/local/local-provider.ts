@@ -338,8 +338,9 @@ export class LocalWorkspaceProvider implements WorkspaceProvider {
       }
       if (!idle || e.state !== 'running' || e.starting) continue;
       const idleMs = this.activity.idleFor(e.key, now) ?? 0;
-      this.o.logger.info('stopping idle workspace', { workspaceId: workspaceIdOf(e.key), idleMs });
-      await this.stop(e.key, pausedReason(idleMs));
+      const idleLimitMs = await this.activity.idleLimit(e.key);
+      this.o.logger.info('stopping idle workspace', { workspaceId: workspaceIdOf(e.key), idleMs, idleLimitMs });
+      await this.stop(e.key, pausedReason(idleLimitMs));
       stopped.push(workspaceIdOf(e.key));
     }
     return stopped;
