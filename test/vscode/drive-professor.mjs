@@ -11,6 +11,7 @@
 // person sees.
 
 import { answerInput, command, launchBrowser, notification, stepRecorder } from './browser.mjs';
+import { readFeedbackAsStudent, writeFeedback } from './drive-feedback.mjs';
 import { driveGradebook } from './drive-gradebook.mjs';
 
 const LONG = 120_000;
@@ -226,6 +227,8 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
 
     // The gradebook: open, sort, search, and a cell revealed in the tree (drive-gradebook.mjs).
     await driveGradebook({ page, step, pane });
+    // Feedback on code: a comment on line 3 of Ada's sum.c (drive-feedback.mjs); she reads it at the end.
+    await writeFeedback({ page, step, pane });
 
     await step('filtered', async () => {
       await clearToasts(page);
@@ -257,6 +260,8 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       }
       if (await page.locator('.part.panel .view-lines', { hasText: /✘/ }).count()) throw new Error('a test of the reference solution is marked ✘');
     });
+
+    await readFeedbackAsStudent({ page, step });
   } finally {
     await browser.close();
   }
