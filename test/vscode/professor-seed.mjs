@@ -2,11 +2,14 @@
 // would: each student's workspace starts, a file is written into their
 // assignment folder through the gateway, and they submit. Ada submits the
 // starter file and then the reference solution; Grace submits the starter.
+// The seed returns once the hub has recorded the version holding Ada's last
+// file, so the professor's Versions row never opens before it exists.
 
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileWriteRequest, RpcEndpoint, StartWorkspaceRequest, SubmitRequest } from '@classpod/protocol';
+import { FileWriteRequest, ListVersionFilesRequest, ListVersionsRequest, RpcEndpoint, StartWorkspaceRequest, SubmitRequest } from '@classpod/protocol';
 import WebSocket from 'ws';
 
 async function connect(hubUrl, path, token) {
@@ -31,12 +34,28 @@ async function submitVersions(hubUrl, studentId, token, contents) {
         ids.push(submission.id);
         await new Promise((r) => setTimeout(r, 20)); // distinct submission times
       }
+      await versionRecorded(hub, studentId, contents.at(-1));
       return ids;
     } finally {
       agent.close();
     }
   } finally {
     hub.close();
+  }
+}
+
+/** Wait (polling, up to 2 min) until the hub's newest version of the student's c-sum folder holds `content` as sum.c. */
+async function versionRecorded(hub, studentId, content) {
+  const sha256 = createHash('sha256').update(content).digest('hex');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const { versions } = await hub.request(ListVersionsRequest.type, { courseId: 'cs101', assignmentId: 'c-sum', studentId, limit: 1 });
+    if (versions[0]) {
+      const { files } = await hub.request(ListVersionFilesRequest.type, { versionId: versions[0].id });
+      if (files.some((f) => f.path.endsWith('sum.c') && f.sha256 === sha256)) return;
+    }
+    if (Date.now() > deadline) throw new Error(`the hub recorded no version of ${studentId}'s sum.c as last written within 2 min`);
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
