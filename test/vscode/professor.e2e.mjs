@@ -10,7 +10,8 @@
 //      then Ada's side of grades (regrade of an older submission, a refused
 //      150/100 override, an override comment) while she is signed in;
 //   4. drives the Cluster view as the professor, then Ada's Courses view and
-//      Show Results, a screenshot per step.
+//      Show Results, a screenshot per step (after the in-host suite, against a
+//      hub of its own, seeded the same way).
 //
 // Screenshots and logs go to test-results/vscode-e2e-professor/.
 //
@@ -73,7 +74,14 @@ export async function runProfessorE2E({ host = true, ui = true, compile = true, 
     if (host) summary.host = await runHostSuiteLogged({ baseUrl: cs.url, repo, dir, resultsDir, log, what: 'in-host professor suite' });
     if (ui) {
       const { shots, startFolder } = prepareUiRun({ dir, resultsDir });
-      summary.ui = await driveProfessor({ baseUrl: cs.url, hubUrl: stack.url, tokens: stack.tokens, startFolder, shots, log });
+      // After the in-host suite (its regrades, overrides and comments), the journey gets a hub of its
+      // own, seeded the same way, so it sees what a professor sees on a fresh class whatever ran first.
+      let uiStack = stack;
+      if (host) {
+        uiStack = await startStack({ repo, dir: join(dir, 'ui-stack'), logDir: join(resultsDir, 'ui-stack'), setup: addStaff });
+        log(`journey's hub at ${uiStack.url}; submissions: ${JSON.stringify(await seedSubmissions({ repo, hubUrl: uiStack.url, tokens: uiStack.tokens }))}`);
+      }
+      summary.ui = await driveProfessor({ baseUrl: cs.url, hubUrl: uiStack.url, tokens: uiStack.tokens, startFolder, shots, log });
     }
     return summary;
   } finally {
