@@ -22,6 +22,7 @@ const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.join(here, '..', '..');
 const hubPkg = require('@classpod/hub');
+const { agentCommandPath } = require('@classpod/agent');
 const { createLogger } = require('@classpod/observability');
 
 const STUDENTS = Number(process.env.BENCH_VERSIONS_STUDENTS ?? 300);
@@ -50,6 +51,7 @@ async function main() {
     dataDir,
     port: 0,
     isolation: 'none',
+    agentScript: agentCommandPath(),
     clock,
     deadlinePollMs: 3_600_000,
     officialSandboxes: ['local', 'none'],
