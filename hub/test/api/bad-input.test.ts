@@ -10,7 +10,6 @@ import {
   GetSubmissionRequest,
   ListAssignmentsRequest,
   methodCatalogue,
-  ProtocolError,
   ReadSubmissionFileRequest,
   RegradeRequest,
   SubmitRequest,
@@ -22,14 +21,10 @@ import {
 import { DEMO_COURSE_DIR, startTestHub, type TestHub } from '../support/test-hub';
 import type { TestClient } from '../support/test-client';
 import { folderAsUpload, HUB_API_PREFIXES } from '../support/hub-api-methods';
+import { refusal } from '../support/refusals';
 
-async function refusedWith(call: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
-  await assert.rejects(call, (err: unknown) => {
-    assert.ok(err instanceof ProtocolError, String(err));
-    assert.equal(errorCodeName(err.code), code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
+function refusedWith(call: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
+  return assert.rejects(call, refusal(code, message));
 }
 
 /** Required property names of an object schema. */

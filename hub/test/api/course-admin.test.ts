@@ -5,24 +5,17 @@
 import assert from 'node:assert/strict';
 import {
   CreateCourseRequest,
-  errorCodeName,
   GetAssignmentRequest,
   GetCourseSettingsRequest,
   ListAuditRequest,
   ListCoursesRequest,
-  ProtocolError,
   SetAssignmentDatesRequest,
   UpdateCourseRequest,
 } from '@classpod/protocol';
+import { refusal } from '../support/refusals';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import type { TestClient } from '../support/test-client';
 
-const refusal = (code: string, text?: RegExp) => (err: unknown) => {
-  assert.ok(err instanceof ProtocolError, String(err));
-  assert.equal(errorCodeName(err.code), code, err.message);
-  if (text) assert.match(err.message, text);
-  return true;
-};
 
 describe('course administration', function () {
   this.timeout(120_000);

@@ -9,26 +9,16 @@
 import assert from 'node:assert/strict';
 import {
   AddFeedbackRequest,
-  errorCodeName,
   ListAuditRequest,
   ListFeedbackRequest,
   MAX_FEEDBACK_CHARS,
-  ProtocolError,
   ReadSubmissionFileRequest,
   SubmitRequest,
 } from '@classpod/protocol';
 import { lineCount } from '../../src/api/feedback-methods';
+import { refusalOf as refusal } from '../support/refusals';
 import { startTestHub, type TestHub } from '../support/test-hub';
 
-async function refusal(call: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await call;
-  } catch (err) {
-    assert.ok(err instanceof ProtocolError, String(err));
-    return { code: errorCodeName(err.code), message: err.message };
-  }
-  assert.fail('the call was answered instead of refused');
-}
 
 describe('feedback on code', function () {
   this.timeout(120_000);

@@ -6,27 +6,16 @@
 
 import assert from 'node:assert/strict';
 import {
-  errorCodeName,
   ExtendDeadlineRequest,
   GetGradebookRequest,
   OverrideScoreRequest,
-  ProtocolError,
   SubmitRequest,
   type GradebookCell,
 } from '@classpod/protocol';
 import { enrolPerson } from '../../src/admin/course-setup';
+import { refusalOf as refusal } from '../support/refusals';
 import { startTestHub, type TestHub } from '../support/test-hub';
 
-/** The refusal `call` ends in: its code name and message. */
-async function refusal(call: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await call;
-  } catch (err) {
-    assert.ok(err instanceof ProtocolError, String(err));
-    return { code: errorCodeName(err.code), message: err.message };
-  }
-  assert.fail('the call was answered instead of refused');
-}
 
 describe('grades/book: the gradebook of a course', function () {
   this.timeout(120_000);

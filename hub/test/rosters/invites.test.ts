@@ -6,25 +6,18 @@
 import assert from 'node:assert/strict';
 import {
   CreateInviteRequest,
-  errorCodeName,
   JoinCourseRequest,
   ListAuditRequest,
   ListCoursePeopleRequest,
   ListInvitesRequest,
-  ProtocolError,
   RevokeInviteRequest,
   WithdrawStudentRequest,
 } from '@classpod/protocol';
 import { ManualClock } from '../../src/time/clock';
+import { refusal } from '../support/refusals';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import { TestClient } from '../support/test-client';
 
-const refusal = (code: string, text?: RegExp) => (err: unknown) => {
-  assert.ok(err instanceof ProtocolError, String(err));
-  assert.equal(errorCodeName(err.code), code, err.message);
-  if (text) assert.match(err.message, text);
-  return true;
-};
 
 describe('invites: enrolment by code', function () {
   this.timeout(120_000);

@@ -6,7 +6,6 @@
 
 import assert from 'node:assert/strict';
 import {
-  errorCodeName,
   ExportGradesRequest,
   ExportRosterRequest,
   ImportRosterRequest,
@@ -14,19 +13,13 @@ import {
   ListCoursePeopleRequest,
   ListCoursesRequest,
   ListSubmissionsRequest,
-  ProtocolError,
   SubmitRequest,
   WithdrawStudentRequest,
 } from '@classpod/protocol';
+import { refusal } from '../support/refusals';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import { HttpRefusal, TestClient } from '../support/test-client';
 
-const refusal = (code: string, text?: RegExp) => (err: unknown) => {
-  assert.ok(err instanceof ProtocolError, String(err));
-  assert.equal(errorCodeName(err.code), code, err.message);
-  if (text) assert.match(err.message, text);
-  return true;
-};
 
 /** The cs101 roster as the test hub sets it up, plus two new students in section a. */
 const ROSTER = [

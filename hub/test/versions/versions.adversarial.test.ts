@@ -10,15 +10,14 @@ import assert from 'node:assert/strict';
 import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  errorCodeName,
   FileWriteRequest,
   ListVersionFilesRequest,
   ListVersionsRequest,
-  ProtocolError,
   ReadVersionFileRequest,
   RestoreVersionRequest,
   type VersionSummary,
 } from '@classpod/protocol';
+import { refusal } from '../support/refusals';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import type { TestClient } from '../support/test-client';
 import { waitFor } from '@classpod/test-support';
@@ -48,15 +47,7 @@ describe('versions under attack', function () {
   });
 
   /** The request fails with this error code; its message matches and names no host path. */
-  const refused = async (p: Promise<unknown>, code: string, message: RegExp): Promise<void> => {
-    await assert.rejects(p, (err: unknown) => {
-      assert.ok(err instanceof ProtocolError, String(err));
-      assert.equal(errorCodeName(err.code), code, err.message);
-      assert.match(err.message, message);
-      assert.ok(!err.message.includes(t!.dataDir), `no host path in: ${err.message}`);
-      return true;
-    });
-  };
+  const refused = (p: Promise<unknown>, code: string, message: RegExp): Promise<void> => assert.rejects(p, refusal(code, message, t!.dataDir));
 
   it('refuses another student’s versions, by listing and by id', async () => {
     const bob = await t!.connect('bob');
