@@ -15,6 +15,7 @@ import { attachInviteMethods } from './invite-methods';
 import { attachCourseAdminMethods } from './course-admin-methods';
 import { attachRosterMethods } from './roster-methods';
 import { attachPrewarmMethods } from './prewarm-methods';
+import { attachRegradeRequestMethods } from './regrade-request-methods';
 import { attachSubmissionMethods } from './submission-methods';
 import { attachVersionMethods } from './version-methods';
 
@@ -56,4 +57,5 @@ export function attachHubApi(endpoint: RpcEndpoint, ctx: ApiContext, caller: Cal
   attachPrewarmMethods(endpoint, ctx, caller);
   attachInviteMethods(endpoint, ctx, caller);
   attachCourseAdminMethods(endpoint, ctx, caller);
+  attachRegradeRequestMethods(endpoint, ctx, caller);
 }

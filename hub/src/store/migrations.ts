@@ -294,4 +294,27 @@ export const migrations: HubMigration[] = [
     'CREATE INDEX feedback_by_work ON feedback_comments (course_id, assignment_id, student_id, at)',
     'CREATE INDEX feedback_by_thread ON feedback_comments (thread_id)',
   ]),
+  statements('0014_regrade_requests', 14, 'regrade requests: a student asks staff to look again at a submission; at most one open per submission; answering closes it', [
+    `CREATE TABLE regrade_requests (
+  id TEXT PRIMARY KEY,
+  submission_id TEXT NOT NULL REFERENCES submissions(id),
+  course_id TEXT NOT NULL,
+  assignment_id TEXT NOT NULL,
+  student_id TEXT NOT NULL,
+  test_name TEXT,
+  path TEXT,
+  line INTEGER,
+  message TEXT NOT NULL,
+  at TEXT NOT NULL,
+  state TEXT NOT NULL,
+  answer_message TEXT,
+  answer_outcome TEXT,
+  answer_score REAL,
+  answered_by TEXT,
+  answered_at TEXT
+)`,
+    "CREATE UNIQUE INDEX regrade_requests_one_open ON regrade_requests (submission_id) WHERE state = 'open'",
+    'CREATE INDEX regrade_requests_by_course ON regrade_requests (course_id, state, at)',
+    'CREATE INDEX regrade_requests_by_student ON regrade_requests (course_id, student_id, at)',
+  ]),
 ];

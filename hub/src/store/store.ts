@@ -18,6 +18,7 @@ import { InviteRepository } from './invite-repository';
 import { migrate } from './migrate';
 import { PeopleRepository } from './people-repository';
 import { PrewarmRepository } from './prewarm-repository';
+import { RegradeRequestRepository } from './regrade-request-repository';
 import { RosterRepository } from './roster-repository';
 import type { RepositoryContext } from './repository';
 import { SignInRepository } from './sign-in-repository';
@@ -38,6 +39,7 @@ export class Repositories {
   readonly jobs: GradingJobRepository;
   readonly gradeRecords: GradeRecordRepository;
   readonly feedback: FeedbackRepository;
+  readonly regradeRequests: RegradeRequestRepository;
   readonly deadlines: DeadlineRepository;
   readonly tokens: TokenRepository;
   readonly audit: AuditRepository;
@@ -57,6 +59,7 @@ export class Repositories {
     this.jobs = new GradingJobRepository(ctx);
     this.gradeRecords = new GradeRecordRepository(ctx);
     this.feedback = new FeedbackRepository(ctx);
+    this.regradeRequests = new RegradeRequestRepository(ctx);
     this.deadlines = new DeadlineRepository(ctx);
     this.tokens = new TokenRepository(ctx);
     this.audit = new AuditRepository(ctx);

@@ -253,6 +253,25 @@ export interface FeedbackCommentsTable {
   at: string;
 }
 
+export interface RegradeRequestsTable {
+  id: string;
+  submission_id: string;
+  course_id: string;
+  assignment_id: string;
+  student_id: string;
+  test_name: Nullable<string>;
+  path: Nullable<string>;
+  line: Nullable<number>;
+  message: string;
+  at: string;
+  state: string;
+  answer_message: Nullable<string>;
+  answer_outcome: Nullable<string>;
+  answer_score: Nullable<number>;
+  answered_by: Nullable<string>;
+  answered_at: Nullable<string>;
+}
+
 /** Every table of the hub's database. */
 export interface Tables {
   people: PeopleTable;
@@ -274,6 +293,7 @@ export interface Tables {
   prewarm_sessions: PrewarmSessionsTable;
   invites: InvitesTable;
   feedback_comments: FeedbackCommentsTable;
+  regrade_requests: RegradeRequestsTable;
 }
 
 /** The database, or a transaction open on it (a Transaction is a Kysely): what every query runs on. */

@@ -54,10 +54,14 @@ import {
   ImportRosterRequest,
   ExportRosterRequest,
   WithdrawStudentRequest,
+  CreateRegradeRequestRequest,
+  ListRegradeRequestsRequest,
+  AnswerRegradeRequestRequest,
 } from '@classpod/protocol';
 import { DEMO_COURSE_DIR, startTestHub, type TestHub } from '../support/test-hub';
 import { HttpRefusal, TestClient } from '../support/test-client';
 import { folderAsUpload, HUB_API_PREFIXES } from '../support/hub-api-methods';
+import { gradeJob, TestWorkerConnection } from '../support/test-worker';
 
 const ACTORS = ['prof', 'tara', 'alice', 'bob', 'olga', 'dave'] as const;
 type Actor = (typeof ACTORS)[number];
@@ -81,6 +85,8 @@ describe('authorization: every method × role × owner', function () {
   let inviteId = '';
   let cs202Code = '';
   let newCourses = 0;
+  let alicePrimes = '';
+  let bobRegradeRequest = '';
 
   before(async () => {
     t = await startTestHub();
@@ -92,6 +98,16 @@ describe('authorization: every method × role × owner', function () {
     cs202Code = (await clients.olga.request(CreateInviteRequest.type, { courseId: 'cs202', expiresAt: new Date(Date.now() + 86_400_000).toISOString() })).code;
     aliceVersion = (await t.hub.versions.latest({ courseId: 'cs101', studentId: 'alice', assignmentId: 'c-sum' }))!.id;
     prewarmSession = (await clients.prof.request(SchedulePrewarmRequest.type, { courseId: 'cs101', startsAt: new Date(Date.now() + 40 * 86_400_000).toISOString() })).session.sessionId;
+    // Regrade requests are about graded submissions: Alice's and Bob's py-primes, graded by a worker.
+    alicePrimes = (await clients.alice.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'py-primes' })).submission.id;
+    const bobPrimes = (await clients.bob.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'py-primes' })).submission.id;
+    const worker = await TestWorkerConnection.connect(t.hub.url, t.tokens.grader!);
+    try {
+      for (let job = await worker.lease(5_000); job; job = await worker.lease(300)) await worker.report(job, await gradeJob(job));
+    } finally {
+      worker.close();
+    }
+    bobRegradeRequest = (await clients.bob.request(CreateRegradeRequestRequest.type, { submissionId: bobPrimes, message: 'please look again' })).request.id;
   });
 
   after(async () => {
@@ -167,6 +183,16 @@ describe('authorization: every method × role × owner', function () {
     { name: 'invites/list', type: ListInvitesRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof'] },
     { name: 'invites/revoke', type: RevokeInviteRequest.type, params: () => ({ courseId: 'cs101', inviteId }), allowed: ['prof'] },
     { name: 'versions/restore', type: RestoreVersionRequest.type, params: () => ({ versionId: aliceVersion, paths: ['sum.c'] }), allowed: ['alice'] },
+    { name: 'regradeRequests/create', type: CreateRegradeRequestRequest.type, params: () => ({ submissionId: alicePrimes, message: 'please look again' }), allowed: ['alice'] },
+    { name: 'regradeRequests/list', type: ListRegradeRequestsRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara', 'alice', 'bob'] },
+    {
+      name: "regradeRequests/answer of Bob's",
+      type: AnswerRegradeRequestRequest.type,
+      params: () => ({ requestId: bobRegradeRequest, message: 'looked again' }),
+      allowed: ['prof'],
+      // Tara may answer too (she passes authorization), but prof answered it first.
+      refusedWith: { tara: 'Conflict' },
+    },
     // Last: it enrols everyone who joins in cs202.
     { name: 'invites/join (cs202)', type: JoinCourseRequest.type, params: () => ({ code: cs202Code }), allowed: [...ACTORS] },
   ];

@@ -4,6 +4,7 @@
 import { once } from 'node:events';
 import { WebSocket } from 'ws';
 import {
+  RegradeRequestChangedNotification,
   RpcEndpoint,
   ScoreChangedNotification,
   SubmissionAddedNotification,
@@ -28,6 +29,7 @@ export class TestClient {
       ScoreChangedNotification.type as unknown as NotificationType<TSchema>,
       SubmissionAddedNotification.type as unknown as NotificationType<TSchema>,
       WorkspaceStatusChangedNotification.type as unknown as NotificationType<TSchema>,
+      RegradeRequestChangedNotification.type as unknown as NotificationType<TSchema>,
     ];
     for (const t of types) {
       endpoint.onNotification(t, (params) => {

@@ -19,3 +19,4 @@ export * from './prewarming';
 export * from './invites';
 export * from './feedback';
 export * from './course-admin';
+export * from './regrade-requests';
