@@ -10,6 +10,7 @@ import type { Caller } from './authorization';
 import { attachClusterMethods } from './cluster-methods';
 import { attachCourseMethods } from './course-methods';
 import { attachFeedbackMethods } from './feedback-methods';
+import { attachHelpMethods } from './help-methods';
 import { attachGradebookMethods } from './gradebook-methods';
 import { attachInviteMethods } from './invite-methods';
 import { attachCourseAdminMethods } from './course-admin-methods';
@@ -51,6 +52,7 @@ export function attachHubApi(endpoint: RpcEndpoint, ctx: ApiContext, caller: Cal
   attachSubmissionMethods(endpoint, ctx, caller);
   attachGradebookMethods(endpoint, ctx, caller);
   attachFeedbackMethods(endpoint, ctx, caller);
+  attachHelpMethods(endpoint, ctx, caller);
   attachClusterMethods(endpoint, ctx, caller);
   attachVersionMethods(endpoint, ctx, caller);
   attachRosterMethods(endpoint, ctx, caller);

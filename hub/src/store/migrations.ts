@@ -317,4 +317,24 @@ export const migrations: HubMigration[] = [
     'CREATE INDEX regrade_requests_by_course ON regrade_requests (course_id, state, at)',
     'CREATE INDEX regrade_requests_by_student ON regrade_requests (course_id, student_id, at)',
   ]),
+  statements('0015_help_requests', 15, 'live help: hands raised by students (with the failing test attached), taken, followed and ended by staff; one open hand per student per course', [
+    `CREATE TABLE help_requests (
+  id TEXT PRIMARY KEY,
+  course_id TEXT NOT NULL REFERENCES courses(id),
+  assignment_id TEXT NOT NULL,
+  student_id TEXT NOT NULL REFERENCES people(id),
+  open_key TEXT UNIQUE,
+  message TEXT NOT NULL,
+  test_name TEXT,
+  test_message TEXT,
+  state TEXT NOT NULL,
+  raised_at TEXT NOT NULL,
+  helper_id TEXT,
+  taken_at TEXT,
+  terminal_since TEXT,
+  ended_at TEXT,
+  ended_by TEXT
+)`,
+    'CREATE INDEX help_requests_by_course ON help_requests (course_id, state, raised_at)',
+  ]),
 ];

@@ -12,6 +12,7 @@ import type { HubDatabase } from './database';
 import { DeadlineRepository } from './deadline-repository';
 import { ExtensionRepository } from './extension-repository';
 import { FeedbackRepository } from './feedback-repository';
+import { HelpRequestRepository } from './help-request-repository';
 import { GradeRecordRepository } from './grade-record-repository';
 import { GradingJobRepository } from './grading-job-repository';
 import { InviteRepository } from './invite-repository';
@@ -40,6 +41,7 @@ export class Repositories {
   readonly gradeRecords: GradeRecordRepository;
   readonly feedback: FeedbackRepository;
   readonly regradeRequests: RegradeRequestRepository;
+  readonly help: HelpRequestRepository;
   readonly deadlines: DeadlineRepository;
   readonly tokens: TokenRepository;
   readonly audit: AuditRepository;
@@ -60,6 +62,7 @@ export class Repositories {
     this.gradeRecords = new GradeRecordRepository(ctx);
     this.feedback = new FeedbackRepository(ctx);
     this.regradeRequests = new RegradeRequestRepository(ctx);
+    this.help = new HelpRequestRepository(ctx);
     this.deadlines = new DeadlineRepository(ctx);
     this.tokens = new TokenRepository(ctx);
     this.audit = new AuditRepository(ctx);

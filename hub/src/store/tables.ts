@@ -272,6 +272,25 @@ export interface RegradeRequestsTable {
   answered_at: Nullable<string>;
 }
 
+export interface HelpRequestsTable {
+  id: string;
+  course_id: string;
+  assignment_id: string;
+  student_id: string;
+  /** `<course>/<student>` while the request is open, null once closed (unique: one open hand each). */
+  open_key: Nullable<string>;
+  message: string;
+  test_name: Nullable<string>;
+  test_message: Nullable<string>;
+  state: string;
+  raised_at: string;
+  helper_id: Nullable<string>;
+  taken_at: Nullable<string>;
+  terminal_since: Nullable<string>;
+  ended_at: Nullable<string>;
+  ended_by: Nullable<string>;
+}
+
 /** Every table of the hub's database. */
 export interface Tables {
   people: PeopleTable;
@@ -294,6 +313,7 @@ export interface Tables {
   invites: InvitesTable;
   feedback_comments: FeedbackCommentsTable;
   regrade_requests: RegradeRequestsTable;
+  help_requests: HelpRequestsTable;
 }
 
 /** The database, or a transaction open on it (a Transaction is a Kysely): what every query runs on. */

@@ -57,6 +57,12 @@ import {
   CreateRegradeRequestRequest,
   ListRegradeRequestsRequest,
   AnswerRegradeRequestRequest,
+  RaiseHandRequest,
+  LowerHandRequest,
+  ListHelpQueueRequest,
+  TakeHelpRequest,
+  FollowHelpRequest,
+  EndHelpRequest,
 } from '@classpod/protocol';
 import { DEMO_COURSE_DIR, startTestHub, type TestHub } from '../support/test-hub';
 import { HttpRefusal, TestClient } from '../support/test-client';
@@ -69,7 +75,7 @@ type Actor = (typeof ACTORS)[number];
 interface Row {
   name: string;
   type: AnyRequestType;
-  params: () => Record<string, unknown>;
+  params: () => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Who succeeds; everyone else gets Forbidden (or the code in `refusedWith`). */
   allowed: Actor[];
   refusedWith?: Partial<Record<Actor, string>>;
@@ -115,6 +121,16 @@ describe('authorization: every method × role × owner', function () {
   });
 
   const sub = (): Record<string, unknown> => ({ submissionId: aliceSubmission });
+  /** The hand a student of cs101 raised (by the help/raise row), found while it is open and kept after. */
+  const hands = new Map<string, string>();
+  const handOf = async (studentId: string): Promise<Record<string, unknown>> => {
+    if (!hands.has(studentId)) {
+      const open = (await clients.prof.request(ListHelpQueueRequest.type, { courseId: 'cs101' })).requests.find((r) => r.studentId === studentId);
+      assert.ok(open, `${studentId} has a hand raised`);
+      hands.set(studentId, open.id);
+    }
+    return { requestId: hands.get(studentId) };
+  };
   const future = new Date(Date.now() + 30 * 86_400_000).toISOString();
   const rows: Row[] = [
     { name: 'whoami', type: WhoAmIRequest.type, params: () => ({}), allowed: [...ACTORS] },
@@ -152,6 +168,14 @@ describe('authorization: every method × role × owner', function () {
       allowed: ['alice', 'bob'],
       refusedWith: { prof: 'InvalidParams', tara: 'InvalidParams' },
     },
+    { name: 'help/raise', type: RaiseHandRequest.type, params: () => ({ courseId: 'cs101', assignmentId: 'c-sum', message: 'stuck' }), allowed: ['alice', 'bob'] },
+    { name: 'help/queue', type: ListHelpQueueRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara', 'alice', 'bob'] },
+    // Taken by the first allowed (prof); then it is someone else's.
+    { name: "help/take of alice's", type: TakeHelpRequest.type, params: () => handOf('alice'), allowed: ['prof'], refusedWith: { tara: 'Conflict' } },
+    { name: "help/follow of alice's", type: FollowHelpRequest.type, params: () => handOf('alice'), allowed: ['prof'], refusedWith: { tara: 'Conflict' } },
+    { name: "help/lower of bob's", type: LowerHandRequest.type, params: () => handOf('bob'), allowed: ['bob'] },
+    // Ended by the first allowed (prof); then it is over, for its student too.
+    { name: "help/end of alice's", type: EndHelpRequest.type, params: () => handOf('alice'), allowed: ['prof'], refusedWith: { tara: 'Conflict', alice: 'Conflict' } },
     { name: 'workspaces/list', type: ListWorkspacesRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara', 'alice', 'bob'] },
     { name: 'workspaces/start', type: StartWorkspaceRequest.type, params: () => ({ courseId: 'cs101', studentId: 'alice' }), allowed: ['prof', 'tara', 'alice'] },
     { name: 'workspaces/openTerminal', type: OpenWorkspaceTerminalRequest.type, params: () => ({ courseId: 'cs101', studentId: 'alice' }), allowed: ['prof', 'tara'] },
@@ -201,7 +225,7 @@ describe('authorization: every method × role × owner', function () {
     for (const actor of ACTORS) {
       const allowed = row.allowed.includes(actor);
       it(`${row.name}: ${actor} is ${allowed ? 'allowed' : 'refused'}`, async () => {
-        const call = clients[actor].endpoint.request(row.type, row.params());
+        const call = clients[actor].endpoint.request(row.type, await row.params());
         if (allowed) {
           await call;
         } else {

@@ -7,6 +7,7 @@ import {
   RegradeRequestChangedNotification,
   RpcEndpoint,
   ScoreChangedNotification,
+  HelpChangedNotification,
   SubmissionAddedNotification,
   WorkspaceStatusChangedNotification,
   type NotificationType,
@@ -30,6 +31,7 @@ export class TestClient {
       SubmissionAddedNotification.type as unknown as NotificationType<TSchema>,
       WorkspaceStatusChangedNotification.type as unknown as NotificationType<TSchema>,
       RegradeRequestChangedNotification.type as unknown as NotificationType<TSchema>,
+      HelpChangedNotification.type as unknown as NotificationType<TSchema>,
     ];
     for (const t of types) {
       endpoint.onNotification(t, (params) => {

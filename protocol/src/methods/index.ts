@@ -20,3 +20,4 @@ export * from './invites';
 export * from './feedback';
 export * from './course-admin';
 export * from './regrade-requests';
+export * from './help';
