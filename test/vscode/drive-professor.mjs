@@ -116,6 +116,22 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       // Each running workspace shows the CPU and memory its processes use.
       await expand(pane, /^Workspaces/);
       await pane.locator('.monaco-list-row', { hasText: /running · .*\d+m? CPU · [\d.]+ (B|KiB|MiB|GiB)/ }).first().waitFor({ timeout: 60_000 });
+    });
+
+    await step('workspace-age-ticks', async () => {
+      // A running workspace's age moves on by itself, with nobody pressing Refresh: its words change within a minute.
+      const running = pane.locator('.monaco-list-row', { hasText: / · up / }).first();
+      const age = async () => / · up ([^·]+)/.exec(await running.innerText())?.[1]?.trim();
+      const first = await age();
+      if (!first) throw new Error(`no age on the running workspace row: ${await running.innerText()}`);
+      const deadline = Date.now() + 90_000;
+      let now = first;
+      while (now === first && Date.now() < deadline) {
+        await page.waitForTimeout(1000);
+        now = (await age()) ?? first;
+      }
+      if (now === first) throw new Error(`the workspace still reads "up ${first}" 90 s later`);
+      log(`workspace age ticked: up ${first} → up ${now}`);
       await (await row(pane, /^Workspaces/)).click();
     });
 

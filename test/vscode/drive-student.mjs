@@ -266,6 +266,8 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       await pick(page, 'Get started with Classpod');
       const testsStep = page.locator('.getting-started-step', { hasText: 'Run the public tests' }).first();
       await testsStep.waitFor({ timeout: 30_000 });
+      // Running the tests (the step before) ticked the step.
+      await page.locator('.getting-started-step[aria-checked="true"]', { hasText: 'Run the public tests' }).first().waitFor({ timeout: 30_000 });
       await testsStep.click();
       await page.locator('.getting-started-step', { hasText: 'is a real submission' }).first().waitFor({ timeout: 15_000 });
     });

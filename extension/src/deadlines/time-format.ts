@@ -11,16 +11,39 @@ const DAY = 24 * HOUR;
 /** "in 2 days", "in 3 hours", "in 12 minutes", "in less than a minute", "5 hours ago". */
 export function formatRelative(target: Date, now: Date): string {
   const diff = target.getTime() - now.getTime();
-  const abs = Math.abs(diff);
-  let text: string;
-  if (abs < MINUTE) return diff >= 0 ? 'in less than a minute' : 'just now';
-  if (abs < HOUR) text = plural(Math.floor(abs / MINUTE), 'minute');
-  else if (abs < 2 * DAY) {
+  if (Math.abs(diff) < MINUTE) return diff >= 0 ? 'in less than a minute' : 'just now';
+  const text = formatSpan(Math.abs(diff));
+  return diff >= 0 ? `in ${text}` : `${text} ago`;
+}
+
+/** How long since `start`, as a workspace's uptime: "less than a minute", "11 minutes", "2 hours 5 minutes". */
+export function formatElapsed(start: Date, now: Date): string {
+  const elapsed = Math.max(0, now.getTime() - start.getTime());
+  return elapsed < MINUTE ? 'less than a minute' : formatSpan(elapsed);
+}
+
+/** A span of at least a minute, in the words formatRelative uses. */
+function formatSpan(abs: number): string {
+  if (abs < HOUR) return plural(Math.floor(abs / MINUTE), 'minute');
+  if (abs < 2 * DAY) {
     const hours = Math.floor(abs / HOUR);
     const minutes = Math.floor((abs % HOUR) / MINUTE);
-    text = hours < 10 && minutes > 0 ? `${plural(hours, 'hour')} ${plural(minutes, 'minute')}` : plural(hours, 'hour');
-  } else text = plural(Math.floor(abs / DAY), 'day');
-  return diff >= 0 ? `in ${text}` : `${text} ago`;
+    return hours < 10 && minutes > 0 ? `${plural(hours, 'hour')} ${plural(minutes, 'minute')}` : plural(hours, 'hour');
+  }
+  return plural(Math.floor(abs / DAY), 'day');
+}
+
+/**
+ * When the words formatRelative (or formatElapsed) gives for `target` next change, as seen at `now`:
+ * minutes count under ten hours, hours under two days, days beyond. A view redraws a row then, and
+ * not every second.
+ */
+export function relativeTextChangesAt(target: Date, now: Date): Date {
+  const diff = target.getTime() - now.getTime();
+  const abs = Math.abs(diff);
+  const unit = abs < 10 * HOUR ? MINUTE : abs < 2 * DAY ? HOUR : DAY;
+  // Past: the span grows to the next whole unit. Future: it shrinks below the current whole unit.
+  return new Date(now.getTime() + (diff < 0 ? unit - (abs % unit) : (abs % unit) + 1));
 }
 
 /** The time zone this process shows times in (the student's own). */

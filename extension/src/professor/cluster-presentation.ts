@@ -4,7 +4,7 @@
 
 import { formatBytes, plural, type GradingResult, type SubmissionSummary, type WorkspaceInfo } from '@classpod/protocol';
 import { diffLines, formatScore, isPassed, overrideText, testLabel, verdictAndMessage, verdictCounts, verdictName } from '../results/result-text';
-import { formatAbsolute, formatRelative } from '../deadlines/time-format';
+import { formatAbsolute, formatElapsed, formatRelative, relativeTextChangesAt } from '../deadlines/time-format';
 import { describeFilter, isFiltering, studentWorkStates } from './class-filter';
 import type { ClusterModel } from './cluster-model';
 import type { ClusterNode } from './cluster-nodes';
@@ -20,6 +20,14 @@ export interface NodePresentation {
   iconColor?: string;
   contextValue: string;
   collapsible: 'none' | 'collapsed' | 'expanded';
+  /** When the row's relative times ("up 11 minutes", "due in 3 hours") next read differently (ms, on `now`'s clock). */
+  redrawAt?: number;
+}
+
+/** The earliest instant any of these relative times changes its words. */
+function redrawAt(now: Date, ...times: (Date | undefined)[]): { redrawAt?: number } {
+  const at = Math.min(...times.filter((t): t is Date => t !== undefined).map((t) => relativeTextChangesAt(t, now).getTime()));
+  return Number.isFinite(at) ? { redrawAt: at } : {};
 }
 
 /** "250m CPU", "2 CPU". */
@@ -120,7 +128,7 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       if (!w) return { label: node.studentId, tooltip: [node.studentId], icon: 'vm-outline', contextValue: 'workspace', collapsible: 'none' };
       const parts: string[] = [w.state === 'failed' && w.reason ? `failed: ${w.reason}` : w.state];
       if (w.node) parts.push(w.node);
-      if (w.state === 'running' && w.startedAt) parts.push(`up ${formatRelative(new Date(w.startedAt), now).replace(/ ago$/, '')}`);
+      if (w.state === 'running' && w.startedAt) parts.push(`up ${formatElapsed(new Date(w.startedAt), now)}`);
       if (w.cpuMillicores !== undefined) parts.push(formatCpu(w.cpuMillicores));
       if (w.memoryBytes !== undefined) parts.push(formatBytes(w.memoryBytes));
       const icon = workspaceIcon(w);
@@ -135,6 +143,7 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
         ...(icon.color ? { iconColor: icon.color } : {}),
         contextValue: `workspace.${w.state}`,
         collapsible: 'none',
+        ...redrawAt(now, w.state === 'running' && w.startedAt ? new Date(w.startedAt) : undefined),
       };
     }
     case 'assignments':
@@ -152,7 +161,7 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
       const tooltip = [`${a?.title ?? node.assignmentId} (${node.assignmentId})`];
       if (a?.dueAt) tooltip.push(`Due ${formatAbsolute(new Date(a.dueAt))}`);
       if (a?.maxScore !== undefined) tooltip.push(`Maximum score ${a.maxScore}`);
-      return { label: a?.title ?? node.assignmentId, description: parts.join(' · '), tooltip, icon: 'book', contextValue: 'assignment', collapsible: 'collapsed' };
+      return { label: a?.title ?? node.assignmentId, description: parts.join(' · '), tooltip, icon: 'book', contextValue: 'assignment', collapsible: 'collapsed', ...redrawAt(now, a?.dueAt ? new Date(a.dueAt) : undefined) };
     }
     case 'student': {
       const subs = model.cache.studentSubmissions(node.courseId, node.assignmentId, node.studentId);
@@ -197,6 +206,7 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
         ...(s.late ? { iconColor: 'charts.orange' } : {}),
         contextValue: 'submission',
         collapsible: 'collapsed',
+        ...redrawAt(now, at),
       };
     }
     case 'results': {

@@ -103,9 +103,6 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
   const tree = new CoursesTreeProvider(catalog, () => session.serverNow(), () => folders.keys());
   const view = vscode.window.createTreeView<CoursesTreeNode>('classpod.courses', { treeDataProvider: tree, showCollapseAll: true });
   subs.push(tree, view, folders.onDidChange(() => tree.refresh()));
-  // Keep relative due times true without redrawing every second.
-  const redraw = setInterval(() => tree.refresh(), 60_000);
-  subs.push({ dispose: () => clearInterval(redraw) });
   subs.push(new DeadlineStatus(catalog, () => session.serverNow() - Date.now()));
 
   const scoreNotices: string[] = [];

@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { plural, type AssignmentSummary, type CourseSummary } from '@classpod/protocol';
 import type { CourseCatalog } from '../courses/course-catalog';
 import { presentAssignment } from '../courses/assignment-presentation';
+import { RedrawSchedule } from '../deadlines/redraw-schedule';
+import { relativeTextChangesAt } from '../deadlines/time-format';
 
 export type CoursesTreeNode =
   | { kind: 'course'; course: CourseSummary; error?: string }
@@ -14,17 +16,23 @@ export class CoursesTreeProvider implements vscode.TreeDataProvider<CoursesTreeN
   private readonly changes = new vscode.EventEmitter<CoursesTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changes.event;
   private readonly subscription: { dispose(): void };
+  /** Assignment rows are redrawn when their relative due time ("due in 3 hours") reads differently. */
+  private readonly dueTimes: RedrawSchedule<CoursesTreeNode>;
 
   constructor(
     private readonly catalog: CourseCatalog,
     private readonly now: () => number,
     private readonly openFolders: () => ReadonlySet<string>,
   ) {
-    this.subscription = catalog.onDidChange(() => this.changes.fire(undefined));
+    this.dueTimes = new RedrawSchedule((rows) => {
+      for (const row of rows) this.changes.fire(row);
+    }, now);
+    this.subscription = catalog.onDidChange(() => this.refresh());
   }
 
-  /** Redraw (e.g. so relative due times stay true). */
+  /** Redraw every row. */
   refresh(): void {
+    this.dueTimes.clear();
     this.changes.fire(undefined);
   }
 
@@ -39,7 +47,9 @@ export class CoursesTreeProvider implements vscode.TreeDataProvider<CoursesTreeN
       return item;
     }
     const a = node.assignment;
-    const p = presentAssignment(a, new Date(this.now()), undefined, node.role);
+    const now = new Date(this.now());
+    const p = presentAssignment(a, now, undefined, node.role);
+    this.dueTimes.note(node, a.dueAt ? relativeTextChangesAt(new Date(a.dueAt), now).getTime() : undefined);
     const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.None);
     item.id = `assignment:${a.courseId}/${a.id}`;
     const open = this.openFolders().has(`${a.courseId}/${a.id}`);
@@ -69,6 +79,7 @@ export class CoursesTreeProvider implements vscode.TreeDataProvider<CoursesTreeN
   }
 
   dispose(): void {
+    this.dueTimes.dispose();
     this.subscription.dispose();
     this.changes.dispose();
   }

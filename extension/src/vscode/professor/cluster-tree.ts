@@ -7,6 +7,7 @@ import type { ClusterModel } from '../../professor/cluster-model';
 import type { ClusterNode } from '../../professor/cluster-nodes';
 import { presentNode } from '../../professor/cluster-presentation';
 import { CLASSPOD_SCHEME, documentPath, type ClasspodDocument } from '../../professor/classpod-uri';
+import { RedrawSchedule } from '../../deadlines/redraw-schedule';
 
 /** The document a submission file row shows. */
 export function fileDocument(node: Extract<ClusterNode, { kind: 'file' }>): ClasspodDocument {
@@ -25,7 +26,12 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   private current: ClusterModel | undefined;
   private subscription: { dispose(): void } | undefined;
 
-  constructor(private readonly now: () => number) {}
+  /** Rows with relative times are redrawn when their words change. */
+  private readonly relativeTimes: RedrawSchedule<ClusterNode>;
+
+  constructor(private readonly now: () => number) {
+    this.relativeTimes = new RedrawSchedule((rows) => this.changes.fire(rows), now);
+  }
 
   /** The model shown (undefined: nobody who teaches is signed in). */
   get model(): ClusterModel | undefined {
@@ -35,12 +41,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   setModel(model: ClusterModel | undefined): void {
     this.subscription?.dispose();
     this.current = model;
+    this.relativeTimes.clear();
     this.subscription = model?.onDidChange((rows) => this.changes.fire(rows));
-    this.changes.fire(undefined);
-  }
-
-  /** Redraw every row (relative times). */
-  redraw(): void {
     this.changes.fire(undefined);
   }
 
@@ -48,6 +50,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
     const model = this.current;
     if (!model) return new vscode.TreeItem('');
     const p = presentNode(model, node, new Date(this.now()));
+    this.relativeTimes.note(node, p.redrawAt);
     const state =
       p.collapsible === 'none'
         ? vscode.TreeItemCollapsibleState.None
@@ -82,6 +85,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
   }
 
   dispose(): void {
+    this.relativeTimes.dispose();
     this.subscription?.dispose();
     this.changes.dispose();
   }

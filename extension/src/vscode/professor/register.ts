@@ -43,9 +43,6 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
   const view = vscode.window.createTreeView<ClusterNode>(CLUSTER_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   const files = new SubmissionFileSystem(() => current?.actions);
   subs.push(tree, view, files, vscode.workspace.registerFileSystemProvider(CLASSPOD_SCHEME, files, { isReadonly: true, isCaseSensitive: true }));
-  // Ages and due times are relative: redraw the labels now and then (no request is sent).
-  const redraw = setInterval(() => tree.redraw(), 60_000);
-  subs.push({ dispose: () => clearInterval(redraw) });
 
   /** Show a student's work on an assignment in the Cluster view, clearing a filter that hides it. */
   const reveal = async (courseId: string, assignmentId: string, studentId: string): Promise<void> => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatAbsolute, formatCountdown, formatRelative } from '../../../src/deadlines/time-format';
+import { formatAbsolute, formatCountdown, formatElapsed, formatRelative, relativeTextChangesAt } from '../../../src/deadlines/time-format';
 
 const now = new Date('2026-11-24T12:00:00Z');
 const at = (ms: number): Date => new Date(now.getTime() + ms);
@@ -15,6 +15,25 @@ describe('time format', function () {
     assert.equal(formatRelative(at(30 * HOUR), now), 'in 30 hours');
     assert.equal(formatRelative(at(3 * 24 * HOUR + HOUR), now), 'in 3 days');
     assert.equal(formatRelative(at(-5 * HOUR), now), '5 hours ago');
+  });
+
+  it("reads a workspace's uptime without an \"ago\" and with words for its first minute", function () {
+    assert.equal(formatElapsed(at(-20_000), now), 'less than a minute');
+    assert.equal(formatElapsed(at(-11 * MIN - 5000), now), '11 minutes');
+    assert.equal(formatElapsed(at(-(2 * HOUR + 5 * MIN)), now), '2 hours 5 minutes');
+    assert.equal(formatElapsed(at(5000), now), 'less than a minute', 'a start a moment ahead of this clock is not negative');
+  });
+
+  it('says when the relative words next change, and they do change then and not a moment before', function () {
+    const cases: Date[] = [at(-20_000), at(-11 * MIN - 5000), at(-(3 * HOUR + 59 * MIN + 59_000)), at(-30 * HOUR - 7 * MIN), at(30_000), at(9 * MIN + 5000), at(3 * HOUR + 20 * MIN), at(30 * HOUR + 1), at(3 * 24 * HOUR + HOUR)];
+    for (const target of cases) {
+      const change = relativeTextChangesAt(target, now);
+      assert.ok(change.getTime() > now.getTime(), `${target.toISOString()}: the change lies ahead`);
+      const before = new Date(change.getTime() - 1);
+      assert.equal(formatRelative(target, before), formatRelative(target, now), `${target.toISOString()}: same words until ${change.toISOString()}`);
+      assert.notEqual(formatRelative(target, change), formatRelative(target, now), `${target.toISOString()}: new words at ${change.toISOString()}`);
+    }
+    assert.equal(relativeTextChangesAt(at(-11 * MIN - 5000), now).getTime(), now.getTime() + 55_000, "\"11 minutes\" becomes \"12 minutes\" 55 s later");
   });
 
   it('shows the absolute time in the given time zone, naming it', function () {

@@ -139,7 +139,9 @@ export class AgentProcess {
       // A plain agent gets its own process group so stopping it also ends its terminals;
       // bubblewrap's PID namespace does that for a sandboxed one (and --die-with-parent).
       detached: this.o.isolation === 'none',
-      env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', CLASSPOD_LOG_LEVEL: process.env.CLASSPOD_LOG_LEVEL ?? 'info' },
+      // The workspace is the student's home (bubblewrap sets it inside the sandbox too): without HOME a shell
+      // falls back to the home of the hub's account and runs that account's start-up files.
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', HOME: probe.paths.root, CLASSPOD_LOG_LEVEL: process.env.CLASSPOD_LOG_LEVEL ?? 'info' },
     });
     this.child = child;
     this.pid = child.pid;

@@ -114,6 +114,23 @@ describe('local workspace provider', function () {
     assert.deepEqual([...AGENT_NODE_OPTIONS].sort(), ['--expose-gc', '--max-semi-space-size=1']);
   });
 
+  for (const isolation of ['none', 'bubblewrap'] as const) {
+    it(`gives a ${isolation === 'none' ? 'plain' : 'sandboxed'} agent the workspace as its home, not the hub account's (whose start-up files its shells would run)`, async function () {
+      if (isolation === 'bubblewrap') requireBubblewrap(this);
+      provider = new LocalWorkspaceProvider({ dataDir, logger: testLogger(), agentScript: AGENT_SCRIPT, isolation });
+      await provider.start();
+      const key = { courseId: 'cs101', studentId: 'dana' };
+      await provider.ensureRunning(key);
+      const agents = processesMentioning(AGENT_SCRIPT).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((a) => a.endsWith('node')));
+      assert.ok(agents.length >= 1, 'the agent process is found');
+      for (const pid of agents) {
+        const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+        const home = env.find((e) => e.startsWith('HOME='))?.slice('HOME='.length);
+        assert.equal(home, isolation === 'none' ? provider.workspaceDir(key) : '/workspace');
+      }
+    });
+  }
+
   it('stops an idle workspace and starts it again on the next connection, files kept', async () => {
     provider = new LocalWorkspaceProvider({ dataDir, logger: testLogger(), agentScript: AGENT_SCRIPT, isolation: 'auto', idleStopMs: 60_000 });
     await provider.start();
