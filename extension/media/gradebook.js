@@ -60,6 +60,8 @@
   table.addEventListener('change', (e) => {
     const select = e.target.closest('select[data-filter]');
     if (select) post({ type: 'filter', assignmentId: select.dataset.filter, filter: select.value });
+    const withdrawn = e.target.closest('input[data-withdrawn]');
+    if (withdrawn) post({ type: 'withdrawn', show: withdrawn.checked });
   });
   table.addEventListener('keydown', (e) => {
     const cell = e.target.closest('td.cell');

@@ -4,7 +4,8 @@
 // nothing handed in is "in progress" when the student's running workspace
 // holds work that differs from the starter files (the rule `assignments/list`
 // shows the student), else "not started"; stopped workspaces are never
-// started for it.
+// started for it. Withdrawn students keep their row (their work and grades
+// stay), marked so the view can leave them out of the class's statistics.
 
 import type { GradebookAssignment, GradebookCell, GradebookStudent } from '@classpod/protocol';
 import { finalScore } from '../deadlines/late-policy';
@@ -27,11 +28,12 @@ export type WorkInProgress = (a: Assignment, studentId: string) => Promise<boole
 const PROGRESS_CONCURRENCY = 8;
 
 export async function buildGradebook(store: Store, courseId: string, inProgress: WorkInProgress): Promise<Gradebook> {
-  const [assignments, submissions, students, extensions] = await Promise.all([
+  const [assignments, submissions, students, extensions, withdrawn] = await Promise.all([
     store.assignments.list(courseId),
     store.submissions.list({ courseId }),
     store.courses.members(courseId, 'student'),
     store.extensions.list(courseId),
+    store.rosters.withdrawnIn(courseId),
   ]);
   const counting = countingSubmissions(submissions);
   const made = new Map<string, number>();
@@ -61,7 +63,7 @@ export async function buildGradebook(store: Store, courseId: string, inProgress:
 
   return {
     assignments: assignments.map((a) => ({ id: a.id, title: a.title, ...(a.dueAt ? { dueAt: a.dueAt } : {}), maxScore: a.maxScore })),
-    students: roster.map((p) => ({ id: p.id, ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) })),
+    students: roster.map((p) => ({ id: p.id, ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}), ...(withdrawn.has(p.id) ? { withdrawn: true as const } : {}) })),
     cells: rows.flat(),
   };
 }

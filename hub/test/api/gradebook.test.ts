@@ -10,6 +10,7 @@ import {
   GetGradebookRequest,
   OverrideScoreRequest,
   SubmitRequest,
+  WithdrawStudentRequest,
   type GradebookCell,
 } from '@classpod/protocol';
 import { enrolPerson } from '../../src/admin/course-setup';
@@ -115,11 +116,20 @@ describe('grades/book: the gradebook of a course', function () {
     assert.equal((await prof.request(GetGradebookRequest.type, { courseId: 'cs101' })).students.length, 3);
   });
 
+  it('keeps a withdrawn student in the grid, marked, with their work', async () => {
+    const prof = await t.connect('prof');
+    await prof.request(WithdrawStudentRequest.type, { courseId: 'cs101', studentId: 'bob' });
+    const book = await prof.request(GetGradebookRequest.type, { courseId: 'cs101' });
+    assert.deepEqual(book.students.map((s) => [s.id, s.withdrawn ?? false]), [['alice', false], ['bob', true], ['carol', false]]);
+    assert.equal(cell(book.cells, 'bob', 'c-sum').submissionId, 'late-bob', 'their submission still counts for them');
+  });
+
   it('answers a class of 300 in one request, a cell for each of them', async () => {
     for (let i = 0; i < 300; i++) await enrolPerson(t.hub.store, 'cs101', { id: `s${String(i).padStart(3, '0')}`, name: `Student ${i}` }, 'student');
     const prof = await t.connect('prof');
     const book = await prof.request(GetGradebookRequest.type, { courseId: 'cs101' });
     assert.equal(book.students.length, 303);
+    assert.equal(book.students.filter((s) => s.withdrawn).length, 1, 'Bob, withdrawn above');
     assert.equal(book.cells.length, 303 * book.assignments.length);
     assert.ok(book.cells.filter((c) => c.studentId.startsWith('s')).every((c) => c.state === 'not started' && c.submissions === 0));
   });

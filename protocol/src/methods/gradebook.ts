@@ -25,6 +25,8 @@ export const GradebookStudent = Type.Object({
   id: PersonId,
   name: Type.Optional(Type.String()),
   email: Type.Optional(Type.String()),
+  /** Withdrawn from the course: their submissions and grades are kept, and the class's statistics leave them out. */
+  withdrawn: Type.Optional(Type.Literal(true)),
 });
 export type GradebookStudent = Static<typeof GradebookStudent>;
 

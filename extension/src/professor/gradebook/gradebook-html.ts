@@ -95,7 +95,7 @@ export function gradebookPage(page: GradebookPage, book: Gradebook, query: Grade
 <header class="toolbar">
 <h1>Gradebook: ${escapeHtml(page.title)}</h1>
 <input id="search" type="search" aria-label="Search students by name, id or email" placeholder="Search by name, id or email" value="${escapeHtml(query.search)}">
-<span id="status" role="status" aria-live="polite">${escapeHtml(statusText(rows.length, book.rows.length))}</span>
+<span id="status" role="status" aria-live="polite">${escapeHtml(statusText(rows.length, book.classSize(query)))}</span>
 <span class="spacer"></span>
 <button id="refresh" type="button" class="secondary">Refresh</button>
 <button id="export" type="button">Export Grades as CSV…</button>
@@ -134,6 +134,12 @@ export function gradebookTable(book: Gradebook, rows: readonly GradebookRow[], q
   for (const r of rows) out.push(rowHtml(book, r));
   out.push('</tbody></table>');
   if (rows.length === 0) out.push(`<p class="empty">No student matches the search and filters.</p>`);
+  if (book.withdrawnCount > 0) {
+    const n = book.withdrawnCount;
+    out.push(
+      `<p class="withdrawn-toggle"><label><input type="checkbox" data-withdrawn data-focus="withdrawn"${query.withdrawn ? ' checked' : ''}> Show ${n} withdrawn ${n === 1 ? 'student' : 'students'} (their grades are kept; the class's statistics leave them out)</label></p>`,
+    );
+  }
   return out.join('');
 }
 
@@ -175,7 +181,8 @@ function rowHtml(book: Gradebook, r: GradebookRow): string {
     return `<td role="gridcell" tabindex="-1" class="${classes.join(' ')}" data-student="${id}" data-assignment="${escapeHtml(a.id)}" data-focus="cell:${id}/${escapeHtml(a.id)}" aria-label="${escapeHtml(d.label)}"><span class="score">${escapeHtml(d.text)}</span>${marks}</td>`;
   });
   const total = r.totalMax > 0 ? `${formatScore(r.total)}/${formatScore(r.totalMax)}` : formatScore(r.total);
-  return `<tr data-student="${id}"><th scope="row" class="name"><span class="label">${escapeHtml(r.label)}</span> <span class="id">${id}</span></th>${cells.join('')}<td class="total">${escapeHtml(total)}</td></tr>`;
+  const withdrawn = r.student.withdrawn ? ' <span class="mark withdrawn">withdrawn</span>' : '';
+  return `<tr data-student="${id}"${r.student.withdrawn ? ' class="withdrawn"' : ''}><th scope="row" class="name"><span class="label">${escapeHtml(r.label)}</span> <span class="id">${id}</span>${withdrawn}</th>${cells.join('')}<td class="total">${escapeHtml(total)}</td></tr>`;
 }
 
 const STYLE = `
@@ -207,6 +214,8 @@ td.none .score { color: var(--vscode-descriptionForeground); font-style: italic;
 .mark { margin-left: 6px; padding: 0 4px; border-radius: 3px; font-size: 0.85em; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
 .mark.late { background: var(--vscode-inputValidation-warningBackground, var(--vscode-badge-background)); color: var(--vscode-foreground); }
 .mark.overridden { background: var(--vscode-inputValidation-infoBackground, var(--vscode-badge-background)); color: var(--vscode-foreground); }
+tr.withdrawn th, tr.withdrawn td { color: var(--vscode-disabledForeground); }
+.withdrawn-toggle { margin: 8px 0; }
 .total { font-weight: 600; }
 .empty { color: var(--vscode-descriptionForeground); }
 `;

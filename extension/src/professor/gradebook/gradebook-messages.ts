@@ -28,6 +28,9 @@ export function readMessage(message: unknown, query: GradebookQuery, book: Grade
     case 'export':
     case 'refresh':
       return { kind: message.type };
+    case 'withdrawn':
+      if (typeof message.show !== 'boolean') return undefined;
+      return { kind: 'query', query: { ...query, withdrawn: message.show } };
     case 'search':
       if (typeof message.text !== 'string') return undefined;
       return { kind: 'query', query: { ...query, search: message.text.slice(0, MAX_SEARCH) } };

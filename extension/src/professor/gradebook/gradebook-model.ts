@@ -3,8 +3,9 @@
 // the view asks of them — which rows a search by name and the columns'
 // filters keep, in which order a column sorts them, and per assignment a
 // histogram of scores and how many students have not started, are in
-// progress or have handed in. No VS Code and no HTML here; the view renders
-// what this answers.
+// progress or have handed in. Withdrawn students are shown only when asked
+// for, and never counted in a column's statistics (their grades stay). No VS
+// Code and no HTML here; the view renders what this answers.
 
 import type { GetGradebookRequest, GradebookAssignment, GradebookCell, GradebookStudent, ResultOf } from '@classpod/protocol';
 
@@ -40,9 +41,11 @@ export interface GradebookQuery {
   filters: Readonly<Record<string, CellFilter>>;
   sort: SortColumn;
   descending: boolean;
+  /** Show withdrawn students too (their rows are marked). */
+  withdrawn: boolean;
 }
 
-export const DEFAULT_QUERY: GradebookQuery = { search: '', filters: {}, sort: { kind: 'student' }, descending: false };
+export const DEFAULT_QUERY: GradebookQuery = { search: '', filters: {}, sort: { kind: 'student' }, descending: false, withdrawn: false };
 
 /** Bins of a histogram. */
 export const HISTOGRAM_BINS = 10;
@@ -80,6 +83,8 @@ export class Gradebook {
   readonly columns: readonly ColumnSummary[];
   readonly courseId: string;
   readonly serverTime: string;
+  /** How many students are withdrawn. */
+  readonly withdrawnCount: number;
   private readonly byKey = new Map<string, GradebookCell>();
 
   constructor(answer: GradebookAnswer) {
@@ -110,12 +115,19 @@ export class Gradebook {
         searchText: foldText([label, student.id, student.email ?? ''].join(' ')),
       };
     });
-    this.columns = answer.assignments.map((a, i) => summarise(a, this.rows.map((r) => r.cells[i]!)));
+    const enrolled = this.rows.filter((r) => !r.student.withdrawn);
+    this.withdrawnCount = this.rows.length - enrolled.length;
+    this.columns = answer.assignments.map((a, i) => summarise(a, enrolled.map((r) => r.cells[i]!)));
   }
 
   /** The cell of one student and assignment. */
   cell(studentId: string, assignmentId: string): GradebookCell | undefined {
     return this.byKey.get(cellKey(studentId, assignmentId));
+  }
+
+  /** How many students the query looks at before its search and filters (withdrawn ones only when it shows them). */
+  classSize(query: GradebookQuery): number {
+    return query.withdrawn ? this.rows.length : this.rows.length - this.withdrawnCount;
   }
 
   /** The rows a query keeps, in its order. */
@@ -124,7 +136,7 @@ export class Gradebook {
     const filters = this.assignments
       .map((a, i) => ({ i, f: query.filters[a.id] ?? 'all' }))
       .filter((x) => x.f !== 'all');
-    const kept = this.rows.filter((r) => words.every((w) => r.searchText.includes(w)) && filters.every(({ i, f }) => keeps(f, r.cells[i]!)));
+    const kept = this.rows.filter((r) => (query.withdrawn || !r.student.withdrawn) && words.every((w) => r.searchText.includes(w)) && filters.every(({ i, f }) => keeps(f, r.cells[i]!)));
     const key = sortKeyOf(query.sort, this.assignments);
     const sign = query.descending ? -1 : 1;
     return kept.sort((a, b) => sign * compareKeys(key(a), key(b)) || byName(a, b));

@@ -175,7 +175,7 @@ export class GradebookPanel {
     const book = this.current;
     if (!book) return;
     const rows = book.view(this.currentQuery);
-    await this.panel.webview.postMessage({ type: 'table', html: gradebookTable(book, rows, this.currentQuery), status: statusText(rows.length, book.rows.length), search: this.currentQuery.search });
+    await this.panel.webview.postMessage({ type: 'table', html: gradebookTable(book, rows, this.currentQuery), status: statusText(rows.length, book.classSize(this.currentQuery)), search: this.currentQuery.search });
   }
 
   private reloadSoon(): void {

@@ -66,6 +66,18 @@ describe('gradebook page', () => {
     assert.match(html, /aria-sort="ascending"><button type="button" class="sort" data-sort="student"/);
   });
 
+  it('offers to show withdrawn students, and marks their rows', () => {
+    const marked = new Gradebook({ ...classOf(20), students: classOf(20).students.map((s, i) => (i === 2 ? { ...s, withdrawn: true as const } : s)) });
+    const hidden = gradebookTable(marked, marked.view(DEFAULT_QUERY), DEFAULT_QUERY);
+    assert.match(hidden, /<input type="checkbox" data-withdrawn data-focus="withdrawn"> Show 1 withdrawn student /);
+    assert.doesNotMatch(hidden, /class="withdrawn"/);
+    const shown = gradebookTable(marked, marked.view({ ...DEFAULT_QUERY, withdrawn: true }), { ...DEFAULT_QUERY, withdrawn: true });
+    assert.match(shown, /data-withdrawn data-focus="withdrawn" checked>/);
+    assert.equal([...shown.matchAll(/<tr data-student="[^"]+" class="withdrawn">/g)].length, 1);
+    assert.match(shown, /<span class="mark withdrawn">withdrawn<\/span>/);
+    assert.doesNotMatch(gradebookTable(book, book.view(DEFAULT_QUERY), DEFAULT_QUERY), /data-withdrawn/, 'no such control when nobody is withdrawn');
+  });
+
   it('says in a cell what it marks: score, late with its penalty, overridden, extended, not submitted', () => {
     const a = ASSIGNMENTS[1]!;
     const base: GradebookCell = { studentId: 'x', assignmentId: a.id, state: 'graded', submissionId: 's', status: 'graded', score: 42.5, maxScore: 100, late: true, penaltyPercent: 20, overridden: true, extended: true, submissions: 2 };
@@ -94,6 +106,7 @@ describe('gradebook page', () => {
       assert.ok(q4?.kind === 'query');
       assert.deepEqual(readMessage({ type: 'filter', assignmentId: 'c-sum', filter: 'all' }, q4.query, book), { kind: 'query', query: DEFAULT_QUERY });
       assert.deepEqual(readMessage({ type: 'open', studentId: studentId(3), assignmentId: 'c-sum' }, DEFAULT_QUERY, book), { kind: 'open', studentId: studentId(3), assignmentId: 'c-sum' });
+      assert.deepEqual(readMessage({ type: 'withdrawn', show: true }, DEFAULT_QUERY, book), { kind: 'query', query: { ...DEFAULT_QUERY, withdrawn: true } });
       for (const type of ['ready', 'export', 'refresh'] as const) assert.deepEqual(readMessage({ type }, DEFAULT_QUERY, book), { kind: type });
     });
 
@@ -110,6 +123,7 @@ describe('gradebook page', () => {
         { type: 'open', studentId: 'mallory', assignmentId: 'c-sum' },
         { type: 'open', studentId: studentId(3) },
         { type: 'eval', code: 'process.exit()' },
+        { type: 'withdrawn', show: 'yes' },
       ];
       for (const m of bad) assert.equal(readMessage(m, DEFAULT_QUERY, book), undefined, JSON.stringify(m));
       const long = readMessage({ type: 'search', text: 'x'.repeat(10_000) }, DEFAULT_QUERY, book);

@@ -121,6 +121,24 @@ describe('gradebook model', () => {
     assert.equal(book.view(query({ filters: { 'c-sum': 'all' } })).length, 300);
   });
 
+  it('leaves withdrawn students out of the view and of the statistics until asked for, their grades kept', () => {
+    const withdrawnIds = [studentId(3), studentId(4), studentId(5)];
+    const marked = { ...answer, students: answer.students.map((s) => (withdrawnIds.includes(s.id) ? { ...s, withdrawn: true as const } : s)) };
+    const b = new Gradebook(marked);
+    assert.equal(b.withdrawnCount, 3);
+    assert.equal(b.classSize(DEFAULT_QUERY), 297);
+    assert.ok(!ids(b.view(DEFAULT_QUERY)).some((id) => withdrawnIds.includes(id)), 'hidden by default');
+    const all = b.view(query({ withdrawn: true }));
+    assert.equal(all.length, 300, 'shown when asked for');
+    assert.equal(b.classSize(query({ withdrawn: true })), 300);
+    assert.ok(all.find((r) => r.student.id === studentId(3))!.cells.some((c) => c.score !== undefined), 'their scores are still there');
+    for (const [j, col] of b.columns.entries()) {
+      const cells = answer.cells.filter((c) => c.assignmentId === ASSIGNMENTS[j]!.id && !withdrawnIds.includes(c.studentId));
+      assert.equal(col.notStarted + col.inProgress + col.submitted, 297, 'the class counts leave them out');
+      assert.equal(col.scored, cells.filter((c) => c.score !== undefined).length);
+    }
+  });
+
   it('treats a cell the hub left out as not started, and ignores cells of unknown assignments', () => {
     const small = new Gradebook({
       courseId: 'cs101',
