@@ -132,10 +132,10 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       }
       if (now === first) throw new Error(`the workspace still reads "up ${first}" 90 s later`);
       log(`workspace age ticked: up ${first} → up ${now}`);
-      await (await row(pane, /^Workspaces/)).click();
     });
 
     await step('tree-walked', async () => {
+      await (await row(pane, /^Workspaces/)).click();
       await expand(pane, /^Assignments/);
       await expand(pane, 'Sum and mean (C)');
       await expand(pane, 'Ada Lovelace');
