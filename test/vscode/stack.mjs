@@ -10,9 +10,10 @@ import { run, startProcess } from './processes.mjs';
 /**
  * Start the hub (and a grader worker) for the demo course; returns addresses, tokens and logs.
  * `setup(hub)` may run more `classpod-hub` commands first and resolve with more tokens by name.
+ * `host` is the address it listens on, `serveArgs` more options of `classpod-hub serve` (an OpenID configuration).
  * `setIdle('1m')` shortens the course's idle time while the hub runs, so a journey can see a workspace paused.
  */
-export async function startStack({ repo, dir, logDir, setup }) {
+export async function startStack({ repo, dir, logDir, setup, host = '127.0.0.1', serveArgs = [] }) {
   const hubCli = join(repo, 'hub', 'dist', 'src', 'cli', 'classpod-hub.js');
   if (!existsSync(hubCli)) throw new Error(`${hubCli} is missing: build the repository first (npx tsc -b)`);
   mkdirSync(dir, { recursive: true });
@@ -37,7 +38,7 @@ export async function startStack({ repo, dir, logDir, setup }) {
     command: process.execPath,
     // The run's worker grades the demo's own solutions with `none`; the hub is told to record its grades
     // (by default it refuses any worker outside isolate).
-    args: [hubCli, 'serve', '--data', data, '--host', '127.0.0.1', '--port', '0', '--isolation', 'none', '--official-sandboxes', 'none'],
+    args: [hubCli, 'serve', '--data', data, '--host', host, '--port', '0', '--isolation', 'none', '--official-sandboxes', 'none', ...serveArgs],
     env: { CLASSPOD_LOG_LEVEL: 'info' },
     log: join(logDir, 'hub.log'),
     ready: (line) => /^listening on (http:\/\/\S+)/.exec(line)?.[1],
