@@ -9,6 +9,7 @@ import type { ApiContext } from './api/api-context';
 import { graderSpecResolver } from './assignments/spec-resolver';
 import { TokenService } from './auth/tokens';
 import { OidcSignIn } from './auth/oidc-sign-in';
+import { RefreshCipher } from './auth/refresh-cipher';
 import type { ResolvedOidcOptions } from './auth/oidc-config';
 import type { SignInRepository } from './store/sign-in-repository';
 import { BlobStore } from './blobs/blob-store';
@@ -177,8 +178,19 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const tokens = new TokenService(store, () => clock.now());
     const signIns = store.signIns;
     const oidc = o.oidc
-      ? new OidcSignIn(o.oidc as ResolvedOidcOptions, store, signIns, tokens, clock, logger.child({ area: 'oidc' }), () => o.publicUrl ?? url)
+      ? new OidcSignIn(
+          o.oidc as ResolvedOidcOptions,
+          store,
+          signIns,
+          tokens,
+          clock,
+          logger.child({ area: 'oidc' }),
+          () => o.publicUrl ?? url,
+          RefreshCipher.fromFile((o.oidc as ResolvedOidcOptions).refreshKeyFile ?? join(o.dataDir, 'oidc-refresh.keys')),
+        )
       : undefined;
+    // After a key rotation (or an upgrade from unsealed rows), every stored provider refresh token is sealed under the new key.
+    await oidc?.resealStoredRefreshes();
     let started = false;
     const server = new HubServer({
       ctx: context,

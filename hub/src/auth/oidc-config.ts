@@ -50,6 +50,12 @@ export interface OidcOptions {
    * page hands the code to the extension there. List only addresses you run.
    */
   clientRedirects?: string[];
+  /**
+   * The file of keys that seal the provider's refresh tokens at rest
+   * (auth/refresh-cipher.ts; default `<data folder>/oidc-refresh.keys`, made
+   * with one fresh key when missing). Hubs that share a database share it.
+   */
+  refreshKeyFile?: string;
 }
 
 export const OIDC_DEFAULTS = {
@@ -62,10 +68,11 @@ export const OIDC_DEFAULTS = {
   clientRedirects: ['vscode://classpod.classpod/', 'vscode-insiders://classpod.classpod/'],
 };
 
-export type ResolvedOidcOptions = Required<Omit<OidcOptions, 'roleMapping' | 'enrolCourses' | 'redirectUrl'>> & {
+export type ResolvedOidcOptions = Required<Omit<OidcOptions, 'roleMapping' | 'enrolCourses' | 'redirectUrl' | 'refreshKeyFile'>> & {
   roleMapping: Record<string, RoleGrant[]>;
   enrolCourses: string[];
   redirectUrl?: string;
+  refreshKeyFile?: string;
 };
 
 /** The path of the hub's callback. */
@@ -128,6 +135,7 @@ export function validateOidcOptions(o: OidcOptions): ResolvedOidcOptions {
     const bad = !url || url.href !== prefix || !prefix.endsWith('/') || url.search || url.hash || url.username || url.password || ['http:', 'javascript:', 'data:', 'file:', 'blob:'].includes(url.protocol) || (url.protocol !== 'https:' && !url.host);
     if (bad) throw new OidcConfigError(`oidc.clientRedirects: ${JSON.stringify(prefix)} must be an https:// or app-scheme URL with a host, ending in / and without query (loopback http is always accepted)`);
   }
+  if (merged.refreshKeyFile !== undefined && (typeof merged.refreshKeyFile !== 'string' || !merged.refreshKeyFile)) throw new OidcConfigError('oidc.refreshKeyFile must be a file path');
   merged.enrolCourses = merged.enrolCourses ?? [];
   for (const c of merged.enrolCourses) if (!isSlugId(c)) throw new OidcConfigError(`oidc.enrolCourses: ${JSON.stringify(c)} is not a course id`);
   if (merged.unknownPeople === 'enrol-student' && merged.enrolCourses.length === 0) throw new OidcConfigError('oidc.unknownPeople enrol-student needs oidc.enrolCourses');

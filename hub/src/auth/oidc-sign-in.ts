@@ -10,15 +10,20 @@
 // comes with a one-time hub refresh token: `refresh` asks the provider again
 // (its refresh grant), so a person the provider no longer vouches for cannot
 // renew, and hands out a new session and refresh token in place of the old.
+// A refresh token used a second time (stolen, or replayed) revokes every
+// session of its family, the one sign-in they all descend from (OAuth 2.0
+// Security BCP, refresh token rotation). The provider's refresh tokens are
+// stored sealed (refresh-cipher.ts), bound to their row.
 
 import { createHash, randomBytes } from 'node:crypto';
 import type * as OpenIdClient from 'openid-client' with { 'resolution-mode': 'import' };
 import type { Logger } from '@classpod/observability';
-import type { SignInRepository } from '../store/sign-in-repository';
+import type { SignInRepository, StoredProviderRefresh } from '../store/sign-in-repository';
 import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
 import { OidcAccounts, SignInRefused, type IdClaims } from './oidc-accounts';
 import { isLoopbackUrl, OIDC_CALLBACK_PATH, type ResolvedOidcOptions } from './oidc-config';
+import { RefreshCipher, SealedValueError } from './refresh-cipher';
 import type { TokenService } from './tokens';
 
 type Client = typeof OpenIdClient;
@@ -53,6 +58,8 @@ interface RenewalSource {
   providerRefresh: string;
   /** Kept from the first sign-in (absent: from now). */
   expiresAt?: string;
+  /** The family it renews (absent: a new sign-in starts one). */
+  familyId?: string;
 }
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -131,6 +138,8 @@ export class OidcSignIn {
     private readonly logger: Logger,
     /** The hub's public URL (the default redirect URL is its callback). */
     private readonly publicUrl: () => string,
+    /** Seals the provider's refresh tokens at rest. */
+    private readonly cipher: RefreshCipher,
   ) {
     this.accounts = new OidcAccounts(store, signIns, options, logger);
   }
@@ -248,12 +257,13 @@ export class OidcSignIn {
     const detail = { method: 'oidc', issuer: claims.iss, subject: claims.sub };
     if (pending.clientRedirect) {
       const code = randomBytes(32).toString('base64url');
-      await this.signIns.addHandoff(sha256(code), {
+      const codeHash = sha256(code);
+      await this.signIns.addHandoff(codeHash, {
         personId: person.id,
         clientChallenge: pending.clientChallenge!,
         detail: JSON.stringify(detail),
         expiresAt: new Date(this.clock.now().getTime() + HANDOFF_MS).toISOString(),
-        ...(providerRefresh ? { providerRefresh } : {}),
+        ...(providerRefresh ? { providerRefresh: this.cipher.seal(providerRefresh, codeHash) } : {}),
       });
       const back = new URL(pending.clientRedirect);
       back.searchParams.set('code', code);
@@ -277,7 +287,8 @@ export class OidcSignIn {
   /** A local client's exchange of its one-time code and PKCE verifier for a hub session; throws SignInRefused. */
   async exchange(code: string | undefined, verifier: string | undefined): Promise<HubSession> {
     if (!code || !verifier) throw new SignInRefused(400, 'the exchange needs code and code_verifier');
-    const handoff = await this.signIns.takeHandoff(sha256(code));
+    const codeHash = sha256(code);
+    const handoff = await this.signIns.takeHandoff(codeHash);
     if (!handoff) throw new SignInRefused(400, 'this code is unknown or was already exchanged (a code is exchanged once); sign in again');
     if (Date.parse(handoff.expiresAt) < this.clock.now().getTime()) throw new SignInRefused(400, 'this code expired; sign in again');
     if (createHash('sha256').update(verifier).digest('base64url') !== handoff.clientChallenge) {
@@ -286,7 +297,9 @@ export class OidcSignIn {
     const person = await this.store.people.get(handoff.personId);
     if (!person) throw new SignInRefused(400, 'the person of this sign-in no longer exists');
     const detail = JSON.parse(handoff.detail) as Record<string, unknown>;
-    const renewal = handoff.providerRefresh ? { issuer: String(detail.issuer), subject: String(detail.subject), providerRefresh: handoff.providerRefresh } : undefined;
+    const renewal = handoff.providerRefresh
+      ? { issuer: String(detail.issuer), subject: String(detail.subject), providerRefresh: this.openSealed(handoff.providerRefresh, codeHash) }
+      : undefined;
     return this.session(person, detail, renewal);
   }
 
@@ -299,17 +312,30 @@ export class OidcSignIn {
    */
   async refresh(refreshToken: string | undefined): Promise<HubSession> {
     if (!refreshToken || !REFRESH_PATTERN.test(refreshToken)) throw new SignInRefused(400, 'refresh_token is missing or is not a Classpod refresh token');
-    const r = await this.signIns.takeRefresh(sha256(refreshToken));
-    if (!r) throw new SignInRefused(400, 'this refresh token is unknown or was already used (a refresh token renews once); sign in again');
+    const refreshHash = sha256(refreshToken);
+    const spent = await this.signIns.spendRefresh(refreshHash);
+    if (!spent) throw new SignInRefused(400, 'this refresh token is unknown or was already used (a refresh token renews once); sign in again');
+    if ('reused' in spent) {
+      await this.revokeFamily(spent.reused.familyId, spent.reused.personId, 'a refresh token was used a second time');
+      throw new SignInRefused(400, 'this refresh token was already used: every session of this sign-in is ended, as it may have been stolen; sign in again');
+    }
+    const r = spent.fresh;
     if (Date.parse(r.expiresAt) <= this.clock.now().getTime()) {
       throw new SignInRefused(400, `this sign-in could be renewed until ${r.expiresAt} and has expired; sign in again`);
     }
     const oidc = await openIdClient();
     const config = await this.configuration();
+    let providerRefresh: string;
+    try {
+      providerRefresh = this.openSealed(r.providerRefresh, refreshHash);
+    } catch (err) {
+      await this.store.tokens.revoke(r.tokenId);
+      throw err;
+    }
     let claims: IdClaims | undefined;
     let answer;
     try {
-      answer = await oidc.refreshTokenGrant(config, r.providerRefresh);
+      answer = await oidc.refreshTokenGrant(config, providerRefresh);
       claims = answer.id_token ? await this.claimsOf(config, answer) : undefined;
     } catch (err) {
       // The provider no longer vouches for this sign-in: its session ends here too.
@@ -325,23 +351,78 @@ export class OidcSignIn {
     const person = claims ? await this.accounts.personFor(claims) : await this.store.people.get(r.personId);
     if (!person || person.id !== r.personId) throw new SignInRefused(401, 'the person of this sign-in no longer exists; sign in again');
     await this.store.tokens.revoke(r.tokenId);
-    return this.session(person, { method: 'oidc', issuer: r.issuer, subject: r.subject, renews: r.tokenId }, {
+    const renewed = await this.session(person, { method: 'oidc', issuer: r.issuer, subject: r.subject, renews: r.tokenId }, {
       issuer: r.issuer,
       subject: r.subject,
-      providerRefresh: answer.refresh_token ?? r.providerRefresh,
+      providerRefresh: answer.refresh_token ?? providerRefresh,
       expiresAt: r.expiresAt,
+      familyId: r.familyId,
     }, 'auth.refresh');
+    // A reuse of this refresh token while the provider answered revoked the family: the new session goes with it.
+    if (!(await this.signIns.refreshRecorded(refreshHash))) {
+      await this.revokeFamily(r.familyId, r.personId, 'a refresh token was used a second time while it renewed');
+      await this.store.tokens.revoke(renewed.tokenId);
+      throw new SignInRefused(400, 'this refresh token was already used: every session of this sign-in is ended, as it may have been stolen; sign in again');
+    }
+    return renewed;
+  }
+
+  /** A sealed provider refresh token, opened; one that does not open is a refusal (the key is gone, or the row was altered). */
+  private openSealed(sealed: string, associated: string): string {
+    try {
+      // Rows from before sealing are plain until the start-up re-seal reaches them.
+      return RefreshCipher.isSealed(sealed) ? this.cipher.open(sealed, associated) : sealed;
+    } catch (err) {
+      if (!(err instanceof SealedValueError)) throw err;
+      this.logger.warn('a stored provider refresh token does not open', { reason: err.message });
+      throw new SignInRefused(401, 'this sign-in can no longer be renewed (its stored refresh token does not open with the hub\'s refresh keys); sign in again');
+    }
+  }
+
+  /** End every session of a refresh family, forget it, and ask the provider to revoke its refresh tokens. */
+  private async revokeFamily(familyId: string, personId: string, reason: string): Promise<void> {
+    const { tokenIds, providerRefreshes } = await this.signIns.forgetFamily(familyId);
+    for (const id of tokenIds) await this.store.tokens.revoke(id);
+    await this.store.audit.add({ actorId: personId, action: 'auth.refresh.reuse', target: personId, detail: JSON.stringify({ reason, revokedTokens: tokenIds }) });
+    this.logger.warn('refresh token reuse: the sign-in\'s sessions are revoked', { personId, sessions: tokenIds.length });
+    await this.revokeAtProvider(providerRefreshes);
+  }
+
+  /**
+   * Re-seal every stored provider refresh token under the key that seals now
+   * (after a key rotation, or rows from before sealing); resolves to how many
+   * were re-sealed. One that no longer opens is left as it is (its renewal is refused).
+   */
+  async resealStoredRefreshes(): Promise<number> {
+    let n = 0;
+    for (const stored of await this.signIns.storedProviderRefreshes()) {
+      if (this.cipher.isCurrent(stored.providerRefresh)) continue;
+      let plain;
+      try {
+        plain = RefreshCipher.isSealed(stored.providerRefresh) ? this.cipher.open(stored.providerRefresh, stored.key) : stored.providerRefresh;
+      } catch (err) {
+        this.logger.warn('a stored provider refresh token does not open and was not re-sealed', { reason: (err as Error).message });
+        continue;
+      }
+      await this.signIns.resealProviderRefresh(stored, this.cipher.seal(plain, stored.key));
+      n++;
+    }
+    if (n > 0) this.logger.info('provider refresh tokens re-sealed under the current key', { count: n, keyId: this.cipher.currentKeyId });
+    return n;
   }
 
   /** After a session was signed out: forget how it renews, and ask the provider to revoke its refresh token (best effort). */
   async signedOut(tokenId: string): Promise<void> {
-    const providerRefreshes = await this.signIns.forgetRefreshesOf(tokenId);
-    if (providerRefreshes.length === 0) return;
+    await this.revokeAtProvider(await this.signIns.forgetRefreshesOf(tokenId));
+  }
+
+  private async revokeAtProvider(stored: StoredProviderRefresh[]): Promise<void> {
+    if (stored.length === 0) return;
     try {
       const oidc = await openIdClient();
       const config = await this.configuration();
       if (!config.serverMetadata().revocation_endpoint) return;
-      for (const t of providerRefreshes) await oidc.tokenRevocation(config, t, { token_type_hint: 'refresh_token' });
+      for (const t of stored) await oidc.tokenRevocation(config, this.openSealed(t.providerRefresh, t.key), { token_type_hint: 'refresh_token' });
     } catch (err) {
       this.logger.warn('the identity provider did not revoke a refresh token at sign-out', { reason: describe(err) });
     }
@@ -360,12 +441,14 @@ export class OidcSignIn {
     if (renewal) {
       const refreshToken = `cpr_${randomBytes(32).toString('base64url')}`;
       const refreshExpiresAt = renewal.expiresAt ?? new Date(now + this.options.refreshMs).toISOString();
-      await this.signIns.addRefresh(sha256(refreshToken), {
+      const refreshHash = sha256(refreshToken);
+      await this.signIns.addRefresh(refreshHash, {
         tokenId: record.id,
         personId: person.id,
         issuer: renewal.issuer,
         subject: renewal.subject,
-        providerRefresh: renewal.providerRefresh,
+        providerRefresh: this.cipher.seal(renewal.providerRefresh, refreshHash),
+        familyId: renewal.familyId ?? refreshHash,
         expiresAt: refreshExpiresAt,
       });
       refresh = { refreshToken, refreshExpiresAt };

@@ -337,4 +337,10 @@ export const migrations: HubMigration[] = [
 )`,
     'CREATE INDEX help_requests_by_course ON help_requests (course_id, state, raised_at)',
   ]),
+  statements('0016_refresh_families', 16, "refresh-token rotation: a spent refresh token is kept (used_at) with its family (the sign-in every renewal descends from), so its reuse revokes the family's sessions", [
+    'ALTER TABLE session_refreshes ADD COLUMN family_id TEXT',
+    'ALTER TABLE session_refreshes ADD COLUMN used_at TEXT',
+    'UPDATE session_refreshes SET family_id = refresh_hash WHERE family_id IS NULL',
+    'CREATE INDEX session_refreshes_by_family ON session_refreshes (family_id)',
+  ]),
 ];

@@ -3,7 +3,12 @@
 // verifier, bound to the browser that started them). A sign-in under way is
 // taken exactly once: `takeSignIn` deletes it by compare-and-set, so a replayed
 // callback finds nothing, on SQLite and PostgreSQL alike and with several hubs.
-// A session's refresh token is taken the same way: each is used once.
+// A session's refresh token is spent the same way (compare-and-set on its
+// `used_at`), each once; the spent row is kept with its family (the sign-in
+// every renewal descends from) so that a second use is recognised as reuse
+// and the whole family can be revoked (OAuth 2.0 Security BCP, refresh token
+// rotation). The provider's refresh tokens are stored sealed (the caller
+// seals them, auth/refresh-cipher.ts).
 
 import { sql, type Selectable } from 'kysely';
 import { Repository } from './repository';
@@ -45,10 +50,22 @@ export interface SessionRefresh {
   personId: string;
   issuer: string;
   subject: string;
-  /** The provider's refresh token: each renewal asks the provider whether the person may still sign in. */
+  /** The provider's refresh token (sealed): each renewal asks the provider whether the person may still sign in. */
   providerRefresh: string;
   /** When the sign-in can no longer be renewed (kept from the first sign-in on every renewal). */
   expiresAt: string;
+  /** The sign-in it descends from (the hash of the first refresh token of the family). */
+  familyId: string;
+}
+
+/** What spending a refresh token found: the refresh, a refresh spent before (reuse), or nothing. */
+export type SpentRefresh = { fresh: SessionRefresh } | { reused: { familyId: string; tokenId: string; personId: string } } | undefined;
+
+/** A stored provider refresh token (sealed) and the key of its row. */
+export interface StoredProviderRefresh {
+  table: 'session_refreshes' | 'sign_in_handoffs';
+  key: string;
+  providerRefresh: string;
 }
 
 /** An identity at an OpenID Provider, and the person it is. */
@@ -62,7 +79,6 @@ export interface Identity {
 interface TakenOnce {
   sign_ins: 'state';
   sign_in_handoffs: 'code_hash';
-  session_refreshes: 'refresh_hash';
 }
 
 export class SignInRepository extends Repository {
@@ -151,23 +167,83 @@ export class SignInRepository extends Repository {
         provider_refresh: r.providerRefresh,
         created_at: this.iso(),
         expires_at: r.expiresAt,
+        family_id: r.familyId,
+        used_at: null,
       })
       .execute();
   }
 
-  /** The refresh of this hash, removed so that it is used once; undefined when unknown or already used. */
-  async takeRefresh(refreshHash: string): Promise<SessionRefresh | undefined> {
-    const r = await this.takeOnce('session_refreshes', 'refresh_hash', refreshHash);
-    return r && { tokenId: r.token_id, personId: r.person_id, issuer: r.issuer, subject: r.subject, providerRefresh: r.provider_refresh, expiresAt: r.expires_at };
+  /**
+   * Spend the refresh of this hash: of callers racing for it one gets it
+   * (`fresh`), and anyone after finds it spent (`reused`, with its family);
+   * undefined when unknown (never issued, expired and swept, or its family revoked).
+   * The spent row keeps no provider token.
+   */
+  async spendRefresh(refreshHash: string): Promise<SpentRefresh> {
+    return this.inTransaction(async ({ db }) => {
+      const r = await db.selectFrom('session_refreshes').selectAll().where('refresh_hash', '=', refreshHash).executeTakeFirst();
+      if (!r) return undefined;
+      const familyId = r.family_id ?? r.refresh_hash;
+      if (r.used_at === null) {
+        const spent = await db
+          .updateTable('session_refreshes')
+          .set({ used_at: this.iso(), provider_refresh: '' })
+          .where('refresh_hash', '=', refreshHash)
+          .where('used_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(spent.numUpdatedRows) === 1) {
+          return { fresh: { tokenId: r.token_id, personId: r.person_id, issuer: r.issuer, subject: r.subject, providerRefresh: r.provider_refresh, expiresAt: r.expires_at, familyId } };
+        }
+      }
+      return { reused: { familyId, tokenId: r.token_id, personId: r.person_id } };
+    });
   }
 
-  /** Remove the refreshes of a session (it was signed out); resolves to the provider refresh tokens they held. */
-  async forgetRefreshesOf(tokenId: string): Promise<string[]> {
+  /** Whether the refresh of this hash is still recorded (its family was not revoked meanwhile). */
+  async refreshRecorded(refreshHash: string): Promise<boolean> {
+    return (await this.db.selectFrom('session_refreshes').select('refresh_hash').where('refresh_hash', '=', refreshHash).executeTakeFirst()) !== undefined;
+  }
+
+  /**
+   * Remove a whole family of refreshes (its reuse was detected, or it was signed out): resolves to the
+   * sessions (token ids) of the family and the provider refresh tokens its unspent rows held.
+   */
+  async forgetFamily(familyId: string): Promise<{ tokenIds: string[]; providerRefreshes: StoredProviderRefresh[] }> {
     return this.inTransaction(async ({ db }) => {
-      const rows = await db.selectFrom('session_refreshes').select('provider_refresh').where('token_id', '=', tokenId).execute();
-      await db.deleteFrom('session_refreshes').where('token_id', '=', tokenId).execute();
-      return rows.map((r) => r.provider_refresh);
+      const rows = await db.selectFrom('session_refreshes').select(['refresh_hash', 'token_id', 'provider_refresh']).where('family_id', '=', familyId).execute();
+      await db.deleteFrom('session_refreshes').where('family_id', '=', familyId).execute();
+      return {
+        tokenIds: [...new Set(rows.map((r) => r.token_id))],
+        providerRefreshes: rows.filter((r) => r.provider_refresh).map((r) => ({ table: 'session_refreshes' as const, key: r.refresh_hash, providerRefresh: r.provider_refresh })),
+      };
     });
+  }
+
+  /** Remove the refreshes of a session and of its whole family (it was signed out); resolves to the provider refresh tokens they held. */
+  async forgetRefreshesOf(tokenId: string): Promise<StoredProviderRefresh[]> {
+    const families = await this.db.selectFrom('session_refreshes').select(['family_id', 'refresh_hash']).where('token_id', '=', tokenId).execute();
+    const out: StoredProviderRefresh[] = [];
+    for (const f of new Set(families.map((r) => r.family_id ?? r.refresh_hash))) out.push(...(await this.forgetFamily(f)).providerRefreshes);
+    return out;
+  }
+
+  /** Every provider refresh token stored (sealed or, from before sealing, plain). */
+  async storedProviderRefreshes(): Promise<StoredProviderRefresh[]> {
+    const refreshes = await this.db.selectFrom('session_refreshes').select(['refresh_hash', 'provider_refresh']).where('provider_refresh', '!=', '').execute();
+    const handoffs = await this.db.selectFrom('sign_in_handoffs').select(['code_hash', 'provider_refresh']).where('provider_refresh', 'is not', null).execute();
+    return [
+      ...refreshes.map((r) => ({ table: 'session_refreshes' as const, key: r.refresh_hash, providerRefresh: r.provider_refresh })),
+      ...handoffs.map((h) => ({ table: 'sign_in_handoffs' as const, key: h.code_hash, providerRefresh: h.provider_refresh! })),
+    ];
+  }
+
+  /** Replace a stored provider refresh token by its re-sealed form (`from` is compared, so a concurrent change wins). */
+  async resealProviderRefresh(s: StoredProviderRefresh, sealed: string): Promise<void> {
+    if (s.table === 'session_refreshes') {
+      await this.db.updateTable('session_refreshes').set({ provider_refresh: sealed }).where('refresh_hash', '=', s.key).where('provider_refresh', '=', s.providerRefresh).execute();
+    } else {
+      await this.db.updateTable('sign_in_handoffs').set({ provider_refresh: sealed }).where('code_hash', '=', s.key).where('provider_refresh', '=', s.providerRefresh).execute();
+    }
   }
 
   /** Forget sign-ins that expired before now; resolves to how many. */

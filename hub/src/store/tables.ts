@@ -202,9 +202,14 @@ export interface SessionRefreshesTable {
   person_id: string;
   issuer: string;
   subject: string;
+  /** Sealed (auth/refresh-cipher.ts). */
   provider_refresh: string;
   created_at: string;
   expires_at: string;
+  /** The sign-in every renewal descends from (the refresh hash of its first row). */
+  family_id: string | null;
+  /** When it renewed a session; a spent row is kept so that its reuse is recognised. */
+  used_at: string | null;
 }
 
 export interface PrewarmSessionsTable {
