@@ -15,6 +15,7 @@ import { attachGradebookMethods } from './gradebook-methods';
 import { attachInviteMethods } from './invite-methods';
 import { attachCourseAdminMethods } from './course-admin-methods';
 import { attachRosterMethods } from './roster-methods';
+import { attachRubricMethods } from './rubric-methods';
 import { attachPrewarmMethods } from './prewarm-methods';
 import { attachRegradeRequestMethods } from './regrade-request-methods';
 import { attachSubmissionMethods } from './submission-methods';
@@ -53,6 +54,7 @@ export function attachHubApi(endpoint: RpcEndpoint, ctx: ApiContext, caller: Cal
   attachGradebookMethods(endpoint, ctx, caller);
   attachFeedbackMethods(endpoint, ctx, caller);
   attachHelpMethods(endpoint, ctx, caller);
+  attachRubricMethods(endpoint, ctx, caller);
   attachClusterMethods(endpoint, ctx, caller);
   attachVersionMethods(endpoint, ctx, caller);
   attachRosterMethods(endpoint, ctx, caller);

@@ -12,12 +12,13 @@ import type {
   TestResultView,
   WorkspaceInfo,
 } from '@classpod/protocol';
-import { effectiveDeadline, finalScore } from '../deadlines/late-policy';
+import { effectiveDeadline } from '../deadlines/late-policy';
+import { submissionScore } from '../grading/submission-score';
 import type { Assignment, Extension, Submission } from '../store/records';
 import type { WorkspaceStatus } from '../workspaces/workspace-provider';
 
 export function submissionView(s: Submission): SubmissionSummary {
-  const score = finalScore(s.rawScore, s.penaltyPercent, s.override);
+  const score = submissionScore(s);
   return {
     id: s.id,
     courseId: s.courseId,
@@ -31,6 +32,7 @@ export function submissionView(s: Submission): SubmissionSummary {
     status: s.status,
     ...(score !== undefined ? { score } : {}),
     ...(s.maxScore !== undefined ? { maxScore: s.maxScore } : {}),
+    ...(s.rubricPoints !== undefined ? { rubricPoints: s.rubricPoints } : {}),
     ...(s.override ? { override: s.override } : {}),
     fileCount: s.fileCount,
     totalBytes: s.totalBytes,
@@ -47,7 +49,7 @@ export function assignmentState(latest: Submission | undefined, workspaceHasFold
 
 export function assignmentView(a: Assignment, ext: Extension | undefined, latest: Submission | undefined, started: boolean): AssignmentSummary {
   const d = effectiveDeadline(a, ext);
-  const score = latest ? finalScore(latest.rawScore, latest.penaltyPercent, latest.override) : undefined;
+  const score = latest ? submissionScore(latest) : undefined;
   return {
     id: a.id,
     courseId: a.courseId,
@@ -107,7 +109,7 @@ export function testResultView(t: TestCaseResult, hiddenIndex: number | undefine
 /** A result as the viewer may see it: verdict codes and differences as the grader gave them. */
 export function resultView(s: Submission, viewer: ResultViewer): GradingResult {
   const r = s.resultJson ? (JSON.parse(s.resultJson) as Partial<GradeResult> & { error?: string } & Record<string, unknown>) : undefined;
-  const score = finalScore(s.rawScore, s.penaltyPercent, s.override);
+  const score = submissionScore(s);
   let hidden = 0;
   const tests = (r?.tests ?? []).map((t) => testResultView(t, t.public ? undefined : ++hidden, viewer));
   return {
@@ -117,6 +119,7 @@ export function resultView(s: Submission, viewer: ResultViewer): GradingResult {
     ...(score !== undefined ? { score } : {}),
     ...(s.maxScore !== undefined ? { maxScore: s.maxScore } : {}),
     penaltyPercent: s.penaltyPercent,
+    ...(s.rubricPoints !== undefined ? { rubricPoints: s.rubricPoints } : {}),
     ...(s.override ? { override: s.override } : {}),
     counts: viewer.counts,
     tests,

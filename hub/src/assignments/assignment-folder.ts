@@ -1,11 +1,11 @@
 // An assignment as a teacher writes it: a folder with `assignment.yaml`
 // (title, opening and due times, late policy, what students see of hidden
-// tests, bonus points an override may give), `README.md` (the description),
+// tests, bonus points an override may give, rubric items), `README.md` (the description),
 // `starter/` (files every student starts from), `grading/spec.yaml` (the test
 // specification, hidden tests included) and its data. Loading validates all of
 // it and computes exactly what a student receives.
 
-import { Type, validator, type GradingSpec } from '@classpod/protocol';
+import { MAX_RUBRIC_ITEMS, RubricItem, Type, validator, type GradingSpec } from '@classpod/protocol';
 import { isSkippedInAssignmentFolder } from '@classpod/sync';
 import { existsSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
@@ -52,6 +52,8 @@ const AssignmentYaml = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** Rubric items staff apply to submissions: `{ id, points, description }`, points negative for deductions. */
+    rubric: Type.Optional(Type.Array(RubricItem, { maxItems: MAX_RUBRIC_ITEMS })),
   },
   { additionalProperties: false },
 );
@@ -76,6 +78,8 @@ export interface LoadedAssignment {
   showHiddenNames: boolean;
   /** `scores.bonusPoints` of assignment.yaml. */
   bonusPoints: number;
+  /** `rubric` of assignment.yaml; absent when it declares none (the hub's rubric is then left as it is). */
+  rubric?: RubricItem[];
   starterFiles: FolderFileData[];
   /** Files under `.classpod/` every student receives (except the per-student assignment.json). */
   publicFiles: FolderFileData[];
@@ -152,6 +156,11 @@ export async function loadAssignmentFolder(dir: string, id: string, resolveSpec:
   if (opensAt && dueAt && opensAt > dueAt) throw new AssignmentFolderError(`${id}: opens (${opensAt}) is after due (${dueAt})`);
   if (cutoffAt && dueAt && cutoffAt < dueAt) throw new AssignmentFolderError(`${id}: late.cutoff (${cutoffAt}) is before due (${dueAt})`);
   if (!dueAt) warnings.push('no due time: the assignment is never collected');
+  const rubricIds = new Set<string>();
+  for (const item of meta.rubric ?? []) {
+    if (rubricIds.has(item.id)) throw new AssignmentFolderError(`${id}/assignment.yaml: rubric item \`${item.id}\` is declared twice`);
+    rubricIds.add(item.id);
+  }
 
   const description = (await readSmallFile(dir, id, 'README.md', MAX_README_BYTES)) ?? '';
   if (!description) warnings.push('README.md is missing or empty: students get no description');
@@ -187,6 +196,7 @@ export async function loadAssignmentFolder(dir: string, id: string, resolveSpec:
     maxScore: maxScoreOf(resolved.spec),
     showHiddenNames: meta.results?.showHiddenNames ?? false,
     bonusPoints: meta.scores?.bonusPoints ?? 0,
+    ...(meta.rubric ? { rubric: meta.rubric.map((i) => ({ id: i.id, points: i.points, description: i.description })) } : {}),
     starterFiles,
     publicFiles: publicFilesOf(description, resolved.publicSpec),
     hiddenTests,

@@ -26,5 +26,6 @@ export async function storeLoadedAssignment(store: Store, blobs: BlobStore, cour
     showHiddenNames: loaded.showHiddenNames,
     bonusPoints: loaded.bonusPoints,
   });
+  if (loaded.rubric) await store.rubrics.replace({ courseId, assignmentId: loaded.id }, loaded.rubric);
   return (await store.assignments.get(courseId, loaded.id))!;
 }

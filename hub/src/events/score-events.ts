@@ -5,7 +5,7 @@
 // comment the student reads.
 
 import { ScoreChangedNotification, type ParamsOf } from '@classpod/protocol';
-import { finalScore } from '../deadlines/late-policy';
+import { submissionScore } from '../grading/submission-score';
 import { submissionCounts } from '../grading/grade-book';
 import type { Submission } from '../store/records';
 import type { Store } from '../store/store';
@@ -16,7 +16,7 @@ export type ScoreChangeCause = ScoreChanged['cause'];
 
 /** The event's parameters for submission `s` as it is now. */
 export async function scoreChangedParams(store: Store, s: Submission, cause: ScoreChangeCause): Promise<ScoreChanged> {
-  const score = finalScore(s.rawScore, s.penaltyPercent, s.override);
+  const score = submissionScore(s);
   return {
     courseId: s.courseId,
     assignmentId: s.assignmentId,
@@ -25,6 +25,7 @@ export async function scoreChangedParams(store: Store, s: Submission, cause: Sco
     status: s.status,
     ...(score !== undefined ? { score } : {}),
     ...(s.maxScore !== undefined ? { maxScore: s.maxScore } : {}),
+    ...(s.rubricPoints !== undefined ? { rubricPoints: s.rubricPoints } : {}),
     cause,
     counts: await submissionCounts(store, s),
     ...(s.override ? { override: s.override } : {}),

@@ -6,10 +6,10 @@
 // spreadsheet would run as a formula (= + - @ first) defused with a quote.
 
 import { stringify } from 'csv-stringify/sync';
-import { finalScore } from '../deadlines/late-policy';
 import type { Assignment, Submission } from '../store/records';
 import type { Store } from '../store/store';
 import { countingSubmissions } from './grade-book';
+import { submissionScore } from './submission-score';
 
 /** The columns, in order. */
 export const GRADE_COLUMNS = [
@@ -26,6 +26,7 @@ export const GRADE_COLUMNS = [
   'overridden',
   'override_comment',
   'submissions',
+  'rubric_points',
 ] as const;
 
 type Cell = string | number | boolean | undefined;
@@ -54,11 +55,12 @@ function gradeRow(student: { id: string; name?: string; email?: string }, a: Ass
     counting?.late,
     counting?.penaltyPercent,
     counting ? counting.status : 'not submitted',
-    counting ? finalScore(counting.rawScore, counting.penaltyPercent, counting.override) : undefined,
+    counting ? submissionScore(counting) : undefined,
     a.maxScore,
     counting ? counting.override !== undefined : undefined,
     counting?.override?.comment,
     count,
+    counting?.rubricPoints,
   ];
 }
 

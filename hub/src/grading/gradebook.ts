@@ -8,11 +8,11 @@
 // stay), marked so the view can leave them out of the class's statistics.
 
 import type { GradebookAssignment, GradebookCell, GradebookStudent } from '@classpod/protocol';
-import { finalScore } from '../deadlines/late-policy';
 import type { Assignment, Submission } from '../store/records';
 import type { Store } from '../store/store';
 import { assignmentState } from '../api/views';
 import { countingSubmissions } from './grade-book';
+import { submissionScore } from './submission-score';
 
 /** The grid, as `grades/book` answers it. */
 export interface Gradebook {
@@ -69,7 +69,7 @@ export async function buildGradebook(store: Store, courseId: string, inProgress:
 }
 
 function cellOf(a: Assignment, studentId: string, s: Submission | undefined, started: boolean, submissions: number, extended: boolean): GradebookCell {
-  const score = s ? finalScore(s.rawScore, s.penaltyPercent, s.override) : undefined;
+  const score = s ? submissionScore(s) : undefined;
   const maxScore = s?.maxScore ?? a.maxScore;
   return {
     studentId,
@@ -78,6 +78,7 @@ function cellOf(a: Assignment, studentId: string, s: Submission | undefined, sta
     ...(s ? { submissionId: s.id, status: s.status } : {}),
     ...(score !== undefined ? { score } : {}),
     ...(maxScore !== undefined ? { maxScore } : {}),
+    ...(s?.rubricPoints !== undefined ? { rubricPoints: s.rubricPoints } : {}),
     late: s?.late ?? false,
     penaltyPercent: s?.penaltyPercent ?? 0,
     overridden: s?.override !== undefined,

@@ -343,4 +343,26 @@ export const migrations: HubMigration[] = [
     'UPDATE session_refreshes SET family_id = refresh_hash WHERE family_id IS NULL',
     'CREATE INDEX session_refreshes_by_family ON session_refreshes (family_id)',
   ]),
+  statements('0017_rubrics', 17, "rubrics: an assignment's items (points, description), the items applied to each submission, and their sum on the submission", [
+    `CREATE TABLE rubric_items (
+  course_id TEXT NOT NULL,
+  assignment_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  points DOUBLE PRECISION NOT NULL,
+  description TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  PRIMARY KEY (course_id, assignment_id, id)
+)`,
+    `CREATE TABLE rubric_applications (
+  submission_id TEXT NOT NULL REFERENCES submissions(id),
+  item_id TEXT NOT NULL,
+  course_id TEXT NOT NULL,
+  assignment_id TEXT NOT NULL,
+  applied_by TEXT NOT NULL REFERENCES people(id),
+  applied_at TEXT NOT NULL,
+  PRIMARY KEY (submission_id, item_id)
+)`,
+    'CREATE INDEX rubric_applications_by_assignment ON rubric_applications (course_id, assignment_id, item_id)',
+    'ALTER TABLE submissions ADD COLUMN rubric_points DOUBLE PRECISION',
+  ]),
 ];

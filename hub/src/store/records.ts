@@ -83,6 +83,8 @@ export interface Submission {
   resultJson?: string;
   gradedAt?: string;
   override?: { score: number; comment: string; authorId: string; at: string };
+  /** Sum of the rubric items applied (absent: none is). */
+  rubricPoints?: number;
 }
 
 export type JobState = 'queued' | 'leased' | 'done';

@@ -60,6 +60,7 @@ export function submissionOf(r: Selectable<SubmissionsTable>): Submission {
       r.override_at === null || r.override_score === null
         ? undefined
         : { score: Number(r.override_score), comment: String(r.override_comment), authorId: String(r.override_author), at: r.override_at },
+    rubricPoints: optNum(r.rubric_points),
   };
 }
 

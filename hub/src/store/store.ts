@@ -21,6 +21,7 @@ import { PeopleRepository } from './people-repository';
 import { PrewarmRepository } from './prewarm-repository';
 import { RegradeRequestRepository } from './regrade-request-repository';
 import { RosterRepository } from './roster-repository';
+import { RubricRepository } from './rubric-repository';
 import type { RepositoryContext } from './repository';
 import { SignInRepository } from './sign-in-repository';
 import { SubmissionRepository } from './submission-repository';
@@ -42,6 +43,7 @@ export class Repositories {
   readonly feedback: FeedbackRepository;
   readonly regradeRequests: RegradeRequestRepository;
   readonly help: HelpRequestRepository;
+  readonly rubrics: RubricRepository;
   readonly deadlines: DeadlineRepository;
   readonly tokens: TokenRepository;
   readonly audit: AuditRepository;
@@ -63,6 +65,7 @@ export class Repositories {
     this.feedback = new FeedbackRepository(ctx);
     this.regradeRequests = new RegradeRequestRepository(ctx);
     this.help = new HelpRequestRepository(ctx);
+    this.rubrics = new RubricRepository(ctx);
     this.deadlines = new DeadlineRepository(ctx);
     this.tokens = new TokenRepository(ctx);
     this.audit = new AuditRepository(ctx);

@@ -87,6 +87,8 @@ export interface SubmissionsTable {
   override_comment: Nullable<string>;
   override_author: Nullable<string>;
   override_at: Nullable<string>;
+  /** Sum of the rubric items applied (null: none is). */
+  rubric_points: Nullable<number>;
 }
 
 export interface DeadlineCollectionsTable {
@@ -296,6 +298,24 @@ export interface HelpRequestsTable {
   ended_by: Nullable<string>;
 }
 
+export interface RubricItemsTable {
+  course_id: string;
+  assignment_id: string;
+  id: string;
+  points: number;
+  description: string;
+  position: number;
+}
+
+export interface RubricApplicationsTable {
+  submission_id: string;
+  item_id: string;
+  course_id: string;
+  assignment_id: string;
+  applied_by: string;
+  applied_at: string;
+}
+
 /** Every table of the hub's database. */
 export interface Tables {
   people: PeopleTable;
@@ -319,6 +339,8 @@ export interface Tables {
   feedback_comments: FeedbackCommentsTable;
   regrade_requests: RegradeRequestsTable;
   help_requests: HelpRequestsTable;
+  rubric_items: RubricItemsTable;
+  rubric_applications: RubricApplicationsTable;
 }
 
 /** The database, or a transaction open on it (a Transaction is a Kysely): what every query runs on. */

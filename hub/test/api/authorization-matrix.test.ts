@@ -63,6 +63,10 @@ import {
   TakeHelpRequest,
   FollowHelpRequest,
   EndHelpRequest,
+  GetRubricRequest,
+  SetRubricRequest,
+  GetSubmissionRubricRequest,
+  ApplyRubricRequest,
 } from '@classpod/protocol';
 import { DEMO_COURSE_DIR, startTestHub, type TestHub } from '../support/test-hub';
 import { HttpRefusal, TestClient } from '../support/test-client';
@@ -176,6 +180,15 @@ describe('authorization: every method × role × owner', function () {
     { name: "help/lower of bob's", type: LowerHandRequest.type, params: () => handOf('bob'), allowed: ['bob'] },
     // Ended by the first allowed (prof); then it is over, for its student too.
     { name: "help/end of alice's", type: EndHelpRequest.type, params: () => handOf('alice'), allowed: ['prof'], refusedWith: { tara: 'Conflict', alice: 'Conflict' } },
+    { name: 'rubrics/get', type: GetRubricRequest.type, params: () => ({ courseId: 'cs101', assignmentId: 'c-sum' }), allowed: ['prof', 'tara'] },
+    {
+      name: 'rubrics/set',
+      type: SetRubricRequest.type,
+      params: () => ({ courseId: 'cs101', assignmentId: 'c-sum', items: [{ id: 'style', points: 5, description: 'Clear names and consistent indentation' }] }),
+      allowed: ['prof'],
+    },
+    { name: "rubrics/submission of alice's", type: GetSubmissionRubricRequest.type, params: () => sub(), allowed: ['prof', 'tara', 'alice'] },
+    { name: 'rubrics/apply', type: ApplyRubricRequest.type, params: () => ({ ...sub(), apply: ['style'] }), allowed: ['prof', 'tara'] },
     { name: 'workspaces/list', type: ListWorkspacesRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara', 'alice', 'bob'] },
     { name: 'workspaces/start', type: StartWorkspaceRequest.type, params: () => ({ courseId: 'cs101', studentId: 'alice' }), allowed: ['prof', 'tara', 'alice'] },
     { name: 'workspaces/openTerminal', type: OpenWorkspaceTerminalRequest.type, params: () => ({ courseId: 'cs101', studentId: 'alice' }), allowed: ['prof', 'tara'] },

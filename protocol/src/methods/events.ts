@@ -24,7 +24,9 @@ export namespace ScoreChangedNotification {
       status: Type.String(),
       score: Type.Optional(Type.Number()),
       maxScore: Type.Optional(Type.Number()),
-      cause: Type.Union([Type.Literal('graded'), Type.Literal('override'), Type.Literal('failed')]),
+      /** Sum of the rubric items applied (absent when none is); `score` includes it. */
+      rubricPoints: Type.Optional(Type.Number()),
+      cause: Type.Union([Type.Literal('graded'), Type.Literal('override'), Type.Literal('failed'), Type.Literal('rubric')]),
       /**
        * Whether this submission is the one that counts for the student's score
        * (their latest). A regrade or override of an older one changes its history

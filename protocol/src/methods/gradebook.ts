@@ -40,9 +40,11 @@ export const GradebookCell = Type.Object({
   submissionId: Type.Optional(SubmissionId),
   /** Grading of that submission. */
   status: Type.Optional(GradingStatus),
-  /** Final score: the override if any, else the graded score minus the penalty. */
+  /** Final score: the override if any, else the graded score minus the penalty plus the rubric points, within [0, maxScore]. */
   score: Type.Optional(Type.Number()),
   maxScore: Type.Optional(Type.Number()),
+  /** Sum of the rubric items applied to that submission (absent when none is). */
+  rubricPoints: Type.Optional(Type.Number()),
   /** Handed in after the due time. */
   late: Type.Boolean(),
   /** Percentage points taken off for lateness. */

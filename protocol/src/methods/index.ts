@@ -21,3 +21,4 @@ export * from './feedback';
 export * from './course-admin';
 export * from './regrade-requests';
 export * from './help';
+export * from './rubrics';

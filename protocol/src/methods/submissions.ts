@@ -37,9 +37,11 @@ export const SubmissionSummary = Type.Object({
   /** Percentage points taken off for lateness. */
   penaltyPercent: Type.Number({ minimum: 0, maximum: 100 }),
   status: GradingStatus,
-  /** Final score: the override if any, else the graded score minus the penalty. */
+  /** Final score: the override if any, else the graded score minus the penalty plus the rubric points, within [0, maxScore]. */
   score: Type.Optional(Type.Number()),
   maxScore: Type.Optional(Type.Number()),
+  /** Sum of the rubric items applied (absent when none is). */
+  rubricPoints: Type.Optional(Type.Number()),
   override: Type.Optional(ScoreOverride),
   fileCount: Type.Integer({ minimum: 0 }),
   totalBytes: Type.Integer({ minimum: 0 }),
@@ -145,6 +147,8 @@ export const GradingResult = Type.Object({
   score: Type.Optional(Type.Number()),
   maxScore: Type.Optional(Type.Number()),
   penaltyPercent: Type.Number(),
+  /** Sum of the rubric items applied (absent when none is); `score` includes it. */
+  rubricPoints: Type.Optional(Type.Number()),
   /** A score set by staff, with the comment the student reads. */
   override: Type.Optional(ScoreOverride),
   /** Whether this submission is the one that counts for the student's score (their latest). */
@@ -218,7 +222,7 @@ export namespace ExportGradesRequest {
     method,
     direction: 'clientToServer',
     description:
-      "The grades as CSV, one row per student and assignment with the submission that counts (the latest): student_id, name, email, assignment_id, submitted_at, late, penalty_percent, status, score (final), max_score, overridden, override_comment, submissions. With assignmentId, that assignment's rows only.",
+      "The grades as CSV, one row per student and assignment with the submission that counts (the latest): student_id, name, email, assignment_id, submitted_at, late, penalty_percent, status, score (final), max_score, overridden, override_comment, submissions, rubric_points (sum of the applied rubric items). With assignmentId, that assignment's rows only.",
     params: Type.Object({ courseId: CourseId, assignmentId: Type.Optional(AssignmentId) }),
     result: Type.Object({ csv: Type.String(), fileName: Type.String() }),
   });
