@@ -32,6 +32,7 @@ import { Emitter, type Disposable, type Event } from '../emitter';
 import type { HubRequester } from './hub-requester';
 import { VersionReader } from '../versions/version-reader';
 import { StudentVersions } from './student-versions';
+import { RegradeQueue } from './regrade-queue';
 
 export type ClusterInfo = ResultOf<typeof ListClusterNodesRequest.type>;
 export type MachineInfo = ClusterInfo['nodes'][number];
@@ -75,8 +76,12 @@ export class ClusterCache implements Disposable {
   /** Students' recorded versions, read when a Versions row is expanded. */
   readonly versions: StudentVersions;
 
+  /** Each course's open regrade requests, loaded when its queue row is expanded. */
+  readonly regradeRequests: RegradeQueue;
+
   constructor(private readonly request: HubRequester) {
     this.versions = new StudentVersions(new VersionReader(request));
+    this.regradeRequests = new RegradeQueue(request, (courseId) => this.course(courseId)?.section);
   }
 
   // ---- reading ----
@@ -304,10 +309,12 @@ export class ClusterCache implements Disposable {
     this.submissionsById.clear();
     this.results.clear();
     this.loading.clear();
+    this.regradeRequests.reload();
     this.changes.fire({ kind: 'everything' });
   }
 
   dispose(): void {
+    this.regradeRequests.dispose();
     this.changes.dispose();
   }
 

@@ -32,6 +32,7 @@ export class ClusterModel implements Disposable {
   private readonly pager: ListPager;
   private readonly changedRows: ChangedRows;
   private readonly cacheChanges: Disposable;
+  private readonly queueChanges: Disposable;
 
   /** Fires with the rows that changed (their children may have changed too), or undefined for the whole tree. */
   readonly onDidChange: Event<ClusterNode[] | undefined>;
@@ -45,6 +46,8 @@ export class ClusterModel implements Disposable {
     this.changedRows = new ChangedRows(this, { coalesceMs: options.coalesceMs ?? 50, maxChangedRowsPerParent: options.maxChangedRowsPerParent ?? 50 });
     this.onDidChange = this.changedRows.onDidChange;
     this.cacheChanges = cache.onDidChange((change) => this.showChange(change));
+    // The queue's row counts what it holds: redraw it (and its rows) when the queue changes.
+    this.queueChanges = cache.regradeRequests.onDidChange((courseId) => this.changedRows.add(this.regradeRequestsNode(courseId)));
   }
 
   // ---- reading the tree ----
@@ -75,7 +78,10 @@ export class ClusterModel implements Disposable {
         return this.nodes.get(nodeId.cluster());
       case 'workspaces':
       case 'assignments':
+      case 'regradeRequests':
         return this.courseNode(node.courseId);
+      case 'regradeRequest':
+        return this.regradeRequestsNode(node.courseId);
       case 'workspace':
         return this.workspacesNode(node.courseId);
       case 'assignment':
@@ -159,6 +165,7 @@ export class ClusterModel implements Disposable {
 
   dispose(): void {
     this.cacheChanges.dispose();
+    this.queueChanges.dispose();
     this.changedRows.dispose();
   }
 
@@ -202,7 +209,19 @@ export class ClusterModel implements Disposable {
       case 'cluster':
         return (this.cache.clusterInfo().info?.nodes ?? []).map((m) => this.intern({ kind: 'machine', id: nodeId.machine(m.name), name: m.name }));
       case 'course':
-        return [this.workspacesNode(node.courseId), this.assignmentsNode(node.courseId)];
+        // The queue's count shows on its row before it is expanded: load it now (its change redraws the row).
+        void this.cache.regradeRequests.ensure(node.courseId).catch(() => undefined);
+        return [this.workspacesNode(node.courseId), this.assignmentsNode(node.courseId), this.regradeRequestsNode(node.courseId)];
+      case 'regradeRequests': {
+        this.cache.mustTeach(node.courseId);
+        // The row's own label counts the queue: redraw it once the queue first arrives.
+        await this.cache.regradeRequests.ensure(node.courseId);
+        // Titles of the assignments the rows name.
+        await this.cache.ensureAssignments(node.courseId);
+        const queue = this.cache.regradeRequests.list(node.courseId) ?? [];
+        if (queue.length === 0) return [this.intern({ kind: 'message', id: nodeId.message(node.id), parentId: node.id, text: 'No open regrade request.', error: false })];
+        return queue.map((r) => this.intern({ kind: 'regradeRequest', id: nodeId.regradeRequest(r.id), courseId: r.courseId, requestId: r.id }));
+      }
       case 'workspaces': {
         this.cache.mustTeach(node.courseId);
         // The group's own row counts what it holds: redraw it once the list first arrives.
@@ -289,6 +308,9 @@ export class ClusterModel implements Disposable {
   }
   private workspacesNode(courseId: string): ClusterNode {
     return this.intern({ kind: 'workspaces', id: nodeId.workspaces(courseId), courseId });
+  }
+  private regradeRequestsNode(courseId: string): ClusterNode {
+    return this.intern({ kind: 'regradeRequests', id: nodeId.regradeRequests(courseId), courseId });
   }
   private assignmentsNode(courseId: string): ClusterNode {
     return this.intern({ kind: 'assignments', id: nodeId.assignments(courseId), courseId });

@@ -19,6 +19,8 @@ export type ClusterNode =
   | { kind: 'versions'; id: string; courseId: string; assignmentId: string; studentId: string }
   | { kind: 'version'; id: string; courseId: string; assignmentId: string; studentId: string; versionId: string }
   | { kind: 'versionFile'; id: string; courseId: string; assignmentId: string; studentId: string; versionId: string; path: string }
+  | { kind: 'regradeRequests'; id: string; courseId: string }
+  | { kind: 'regradeRequest'; id: string; courseId: string; requestId: string }
   | { kind: 'more'; id: string; parentId: string; remaining: number }
   | { kind: 'message'; id: string; parentId: string; text: string; error: boolean };
 
@@ -41,6 +43,8 @@ export const nodeId = {
   versions: (courseId: string, assignmentId: string, studentId: string): string => `versions:${courseId}/${assignmentId}/${studentId}`,
   version: (versionId: string): string => `version:${versionId}`,
   versionFile: (versionId: string, path: string): string => `versionFile:${versionId}/${path}`,
+  regradeRequests: (courseId: string): string => `regradeRequests:${courseId}`,
+  regradeRequest: (requestId: string): string => `regradeRequest:${requestId}`,
   more: (parentId: string): string => `more:${parentId}`,
   message: (parentId: string): string => `message:${parentId}`,
 };

@@ -9,6 +9,7 @@ import { describeFilter, isFiltering, studentWorkStates } from './class-filter';
 import type { ClusterModel } from './cluster-model';
 import type { ClusterNode } from './cluster-nodes';
 import { versionRow } from '../versions/version-presentation';
+import { presentRegradeRequest, requestAge } from './regrade-queue';
 
 export interface NodePresentation {
   label: string;
@@ -282,6 +283,24 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
         contextValue: 'versionFile',
         collapsible: 'none',
       };
+    }
+    case 'regradeRequests': {
+      const queue = model.cache.regradeRequests.list(node.courseId);
+      return {
+        label: queue ? `Regrade Requests (${queue.length})` : 'Regrade Requests',
+        ...(queue && queue.length > 0 ? { description: `oldest ${requestAge(queue.reduce((a, b) => (a.at <= b.at ? a : b)).at, now)}` } : {}),
+        tooltip: ["Students' open regrade requests, your section's first, then oldest first", 'Answer one to close it'],
+        icon: 'comment-unresolved',
+        ...(queue && queue.length > 0 ? { iconColor: 'charts.orange' } : {}),
+        contextValue: 'regradeRequests',
+        collapsible: 'collapsed',
+      };
+    }
+    case 'regradeRequest': {
+      const r = model.cache.regradeRequests.get(node.requestId);
+      if (!r) return { label: 'answered', tooltip: ['This request was answered'], icon: 'check', contextValue: 'regradeRequestAnswered', collapsible: 'none' };
+      const p = presentRegradeRequest(r, model.cache.assignment(r.courseId, r.assignmentId)?.title ?? r.assignmentId, now);
+      return { ...p, icon: 'comment-draft', contextValue: 'regradeRequest', collapsible: 'none' };
     }
     case 'more':
       return { label: `Show ${node.remaining} more…`, tooltip: ['Show the next page of this list'], icon: 'ellipsis', contextValue: 'more', collapsible: 'none' };

@@ -4,6 +4,7 @@
 // side's (an endpoint holds one handler per notification method).
 
 import {
+  RegradeRequestChangedNotification,
   ScoreChangedNotification,
   SubmissionAddedNotification,
   WorkspaceStatusChangedNotification,
@@ -26,6 +27,10 @@ export function followHubEvents(endpoint: RpcEndpoint, cache: ClusterCache, onEv
     endpoint.onNotification(WorkspaceStatusChangedNotification.type, (p) => {
       cache.applyWorkspaceStatus(p);
       onEvent(WorkspaceStatusChangedNotification.method);
+    }),
+    endpoint.onNotification(RegradeRequestChangedNotification.type, (p) => {
+      cache.regradeRequests.apply(p.request);
+      onEvent(RegradeRequestChangedNotification.method);
     }),
   ];
   return { dispose: () => removers.forEach((r) => r()) };

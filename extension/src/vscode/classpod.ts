@@ -34,6 +34,8 @@ import { VERSION_SCHEME } from '../versions/version-uri';
 import { requesterFor } from '../professor/hub-requester';
 import type { FileVersion } from '../versions/version-changes';
 import { WorkspaceTerminals } from './workspace-terminal';
+import { regradeAnsweredNotice, regradeReportLines, StudentRegradeRequests } from '../courses/regrade-requests';
+import { RequestRegradeCommand, type RequestRegradeArgs } from './request-regrade';
 
 /** What `activate` returns: the parts, for tests and for the professor side. */
 export interface ClasspodApi {
@@ -49,6 +51,10 @@ export interface ClasspodApi {
   hub(): Promise<import('@classpod/protocol').RpcEndpoint>;
   /** Score notifications shown to the student, oldest first (tests read them). */
   scoreNotices: string[];
+  /** The student's regrade requests, as the Classpod view shows them. */
+  regradeRequests: StudentRegradeRequests;
+  /** Notifications of answered regrade requests, oldest first (tests read them). */
+  regradeNotices: string[];
   /** Run a command's logic directly (tests). */
   commands: {
     signIn(args?: SignInArgs): Promise<boolean>;
@@ -65,6 +71,8 @@ export interface ClasspodApi {
     showEarlierVersions(file: vscode.Uri, pick?: (items: FileVersion[]) => FileVersion | undefined): Promise<ShownVersions | undefined>;
     /** Restore a version shown in a diff, without asking. */
     restoreVersion(diff: VersionDiff): Promise<boolean>;
+    /** Request a regrade; with `message` without asking. */
+    requestRegrade(args: RequestRegradeArgs): Promise<import('@classpod/protocol').RegradeRequestInfo | undefined>;
   };
 }
 
@@ -100,7 +108,10 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
   const folders = new AssignmentFolders(session, workspaces, catalog, context.globalStorageUri.fsPath, logger);
   subs.push(session, catalog, workspaces, folders);
 
-  const tree = new CoursesTreeProvider(catalog, () => session.serverNow(), () => folders.keys());
+  const regradeRequests = new StudentRegradeRequests(requesterFor(hubReady));
+  const regradeNotices: string[] = [];
+  subs.push(regradeRequests);
+  const tree = new CoursesTreeProvider(catalog, () => session.serverNow(), () => folders.keys(), regradeRequests);
   const view = vscode.window.createTreeView<CoursesTreeNode>('classpod.courses', { treeDataProvider: tree, showCollapseAll: true });
   subs.push(tree, view, folders.onDidChange(() => tree.refresh()));
   subs.push(new DeadlineStatus(catalog, () => session.serverNow() - Date.now()));
@@ -158,6 +169,8 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     try {
       await catalog.refresh();
       view.message = undefined;
+      // Each course's regrade requests, for the rows that show them (a failure leaves the rows without them).
+      for (const c of catalog.courses()) if (handsInWork(c.course.role)) void regradeRequests.load(c.course.id).catch((err) => logger.warn('could not read regrade requests', { err }));
     } catch (err) {
       view.message = `Could not load your courses: ${(err as Error).message}`;
       logger.warn('refresh failed', { err });
@@ -166,7 +179,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
 
   const showResults = async (submissionId: string, title: string): Promise<ShownResults> => {
     const { result } = await (await hubReady()).request(GetResultRequest.type, { submissionId });
-    const lines = resultReport(title, result);
+    const lines = [...resultReport(title, result), ...regradeReportLines(regradeRequests.ofSubmission(submissionId))];
     for (const line of lines) channel.appendLine(line);
     channel.show(true);
     return { result, lines };
@@ -201,6 +214,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     submissions = undefined;
     if (!account) {
       catalog.clear();
+      regradeRequests.clear();
       workspaces.closeAll();
       void folders.stopAll();
       view.message = undefined;
@@ -222,6 +236,14 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
         if (c) void showResults(e.submissionId, title).catch((err) => logger.warn('could not read results', { err }));
       });
     });
+    events.onRegradeRequestChanged(({ request }) => {
+      if (request.studentId !== account.person.personId) return;
+      regradeRequests.apply(request);
+      if (request.state !== 'answered') return;
+      const notice = regradeAnsweredNotice(request, catalog.find(request.courseId, request.assignmentId)?.title ?? request.assignmentId);
+      regradeNotices.push(notice);
+      void vscode.window.showInformationMessage(notice);
+    });
     events.onDidReconnect(() => void refresh());
     connection.onDidChangeState((s) => {
       if (s.kind === 'offline') {
@@ -236,6 +258,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     void folders.rescan();
   });
 
+  const requestRegrade = new RequestRegradeCommand(catalog, regradeRequests, hubReady);
   const rerunDeps: RerunDeps = { hub: hubReady, catalog, folders, workspaces, testing, channel, logger };
   const university = new UniversitySignIn(session, logger, context.extension.id);
   const signIn = new SignInCommands(session, logger, university);
@@ -279,6 +302,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     vscode.commands.registerCommand('classpod.openTerminal', (t?: Target) => report(terminals.open(idsOf(t)))),
     vscode.commands.registerCommand('classpod.submit', (t?: Target | SubmitArgs) => report(submit(t))),
     vscode.commands.registerCommand('classpod.showResults', (t?: Target) => report(showAssignmentResults(t))),
+    vscode.commands.registerCommand('classpod.requestRegrade', (t?: Target | RequestRegradeArgs) => report(requestRegrade.run(t && 'kind' in t ? idsOf(t) : t))),
     vscode.commands.registerCommand('classpod.rerunLikeGrader', (a?: RerunArgs) => report(rerunCommand(rerunDeps, a))),
     vscode.commands.registerCommand('classpod.showConflicts', () => folders.showConflicts()),
     vscode.commands.registerCommand('classpod.showEarlierVersions', (uri?: vscode.Uri) => report(earlier.show(uri instanceof vscode.Uri ? uri : undefined))),
@@ -306,6 +330,8 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     logger,
     hub: hubReady,
     scoreNotices,
+    regradeRequests,
+    regradeNotices,
     commands: {
       signIn: (args) => signIn.signIn(args),
       signOut: () => signIn.signOut(),
@@ -317,6 +343,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
       rerunLikeGrader: (target) => rerunCommand(rerunDeps, target),
       showEarlierVersions: (file, pick) => earlier.show(file, pick),
       restoreVersion: (diff) => earlier.restore(diff, true),
+      requestRegrade: (args) => requestRegrade.run(args),
     },
   };
 }

@@ -7,6 +7,7 @@ import type { CourseCatalog } from '../courses/course-catalog';
 import { presentAssignment } from '../courses/assignment-presentation';
 import { RedrawSchedule } from '../deadlines/redraw-schedule';
 import { relativeTextChangesAt } from '../deadlines/time-format';
+import { regradeRequestText, type StudentRegradeRequests } from '../courses/regrade-requests';
 
 export type CoursesTreeNode =
   | { kind: 'course'; course: CourseSummary; error?: string }
@@ -23,11 +24,15 @@ export class CoursesTreeProvider implements vscode.TreeDataProvider<CoursesTreeN
     private readonly catalog: CourseCatalog,
     private readonly now: () => number,
     private readonly openFolders: () => ReadonlySet<string>,
+    /** The student's regrade requests: the newest shows on its assignment. */
+    private readonly regradeRequests?: StudentRegradeRequests,
   ) {
     this.dueTimes = new RedrawSchedule((rows) => {
       for (const row of rows) this.changes.fire(row);
     }, now);
-    this.subscription = catalog.onDidChange(() => this.refresh());
+    const catalogChanges = catalog.onDidChange(() => this.refresh());
+    const requestChanges = regradeRequests?.onDidChange(() => this.refresh());
+    this.subscription = { dispose: () => [catalogChanges, requestChanges].forEach((d) => d?.dispose()) };
   }
 
   /** Redraw every row. */
@@ -50,6 +55,13 @@ export class CoursesTreeProvider implements vscode.TreeDataProvider<CoursesTreeN
     const now = new Date(this.now());
     const p = presentAssignment(a, now, undefined, node.role);
     this.dueTimes.note(node, a.dueAt ? relativeTextChangesAt(new Date(a.dueAt), now).getTime() : undefined);
+    const request = node.role === 'student' ? this.regradeRequests?.latest(a.courseId, a.id) : undefined;
+    // A request about an earlier submission is history: the row speaks of the one that counts.
+    if (request && request.submissionId === a.latestSubmissionId) {
+      const r = regradeRequestText(request);
+      p.description = `${p.description} · ${r.description}`;
+      p.tooltip.push(...r.tooltip);
+    }
     const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.None);
     item.id = `assignment:${a.courseId}/${a.id}`;
     const open = this.openFolders().has(`${a.courseId}/${a.id}`);

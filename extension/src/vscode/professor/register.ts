@@ -15,6 +15,7 @@ import type { ClasspodApi } from '../classpod';
 import { ClusterTreeProvider } from './cluster-tree';
 import { GradebookPanels } from './gradebook-panel';
 import { filterDescription, ProfessorCommands } from './professor-commands';
+import { RegradeRequestCommands } from './regrade-request-commands';
 import { StudentWorkspacePty } from './student-workspace-terminal';
 import { SubmissionFileSystem } from './submission-files';
 
@@ -110,6 +111,8 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
     openGradebook: (courseId) => gradebooks.show(courseId),
   });
   for (const [id, run] of Object.entries(commands.all())) subs.push(vscode.commands.registerCommand(id, run as (...args: unknown[]) => unknown));
+  const regradeRequests = new RegradeRequestCommands(() => current, logger);
+  for (const [id, run] of Object.entries(regradeRequests.all())) subs.push(vscode.commands.registerCommand(id, run as (...args: unknown[]) => unknown));
 
   return {
     get session() {

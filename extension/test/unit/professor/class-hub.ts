@@ -27,6 +27,9 @@ import {
   RegradeRequest,
   RpcEndpoint,
   WhoAmIRequest,
+  ListRegradeRequestsRequest,
+  AnswerRegradeRequestRequest,
+  type RegradeRequestInfo,
   type AssignmentSummary,
   type GradingResult,
   type NotificationType,
@@ -53,6 +56,8 @@ export interface ClassHub {
   calls: Map<string, number>;
   workspaces: WorkspaceInfo[];
   submissions: SubmissionSummary[];
+  /** Regrade requests of the class, open and answered. */
+  regradeRequests: RegradeRequestInfo[];
   endpoints: RpcEndpoint[];
   /** Push a notification to every connection. */
   push<P extends TSchema>(type: NotificationType<P>, params: Static<P>): void;
@@ -154,6 +159,7 @@ export async function startClassHub(options: ClassHubOptions): Promise<ClassHub>
     ['other-prof-token', { personId: 'other', courses: [{ courseId: 'cs202', role: 'professor' as const }] }],
   ]);
   const calls = new Map<string, number>();
+  const regradeRequests: RegradeRequestInfo[] = [];
   const endpoints: RpcEndpoint[] = [];
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true });
@@ -266,6 +272,21 @@ export async function startClassHub(options: ClassHubOptions): Promise<ClassHub>
         if (text === undefined) throw errors.notFound(`version ${p.versionId} has no file ${p.path}`);
         return { path: p.path, contentBase64: Buffer.from(text).toString('base64'), size: Buffer.byteLength(text), sha256: sha(text) };
       });
+      endpoint.handle(ListRegradeRequestsRequest.type, (p) => {
+        count('regradeRequests/list');
+        teaches(p.courseId);
+        return { requests: regradeRequests.filter((r) => r.courseId === p.courseId && r.state === 'open') };
+      });
+      endpoint.handle(AnswerRegradeRequestRequest.type, (p) => {
+        count('regradeRequests/answer');
+        const r = regradeRequests.find((x) => x.id === p.requestId);
+        if (!r) throw errors.notFound(`no regrade request ${p.requestId}`);
+        teaches(r.courseId);
+        if (r.state !== 'open') throw errors.conflict(`regrade request ${r.id} was already answered`);
+        const outcome = p.action === 'override' ? 'overridden' : p.action === 'regrade' ? 'regraded' : 'closed';
+        Object.assign(r, { state: 'answered', answer: { message: p.message, outcome, ...(p.score !== undefined ? { score: p.score } : {}), authorId: who.personId, at: new Date(now).toISOString() } });
+        return { request: r };
+      });
       endpoint.handle(ExportGradesRequest.type, (p) => {
         count('grades/export');
         teaches(p.courseId);
@@ -281,6 +302,7 @@ export async function startClassHub(options: ClassHubOptions): Promise<ClassHub>
     calls,
     workspaces,
     submissions,
+    regradeRequests,
     endpoints,
     push: (type, params) => {
       for (const e of endpoints) if (!e.isClosed) e.notify(type, params);
