@@ -3,7 +3,7 @@
 // logic, so what a professor sees is unit-tested without VS Code.
 
 import { formatBytes, plural, type GradingResult, type SubmissionSummary, type WorkspaceInfo } from '@classpod/protocol';
-import { diffLines, formatScore, isPassed, overrideText, testLabel, verdictAndMessage, verdictCounts, verdictName } from '../results/result-text';
+import { diffLines, formatScore, isPassed, overrideText, rubricPoints, testLabel, verdictAndMessage, verdictCounts, verdictName } from '../results/result-text';
 import { formatAbsolute, formatElapsed, formatRelative, relativeTextChangesAt } from '../deadlines/time-format';
 import { describeFilter, isFiltering, studentWorkStates } from './class-filter';
 import type { ClusterModel } from './cluster-model';
@@ -46,11 +46,12 @@ export function verdictSummary(result: GradingResult): string {
   return verdictCounts(tests);
 }
 
-/** The score a submission shows: "7/10", "7/10 (overridden)", or its grading status. */
+/** The score a submission shows: "7/10", "7/10 (rubric +2)", "7/10 (overridden)", or its grading status. */
 export function submissionScore(s: SubmissionSummary): string {
   if (s.status !== 'graded' && s.override === undefined) return s.status === 'failed' ? 'grading failed' : s.status;
   if (s.score === undefined) return s.status;
-  return `${formatScore(s.score, s.maxScore)}${s.override ? ' (overridden)' : ''}`;
+  if (s.override) return `${formatScore(s.score, s.maxScore)} (overridden)`;
+  return `${formatScore(s.score, s.maxScore)}${s.rubricPoints !== undefined ? ` (rubric ${rubricPoints(s.rubricPoints)})` : ''}`;
 }
 
 function workspaceIcon(w: WorkspaceInfo): { icon: string; color?: string } {

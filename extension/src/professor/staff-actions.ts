@@ -27,6 +27,9 @@ import {
   FetchStarterRequest,
   OpenWorkspaceTerminalRequest,
   OverrideScoreRequest,
+  ApplyRubricRequest,
+  GetSubmissionRubricRequest,
+  type SubmissionRubric,
   ReadSubmissionFileRequest,
   RegradeRequest,
   StartWorkspaceRequest,
@@ -86,6 +89,18 @@ export class StaffActions {
     const { submission } = await this.request(OverrideScoreRequest.type, { submissionId, comment, ...(score !== undefined ? { score } : {}) });
     this.cache.replaceSubmission(submission);
     return submission;
+  }
+
+  /** A submission's rubric: its assignment's items and those applied. */
+  async submissionRubric(submissionId: string): Promise<SubmissionRubric> {
+    return (await this.request(GetSubmissionRubricRequest.type, { submissionId })).rubric;
+  }
+
+  /** Apply and unapply rubric items of a submission; the cache gets its new score. */
+  async applyRubric(submissionId: string, apply: string[], unapply: string[]): Promise<{ rubric: SubmissionRubric; submission: SubmissionSummary }> {
+    const answer = await this.request(ApplyRubricRequest.type, { submissionId, apply, unapply });
+    this.cache.replaceSubmission(answer.submission);
+    return answer;
   }
 
   /**

@@ -113,6 +113,12 @@ export function overrideText(o: ScoreOverride, maxScore: number | undefined, aut
   return `Score set to ${formatScore(o.score, maxScore)} by ${author ?? o.authorId}: “${o.comment}”`;
 }
 
+/** "+5", "−10", "0": rubric points as staff and students read them. */
+export function rubricPoints(points: number): string {
+  const n = Number.isInteger(points) ? String(Math.abs(points)) : Math.abs(points).toFixed(1);
+  return points > 0 ? `+${n}` : points < 0 ? `−${n}` : '0';
+}
+
 /** "3/4 passed · 1 Wrong answer" over the tests of a result. */
 export function verdictCounts(tests: readonly Pick<TestResultView, 'verdict'>[]): string {
   const passed = tests.filter(isPassed).length;

@@ -17,6 +17,7 @@ import { SubmissionClient } from '../submissions/submission-client';
 import type { RerunOutcome } from '../testing/grader-rerun';
 import { LocalTestRunner, ServerTestRunner, WorkspaceTestRunner, type RunnerKind, type TestRunner } from '../testing/test-runners';
 import { resultReport } from '../results/result-report';
+import { resultExtras } from '../results/result-extras';
 import { AssignmentFolders, type OpenAssignmentArgs } from './assignment-folders';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, ClasspodAuthenticationProvider } from './auth-provider';
 import { setContext } from './context-keys';
@@ -178,8 +179,10 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
   };
 
   const showResults = async (submissionId: string, title: string): Promise<ShownResults> => {
-    const { result } = await (await hubReady()).request(GetResultRequest.type, { submissionId });
-    const lines = [...resultReport(title, result), ...regradeReportLines(regradeRequests.ofSubmission(submissionId))];
+    const hub = await hubReady();
+    const { result } = await hub.request(GetResultRequest.type, { submissionId });
+    const extras = await resultExtras((type, params) => hub.request(type, params), submissionId, (what, err) => logger.warn(`could not read the ${what} of ${submissionId}`, { err }));
+    const lines = [...resultReport(title, result, extras), ...regradeReportLines(regradeRequests.ofSubmission(submissionId))];
     for (const line of lines) channel.appendLine(line);
     channel.show(true);
     return { result, lines };

@@ -16,6 +16,7 @@ import type { ClusterNode } from '../../professor/cluster-nodes';
 import { submissionScore } from '../../professor/cluster-presentation';
 import { parseDueTime } from '../../professor/due-time';
 import { describeRosterImport } from '../../professor/roster-preview';
+import { rubricAppliedText, rubricChanges, rubricChoiceRows } from '../../professor/rubric-choice';
 import { regradeDoneText, regradeProgress, regradeProgressText, type RegradeProgress } from '../../professor/regrade-progress';
 import { diffSides, submissionDiffTitle, submissionLabel, type DiffSide } from '../../professor/submission-diff';
 import type { ProfessorSession } from '../../professor/professor-session';
@@ -77,6 +78,7 @@ export class ProfessorCommands {
       'classpod.professor.regradeStudent': (node: NodeOf<'student'>) => this.regrade(node, 'student'),
       'classpod.professor.regradeAssignment': (node: NodeOf<'assignment'>, args?: { confirm: boolean }) => this.regrade(node, 'assignment', args?.confirm),
       'classpod.professor.overrideScore': (node: NodeOf<'submission'>, args?: { score: number | null; comment: string }) => this.overrideScore(node, args),
+      'classpod.professor.applyRubric': (node: NodeOf<'submission'>, args?: { itemIds: string[] }) => this.applyRubric(node, args),
       'classpod.professor.extendDeadline': (node: NodeOf<'student'>, args?: { dueAt: string; comment?: string }) => this.extendDeadline(node, args),
       'classpod.professor.exportGrades': (node: NodeOf<'assignment'> | NodeOf<'course'>, args?: { target: string }) => this.exportGrades(node, args),
       'classpod.professor.upsertAssignment': (node?: NodeOf<'course'>, args?: { folder: string; assignmentId?: string; confirm?: boolean }) =>
@@ -333,6 +335,36 @@ export class ProfessorCommands {
       const updated = await s.actions.overrideScore(node.submissionId, score, comment.trim());
       const text = submissionScore(updated);
       void vscode.window.showInformationMessage(score === undefined ? `Override removed; the score is ${text}.` : `Score set to ${text}.`);
+      return text;
+    });
+  }
+
+  /** Apply Rubric…: the submission's rubric as a multi-select pick, the applied items checked; `args` chooses without asking. */
+  private applyRubric(node: NodeOf<'submission'>, args?: { itemIds: string[] }): Promise<string | undefined> {
+    return this.guard('apply the rubric', async () => {
+      const s = this.s();
+      const rubric = await s.actions.submissionRubric(node.submissionId);
+      if (rubric.items.length === 0) {
+        void vscode.window.showInformationMessage(`${rubric.assignmentId} has no rubric: declare one under \`rubric\` in its assignment.yaml.`);
+        return undefined;
+      }
+      let chosen = args?.itemIds;
+      if (!chosen) {
+        const rows = rubricChoiceRows(rubric);
+        const picked = await vscode.window.showQuickPick(rows, {
+          canPickMany: true,
+          title: `Apply Rubric to ${s.cache.studentName(node.courseId, node.studentId)}'s submission`,
+          placeHolder: 'Check the items that apply (their points add to the test score)',
+        });
+        if (!picked) return undefined;
+        chosen = picked.map((r) => r.itemId);
+      }
+      const { apply, unapply } = rubricChanges(rubric, chosen);
+      const sub = s.cache.submission(node.submissionId);
+      if (apply.length === 0 && unapply.length === 0) return sub ? submissionScore(sub) : undefined;
+      const { submission } = await s.actions.applyRubric(node.submissionId, apply, unapply);
+      const text = submissionScore(submission);
+      void vscode.window.showInformationMessage(rubricAppliedText(submission.rubricPoints, text));
       return text;
     });
   }
