@@ -10,6 +10,7 @@ import { DEFAULT_OFFICIAL_SANDBOXES, SANDBOX_NAMES } from './grading/grading-pol
 import type { Clock } from './time/clock';
 import { DEFAULT_IDLE_STOP_MS } from './workspaces/activity-tracker';
 import type { WorkspaceProvider } from './workspaces/workspace-provider';
+import type { SimilarityLimits } from './similarity/similarity-limits';
 
 export interface HubOptions {
   /** Folder for the SQLite file, blobs, workspaces (local provider). */
@@ -68,6 +69,8 @@ export interface HubOptions {
   blobCollectIntervalMs?: number;
   /** Blobs written or reused more recently than this are never removed (ms). */
   blobGraceMs?: number;
+  /** Limits of a similarity check (hub/README.md, "Similarity checks"); each has a default. */
+  similarity?: Partial<SimilarityLimits>;
   /** OpenID Connect sign-in (hub/README.md, "Signing in"); personal tokens work with or without it. */
   oidc?: OidcOptions;
 }

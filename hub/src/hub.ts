@@ -33,6 +33,8 @@ import type { VersionRepository } from './store/version-repository';
 import { VersionRecorder } from './versions/version-recorder';
 import { VersionWatcher } from './versions/version-watcher';
 import { PrewarmScheduler } from './workspaces/prewarm-scheduler';
+import { SimilarityRunner } from './similarity/similarity-runner';
+import { similarityLimits } from './similarity/similarity-limits';
 
 /** A running hub. */
 export interface Hub {
@@ -146,6 +148,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       refreshMs: o.versionRefreshMs,
       recorded: metrics.counter('hub_versions_total', 'Looks at a changed assignment folder, by outcome (recorded, unchanged, refused, failed).', ['outcome']),
     });
+    const similarity = new SimilarityRunner(store, blobs, similarityLimits(o.similarity), logger.child({ area: 'similarity' }));
+    cleanups.push(() => similarity.close());
     const prewarmSessions = store.prewarm;
     // The scheduler starts after the server; the API wakes it once it exists.
     const prewarmRef: { scheduler?: PrewarmScheduler } = {};
@@ -166,6 +170,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       prewarm: { sessions: prewarmSessions, wake: () => prewarmRef.scheduler?.wake() },
       feedback: store.feedback,
       resolveSpec: o.resolveSpec ?? graderSpecResolver(),
+      similarity,
       logger,
     };
     const unsubscribe = provider.onStatus((status) => {
@@ -229,6 +234,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     prewarmRef.scheduler = prewarmScheduler;
     cleanups.push(() => prewarmScheduler.stop());
     await prewarmScheduler.start();
+    await similarity.start();
     started = true;
     logger.info('hub started', { url, provider: provider.kind, database: o.databaseUrl ? 'postgres' : 'sqlite', dataDir: o.dataDir, officialSandboxes: o.officialSandboxes, idleStopMs: o.idleStopMs, leaseMs: o.leaseMs });
     return {

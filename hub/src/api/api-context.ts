@@ -15,6 +15,7 @@ import type { Clock } from '../time/clock';
 import type { WorkspaceProvider } from '../workspaces/workspace-provider';
 import type { WorkspaceOpener } from '../workspaces/workspace-opener';
 import type { SpecResolver } from '../assignments/spec-resolver';
+import type { SimilarityRunner } from '../similarity/similarity-runner';
 import type { Authorization, Caller } from './authorization';
 
 export interface ApiContext {
@@ -36,6 +37,8 @@ export interface ApiContext {
   prewarm: { sessions: PrewarmRepository; wake(): void };
   feedback: FeedbackRepository;
   resolveSpec: SpecResolver;
+  /** Similarity checks, run one at a time off the request path. */
+  similarity: SimilarityRunner;
   logger: Logger;
 }
 

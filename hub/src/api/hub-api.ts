@@ -19,6 +19,7 @@ import { attachRubricMethods } from './rubric-methods';
 import { attachPrewarmMethods } from './prewarm-methods';
 import { attachRegradeRequestMethods } from './regrade-request-methods';
 import { attachSubmissionMethods } from './submission-methods';
+import { attachSimilarityMethods } from './similarity-methods';
 import { attachVersionMethods } from './version-methods';
 
 /** Request metrics of the hub API. */
@@ -62,4 +63,5 @@ export function attachHubApi(endpoint: RpcEndpoint, ctx: ApiContext, caller: Cal
   attachInviteMethods(endpoint, ctx, caller);
   attachCourseAdminMethods(endpoint, ctx, caller);
   attachRegradeRequestMethods(endpoint, ctx, caller);
+  attachSimilarityMethods(endpoint, ctx, caller);
 }

@@ -24,6 +24,7 @@ import { RosterRepository } from './roster-repository';
 import { RubricRepository } from './rubric-repository';
 import type { RepositoryContext } from './repository';
 import { SignInRepository } from './sign-in-repository';
+import { SimilarityRepository } from './similarity-repository';
 import { SubmissionRepository } from './submission-repository';
 import { TokenRepository } from './token-repository';
 import { VersionRepository } from './version-repository';
@@ -50,6 +51,7 @@ export class Repositories {
   readonly versions: VersionRepository;
   readonly prewarm: PrewarmRepository;
   readonly signIns: SignInRepository;
+  readonly similarity: SimilarityRepository;
 
   constructor(protected readonly ctx: RepositoryContext) {
     this.people = new PeopleRepository(ctx);
@@ -72,6 +74,7 @@ export class Repositories {
     this.versions = new VersionRepository(ctx);
     this.prewarm = new PrewarmRepository(ctx);
     this.signIns = new SignInRepository(ctx);
+    this.similarity = new SimilarityRepository(ctx);
   }
 }
 

@@ -317,6 +317,45 @@ export interface RubricApplicationsTable {
 }
 
 /** Every table of the hub's database. */
+export interface SimilarityRunsTable {
+  id: string;
+  course_id: string;
+  assignment_id: string;
+  /** Comma-separated course ids. */
+  earlier_course_ids: string;
+  state: string;
+  phase: Nullable<string>;
+  done: number;
+  total: number;
+  language: Nullable<string>;
+  submission_count: number;
+  file_count: number;
+  pair_count: number;
+  /** JSON: the files left out (at most 200). */
+  skipped: string;
+  skipped_count: number;
+  message: Nullable<string>;
+  requested_by: string;
+  requested_at: string;
+  finished_at: Nullable<string>;
+}
+
+export interface SimilarityPairsTable {
+  run_id: string;
+  id: string;
+  rank: number;
+  /** JSON: the left side (submission, student, course, path, earlier). */
+  left_side: string;
+  right_side: string;
+  left_sha256: string;
+  right_sha256: string;
+  similarity: number;
+  longest: number;
+  overlap: number;
+  /** JSON: the matching fragments, longest first. */
+  fragments: string;
+}
+
 export interface Tables {
   people: PeopleTable;
   courses: CoursesTable;
@@ -341,6 +380,8 @@ export interface Tables {
   help_requests: HelpRequestsTable;
   rubric_items: RubricItemsTable;
   rubric_applications: RubricApplicationsTable;
+  similarity_runs: SimilarityRunsTable;
+  similarity_pairs: SimilarityPairsTable;
 }
 
 /** The database, or a transaction open on it (a Transaction is a Kysely): what every query runs on. */

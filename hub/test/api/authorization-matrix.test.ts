@@ -67,6 +67,10 @@ import {
   SetRubricRequest,
   GetSubmissionRubricRequest,
   ApplyRubricRequest,
+  RunSimilarityRequest,
+  SimilarityStatusRequest,
+  ListSimilarityPairsRequest,
+  GetSimilarityFragmentsRequest,
 } from '@classpod/protocol';
 import { DEMO_COURSE_DIR, startTestHub, type TestHub } from '../support/test-hub';
 import { HttpRefusal, TestClient } from '../support/test-client';
@@ -97,6 +101,8 @@ describe('authorization: every method × role × owner', function () {
   let newCourses = 0;
   let alicePrimes = '';
   let bobRegradeRequest = '';
+  let similarityRun = '';
+  let similarityPair = '';
 
   before(async () => {
     t = await startTestHub();
@@ -107,6 +113,16 @@ describe('authorization: every method × role × owner', function () {
     inviteId = (await clients.prof.request(CreateInviteRequest.type, { courseId: 'cs101', expiresAt: new Date(Date.now() + 86_400_000).toISOString() })).invite.id;
     cs202Code = (await clients.olga.request(CreateInviteRequest.type, { courseId: 'cs202', expiresAt: new Date(Date.now() + 86_400_000).toISOString() })).code;
     aliceVersion = (await t.hub.versions.latest({ courseId: 'cs101', studentId: 'alice', assignmentId: 'c-sum' }))!.id;
+    // A finished similarity check with one pair (Alice's file on both sides), as the store keeps one.
+    const aliceFile = (await t.hub.blobs.manifest((await t.hub.store.submissions.get(aliceSubmission))!.snapshotHash)).find((e) => e.path === 'sum.c')!;
+    similarityRun = (await t.hub.store.similarity.create({ courseId: 'cs101', assignmentId: 'c-sum', earlierCourseIds: [], requestedBy: 'prof' })).id;
+    similarityPair = 'p_matrix';
+    const side = { submissionId: aliceSubmission, studentId: 'alice', courseId: 'cs101', path: 'sum.c', earlier: false };
+    const region = { startRow: 0, startCol: 0, endRow: 1, endCol: 0 };
+    await t.hub.store.similarity.finish(similarityRun, {
+      state: 'done', submissionCount: 2, fileCount: 2, skipped: [], skippedCount: 0,
+      pairs: [{ pair: { id: similarityPair, rank: 1, left: side, right: side, similarity: 1, longestFragment: 1, overlap: 1, fragmentCount: 1 }, leftSha256: aliceFile.sha256, rightSha256: aliceFile.sha256, fragments: [{ left: region, right: region }] }],
+    });
     prewarmSession = (await clients.prof.request(SchedulePrewarmRequest.type, { courseId: 'cs101', startsAt: new Date(Date.now() + 40 * 86_400_000).toISOString() })).session.sessionId;
     // Regrade requests are about graded submissions: Alice's and Bob's py-primes, graded by a worker.
     alicePrimes = (await clients.alice.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'py-primes' })).submission.id;
@@ -219,6 +235,11 @@ describe('authorization: every method × role × owner', function () {
     { name: 'invites/create', type: CreateInviteRequest.type, params: () => ({ courseId: 'cs101', expiresAt: future }), allowed: ['prof'] },
     { name: 'invites/list', type: ListInvitesRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof'] },
     { name: 'invites/revoke', type: RevokeInviteRequest.type, params: () => ({ courseId: 'cs101', inviteId }), allowed: ['prof'] },
+    // Similarity checks are the professor's: assistants and students are refused, and so is another course's professor.
+    { name: 'similarity/status', type: SimilarityStatusRequest.type, params: () => ({ courseId: 'cs101', assignmentId: 'c-sum' }), allowed: ['prof'] },
+    { name: 'similarity/pairs', type: ListSimilarityPairsRequest.type, params: () => ({ runId: similarityRun }), allowed: ['prof'] },
+    { name: 'similarity/fragments', type: GetSimilarityFragmentsRequest.type, params: () => ({ runId: similarityRun, pairId: similarityPair }), allowed: ['prof'] },
+    { name: 'similarity/run', type: RunSimilarityRequest.type, params: () => ({ courseId: 'cs101', assignmentId: 'c-sum' }), allowed: ['prof'] },
     { name: 'versions/restore', type: RestoreVersionRequest.type, params: () => ({ versionId: aliceVersion, paths: ['sum.c'] }), allowed: ['alice'] },
     { name: 'regradeRequests/create', type: CreateRegradeRequestRequest.type, params: () => ({ submissionId: alicePrimes, message: 'please look again' }), allowed: ['alice'] },
     { name: 'regradeRequests/list', type: ListRegradeRequestsRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara', 'alice', 'bob'] },

@@ -22,3 +22,4 @@ export * from './course-admin';
 export * from './regrade-requests';
 export * from './help';
 export * from './rubrics';
+export * from './similarity';
