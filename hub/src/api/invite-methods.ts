@@ -26,12 +26,14 @@ export function inviteCodeHash(code: string): string {
   return createHash('sha256').update(code.toUpperCase().replace(/-/g, '')).digest('hex');
 }
 
+/** An invite as staff see it, with its state at `now` (ISO): active, expired, revoked or used-up. */
+export function inviteSummary(i: InviteRecord, now: string): InviteSummary {
+  const state = i.revokedAt ? 'revoked' : i.expiresAt <= now ? 'expired' : i.maxUses !== undefined && i.uses >= i.maxUses ? 'used-up' : 'active';
+  return { ...i, state };
+}
+
 export function attachInviteMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
-  const summary = (i: InviteRecord): InviteSummary => {
-    const now = ctx.clock.now().toISOString();
-    const state = i.revokedAt ? 'revoked' : i.expiresAt <= now ? 'expired' : i.maxUses !== undefined && i.uses >= i.maxUses ? 'used-up' : 'active';
-    return { ...i, state };
-  };
+  const summary = (i: InviteRecord): InviteSummary => inviteSummary(i, ctx.clock.now().toISOString());
 
   endpoint.handle(CreateInviteRequest.type, async (p) => {
     await ctx.authz.professor(caller, p.courseId);

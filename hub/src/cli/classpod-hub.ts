@@ -10,7 +10,8 @@ import { createLogger } from '@classpod/observability';
 import { addAssignmentFolder, CourseSetupError, enrolPerson, parseStudentCsv, setUpCourseFolder } from '../admin/course-setup';
 import { AssignmentFolderError } from '../assignments/assignment-folder';
 import { FolderError } from '../assignments/folder-files';
-import { checkId, InvalidId } from '../ids/slug-ids';
+import { checkId, InvalidId, isSlugId } from '../ids/slug-ids';
+import { inviteCodeHash, inviteSummary, MAX_INVITE_DAYS, newInviteCode } from '../api/invite-methods';
 import { graderSpecResolver } from '../assignments/spec-resolver';
 import { TokenService, TOKEN_SCOPES, type TokenScope } from '../auth/tokens';
 import { BlobStore } from '../blobs/blob-store';
@@ -49,6 +50,11 @@ const HELP = `usage: classpod-hub <command> [options]
                              id,name[,email,role,section,status]; students it leaves out are withdrawn
   roster export --course ID [--out FILE]
   roster withdraw --course ID --person ID    withdraw a student (their submissions and grades kept)
+  invites create --course ID [--expires 14d] [--max-uses N] [--section S]
+                             an invite that enrols whoever joins with its code as a student
+                             (the code is shown once; with --public-url, the join link too)
+  invites list --course ID   every invite of the course: state, uses, expiry
+  invites revoke INVITE_ID --course ID   stop an invite (who joined stays)
   tokens issue --person ID [--scope hub|admin] [--expires 90d] [--label TEXT]
   tokens issue --grader [--expires 365d] [--label TEXT]   a token for grading workers
   tokens revoke TOKEN_ID
@@ -101,6 +107,8 @@ const options = {
   grader: { type: 'boolean' },
   expires: { type: 'string' },
   label: { type: 'string' },
+  'max-uses': { type: 'string' },
+  section: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -276,6 +284,59 @@ async function main(argv: string[]): Promise<number> {
         const person = need(v.person, 'person');
         const withdrawn = await withdrawStudent(store.rosters, course, person, 'operator');
         out(withdrawn ? `${person} is withdrawn from ${course}; their submissions and grades are kept` : `${person} was already withdrawn from ${course}`);
+        return 0;
+      }
+      case 'invites create': {
+        const course = need(v.course, 'course');
+        if (!(await store.courses.get(course))) throw new UsageError(`no course ${course}`);
+        const now = new Date();
+        const expiresAt = parseInstant(`+${(v.expires ?? '14d').replace(/^\+/, '')}`, now);
+        if (!expiresAt) throw new UsageError(`--expires \`${v.expires}\` is not a duration like 14d`);
+        if (expiresAt.getTime() <= now.getTime()) throw new UsageError('--expires must be a duration into the future');
+        if (expiresAt.getTime() - now.getTime() > MAX_INVITE_DAYS * 86_400_000) throw new UsageError(`an invite may live at most ${MAX_INVITE_DAYS} days`);
+        let maxUses: number | undefined;
+        if (v['max-uses'] !== undefined) {
+          maxUses = Number(v['max-uses']);
+          if (!/^\d+$/.test(v['max-uses']) || maxUses < 1 || maxUses > 100_000) throw new UsageError(`--max-uses must be a whole number from 1 to 100000, not ${v['max-uses']}`);
+        }
+        if (v.section !== undefined && !isSlugId(v.section)) throw new UsageError(`--section ${JSON.stringify(v.section)} is not a section id (lowercase letters, digits and single hyphens)`);
+        const code = newInviteCode();
+        const invite = await store.invites.create({
+          courseId: course,
+          codeHash: inviteCodeHash(code),
+          role: 'student',
+          ...(v.section !== undefined ? { section: v.section } : {}),
+          expiresAt: expiresAt.toISOString(),
+          ...(maxUses !== undefined ? { maxUses } : {}),
+          createdBy: 'operator',
+        });
+        out(`invite ${invite.id} to ${course}${invite.section ? `, section ${invite.section}` : ''}: students, until ${invite.expiresAt}${maxUses ? `, at most ${plural(maxUses, 'use')}` : ''}`);
+        out(`code: ${code}   (shown once: give it to the students; they run "Classpod: Join Course")`);
+        const publicUrl = v['public-url'] ?? env.publicUrl;
+        if (publicUrl) out(`link: ${publicUrl.replace(/\/+$/, '')}/v1/join/${code}`);
+        return 0;
+      }
+      case 'invites list': {
+        const course = need(v.course, 'course');
+        if (!(await store.courses.get(course))) throw new UsageError(`no course ${course}`);
+        const invites = await store.invites.list(course);
+        if (invites.length === 0) out(`no invites for ${course}`);
+        const now = new Date().toISOString();
+        for (const i of invites.map((x) => inviteSummary(x, now))) {
+          out(`${i.id}  ${i.state.padEnd(7)}  ${i.uses}${i.maxUses !== undefined ? `/${i.maxUses}` : ''} used  until ${i.expiresAt}${i.section ? `  section ${i.section}` : ''}  by ${i.createdBy}`);
+        }
+        return 0;
+      }
+      case 'invites revoke': {
+        const course = need(v.course, 'course');
+        const id = need(arg, 'INVITE_ID');
+        const existing = await store.invites.get(course, id);
+        if (!existing) throw new UsageError(`no invite ${id} in course ${course}`);
+        if (!(await store.invites.revoke(course, id, 'operator'))) {
+          out(`invite ${id} was already revoked`);
+          return 0;
+        }
+        out(`revoked invite ${id}; the ${plural(existing.uses, 'student')} who joined with it stay enrolled`);
         return 0;
       }
       case 'tokens issue': {
