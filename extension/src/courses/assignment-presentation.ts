@@ -4,6 +4,7 @@
 // the assignment's due time, and none of a student's states or actions.
 
 import type { AssignmentState, AssignmentSummary, CourseRole } from '@classpod/protocol';
+import { lateDaysText } from '../deadlines/late-days-text';
 import { formatAbsolute, formatRelative } from '../deadlines/time-format';
 import { formatScore, overrideText } from '../results/result-text';
 
@@ -59,6 +60,12 @@ export function presentAssignment(a: AssignmentSummary, now: Date, timeZone?: st
   }
   if (a.state === 'graded' && a.score !== undefined) parts.push(`graded ${formatScore(a.score, a.maxScore)}${a.override ? ' (set by your professor)' : ''}`);
   else parts.push(a.state);
+  const lateDays = lateDaysText(a, now.getTime(), a.state === 'not started' || a.state === 'in progress');
+  if (lateDays) {
+    parts.push(lateDays);
+    tooltip.push(`Late days: ${lateDays}${a.lateDays ? ` (${a.lateDays.remaining} left in the course)` : ''}`);
+    if (a.lateDays?.lastSubmissionAt && a.lateDays.allowed > 0) tooltip.push(`With your late days, submissions are taken until ${formatAbsolute(new Date(a.lateDays.lastSubmissionAt), timeZone)}`);
+  }
   tooltip.push(`State: ${a.state}`);
   if (a.score !== undefined) tooltip.push(`Score: ${formatScore(a.score, a.maxScore)}`);
   if (a.override) tooltip.push(overrideText(a.override, a.maxScore, 'your professor'));

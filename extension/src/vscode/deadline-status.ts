@@ -4,7 +4,9 @@
 import * as vscode from 'vscode';
 import type { CourseCatalog } from '../courses/course-catalog';
 import { handsInWork } from '../courses/assignment-presentation';
+import type { AssignmentSummary } from '@classpod/protocol';
 import { DeadlineWatch, systemClock, type Deadline } from '../deadlines/deadline-watch';
+import { inLateDayWindow, lateDaysText } from '../deadlines/late-days-text';
 import { formatAbsolute, formatCountdown, formatRelative } from '../deadlines/time-format';
 
 /** Assignments still to hand in have a deadline worth counting down to. */
@@ -15,6 +17,8 @@ export class DeadlineStatus implements vscode.Disposable {
   private readonly watch: DeadlineWatch;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly subscriptions: Array<{ dispose(): void }> = [];
+  /** The assignment behind each deadline watched, for its late days. */
+  private readonly assignments = new Map<string, AssignmentSummary>();
 
   constructor(
     private readonly catalog: CourseCatalog,
@@ -42,12 +46,18 @@ export class DeadlineStatus implements vscode.Disposable {
   /** Re-read deadlines from the catalog. */
   update(): void {
     const deadlines: Deadline[] = [];
+    this.assignments.clear();
+    const now = Date.now() + this.serverOffsetMs();
     for (const entry of this.catalog.courses()) {
       // A course the person teaches has no deadline of theirs to count down to.
       if (!handsInWork(entry.course.role)) continue;
       for (const a of entry.assignments) {
         if (!a.dueAt || !OPEN_STATES.has(a.state)) continue;
-        deadlines.push({ key: `${a.courseId}/${a.id}`, title: `${a.title} (${entry.course.title})`, dueAt: new Date(a.dueAt) });
+        const key = `${a.courseId}/${a.id}`;
+        this.assignments.set(key, a);
+        // Past the due time, late days keep it open: count down to the last moment they cover.
+        const dueAt = inLateDayWindow(a, now) ? new Date(a.lateDays!.lastSubmissionAt!) : new Date(a.dueAt);
+        deadlines.push({ key, title: `${a.title} (${entry.course.title})`, dueAt });
       }
     }
     this.watch.update(deadlines);
@@ -70,11 +80,16 @@ export class DeadlineStatus implements vscode.Disposable {
       return;
     }
     const { deadline, remainingMs } = nearest;
-    this.item.text = `$(clock) ${formatCountdown(remainingMs)}`;
-    this.item.tooltip = `${deadline.title}\nDue ${formatAbsolute(deadline.dueAt)}`;
+    const a = this.assignments.get(deadline.key);
+    const now = Date.now() + this.serverOffsetMs();
+    const lateDays = a ? lateDaysText(a, now, true) : undefined;
+    const late = a?.dueAt !== undefined && now > Date.parse(a.dueAt);
+    this.item.text = `$(clock) ${formatCountdown(remainingMs)}${lateDays ? ` · ${lateDays}` : ''}`;
+    this.item.tooltip = `${deadline.title}\n${late ? `Was due ${formatAbsolute(new Date(a.dueAt!))}; late days cover it until ${formatAbsolute(deadline.dueAt)}` : `Due ${formatAbsolute(deadline.dueAt)}`}${lateDays ? `\nLate days: ${lateDays}` : ''}`;
     this.item.backgroundColor = remainingMs < 3_600_000 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.accessibilityInformation = { label: `${deadline.title} due in ${formatCountdown(remainingMs)}` };
     this.item.show();
-    this.timer = setTimeout(() => this.render(), DeadlineWatch.refreshDelay(remainingMs));
+    // update(), not render(): when a due time passes, late days may keep the assignment open.
+    this.timer = setTimeout(() => this.update(), DeadlineWatch.refreshDelay(remainingMs));
   }
 }

@@ -2,7 +2,7 @@
 // course from a course folder (`course.yaml` + `assignments/<slug>/`), add an
 // assignment from a folder, import students from CSV, add people.
 
-import { AssignmentId, CourseId, Type, validator } from '@classpod/protocol';
+import { AssignmentId, CourseId, MAX_LATE_DAYS, Type, validator } from '@classpod/protocol';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,6 +24,8 @@ const CourseYaml = Type.Object(
     assignments: Type.Optional(Type.Array(AssignmentId)),
     /** The course's workspaces: `idleMinutes`, how long one may be idle before it is stopped (default the hub's, 10 minutes). */
     workspaces: Type.Optional(Type.Object({ idleMinutes: Type.Number({ minimum: 1, maximum: 24 * 60 }) }, { additionalProperties: false })),
+    /** Late-day tokens every student has (hub/src/deadlines/late-days.ts); absent: none. */
+    lateDays: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_LATE_DAYS })),
     /** The course's grading policy; it can only narrow the deployment's (`--official-sandboxes`). */
     grading: Type.Optional(
       Type.Object(
@@ -54,6 +56,7 @@ export async function setUpCourseFolder(store: Store, blobs: BlobStore, resolveS
   await store.courses.upsert({ id: meta.id, title: meta.title });
   await store.courses.setOfficialSandboxes(meta.id, meta.grading?.officialSandboxes ?? null);
   await store.courses.setIdleStopSeconds(meta.id, meta.workspaces ? Math.round(meta.workspaces.idleMinutes * 60) : null);
+  await store.lateDays.setCourseDays(meta.id, meta.lateDays ?? null);
   const assignmentsDir = join(dir, 'assignments');
   const slugs =
     meta.assignments ??

@@ -23,6 +23,8 @@ import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
 import { countingSubmission } from '../grading/grade-book';
 import { assignmentView } from './views';
+import { lateDayAccounts } from '../deadlines/late-day-accounts';
+import type { LateDayAccount } from '../deadlines/late-days';
 
 /** Largest assignment folder accepted over the API (bytes, decoded). */
 const MAX_UPSERT_BYTES = 20 * 1024 * 1024;
@@ -37,12 +39,13 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     return a;
   };
 
-  const summaryFor = async (a: Assignment, studentId: string | undefined) => {
+  const summaryFor = async (a: Assignment, studentId: string | undefined, account?: LateDayAccount) => {
     if (!studentId) return assignmentView(a, undefined, undefined, false);
     const ext = await ctx.store.extensions.get(a.courseId, a.id, studentId);
     const counting = countingSubmission(await ctx.store.submissions.list({ courseId: a.courseId, assignmentId: a.id, studentId }));
     const started = counting ? true : await ctx.intake.changedFromStarter(a, studentId);
-    return assignmentView(a, ext, counting, started);
+    const lateDays = account ?? (await lateDayAccounts(ctx.store, a.courseId, { studentId })).get(studentId);
+    return assignmentView(a, ext, counting, started, lateDays);
   };
 
   /** Whose view: the caller when a student, else the named student (or nobody). */
@@ -56,8 +59,9 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     const subject = await subjectOf(p.courseId, p.studentId);
     const now = ctx.clock.now().toISOString();
     const list = (await ctx.store.assignments.list(p.courseId)).filter((a) => subject.role !== 'student' || !a.opensAt || a.opensAt <= now);
+    const account = subject.studentId ? (await lateDayAccounts(ctx.store, p.courseId, { studentId: subject.studentId })).get(subject.studentId) : undefined;
     const assignments = [];
-    for (const a of list) assignments.push(await summaryFor(a, subject.studentId));
+    for (const a of list) assignments.push(await summaryFor(a, subject.studentId, account));
     return { assignments, serverTime: now };
   });
 

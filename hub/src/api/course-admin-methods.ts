@@ -14,6 +14,7 @@ function settingsView(r: CourseSettingsRecord): CourseSettings {
     title: r.title,
     ...(r.officialSandboxes ? { officialSandboxes: r.officialSandboxes as CourseSettings['officialSandboxes'] } : {}),
     ...(r.idleStopSeconds !== undefined ? { idleMinutes: r.idleStopSeconds / 60 } : {}),
+    ...(r.lateDays !== undefined ? { lateDays: r.lateDays } : {}),
   };
 }
 
@@ -44,7 +45,10 @@ export function attachCourseAdminMethods(endpoint: RpcEndpoint, ctx: ApiContext,
       ...(p.title !== undefined ? { title: p.title.trim() } : {}),
       ...(p.officialSandboxes !== undefined ? { officialSandboxes: p.officialSandboxes === null ? null : [...new Set(p.officialSandboxes)] } : {}),
       ...(p.idleMinutes !== undefined ? { idleStopSeconds: p.idleMinutes === null ? null : Math.round(p.idleMinutes * 60) } : {}),
+      ...(p.lateDays !== undefined ? { lateDays: p.lateDays } : {}),
     });
+    // Every student's countdown shows their late days: give their workspaces the new count.
+    if (p.lateDays !== undefined) await ctx.workspaces.refreshCourse(p.courseId);
     return { settings: await settings(p.courseId) };
   });
 

@@ -14,6 +14,7 @@ import { attachHelpMethods } from './help-methods';
 import { attachGradebookMethods } from './gradebook-methods';
 import { attachInviteMethods } from './invite-methods';
 import { attachCourseAdminMethods } from './course-admin-methods';
+import { attachLateDayMethods } from './late-day-methods';
 import { attachRosterMethods } from './roster-methods';
 import { attachRubricMethods } from './rubric-methods';
 import { attachPrewarmMethods } from './prewarm-methods';
@@ -64,4 +65,5 @@ export function attachHubApi(endpoint: RpcEndpoint, ctx: ApiContext, caller: Cal
   attachCourseAdminMethods(endpoint, ctx, caller);
   attachRegradeRequestMethods(endpoint, ctx, caller);
   attachSimilarityMethods(endpoint, ctx, caller);
+  attachLateDayMethods(endpoint, ctx, caller);
 }

@@ -14,6 +14,7 @@ import type {
 } from '@classpod/protocol';
 import { effectiveDeadline } from '../deadlines/late-policy';
 import { submissionScore } from '../grading/submission-score';
+import { lateDayStanding, type LateDayAccount } from '../deadlines/late-days';
 import type { Assignment, Extension, Submission } from '../store/records';
 import type { WorkspaceStatus } from '../workspaces/workspace-provider';
 
@@ -29,6 +30,7 @@ export function submissionView(s: Submission): SubmissionSummary {
     source: s.source,
     late: s.late,
     penaltyPercent: s.penaltyPercent,
+    ...(s.lateDaysUsed ? { lateDaysUsed: s.lateDaysUsed } : {}),
     status: s.status,
     ...(score !== undefined ? { score } : {}),
     ...(s.maxScore !== undefined ? { maxScore: s.maxScore } : {}),
@@ -47,8 +49,11 @@ export function assignmentState(latest: Submission | undefined, workspaceHasFold
   return 'submitted';
 }
 
-export function assignmentView(a: Assignment, ext: Extension | undefined, latest: Submission | undefined, started: boolean): AssignmentSummary {
+/** `account`: the student's late days in the course, shown when they have any. */
+export function assignmentView(a: Assignment, ext: Extension | undefined, latest: Submission | undefined, started: boolean, account?: LateDayAccount): AssignmentSummary {
   const d = effectiveDeadline(a, ext);
+  const standing = account && account.total > 0 ? lateDayStanding(account, a) : undefined;
+  const base = d.cutoffAt ?? d.dueAt;
   const score = latest ? submissionScore(latest) : undefined;
   return {
     id: a.id,
@@ -57,12 +62,19 @@ export function assignmentView(a: Assignment, ext: Extension | undefined, latest
     ...(a.opensAt ? { opensAt: a.opensAt } : {}),
     ...(d.dueAt ? { dueAt: d.dueAt.toISOString() } : {}),
     extended: d.extended,
-    latePolicy: { penaltyPercentPerDay: a.penaltyPercentPerDay, ...(d.cutoffAt ? { cutoffAt: d.cutoffAt.toISOString() } : {}) },
+    latePolicy: {
+      penaltyPercentPerDay: a.penaltyPercentPerDay,
+      ...(d.cutoffAt ? { cutoffAt: d.cutoffAt.toISOString() } : {}),
+      ...(a.maxLateDays !== undefined ? { maxLateDays: a.maxLateDays } : {}),
+    },
     state: assignmentState(latest, started),
     ...(score !== undefined ? { score } : {}),
     ...(latest?.maxScore !== undefined ? { maxScore: latest.maxScore } : {}),
     ...(latest ? { latestSubmissionId: latest.id } : {}),
     ...(latest?.override ? { override: latest.override } : {}),
+    ...(standing
+      ? { lateDays: { ...standing, ...(base ? { lastSubmissionAt: new Date(base.getTime() + standing.allowed * 86_400_000).toISOString() } : {}) } }
+      : {}),
   };
 }
 

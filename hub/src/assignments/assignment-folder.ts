@@ -25,9 +25,11 @@ const AssignmentYaml = Type.Object(
     late: Type.Optional(
       Type.Object(
         {
-          penaltyPercentPerDay: Type.Number({ minimum: 0, maximum: 100 }),
+          penaltyPercentPerDay: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
           /** ISO instant or relative to the due time (`+3d`). */
           cutoff: Type.Optional(Type.String({ maxLength: 40 })),
+          /** Late-day tokens this assignment takes at most (0: none); absent: as many as the student has (hub/src/deadlines/late-days.ts). */
+          maxLateDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
         },
         { additionalProperties: false },
       ),
@@ -71,6 +73,8 @@ export interface LoadedAssignment {
   dueAt?: string;
   penaltyPercentPerDay: number;
   cutoffAt?: string;
+  /** `late.maxLateDays` of assignment.yaml. */
+  maxLateDays?: number;
   spec: GradingSpec;
   publicSpec: GradingSpec;
   maxScore: number;
@@ -191,6 +195,7 @@ export async function loadAssignmentFolder(dir: string, id: string, resolveSpec:
     dueAt,
     penaltyPercentPerDay: meta.late?.penaltyPercentPerDay ?? 0,
     cutoffAt,
+    ...(meta.late?.maxLateDays !== undefined ? { maxLateDays: meta.late.maxLateDays } : {}),
     spec: resolved.spec,
     publicSpec: resolved.publicSpec,
     maxScore: maxScoreOf(resolved.spec),

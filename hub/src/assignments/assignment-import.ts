@@ -25,6 +25,7 @@ export async function storeLoadedAssignment(store: Store, blobs: BlobStore, cour
     maxScore: loaded.maxScore,
     showHiddenNames: loaded.showHiddenNames,
     bonusPoints: loaded.bonusPoints,
+    ...(loaded.maxLateDays !== undefined ? { maxLateDays: loaded.maxLateDays } : {}),
   });
   if (loaded.rubric) await store.rubrics.replace({ courseId, assignmentId: loaded.id }, loaded.rubric);
   return (await store.assignments.get(courseId, loaded.id))!;

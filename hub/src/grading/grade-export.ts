@@ -6,6 +6,8 @@
 // spreadsheet would run as a formula (= + - @ first) defused with a quote.
 
 import { stringify } from 'csv-stringify/sync';
+import { lateDayAccounts } from '../deadlines/late-day-accounts';
+import type { LateDayAccount } from '../deadlines/late-days';
 import type { Assignment, Submission } from '../store/records';
 import type { Store } from '../store/store';
 import { countingSubmissions } from './grade-book';
@@ -27,6 +29,8 @@ export const GRADE_COLUMNS = [
   'override_comment',
   'submissions',
   'rubric_points',
+  'late_days_used',
+  'late_days_remaining',
 ] as const;
 
 type Cell = string | number | boolean | undefined;
@@ -45,7 +49,13 @@ function gradesText(rows: Cell[][]): string {
 }
 
 /** One row: a student's standing on one assignment (`counting` is the submission that counts, `count` how many they made). */
-function gradeRow(student: { id: string; name?: string; email?: string }, a: Assignment, counting: Submission | undefined, count: number): Cell[] {
+function gradeRow(
+  student: { id: string; name?: string; email?: string },
+  a: Assignment,
+  counting: Submission | undefined,
+  count: number,
+  account: LateDayAccount | undefined,
+): Cell[] {
   return [
     student.id,
     student.name ?? '',
@@ -61,6 +71,9 @@ function gradeRow(student: { id: string; name?: string; email?: string }, a: Ass
     counting?.override?.comment,
     count,
     counting?.rubricPoints,
+    // Late days (deadlines/late-days.ts): what this submission spent, what the student has left in the course; empty when they have none.
+    account && account.total > 0 ? (account.entries.get(a.id)?.lateDaysUsed ?? 0) : undefined,
+    account && account.total > 0 ? account.remaining : undefined,
   ];
 }
 
@@ -77,9 +90,11 @@ export async function gradesCsv(store: Store, courseId: string, assignmentId?: s
   for (const s of submissions) made.set(`${s.assignmentId}/${s.studentId}`, (made.get(`${s.assignmentId}/${s.studentId}`) ?? 0) + 1);
   const enrolled = new Map((await store.courses.members(courseId, 'student')).map((p) => [p.id, p]));
   const ids = [...new Set([...enrolled.keys(), ...submissions.map((s) => s.studentId)])].sort();
+  // Over every assignment of the course, even when one is exported: tokens are spent across them.
+  const accounts = await lateDayAccounts(store, courseId, { students: ids });
   const rows = ids.flatMap((id) => {
     const student = enrolled.get(id) ?? { id };
-    return assignments.map((a) => gradeRow(student, a, counting.get(`${a.id}/${id}`), made.get(`${a.id}/${id}`) ?? 0));
+    return assignments.map((a) => gradeRow(student, a, counting.get(`${a.id}/${id}`), made.get(`${a.id}/${id}`) ?? 0, accounts.get(id)));
   });
   return gradesText(rows);
 }

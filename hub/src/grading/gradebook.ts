@@ -8,6 +8,8 @@
 // stay), marked so the view can leave them out of the class's statistics.
 
 import type { GradebookAssignment, GradebookCell, GradebookStudent } from '@classpod/protocol';
+import { lateDayAccounts } from '../deadlines/late-day-accounts';
+import type { LateDayAccount } from '../deadlines/late-days';
 import type { Assignment, Submission } from '../store/records';
 import type { Store } from '../store/store';
 import { assignmentState } from '../api/views';
@@ -36,6 +38,8 @@ export async function buildGradebook(store: Store, courseId: string, inProgress:
     store.rosters.withdrawnIn(courseId),
   ]);
   const counting = countingSubmissions(submissions);
+  // Late days: what each student's counting submissions spent (deadlines/late-days.ts).
+  const accounts = await lateDayAccounts(store, courseId, { students: students.map((s) => s.id) });
   const made = new Map<string, number>();
   for (const s of submissions) made.set(`${s.assignmentId}/${s.studentId}`, (made.get(`${s.assignmentId}/${s.studentId}`) ?? 0) + 1);
   const extended = new Set(extensions.map((e) => `${e.assignmentId}/${e.studentId}`));
@@ -47,7 +51,7 @@ export async function buildGradebook(store: Store, courseId: string, inProgress:
       const key = `${a.id}/${studentId}`;
       const s = counting.get(key);
       const started = s ? true : await inProgress(a, studentId);
-      row.push(cellOf(a, studentId, s, started, made.get(key) ?? 0, extended.has(key)));
+      row.push(cellOf(a, studentId, s, started, made.get(key) ?? 0, extended.has(key), accounts.get(studentId)));
     }
     return row;
   };
@@ -63,12 +67,30 @@ export async function buildGradebook(store: Store, courseId: string, inProgress:
 
   return {
     assignments: assignments.map((a) => ({ id: a.id, title: a.title, ...(a.dueAt ? { dueAt: a.dueAt } : {}), maxScore: a.maxScore })),
-    students: roster.map((p) => ({ id: p.id, ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}), ...(withdrawn.has(p.id) ? { withdrawn: true as const } : {}) })),
+    students: roster.map((p) => {
+      const account = accounts.get(p.id);
+      return {
+        id: p.id,
+        ...(p.name ? { name: p.name } : {}),
+        ...(p.email ? { email: p.email } : {}),
+        ...(withdrawn.has(p.id) ? { withdrawn: true as const } : {}),
+        ...(account && account.total > 0 ? { lateDaysTotal: account.total, lateDaysRemaining: account.remaining } : {}),
+      };
+    }),
     cells: rows.flat(),
   };
 }
 
-function cellOf(a: Assignment, studentId: string, s: Submission | undefined, started: boolean, submissions: number, extended: boolean): GradebookCell {
+function cellOf(
+  a: Assignment,
+  studentId: string,
+  s: Submission | undefined,
+  started: boolean,
+  submissions: number,
+  extended: boolean,
+  account: LateDayAccount | undefined,
+): GradebookCell {
+  const lateDaysUsed = account?.entries.get(a.id)?.lateDaysUsed ?? 0;
   const score = s ? submissionScore(s) : undefined;
   const maxScore = s?.maxScore ?? a.maxScore;
   return {
@@ -84,5 +106,6 @@ function cellOf(a: Assignment, studentId: string, s: Submission | undefined, sta
     overridden: s?.override !== undefined,
     extended,
     submissions,
+    ...(lateDaysUsed > 0 ? { lateDaysUsed } : {}),
   };
 }

@@ -24,6 +24,7 @@ export class AssignmentRepository extends Repository {
         max_score: a.maxScore,
         show_hidden_names: a.showHiddenNames ? 1 : 0,
         bonus_points: a.bonusPoints ?? 0,
+        max_late_days: nul(a.maxLateDays),
         updated_at: this.iso(),
       };
       if (existing) {

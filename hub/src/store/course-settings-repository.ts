@@ -11,6 +11,8 @@ export interface CourseSettingsRecord {
   title: string;
   officialSandboxes?: string[];
   idleStopSeconds?: number;
+  /** Late days every student has (deadlines/late-days.ts). */
+  lateDays?: number;
 }
 
 /** An assignment's dates and late policy. */
@@ -23,13 +25,14 @@ export interface AssignmentDates {
 
 export class CourseSettingsRepository extends Repository {
   async get(courseId: string): Promise<CourseSettingsRecord | undefined> {
-    const r = await this.db.selectFrom('courses').select(['id', 'title', 'official_sandboxes', 'idle_stop_seconds']).where('id', '=', courseId).executeTakeFirst();
+    const r = await this.db.selectFrom('courses').select(['id', 'title', 'official_sandboxes', 'idle_stop_seconds', 'late_days']).where('id', '=', courseId).executeTakeFirst();
     if (!r) return undefined;
     return {
       courseId: r.id,
       title: r.title,
       ...(r.official_sandboxes ? { officialSandboxes: r.official_sandboxes.split(',') } : {}),
       ...(r.idle_stop_seconds === null ? {} : { idleStopSeconds: Number(r.idle_stop_seconds) }),
+      ...(r.late_days === null ? {} : { lateDays: Number(r.late_days) }),
     };
   }
 
@@ -49,12 +52,13 @@ export class CourseSettingsRepository extends Repository {
   }
 
   /** Change what `change` names (undefined: keep; null: back to the deployment's). */
-  async update(courseId: string, actorId: string, change: { title?: string; officialSandboxes?: string[] | null; idleStopSeconds?: number | null }): Promise<void> {
+  async update(courseId: string, actorId: string, change: { title?: string; officialSandboxes?: string[] | null; idleStopSeconds?: number | null; lateDays?: number | null }): Promise<void> {
     await this.inTransaction(async (ctx) => {
       const set = {
         ...(change.title !== undefined ? { title: change.title } : {}),
         ...(change.officialSandboxes !== undefined ? { official_sandboxes: change.officialSandboxes?.join(',') ?? null } : {}),
         ...(change.idleStopSeconds !== undefined ? { idle_stop_seconds: change.idleStopSeconds } : {}),
+        ...(change.lateDays !== undefined ? { late_days: change.lateDays } : {}),
       };
       if (Object.keys(set).length > 0) await ctx.db.updateTable('courses').set(set).where('id', '=', courseId).execute();
       await new AuditRepository(ctx).add({ actorId, action: 'course.update', courseId, detail: JSON.stringify(change) });

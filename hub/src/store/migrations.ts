@@ -403,4 +403,19 @@ export const migrations: HubMigration[] = [
 )`,
     'CREATE INDEX similarity_pairs_by_rank ON similarity_pairs (run_id, rank)',
   ]),
+  statements('0019_late_days', 19, "late-day tokens: a course's grant per student, an assignment's cap, the days a submission spent, and staff's grants to one student", [
+    'ALTER TABLE courses ADD COLUMN late_days INTEGER',
+    'ALTER TABLE assignments ADD COLUMN max_late_days INTEGER',
+    'ALTER TABLE submissions ADD COLUMN late_days_used INTEGER NOT NULL DEFAULT 0',
+    `CREATE TABLE late_day_grants (
+  id TEXT PRIMARY KEY,
+  course_id TEXT NOT NULL REFERENCES courses(id),
+  student_id TEXT NOT NULL REFERENCES people(id),
+  days INTEGER NOT NULL,
+  comment TEXT,
+  granted_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+)`,
+    'CREATE INDEX late_day_grants_by_student ON late_day_grants (course_id, student_id)',
+  ]),
 ];

@@ -50,6 +50,8 @@ export interface Assignment {
   showHiddenNames?: boolean;
   /** Points a score override may give above `maxScore` (0: none). */
   bonusPoints?: number;
+  /** Late days (tokens) the assignment takes at most; 0: none; absent: as many as the student has (deadlines/late-days.ts). */
+  maxLateDays?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -75,6 +77,8 @@ export interface Submission {
   source: 'submitted' | 'collected';
   late: boolean;
   penaltyPercent: number;
+  /** Late-day tokens the submission spent when it was taken (deadlines/late-days.ts); 0 when on time. */
+  lateDaysUsed?: number;
   fileCount: number;
   totalBytes: number;
   status: SubmissionStatus;

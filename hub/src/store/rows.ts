@@ -33,6 +33,7 @@ export function assignmentOf(r: Selectable<AssignmentsTable>): Assignment {
     maxScore: Number(r.max_score),
     showHiddenNames: Number(r.show_hidden_names ?? 0) === 1,
     bonusPoints: Number(r.bonus_points ?? 0),
+    ...(r.max_late_days === null || r.max_late_days === undefined ? {} : { maxLateDays: Number(r.max_late_days) }),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -49,6 +50,7 @@ export function submissionOf(r: Selectable<SubmissionsTable>): Submission {
     source: r.source as Submission['source'],
     late: Number(r.late) === 1,
     penaltyPercent: Number(r.penalty_percent),
+    lateDaysUsed: Number(r.late_days_used ?? 0),
     fileCount: Number(r.file_count),
     totalBytes: Number(r.total_bytes),
     status: r.status as SubmissionStatus,

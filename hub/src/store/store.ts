@@ -16,6 +16,7 @@ import { HelpRequestRepository } from './help-request-repository';
 import { GradeRecordRepository } from './grade-record-repository';
 import { GradingJobRepository } from './grading-job-repository';
 import { InviteRepository } from './invite-repository';
+import { LateDayRepository } from './late-day-repository';
 import { migrate } from './migrate';
 import { PeopleRepository } from './people-repository';
 import { PrewarmRepository } from './prewarm-repository';
@@ -45,6 +46,7 @@ export class Repositories {
   readonly regradeRequests: RegradeRequestRepository;
   readonly help: HelpRequestRepository;
   readonly rubrics: RubricRepository;
+  readonly lateDays: LateDayRepository;
   readonly deadlines: DeadlineRepository;
   readonly tokens: TokenRepository;
   readonly audit: AuditRepository;
@@ -68,6 +70,7 @@ export class Repositories {
     this.regradeRequests = new RegradeRequestRepository(ctx);
     this.help = new HelpRequestRepository(ctx);
     this.rubrics = new RubricRepository(ctx);
+    this.lateDays = new LateDayRepository(ctx);
     this.deadlines = new DeadlineRepository(ctx);
     this.tokens = new TokenRepository(ctx);
     this.audit = new AuditRepository(ctx);

@@ -30,6 +30,7 @@ export class SubmissionRepository extends Repository {
           source: s.source,
           late: s.late ? 1 : 0,
           penalty_percent: s.penaltyPercent,
+          late_days_used: s.lateDaysUsed ?? 0,
           file_count: s.fileCount,
           total_bytes: s.totalBytes,
           status: 'queued',

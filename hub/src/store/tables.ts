@@ -22,6 +22,8 @@ export interface CoursesTable {
   /** Comma-separated sandbox names; null: the deployment's policy. */
   official_sandboxes: Nullable<string>;
   idle_stop_seconds: Nullable<number>;
+  /** Late-day tokens every student of the course has; null: none. */
+  late_days: Nullable<number>;
 }
 
 export interface EnrolmentsTable {
@@ -52,6 +54,8 @@ export interface AssignmentsTable {
   max_score: number;
   show_hidden_names: number;
   bonus_points: number;
+  /** Late days the assignment takes at most; null: as many as the student has. */
+  max_late_days: Nullable<number>;
   created_at: string;
   updated_at: string;
 }
@@ -76,6 +80,7 @@ export interface SubmissionsTable {
   source: string;
   late: number;
   penalty_percent: number;
+  late_days_used: number;
   file_count: number;
   total_bytes: number;
   status: string;
@@ -316,6 +321,16 @@ export interface RubricApplicationsTable {
   applied_at: string;
 }
 
+export interface LateDayGrantsTable {
+  id: string;
+  course_id: string;
+  student_id: string;
+  days: number;
+  comment: Nullable<string>;
+  granted_by: string;
+  created_at: string;
+}
+
 /** Every table of the hub's database. */
 export interface SimilarityRunsTable {
   id: string;
@@ -382,6 +397,7 @@ export interface Tables {
   rubric_applications: RubricApplicationsTable;
   similarity_runs: SimilarityRunsTable;
   similarity_pairs: SimilarityPairsTable;
+  late_day_grants: LateDayGrantsTable;
 }
 
 /** The database, or a transaction open on it (a Transaction is a Kysely): what every query runs on. */

@@ -8,7 +8,9 @@ import { errors, SubmissionAddedNotification } from '@classpod/protocol';
 import { isSyncOwnName, VERSION_CONTROL_DIRS } from '@classpod/sync';
 import type { BlobStore, FolderFileData } from '../blobs/blob-store';
 import { sha256Hex } from '../blobs/blob-store';
-import { effectiveDeadline, judgeLateness } from '../deadlines/late-policy';
+import { lateDayAccounts } from '../deadlines/late-day-accounts';
+import { judgeWithLateDays } from '../deadlines/late-days';
+import { effectiveDeadline } from '../deadlines/late-policy';
 import type { EventHub } from '../events/event-hub';
 import type { Assignment, Submission } from '../store/records';
 import { newId } from '../store/repository';
@@ -78,11 +80,18 @@ export class SubmissionIntake {
     }
   }
 
-  /** A student submits: refused before opening and after the cut-off, late with a penalty in between. */
+  /**
+   * A student submits: refused before opening and after the cut-off (moved by
+   * the late days the assignment may use), late in between, the late-day
+   * tokens spent first and the penalty for the days beyond (deadlines/late-days.ts).
+   */
   async submit(a: Assignment, studentId: string): Promise<Submission> {
     const at = this.clock.now();
     const ext = await this.store.extensions.get(a.courseId, a.id, studentId);
-    const verdict = judgeLateness(a, effectiveDeadline(a, ext), at);
+    // What the other assignments' counting submissions (all made before now) left.
+    const account = (await lateDayAccounts(this.store, a.courseId, { studentId, except: a.id })).get(studentId);
+    const total = account?.total ?? 0;
+    const verdict = judgeWithLateDays(a, effectiveDeadline(a, ext), at, total - (account?.used ?? 0), total);
     if (verdict.kind === 'refused') throw errors.forbidden(verdict.reason);
     const files = await this.readFolder({ courseId: a.courseId, studentId }, a.id);
     if (!files) throw errors.notFound(`your workspace has no folder ${a.id}/ to submit; open the assignment first`);
@@ -96,7 +105,8 @@ export class SubmissionIntake {
       submittedAt: at.toISOString(),
       source: 'submitted',
       late: verdict.kind === 'late',
-      penaltyPercent: verdict.kind === 'late' ? verdict.penaltyPercent : 0,
+      penaltyPercent: verdict.penaltyPercent,
+      lateDaysUsed: verdict.lateDaysUsed,
       fileCount: snap.manifest.length,
       totalBytes: snap.totalBytes,
     });

@@ -42,10 +42,10 @@ describe('grades CSV', function () {
     assert.ok(text.endsWith('\r\n') && !/[^\r]\n/.test(text), 'RFC 4180 line ends');
     const lines = text.split('\r\n');
     assert.equal(lines[0], GRADE_COLUMNS.join(','));
-    assert.equal(lines[1], `alice,"'=HYPERLINK(""x"")",a@x.edu,hello,2026-11-21T10:00:00.000Z,true,10,queued,9,10,true,"by hand, ""fair""",2,`);
-    assert.equal(lines[2], `alice,"'=HYPERLINK(""x"")",a@x.edu,sum,,,,not submitted,,20,,,0,`);
-    assert.equal(lines[3], 'bob,"Bob, ""the builder""",,hello,,,,not submitted,,10,,,0,');
-    assert.equal(lines[4], 'bob,"Bob, ""the builder""",,sum,2026-11-20T10:00:00.000Z,false,0,queued,,20,false,,1,');
+    assert.equal(lines[1], `alice,"'=HYPERLINK(""x"")",a@x.edu,hello,2026-11-21T10:00:00.000Z,true,10,queued,9,10,true,"by hand, ""fair""",2,,,`);
+    assert.equal(lines[2], `alice,"'=HYPERLINK(""x"")",a@x.edu,sum,,,,not submitted,,20,,,0,,,`);
+    assert.equal(lines[3], 'bob,"Bob, ""the builder""",,hello,,,,not submitted,,10,,,0,,,');
+    assert.equal(lines[4], 'bob,"Bob, ""the builder""",,sum,2026-11-20T10:00:00.000Z,false,0,queued,,20,false,,1,,,');
     const rows = parse(text, { columns: true }) as Record<string, string>[];
     assert.deepEqual([...new Set(rows.map((r) => r.student_id))], ['alice', 'bob', 'carol', 'dave']);
     assert.equal(rows.length, 8);

@@ -46,7 +46,7 @@ describe('hub HTTP endpoints', function () {
     assert.equal(ok.status, 200);
     assert.match(ok.headers.get('content-type') ?? '', /text\/csv/);
     const lines = (await ok.text()).trim().split('\r\n');
-    assert.equal(lines[0], 'student_id,name,email,assignment_id,submitted_at,late,penalty_percent,status,score,max_score,overridden,override_comment,submissions,rubric_points');
+    assert.equal(lines[0], 'student_id,name,email,assignment_id,submitted_at,late,penalty_percent,status,score,max_score,overridden,override_comment,submissions,rubric_points,late_days_used,late_days_remaining');
     assert.deepEqual(
       lines.slice(1).map((l) => l.split(',').slice(0, 4).join(',')),
       ['alice', 'bob', 'carol'].flatMap((s) => ['c-sum', 'cpp-wordfreq', 'py-primes'].map((a) => `${s},${s[0]!.toUpperCase()}${s.slice(1)},,${a}`)),

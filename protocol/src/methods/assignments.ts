@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineRequest } from '../method';
 import { AssignmentId, CourseId, Instant, PersonId } from './courses';
+import { LateDayStanding } from './late-days';
 
 /** Late policy: a penalty per started day after the due time, and a hard cut-off. */
 export const LatePolicy = Type.Object({
@@ -13,6 +14,8 @@ export const LatePolicy = Type.Object({
   penaltyPercentPerDay: Type.Number({ minimum: 0, maximum: 100 }),
   /** After this instant submissions are refused; absent: no late submissions at all. */
   cutoffAt: Type.Optional(Instant),
+  /** Late-day tokens the assignment takes at most (0: none); absent: as many as the student has. */
+  maxLateDays: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type LatePolicy = Static<typeof LatePolicy>;
 
@@ -55,6 +58,8 @@ export const AssignmentSummary = Type.Object({
   latestSubmissionId: Type.Optional(Type.String()),
   /** The latest submission's score as set by staff, with the comment the student reads. */
   override: Type.Optional(ScoreOverride),
+  /** The student's late days here; absent when they have none in the course. */
+  lateDays: Type.Optional(LateDayStanding),
 });
 export type AssignmentSummary = Static<typeof AssignmentSummary>;
 

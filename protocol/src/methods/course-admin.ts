@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineRequest } from '../method';
 import { AssignmentId, CourseId, Instant } from './courses';
+import { MAX_LATE_DAYS } from './late-days';
 
 /** The sandboxes whose grades may be official. */
 export const SandboxName = Type.Union([Type.Literal('isolate'), Type.Literal('local'), Type.Literal('none')]);
@@ -17,6 +18,8 @@ export const CourseSettings = Type.Object({
   officialSandboxes: Type.Optional(Type.Array(SandboxName, { minItems: 1, maxItems: 3 })),
   /** Minutes a workspace may be idle before it is stopped; absent: the deployment's default. */
   idleMinutes: Type.Optional(Type.Number({ minimum: 1, maximum: 1440 })),
+  /** Late days every student of the course has (hub/src/deadlines/late-days.ts); absent: none. */
+  lateDays: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_LATE_DAYS })),
 });
 export type CourseSettings = Static<typeof CourseSettings>;
 
@@ -50,12 +53,14 @@ export namespace UpdateCourseRequest {
   export const type = defineRequest({
     method,
     direction: 'clientToServer',
-    description: 'Change a course\'s settings; a field left out stays, null returns it to the deployment\'s default. Audit-logged as course.update.',
+    description: 'Change a course\'s settings (title, grading policy, idle time, late days per student); a field left out stays, null returns it to the deployment\'s default. Audit-logged as course.update.',
     params: Type.Object({
       courseId: CourseId,
       title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
       officialSandboxes: Type.Optional(Type.Union([Type.Array(SandboxName, { minItems: 1, maxItems: 3 }), Type.Null()])),
       idleMinutes: Type.Optional(Type.Union([Type.Number({ minimum: 1, maximum: 1440 }), Type.Null()])),
+      /** Late days every student has; null: none. */
+      lateDays: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: MAX_LATE_DAYS }), Type.Null()])),
     }),
     result: Type.Object({ settings: CourseSettings }),
   });

@@ -27,6 +27,9 @@ export const GradebookStudent = Type.Object({
   email: Type.Optional(Type.String()),
   /** Withdrawn from the course: their submissions and grades are kept, and the class's statistics leave them out. */
   withdrawn: Type.Optional(Type.Literal(true)),
+  /** Late days: the course's grant plus staff's grants, and what is left after the submissions that count; absent when the student has none. */
+  lateDaysTotal: Type.Optional(Type.Integer({ minimum: 0 })),
+  lateDaysRemaining: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type GradebookStudent = Static<typeof GradebookStudent>;
 
@@ -55,6 +58,8 @@ export const GradebookCell = Type.Object({
   extended: Type.Boolean(),
   /** How many submissions the student made to it. */
   submissions: Type.Integer({ minimum: 0 }),
+  /** Late days the submission that counts spent (hub/src/deadlines/late-days.ts); absent when none. */
+  lateDaysUsed: Type.Optional(Type.Integer({ minimum: 1 })),
 });
 export type GradebookCell = Static<typeof GradebookCell>;
 

@@ -23,3 +23,4 @@ export * from './regrade-requests';
 export * from './help';
 export * from './rubrics';
 export * from './similarity';
+export * from './late-days';

@@ -36,6 +36,8 @@ export const SubmissionSummary = Type.Object({
   late: Type.Boolean(),
   /** Percentage points taken off for lateness. */
   penaltyPercent: Type.Number({ minimum: 0, maximum: 100 }),
+  /** Late-day tokens this submission spent when it was taken (late days cover those days with no penalty); absent when none. */
+  lateDaysUsed: Type.Optional(Type.Integer({ minimum: 1 })),
   status: GradingStatus,
   /** Final score: the override if any, else the graded score minus the penalty plus the rubric points, within [0, maxScore]. */
   score: Type.Optional(Type.Number()),
@@ -222,7 +224,7 @@ export namespace ExportGradesRequest {
     method,
     direction: 'clientToServer',
     description:
-      "The grades as CSV, one row per student and assignment with the submission that counts (the latest): student_id, name, email, assignment_id, submitted_at, late, penalty_percent, status, score (final), max_score, overridden, override_comment, submissions, rubric_points (sum of the applied rubric items). With assignmentId, that assignment's rows only.",
+      "The grades as CSV, one row per student and assignment with the submission that counts (the latest): student_id, name, email, assignment_id, submitted_at, late, penalty_percent, status, score (final), max_score, overridden, override_comment, submissions, rubric_points (sum of the applied rubric items), late_days_used, late_days_remaining (empty when the student has no late days). With assignmentId, that assignment's rows only.",
     params: Type.Object({ courseId: CourseId, assignmentId: Type.Optional(AssignmentId) }),
     result: Type.Object({ csv: Type.String(), fileName: Type.String() }),
   });

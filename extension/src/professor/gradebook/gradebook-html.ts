@@ -7,6 +7,7 @@
 // between them and Enter opens one), and each says in words what it marks.
 
 import type { GradebookAssignment, GradebookCell } from '@classpod/protocol';
+import { lateDaysCount } from '../../deadlines/late-days-text';
 import { CELL_FILTERS, HISTOGRAM_BINS, type ColumnSummary, type Gradebook, type GradebookQuery, type GradebookRow, type SortColumn } from './gradebook-model';
 
 /** What the page needs from the webview it is shown in. */
@@ -52,7 +53,7 @@ export function parseSortColumn(id: string, assignments: readonly GradebookAssig
 
 /** A mark beside a cell's score. */
 export interface CellMark {
-  kind: 'late' | 'overridden' | 'extended';
+  kind: 'late' | 'late-days' | 'overridden' | 'extended';
   text: string;
 }
 
@@ -60,6 +61,7 @@ export interface CellMark {
 export function describeCell(cell: GradebookCell, assignment: GradebookAssignment, who: string): { text: string; marks: CellMark[]; label: string } {
   const marks: CellMark[] = [];
   if (cell.late) marks.push({ kind: 'late', text: cell.penaltyPercent > 0 ? `late −${formatScore(cell.penaltyPercent)}%` : 'late' });
+  if (cell.lateDaysUsed) marks.push({ kind: 'late-days', text: lateDaysCount(cell.lateDaysUsed) + ' used' });
   if (cell.overridden) marks.push({ kind: 'overridden', text: 'overridden' });
   if (cell.extended) marks.push({ kind: 'extended', text: 'extended' });
   let text: string;
@@ -182,7 +184,11 @@ function rowHtml(book: Gradebook, r: GradebookRow): string {
   });
   const total = r.totalMax > 0 ? `${formatScore(r.total)}/${formatScore(r.totalMax)}` : formatScore(r.total);
   const withdrawn = r.student.withdrawn ? ' <span class="mark withdrawn">withdrawn</span>' : '';
-  return `<tr data-student="${id}"${r.student.withdrawn ? ' class="withdrawn"' : ''}><th scope="row" class="name"><span class="label">${escapeHtml(r.label)}</span> <span class="id">${id}</span>${withdrawn}</th>${cells.join('')}<td class="total">${escapeHtml(total)}</td></tr>`;
+  const lateDays =
+    r.student.lateDaysRemaining !== undefined
+      ? ` <span class="late-days-left" title="${escapeHtml(`${r.student.lateDaysRemaining} of ${r.student.lateDaysTotal ?? r.student.lateDaysRemaining} late days left`)}">${escapeHtml(`${lateDaysCount(r.student.lateDaysRemaining)} left`)}</span>`
+      : '';
+  return `<tr data-student="${id}"${r.student.withdrawn ? ' class="withdrawn"' : ''}><th scope="row" class="name"><span class="label">${escapeHtml(r.label)}</span> <span class="id">${id}</span>${withdrawn}${lateDays}</th>${cells.join('')}<td class="total">${escapeHtml(total)}</td></tr>`;
 }
 
 const STYLE = `
@@ -213,6 +219,8 @@ td.cell:focus { background: var(--vscode-list-focusBackground, var(--vscode-list
 td.none .score { color: var(--vscode-descriptionForeground); font-style: italic; }
 .mark { margin-left: 6px; padding: 0 4px; border-radius: 3px; font-size: 0.85em; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
 .mark.late { background: var(--vscode-inputValidation-warningBackground, var(--vscode-badge-background)); color: var(--vscode-foreground); }
+.mark.late-days { background: var(--vscode-inputValidation-warningBackground, var(--vscode-badge-background)); color: var(--vscode-foreground); }
+.late-days-left { color: var(--vscode-descriptionForeground); font-size: 0.9em; font-weight: normal; }
 .mark.overridden { background: var(--vscode-inputValidation-infoBackground, var(--vscode-badge-background)); color: var(--vscode-foreground); }
 tr.withdrawn th, tr.withdrawn td { color: var(--vscode-disabledForeground); }
 .withdrawn-toggle { margin: 8px 0; }
