@@ -16,6 +16,7 @@ import { ClusterTreeProvider } from './cluster-tree';
 import { GradebookPanels } from './gradebook-panel';
 import { filterDescription, ProfessorCommands } from './professor-commands';
 import { RegradeRequestCommands } from './regrade-request-commands';
+import { checkSimilarityCommand, SimilarityPanels } from './similarity-panel';
 import { StudentWorkspacePty } from './student-workspace-terminal';
 import { SubmissionFileSystem } from './submission-files';
 
@@ -32,6 +33,8 @@ export interface ProfessorApi {
   readonly terminals: StudentWorkspacePty[];
   /** The open gradebooks. */
   readonly gradebooks: GradebookPanels;
+  /** The open similarity checks. */
+  readonly similarity: SimilarityPanels;
 }
 
 export function registerProfessorFeatures(context: vscode.ExtensionContext, api: ClasspodApi): ProfessorApi {
@@ -66,6 +69,8 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
     exportGrades: (courseId) => vscode.commands.executeCommand('classpod.professor.exportGrades', { kind: 'course', id: nodeId.course(courseId), courseId }),
   });
   subs.push(gradebooks);
+  const similarity = new SimilarityPanels({ extensionUri: context.extensionUri, session: () => current, logger });
+  subs.push(similarity);
 
   const setStaff = (staff: boolean): void => void vscode.commands.executeCommand('setContext', 'classpod.staff', staff);
   let followed: string | undefined;
@@ -79,6 +84,7 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
     current?.dispose();
     current = undefined;
     gradebooks.closeAll();
+    similarity.closeAll();
     if (account && staff) {
       current = new ProfessorSession({ open: () => api.session.openPath(HUB_CONNECT_PATH, HUB_CAPABILITIES), logger });
       current.connection.onDidChangeState((s) => {
@@ -113,6 +119,7 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
   for (const [id, run] of Object.entries(commands.all())) subs.push(vscode.commands.registerCommand(id, run as (...args: unknown[]) => unknown));
   const regradeRequests = new RegradeRequestCommands(() => current, logger);
   for (const [id, run] of Object.entries(regradeRequests.all())) subs.push(vscode.commands.registerCommand(id, run as (...args: unknown[]) => unknown));
+  subs.push(vscode.commands.registerCommand('classpod.professor.checkSimilarity', checkSimilarityCommand(similarity, () => current, logger)));
 
   return {
     get session() {
@@ -122,5 +129,6 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
     view,
     terminals,
     gradebooks,
+    similarity,
   };
 }
