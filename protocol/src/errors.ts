@@ -33,6 +33,8 @@ export const ErrorCode = {
   Cancelled: -32800,
   /** The service behind this one is not available yet (starting, stopped). */
   Unavailable: -32030,
+  /** An official submission beyond the assignment's attempt limit, or sooner than its minimum interval; data: `SubmissionLimitData`. */
+  SubmissionLimit: -32040,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCode;
@@ -83,6 +85,7 @@ export const errors = {
   rateLimited: (msg: string, data?: unknown) => new ProtocolError(ErrorCode.RateLimited, msg, data),
   unavailable: (msg: string, data?: unknown) => new ProtocolError(ErrorCode.Unavailable, msg, data),
   internal: (msg: string, data?: unknown) => new ProtocolError(ErrorCode.Internal, msg, data),
+  submissionLimit: (msg: string, data?: unknown) => new ProtocolError(ErrorCode.SubmissionLimit, msg, data),
 };
 
 /**

@@ -22,6 +22,7 @@ import type { Assignment } from '../store/records';
 import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
 import { countingSubmission } from '../grading/grade-book';
+import { attemptsOf } from './attempt-methods';
 import { assignmentView } from './views';
 import { lateDayAccounts } from '../deadlines/late-day-accounts';
 import type { LateDayAccount } from '../deadlines/late-days';
@@ -45,7 +46,7 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     const counting = countingSubmission(await ctx.store.submissions.list({ courseId: a.courseId, assignmentId: a.id, studentId }));
     const started = counting ? true : await ctx.intake.changedFromStarter(a, studentId);
     const lateDays = account ?? (await lateDayAccounts(ctx.store, a.courseId, { studentId })).get(studentId);
-    return assignmentView(a, ext, counting, started, lateDays);
+    return assignmentView(a, ext, counting, started, lateDays, await attemptsOf(ctx, a, studentId));
   };
 
   /** Whose view: the caller when a student, else the named student (or nobody). */
@@ -136,6 +137,9 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
           starterManifest: [],
           publicFilesManifest: [],
           maxScore: loaded.maxScore,
+          revealHiddenAfterDeadline: loaded.revealHiddenAfterDeadline,
+          maxAttempts: loaded.maxAttempts,
+          minIntervalSeconds: loaded.minIntervalSeconds,
           createdAt: now,
           updatedAt: now,
         };

@@ -6,6 +6,7 @@ import { errorCodeName, ProtocolError, type RpcEndpoint } from '@classpod/protoc
 import { type Counter, type Histogram } from '@classpod/observability';
 import type { ApiContext } from './api-context';
 import { attachAssignmentMethods } from './assignment-methods';
+import { attachAttemptMethods } from './attempt-methods';
 import type { Caller } from './authorization';
 import { attachClusterMethods } from './cluster-methods';
 import { attachCourseMethods } from './course-methods';
@@ -66,4 +67,5 @@ export function attachHubApi(endpoint: RpcEndpoint, ctx: ApiContext, caller: Cal
   attachRegradeRequestMethods(endpoint, ctx, caller);
   attachSimilarityMethods(endpoint, ctx, caller);
   attachLateDayMethods(endpoint, ctx, caller);
+  attachAttemptMethods(endpoint, ctx, caller);
 }

@@ -16,7 +16,9 @@ import {
   SubmitRequest,
   type RpcEndpoint,
 } from '@classpod/protocol';
+import { hiddenNamesRevealed } from '../deadlines/hidden-reveal';
 import { publishScoreChanged } from '../events/score-events';
+import { attemptsView, submissionLimitsOf } from '../submissions/attempt-policy';
 import { countingSubmissions, submissionCounts } from '../grading/grade-book';
 import { gradesCsv } from '../grading/grade-export';
 import type { Submission } from '../store/records';
@@ -39,7 +41,9 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     const a = await ctx.store.assignments.get(p.courseId, p.assignmentId);
     if (!a) throw errors.notFound(`no assignment ${p.assignmentId} in course ${p.courseId}`);
     const s = await ctx.intake.submit(a, caller.person.id);
-    return { submission: submissionView(s), serverTime: s.submittedAt };
+    const limited = submissionLimitsOf(a) !== undefined;
+    const attempts = limited ? attemptsView(a, await ctx.store.attempts.get({ courseId: a.courseId, assignmentId: a.id, studentId: s.studentId }), new Date(s.submittedAt)) : undefined;
+    return { submission: submissionView(s), serverTime: s.submittedAt, ...(attempts ? { attempts } : {}) };
   });
 
   endpoint.handle(ListSubmissionsRequest.type, async (p) => {
@@ -68,7 +72,14 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
   endpoint.handle(GetResultRequest.type, async (p) => {
     const { s, role } = await readable(p.submissionId);
     const a = await ctx.store.assignments.get(s.courseId, s.assignmentId);
-    const viewer = { student: role === 'student', showHiddenNames: a?.showHiddenNames ?? false, counts: await submissionCounts(ctx.store, s) };
+    // Revealed by the hub's clock against the submission's student's own deadline (extension included).
+    const revealed = a ? hiddenNamesRevealed(a, await ctx.store.extensions.get(s.courseId, s.assignmentId, s.studentId), ctx.clock.now()) : false;
+    const viewer = {
+      student: role === 'student',
+      showHiddenNames: (a?.showHiddenNames ?? false) || revealed,
+      hiddenRevealed: revealed && !a?.showHiddenNames,
+      counts: await submissionCounts(ctx.store, s),
+    };
     return { result: resultView(s, viewer) };
   });
 

@@ -7,14 +7,17 @@ import type {
   AssignmentSummary,
   GradeResult,
   GradingResult,
+  SubmissionAttempts,
   SubmissionSummary,
   TestCaseResult,
   TestResultView,
   WorkspaceInfo,
 } from '@classpod/protocol';
+import { hiddenRevealTime } from '../deadlines/hidden-reveal';
 import { effectiveDeadline } from '../deadlines/late-policy';
 import { submissionScore } from '../grading/submission-score';
 import { lateDayStanding, type LateDayAccount } from '../deadlines/late-days';
+import { submissionLimitsOf } from '../submissions/attempt-policy';
 import type { Assignment, Extension, Submission } from '../store/records';
 import type { WorkspaceStatus } from '../workspaces/workspace-provider';
 
@@ -49,11 +52,23 @@ export function assignmentState(latest: Submission | undefined, workspaceHasFold
   return 'submitted';
 }
 
-/** `account`: the student's late days in the course, shown when they have any. */
-export function assignmentView(a: Assignment, ext: Extension | undefined, latest: Submission | undefined, started: boolean, account?: LateDayAccount): AssignmentSummary {
+/**
+ * `account`: the student's late days in the course, shown when they have any;
+ * `attempts`: the student's attempts against the assignment's submission limits (views for one student).
+ */
+export function assignmentView(
+  a: Assignment,
+  ext: Extension | undefined,
+  latest: Submission | undefined,
+  started: boolean,
+  account?: LateDayAccount,
+  attempts?: SubmissionAttempts,
+): AssignmentSummary {
   const d = effectiveDeadline(a, ext);
   const standing = account && account.total > 0 ? lateDayStanding(account, a) : undefined;
   const base = d.cutoffAt ?? d.dueAt;
+  const limits = submissionLimitsOf(a);
+  const revealAt = hiddenRevealTime(a, ext);
   const score = latest ? submissionScore(latest) : undefined;
   return {
     id: a.id,
@@ -75,6 +90,9 @@ export function assignmentView(a: Assignment, ext: Extension | undefined, latest
     ...(standing
       ? { lateDays: { ...standing, ...(base ? { lastSubmissionAt: new Date(base.getTime() + standing.allowed * 86_400_000).toISOString() } : {}) } }
       : {}),
+    ...(limits ? { submissionLimits: limits } : {}),
+    ...(attempts ? { attempts } : {}),
+    ...(revealAt ? { hiddenRevealAt: revealAt.toISOString() } : {}),
   };
 }
 
@@ -102,6 +120,8 @@ export interface ResultViewer {
   showHiddenNames: boolean;
   /** Whether the submission is the one that counts for the student's score. */
   counts: boolean;
+  /** The names are shown because the deadline passed and the assignment reveals them then. */
+  hiddenRevealed?: boolean;
 }
 
 /** One test as the viewer may see it: the grader's fields, hidden details left out for students. */
@@ -136,6 +156,7 @@ export function resultView(s: Submission, viewer: ResultViewer): GradingResult {
     counts: viewer.counts,
     tests,
     hiddenTests: hidden,
+    ...(viewer.student && viewer.hiddenRevealed && hidden > 0 ? { hiddenRevealed: true } : {}),
     ...(r?.compile ? { compile: r.compile } : {}),
     ...(s.gradedAt ? { gradedAt: s.gradedAt } : {}),
     ...(r?.specHash ? { provenance: provenanceOf(r, s.snapshotHash) } : {}),

@@ -5,7 +5,7 @@
 // specification, hidden tests included) and its data. Loading validates all of
 // it and computes exactly what a student receives.
 
-import { MAX_RUBRIC_ITEMS, RubricItem, Type, validator, type GradingSpec } from '@classpod/protocol';
+import { MAX_RUBRIC_ITEMS, parseDuration, RubricItem, Type, validator, type GradingSpec } from '@classpod/protocol';
 import { isSkippedInAssignmentFolder } from '@classpod/sync';
 import { existsSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
@@ -15,6 +15,19 @@ import type { FolderFileData } from '../blobs/blob-store';
 import { parseInstant } from '../time/clock';
 import { readFolderFiles } from './folder-files';
 import { maxScoreOf, type SpecResolver } from './spec-resolver';
+
+const SubmissionsYaml = Type.Object(
+  {
+    /** Official submissions a student may make. */
+    maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
+    /** Least time between two of a student's official submissions: a duration (`30s`, `10m`, `1h`). */
+    minInterval: Type.Optional(Type.String({ maxLength: 40 })),
+  },
+  { additionalProperties: false },
+);
+
+/** Longest `submissions.minInterval` accepted (a week), in seconds. */
+const MAX_MIN_INTERVAL_SECONDS = 7 * 86_400;
 
 const AssignmentYaml = Type.Object(
   {
@@ -40,10 +53,14 @@ const AssignmentYaml = Type.Object(
         {
           /** Show students the names of hidden tests (default false: "hidden test 2 of 4"). */
           showHiddenNames: Type.Optional(Type.Boolean()),
+          /** Show students the names of hidden tests once the deadline (the cut-off if any, their extension included) has passed. */
+          revealHiddenAfterDeadline: Type.Optional(Type.Boolean()),
         },
         { additionalProperties: false },
       ),
     ),
+    /** Limits on a student's official submissions (`maxAttempts: 5`, `minInterval: 10m`). */
+    submissions: Type.Optional(SubmissionsYaml),
     /** What staff may do to scores. */
     scores: Type.Optional(
       Type.Object(
@@ -84,6 +101,12 @@ export interface LoadedAssignment {
   bonusPoints: number;
   /** `rubric` of assignment.yaml; absent when it declares none (the hub's rubric is then left as it is). */
   rubric?: RubricItem[];
+  /** `results.revealHiddenAfterDeadline` of assignment.yaml. */
+  revealHiddenAfterDeadline: boolean;
+  /** `submissions.maxAttempts` of assignment.yaml. */
+  maxAttempts?: number;
+  /** `submissions.minInterval` of assignment.yaml, in seconds. */
+  minIntervalSeconds?: number;
   starterFiles: FolderFileData[];
   /** Files under `.classpod/` every student receives (except the per-student assignment.json). */
   publicFiles: FolderFileData[];
@@ -136,6 +159,17 @@ async function readSmallFile(dir: string, id: string, rel: string, maxBytes: num
   return readFile(join(dir, rel), 'utf8');
 }
 
+/** `submissions.minInterval` in whole seconds, between 1 s and a week. */
+function minIntervalOf(text: string, id: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new AssignmentFolderError(`${id}/assignment.yaml: submissions.minInterval \`${text}\` is not a duration like 30s, 10m or 1h`);
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 1 || seconds > MAX_MIN_INTERVAL_SECONDS) {
+    throw new AssignmentFolderError(`${id}/assignment.yaml: submissions.minInterval \`${text}\` must lie between 1s and 7d`);
+  }
+  return seconds;
+}
+
 /** Load and validate an assignment folder. Relative times are resolved against `base`. */
 export async function loadAssignmentFolder(dir: string, id: string, resolveSpec: SpecResolver, base: Date): Promise<LoadedAssignment> {
   const warnings: string[] = [];
@@ -165,6 +199,8 @@ export async function loadAssignmentFolder(dir: string, id: string, resolveSpec:
     if (rubricIds.has(item.id)) throw new AssignmentFolderError(`${id}/assignment.yaml: rubric item \`${item.id}\` is declared twice`);
     rubricIds.add(item.id);
   }
+  const minIntervalSeconds = meta.submissions?.minInterval !== undefined ? minIntervalOf(meta.submissions.minInterval, id) : undefined;
+  if (meta.results?.revealHiddenAfterDeadline && !dueAt) warnings.push('results.revealHiddenAfterDeadline without a due time: hidden test names are never revealed');
 
   const description = (await readSmallFile(dir, id, 'README.md', MAX_README_BYTES)) ?? '';
   if (!description) warnings.push('README.md is missing or empty: students get no description');
@@ -202,6 +238,9 @@ export async function loadAssignmentFolder(dir: string, id: string, resolveSpec:
     showHiddenNames: meta.results?.showHiddenNames ?? false,
     bonusPoints: meta.scores?.bonusPoints ?? 0,
     ...(meta.rubric ? { rubric: meta.rubric.map((i) => ({ id: i.id, points: i.points, description: i.description })) } : {}),
+    revealHiddenAfterDeadline: meta.results?.revealHiddenAfterDeadline ?? false,
+    ...(meta.submissions?.maxAttempts !== undefined ? { maxAttempts: meta.submissions.maxAttempts } : {}),
+    ...(minIntervalSeconds !== undefined ? { minIntervalSeconds } : {}),
     starterFiles,
     publicFiles: publicFilesOf(description, resolved.publicSpec),
     hiddenTests,

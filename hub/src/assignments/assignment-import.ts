@@ -26,6 +26,9 @@ export async function storeLoadedAssignment(store: Store, blobs: BlobStore, cour
     showHiddenNames: loaded.showHiddenNames,
     bonusPoints: loaded.bonusPoints,
     ...(loaded.maxLateDays !== undefined ? { maxLateDays: loaded.maxLateDays } : {}),
+    revealHiddenAfterDeadline: loaded.revealHiddenAfterDeadline,
+    maxAttempts: loaded.maxAttempts,
+    minIntervalSeconds: loaded.minIntervalSeconds,
   });
   if (loaded.rubric) await store.rubrics.replace({ courseId, assignmentId: loaded.id }, loaded.rubric);
   return (await store.assignments.get(courseId, loaded.id))!;

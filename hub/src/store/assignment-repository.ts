@@ -25,6 +25,9 @@ export class AssignmentRepository extends Repository {
         show_hidden_names: a.showHiddenNames ? 1 : 0,
         bonus_points: a.bonusPoints ?? 0,
         max_late_days: nul(a.maxLateDays),
+        reveal_hidden_after_deadline: a.revealHiddenAfterDeadline ? 1 : 0,
+        max_attempts: nul(a.maxAttempts),
+        min_interval_seconds: nul(a.minIntervalSeconds),
         updated_at: this.iso(),
       };
       if (existing) {

@@ -418,4 +418,18 @@ export const migrations: HubMigration[] = [
 )`,
     'CREATE INDEX late_day_grants_by_student ON late_day_grants (course_id, student_id)',
   ]),
+  statements('0020_submission_attempts', 20, "submission limits: an assignment's attempt limit, minimum interval and whether hidden test names are revealed after the deadline; each student's count of official submissions, extra attempts granted and the time of the last", [
+    'ALTER TABLE assignments ADD COLUMN max_attempts INTEGER',
+    'ALTER TABLE assignments ADD COLUMN min_interval_seconds INTEGER',
+    'ALTER TABLE assignments ADD COLUMN reveal_hidden_after_deadline INTEGER NOT NULL DEFAULT 0',
+    `CREATE TABLE submission_attempts (
+  course_id TEXT NOT NULL,
+  assignment_id TEXT NOT NULL,
+  student_id TEXT NOT NULL REFERENCES people(id),
+  used INTEGER NOT NULL,
+  extra INTEGER NOT NULL DEFAULT 0,
+  last_at TEXT,
+  PRIMARY KEY (course_id, assignment_id, student_id)
+)`,
+  ]),
 ];

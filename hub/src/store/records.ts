@@ -52,6 +52,12 @@ export interface Assignment {
   bonusPoints?: number;
   /** Late days (tokens) the assignment takes at most; 0: none; absent: as many as the student has (deadlines/late-days.ts). */
   maxLateDays?: number;
+  /** Whether students read hidden test names once their deadline (cut-off if any) has passed. */
+  revealHiddenAfterDeadline?: boolean;
+  /** Official submissions a student may make (absent: no limit). */
+  maxAttempts?: number;
+  /** Least time between two of a student's official submissions, seconds (absent: none). */
+  minIntervalSeconds?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -63,6 +69,16 @@ export interface Extension {
   dueAt: string;
   grantedBy: string;
   comment?: string;
+}
+
+/** One student's official submissions of one assignment, counted by the hub. */
+export interface AttemptCounter {
+  /** Official submissions made. */
+  used: number;
+  /** Extra attempts staff granted. */
+  extra: number;
+  /** Hub time of the last official submission. */
+  lastAt?: string;
 }
 
 export type SubmissionStatus = 'queued' | 'grading' | 'graded' | 'failed';

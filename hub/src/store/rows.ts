@@ -34,6 +34,9 @@ export function assignmentOf(r: Selectable<AssignmentsTable>): Assignment {
     showHiddenNames: Number(r.show_hidden_names ?? 0) === 1,
     bonusPoints: Number(r.bonus_points ?? 0),
     ...(r.max_late_days === null || r.max_late_days === undefined ? {} : { maxLateDays: Number(r.max_late_days) }),
+    revealHiddenAfterDeadline: Number(r.reveal_hidden_after_deadline ?? 0) === 1,
+    maxAttempts: optNum(r.max_attempts),
+    minIntervalSeconds: optNum(r.min_interval_seconds),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

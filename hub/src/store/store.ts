@@ -5,6 +5,7 @@
 
 import { sql } from 'kysely';
 import { AssignmentRepository } from './assignment-repository';
+import { AttemptRepository } from './attempt-repository';
 import { AuditRepository } from './audit-repository';
 import { CourseRepository } from './course-repository';
 import { CourseSettingsRepository } from './course-settings-repository';
@@ -54,6 +55,7 @@ export class Repositories {
   readonly prewarm: PrewarmRepository;
   readonly signIns: SignInRepository;
   readonly similarity: SimilarityRepository;
+  readonly attempts: AttemptRepository;
 
   constructor(protected readonly ctx: RepositoryContext) {
     this.people = new PeopleRepository(ctx);
@@ -78,6 +80,7 @@ export class Repositories {
     this.prewarm = new PrewarmRepository(ctx);
     this.signIns = new SignInRepository(ctx);
     this.similarity = new SimilarityRepository(ctx);
+    this.attempts = new AttemptRepository(ctx);
   }
 }
 

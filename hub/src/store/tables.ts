@@ -56,6 +56,9 @@ export interface AssignmentsTable {
   bonus_points: number;
   /** Late days the assignment takes at most; null: as many as the student has. */
   max_late_days: Nullable<number>;
+  reveal_hidden_after_deadline: number;
+  max_attempts: Nullable<number>;
+  min_interval_seconds: Nullable<number>;
   created_at: string;
   updated_at: string;
 }
@@ -331,6 +334,15 @@ export interface LateDayGrantsTable {
   created_at: string;
 }
 
+export interface SubmissionAttemptsTable {
+  course_id: string;
+  assignment_id: string;
+  student_id: string;
+  used: number;
+  extra: number;
+  last_at: Nullable<string>;
+}
+
 /** Every table of the hub's database. */
 export interface SimilarityRunsTable {
   id: string;
@@ -398,6 +410,7 @@ export interface Tables {
   similarity_runs: SimilarityRunsTable;
   similarity_pairs: SimilarityPairsTable;
   late_day_grants: LateDayGrantsTable;
+  submission_attempts: SubmissionAttemptsTable;
 }
 
 /** The database, or a transaction open on it (a Transaction is a Kysely): what every query runs on. */

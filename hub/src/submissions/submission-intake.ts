@@ -11,8 +11,9 @@ import { sha256Hex } from '../blobs/blob-store';
 import { lateDayAccounts } from '../deadlines/late-day-accounts';
 import { judgeWithLateDays } from '../deadlines/late-days';
 import { effectiveDeadline } from '../deadlines/late-policy';
+import { judgeAttempt } from './attempt-policy';
 import type { EventHub } from '../events/event-hub';
-import type { Assignment, Submission } from '../store/records';
+import type { Assignment, AttemptCounter, Submission } from '../store/records';
 import { newId } from '../store/repository';
 import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
@@ -84,6 +85,9 @@ export class SubmissionIntake {
    * A student submits: refused before opening and after the cut-off (moved by
    * the late days the assignment may use), late in between, the late-day
    * tokens spent first and the penalty for the days beyond (deadlines/late-days.ts).
+   * Refused beyond the assignment's attempt limit or sooner than its minimum
+   * interval (checked before the snapshot, and counted by compare-and-set in
+   * the transaction that stores it).
    */
   async submit(a: Assignment, studentId: string): Promise<Submission> {
     const at = this.clock.now();
@@ -93,22 +97,28 @@ export class SubmissionIntake {
     const total = account?.total ?? 0;
     const verdict = judgeWithLateDays(a, effectiveDeadline(a, ext), at, total - (account?.used ?? 0), total);
     if (verdict.kind === 'refused') throw errors.forbidden(verdict.reason);
+    const attemptKey = { courseId: a.courseId, assignmentId: a.id, studentId };
+    refuseBeyondLimits(a, await this.store.attempts.get(attemptKey), at);
     const files = await this.readFolder({ courseId: a.courseId, studentId }, a.id);
     if (!files) throw errors.notFound(`your workspace has no folder ${a.id}/ to submit; open the assignment first`);
     const snap = await this.blobs.putFolder(files);
-    const submission = await this.store.submissions.add({
-      id: newId('s'),
-      courseId: a.courseId,
-      assignmentId: a.id,
-      studentId,
-      snapshotHash: snap.hash,
-      submittedAt: at.toISOString(),
-      source: 'submitted',
-      late: verdict.kind === 'late',
-      penaltyPercent: verdict.penaltyPercent,
-      lateDaysUsed: verdict.lateDaysUsed,
-      fileCount: snap.manifest.length,
-      totalBytes: snap.totalBytes,
+    const submission = await this.store.transaction(async (tx) => {
+      const taken = await tx.attempts.take(attemptKey, at.toISOString(), (c) => judgeAttempt(a, c, at));
+      if ('refusal' in taken) throw errors.submissionLimit(taken.refusal.message, taken.refusal.data);
+      return tx.submissions.add({
+        id: newId('s'),
+        courseId: a.courseId,
+        assignmentId: a.id,
+        studentId,
+        snapshotHash: snap.hash,
+        submittedAt: at.toISOString(),
+        source: 'submitted',
+        late: verdict.kind === 'late',
+        penaltyPercent: verdict.penaltyPercent,
+        lateDaysUsed: verdict.lateDaysUsed,
+        fileCount: snap.manifest.length,
+        totalBytes: snap.totalBytes,
+      });
     });
     await this.announce(submission);
     return submission;
@@ -119,4 +129,10 @@ export class SubmissionIntake {
     this.onQueued();
     await this.events.publish(SubmissionAddedNotification.type, { submission: submissionView(s) }, { courseId: s.courseId, studentId: s.studentId });
   }
+}
+
+/** Refuse (error `SubmissionLimit`) when the assignment's limits allow no official submission at `at`. */
+function refuseBeyondLimits(a: Assignment, c: AttemptCounter, at: Date): void {
+  const refusal = judgeAttempt(a, c, at);
+  if (refusal) throw errors.submissionLimit(refusal.message, refusal.data);
 }

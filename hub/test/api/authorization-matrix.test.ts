@@ -16,6 +16,7 @@ import {
   FetchStarterRequest,
   GetAssignmentRequest,
   GetResultRequest,
+  GrantAttemptsRequest,
   GetSubmissionRequest,
   ListAssignmentsRequest,
   ListAuditRequest,
@@ -178,6 +179,14 @@ describe('authorization: every method × role × owner', function () {
     { name: 'results/get', type: GetResultRequest.type, params: sub, allowed: ['prof', 'tara', 'alice'] },
     { name: 'submissions/regrade', type: RegradeRequest.type, params: () => ({ courseId: 'cs101', ...sub() }), allowed: ['prof', 'tara'] },
     { name: 'scores/override', type: OverrideScoreRequest.type, params: () => ({ ...sub(), score: 50, comment: 'checked by hand' }), allowed: ['prof', 'tara'] },
+    {
+      // c-sum has no attempt limit: staff pass authorization and are told there is nothing to grant.
+      name: 'submissions/grantAttempts',
+      type: GrantAttemptsRequest.type,
+      params: () => ({ courseId: 'cs101', assignmentId: 'c-sum', studentId: 'alice', extra: 1 }),
+      allowed: [],
+      refusedWith: { prof: 'InvalidParams', tara: 'InvalidParams' },
+    },
     { name: 'grades/export', type: ExportGradesRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara'] },
     { name: 'grades/book', type: GetGradebookRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara'] },
     { name: 'feedback/add', type: AddFeedbackRequest.type, params: () => ({ ...sub(), path: 'sum.c', line: 1, body: 'checked by hand' }), allowed: ['prof', 'tara'] },

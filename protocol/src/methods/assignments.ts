@@ -38,6 +38,33 @@ export const ScoreOverride = Type.Object({
 });
 export type ScoreOverride = Static<typeof ScoreOverride>;
 
+/** An assignment's limits on official submissions (`submissions:` of its assignment.yaml). */
+export const SubmissionLimits = Type.Object({
+  /** Official submissions a student may make (before any extra attempts staff grant). */
+  maxAttempts: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** Least time between two official submissions of one student (seconds). */
+  minIntervalSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+export type SubmissionLimits = Static<typeof SubmissionLimits>;
+
+/**
+ * Where one student stands against the limits, by the hub's clock. Only the
+ * student's own submissions count: deadline collections and regrades do not.
+ */
+export const SubmissionAttempts = Type.Object({
+  /** Official submissions made so far. */
+  used: Type.Integer({ minimum: 0 }),
+  /** Extra attempts staff granted this student (included in `allowed`). */
+  extra: Type.Integer({ minimum: 0 }),
+  /** Attempts allowed in all (`maxAttempts` + `extra`); absent: no limit. */
+  allowed: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** `allowed` − `used` (never below 0); absent: no limit. */
+  remaining: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** While the minimum interval since the last submission runs: when the next is allowed. */
+  nextAllowedAt: Type.Optional(Instant),
+});
+export type SubmissionAttempts = Static<typeof SubmissionAttempts>;
+
 /** One assignment in a list. */
 export const AssignmentSummary = Type.Object({
   id: AssignmentId,
@@ -60,6 +87,12 @@ export const AssignmentSummary = Type.Object({
   override: Type.Optional(ScoreOverride),
   /** The student's late days here; absent when they have none in the course. */
   lateDays: Type.Optional(LateDayStanding),
+  /** The assignment's limits on official submissions, when it has any. */
+  submissionLimits: Type.Optional(SubmissionLimits),
+  /** The student's attempts against those limits (views for one student only). */
+  attempts: Type.Optional(SubmissionAttempts),
+  /** When hidden tests' names are revealed to this student (the deadline that closes the assignment for them), when the assignment reveals them. */
+  hiddenRevealAt: Type.Optional(Instant),
 });
 export type AssignmentSummary = Static<typeof AssignmentSummary>;
 

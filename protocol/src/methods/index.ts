@@ -24,3 +24,4 @@ export * from './help';
 export * from './rubrics';
 export * from './similarity';
 export * from './late-days';
+export * from './attempts';

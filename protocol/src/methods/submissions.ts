@@ -6,7 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineRequest } from '../method';
 import { AssignmentId, CourseId, Instant, PersonId } from './courses';
-import { ScoreOverride, SnapshotFile } from './assignments';
+import { ScoreOverride, SnapshotFile, SubmissionAttempts } from './assignments';
 import { GradeResult, OutputDiff, TestCaseResult, Verdict } from './grading';
 
 /** Opaque submission id. */
@@ -57,9 +57,14 @@ export namespace SubmitRequest {
     method,
     direction: 'clientToServer',
     description:
-      "Snapshot the student's assignment folder in their workspace (the hub's clock decides lateness), store it, and queue grading. Refused after the cut-off.",
+      "Snapshot the student's assignment folder in their workspace (the hub's clock decides lateness), store it, and queue grading. Refused after the cut-off, and (error `SubmissionLimit`, its data a `SubmissionLimitData`) beyond the assignment's attempt limit or sooner than its minimum interval after the previous submission.",
     params: Type.Object({ courseId: CourseId, assignmentId: AssignmentId }),
-    result: Type.Object({ submission: SubmissionSummary, serverTime: Instant }),
+    result: Type.Object({
+      submission: SubmissionSummary,
+      serverTime: Instant,
+      /** The student's attempts after this one, when the assignment limits them. */
+      attempts: Type.Optional(SubmissionAttempts),
+    }),
   });
 }
 
@@ -158,6 +163,8 @@ export const GradingResult = Type.Object({
   tests: Type.Array(TestResultView),
   /** How many of `tests` are hidden ("hidden test 2 of 4"). */
   hiddenTests: Type.Integer({ minimum: 0 }),
+  /** True when the hidden tests carry their names because the deadline passed and the assignment reveals them then. */
+  hiddenRevealed: Type.Optional(Type.Boolean()),
   /** The build, as the grader reported it. */
   compile: Type.Optional(GradeResult.properties.compile),
   gradedAt: Type.Optional(Instant),
@@ -175,7 +182,7 @@ export namespace GetResultRequest {
     method,
     direction: 'clientToServer',
     description:
-      "Per-test result of a submission with verdict codes and output differences as data; students see only the verdict and score of hidden tests, named only when the assignment shows hidden test names.",
+      "Per-test result of a submission with verdict codes and output differences as data; students see only the verdict and score of hidden tests, named only when the assignment shows hidden test names, or reveals them after the deadline (the cut-off if any, the student's extension included) and it has passed.",
     params: Type.Object({ submissionId: SubmissionId }),
     result: Type.Object({ result: GradingResult }),
   });
