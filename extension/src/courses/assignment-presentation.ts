@@ -5,6 +5,7 @@
 
 import type { AssignmentState, AssignmentSummary, CourseRole } from '@classpod/protocol';
 import { lateDaysText } from '../deadlines/late-days-text';
+import { attemptsText } from '../submissions/attempts-text';
 import { formatAbsolute, formatRelative } from '../deadlines/time-format';
 import { formatScore, overrideText } from '../results/result-text';
 
@@ -65,6 +66,15 @@ export function presentAssignment(a: AssignmentSummary, now: Date, timeZone?: st
     parts.push(lateDays);
     tooltip.push(`Late days: ${lateDays}${a.lateDays ? ` (${a.lateDays.remaining} left in the course)` : ''}`);
     if (a.lateDays?.lastSubmissionAt && a.lateDays.allowed > 0) tooltip.push(`With your late days, submissions are taken until ${formatAbsolute(new Date(a.lateDays.lastSubmissionAt), timeZone)}`);
+  }
+  const attempts = attemptsText(a.attempts, now, timeZone);
+  if (attempts) {
+    parts.push(attempts);
+    tooltip.push(`Submissions: ${attempts}${a.attempts?.extra ? ` (${a.attempts.extra} extra granted)` : ''}`);
+  }
+  if (a.hiddenRevealAt) {
+    const at = new Date(a.hiddenRevealAt);
+    tooltip.push(at.getTime() <= now.getTime() ? 'Hidden tests: names and verdicts shown in your results' : `Hidden tests: names shown after ${formatAbsolute(at, timeZone)}`);
   }
   tooltip.push(`State: ${a.state}`);
   if (a.score !== undefined) tooltip.push(`Score: ${formatScore(a.score, a.maxScore)}`);

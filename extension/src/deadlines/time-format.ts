@@ -77,3 +77,11 @@ export function formatCountdown(remainingMs: number): string {
   const two = (n: number): string => String(n).padStart(2, '0');
   return days > 0 ? `${days}d ${two(h)}:${two(m)}` : `${two(h)}:${two(m)}:${two(s)}`;
 }
+
+/** A time later today as "14:20"; on another day "Wed 2 Dec, 14:20" (in the given, default local, time zone). */
+export function formatClockTime(target: Date, now: Date, timeZone: string = localTimeZone(), locale = 'en-GB'): string {
+  const day = (d: Date): string => new Intl.DateTimeFormat(locale, { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).format(d);
+  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(target);
+  if (day(target) === day(now)) return time;
+  return `${new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'short' }).format(target)}, ${time}`;
+}

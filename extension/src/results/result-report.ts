@@ -65,6 +65,7 @@ export function resultReport(title: string, result: GradingResult, extras: Resul
   const sum = scoreSum(result);
   if (sum) lines.push(sum);
   if (result.override) lines.push(overrideText(result.override, result.maxScore, `your professor (${result.override.authorId})`) + (result.rubricPoints !== undefined ? ' (it replaces the tests and the rubric)' : ''));
+  if (result.hiddenRevealed) lines.push('The deadline has passed: hidden tests are shown with their names.');
   for (const t of result.tests) {
     lines.push(testLine(t, result.hiddenTests));
     if (t.diff) lines.push(...diffLines(t.diff).map((l) => `    ${l}`));

@@ -1,7 +1,8 @@
 // The words around a submission: the confirmation that shows the deadline,
 // and the receipt that names the snapshot, the server time and lateness.
 
-import type { AssignmentSummary, SubmissionSummary } from '@classpod/protocol';
+import type { AssignmentSummary, SubmissionAttempts, SubmissionSummary } from '@classpod/protocol';
+import { attemptsText } from './attempts-text';
 import { formatAbsolute, formatRelative } from '../deadlines/time-format';
 import type { ScoreChanged } from '../session/hub-events';
 import { formatScore, overrideText } from '../results/result-text';
@@ -23,15 +24,18 @@ export function confirmation(a: AssignmentSummary, now: Date, timeZone?: string)
     }
   } else lines.push('This assignment has no due time.');
   if (a.latestSubmissionId) lines.push('Your latest submission is replaced as the one graded.');
+  const attempts = attemptsText(a.attempts, now, timeZone);
+  if (attempts) lines.push(`Submissions: ${attempts}${a.attempts?.allowed !== undefined ? '; this one uses one' : ''}.`);
   lines.push('What your workspace holds now is handed in, after your latest edits here are synced.');
   return { message: `Submit “${a.title}”?`, detail: lines.join('\n') };
 }
 
-/** The receipt shown after a submission. */
-export function receipt(title: string, s: SubmissionSummary, serverTime: string, timeZone?: string): string {
+/** The receipt shown after a submission; `attempts`, the hub's count after it, when the assignment limits submissions. */
+export function receipt(title: string, s: SubmissionSummary, serverTime: string, timeZone?: string, attempts?: SubmissionAttempts): string {
   const at = formatAbsolute(new Date(s.submittedAt || serverTime), timeZone);
   const late = s.late ? `late (−${s.penaltyPercent}%)` : 'on time';
-  return `Submitted “${title}” at ${at} (server time), ${late}. Snapshot ${s.snapshotHash.slice(0, 12)} · ${s.fileCount} file${s.fileCount === 1 ? '' : 's'}.`;
+  const left = attemptsText(attempts, new Date(serverTime), timeZone);
+  return `Submitted “${title}” at ${at} (server time), ${late}. Snapshot ${s.snapshotHash.slice(0, 12)} · ${s.fileCount} file${s.fileCount === 1 ? '' : 's'}.${left ? ` ${left[0]!.toUpperCase()}${left.slice(1)}.` : ''}`;
 }
 
 /** What a score event announces: "“Hello, C” graded: 8/10.", or the score staff set with their comment. */

@@ -11,6 +11,7 @@ import {
   SubmitRequest,
   type GradingResult,
   type RpcEndpoint,
+  type SubmissionAttempts,
   type SubmissionSummary,
 } from '@classpod/protocol';
 import { ConnectionError } from '../connection/connection-error';
@@ -21,6 +22,8 @@ export interface Receipt {
   submission: SubmissionSummary;
   /** The hub's time when it took the snapshot. */
   serverTime: string;
+  /** The student's attempts after this one, when the assignment limits them. */
+  attempts?: SubmissionAttempts;
 }
 
 /** Submitting and waiting for grades, as the commands and test runners use it. */

@@ -9,6 +9,7 @@ import type { CourseCatalog } from '../courses/course-catalog';
 import { handsInWork } from '../courses/assignment-presentation';
 import type { Logger } from '../log';
 import type { StudentSession } from '../session/student-session';
+import { limitRefusalText, submissionLimitOf } from '../submissions/attempts-text';
 import { offlineSubmitNotice, waitUntilOnline } from '../submissions/offline-submit';
 import { confirmation, receipt } from '../submissions/receipt';
 import type { Receipt, Submissions } from '../submissions/submission-client';
@@ -38,12 +39,24 @@ export class SubmitCommand {
     const assignment = await this.resolve(args);
     if (!assignment) return undefined;
     if (!args.confirmed && !(await this.confirm(assignment))) return undefined;
+    const waited = this.session.connection?.state.kind === 'offline';
     if (!(await this.waitForServer(assignment))) return undefined;
     if (!(await this.flush(assignment))) return undefined;
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Submitting ${assignment.title}…` },
-      () => this.submissions.submit(assignment.courseId, assignment.id),
-    );
+    let result: Receipt;
+    try {
+      result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Submitting ${assignment.title}…` },
+        () => this.submissions.submit(assignment.courseId, assignment.id),
+      );
+    } catch (err) {
+      // The hub's limits refused it: say so once (a waiting submission is dropped, never retried).
+      const refusal = submissionLimitOf(err);
+      if (!refusal) throw err;
+      this.logger.info('submission refused by its limits', { assignmentId: assignment.id, rule: refusal.data?.rule });
+      void vscode.window.showWarningMessage(limitRefusalText(assignment.title, refusal, new Date(this.session.serverNow()), waited));
+      void this.catalog.refreshCourse(assignment.courseId).catch(() => undefined);
+      return undefined;
+    }
     this.showReceipt(assignment.title, result);
     void this.catalog.refreshCourse(assignment.courseId).catch(() => undefined);
     return result;
@@ -100,7 +113,7 @@ export class SubmitCommand {
 
   /** The receipt, as a notification and in the log. */
   showReceipt(title: string, r: Receipt): void {
-    const text = receipt(title, r.submission, r.serverTime);
+    const text = receipt(title, r.submission, r.serverTime, undefined, r.attempts);
     this.logger.info('submitted', { submissionId: r.submission.id, snapshotHash: r.submission.snapshotHash, serverTime: r.serverTime, late: r.submission.late });
     void vscode.window.showInformationMessage(text, 'Copy Snapshot Hash').then((c) => {
       if (c) void vscode.env.clipboard.writeText(r.submission.snapshotHash);
