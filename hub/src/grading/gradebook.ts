@@ -30,12 +30,13 @@ export type WorkInProgress = (a: Assignment, studentId: string) => Promise<boole
 const PROGRESS_CONCURRENCY = 8;
 
 export async function buildGradebook(store: Store, courseId: string, inProgress: WorkInProgress): Promise<Gradebook> {
-  const [assignments, submissions, students, extensions, withdrawn] = await Promise.all([
+  const [assignments, submissions, students, extensions, withdrawn, sections] = await Promise.all([
     store.assignments.list(courseId),
     store.submissions.list({ courseId }),
     store.courses.members(courseId, 'student'),
     store.extensions.list(courseId),
     store.rosters.withdrawnIn(courseId),
+    store.rosters.sectionsIn(courseId),
   ]);
   const counting = countingSubmissions(submissions);
   // Late days: what each student's counting submissions spent (deadlines/late-days.ts).
@@ -75,6 +76,7 @@ export async function buildGradebook(store: Store, courseId: string, inProgress:
         ...(p.email ? { email: p.email } : {}),
         ...(withdrawn.has(p.id) ? { withdrawn: true as const } : {}),
         ...(account && account.total > 0 ? { lateDaysTotal: account.total, lateDaysRemaining: account.remaining } : {}),
+        ...(sections.has(p.id) ? { section: sections.get(p.id)! } : {}),
       };
     }),
     cells: rows.flat(),

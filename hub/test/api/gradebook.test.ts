@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import {
   ExtendDeadlineRequest,
   GetGradebookRequest,
+  ImportRosterRequest,
+  ListCoursesRequest,
   OverrideScoreRequest,
   SubmitRequest,
   WithdrawStudentRequest,
@@ -114,6 +116,18 @@ describe('grades/book: the gradebook of a course', function () {
     const r = await refusal(prof.endpoint.request(GetGradebookRequest.type, {} as never));
     assert.equal(r.code, 'InvalidParams');
     assert.equal((await prof.request(GetGradebookRequest.type, { courseId: 'cs101' })).students.length, 3);
+  });
+
+  it("names each student's section, so the staff's own section can come first", async () => {
+    const prof = await t.connect('prof');
+    const csv = 'id,name,role,section\nprof,Prof. Ada,professor,\ntara,Tara (assistant),assistant,a\nalice,Alice,student,a\nbob,Bob,student,\ncarol,Carol,student,b\n';
+    const imported = await prof.request(ImportRosterRequest.type, { courseId: 'cs101', csv, apply: true });
+    assert.equal(imported.applied, true);
+    const tara = await t.connect('tara');
+    const book = await tara.request(GetGradebookRequest.type, { courseId: 'cs101' });
+    assert.deepEqual(book.students.map((s) => [s.id, s.section ?? null]), [['alice', 'a'], ['bob', null], ['carol', 'b']]);
+    const courses = await tara.request(ListCoursesRequest.type, {});
+    assert.equal(courses.courses.find((c) => c.id === 'cs101')?.section, 'a', "the assistant's own section, which the gradebook puts first");
   });
 
   it('keeps a withdrawn student in the grid, marked, with their work', async () => {

@@ -6,7 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineRequest } from '../method';
 import { AssignmentState } from './assignments';
-import { AssignmentId, CourseId, Instant, PersonId } from './courses';
+import { AssignmentId, CourseId, Instant, PersonId, Slug } from './courses';
 import { GradingStatus, SubmissionId } from './submissions';
 
 /** A column of the gradebook. */
@@ -30,6 +30,8 @@ export const GradebookStudent = Type.Object({
   /** Late days: the course's grant plus staff's grants, and what is left after the submissions that count; absent when the student has none. */
   lateDaysTotal: Type.Optional(Type.Integer({ minimum: 0 })),
   lateDaysRemaining: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Their section (from the roster or the invite they joined with): staff see their own section's students first. */
+  section: Type.Optional(Slug),
 });
 export type GradebookStudent = Static<typeof GradebookStudent>;
 

@@ -4,7 +4,9 @@
 // filters keep, in which order a column sorts them, and per assignment a
 // histogram of scores and how many students have not started, are in
 // progress or have handed in. Withdrawn students are shown only when asked
-// for, and never counted in a column's statistics (their grades stay). No VS
+// for, and never counted in a column's statistics (their grades stay). In the
+// order by student (the default), the students of the viewer's own section
+// come first, as in every staff list; a score column orders the whole class. No VS
 // Code and no HTML here; the view renders what this answers.
 
 import type { GetGradebookRequest, GradebookAssignment, GradebookCell, GradebookStudent, ResultOf } from '@classpod/protocol';
@@ -87,7 +89,11 @@ export class Gradebook {
   readonly withdrawnCount: number;
   private readonly byKey = new Map<string, GradebookCell>();
 
-  constructor(answer: GradebookAnswer) {
+  /** The viewer's own section in the course, if any: its students come first in the order by student. */
+  readonly mySection: string | undefined;
+
+  constructor(answer: GradebookAnswer, mySection?: string) {
+    this.mySection = mySection;
     this.courseId = answer.courseId;
     this.serverTime = answer.serverTime;
     this.assignments = answer.assignments;
@@ -139,7 +145,9 @@ export class Gradebook {
     const kept = this.rows.filter((r) => (query.withdrawn || !r.student.withdrawn) && words.every((w) => r.searchText.includes(w)) && filters.every(({ i, f }) => keeps(f, r.cells[i]!)));
     const key = sortKeyOf(query.sort, this.assignments);
     const sign = query.descending ? -1 : 1;
-    return kept.sort((a, b) => sign * compareKeys(key(a), key(b)) || byName(a, b));
+    const mine = this.mySection;
+    const rank = (r: GradebookRow): number => (query.sort.kind === 'student' && mine !== undefined && r.student.section === mine ? 0 : 1);
+    return kept.sort((a, b) => rank(a) - rank(b) || sign * compareKeys(key(a), key(b)) || byName(a, b));
   }
 }
 

@@ -116,7 +116,7 @@ export class GradebookPanel {
     await s.cache.ensureCourses();
     const title = s.cache.course(this.courseId)?.title ?? this.courseId;
     this.panel.title = `Gradebook: ${title}`;
-    this.current = new Gradebook(await s.actions.gradebook(this.courseId));
+    this.current = new Gradebook(await s.actions.gradebook(this.courseId), s.cache.course(this.courseId)?.section);
     const webview = this.panel.webview;
     webview.html = gradebookPage(
       {
@@ -132,7 +132,8 @@ export class GradebookPanel {
 
   /** Ask the hub again and redraw the table in place (the focus stays where it was). */
   async reload(): Promise<void> {
-    this.current = new Gradebook(await this.session().actions.gradebook(this.courseId));
+    const s = this.session();
+    this.current = new Gradebook(await s.actions.gradebook(this.courseId), s.cache.course(this.courseId)?.section);
     await this.postTable();
   }
 

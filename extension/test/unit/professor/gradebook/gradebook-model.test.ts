@@ -34,6 +34,28 @@ describe('gradebook model', () => {
     assert.deepEqual(labels, sorted);
   });
 
+  it("puts the viewer's own section first in the order by student, then by name; a score column orders the whole class", () => {
+    const sectioned = classOf(60);
+    sectioned.students = sectioned.students.map((st, i) => ({ ...st, ...(i % 3 === 0 ? { section: 'lab-a' } : i % 3 === 1 ? { section: 'lab-b' } : {}) }));
+    const mine = new Gradebook(sectioned, 'lab-a');
+    const rows = mine.view(DEFAULT_QUERY);
+    const own = rows.filter((r) => r.student.section === 'lab-a');
+    assert.equal(own.length, 20);
+    assert.deepEqual(rows.slice(0, 20), own, 'all of lab-a before anyone else');
+    assert.deepEqual(own.map((r) => r.label), own.map((r) => r.label).sort(byName));
+    const others = rows.slice(20).map((r) => r.label);
+    assert.deepEqual(others, [...others].sort(byName));
+    // Descending by name keeps the own section first, each part reversed.
+    const down = mine.view(query({ descending: true }));
+    assert.ok(down.slice(0, 20).every((r) => r.student.section === 'lab-a'));
+    // A search keeps the order; a score sort does not put a section first.
+    assert.ok(mine.view(query({ search: 'ada' })).findIndex((r) => r.student.section !== 'lab-a') >= mine.view(query({ search: 'ada' })).filter((r) => r.student.section === 'lab-a').length);
+    const byTotal = mine.view(query({ sort: { kind: 'total' } }));
+    assert.deepEqual(byTotal.map((r) => r.total), [...byTotal.map((r) => r.total)].sort((x, y) => x - y));
+    // Without a section of their own (a professor), the order is by name alone.
+    assert.deepEqual(new Gradebook(sectioned).view(DEFAULT_QUERY).map((r) => r.label), [...rows.map((r) => r.label)].sort(byName));
+  });
+
   it('counts, per assignment, the students who have not started, are in progress and handed in', () => {
     for (const [j, col] of book.columns.entries()) {
       const cells = answer.cells.filter((c) => c.assignmentId === ASSIGNMENTS[j]!.id);
