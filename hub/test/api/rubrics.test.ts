@@ -9,7 +9,8 @@
 // with the reason, and nothing of it stored.
 
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ApplyRubricRequest,
@@ -25,6 +26,7 @@ import {
   SetRubricRequest,
   SubmitRequest,
 } from '@classpod/protocol';
+import { loadAssignmentFolder } from '../../src/assignments/assignment-folder';
 import { submissionScore } from '../../src/grading/submission-score';
 import { refusalOf as refusal } from '../support/refusals';
 import type { TestClient } from '../support/test-client';
@@ -86,6 +88,26 @@ describe('rubrics', function () {
     const tara = await t.connect('tara');
     assert.deepEqual((await tara.request(GetRubricRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' })).items, items, 'assistants read it too');
     assert.deepEqual((await prof.request(GetRubricRequest.type, { courseId: 'cs101', assignmentId: 'py-primes' })).items, [], 'an assignment without one has none');
+  });
+
+  it("refuses an assignment.yaml whose rubric names an item twice, or has items that are not items", async () => {
+    const work = mkdtempSync(join(tmpdir(), 'classpod-rubric-yaml-'));
+    try {
+      const folder = join(work, 'c-sum');
+      cpSync(C_SUM, folder, { recursive: true });
+      const yaml = readFileSync(join(folder, 'assignment.yaml'), 'utf8').replace(/rubric:[\s\S]*$/, '');
+      const load = (rubric: string) => {
+        writeFileSync(join(folder, 'assignment.yaml'), `${yaml}rubric:\n${rubric}`);
+        return loadAssignmentFolder(folder, 'c-sum', t.hub.context.resolveSpec, new Date());
+      };
+      await assert.rejects(load('  - { id: a, points: 1, description: x }\n  - { id: a, points: 2, description: y }\n'), /c-sum\/assignment\.yaml: rubric item `a` is declared twice/);
+      await assert.rejects(load('  - { id: a, points: ten, description: x }\n'), /rubric\/0\/points/);
+      await assert.rejects(load('  - { id: a, points: 1, description: x, not what: y }\n'), /rubric\/0/);
+      await assert.rejects(load('  - { id: ../a, points: 1, description: x }\n'), /rubric\/0\/id/);
+      assert.deepEqual((await load('  - { id: a, points: -2.5, description: x }\n')).rubric, [{ id: 'a', points: -2.5, description: 'x' }]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('adds applied items to the test score everywhere the score is shown, and audit-logs each', async () => {

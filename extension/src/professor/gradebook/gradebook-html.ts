@@ -9,6 +9,7 @@
 import type { GradebookAssignment, GradebookCell } from '@classpod/protocol';
 import { lateDaysCount } from '../../deadlines/late-days-text';
 import { CELL_FILTERS, HISTOGRAM_BINS, type ColumnSummary, type Gradebook, type GradebookQuery, type GradebookRow, type SortColumn } from './gradebook-model';
+import { rubricPoints } from '../../results/result-text';
 
 /** What the page needs from the webview it is shown in. */
 export interface GradebookPage {
@@ -53,7 +54,7 @@ export function parseSortColumn(id: string, assignments: readonly GradebookAssig
 
 /** A mark beside a cell's score. */
 export interface CellMark {
-  kind: 'late' | 'late-days' | 'overridden' | 'extended';
+  kind: 'late' | 'late-days' | 'rubric' | 'overridden' | 'extended';
   text: string;
 }
 
@@ -62,6 +63,7 @@ export function describeCell(cell: GradebookCell, assignment: GradebookAssignmen
   const marks: CellMark[] = [];
   if (cell.late) marks.push({ kind: 'late', text: cell.penaltyPercent > 0 ? `late −${formatScore(cell.penaltyPercent)}%` : 'late' });
   if (cell.lateDaysUsed) marks.push({ kind: 'late-days', text: lateDaysCount(cell.lateDaysUsed) + ' used' });
+  if (cell.rubricPoints !== undefined && !cell.overridden) marks.push({ kind: 'rubric', text: `rubric ${rubricPoints(cell.rubricPoints)}` });
   if (cell.overridden) marks.push({ kind: 'overridden', text: 'overridden' });
   if (cell.extended) marks.push({ kind: 'extended', text: 'extended' });
   let text: string;
@@ -218,6 +220,7 @@ td.cell:hover { background: var(--vscode-list-hoverBackground); }
 td.cell:focus { background: var(--vscode-list-focusBackground, var(--vscode-list-hoverBackground)); }
 td.none .score { color: var(--vscode-descriptionForeground); font-style: italic; }
 .mark { margin-left: 6px; padding: 0 4px; border-radius: 3px; font-size: 0.85em; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
+.mark.rubric { background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
 .mark.late { background: var(--vscode-inputValidation-warningBackground, var(--vscode-badge-background)); color: var(--vscode-foreground); }
 .mark.late-days { background: var(--vscode-inputValidation-warningBackground, var(--vscode-badge-background)); color: var(--vscode-foreground); }
 .late-days-left { color: var(--vscode-descriptionForeground); font-size: 0.9em; font-weight: normal; }

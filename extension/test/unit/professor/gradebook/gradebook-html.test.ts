@@ -85,6 +85,8 @@ describe('gradebook page', () => {
     assert.equal(d.text, '42.5/100');
     assert.deepEqual(d.marks.map((m) => m.text), ['late −20%', 'overridden', 'extended']);
     assert.equal(d.label, 'Ada, Sum and mean (C): 42.5 of 100, late −20%, overridden, extended. Enter opens the submission in the Cluster view.');
+    assert.deepEqual(describeCell({ ...base, late: false, overridden: false, extended: false, rubricPoints: -5 }, a, 'Ada').marks, [{ kind: 'rubric', text: 'rubric −5' }], 'rubric points beside the score');
+    assert.deepEqual(describeCell({ ...base, late: false, extended: false, rubricPoints: -5 }, a, 'Ada').marks.map((m) => m.kind), ['overridden'], 'an override replaces them');
     assert.equal(describeCell({ ...base, submissionId: undefined, score: undefined, state: 'not started', late: false, overridden: false, extended: false }, a, 'Ada').text, 'not submitted');
     assert.equal(describeCell({ ...base, submissionId: undefined, score: undefined, state: 'in progress', late: false, overridden: false }, a, 'Ada').text, 'in progress');
     assert.equal(describeCell({ ...base, score: undefined, status: 'queued', late: false, overridden: false }, a, 'Ada').text, 'queued');
