@@ -37,6 +37,7 @@ import type { FileVersion } from '../versions/version-changes';
 import { WorkspaceTerminals } from './workspace-terminal';
 import { regradeAnsweredNotice, regradeReportLines, StudentRegradeRequests } from '../courses/regrade-requests';
 import { RequestRegradeCommand, type RequestRegradeArgs } from './request-regrade';
+import { Walkthrough } from './walkthrough';
 
 /** What `activate` returns: the parts, for tests and for the professor side. */
 export interface ClasspodApi {
@@ -161,7 +162,8 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
   session.onDidChange(() => (versionReader = new VersionReader(requesterFor(hubReady))));
   const earlier = new EarlierVersions(folders, () => versionReader, () => session.serverNow(), logger);
   subs.push(earlier, vscode.workspace.registerTextDocumentContentProvider(VERSION_SCHEME, new VersionDocuments(() => versionReader)));
-  const testing = new ClasspodTesting(folders, runners, logger);
+  const walkthrough = new Walkthrough(context.extension.id, logger);
+  const testing = new ClasspodTesting(folders, runners, logger, walkthrough);
   const terminals = new WorkspaceTerminals(workspaces, catalog, folders, logger);
   subs.push(testing, terminals);
 
@@ -212,6 +214,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
 
   session.onDidChange((account) => {
     void setContext('classpod.signedIn', account !== undefined);
+    if (account) walkthrough.done('signIn');
     events?.dispose();
     events = undefined;
     submissions = undefined;
@@ -301,9 +304,9 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
       session.connection?.retryNow();
       return refresh();
     }),
-    vscode.commands.registerCommand('classpod.openAssignment', (t?: Target) => report(openAssignment(t))),
-    vscode.commands.registerCommand('classpod.openTerminal', (t?: Target) => report(terminals.open(idsOf(t)))),
-    vscode.commands.registerCommand('classpod.submit', (t?: Target | SubmitArgs) => report(submit(t))),
+    vscode.commands.registerCommand('classpod.openAssignment', (t?: Target) => report(walkthrough.after('openAssignment', openAssignment(t)))),
+    vscode.commands.registerCommand('classpod.openTerminal', (t?: Target) => report(walkthrough.after('terminal', terminals.open(idsOf(t))))),
+    vscode.commands.registerCommand('classpod.submit', (t?: Target | SubmitArgs) => report(walkthrough.after('submit', submit(t)))),
     vscode.commands.registerCommand('classpod.showResults', (t?: Target) => report(showAssignmentResults(t))),
     vscode.commands.registerCommand('classpod.requestRegrade', (t?: Target | RequestRegradeArgs) => report(requestRegrade.run(t && 'kind' in t ? idsOf(t) : t))),
     vscode.commands.registerCommand('classpod.rerunLikeGrader', (a?: RerunArgs) => report(rerunCommand(rerunDeps, a))),

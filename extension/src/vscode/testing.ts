@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../log';
+import type { Walkthrough } from './walkthrough';
 import {
   loadPublicSpec,
   outcomeOf,
@@ -54,6 +55,7 @@ export class ClasspodTesting implements vscode.Disposable {
     private readonly folders: AssignmentFolders,
     runners: readonly TestRunner[],
     private readonly logger: Logger,
+    private readonly walkthrough: Walkthrough,
   ) {
     this.controller.refreshHandler = () => this.refresh();
     runners.forEach((runner, i) => {
@@ -150,6 +152,7 @@ export class ClasspodTesting implements vscode.Disposable {
       run.end();
       // The walkthrough's "Run the public tests" step is done once tests ran, whichever way.
       void setContext('classpod.testsRan', true);
+      this.walkthrough.done('tests');
     }
   }
 
