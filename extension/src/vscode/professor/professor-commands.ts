@@ -369,6 +369,25 @@ export class ProfessorCommands {
     });
   }
 
+  /** Ask for a due time (relative to `currentIso`, the current one, or absolute); undefined when the person cancels. */
+  private async askDueTime(title: string, prompt: string, currentIso: string | undefined): Promise<Date | undefined> {
+    const current = currentIso ? new Date(currentIso) : undefined;
+    const now = new Date(this.ctx.now());
+    const text = await vscode.window.showInputBox({
+      title,
+      prompt,
+      value: '+1d',
+      validateInput: (v) => {
+        const r = parseDueTime(v, current, now);
+        return 'error' in r ? r.error : undefined;
+      },
+    });
+    if (text === undefined) return undefined;
+    const r = parseDueTime(text, current, now);
+    if ('error' in r) throw new Error(r.error);
+    return r.dueAt;
+  }
+
   private extendDeadline(node: NodeOf<'student'>, args?: { dueAt: string; comment?: string }): Promise<string | undefined> {
     return this.guard('extend the deadline', async () => {
       const s = this.s();
@@ -381,21 +400,9 @@ export class ProfessorCommands {
         dueAt = new Date(args.dueAt);
         comment = args.comment;
       } else {
-        const current = a?.dueAt ? new Date(a.dueAt) : undefined;
-        const now = new Date(this.ctx.now());
-        const text = await vscode.window.showInputBox({
-          title: `New due time for ${who} on ${a?.title ?? node.assignmentId}`,
-          prompt: 'e.g. +2d, +12h, 2026-12-01 23:59 (your time zone) or an ISO instant',
-          value: '+1d',
-          validateInput: (v) => {
-            const r = parseDueTime(v, current, now);
-            return 'error' in r ? r.error : undefined;
-          },
-        });
-        if (text === undefined) return undefined;
-        const r = parseDueTime(text, current, now);
-        if ('error' in r) throw new Error(r.error);
-        dueAt = r.dueAt;
+        const asked = await this.askDueTime(`New due time for ${who} on ${a?.title ?? node.assignmentId}`, 'e.g. +2d, +12h, 2026-12-01 23:59 (your time zone) or an ISO instant', a?.dueAt);
+        if (!asked) return undefined;
+        dueAt = asked;
         comment = await vscode.window.showInputBox({ title: 'Comment for the record (optional)' });
       }
       const due = await s.actions.extendDeadline(node.courseId, node.assignmentId, node.studentId, dueAt, comment?.trim() || undefined);
@@ -560,26 +567,21 @@ export class ProfessorCommands {
       if (!change) {
         await s.cache.ensureAssignments(node.courseId);
         const a = s.cache.assignment(node.courseId, node.assignmentId);
-        const current = a?.dueAt ? new Date(a.dueAt) : undefined;
-        const now = new Date(this.ctx.now());
-        const text = await vscode.window.showInputBox({
-          title: `Due time of ${a?.title ?? node.assignmentId} for the whole class`,
-          prompt: 'e.g. +2d (from the current due time), 2026-12-01 23:59 (your time zone) or an ISO instant; extensions stay',
-          value: '+1d',
-          validateInput: (v) => {
-            const r = parseDueTime(v, current, now);
-            return 'error' in r ? r.error : undefined;
-          },
-        });
-        if (text === undefined) return undefined;
-        const r = parseDueTime(text, current, now);
-        if ('error' in r) throw new Error(r.error);
+        const dueAt = await this.askDueTime(
+          `Due time of ${a?.title ?? node.assignmentId} for the whole class`,
+          'e.g. +2d (from the current due time), 2026-12-01 23:59 (your time zone) or an ISO instant; extensions stay',
+          a?.dueAt,
+        );
+        if (!dueAt) return undefined;
         const penalty = await vscode.window.showInputBox({ title: 'Late penalty, percent per started day (empty: keep)', validateInput: (v) => (v === '' || (/^\d+(\.\d+)?$/.test(v) && +v <= 100) ? undefined : 'A percentage from 0 to 100, or empty') });
         if (penalty === undefined) return undefined;
-        change = { dueAt: r.dueAt.toISOString(), ...(penalty !== '' ? { penaltyPercentPerDay: Number(penalty) } : {}) };
+        change = { dueAt: dueAt.toISOString(), ...(penalty !== '' ? { penaltyPercentPerDay: Number(penalty) } : {}) };
       }
       const dates = await s.actions.setAssignmentDates({ courseId: node.courseId, assignmentId: node.assignmentId, ...change });
-      void vscode.window.showInformationMessage(`${node.assignmentId} is now due ${dates.dueAt ?? 'never'}${dates.cutoffAt ? `, late work until ${dates.cutoffAt}` : ''} (${dates.penaltyPercentPerDay}% per day late).`);
+      const when = (iso: string): string => formatAbsolute(new Date(iso));
+      void vscode.window.showInformationMessage(
+        `${node.assignmentId} is now ${dates.dueAt ? `due ${when(dates.dueAt)}` : 'without a due time'}${dates.cutoffAt ? `, late work until ${when(dates.cutoffAt)}` : ''} (${dates.penaltyPercentPerDay}% per day late).`,
+      );
       return dates.dueAt;
     });
   }
