@@ -33,6 +33,7 @@ import type { HubRequester } from './hub-requester';
 import { VersionReader } from '../versions/version-reader';
 import { StudentVersions } from './student-versions';
 import { RegradeQueue } from './regrade-queue';
+import { HelpQueues } from './help-queue';
 
 export type ClusterInfo = ResultOf<typeof ListClusterNodesRequest.type>;
 export type MachineInfo = ClusterInfo['nodes'][number];
@@ -75,6 +76,8 @@ export class ClusterCache implements Disposable {
 
   /** Students' recorded versions, read when a Versions row is expanded. */
   readonly versions: StudentVersions;
+  /** Each course's help queue, read when its row is expanded and kept by the hub's events. */
+  readonly help: HelpQueues;
 
   /** Each course's open regrade requests, loaded when its queue row is expanded. */
   readonly regradeRequests: RegradeQueue;
@@ -82,6 +85,7 @@ export class ClusterCache implements Disposable {
   constructor(private readonly request: HubRequester) {
     this.versions = new StudentVersions(new VersionReader(request));
     this.regradeRequests = new RegradeQueue(request, (courseId) => this.course(courseId)?.section);
+    this.help = new HelpQueues(request, (courseId) => this.course(courseId)?.section);
   }
 
   // ---- reading ----
@@ -310,11 +314,13 @@ export class ClusterCache implements Disposable {
     this.results.clear();
     this.loading.clear();
     this.regradeRequests.reload();
+    this.help.clear();
     this.changes.fire({ kind: 'everything' });
   }
 
   dispose(): void {
     this.regradeRequests.dispose();
+    this.help.dispose();
     this.changes.dispose();
   }
 

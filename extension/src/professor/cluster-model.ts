@@ -33,6 +33,7 @@ export class ClusterModel implements Disposable {
   private readonly changedRows: ChangedRows;
   private readonly cacheChanges: Disposable;
   private readonly queueChanges: Disposable;
+  private readonly helpChanges: Disposable;
 
   /** Fires with the rows that changed (their children may have changed too), or undefined for the whole tree. */
   readonly onDidChange: Event<ClusterNode[] | undefined>;
@@ -48,6 +49,8 @@ export class ClusterModel implements Disposable {
     this.cacheChanges = cache.onDidChange((change) => this.showChange(change));
     // The queue's row counts what it holds: redraw it (and its rows) when the queue changes.
     this.queueChanges = cache.regradeRequests.onDidChange((courseId) => this.changedRows.add(this.regradeRequestsNode(courseId)));
+    // A queue's own row counts its hands: redraw it (and so its rows) when it changes.
+    this.helpChanges = cache.help.onDidChange((courseId) => this.changedRows.add(this.helpQueueNode(courseId)));
   }
 
   // ---- reading the tree ----
@@ -82,6 +85,10 @@ export class ClusterModel implements Disposable {
         return this.courseNode(node.courseId);
       case 'regradeRequest':
         return this.regradeRequestsNode(node.courseId);
+      case 'helpQueue':
+        return this.courseNode(node.courseId);
+      case 'helpRequest':
+        return this.helpQueueNode(node.courseId);
       case 'workspace':
         return this.workspacesNode(node.courseId);
       case 'assignment':
@@ -166,6 +173,7 @@ export class ClusterModel implements Disposable {
   dispose(): void {
     this.cacheChanges.dispose();
     this.queueChanges.dispose();
+    this.helpChanges.dispose();
     this.changedRows.dispose();
   }
 
@@ -211,7 +219,8 @@ export class ClusterModel implements Disposable {
       case 'course':
         // The queue's count shows on its row before it is expanded: load it now (its change redraws the row).
         void this.cache.regradeRequests.ensure(node.courseId).catch(() => undefined);
-        return [this.workspacesNode(node.courseId), this.assignmentsNode(node.courseId), this.regradeRequestsNode(node.courseId)];
+        void this.cache.help.ensure(node.courseId).catch(() => undefined);
+        return [this.helpQueueNode(node.courseId), this.workspacesNode(node.courseId), this.assignmentsNode(node.courseId), this.regradeRequestsNode(node.courseId)];
       case 'regradeRequests': {
         this.cache.mustTeach(node.courseId);
         // The row's own label counts the queue: redraw it once the queue first arrives.
@@ -221,6 +230,12 @@ export class ClusterModel implements Disposable {
         const queue = this.cache.regradeRequests.list(node.courseId) ?? [];
         if (queue.length === 0) return [this.intern({ kind: 'message', id: nodeId.message(node.id), parentId: node.id, text: 'No open regrade request.', error: false })];
         return queue.map((r) => this.intern({ kind: 'regradeRequest', id: nodeId.regradeRequest(r.id), courseId: r.courseId, requestId: r.id }));
+      }
+      case 'helpQueue': {
+        this.cache.mustTeach(node.courseId);
+        const queue = await this.cache.help.ensure(node.courseId);
+        if (queue.length === 0) return [this.intern({ kind: 'message', id: nodeId.message(node.id), parentId: node.id, text: 'No hand raised.', error: false })];
+        return queue.map((r) => this.intern({ kind: 'helpRequest', id: nodeId.helpRequest(r.id), courseId: node.courseId, requestId: r.id }));
       }
       case 'workspaces': {
         this.cache.mustTeach(node.courseId);
@@ -305,6 +320,9 @@ export class ClusterModel implements Disposable {
 
   private courseNode(courseId: string): ClusterNode {
     return this.intern({ kind: 'course', id: nodeId.course(courseId), courseId });
+  }
+  private helpQueueNode(courseId: string): ClusterNode {
+    return this.intern({ kind: 'helpQueue', id: nodeId.helpQueue(courseId), courseId });
   }
   private workspacesNode(courseId: string): ClusterNode {
     return this.intern({ kind: 'workspaces', id: nodeId.workspaces(courseId), courseId });

@@ -21,6 +21,8 @@ export type ClusterNode =
   | { kind: 'versionFile'; id: string; courseId: string; assignmentId: string; studentId: string; versionId: string; path: string }
   | { kind: 'regradeRequests'; id: string; courseId: string }
   | { kind: 'regradeRequest'; id: string; courseId: string; requestId: string }
+  | { kind: 'helpQueue'; id: string; courseId: string }
+  | { kind: 'helpRequest'; id: string; courseId: string; requestId: string }
   | { kind: 'more'; id: string; parentId: string; remaining: number }
   | { kind: 'message'; id: string; parentId: string; text: string; error: boolean };
 
@@ -45,6 +47,8 @@ export const nodeId = {
   versionFile: (versionId: string, path: string): string => `versionFile:${versionId}/${path}`,
   regradeRequests: (courseId: string): string => `regradeRequests:${courseId}`,
   regradeRequest: (requestId: string): string => `regradeRequest:${requestId}`,
+  helpQueue: (courseId: string): string => `helpQueue:${courseId}`,
+  helpRequest: (requestId: string): string => `helpRequest:${requestId}`,
   more: (parentId: string): string => `more:${parentId}`,
   message: (parentId: string): string => `message:${parentId}`,
 };

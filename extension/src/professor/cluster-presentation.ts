@@ -10,6 +10,7 @@ import type { ClusterModel } from './cluster-model';
 import type { ClusterNode } from './cluster-nodes';
 import { versionRow } from '../versions/version-presentation';
 import { presentRegradeRequest, requestAge } from './regrade-queue';
+import { queueRow } from '../help/help-text';
 
 export interface NodePresentation {
   label: string;
@@ -110,6 +111,31 @@ export function presentNode(model: ClusterModel, node: ClusterNode, now: Date): 
         icon: 'mortar-board',
         contextValue: `course.${c?.role ?? 'staff'}`,
         collapsible: 'expanded',
+      };
+    }
+    case 'helpQueue': {
+      const waiting = model.cache.help.waiting(node.courseId);
+      const helping = (model.cache.help.list(node.courseId)?.length ?? 0) - (waiting ?? 0);
+      return {
+        label: waiting === undefined ? 'Help Queue' : `Help Queue (${waiting})`,
+        description: waiting === undefined ? undefined : helping > 0 ? `${helping} being helped` : waiting === 0 ? 'no hand raised' : undefined,
+        tooltip: ['Students who raised a hand, their section first, then oldest first'],
+        icon: 'question',
+        iconColor: waiting ? 'charts.orange' : undefined,
+        contextValue: 'helpQueue',
+        collapsible: 'expanded',
+      };
+    }
+    case 'helpRequest': {
+      const r = model.cache.help.find(node.requestId);
+      if (!r) return { label: node.requestId, tooltip: ['This request is closed.'], icon: 'circle-slash', contextValue: 'helpRequest.closed', collapsible: 'none' };
+      const row = queueRow(r, now);
+      return {
+        ...row,
+        icon: r.state === 'helping' ? 'eye' : 'person',
+        iconColor: r.state === 'helping' ? 'charts.blue' : 'charts.orange',
+        contextValue: `helpRequest.${r.state}`,
+        collapsible: 'none',
       };
     }
     case 'workspaces': {

@@ -5,6 +5,7 @@
 
 import {
   RegradeRequestChangedNotification,
+  HelpChangedNotification,
   ScoreChangedNotification,
   SubmissionAddedNotification,
   WorkspaceStatusChangedNotification,
@@ -31,6 +32,10 @@ export function followHubEvents(endpoint: RpcEndpoint, cache: ClusterCache, onEv
     endpoint.onNotification(RegradeRequestChangedNotification.type, (p) => {
       cache.regradeRequests.apply(p.request);
       onEvent(RegradeRequestChangedNotification.method);
+    }),
+    endpoint.onNotification(HelpChangedNotification.type, (p) => {
+      cache.help.apply(p);
+      onEvent(HelpChangedNotification.method);
     }),
   ];
   return { dispose: () => removers.forEach((r) => r()) };

@@ -38,6 +38,7 @@ import { WorkspaceTerminals } from './workspace-terminal';
 import { regradeAnsweredNotice, regradeReportLines, StudentRegradeRequests } from '../courses/regrade-requests';
 import { RequestRegradeCommand, type RequestRegradeArgs } from './request-regrade';
 import { Walkthrough } from './walkthrough';
+import { HandRaising, type RaiseHandTarget } from './raise-hand';
 
 /** What `activate` returns: the parts, for tests and for the professor side. */
 export interface ClasspodApi {
@@ -57,6 +58,8 @@ export interface ClasspodApi {
   regradeRequests: StudentRegradeRequests;
   /** Notifications of answered regrade requests, oldest first (tests read them). */
   regradeNotices: string[];
+  /** The student's raised hands, their status line and the notices of a helper viewing the terminal. */
+  help: HandRaising;
   /** Run a command's logic directly (tests). */
   commands: {
     signIn(args?: SignInArgs): Promise<boolean>;
@@ -166,6 +169,8 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
   const testing = new ClasspodTesting(folders, runners, logger, walkthrough);
   const terminals = new WorkspaceTerminals(workspaces, catalog, folders, logger);
   subs.push(testing, terminals);
+  const help = new HandRaising(session, hubReady, catalog, (id) => testing.lastFailures.get(id), logger);
+  subs.push(help);
 
   const refresh = async (): Promise<void> => {
     if (!session.account) return;
@@ -314,6 +319,9 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     vscode.commands.registerCommand('classpod.showEarlierVersions', (uri?: vscode.Uri) => report(earlier.show(uri instanceof vscode.Uri ? uri : undefined))),
     vscode.commands.registerCommand('classpod.restoreVersion', () => report(earlier.restore())),
     vscode.commands.registerCommand('classpod.showLog', () => channel.show(true)),
+    vscode.commands.registerCommand('classpod.raiseHand', (t?: RaiseHandTarget) => report(help.raise(t))),
+    vscode.commands.registerCommand('classpod.lowerHand', () => report(help.lower())),
+    vscode.commands.registerCommand('classpod.endHelpSession', () => report(help.end())),
     vscode.workspace.onDidChangeWorkspaceFolders(() => void folders.rescan()),
   );
 
@@ -338,6 +346,7 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
     scoreNotices,
     regradeRequests,
     regradeNotices,
+    help,
     commands: {
       signIn: (args) => signIn.signIn(args),
       signOut: () => signIn.signOut(),

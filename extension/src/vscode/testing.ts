@@ -50,6 +50,8 @@ export class ClasspodTesting implements vscode.Disposable {
   private readonly byRoot = new Map<string, ActiveAssignment>();
   /** Most recent run per kind. */
   readonly lastRuns = new Map<RunnerKind, RecordedRun>();
+  /** The failure message of each test item that failed in its last run (Raise Hand attaches it). */
+  readonly lastFailures = new Map<string, string>();
 
   constructor(
     private readonly folders: AssignmentFolders,
@@ -171,6 +173,8 @@ export class ClasspodTesting implements vscode.Disposable {
       const item = items.get(o.id);
       if (!item || applied.has(o.id)) return;
       applied.add(o.id);
+      if (o.passed || o.skipped) this.lastFailures.delete(item.id);
+      else this.lastFailures.set(item.id, o.expected !== undefined && o.actual !== undefined ? `${o.message}\n--- expected\n${o.expected}\n--- actual\n${o.actual}` : o.message);
       if (o.skipped) run.skipped(item);
       else if (o.passed) run.passed(item, o.durationMs);
       else {
@@ -182,7 +186,8 @@ export class ClasspodTesting implements vscode.Disposable {
         if (o.expected !== undefined && o.actual !== undefined) messages.push(vscode.TestMessage.diff(o.message, o.expected, o.actual));
         else inline.message = o.message;
         // A graded test's message offers "Rerun Like the Grader" in the Test Results view.
-        if (runner.kind === 'server') for (const m of messages) m.contextValue = GRADED_MESSAGE;
+        // Every failure offers "Raise Hand" with it attached.
+        for (const m of messages) m.contextValue = runner.kind === 'server' ? GRADED_MESSAGE : 'classpod.failure';
         run.failed(item, messages, o.durationMs);
       }
       run.appendOutput(`${o.mark} ${o.id}: ${o.message.split('\n')[0]}\r\n`, undefined, item);

@@ -19,6 +19,7 @@ import { RegradeRequestCommands } from './regrade-request-commands';
 import { checkSimilarityCommand, SimilarityPanels } from './similarity-panel';
 import { StudentWorkspacePty } from './student-workspace-terminal';
 import { SubmissionFileSystem } from './submission-files';
+import { HelpFollowing } from './help-follow';
 
 /** The view's id in the manifest. */
 export const CLUSTER_VIEW_ID = 'classpod.cluster';
@@ -35,6 +36,8 @@ export interface ProfessorApi {
   readonly gradebooks: GradebookPanels;
   /** The open similarity checks. */
   readonly similarity: SimilarityPanels;
+  /** Raised hands taken, followed and ended. */
+  readonly help: HelpFollowing;
 }
 
 export function registerProfessorFeatures(context: vscode.ExtensionContext, api: ClasspodApi): ProfessorApi {
@@ -121,6 +124,31 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
   for (const [id, run] of Object.entries(regradeRequests.all())) subs.push(vscode.commands.registerCommand(id, run as (...args: unknown[]) => unknown));
   subs.push(vscode.commands.registerCommand('classpod.professor.checkSimilarity', checkSimilarityCommand(similarity, () => current, logger)));
 
+  const help = new HelpFollowing({
+    session: () => current,
+    openPath: (path, caps) => api.session.openPath(path, caps),
+    openTerminal: (connectPath, who) => {
+      const pty = new StudentWorkspacePty((path, caps) => api.session.openPath(path, caps), connectPath, who, logger);
+      terminals.push(pty);
+      return vscode.window.createTerminal({ name: `Classpod: ${who}`, pty, iconPath: new vscode.ThemeIcon('eye') });
+    },
+    logger,
+  });
+  const helpCommand =
+    <A, R>(run: (a: A) => Promise<R>) =>
+    (a: A): Promise<R | undefined> =>
+      run(a).catch((err: Error) => {
+        logger.warn('help command failed', { err });
+        void vscode.window.showErrorMessage(err.message);
+        return undefined;
+      });
+  subs.push(
+    help,
+    vscode.commands.registerCommand('classpod.professor.takeHelp', helpCommand((row?: { requestId: string }) => help.take(row))),
+    vscode.commands.registerCommand('classpod.professor.followHelp', helpCommand((row?: { requestId: string }) => help.follow(row))),
+    vscode.commands.registerCommand('classpod.professor.endHelp', helpCommand((row?: { requestId: string }) => help.end(row))),
+  );
+
   return {
     get session() {
       return current;
@@ -130,5 +158,6 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
     terminals,
     gradebooks,
     similarity,
+    help,
   };
 }
