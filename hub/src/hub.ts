@@ -31,6 +31,7 @@ import { WorkspaceStatusChangedNotification } from '@classpod/protocol';
 import { workspaceView } from './api/views';
 import type { VersionRepository } from './store/version-repository';
 import { VersionRecorder } from './versions/version-recorder';
+import { EditAuthors } from './versions/edit-authors';
 import { VersionWatcher } from './versions/version-watcher';
 import { PrewarmScheduler } from './workspaces/prewarm-scheduler';
 import { SimilarityRunner } from './similarity/similarity-runner';
@@ -138,7 +139,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       intake.limits,
       logger.child({ area: 'versions' }),
     );
+    const edits = new EditAuthors();
     const versionWatcher = new VersionWatcher({
+      edits,
       store,
       provider,
       recorder,
@@ -171,6 +174,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       feedback: store.feedback,
       resolveSpec: o.resolveSpec ?? graderSpecResolver(),
       similarity,
+      edits,
       logger,
     };
     const unsubscribe = provider.onStatus((status) => {

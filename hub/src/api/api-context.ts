@@ -16,6 +16,7 @@ import type { WorkspaceProvider } from '../workspaces/workspace-provider';
 import type { WorkspaceOpener } from '../workspaces/workspace-opener';
 import type { SpecResolver } from '../assignments/spec-resolver';
 import type { SimilarityRunner } from '../similarity/similarity-runner';
+import type { EditAuthors } from '../versions/edit-authors';
 import type { Authorization, Caller } from './authorization';
 
 export interface ApiContext {
@@ -39,6 +40,8 @@ export interface ApiContext {
   resolveSpec: SpecResolver;
   /** Similarity checks, run one at a time off the request path. */
   similarity: SimilarityRunner;
+  /** Who edited each group workspace since its last version. */
+  edits: EditAuthors;
   logger: Logger;
 }
 

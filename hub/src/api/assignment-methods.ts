@@ -23,6 +23,8 @@ import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
 import { countingSubmission } from '../grading/grade-book';
 import { attemptsOf } from './attempt-methods';
+import { groupOwnerId } from '../groups/work-owner';
+import { groupConnectPath, groupMembers } from './group-methods';
 import { assignmentView } from './views';
 import { lateDayAccounts } from '../deadlines/late-day-accounts';
 import type { LateDayAccount } from '../deadlines/late-days';
@@ -43,10 +45,16 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
   const summaryFor = async (a: Assignment, studentId: string | undefined, account?: LateDayAccount) => {
     if (!studentId) return assignmentView(a, undefined, undefined, false);
     const ext = await ctx.store.extensions.get(a.courseId, a.id, studentId);
-    const counting = countingSubmission(await ctx.store.submissions.list({ courseId: a.courseId, assignmentId: a.id, studentId }));
-    const started = counting ? true : await ctx.intake.changedFromStarter(a, studentId);
+    // A member of a group sees the group's work: its submissions (one grade) and its workspace.
+    const group = a.groupMaxSize === undefined ? undefined : await ctx.store.groups.groupOf(a.courseId, a.id, studentId);
+    const owner = group ? groupOwnerId(a.id, group.id) : studentId;
+    const counting = countingSubmission(await ctx.store.submissions.list({ courseId: a.courseId, assignmentId: a.id, studentId: owner }));
+    const started = counting ? true : await ctx.intake.changedFromStarter(a, owner);
     const lateDays = account ?? (await lateDayAccounts(ctx.store, a.courseId, { studentId })).get(studentId);
-    return assignmentView(a, ext, counting, started, lateDays, await attemptsOf(ctx, a, studentId));
+    const view = assignmentView(a, ext, counting, started, lateDays, await attemptsOf(ctx, a, owner));
+    return group
+      ? { ...view, group: { groupId: group.id, members: await groupMembers(ctx.store, group), connectPath: groupConnectPath(group) } }
+      : view;
   };
 
   /** Whose view: the caller when a student, else the named student (or nobody). */

@@ -5,6 +5,7 @@
 // course is refused every request in it (their work stays for the staff).
 
 import { errors } from '@classpod/protocol';
+import { parseGroupOwner } from '../groups/work-owner';
 import type { Person, Role } from '../store/records';
 import type { RosterRepository } from '../store/roster-repository';
 import type { Store } from '../store/store';
@@ -55,9 +56,21 @@ export class Authorization {
     if (role !== 'professor') throw errors.forbidden(`only professors of course ${courseId} may do this`);
   }
 
-  /** The student themself, or the course's staff. Resolves to the caller's role. */
+  /**
+   * The student themself, or the course's staff. Resolves to the caller's role.
+   * `studentId` may be a group's work owner id (`<assignment>--<group>`): then
+   * its members, or the course's staff.
+   */
   async studentWork(caller: Caller, courseId: string, studentId: string): Promise<Role> {
     const role = await this.member(caller, courseId);
+    const owner = parseGroupOwner(studentId);
+    if (owner) {
+      const g = await this.store.groups.get(courseId, owner.assignmentId, owner.groupId);
+      // A student learns nothing of other groups, not even whether one exists.
+      if (role === 'student' && !g?.members.includes(caller.person.id)) throw errors.forbidden("you may see only your own work and your group's");
+      if (!g) throw errors.notFound(`no group ${owner.groupId} of ${owner.assignmentId} in course ${courseId}`);
+      return role;
+    }
     if (role === 'student' && studentId !== caller.person.id) throw errors.forbidden("you may see only your own work");
     if (role !== 'student' && (await this.store.courses.roleIn(courseId, studentId)) !== 'student') {
       throw errors.notFound(`${studentId} is not a student of course ${courseId}`);

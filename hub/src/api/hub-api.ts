@@ -13,6 +13,7 @@ import { attachCourseMethods } from './course-methods';
 import { attachFeedbackMethods } from './feedback-methods';
 import { attachHelpMethods } from './help-methods';
 import { attachGradebookMethods } from './gradebook-methods';
+import { attachGroupMethods } from './group-methods';
 import { attachInviteMethods } from './invite-methods';
 import { attachCourseAdminMethods } from './course-admin-methods';
 import { attachLateDayMethods } from './late-day-methods';
@@ -68,4 +69,5 @@ export function attachHubApi(endpoint: RpcEndpoint, ctx: ApiContext, caller: Cal
   attachSimilarityMethods(endpoint, ctx, caller);
   attachLateDayMethods(endpoint, ctx, caller);
   attachAttemptMethods(endpoint, ctx, caller);
+  attachGroupMethods(endpoint, ctx, caller);
 }

@@ -21,6 +21,7 @@ import { publishScoreChanged } from '../events/score-events';
 import { attemptsView, submissionLimitsOf } from '../submissions/attempt-policy';
 import { countingSubmissions, submissionCounts } from '../grading/grade-book';
 import { gradesCsv } from '../grading/grade-export';
+import { groupOwnerId, ownerOf } from '../groups/work-owner';
 import type { Submission } from '../store/records';
 import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
@@ -40,7 +41,8 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     if (role !== 'student') throw errors.forbidden(`only students of course ${p.courseId} submit work`);
     const a = await ctx.store.assignments.get(p.courseId, p.assignmentId);
     if (!a) throw errors.notFound(`no assignment ${p.assignmentId} in course ${p.courseId}`);
-    const s = await ctx.intake.submit(a, caller.person.id);
+    // On a group assignment, a member's submission is the group's: its workspace's folder, under the group's work owner id.
+    const s = await ctx.intake.submit(a, await ownerOf(ctx.store, a, caller.person.id));
     const limited = submissionLimitsOf(a) !== undefined;
     const attempts = limited ? attemptsView(a, await ctx.store.attempts.get({ courseId: a.courseId, assignmentId: a.id, studentId: s.studentId }), new Date(s.submittedAt)) : undefined;
     return { submission: submissionView(s), serverTime: s.submittedAt, ...(attempts ? { attempts } : {}) };
@@ -50,7 +52,18 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     let studentId = p.studentId;
     if (studentId) await ctx.authz.studentWork(caller, p.courseId, studentId);
     else if ((await ctx.authz.member(caller, p.courseId)) === 'student') studentId = caller.person.id;
-    const list = await ctx.store.submissions.list({ courseId: p.courseId, assignmentId: p.assignmentId, studentId });
+    if (!studentId) {
+      const list = await ctx.store.submissions.list({ courseId: p.courseId, assignmentId: p.assignmentId });
+      return { submissions: list.map(submissionView) };
+    }
+    // A member's submissions to a group assignment are the group's.
+    const owners = await workOwnersOf(ctx, p.courseId, studentId, p.assignmentId);
+    const list = [];
+    for (const [assignmentId, owner] of owners) list.push(...(await ctx.store.submissions.list({ courseId: p.courseId, assignmentId, studentId: owner })));
+    if (owners.size === 0 || p.assignmentId === undefined) {
+      list.push(...(await ctx.store.submissions.list({ courseId: p.courseId, assignmentId: p.assignmentId, studentId })).filter((s) => !owners.has(s.assignmentId)));
+    }
+    list.sort((x, y) => (x.submittedAt < y.submittedAt ? 1 : x.submittedAt > y.submittedAt ? -1 : 0));
     return { submissions: list.map(submissionView) };
   });
 
@@ -131,6 +144,16 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
       fileName: p.assignmentId === undefined ? `${p.courseId}-grades.csv` : `${p.courseId}-${p.assignmentId}-grades.csv`,
     };
   });
+}
+
+/** The group work owners of a student's group assignments (of one, when named), by assignment. */
+async function workOwnersOf(ctx: ApiContext, courseId: string, studentId: string, assignmentId: string | undefined): Promise<Map<string, string>> {
+  const grouped = new Set((await ctx.store.assignments.list(courseId)).filter((a) => a.groupMaxSize !== undefined).map((a) => a.id));
+  const out = new Map<string, string>();
+  for (const g of await ctx.store.groups.list(courseId, assignmentId)) {
+    if (grouped.has(g.assignmentId) && g.members.includes(studentId)) out.set(g.assignmentId, groupOwnerId(g.assignmentId, g.id));
+  }
+  return out;
 }
 
 /**

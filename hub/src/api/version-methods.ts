@@ -18,6 +18,7 @@ import {
   type RpcEndpoint,
   type VersionSummary,
 } from '@classpod/protocol';
+import { ownerOf } from '../groups/work-owner';
 import type { FolderVersion } from '../store/records';
 import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
@@ -25,7 +26,13 @@ import type { Caller } from './authorization';
 /** Largest file `versions/readFile` answers inline (bytes). */
 export const VERSION_READ_MAX_BYTES = 8 * 1024 * 1024;
 
-function versionView(v: FolderVersion): VersionSummary {
+/** A version as clients see it, with its authors' names (a group workspace's). */
+async function versionView(ctx: ApiContext, v: FolderVersion): Promise<VersionSummary> {
+  const authors = [];
+  for (const id of v.authors ?? []) {
+    const p = await ctx.store.people.get(id);
+    authors.push({ personId: id, ...(p?.name ? { name: p.name } : {}) });
+  }
   return {
     id: v.id,
     courseId: v.courseId,
@@ -35,6 +42,7 @@ function versionView(v: FolderVersion): VersionSummary {
     manifestHash: v.manifestHash,
     fileCount: v.fileCount,
     totalBytes: v.totalBytes,
+    ...(authors.length > 0 ? { authors } : {}),
   };
 }
 
@@ -52,14 +60,17 @@ export function attachVersionMethods(endpoint: RpcEndpoint, ctx: ApiContext, cal
     if (studentId) await ctx.authz.studentWork(caller, p.courseId, studentId);
     else if ((await ctx.authz.member(caller, p.courseId)) === 'student') studentId = caller.person.id;
     else throw errors.invalidParams(`name the student whose versions of ${p.assignmentId} to list`);
-    if (!(await ctx.store.assignments.get(p.courseId, p.assignmentId))) throw errors.notFound(`no assignment ${p.assignmentId} in course ${p.courseId}`);
-    const list = await ctx.versions.list({ courseId: p.courseId, assignmentId: p.assignmentId, studentId }, { before: p.before, limit: p.limit ?? 100 });
-    return { versions: list.map(versionView) };
+    const a = await ctx.store.assignments.get(p.courseId, p.assignmentId);
+    if (!a) throw errors.notFound(`no assignment ${p.assignmentId} in course ${p.courseId}`);
+    // A member of a group lists the group's versions (a person id in, the group's history out).
+    const owner = await ownerOf(ctx.store, a, studentId);
+    const list = await ctx.versions.list({ courseId: p.courseId, assignmentId: p.assignmentId, studentId: owner }, { before: p.before, limit: p.limit ?? 100 });
+    return { versions: await Promise.all(list.map((v) => versionView(ctx, v))) };
   });
 
   endpoint.handle(ListVersionFilesRequest.type, async (p) => {
     const { v } = await readable(p.versionId);
-    return { version: versionView(v), files: await ctx.blobs.manifest(v.manifestHash) };
+    return { version: await versionView(ctx, v), files: await ctx.blobs.manifest(v.manifestHash) };
   });
 
   endpoint.handle(ReadVersionFileRequest.type, async (p) => {

@@ -93,6 +93,7 @@ export function assignmentView(
     ...(limits ? { submissionLimits: limits } : {}),
     ...(attempts ? { attempts } : {}),
     ...(revealAt ? { hiddenRevealAt: revealAt.toISOString() } : {}),
+    ...(a.groupMaxSize !== undefined ? { groupMaxSize: a.groupMaxSize } : {}),
   };
 }
 

@@ -73,6 +73,15 @@ const AssignmentYaml = Type.Object(
     ),
     /** Rubric items staff apply to submissions: `{ id, points, description }`, points negative for deductions. */
     rubric: Type.Optional(Type.Array(RubricItem, { maxItems: MAX_RUBRIC_ITEMS })),
+    /** A group assignment: staff form groups of at most `maxSize` students, each sharing one workspace and one grade. */
+    group: Type.Optional(
+      Type.Object(
+        {
+          maxSize: Type.Integer({ minimum: 2, maximum: 50 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -107,6 +116,8 @@ export interface LoadedAssignment {
   maxAttempts?: number;
   /** `submissions.minInterval` of assignment.yaml, in seconds. */
   minIntervalSeconds?: number;
+  /** `group.maxSize` of assignment.yaml: absent for an assignment each student does alone. */
+  groupMaxSize?: number;
   starterFiles: FolderFileData[];
   /** Files under `.classpod/` every student receives (except the per-student assignment.json). */
   publicFiles: FolderFileData[];
@@ -241,6 +252,7 @@ export async function loadAssignmentFolder(dir: string, id: string, resolveSpec:
     revealHiddenAfterDeadline: meta.results?.revealHiddenAfterDeadline ?? false,
     ...(meta.submissions?.maxAttempts !== undefined ? { maxAttempts: meta.submissions.maxAttempts } : {}),
     ...(minIntervalSeconds !== undefined ? { minIntervalSeconds } : {}),
+    ...(meta.group ? { groupMaxSize: meta.group.maxSize } : {}),
     starterFiles,
     publicFiles: publicFilesOf(description, resolved.publicSpec),
     hiddenTests,

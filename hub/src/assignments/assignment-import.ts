@@ -29,6 +29,7 @@ export async function storeLoadedAssignment(store: Store, blobs: BlobStore, cour
     revealHiddenAfterDeadline: loaded.revealHiddenAfterDeadline,
     maxAttempts: loaded.maxAttempts,
     minIntervalSeconds: loaded.minIntervalSeconds,
+    ...(loaded.groupMaxSize !== undefined ? { groupMaxSize: loaded.groupMaxSize } : {}),
   });
   if (loaded.rubric) await store.rubrics.replace({ courseId, assignmentId: loaded.id }, loaded.rubric);
   return (await store.assignments.get(courseId, loaded.id))!;

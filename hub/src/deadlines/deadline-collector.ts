@@ -9,6 +9,7 @@
 // (deadlines that passed while the hub was down) and then on a timer.
 
 import { type Logger } from '@classpod/observability';
+import { groupOwnerId } from '../groups/work-owner';
 import { effectiveDeadline } from './late-policy';
 import type { SubmissionIntake } from '../submissions/submission-intake';
 import type { VersionRepository } from '../store/version-repository';
@@ -90,7 +91,14 @@ export class DeadlineCollector {
       const processed = await this.store.deadlines.collectedStudents(a.courseId, a.id);
       // A withdrawn student's work is not collected: they can no longer work in the course.
       const withdrawn = await this.store.rosters.withdrawnIn(a.courseId);
-      const students = (await this.store.courses.members(a.courseId, 'student')).filter((s) => !processed.has(s.id) && !withdrawn.has(s.id));
+      // On a group assignment each group is collected once, from its workspace's history, under its work owner id; its members are not collected alone.
+      const groups = a.groupMaxSize === undefined ? [] : await this.store.groups.list(a.courseId, a.id);
+      const grouped = new Set(groups.flatMap((g) => g.members));
+      const owners = [
+        ...(await this.store.courses.members(a.courseId, 'student')).filter((s) => !grouped.has(s.id)).map((s) => s.id),
+        ...groups.filter((g) => g.members.some((m) => !withdrawn.has(m))).map((g) => groupOwnerId(a.id, g.id)),
+      ];
+      const students = owners.filter((id) => !processed.has(id) && !withdrawn.has(id)).map((id) => ({ id }));
       if (students.length === 0) continue;
       // An edit synced just before the due time may still wait for its quiet time: record it first.
       await this.settle(a.courseId, a.id).catch((err: Error) => this.logger.warn('pending versions not recorded before collecting', { courseId: a.courseId, assignmentId: a.id, err }));

@@ -3,6 +3,7 @@
 // student's connections and to the connections of the course's staff.
 
 import type { NotificationType, RpcEndpoint, Static, TSchema } from '@classpod/protocol';
+import { parseGroupOwner } from '../groups/work-owner';
 import type { Store } from '../store/store';
 
 /** One connected client of the hub API. */
@@ -25,12 +26,14 @@ export class EventHub {
     return this.sessions.size;
   }
 
-  /** Send to the student and to every professor and assistant of the course who is connected. */
+  /** Send to the student (every member, when it is a group's work) and to every professor and assistant of the course who is connected. */
   async publish<P extends TSchema>(type: NotificationType<P>, params: Static<P>, about: { courseId: string; studentId: string }): Promise<void> {
     if (this.sessions.size === 0) return;
     const staff = new Set((await this.store.courses.members(about.courseId)).filter((m) => m.role !== 'student').map((m) => m.id));
+    const group = parseGroupOwner(about.studentId);
+    const owners = new Set(group ? ((await this.store.groups.get(about.courseId, group.assignmentId, group.groupId))?.members ?? []) : [about.studentId]);
     for (const s of this.sessions) {
-      if (s.personId === about.studentId || staff.has(s.personId)) s.endpoint.notify(type, params);
+      if (owners.has(s.personId) || staff.has(s.personId)) s.endpoint.notify(type, params);
     }
   }
 

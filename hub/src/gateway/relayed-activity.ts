@@ -38,6 +38,16 @@ const WORK = new Set([
   'terminals/input',
 ]);
 
+/** Requests from a client that change the workspace's files (directly, or through a terminal). */
+const EDITS = new Set(['sync/apply', 'files/write', 'files/writeStream', 'files/delete', 'files/rename', 'files/mkdir', 'terminals/input']);
+
+/** Whether a frame from a client edits the workspace (a change, or data on a stream: terminal input or an upload): whose edit a version records. */
+export function isEditFrame(data: RawData, isBinary: boolean): boolean {
+  if (isBinary) return asBuffer(data)[1] === DATA_FRAME;
+  const { method } = frameHead(data);
+  return method !== undefined && EDITS.has(method);
+}
+
 /** Requests that are never activity, even from staff. */
 const HOUSEKEEPING = new Set(['session/hello', 'session/ping']);
 

@@ -9,22 +9,28 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, type RawData, type WebSocketServer } from 'ws';
 import type { Authorization, Caller } from '../api/authorization';
+import { parseGroupOwner } from '../groups/work-owner';
 import { isSlugId } from '../ids/slug-ids';
 import { closeReason, quoteForMessage } from '../server/client-text';
 import type { Store } from '../store/store';
 import { isPausedReason } from '../workspaces/activity-tracker';
 import type { WorkspaceOpener } from '../workspaces/workspace-opener';
 import type { WorkspaceProvider } from '../workspaces/workspace-provider';
+import type { EditAuthors } from '../versions/edit-authors';
 import { relayFrames } from './frame-relay';
-import { RelayedActivity } from './relayed-activity';
+import { isEditFrame, RelayedActivity } from './relayed-activity';
 
-/** `<courseId>--<studentId>` (both valid ids) → key, or undefined. */
+/**
+ * `<courseId>--<studentId>` (both valid ids), or a group's
+ * `<courseId>--<assignmentId>--<groupId>` → key (the group's work owner id in
+ * `studentId`), or undefined.
+ */
 export function parseWorkspaceId(id: string): { courseId: string; studentId: string } | undefined {
   const i = id.indexOf('--');
   if (i < 0) return undefined;
   const courseId = id.slice(0, i);
   const studentId = id.slice(i + 2);
-  return isSlugId(courseId) && isSlugId(studentId) ? { courseId, studentId } : undefined;
+  return isSlugId(courseId) && (isSlugId(studentId) || parseGroupOwner(studentId) !== undefined) ? { courseId, studentId } : undefined;
 }
 
 export interface GatewayDeps {
@@ -35,6 +41,8 @@ export interface GatewayDeps {
   provider: WorkspaceProvider;
   logger: Logger;
   metrics: MetricsRegistry;
+  /** Who edited each group workspace (its versions name them); absent: nobody is told. */
+  edits?: EditAuthors;
   /** Upgrade refused with an HTTP status (the server writes it). */
   refuse: (socket: Duplex, status: number, message: string) => void;
 }
@@ -71,7 +79,7 @@ export class WorkspaceGateway {
    */
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, workspaceId: string, caller: Caller): Promise<void> {
     const key = parseWorkspaceId(workspaceId);
-    if (!key) return this.d.refuse(socket, 404, `${quoteForMessage(workspaceId)} is not a workspace id (<course>--<student>)`);
+    if (!key) return this.d.refuse(socket, 404, `${quoteForMessage(workspaceId)} is not a workspace id (<course>--<student>, or <course>--<assignment>--<group>)`);
     let role;
     try {
       role = await this.d.authz.studentWork(caller, key.courseId, key.studentId);
@@ -136,10 +144,17 @@ export class WorkspaceGateway {
     this.opened.inc(1, { outcome: 'relayed' });
     log.info('relaying', {});
     const activity = new RelayedActivity(this.d.provider.activity, key, role !== 'student');
-    for (const f of early) activity.fromClient(f.data, f.isBinary);
+    // In a group's shared workspace, each edit is attributed to the person whose connection sent it.
+    const edits = parseGroupOwner(key.studentId) ? this.d.edits : undefined;
+    const workspaceId = `${key.courseId}--${key.studentId}`;
+    const fromClient = (data: RawData, isBinary: boolean): void => {
+      activity.fromClient(data, isBinary);
+      if (edits && isEditFrame(data, isBinary)) edits.edited(workspaceId, caller.person.id);
+    };
+    for (const f of early) fromClient(f.data, f.isBinary);
     relayFrames(client, agent, early, {
       highWaterBytes: 8 * 1024 * 1024,
-      onFrame: (fromClient, data, isBinary) => (fromClient ? activity.fromClient(data, isBinary) : activity.fromAgent(data, isBinary)),
+      onFrame: (fromClientSide, data, isBinary) => (fromClientSide ? fromClient(data, isBinary) : activity.fromAgent(data, isBinary)),
       onClosed: () => {
         activity.close();
         log.info('relay closed', {});

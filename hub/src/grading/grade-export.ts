@@ -10,6 +10,7 @@ import { lateDayAccounts } from '../deadlines/late-day-accounts';
 import type { LateDayAccount } from '../deadlines/late-days';
 import type { Assignment, Submission } from '../store/records';
 import type { Store } from '../store/store';
+import { ownersOfMembers, parseGroupOwner } from '../groups/work-owner';
 import { countingSubmissions } from './grade-book';
 import { submissionScore } from './submission-score';
 
@@ -89,12 +90,17 @@ export async function gradesCsv(store: Store, courseId: string, assignmentId?: s
   const made = new Map<string, number>();
   for (const s of submissions) made.set(`${s.assignmentId}/${s.studentId}`, (made.get(`${s.assignmentId}/${s.studentId}`) ?? 0) + 1);
   const enrolled = new Map((await store.courses.members(courseId, 'student')).map((p) => [p.id, p]));
-  const ids = [...new Set([...enrolled.keys(), ...submissions.map((s) => s.studentId)])].sort();
+  // A group's submissions are its members' grade: each member's row shows them, and the group has no row of its own.
+  const owners = ownersOfMembers(assignments, await store.groups.list(courseId));
+  const ids = [...new Set([...enrolled.keys(), ...submissions.map((s) => s.studentId).filter((id) => !parseGroupOwner(id))])].sort();
   // Over every assignment of the course, even when one is exported: tokens are spent across them.
   const accounts = await lateDayAccounts(store, courseId, { students: ids });
   const rows = ids.flatMap((id) => {
     const student = enrolled.get(id) ?? { id };
-    return assignments.map((a) => gradeRow(student, a, counting.get(`${a.id}/${id}`), made.get(`${a.id}/${id}`) ?? 0, accounts.get(id)));
+    return assignments.map((a) => {
+      const owner = owners.get(`${a.id}/${id}`) ?? id;
+      return gradeRow(student, a, counting.get(`${a.id}/${owner}`), made.get(`${a.id}/${owner}`) ?? 0, accounts.get(id));
+    });
   });
   return gradesText(rows);
 }

@@ -6,6 +6,8 @@
 // shows the student), else "not started"; stopped workspaces are never
 // started for it. Withdrawn students keep their row (their work and grades
 // stay), marked so the view can leave them out of the class's statistics.
+// On a group assignment a member's cell is their group's
+// (groups/work-owner.ts): every member shows the group's one grade.
 
 import type { GradebookAssignment, GradebookCell, GradebookStudent } from '@classpod/protocol';
 import { lateDayAccounts } from '../deadlines/late-day-accounts';
@@ -13,6 +15,7 @@ import type { LateDayAccount } from '../deadlines/late-days';
 import type { Assignment, Submission } from '../store/records';
 import type { Store } from '../store/store';
 import { assignmentState } from '../api/views';
+import { ownersOfMembers } from '../groups/work-owner';
 import { countingSubmissions } from './grade-book';
 import { submissionScore } from './submission-score';
 
@@ -30,14 +33,17 @@ export type WorkInProgress = (a: Assignment, studentId: string) => Promise<boole
 const PROGRESS_CONCURRENCY = 8;
 
 export async function buildGradebook(store: Store, courseId: string, inProgress: WorkInProgress): Promise<Gradebook> {
-  const [assignments, submissions, students, extensions, withdrawn, sections] = await Promise.all([
+  const [assignments, submissions, students, extensions, withdrawn, sections, groups] = await Promise.all([
     store.assignments.list(courseId),
     store.submissions.list({ courseId }),
     store.courses.members(courseId, 'student'),
     store.extensions.list(courseId),
     store.rosters.withdrawnIn(courseId),
     store.rosters.sectionsIn(courseId),
+    store.groups.list(courseId),
   ]);
+  // A member's cell of a group assignment is the group's work: one grade for every member.
+  const owners = ownersOfMembers(assignments, groups);
   const counting = countingSubmissions(submissions);
   // Late days: what each student's counting submissions spent (deadlines/late-days.ts).
   const accounts = await lateDayAccounts(store, courseId, { students: students.map((s) => s.id) });
@@ -49,10 +55,11 @@ export async function buildGradebook(store: Store, courseId: string, inProgress:
   const rowOf = async (studentId: string): Promise<GradebookCell[]> => {
     const row: GradebookCell[] = [];
     for (const a of assignments) {
-      const key = `${a.id}/${studentId}`;
+      const owner = owners.get(`${a.id}/${studentId}`) ?? studentId;
+      const key = `${a.id}/${owner}`;
       const s = counting.get(key);
-      const started = s ? true : await inProgress(a, studentId);
-      row.push(cellOf(a, studentId, s, started, made.get(key) ?? 0, extended.has(key), accounts.get(studentId)));
+      const started = s ? true : await inProgress(a, owner);
+      row.push(cellOf(a, studentId, s, started, made.get(key) ?? 0, extended.has(`${a.id}/${studentId}`), accounts.get(studentId)));
     }
     return row;
   };

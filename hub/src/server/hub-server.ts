@@ -191,6 +191,7 @@ export class HubServer {
       provider: d.ctx.provider,
       logger: d.logger.child({ area: 'gateway' }),
       metrics: d.metrics,
+      edits: d.ctx.edits,
       refuse,
     });
     this.apiMetrics = {

@@ -28,6 +28,7 @@ export class AssignmentRepository extends Repository {
         reveal_hidden_after_deadline: a.revealHiddenAfterDeadline ? 1 : 0,
         max_attempts: nul(a.maxAttempts),
         min_interval_seconds: nul(a.minIntervalSeconds),
+        group_max_size: nul(a.groupMaxSize),
         updated_at: this.iso(),
       };
       if (existing) {

@@ -432,4 +432,24 @@ export const migrations: HubMigration[] = [
   PRIMARY KEY (course_id, assignment_id, student_id)
 )`,
   ]),
+  statements('0021_groups', 21, "groups: per group assignment, staff's groups of students (one group per student per assignment) sharing one workspace and one grade; each version names who made it", [
+    'ALTER TABLE assignments ADD COLUMN group_max_size INTEGER',
+    `CREATE TABLE groups (
+  course_id TEXT NOT NULL,
+  assignment_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (course_id, assignment_id, id)
+)`,
+    `CREATE TABLE group_members (
+  course_id TEXT NOT NULL,
+  assignment_id TEXT NOT NULL,
+  group_id TEXT NOT NULL,
+  person_id TEXT NOT NULL REFERENCES people(id),
+  PRIMARY KEY (course_id, assignment_id, person_id)
+)`,
+    'CREATE INDEX group_members_by_group ON group_members (course_id, assignment_id, group_id)',
+    'ALTER TABLE versions ADD COLUMN authors TEXT',
+  ]),
 ];

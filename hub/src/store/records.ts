@@ -58,6 +58,8 @@ export interface Assignment {
   maxAttempts?: number;
   /** Least time between two of a student's official submissions, seconds (absent: none). */
   minIntervalSeconds?: number;
+  /** A group assignment: the largest group staff may form (absent: each student works alone). */
+  groupMaxSize?: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -191,6 +193,8 @@ export interface FolderVersion {
   manifestHash: string;
   fileCount: number;
   totalBytes: number;
+  /** Who made the edits this version records (person ids; a group workspace's members), when known. */
+  authors?: string[];
 }
 
 /** A comment staff wrote on lines of a submitted file. */

@@ -37,6 +37,7 @@ export function assignmentOf(r: Selectable<AssignmentsTable>): Assignment {
     revealHiddenAfterDeadline: Number(r.reveal_hidden_after_deadline ?? 0) === 1,
     maxAttempts: optNum(r.max_attempts),
     minIntervalSeconds: optNum(r.min_interval_seconds),
+    ...(r.group_max_size === null || r.group_max_size === undefined ? {} : { groupMaxSize: Number(r.group_max_size) }),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

@@ -16,6 +16,7 @@ import { FeedbackRepository } from './feedback-repository';
 import { HelpRequestRepository } from './help-request-repository';
 import { GradeRecordRepository } from './grade-record-repository';
 import { GradingJobRepository } from './grading-job-repository';
+import { GroupRepository } from './group-repository';
 import { InviteRepository } from './invite-repository';
 import { LateDayRepository } from './late-day-repository';
 import { migrate } from './migrate';
@@ -56,6 +57,7 @@ export class Repositories {
   readonly signIns: SignInRepository;
   readonly similarity: SimilarityRepository;
   readonly attempts: AttemptRepository;
+  readonly groups: GroupRepository;
 
   constructor(protected readonly ctx: RepositoryContext) {
     this.people = new PeopleRepository(ctx);
@@ -81,6 +83,7 @@ export class Repositories {
     this.signIns = new SignInRepository(ctx);
     this.similarity = new SimilarityRepository(ctx);
     this.attempts = new AttemptRepository(ctx);
+    this.groups = new GroupRepository(ctx);
   }
 }
 

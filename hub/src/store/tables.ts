@@ -59,6 +59,7 @@ export interface AssignmentsTable {
   reveal_hidden_after_deadline: number;
   max_attempts: Nullable<number>;
   min_interval_seconds: Nullable<number>;
+  group_max_size: Nullable<number>;
   created_at: string;
   updated_at: string;
 }
@@ -174,6 +175,8 @@ export interface VersionsTable {
   manifest_hash: string;
   file_count: number;
   total_bytes: number;
+  /** Space-separated person ids of whoever's edits made the version (a group workspace's members), when known. */
+  authors: Nullable<string>;
 }
 
 export interface IdentitiesTable {
@@ -343,6 +346,21 @@ export interface SubmissionAttemptsTable {
   last_at: Nullable<string>;
 }
 
+export interface GroupsTable {
+  course_id: string;
+  assignment_id: string;
+  id: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface GroupMembersTable {
+  course_id: string;
+  assignment_id: string;
+  group_id: string;
+  person_id: string;
+}
+
 /** Every table of the hub's database. */
 export interface SimilarityRunsTable {
   id: string;
@@ -411,6 +429,8 @@ export interface Tables {
   similarity_pairs: SimilarityPairsTable;
   late_day_grants: LateDayGrantsTable;
   submission_attempts: SubmissionAttemptsTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
 }
 
 /** The database, or a transaction open on it (a Transaction is a Kysely): what every query runs on. */

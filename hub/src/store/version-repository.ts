@@ -37,6 +37,7 @@ function versionOf(r: Selectable<VersionsTable>): FolderVersion {
     manifestHash: r.manifest_hash,
     fileCount: Number(r.file_count),
     totalBytes: Number(r.total_bytes),
+    ...(r.authors ? { authors: r.authors.split(' ') } : {}),
   };
 }
 
@@ -51,11 +52,12 @@ function deleteOfFolder(db: Db, k: FolderKey) {
 
 export class VersionRepository extends Repository {
   /** Add a version unless the folder's newest one has the same manifest; resolves to the version added, or undefined. */
-  async addIfChanged(v: FolderKey & { recordedAt: string; manifestHash: string; fileCount: number; totalBytes: number }): Promise<FolderVersion | undefined> {
+  async addIfChanged(v: FolderKey & { recordedAt: string; manifestHash: string; fileCount: number; totalBytes: number; authors?: string[] }): Promise<FolderVersion | undefined> {
     return this.inTransaction(async ({ db }) => {
       const last = await ofFolder(db, v).select(['seq', 'manifest_hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
       if (last && last.manifest_hash === v.manifestHash) return undefined;
       const version: FolderVersion = { id: newId('v'), seq: last ? Number(last.seq) + 1 : 1, ...v };
+      if (!version.authors?.length) delete version.authors;
       await db
         .insertInto('versions')
         .values({
@@ -68,6 +70,7 @@ export class VersionRepository extends Repository {
           manifest_hash: v.manifestHash,
           file_count: v.fileCount,
           total_bytes: v.totalBytes,
+          authors: v.authors && v.authors.length > 0 ? v.authors.join(' ') : null,
         })
         .execute();
       return version;

@@ -50,8 +50,9 @@ export class VersionRecorder {
    * `stateAt`: when the folder reached the scanned state by the hub's clock
    * (the last change the hub was told of before the scan), which is the time
    * the version stands for; default now. Never earlier than the newest version.
+   * `authors`: whose edits made this state (a group workspace's members).
    */
-  async record(key: FolderKey, scanned: ScannedFile[], fetch: ContentFetcher, stateAt?: Date): Promise<FolderVersion | undefined> {
+  async record(key: FolderKey, scanned: ScannedFile[], fetch: ContentFetcher, stateAt?: Date, authors: readonly string[] = []): Promise<FolderVersion | undefined> {
     const files = scanned.filter((f) => !skippedBySnapshot(f.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const totalBytes = files.reduce((n, f) => n + f.size, 0);
     if (files.length > this.limits.maxFiles || totalBytes > this.limits.maxBytes) {
@@ -83,7 +84,7 @@ export class VersionRecorder {
     // is recorded after the quiet time, often after the due time, yet belongs before it.
     const at = stateAt ?? this.clock.now();
     const recordedAt = last && last.recordedAt > at.toISOString() ? last.recordedAt : at.toISOString();
-    const version = await this.versions.addIfChanged({ ...key, recordedAt, manifestHash, fileCount: files.length, totalBytes });
+    const version = await this.versions.addIfChanged({ ...key, recordedAt, manifestHash, fileCount: files.length, totalBytes, ...(authors.length > 0 ? { authors: [...authors] } : {}) });
     if (version) {
       const removed = await this.versions.prune(key, this.retention, this.clock.now());
       this.logger.debug('version recorded', { ...key, versionId: version.id, files: files.length, fetched: missing.length, removed });

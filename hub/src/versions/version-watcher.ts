@@ -28,6 +28,8 @@ import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
 import { BRIEF_IDLE_MS, connectToAgent } from '../workspaces/agent-file-access';
 import { workspaceIdOf, type WorkspaceKey, type WorkspaceProvider } from '../workspaces/workspace-provider';
+import { parseGroupOwner } from '../groups/work-owner';
+import type { EditAuthors } from './edit-authors';
 import { VersionNotRecorded, type ScannedFile, type VersionRecorder } from './version-recorder';
 
 /** Largest batch of contents fetched in one `sync/get` (bytes); the agent's own pack limit is 16 MiB. */
@@ -47,6 +49,8 @@ export interface VersionWatcherOptions {
   clock: Clock;
   /** Counts each look at a changed folder, by outcome (`recorded`, `unchanged`, `refused`, `failed`). */
   recorded?: Counter;
+  /** Who edited each shared (group) workspace: each version of one names them. */
+  edits?: EditAuthors;
 }
 
 /** One running workspace the hub watches. */
@@ -254,13 +258,18 @@ export class VersionWatcher {
     // Taken before the scan: a change told of while it runs is the next version's (and asks for one).
     const stateAt = w.changedAt.get(assignmentId);
     w.changedAt.delete(assignmentId);
+    // A group's workspace is shared: the version names the members whose connections edited it (its one folder).
+    const workspaceId = workspaceIdOf(w.key);
+    const authors = this.o.edits && parseGroupOwner(w.key.studentId) ? this.o.edits.take(workspaceId) : [];
+    let recordedOne = false;
     try {
       const { manifest } = await replica.scan(await this.ignorePatterns(w, assignmentId));
       const files: ScannedFile[] = [];
       for (const [path, e] of manifest) {
         if (e.kind === 'file' && e.hash) files.push({ path, sha256: e.hash, size: e.size ?? 0, executable: e.executable ?? false });
       }
-      const version = await this.o.recorder.record(key, files, (missing) => fetchContents(replica, missing), stateAt);
+      const version = await this.o.recorder.record(key, files, (missing) => fetchContents(replica, missing), stateAt, authors);
+      recordedOne = version !== undefined;
       this.o.recorded?.inc(1, { outcome: version ? 'recorded' : 'unchanged' });
     } catch (err) {
       if (w.closed) return;
@@ -269,6 +278,9 @@ export class VersionWatcher {
       this.o.recorded?.inc(1, { outcome: err instanceof VersionNotRecorded ? 'refused' : 'failed' });
       if (err instanceof VersionNotRecorded) this.o.logger.warn('version not recorded', { ...key, reason: err.message });
       else this.o.logger.warn('recording a version failed', { ...key, err });
+    } finally {
+      // Nothing recorded (the edit's change not yet in the folder, or a failure): its authors belong to the next version.
+      if (!recordedOne && authors.length > 0) this.o.edits?.restore(workspaceId, authors);
     }
   }
 

@@ -10,6 +10,7 @@ import type { BlobStore } from '../blobs/blob-store';
 import type { Store } from '../store/store';
 import type { Clock } from '../time/clock';
 import type { WorkspaceFileAccess, WorkspaceFiles } from './agent-file-access';
+import { groupOwnerId, parseGroupOwner } from '../groups/work-owner';
 import { writeWorkspaceLayout } from './workspace-layout';
 import { workspaceIdOf, type AgentEndpoint, type WorkspaceKey, type WorkspaceProvider } from './workspace-provider';
 
@@ -31,8 +32,12 @@ export class WorkspaceOpener {
     if (!course) throw errors.notFound(`no course ${key.courseId}`);
     const now = this.clock.now().toISOString();
     const exts = await this.store.extensions.list(key.courseId);
+    // A group's workspace holds its assignment alone; a student's own workspace holds every assignment but those they do in a group.
+    const group = parseGroupOwner(key.studentId);
+    const grouped = group ? new Set<string>() : new Set((await this.store.groups.list(key.courseId)).filter((g) => g.members.includes(key.studentId)).map((g) => g.assignmentId));
     const open = (await this.store.assignments.list(key.courseId))
       .filter((a) => !a.opensAt || a.opensAt <= now)
+      .filter((a) => (group ? a.id === group.assignmentId : !(a.groupMaxSize !== undefined && grouped.has(a.id))))
       .map((assignment) => ({ assignment, extension: exts.find((e) => e.assignmentId === assignment.id && e.studentId === key.studentId) }));
     await writeWorkspaceLayout(workspace, this.blobs, key.studentId, course, open, this.hubUrl());
   }
@@ -48,7 +53,12 @@ export class WorkspaceOpener {
    * `WorkspaceProvider.ensureRunning`.
    */
   async open(key: WorkspaceKey, signal?: AbortSignal, options: { idleAfterMs?: number } = {}): Promise<AgentEndpoint> {
-    if ((await this.store.courses.roleIn(key.courseId, key.studentId)) !== 'student') {
+    const group = parseGroupOwner(key.studentId);
+    if (group) {
+      if (!(await this.store.groups.get(key.courseId, group.assignmentId, group.groupId))) {
+        throw errors.notFound(`no group ${group.groupId} of ${group.assignmentId} in course ${key.courseId}`);
+      }
+    } else if ((await this.store.courses.roleIn(key.courseId, key.studentId)) !== 'student') {
       throw errors.notFound(`${key.studentId} is not a student of course ${key.courseId}`);
     }
     await this.provider.ensureCourse(key.courseId);
@@ -76,8 +86,12 @@ export class WorkspaceOpener {
 
   /** Refresh the layout of every running workspace of a course (an assignment changed). */
   async refreshCourse(courseId: string): Promise<void> {
-    for (const s of await this.store.courses.members(courseId, 'student')) {
-      const key = { courseId, studentId: s.id };
+    const owners = [
+      ...(await this.store.courses.members(courseId, 'student')).map((s) => s.id),
+      ...(await this.store.groups.list(courseId)).map((g) => groupOwnerId(g.assignmentId, g.id)),
+    ];
+    for (const studentId of owners) {
+      const key = { courseId, studentId };
       try {
         await this.refreshStudent(key);
       } catch (err) {

@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
   AddFeedbackRequest,
+  ListGroupsRequest,
+  RemoveGroupRequest,
+  SaveGroupRequest,
   errorCodeName,
   CancelPrewarmRequest,
   ExportGradesRequest,
@@ -125,6 +128,10 @@ describe('authorization: every method × role × owner', function () {
       state: 'done', submissionCount: 2, fileCount: 2, skipped: [], skippedCount: 0,
       pairs: [{ pair: { id: similarityPair, rank: 1, left: side, right: side, similarity: 1, longestFragment: 1, overlap: 1, fragmentCount: 1 }, leftSha256: aliceFile.sha256, rightSha256: aliceFile.sha256, fragments: [{ left: region, right: region }] }],
     });
+    // A group assignment, and a group of Alice alone (the gateway's rows below).
+    const cSum = (await t.hub.store.assignments.get('cs101', 'c-sum'))!;
+    await t.hub.store.assignments.upsert({ ...cSum, id: 'team-sum', title: 'Team sum', groupMaxSize: 2 });
+    await clients.prof.request(SaveGroupRequest.type, { courseId: 'cs101', assignmentId: 'team-sum', groupId: 'pair', members: ['alice'] });
     prewarmSession = (await clients.prof.request(SchedulePrewarmRequest.type, { courseId: 'cs101', startsAt: new Date(Date.now() + 40 * 86_400_000).toISOString() })).session.sessionId;
     // Regrade requests are about graded submissions: Alice's and Bob's py-primes, graded by a worker.
     alicePrimes = (await clients.alice.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'py-primes' })).submission.id;
@@ -251,6 +258,9 @@ describe('authorization: every method × role × owner', function () {
     { name: 'similarity/pairs', type: ListSimilarityPairsRequest.type, params: () => ({ runId: similarityRun }), allowed: ['prof'] },
     { name: 'similarity/fragments', type: GetSimilarityFragmentsRequest.type, params: () => ({ runId: similarityRun, pairId: similarityPair }), allowed: ['prof'] },
     { name: 'similarity/run', type: RunSimilarityRequest.type, params: () => ({ courseId: 'cs101', assignmentId: 'c-sum' }), allowed: ['prof'] },
+    { name: 'groups/list', type: ListGroupsRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara', 'alice', 'bob'] },
+    { name: 'groups/save', type: SaveGroupRequest.type, params: () => ({ courseId: 'cs101', assignmentId: 'team-sum', groupId: 'm-team', members: ['bob'] }), allowed: ['prof', 'tara'] },
+    { name: 'groups/remove', type: RemoveGroupRequest.type, params: () => ({ courseId: 'cs101', assignmentId: 'team-sum', groupId: 'gone' }), allowed: ['prof', 'tara'] },
     { name: 'versions/restore', type: RestoreVersionRequest.type, params: () => ({ versionId: aliceVersion, paths: ['sum.c'] }), allowed: ['alice'] },
     { name: 'regradeRequests/create', type: CreateRegradeRequestRequest.type, params: () => ({ submissionId: alicePrimes, message: 'please look again' }), allowed: ['alice'] },
     { name: 'regradeRequests/list', type: ListRegradeRequestsRequest.type, params: () => ({ courseId: 'cs101' }), allowed: ['prof', 'tara', 'alice', 'bob'] },
@@ -401,6 +411,20 @@ describe('authorization: every method × role × owner', function () {
         const token = actor === 'nobody' ? 'cp_' + 'x'.repeat(43) : t.tokens[actor];
         try {
           const c = await TestClient.connect(t.hub.url, token, '/v1/workspaces/cs101--alice/connect');
+          c.close();
+          assert.equal(expected, 'open');
+        } catch (err) {
+          if (!(err instanceof HttpRefusal)) throw err;
+          assert.equal(err.status, expected);
+        }
+      });
+    }
+    // A group's workspace: its members and the course's staff, no one else.
+    for (const [actor, expected] of gatewayCases) {
+      it(`lets ${actor} ${expected === 'open' ? 'into' : 'not into'} the workspace of alice's group`, async () => {
+        const token = actor === 'nobody' ? 'cp_' + 'x'.repeat(43) : t.tokens[actor];
+        try {
+          const c = await TestClient.connect(t.hub.url, token, '/v1/workspaces/cs101--team-sum--pair/connect');
           c.close();
           assert.equal(expected, 'open');
         } catch (err) {

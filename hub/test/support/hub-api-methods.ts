@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** Method name prefixes of the hub API (protocol/src/methods/{courses,assignments,submissions,cluster,versions,rosters,invites,gradebook,feedback,regrade-requests,help,rubrics,similarity,late-days}.ts). */
-export const HUB_API_PREFIXES = ['people/', 'courses/', 'assignments/', 'deadlines/', 'submissions/', 'results/', 'scores/', 'grades/', 'workspaces/', 'cluster/', 'audit/', 'versions/', 'rosters/', 'invites/', 'feedback/', 'regradeRequests/', 'help/', 'rubrics/', 'similarity/', 'lateDays/'];
+export const HUB_API_PREFIXES = ['people/', 'courses/', 'assignments/', 'deadlines/', 'submissions/', 'results/', 'scores/', 'grades/', 'workspaces/', 'cluster/', 'audit/', 'versions/', 'rosters/', 'invites/', 'feedback/', 'regradeRequests/', 'help/', 'rubrics/', 'similarity/', 'lateDays/', 'groups/'];
 
 /** Files of a folder as `assignments/upsert` takes them. */
 export function folderAsUpload(dir: string): Array<{ path: string; contentBase64: string }> {

@@ -93,6 +93,17 @@ export const AssignmentSummary = Type.Object({
   attempts: Type.Optional(SubmissionAttempts),
   /** When hidden tests' names are revealed to this student (the deadline that closes the assignment for them), when the assignment reveals them. */
   hiddenRevealAt: Type.Optional(Instant),
+  /** A group assignment: the largest group. */
+  groupMaxSize: Type.Optional(Type.Integer({ minimum: 2 })),
+  /** The student's group on a group assignment (absent: they work alone): its members share its workspace and grade. */
+  group: Type.Optional(
+    Type.Object({
+      groupId: Type.String(),
+      members: Type.Array(Type.Object({ personId: PersonId, name: Type.Optional(Type.String()) })),
+      /** The gateway path of the group's workspace. */
+      connectPath: Type.String(),
+    }),
+  ),
 });
 export type AssignmentSummary = Static<typeof AssignmentSummary>;
 

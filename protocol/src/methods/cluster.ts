@@ -5,7 +5,7 @@
 
 import { Type, type Static } from '@sinclair/typebox';
 import { defineRequest } from '../method';
-import { CourseId, Instant, PersonId } from './courses';
+import { CourseId, Instant, PersonId, WorkOwnerId } from './courses';
 
 /** Lifecycle state of a workspace. */
 export const WorkspaceState = Type.Union([
@@ -21,7 +21,7 @@ export const WorkspaceInfo = Type.Object({
   /** `<courseId>--<studentId>`. */
   workspaceId: Type.String(),
   courseId: CourseId,
-  studentId: PersonId,
+  studentId: WorkOwnerId,
   studentName: Type.Optional(Type.String()),
   state: WorkspaceState,
   reason: Type.Optional(Type.String()),

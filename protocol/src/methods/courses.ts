@@ -12,6 +12,11 @@ export const Slug = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', minLength
 export const CourseId = Slug;
 /** Person id, e.g. `alice`. */
 export const PersonId = Slug;
+/**
+ * Whose work a record is: a person id, or on a group assignment the group's
+ * work owner id `<assignment>--<group>` (a person id never holds `--`).
+ */
+export const WorkOwnerId = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*(--[a-z0-9]+(-[a-z0-9]+)*)?$', minLength: 1, maxLength: 127 });
 /** Assignment id, unique within its course, e.g. `hello-c`. */
 export const AssignmentId = Slug;
 /** An ISO 8601 instant in UTC, e.g. `2026-11-24T18:00:00.000Z`. */

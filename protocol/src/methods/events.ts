@@ -4,7 +4,7 @@
 
 import { Type } from '@sinclair/typebox';
 import { defineNotification } from '../method';
-import { AssignmentId, CourseId, PersonId } from './courses';
+import { AssignmentId, CourseId, WorkOwnerId } from './courses';
 import { ScoreOverride } from './assignments';
 import { SubmissionId, SubmissionSummary } from './submissions';
 import { WorkspaceInfo } from './cluster';
@@ -19,7 +19,7 @@ export namespace ScoreChangedNotification {
     params: Type.Object({
       courseId: CourseId,
       assignmentId: AssignmentId,
-      studentId: PersonId,
+      studentId: WorkOwnerId,
       submissionId: SubmissionId,
       status: Type.String(),
       score: Type.Optional(Type.Number()),

@@ -6,7 +6,7 @@
 
 import { Type, type Static } from '@sinclair/typebox';
 import { defineRequest } from '../method';
-import { AssignmentId, CourseId, Instant, PersonId } from './courses';
+import { AssignmentId, CourseId, Instant, PersonId, WorkOwnerId } from './courses';
 import { SubmissionId } from './submissions';
 
 /** Opaque comment id. */
@@ -23,7 +23,7 @@ export const FeedbackComment = Type.Object({
   submissionId: SubmissionId,
   courseId: CourseId,
   assignmentId: AssignmentId,
-  studentId: PersonId,
+  studentId: WorkOwnerId,
   /** The file, relative to the submission's root (`/` separators). */
   path: Type.String({ minLength: 1, maxLength: 1024 }),
   /** First line commented on (1-based). */

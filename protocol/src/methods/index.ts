@@ -25,3 +25,4 @@ export * from './rubrics';
 export * from './similarity';
 export * from './late-days';
 export * from './attempts';
+export * from './groups';

@@ -5,7 +5,7 @@
 
 import { Type, type Static } from '@sinclair/typebox';
 import { defineRequest } from '../method';
-import { AssignmentId, CourseId, Instant, PersonId } from './courses';
+import { AssignmentId, CourseId, Instant, PersonId, WorkOwnerId } from './courses';
 import { ScoreOverride, SnapshotFile, SubmissionAttempts } from './assignments';
 import { GradeResult, OutputDiff, TestCaseResult, Verdict } from './grading';
 
@@ -26,7 +26,7 @@ export const SubmissionSummary = Type.Object({
   id: SubmissionId,
   courseId: CourseId,
   assignmentId: AssignmentId,
-  studentId: PersonId,
+  studentId: WorkOwnerId,
   /** sha256 (hex) of the snapshot's manifest: names the content exactly. */
   snapshotHash: Type.String({ maxLength: 64 }),
   /** Hub time of the submission. */

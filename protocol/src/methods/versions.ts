@@ -5,7 +5,7 @@
 
 import { Type, type Static } from '@sinclair/typebox';
 import { defineRequest } from '../method';
-import { AssignmentId, CourseId, Instant, PersonId } from './courses';
+import { AssignmentId, CourseId, Instant, PersonId, WorkOwnerId } from './courses';
 import { SnapshotFile } from './assignments';
 
 /** Opaque version id. */
@@ -16,13 +16,15 @@ export const VersionSummary = Type.Object({
   id: VersionId,
   courseId: CourseId,
   assignmentId: AssignmentId,
-  studentId: PersonId,
+  studentId: WorkOwnerId,
   /** Hub time the version was recorded. */
   recordedAt: Instant,
   /** sha256 (hex) of the version's manifest: names the content exactly. */
   manifestHash: Type.String({ maxLength: 64 }),
   fileCount: Type.Integer({ minimum: 0 }),
   totalBytes: Type.Integer({ minimum: 0 }),
+  /** Whose edits made this version (a group workspace's members, who sent the change over sync), when the hub knows. */
+  authors: Type.Optional(Type.Array(Type.Object({ personId: PersonId, name: Type.Optional(Type.String()) }))),
 });
 export type VersionSummary = Static<typeof VersionSummary>;
 
