@@ -432,7 +432,7 @@ export const migrations: HubMigration[] = [
   PRIMARY KEY (course_id, assignment_id, student_id)
 )`,
   ]),
-  statements('0021_groups', 21, "groups: per group assignment, staff's groups of students (one group per student per assignment) sharing one workspace and one grade; each version names who made it", [
+  statements('0021_groups', 21, "groups: per group assignment, staff's groups of students (one group per student per assignment) sharing one workspace and one grade; each version names who made it; attempts counted per work owner", [
     'ALTER TABLE assignments ADD COLUMN group_max_size INTEGER',
     `CREATE TABLE groups (
   course_id TEXT NOT NULL,
@@ -451,5 +451,18 @@ export const migrations: HubMigration[] = [
 )`,
     'CREATE INDEX group_members_by_group ON group_members (course_id, assignment_id, group_id)',
     'ALTER TABLE versions ADD COLUMN authors TEXT',
+    // A group's attempts are counted under its work owner id, which names no person: the table is rebuilt without that reference.
+    `CREATE TABLE submission_attempts_by_owner (
+  course_id TEXT NOT NULL,
+  assignment_id TEXT NOT NULL,
+  student_id TEXT NOT NULL,
+  used INTEGER NOT NULL,
+  extra INTEGER NOT NULL DEFAULT 0,
+  last_at TEXT,
+  PRIMARY KEY (course_id, assignment_id, student_id)
+)`,
+    'INSERT INTO submission_attempts_by_owner (course_id, assignment_id, student_id, used, extra, last_at) SELECT course_id, assignment_id, student_id, used, extra, last_at FROM submission_attempts',
+    'DROP TABLE submission_attempts',
+    'ALTER TABLE submission_attempts_by_owner RENAME TO submission_attempts',
   ]),
 ];

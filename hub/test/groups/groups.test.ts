@@ -194,6 +194,18 @@ describe('group assignments', function () {
     assert.equal((await refusalOf(prof.request(RemoveGroupRequest.type, { courseId: 'cs101', assignmentId: 'team-sum', groupId: 'team-a' }))).code, 'Conflict');
   });
 
+  it("counts a group's attempts once for the group: one member's submission uses the attempt the other would make", async () => {
+    const base = (await t.hub.store.assignments.get('cs101', 'team-sum'))!;
+    await t.hub.store.assignments.upsert({ ...base, id: 'team-once', title: 'Team once', maxAttempts: 1 });
+    await save('prof', 'solo-pair', ['alice', 'bob'], 'team-once');
+    await t.hub.context.workspaces.writeLayout({ courseId: 'cs101', studentId: 'team-once--solo-pair' });
+    const first = await (await t.connect('alice')).request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'team-once' });
+    assert.equal(first.submission.studentId, 'team-once--solo-pair');
+    const r = await refusalOf((await t.connect('bob')).request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'team-once' }));
+    assert.notEqual(r.code, 'Internal', r.message);
+    assert.equal((await t.hub.store.submissions.list({ courseId: 'cs101', assignmentId: 'team-once' })).length, 1, 'the refused one stored nothing');
+  });
+
   it('collects the group once at the deadline, from its workspace history', async () => {
     const base = (await t.hub.store.assignments.get('cs101', 'team-sum'))!;
     const rest = base;
