@@ -23,16 +23,21 @@ export class WorkspaceConnections implements Disposable {
     private readonly logger: Logger,
   ) {}
 
-  /** The connection to the caller's workspace in `courseId` (opened now if needed). */
-  get(courseId: string): ReconnectingConnection {
-    let c = this.byCourse.get(courseId);
+  /**
+   * The connection to the caller's workspace in `courseId` (opened now if
+   * needed), or, with `groupPath` (the gateway path the hub gives a group
+   * assignment's members), to their group's shared workspace.
+   */
+  get(courseId: string, groupPath?: string): ReconnectingConnection {
+    const key = groupPath ? `${courseId} ${groupPath}` : courseId;
+    let c = this.byCourse.get(key);
     if (!c) {
-      c = new ReconnectingConnection(() => this.open(courseId));
+      c = new ReconnectingConnection(() => this.open(courseId, groupPath));
       c.onDidChangeState((s) => {
-        if (s.kind === 'online') this.logger.info('workspace connected', { courseId });
+        if (s.kind === 'online') this.logger.info('workspace connected', { courseId, ...(groupPath ? { group: groupPath } : {}) });
         if (s.kind === 'offline') this.logger.warn('workspace connection lost', { courseId, problem: s.error.problem, message: s.error.message });
       });
-      this.byCourse.set(courseId, c);
+      this.byCourse.set(key, c);
     }
     return c;
   }
@@ -47,7 +52,7 @@ export class WorkspaceConnections implements Disposable {
     this.closeAll();
   }
 
-  private async open(courseId: string): Promise<OpenedEndpoint> {
+  private async open(courseId: string, groupPath?: string): Promise<OpenedEndpoint> {
     const account = this.session.account;
     const hub = this.session.connection;
     if (!account || !hub) throw new ConnectionError('unauthorized', 'You are not signed in. Run "Classpod: Sign In" first.');
@@ -57,6 +62,8 @@ export class WorkspaceConnections implements Disposable {
     } catch (err) {
       throw err instanceof ConnectionError ? err : new ConnectionError('unreachable', (err as Error).message);
     }
+    // A group's workspace is started by the hub's gateway when a member connects.
+    if (groupPath) return this.session.openPath(groupPath, WORKSPACE_CAPABILITIES);
     let path = workspaceConnectPath(courseId, account.person.personId);
     try {
       const { workspace } = await endpoint.request(StartWorkspaceRequest.type, { courseId, studentId: account.person.personId }, { timeoutMs: 120_000 });

@@ -34,6 +34,12 @@ const icons: Record<AssignmentState, { icon: string; color?: string }> = {
 
 export { formatScore };
 
+/** "Group: Ana, Ben" for a student in a group of a group assignment. */
+export function groupText(a: Pick<AssignmentSummary, 'group'>): string | undefined {
+  if (!a.group) return undefined;
+  return `Group: ${a.group.members.map((m) => m.name ?? m.personId).join(', ')}`;
+}
+
 /** True when the person hands in work in a course with this role (a student), so the student's chrome applies. */
 export function handsInWork(role: CourseRole): boolean {
   return role === 'student';
@@ -71,6 +77,11 @@ export function presentAssignment(a: AssignmentSummary, now: Date, timeZone?: st
   if (attempts) {
     parts.push(attempts);
     tooltip.push(`Submissions: ${attempts}${a.attempts?.extra ? ` (${a.attempts.extra} extra granted)` : ''}`);
+  }
+  const group = groupText(a);
+  if (group) {
+    parts.push(group);
+    tooltip.push(`${group} — you share one workspace and one grade; every member's edits sync to the others`);
   }
   if (a.hiddenRevealAt) {
     const at = new Date(a.hiddenRevealAt);

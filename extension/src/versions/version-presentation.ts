@@ -18,6 +18,12 @@ export function versionTime(recordedAt: string, now: Date, timeZone?: string): s
   return new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
 }
 
+/** "by Ana" (or "by Ana, Ben") for a version of a group workspace that names whose edits made it. */
+export function versionAuthors(v: Pick<VersionSummary, 'authors'>): string | undefined {
+  if (!v.authors || v.authors.length === 0) return undefined;
+  return `by ${v.authors.map((a) => a.name ?? a.personId).join(', ')}`;
+}
+
 /** One entry of the student's picker of a file's earlier versions. */
 export interface FileVersionItem {
   label: string;
@@ -30,7 +36,7 @@ export interface FileVersionItem {
 export function fileVersionItems(history: readonly FileVersion[], now: Date, timeZone?: string): FileVersionItem[] {
   return history.map((h) => ({
     label: `$(history) ${versionTime(h.version.recordedAt, now, timeZone)}`,
-    description: `${formatRelative(new Date(h.version.recordedAt), now)} · ${formatBytes(h.file.size)}`,
+    description: [formatRelative(new Date(h.version.recordedAt), now), versionAuthors(h.version), formatBytes(h.file.size)].filter(Boolean).join(' · '),
     detail: h.current ? 'same as your file now' : h.change === 'added' ? 'file created' : 'changed',
     versionId: h.version.id,
   }));
@@ -41,9 +47,9 @@ export function versionRow(v: VersionSummary, changes: readonly ChangedFile[] | 
   const counts = changes ? changeCounts(changes) : undefined;
   return {
     label: versionTime(v.recordedAt, now, timeZone),
-    description: [formatRelative(new Date(v.recordedAt), now), counts].filter(Boolean).join(' · '),
+    description: [formatRelative(new Date(v.recordedAt), now), versionAuthors(v), counts].filter(Boolean).join(' · '),
     tooltip: [
-      `Recorded ${formatAbsolute(new Date(v.recordedAt), timeZone)} (hub time)`,
+      `Recorded ${formatAbsolute(new Date(v.recordedAt), timeZone)} (hub time)${v.authors?.length ? `, edits ${versionAuthors(v)}` : ''}`,
       `${v.fileCount} file(s), ${formatBytes(v.totalBytes)}`,
       changes ? changes.map((c) => `${c.change === 'added' ? '+' : c.change === 'deleted' ? '−' : '~'} ${c.path}`).join('\n') : '',
     ],

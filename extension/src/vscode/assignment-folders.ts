@@ -98,12 +98,19 @@ export class AssignmentFolders implements vscode.Disposable {
   async start(folder: string, marker: AssignmentMarker): Promise<ActiveAssignment> {
     const existing = this.active.get(folder);
     if (existing) return existing;
+    // Whether the assignment is done in a group decides which workspace the folder syncs with: ask the hub when it is not known yet.
+    if (!this.catalog.find(marker.courseId, marker.id)) {
+      await this.catalog.refreshCourse(marker.courseId).catch((err: Error) => this.logger.warn('could not read the assignment before syncing', { err }));
+    }
+    const again = this.active.get(folder);
+    if (again) return again;
     const sync = await AssignmentSync.start({
       folder,
       remoteRoot: marker.slug ?? marker.id,
       stateDir: syncStateDir(this.storageRoot, folder),
       ignore: vscode.workspace.getConfiguration('classpod').get<string[]>('ignore') ?? [],
-      connection: this.workspaces.get(marker.courseId),
+      // A group assignment's folder syncs with the group's shared workspace.
+      connection: this.workspaces.get(marker.courseId, this.catalog.find(marker.courseId, marker.id)?.group?.connectPath),
       logger: this.logger.child({ assignment: `${marker.courseId}/${marker.id}` }),
     });
     const entry = { folder, marker, sync };

@@ -51,4 +51,11 @@ describe('assignment presentation', function () {
     assert.equal(formatScore(7, 10), '7/10');
     assert.equal(formatScore(7.25), '7.3');
   });
+
+  it('shows a student their group on a group assignment', () => {
+    const p = presentAssignment({ ...base, groupMaxSize: 3, group: { groupId: 'team-a', members: [{ personId: 'ana', name: 'Ana' }, { personId: 'ben', name: 'Ben' }], connectPath: '/v1/workspaces/c1--a1--team-a/connect' } }, now, 'UTC');
+    assert.match(p.description, /Group: Ana, Ben/);
+    assert.ok(p.tooltip.some((l) => l.startsWith('Group: Ana, Ben — you share one workspace and one grade')));
+    assert.doesNotMatch(presentAssignment(base, now, 'UTC').description, /Group/);
+  });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { VersionSummary } from '@classpod/protocol';
-import { changeCounts, diffTitle, fileVersionItems, versionRow, versionTime } from '../../../src/versions/version-presentation';
+import { changeCounts, diffTitle, fileVersionItems, versionAuthors, versionRow, versionTime } from '../../../src/versions/version-presentation';
 import { parseVersionDocumentPath, versionDocumentPath } from '../../../src/versions/version-uri';
 
 const now = new Date('2026-12-01T16:00:00Z');
@@ -72,5 +72,16 @@ describe('version document addresses', () => {
     assert.throws(() => parseVersionDocumentPath('/version/v_1'), /does not name a file/);
     assert.throws(() => parseVersionDocumentPath('/submissions/x/y'), /does not name a file/);
     assert.throws(() => parseVersionDocumentPath('/empty/'), /does not name a file/);
+  });
+
+  it('names the members whose edits made a version of a group workspace, in the picker and the professor’s row', () => {
+    const byAna = { ...v, authors: [{ personId: 'ana', name: 'Ana' }, { personId: 'ben' }] };
+    assert.equal(versionAuthors(byAna), 'by Ana, ben');
+    assert.equal(versionAuthors(v), undefined, 'a student’s own version names nobody');
+    const [item] = fileVersionItems([{ version: byAna, file: { path: 'main.c', sha256: 'a', size: 12, mode: 420 }, change: 'modified', current: false }], now, 'UTC');
+    assert.match(item!.description, /· by Ana, ben ·/);
+    const row = versionRow(byAna, [], now, 'UTC');
+    assert.match(row.description, /by Ana, ben/);
+    assert.match(row.tooltip[0]!, /edits by Ana, ben/);
   });
 });
