@@ -71,15 +71,21 @@ export function describeFilter(filter: ClassFilter): string {
   return parts.join(' · ');
 }
 
-/** Whose sections come first: the viewer's own section, and each student's. */
+/** Whose sections come first: the viewer's own sections (a teaching assistant may teach several), and each student's. */
 export interface SectionOrder {
-  mySection?: string;
+  mySections: readonly string[];
   sectionOf(studentId: string): string | undefined;
 }
 
-/** 0 for a student of the viewer's own section, 1 for the others. */
+/** The sections of the viewer in a course, as `courses/list` gives them (older hubs give only `section`). */
+export function ownSections(course: { section?: string; sections?: string[] } | undefined): string[] {
+  return course?.sections ?? (course?.section !== undefined ? [course.section] : []);
+}
+
+/** 0 for a student of one of the viewer's sections, 1 for the others. */
 function sectionRank(order: SectionOrder | undefined, studentId: string): number {
-  return order?.mySection !== undefined && order.sectionOf(studentId) === order.mySection ? 0 : 1;
+  const s = order?.sectionOf(studentId);
+  return s !== undefined && order!.mySections.includes(s) ? 0 : 1;
 }
 
 /** The workspaces that pass the filter (by student name or id, and lifecycle state): the viewer's section first, then by the students' names. */
@@ -100,16 +106,16 @@ export interface StudentEntry {
 /**
  * The students of an assignment that pass the filter (by name or id, and where
  * they stand): the course's students and anyone else who submitted, those of
- * the viewer's own section (when they have one) first, then by name.
+ * the viewer's own sections (when they have any) first, then by name.
  */
 export function filterStudents(
   filter: ClassFilter,
   members: readonly CourseMember[] | undefined,
   submissionsByStudent: ReadonlyMap<string, readonly SubmissionSummary[]>,
-  mySection?: string,
+  mySections: readonly string[] = [],
 ): StudentEntry[] {
   const byId = new Map((members ?? []).map((m) => [m.personId, m]));
-  const order: SectionOrder = { mySection, sectionOf: (id) => byId.get(id)?.section };
+  const order: SectionOrder = { mySections, sectionOf: (id) => byId.get(id)?.section };
   const ids = new Set([...byId.keys(), ...submissionsByStudent.keys()]);
   return [...ids]
     .map((id) => ({ id, name: byId.get(id)?.name ?? id, states: studentWorkStates(submissionsByStudent.get(id) ?? []) }))

@@ -34,6 +34,7 @@ import { VersionReader } from '../versions/version-reader';
 import { StudentVersions } from './student-versions';
 import { RegradeQueue } from './regrade-queue';
 import { HelpQueues } from './help-queue';
+import { ownSections } from './class-filter';
 
 export type ClusterInfo = ResultOf<typeof ListClusterNodesRequest.type>;
 export type MachineInfo = ClusterInfo['nodes'][number];
@@ -84,7 +85,7 @@ export class ClusterCache implements Disposable {
 
   constructor(private readonly request: HubRequester) {
     this.versions = new StudentVersions(new VersionReader(request));
-    this.regradeRequests = new RegradeQueue(request, (courseId) => this.course(courseId)?.section);
+    this.regradeRequests = new RegradeQueue(request, (courseId) => ownSections(this.course(courseId)));
     this.help = new HelpQueues(request, (courseId) => this.course(courseId)?.section);
   }
 

@@ -11,7 +11,7 @@
 import type { SubmissionSummary } from '@classpod/protocol';
 import type { Disposable, Event } from '../emitter';
 import { ChangedRows } from './changed-rows';
-import { filterStudents, filterWorkspaces, isFiltering, NO_FILTER, type ClassFilter, type SectionOrder } from './class-filter';
+import { filterStudents, filterWorkspaces, isFiltering, NO_FILTER, ownSections, type ClassFilter, type SectionOrder } from './class-filter';
 import type { CacheChange, ClusterCache } from './cluster-cache';
 import { nodeId, type ClusterNode } from './cluster-nodes';
 import { ListPager } from './list-pager';
@@ -59,7 +59,7 @@ export class ClusterModel implements Disposable {
   /** The viewer's section of the course first (their students as far as they are loaded), then everyone else. */
   private sectionOrder(courseId: string): SectionOrder {
     const sections = new Map((this.cache.students(courseId) ?? []).map((m) => [m.personId, m.section]));
-    return { mySection: this.cache.course(courseId)?.section, sectionOf: (id) => sections.get(id) };
+    return { mySections: ownSections(this.cache.course(courseId)), sectionOf: (id) => sections.get(id) };
   }
 
   async getChildren(node?: ClusterNode): Promise<ClusterNode[]> {
@@ -132,7 +132,7 @@ export class ClusterModel implements Disposable {
     await this.cache.ensureAssignments(courseId);
     await this.cache.ensureAssignment(courseId, assignmentId);
     const byStudent = this.cache.assignmentSubmissions(courseId, assignmentId) ?? new Map<string, SubmissionSummary[]>();
-    const list = filterStudents(this.currentFilter, this.cache.students(courseId), byStudent, this.cache.course(courseId)?.section);
+    const list = filterStudents(this.currentFilter, this.cache.students(courseId), byStudent, ownSections(this.cache.course(courseId)));
     const index = list.findIndex((s) => s.id === studentId);
     if (index < 0) return { hidden: true };
     const parent = this.assignmentNode(courseId, assignmentId);
@@ -257,7 +257,7 @@ export class ClusterModel implements Disposable {
         }
         this.cache.mustTeach(node.courseId);
         const byStudent = this.cache.assignmentSubmissions(node.courseId, node.assignmentId) ?? new Map<string, SubmissionSummary[]>();
-        const list = filterStudents(this.currentFilter, this.cache.students(node.courseId), byStudent, this.cache.course(node.courseId)?.section);
+        const list = filterStudents(this.currentFilter, this.cache.students(node.courseId), byStudent, ownSections(this.cache.course(node.courseId)));
         return this.page(node, list, (s) => this.studentNode(node.courseId, node.assignmentId, s.id), 'No student matches the filter.');
       }
       case 'student': {

@@ -26,8 +26,8 @@ export class RegradeQueue implements Disposable {
 
   constructor(
     private readonly request: HubRequester,
-    /** The viewer's section in a course, if any: their students' requests come first. */
-    private readonly mySection: (courseId: string) => string | undefined = () => undefined,
+    /** The viewer's sections in a course: their students' requests come first. */
+    private readonly mySections: (courseId: string) => readonly string[] = () => [],
   ) {}
 
   /** The open requests of a course, in queue order (undefined until loaded). */
@@ -74,8 +74,8 @@ export class RegradeQueue implements Disposable {
       list[at] = r;
     } else {
       list.push(r);
-      const mine = this.mySection(r.courseId);
-      const rank = (x: RegradeRequestInfo): number => (mine !== undefined && x.section === mine ? 0 : 1);
+      const mine = this.mySections(r.courseId);
+      const rank = (x: RegradeRequestInfo): number => (x.section !== undefined && mine.includes(x.section) ? 0 : 1);
       list.sort((a, b) => rank(a) - rank(b) || a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
     }
     this.changes.fire(r.courseId);

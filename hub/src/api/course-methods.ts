@@ -2,6 +2,7 @@
 // withdrawn from is not among theirs.
 
 import { ListCoursePeopleRequest, ListCoursesRequest, WhoAmIRequest, type RpcEndpoint, type CourseSummary } from '@classpod/protocol';
+import { splitSections } from '../rosters/roster-csv';
 import type { ApiContext } from './api-context';
 import type { Caller } from './authorization';
 
@@ -32,8 +33,8 @@ export function attachCourseMethods(endpoint: RpcEndpoint, ctx: ApiContext, call
       const now = ctx.clock.now().toISOString();
       const assignments = (await ctx.store.assignments.list(c.id)).filter((a) => role !== 'student' || !a.opensAt || a.opensAt <= now);
       const students = role === 'student' ? 0 : (await ctx.store.courses.members(c.id, 'student')).length;
-      const section = (await ctx.rosters.sectionsIn(c.id)).get(caller.person.id);
-      out.push({ id: c.id, title: c.title, role, assignments: assignments.length, students, ...(section ? { section } : {}) });
+      const sections = splitSections((await ctx.rosters.sectionsIn(c.id)).get(caller.person.id));
+      out.push({ id: c.id, title: c.title, role, assignments: assignments.length, students, ...(sections.length > 0 ? { section: sections[0]!, sections } : {}) });
     }
     return { courses: out };
   });
@@ -49,7 +50,7 @@ export function attachCourseMethods(endpoint: RpcEndpoint, ctx: ApiContext, call
         name: m.name,
         ...(m.email ? { email: m.email } : {}),
         role: m.role,
-        ...(sections.has(m.id) ? { section: sections.get(m.id) } : {}),
+        ...(sections.has(m.id) ? { section: splitSections(sections.get(m.id))[0]!, sections: splitSections(sections.get(m.id)) } : {}),
         ...(withdrawn.has(m.id) ? { withdrawn: true } : {}),
       })),
     };

@@ -17,6 +17,7 @@ import {
   type HelpRequest,
   type RpcEndpoint,
 } from '@classpod/protocol';
+import { splitSections } from '../rosters/roster-csv';
 import { HandAlreadyRaised, type HelpRequestRecord } from '../store/help-request-repository';
 import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
@@ -107,7 +108,7 @@ export function attachHelpMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller
     const waiting = open.filter((r) => r.state === 'waiting').length;
     if (role === 'student') return { requests: await views(p.courseId, open.filter((r) => r.studentId === caller.person.id)), waiting };
     const mine = (await ctx.rosters.sectionsIn(p.courseId)).get(caller.person.id);
-    return { requests: queueOrder(await views(p.courseId, open), new Set(mine ? [mine] : [])), waiting };
+    return { requests: queueOrder(await views(p.courseId, open), new Set(splitSections(mine))), waiting };
   });
 
   endpoint.handle(TakeHelpRequest.type, async (p) => {

@@ -22,6 +22,7 @@ import type { Caller } from './authorization';
 import { lineCount } from './feedback-methods';
 import { checkOverrideScore } from './submission-methods';
 import { resultView } from './views';
+import { splitSections } from '../rosters/roster-csv';
 
 export function attachRegradeRequestMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
   /** Requests as clients see them: with the student's name and section and the answerer's name. */
@@ -108,10 +109,10 @@ export function attachRegradeRequestMethods(endpoint: RpcEndpoint, ctx: ApiConte
     }
     const all = await ctx.store.regradeRequests.list({ courseId: p.courseId, assignmentId: p.assignmentId, all: p.state === 'all' });
     const shown = await views(p.courseId, all);
-    const mySection = (await ctx.rosters.sectionsIn(p.courseId)).get(caller.person.id);
-    if (mySection !== undefined) {
+    const mySections = new Set(splitSections((await ctx.rosters.sectionsIn(p.courseId)).get(caller.person.id)));
+    if (mySections.size > 0) {
       // Stable: within each part the order stays oldest first.
-      const rank = (r: RegradeRequestInfo): number => (r.section === mySection ? 0 : 1);
+      const rank = (r: RegradeRequestInfo): number => (r.section !== undefined && mySections.has(r.section) ? 0 : 1);
       shown.sort((a, b) => rank(a) - rank(b));
     }
     return { requests: shown };

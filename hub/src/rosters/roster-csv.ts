@@ -94,14 +94,28 @@ export function parseRosterCsv(text: string): RosterRow[] {
     const roleText = cell('role').toLowerCase();
     const role = roleText === '' ? 'student' : ROLES[roleText];
     if (!role) throw new RosterCsvError(`line ${line}: role ${quoteForMessage(roleText, 40)} is not one of professor, assistant (or ta), student`);
-    const section = cell('section').toLowerCase();
-    if (section && !isSlugId(section)) throw new RosterCsvError(`line ${line}: section ${quoteForMessage(section, 70)} is not allowed: use 1 to 63 lowercase letters and digits, with single hyphens inside`);
+    // Staff may teach several sections (`a;b`); a student belongs to one.
+    const sections = [...new Set(splitSections(cell('section').toLowerCase()))];
+    for (const s of sections) {
+      if (!isSlugId(s)) throw new RosterCsvError(`line ${line}: section ${quoteForMessage(s, 70)} is not allowed: use 1 to 63 lowercase letters and digits, with single hyphens inside`);
+    }
+    if (sections.length > 1 && role === 'student') throw new RosterCsvError(`line ${line}: a student belongs to one section; ${id} is given ${sections.join(', ')}`);
+    if (sections.length > MAX_STAFF_SECTIONS) throw new RosterCsvError(`line ${line}: at most ${MAX_STAFF_SECTIONS} sections per person`);
+    const section = sections.join(';');
     const status = cell('status').toLowerCase();
     if (status !== '' && status !== 'enrolled' && status !== 'withdrawn') throw new RosterCsvError(`line ${line}: status ${quoteForMessage(status, 40)} is not enrolled or withdrawn`);
     if (status === 'withdrawn' && role !== 'student') throw new RosterCsvError(`line ${line}: only students are withdrawn; ${id} is a ${role}`);
     rows.push({ line, id, name, ...(email ? { email } : {}), role, ...(section ? { section } : {}), withdrawn: status === 'withdrawn' });
   }
   return rows;
+}
+
+/** How many sections one member of staff may teach. */
+export const MAX_STAFF_SECTIONS = 50;
+
+/** The sections of a roster cell or stored enrolment: `a;b` (or space-separated) is sections a and b. */
+export function splitSections(text: string | undefined): string[] {
+  return (text ?? '').split(/[;,\s]+/).filter((s) => s !== '');
 }
 
 /** The first non-blank line after `previousEnd` (a record may span lines inside quotes; blank lines are skipped). */

@@ -93,6 +93,8 @@ describe('rosters: import, export and withdrawal', function () {
       [ROSTER + '\nmallory,Mallory,not-an-address,student,', /line 9: `not-an-address` is not an email address/],
       [ROSTER + '\nmallory,Mallory,,student', /Invalid Record Length: expect 5, got 4 on line 9/],
       [ROSTER + '\nmallory,Mallory,,student,../x', /line 9: section `\.\.\/x` is not allowed/],
+      [ROSTER + '\nmallory,Mallory,,student,a;b', /line 9: a student belongs to one section; mallory is given a, b/],
+      [ROSTER + '\nmallory,Mallory,,assistant,a;../x', /line 9: section `\.\.\/x` is not allowed/],
       [ROSTER + '\nmallory,"Mal\u0007lory",,student,', /line 9: the name holds a control character/],
       [ROSTER + `\nmallory,${'M'.repeat(10_000)},,student,`, /the CSV cannot be read: Max Record Size: .* 4096 at line 9/],
       ['id,name,password\nalice,Alice,hunter2', /line 1: unknown column `password`; the columns are id, name, email, role, section, status/],
@@ -185,6 +187,23 @@ describe('rosters: import, export and withdrawal', function () {
     assert.equal((await prof.request(ListCoursesRequest.type, {})).courses.find((c) => c.id === 'cs101')?.section, undefined);
     await prof.request(WithdrawStudentRequest.type, { courseId: 'cs101', studentId: 'frank' });
     assert.equal((await tara.request(ListCoursePeopleRequest.type, { courseId: 'cs101' })).people.find((p) => p.personId === 'frank')?.withdrawn, true);
+  });
+
+  it('lets a teaching assistant teach several sections, all of them first in every staff order, and exports them back', async () => {
+    const csv = ROSTER.replace('tara,Tara (assistant),,assistant,a', 'tara,Tara (assistant),,ta,"b; a"');
+    await prof.request(ImportRosterRequest.type, { courseId: 'cs101', csv, apply: true });
+    const tara = await t.connect('tara');
+    const mine = (await tara.request(ListCoursesRequest.type, {})).courses.find((c) => c.id === 'cs101')!;
+    assert.deepEqual([mine.section, mine.sections], ['b', ['b', 'a']]);
+    const listed = (await prof.request(ListCoursePeopleRequest.type, { courseId: 'cs101' })).people.find((p) => p.personId === 'tara')!;
+    assert.deepEqual([listed.section, listed.sections], ['b', ['b', 'a']]);
+    const exported = (await prof.request(ExportRosterRequest.type, { courseId: 'cs101' })).csv;
+    assert.match(exported, /\r\ntara,Tara \(assistant\),,assistant,b;a,enrolled\r\n/);
+    // The export imports back unchanged; moving her to one section is a change the preview names.
+    const again = await prof.request(ImportRosterRequest.type, { courseId: 'cs101', csv: exported });
+    assert.equal(again.counts.changed, 0);
+    const one = await prof.request(ImportRosterRequest.type, { courseId: 'cs101', csv: ROSTER });
+    assert.equal(one.counts.changed, 1);
   });
 
   it('withdraws one student by hand, once', async () => {

@@ -39,8 +39,10 @@ export const CourseSummary = Type.Object({
   assignments: Type.Integer({ minimum: 0 }),
   /** Number of enrolled students (staff only; students see 0). */
   students: Type.Integer({ minimum: 0 }),
-  /** The caller's own section in it, if they have one (staff see its students first). */
+  /** The caller's own section in it, if they have one (staff see its students first); the first of `sections`. */
   section: Type.Optional(Slug),
+  /** Every section the caller belongs to or teaches (a teaching assistant may teach several; a student has one). */
+  sections: Type.Optional(Type.Array(Slug, { maxItems: 50 })),
 });
 export type CourseSummary = Static<typeof CourseSummary>;
 
@@ -85,8 +87,10 @@ export const CourseMember = Type.Object({
   name: Type.String(),
   email: Type.Optional(Type.String()),
   role: CourseRole,
-  /** Their section (from the roster or the invite they joined with). */
+  /** Their section (from the roster or the invite they joined with); the first of `sections`. */
   section: Type.Optional(Slug),
+  /** Every section they belong to (a student) or teach (staff may teach several). */
+  sections: Type.Optional(Type.Array(Slug, { maxItems: 50 })),
   /** A student withdrawn from the course: their work is kept, they can no longer work in it. */
   withdrawn: Type.Optional(Type.Boolean()),
 });

@@ -89,11 +89,11 @@ export class Gradebook {
   readonly withdrawnCount: number;
   private readonly byKey = new Map<string, GradebookCell>();
 
-  /** The viewer's own section in the course, if any: its students come first in the order by student. */
-  readonly mySection: string | undefined;
+  /** The viewer's own sections in the course (a teaching assistant may teach several): their students come first in the order by student. */
+  readonly mySections: readonly string[];
 
-  constructor(answer: GradebookAnswer, mySection?: string) {
-    this.mySection = mySection;
+  constructor(answer: GradebookAnswer, mySections: readonly string[] = []) {
+    this.mySections = mySections;
     this.courseId = answer.courseId;
     this.serverTime = answer.serverTime;
     this.assignments = answer.assignments;
@@ -145,8 +145,8 @@ export class Gradebook {
     const kept = this.rows.filter((r) => (query.withdrawn || !r.student.withdrawn) && words.every((w) => r.searchText.includes(w)) && filters.every(({ i, f }) => keeps(f, r.cells[i]!)));
     const key = sortKeyOf(query.sort, this.assignments);
     const sign = query.descending ? -1 : 1;
-    const mine = this.mySection;
-    const rank = (r: GradebookRow): number => (query.sort.kind === 'student' && mine !== undefined && r.student.section === mine ? 0 : 1);
+    const mine = this.mySections;
+    const rank = (r: GradebookRow): number => (query.sort.kind === 'student' && r.student.section !== undefined && mine.includes(r.student.section) ? 0 : 1);
     return kept.sort((a, b) => rank(a) - rank(b) || sign * compareKeys(key(a), key(b)) || byName(a, b));
   }
 }

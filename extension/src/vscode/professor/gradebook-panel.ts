@@ -14,6 +14,7 @@ import { gradebookPage, gradebookTable, statusText } from '../../professor/grade
 import { readMessage } from '../../professor/gradebook/gradebook-messages';
 import { DEFAULT_QUERY, Gradebook, type GradebookQuery } from '../../professor/gradebook/gradebook-model';
 import type { ProfessorSession } from '../../professor/professor-session';
+import { ownSections } from '../../professor/class-filter';
 
 /** The panel type in VS Code's registry of webviews. */
 export const GRADEBOOK_VIEW_TYPE = 'classpod.gradebook';
@@ -116,7 +117,7 @@ export class GradebookPanel {
     await s.cache.ensureCourses();
     const title = s.cache.course(this.courseId)?.title ?? this.courseId;
     this.panel.title = `Gradebook: ${title}`;
-    this.current = new Gradebook(await s.actions.gradebook(this.courseId), s.cache.course(this.courseId)?.section);
+    this.current = new Gradebook(await s.actions.gradebook(this.courseId), ownSections(s.cache.course(this.courseId)));
     const webview = this.panel.webview;
     webview.html = gradebookPage(
       {
@@ -133,7 +134,7 @@ export class GradebookPanel {
   /** Ask the hub again and redraw the table in place (the focus stays where it was). */
   async reload(): Promise<void> {
     const s = this.session();
-    this.current = new Gradebook(await s.actions.gradebook(this.courseId), s.cache.course(this.courseId)?.section);
+    this.current = new Gradebook(await s.actions.gradebook(this.courseId), ownSections(s.cache.course(this.courseId)));
     await this.postTable();
   }
 

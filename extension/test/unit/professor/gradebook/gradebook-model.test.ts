@@ -37,7 +37,7 @@ describe('gradebook model', () => {
   it("puts the viewer's own section first in the order by student, then by name; a score column orders the whole class", () => {
     const sectioned = classOf(60);
     sectioned.students = sectioned.students.map((st, i) => ({ ...st, ...(i % 3 === 0 ? { section: 'lab-a' } : i % 3 === 1 ? { section: 'lab-b' } : {}) }));
-    const mine = new Gradebook(sectioned, 'lab-a');
+    const mine = new Gradebook(sectioned, ['lab-a']);
     const rows = mine.view(DEFAULT_QUERY);
     const own = rows.filter((r) => r.student.section === 'lab-a');
     assert.equal(own.length, 20);
@@ -52,6 +52,9 @@ describe('gradebook model', () => {
     assert.ok(mine.view(query({ search: 'ada' })).findIndex((r) => r.student.section !== 'lab-a') >= mine.view(query({ search: 'ada' })).filter((r) => r.student.section === 'lab-a').length);
     const byTotal = mine.view(query({ sort: { kind: 'total' } }));
     assert.deepEqual(byTotal.map((r) => r.total), [...byTotal.map((r) => r.total)].sort((x, y) => x - y));
+    // A teaching assistant of two sections sees both first.
+    const both = new Gradebook(sectioned, ['lab-a', 'lab-b']).view(DEFAULT_QUERY);
+    assert.ok(both.slice(0, 40).every((r) => r.student.section !== undefined) && both.slice(40).every((r) => r.student.section === undefined));
     // Without a section of their own (a professor), the order is by name alone.
     assert.deepEqual(new Gradebook(sectioned).view(DEFAULT_QUERY).map((r) => r.label), [...rows.map((r) => r.label)].sort(byName));
   });
