@@ -86,7 +86,7 @@ export class ClusterCache implements Disposable {
   constructor(private readonly request: HubRequester) {
     this.versions = new StudentVersions(new VersionReader(request));
     this.regradeRequests = new RegradeQueue(request, (courseId) => ownSections(this.course(courseId)));
-    this.help = new HelpQueues(request, (courseId) => this.course(courseId)?.section);
+    this.help = new HelpQueues(request, (courseId) => ownSections(this.course(courseId)));
   }
 
   // ---- reading ----

@@ -17,8 +17,8 @@ export class HelpQueues implements Disposable {
 
   constructor(
     private readonly request: HubRequester,
-    /** The viewer's section in a course, if they have one. */
-    private readonly sectionIn: (courseId: string) => string | undefined = () => undefined,
+    /** The viewer's section (or sections) in a course, if they have any. */
+    private readonly sectionIn: (courseId: string) => string | readonly string[] | undefined = () => undefined,
   ) {}
 
   /** The queue, once loaded. */
@@ -58,8 +58,10 @@ export class HelpQueues implements Disposable {
     const open = e.request.state === 'waiting' || e.request.state === 'helping';
     const rest = q.filter((r) => r.id !== e.request.id);
     const next = open ? [...rest, e.request] : rest;
-    const mine = this.sectionIn(e.request.courseId);
-    const rank = (r: HelpRequest): number => (mine !== undefined && r.section === mine ? 0 : 1);
+    // A teaching assistant may teach several sections: the students of each come first.
+    const given = this.sectionIn(e.request.courseId);
+    const mine: readonly string[] = given === undefined ? [] : typeof given === 'string' ? [given] : given;
+    const rank = (r: HelpRequest): number => (r.section !== undefined && mine.includes(r.section) ? 0 : 1);
     next.sort((a, b) => rank(a) - rank(b) || a.raisedAt.localeCompare(b.raisedAt) || a.id.localeCompare(b.id));
     // Places in the queue move for everyone who waits: count them again, oldest first.
     const byAge = next.filter((r) => r.state === 'waiting').sort((a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.id.localeCompare(b.id));

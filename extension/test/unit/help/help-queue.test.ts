@@ -64,6 +64,17 @@ describe('help queue', () => {
     q.dispose();
   });
 
+  it('puts the hands of every section a teaching assistant teaches first', async () => {
+    const { request } = requester([hand('h1', 'alice', 1, { position: 1 })]);
+    const q = new HelpQueues(request, () => ['lab-a', 'lab-c']);
+    await q.ensure('cs101');
+    q.apply({ cause: 'raised', request: hand('h2', 'bob', 2, { section: 'lab-b', position: 2 }) });
+    q.apply({ cause: 'raised', request: hand('h3', 'carol', 3, { section: 'lab-c', position: 3 }) });
+    q.apply({ cause: 'raised', request: hand('h4', 'dan', 4, { section: 'lab-a', position: 4 }) });
+    assert.deepEqual(q.list('cs101')!.map((r) => r.studentId), ['carol', 'dan', 'alice', 'bob']);
+    q.dispose();
+  });
+
   it("keeps the student's own hand and says when the terminal is viewed", async () => {
     const { request } = requester([hand('h1', 'alice', 1, { position: 2 }), hand('h0', 'bob', 0, { position: 1 })]);
     const own = new OwnHands('alice');
