@@ -23,7 +23,7 @@ import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
 import { workspaceView } from './views';
 
-type Cause = 'raised' | 'taken' | 'followed' | 'terminal' | 'lowered' | 'ended';
+type Cause = 'raised' | 'taken' | 'followed' | 'terminal' | 'lowered' | 'ended' | 'moved';
 
 /** The queue as staff read it: the caller's own sections first, then oldest first (a stable sort keeps the store's order). */
 export function queueOrder<T extends { section?: string }>(requests: T[], callerSections: Set<string>): T[] {
@@ -60,6 +60,15 @@ export function attachHelpMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller
     const [view] = await views(r.courseId, [r]);
     await ctx.events.publish(HelpChangedNotification.type, { request: view!, cause }, { courseId: r.courseId, studentId: r.studentId });
     return view!;
+  };
+
+  /** A hand left the waiting line: those raised after it move up; tell each of them (and the staff) their new place. */
+  const announceMoves = async (left: HelpRequestRecord): Promise<void> => {
+    if (left.state !== 'waiting') return;
+    const behind = (await ctx.store.help.open(left.courseId)).filter((r) => r.state === 'waiting' && r.raisedAt >= left.raisedAt && r.id !== left.id);
+    for (const view of await views(left.courseId, behind)) {
+      await ctx.events.publish(HelpChangedNotification.type, { request: view, cause: 'moved' }, { courseId: view.courseId, studentId: view.studentId });
+    }
   };
 
   const requestOf = async (id: string): Promise<HelpRequestRecord> => {
@@ -99,7 +108,9 @@ export function attachHelpMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller
     if (r.studentId !== caller.person.id) throw errors.forbidden('only the student who raised a hand may lower it');
     if (!(await ctx.store.help.close(r.id, 'lowered', caller.person.id))) throw closed((await requestOf(r.id)));
     if (r.helperId) await audit(ctx, caller, 'help.end', r.courseId, r.studentId, { request: r.id, helper: r.helperId, by: 'student' });
-    return { request: await announce(r.id, 'lowered') };
+    const view = await announce(r.id, 'lowered');
+    await announceMoves(r);
+    return { request: view };
   });
 
   endpoint.handle(ListHelpQueueRequest.type, async (p) => {
@@ -120,7 +131,9 @@ export function attachHelpMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller
       throw closed(now);
     }
     await audit(ctx, caller, 'help.take', r.courseId, r.studentId, { request: r.id, assignment: r.assignmentId });
-    return { request: await announce(r.id, 'taken') };
+    const view = await announce(r.id, 'taken');
+    await announceMoves(r);
+    return { request: view };
   });
 
   endpoint.handle(FollowHelpRequest.type, async (p, rc) => {
@@ -129,6 +142,7 @@ export function attachHelpMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller
     if (r.state === 'waiting' && (await ctx.store.help.take(r.id, caller.person.id))) {
       await audit(ctx, caller, 'help.take', r.courseId, r.studentId, { request: r.id, assignment: r.assignmentId });
       await announce(r.id, 'taken');
+      await announceMoves(r);
     }
     const now = await requestOf(r.id);
     if (now.state !== 'helping') throw closed(now);
@@ -151,6 +165,8 @@ export function attachHelpMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller
     if (role === 'student' && r.studentId !== caller.person.id) throw errors.forbidden('you may end only your own help request');
     if (!(await ctx.store.help.close(r.id, 'ended', caller.person.id))) throw closed(await requestOf(r.id));
     await audit(ctx, caller, 'help.end', r.courseId, r.studentId, { request: r.id, ...(r.helperId ? { helper: r.helperId } : {}), by: role === 'student' ? 'student' : 'staff' });
-    return { request: await announce(r.id, 'ended') };
+    const view = await announce(r.id, 'ended');
+    await announceMoves(r);
+    return { request: view };
   });
 }

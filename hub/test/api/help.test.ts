@@ -145,6 +145,8 @@ describe('live help', function () {
     assert.equal((await refusal((await t.connect('prof')).request(TakeHelpRequest.type, { requestId: a.id }))).code, 'Conflict', 'taken once');
     assert.equal((await refusal((await t.connect('prof')).request(FollowHelpRequest.type, { requestId: a.id }))).code, 'Conflict', 'followed by its helper only');
     assert.equal((await queue('bob')).requests[0]!.position, 1, 'Bob moves up once Alice is being helped');
+    const moved = await bob.waitForEvent('events/helpChanged', (p) => p.cause === 'moved');
+    assert.deepEqual([(moved.request as { id: string }).id, (moved.request as { position?: number }).position], [b.id, 1], 'and is told so');
 
     const followed = await tara.request(FollowHelpRequest.type, { requestId: a.id, terminal: true });
     assert.equal(followed.connectPath, '/v1/workspaces/cs101--alice/connect');

@@ -147,7 +147,8 @@ export namespace HelpChangedNotification {
   export const type = defineNotification({
     method,
     direction: 'serverToClient',
-    description: 'A help request changed (raised, taken, followed, terminal viewed, lowered, ended); sent to its student and the course staff.',
+    description:
+      "A help request changed (raised, taken, followed, terminal viewed, lowered, ended), or moved up the queue because a hand ahead of it left the waiting line (`moved`); sent to its student and the course staff.",
     params: Type.Object({
       request: HelpRequest,
       cause: Type.Union([
@@ -157,6 +158,7 @@ export namespace HelpChangedNotification {
         Type.Literal('terminal'),
         Type.Literal('lowered'),
         Type.Literal('ended'),
+        Type.Literal('moved'),
       ]),
     }),
   });

@@ -84,6 +84,8 @@ describe('help queue', () => {
     own.onTerminalViewed((r) => told.push(r.helperName ?? '?'));
     own.apply({ cause: 'raised', request: hand('h7', 'bob', 7) });
     assert.equal(own.current()!.id, 'h1', "another student's hand is not one's own");
+    own.apply({ cause: 'moved', request: hand('h1', 'alice', 1, { position: 1 }) });
+    assert.equal(own.current('cs101')!.position, 1, 'moved up when a hand ahead left the line');
     own.apply({ cause: 'taken', request: hand('h1', 'alice', 1, { state: 'helping', helperName: 'Tara' }) });
     assert.deepEqual(told, []);
     own.apply({ cause: 'terminal', request: hand('h1', 'alice', 1, { state: 'helping', helperName: 'Tara', terminalSince: at(5) }) });
