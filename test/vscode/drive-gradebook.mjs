@@ -50,6 +50,10 @@ export async function driveGradebook({ page, step, pane }) {
     await cell(frame, 'ada', 'c-sum').filter({ hasText: '8/100' }).locator('.mark.overridden').waitFor({ timeout: LONG });
     await frame.locator('tr[data-student="grace"] td.cell.handed-in[data-assignment="c-sum"]').waitFor({ timeout: LONG });
     await cell(frame, 'ada', 'py-primes').filter({ hasText: 'not submitted' }).waitFor({ timeout: LONG });
+    // Late days: Grace's py-primes, handed in an hour late, spent one of her two; each row says what is left.
+    await cell(frame, 'grace', 'py-primes').locator('.mark.late-days', { hasText: '1 late day used' }).waitFor({ timeout: LONG });
+    await frame.locator('tr[data-student="grace"] th .late-days-left', { hasText: '1 late day left' }).waitFor({ timeout: LONG });
+    await frame.locator('tr[data-student="ada"] th .late-days-left', { hasText: '2 late days left' }).waitFor({ timeout: LONG });
     // The assignment's class summary: a histogram and its counts.
     const columns = await frame.locator('tr.heads button.sort').allInnerTexts();
     const sumColumn = columns.findIndex((t) => t.startsWith('Sum and mean (C)'));

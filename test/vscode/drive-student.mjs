@@ -239,6 +239,12 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       await page.locator('.monaco-list-row', { hasText: /Sum and mean \(C\).*in progress/ }).first().waitFor({ timeout: 60_000 });
     });
 
+    await step('late-days-shown', async () => {
+      // The course gives every student 2 late days (stack.mjs): the countdown and the assignment's row say so.
+      await page.locator('.part.statusbar .statusbar-item', { hasText: /\d.* · 2 late days left/ }).first().waitFor({ timeout: 60_000 });
+      await page.locator('.monaco-list-row', { hasText: /Sum and mean \(C\).*in progress · 2 late days left/ }).first().waitFor({ timeout: 60_000 });
+    });
+
     await step('terminal-echo', async () => {
       await command(page, 'Classpod: Open Workspace Terminal');
       await page.locator('.terminal-wrapper .xterm-rows').first().waitFor({ timeout: 60_000 });

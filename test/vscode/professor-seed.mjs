@@ -4,12 +4,15 @@
 // starter file and then the reference solution; Grace submits the starter.
 // The seed returns once the hub has recorded the version holding Ada's last
 // file, so the professor's Versions row never opens before it exists.
+// `seedLateSubmission` makes one late submission that late days cover: the
+// professor moves py-primes' due time an hour into the past (no cut-off), and
+// Grace hands in its starter, spending one of the course's late days.
 
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileWriteRequest, ListVersionFilesRequest, ListVersionsRequest, RpcEndpoint, StartWorkspaceRequest, SubmitRequest } from '@classpod/protocol';
+import { FileWriteRequest, ListVersionFilesRequest, ListVersionsRequest, RpcEndpoint, SetAssignmentDatesRequest, StartWorkspaceRequest, SubmitRequest } from '@classpod/protocol';
 import WebSocket from 'ws';
 
 async function connect(hubUrl, path, token) {
@@ -68,4 +71,29 @@ export async function seedSubmissions({ repo, hubUrl, tokens }) {
     ada: await submitVersions(hubUrl, 'ada', tokens.ada, [starter, solution]),
     grace: await submitVersions(hubUrl, 'grace', tokens.grace, [starter]),
   };
+}
+
+/** Grace hands in py-primes an hour after its (moved) due time: one late day spent, no penalty. Resolves with the submission. */
+export async function seedLateSubmission({ hubUrl, tokens, professor = 'turing' }) {
+  const prof = await connect(hubUrl, '/v1/connect', tokens[professor]);
+  try {
+    await prof.request(SetAssignmentDatesRequest.type, { courseId: 'cs101', assignmentId: 'py-primes', dueAt: new Date(Date.now() - 3_600_000).toISOString(), cutoffAt: null });
+  } finally {
+    prof.close();
+  }
+  const hub = await connect(hubUrl, '/v1/connect', tokens.grace);
+  try {
+    const { workspace } = await hub.request(StartWorkspaceRequest.type, { courseId: 'cs101', studentId: 'grace' });
+    const agent = await connect(hubUrl, workspace.connectPath, tokens.grace);
+    try {
+      await agent.request(FileWriteRequest.type, { path: 'py-primes/primes.py', contentBase64: Buffer.from('# late, with a late day\n').toString('base64'), createParents: true });
+    } finally {
+      agent.close();
+    }
+    const { submission } = await hub.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'py-primes' });
+    if (!submission.late || submission.lateDaysUsed !== 1 || submission.penaltyPercent !== 0) throw new Error(`Grace's late py-primes spent no late day: ${JSON.stringify(submission)}`);
+    return submission;
+  } finally {
+    hub.close();
+  }
 }

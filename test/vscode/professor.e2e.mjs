@@ -26,7 +26,7 @@ import { driveProfessor } from './drive-professor.mjs';
 import { prepareUiRun, runHostSuiteLogged } from './host-suite.mjs';
 import { ensureCodeServer } from './install.mjs';
 import { stopAll } from './processes.mjs';
-import { seedSubmissions } from './professor-seed.mjs';
+import { seedLateSubmission, seedSubmissions } from './professor-seed.mjs';
 import { buildExtension, missingTools, repo } from './run-e2e.mjs';
 import { startStack } from './stack.mjs';
 
@@ -80,6 +80,8 @@ export async function runProfessorE2E({ host = true, ui = true, compile = true, 
       if (host) {
         uiStack = await startStack({ repo, dir: join(dir, 'ui-stack'), logDir: join(resultsDir, 'ui-stack'), setup: addStaff });
         log(`journey's hub at ${uiStack.url}; submissions: ${JSON.stringify(await seedSubmissions({ repo, hubUrl: uiStack.url, tokens: uiStack.tokens }))}`);
+        // The gradebook shows late days spent: Grace's py-primes, handed in an hour after its due time.
+        log(`late submission: ${(await seedLateSubmission({ hubUrl: uiStack.url, tokens: uiStack.tokens })).id}`);
       }
       summary.ui = await driveProfessor({ baseUrl: cs.url, hubUrl: uiStack.url, tokens: uiStack.tokens, startFolder, shots, log });
     }

@@ -22,6 +22,8 @@ export async function startStack({ repo, dir, logDir, setup, host = '127.0.0.1',
   const hub = (...args) => run(process.execPath, [hubCli, ...args, '--data', data]);
   const course = join(repo, 'examples', 'demo-course');
   await hub('course', 'create', '--from', course);
+  // Every student has 2 late days: the countdown and the gradebook show them.
+  await hub('course', 'late-days', '--course', 'cs101', '--days', '2');
   const tokens = {};
   for (const [id, name] of [
     ['ada', 'Ada Lovelace'],

@@ -87,7 +87,9 @@ export class DeadlineStatus implements vscode.Disposable {
     this.item.text = `$(clock) ${formatCountdown(remainingMs)}${lateDays ? ` · ${lateDays}` : ''}`;
     this.item.tooltip = `${deadline.title}\n${late ? `Was due ${formatAbsolute(new Date(a.dueAt!))}; late days cover it until ${formatAbsolute(deadline.dueAt)}` : `Due ${formatAbsolute(deadline.dueAt)}`}${lateDays ? `\nLate days: ${lateDays}` : ''}`;
     this.item.backgroundColor = remainingMs < 3_600_000 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    this.item.accessibilityInformation = { label: `${deadline.title} due in ${formatCountdown(remainingMs)}` };
+    this.item.accessibilityInformation = {
+      label: `${deadline.title} ${late ? 'takes late work for' : 'due in'} ${formatCountdown(remainingMs)}${lateDays ? `, ${lateDays}` : ''}`,
+    };
     this.item.show();
     // update(), not render(): when a due time passes, late days may keep the assignment open.
     this.timer = setTimeout(() => this.update(), DeadlineWatch.refreshDelay(remainingMs));

@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ASSIGNMENT_FILE_PATH, plural, ProtocolError } from '@classpod/protocol';
+import { ASSIGNMENT_FILE_PATH, MAX_LATE_DAYS, plural, ProtocolError } from '@classpod/protocol';
 import { createLogger } from '@classpod/observability';
 import { addAssignmentFolder, CourseSetupError, enrolPerson, parseStudentCsv, setUpCourseFolder } from '../admin/course-setup';
 import { AssignmentFolderError } from '../assignments/assignment-folder';
@@ -41,6 +41,8 @@ const HELP = `usage: classpod-hub <command> [options]
   course create --from DIR   a course folder: course.yaml + assignments/<slug>/
   course idle --course ID --idle-stop DURATION|default
                              how long the course's workspaces may be idle (a running hub follows it)
+  course late-days --course ID --days N|none
+                             late days every student of the course has (see hub/README.md, Late days)
   assignment add --course ID --folder DIR [--id SLUG]
   people add --id ID --name NAME [--email E] [--course ID --role professor|assistant|student] [--admin]
              [--oidc-subject SUB [--oidc-issuer URL]]   link the person's account at the identity provider
@@ -80,6 +82,7 @@ const options = {
   isolation: { type: 'string' },
   'idle-stop': { type: 'string' },
   'idle-stop-ms': { type: 'string' },
+  days: { type: 'string' },
   lease: { type: 'string' },
   'lease-ms': { type: 'string' },
   'official-sandboxes': { type: 'string' },
@@ -211,6 +214,16 @@ async function main(argv: string[]): Promise<number> {
         const ms = text === 'default' ? null : durationSetting(text, '--idle-stop', undefined, '');
         await store.courses.setIdleStopSeconds(course, ms === null || ms === undefined ? null : Math.max(1, Math.round(ms / 1000)));
         out(ms === null || ms === undefined ? `course ${course}: workspaces follow the hub's idle time` : `course ${course}: workspaces stop after ${formatIdle(ms)} idle`);
+        return 0;
+      }
+      case 'course late-days': {
+        const course = need(v.course, 'course');
+        if (!(await store.courses.get(course))) throw new UsageError(`no course ${course}`);
+        const text = need(v.days, 'days');
+        const days = text === 'none' ? null : Number(text);
+        if (days !== null && !(Number.isInteger(days) && days >= 0 && days <= MAX_LATE_DAYS)) throw new UsageError(`--days takes a whole number from 0 to ${MAX_LATE_DAYS}, or none`);
+        await store.lateDays.setCourseDays(course, days);
+        out(days ? `course ${course}: every student has ${days} late day${days === 1 ? '' : 's'}` : `course ${course}: no late days`);
         return 0;
       }
       case 'assignment add': {

@@ -7,6 +7,9 @@
 // run any number of times: each student's deadline is recorded as processed
 // together with its collected submission, in one transaction. It runs at start
 // (deadlines that passed while the hub was down) and then on a timer.
+// Late days (late-days.ts) do not delay collection: what is collected stands
+// at the due time and spends none, and a student with late days left may
+// still hand in later through submission intake; that later submission counts.
 
 import { type Logger } from '@classpod/observability';
 import { groupOwnerId } from '../groups/work-owner';

@@ -64,6 +64,29 @@ describe('classpod-hub command', function () {
     assert.equal(await idleSeconds(), undefined, 'a refused change changes nothing');
   });
 
+  it("sets a course's late days, none with `none`, and refuses a bad count", async () => {
+    hubCli(['course', 'create', '--data', dataDir, '--from', DEMO_COURSE_DIR]);
+    const lateDays = async (): Promise<number> => {
+      const store = await openStore({ dataDir });
+      try {
+        return await store.lateDays.courseDays('cs101');
+      } finally {
+        await store.close();
+      }
+    };
+    assert.match(hubCli(['course', 'late-days', '--data', dataDir, '--course', 'cs101', '--days', '2']), /course cs101: every student has 2 late days/);
+    assert.equal(await lateDays(), 2);
+    for (const days of ['-1', '1.5', '366', 'many']) {
+      const bad = run(['course', 'late-days', '--course', 'cs101', `--days=${days}`]);
+      assert.deepEqual([bad.status, /--days takes a whole number from 0 to 365, or none/.test(bad.err)], [2, true], bad.err);
+    }
+    const unknown = run(['course', 'late-days', '--course', 'cs999', '--days', '1']);
+    assert.deepEqual([unknown.status, /no course cs999/.test(unknown.err)], [2, true], unknown.err);
+    assert.equal(await lateDays(), 2, 'a refused change changes nothing');
+    assert.match(hubCli(['course', 'late-days', '--data', dataDir, '--course', 'cs101', '--days', 'none']), /course cs101: no late days/);
+    assert.equal(await lateDays(), 0);
+  });
+
   it('adds an assignment from a folder and says what students receive', () => {
     hubCli(['course', 'create', '--data', dataDir, '--id', 'cs202', '--title', 'Data structures']);
     const out = hubCli(['assignment', 'add', '--data', dataDir, '--course', 'cs202', '--folder', join(DEMO_COURSE_DIR, 'assignments/py-primes')]);
