@@ -87,7 +87,7 @@ describe('staff actions as students see them', function () {
     const o = await alice.waitForEvent('events/scoreChanged', (p) => p.submissionId === s.id && p.cause === 'override');
     assert.equal(o.score, 77);
     const csv = (await prof.request(ExportGradesRequest.type, { courseId: 'cs101' })).csv;
-    assert.match(csv, /\r\nalice,Alice,,c-sum,[^,]+,false,0,graded,77,100,true,partial credit for the idea,1\r\n/);
+    assert.match(csv, /\r\nalice,Alice,,c-sum,[^,]+,false,0,graded,77,100,true,partial credit for the idea,1,[^\r]*\r\n/);
     const one = await prof.request(ExportGradesRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' });
     assert.equal(one.fileName, 'cs101-c-sum-grades.csv');
     assert.deepEqual(one.csv.trim().split('\r\n').slice(1).map((l) => l.split(',')[3]), ['c-sum', 'c-sum', 'c-sum']);
