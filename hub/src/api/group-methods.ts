@@ -1,11 +1,10 @@
 // `groups/list|save|remove`: the groups of a group assignment. Staff form
-// them; the hub enforces what a group may be (students of the course, one
-// group per student per assignment, no larger than `group.maxSize`) here and
-// in the members table's key.
+// them; what a group may be is groups/group-rules.ts (the CLI's rules too).
 
 import { errors, ListGroupsRequest, RemoveGroupRequest, SaveGroupRequest, type GroupSummary, type RpcEndpoint } from '@classpod/protocol';
 import { groupOwnerId } from '../groups/work-owner';
-import { AlreadyGrouped, type Group } from '../store/group-repository';
+import { saveGroup } from '../groups/group-rules';
+import type { Group } from '../store/group-repository';
 import type { Store } from '../store/store';
 import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
@@ -40,14 +39,6 @@ export async function groupView(store: Store, g: Group): Promise<GroupSummary> {
 }
 
 export function attachGroupMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
-  /** The assignment, which must be a group assignment. */
-  const groupAssignment = async (courseId: string, assignmentId: string) => {
-    const a = await ctx.store.assignments.get(courseId, assignmentId);
-    if (!a) throw errors.notFound(`no assignment ${assignmentId} in course ${courseId}`);
-    if (a.groupMaxSize === undefined) throw errors.invalidParams(`${assignmentId} is not a group assignment: add \`group: { maxSize: N }\` to its assignment.yaml`);
-    return { ...a, groupMaxSize: a.groupMaxSize };
-  };
-
   endpoint.handle(ListGroupsRequest.type, async (p) => {
     const role = await ctx.authz.member(caller, p.courseId);
     const all = await ctx.store.groups.list(p.courseId, p.assignmentId);
@@ -57,26 +48,9 @@ export function attachGroupMethods(endpoint: RpcEndpoint, ctx: ApiContext, calle
 
   endpoint.handle(SaveGroupRequest.type, async (p) => {
     await ctx.authz.staff(caller, p.courseId);
-    const a = await groupAssignment(p.courseId, p.assignmentId);
-    const members = [...new Set(p.members)].sort();
-    if (members.length !== p.members.length) throw errors.invalidParams('a member is named twice');
-    if (members.length > a.groupMaxSize) {
-      throw errors.invalidParams(`a group of ${a.id} has at most ${a.groupMaxSize} members; ${members.length} were named`);
-    }
-    for (const m of members) {
-      if ((await ctx.store.courses.roleIn(p.courseId, m)) !== 'student') throw errors.invalidParams(`${m} is not a student of course ${p.courseId}`);
-      if (await ctx.rosters.isWithdrawn(p.courseId, m)) throw errors.invalidParams(`${m} was withdrawn from course ${p.courseId}`);
-    }
-    const existing = await ctx.store.groups.get(p.courseId, p.assignmentId, p.groupId);
-    let group: Group;
-    try {
-      group = await ctx.store.groups.save({ courseId: p.courseId, assignmentId: p.assignmentId, id: p.groupId, members, createdBy: caller.person.id });
-    } catch (err) {
-      if (err instanceof AlreadyGrouped) throw errors.conflict(`${err.personId} is already in group ${err.groupId} of ${p.assignmentId}; one group per student per assignment`);
-      throw err;
-    }
-    await audit(ctx, caller, existing ? 'group.update' : 'group.create', p.courseId, `${p.assignmentId}/${p.groupId}`, { members });
-    return { group: await groupView(ctx.store, group), created: !existing };
+    const { group, created } = await saveGroup(ctx.store, ctx.rosters, { ...p, by: caller.person.id });
+    await audit(ctx, caller, created ? 'group.create' : 'group.update', p.courseId, `${p.assignmentId}/${p.groupId}`, { members: group.members });
+    return { group: await groupView(ctx.store, group), created };
   });
 
   endpoint.handle(RemoveGroupRequest.type, async (p) => {

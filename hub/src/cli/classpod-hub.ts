@@ -18,6 +18,8 @@ import { BlobStore } from '../blobs/blob-store';
 import { durationSetting, HubConfigError, oidcOptionsFromFile, optionsFromEnv, parseSandboxList } from '../config';
 import { installedAgentProgram } from './agent-program';
 import { exportGradeRecord, GradeRecordExportError } from '../grading/grade-record-export';
+import { saveGroup } from '../groups/group-rules';
+import { groupOwnerId, MAX_GROUP_ID_LENGTH } from '../groups/work-owner';
 import { startHub } from '../hub';
 import { openStore } from '../store/open-store';
 import { RosterCsvError } from '../rosters/roster-csv';
@@ -44,6 +46,9 @@ const HELP = `usage: classpod-hub <command> [options]
   course late-days --course ID --days N|none
                              late days every student of the course has (see hub/README.md, Late days)
   assignment add --course ID --folder DIR [--id SLUG]
+  groups save --course ID --assignment SLUG --group ID --members A,B[,…]
+                             form a group of a group assignment (or replace its members)
+  groups list --course ID [--assignment SLUG]
   people add --id ID --name NAME [--email E] [--course ID --role professor|assistant|student] [--admin]
              [--oidc-subject SUB [--oidc-issuer URL]]   link the person's account at the identity provider
   students import --course ID --csv FILE      CSV with a header: id,name[,email]
@@ -112,6 +117,9 @@ const options = {
   label: { type: 'string' },
   'max-uses': { type: 'string' },
   section: { type: 'string' },
+  assignment: { type: 'string' },
+  group: { type: 'string' },
+  members: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -232,6 +240,23 @@ async function main(argv: string[]): Promise<number> {
         out(`assignment ${loaded.id}: ${loaded.title}, due ${loaded.dueAt ?? 'never'}, ${plural(loaded.hiddenTests, 'hidden test')}`);
         out(`students receive: ${[...loaded.starterFiles.map((f) => f.path), ASSIGNMENT_FILE_PATH, ...loaded.publicFiles.map((f) => `.classpod/${f.path}`)].join(', ')}`);
         for (const w of loaded.warnings) out(`warning: ${w}`);
+        return 0;
+      }
+      case 'groups save': {
+        const course = need(v.course, 'course');
+        const assignmentId = checkId('assignment', need(v.assignment, 'assignment'));
+        const groupId = need(v.group, 'group');
+        if (!isSlugId(groupId) || groupId.length > MAX_GROUP_ID_LENGTH) throw new UsageError(`--group \`${groupId}\` is not a group id: 1 to ${MAX_GROUP_ID_LENGTH} lowercase letters and digits, with single hyphens inside`);
+        const members = need(v.members, 'members').split(',').map((m) => m.trim()).filter(Boolean);
+        for (const m of members) checkId('person', m);
+        const { group, created } = await saveGroup(store, store.rosters, { courseId: course, assignmentId, groupId, members, by: 'operator' });
+        await store.audit.add({ actorId: 'operator', action: created ? 'group.create' : 'group.update', courseId: course, target: `${assignmentId}/${groupId}`, detail: JSON.stringify({ members: group.members }) });
+        out(`${created ? 'created' : 'updated'} group ${groupId} of ${assignmentId}: ${group.members.join(', ')} (workspace ${course}--${groupOwnerId(assignmentId, groupId)})`);
+        return 0;
+      }
+      case 'groups list': {
+        const course = need(v.course, 'course');
+        for (const g of await store.groups.list(course, v.assignment)) out(`${g.assignmentId}/${g.id}: ${g.members.join(', ')}`);
         return 0;
       }
       case 'people add': {
@@ -425,6 +450,8 @@ main(process.argv.slice(2)).then(
       err instanceof FolderError ||
       err instanceof GradeRecordExportError ||
       ProtocolError.is(err, 'InvalidParams') ||
+      ProtocolError.is(err, 'Conflict') ||
+      ProtocolError.is(err, 'NotFound') ||
       String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_');
     process.stderr.write(`classpod-hub: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
     if (err instanceof UsageError) process.stderr.write('run `classpod-hub --help` for usage\n');
