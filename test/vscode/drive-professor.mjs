@@ -13,6 +13,11 @@
 import { answerInput, command, launchBrowser, notification, stepRecorder } from './browser.mjs';
 import { readFeedbackAsStudent, writeFeedback } from './drive-feedback.mjs';
 import { driveGradebook } from './drive-gradebook.mjs';
+import { driveSimilarity } from './drive-similarity.mjs';
+import { seedCopiedSubmissions } from './professor-seed.mjs';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
 
 const LONG = 120_000;
 /** A submission row: "Tue, 24 Nov 2026, 19:33 …". */
@@ -246,6 +251,8 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
     await driveGradebook({ page, step, pane });
     // Feedback on code: a comment on line 3 of Ada's sum.c (drive-feedback.mjs); she reads it at the end.
     await writeFeedback({ page, step, pane });
+    // The similarity check of py-primes, which Ada copied from Grace (drive-similarity.mjs).
+    await driveSimilarity({ page, step, pane, seed: () => seedCopiedSubmissions({ repo, hubUrl, tokens }) });
 
     await step('filtered', async () => {
       await clearToasts(page);

@@ -23,8 +23,8 @@ async function connect(hubUrl, path, token) {
   return endpoint;
 }
 
-/** Write `c-sum/sum.c` in the student's workspace and submit it, once per content. */
-async function submitVersions(hubUrl, studentId, token, contents) {
+/** Write `c-sum/sum.c` (or `file` of `assignmentId`) in the student's workspace and submit it, once per content. */
+async function submitVersions(hubUrl, studentId, token, contents, { assignmentId = 'c-sum', file = 'sum.c', waitForVersion = true } = {}) {
   const hub = await connect(hubUrl, '/v1/connect', token);
   try {
     const { workspace } = await hub.request(StartWorkspaceRequest.type, { courseId: 'cs101', studentId });
@@ -32,12 +32,12 @@ async function submitVersions(hubUrl, studentId, token, contents) {
     try {
       const ids = [];
       for (const content of contents) {
-        await agent.request(FileWriteRequest.type, { path: 'c-sum/sum.c', contentBase64: Buffer.from(content).toString('base64'), createParents: true });
-        const { submission } = await hub.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' });
+        await agent.request(FileWriteRequest.type, { path: `${assignmentId}/${file}`, contentBase64: Buffer.from(content).toString('base64'), createParents: true });
+        const { submission } = await hub.request(SubmitRequest.type, { courseId: 'cs101', assignmentId });
         ids.push(submission.id);
         await new Promise((r) => setTimeout(r, 20)); // distinct submission times
       }
-      await versionRecorded(hub, studentId, contents.at(-1));
+      if (waitForVersion) await versionRecorded(hub, studentId, contents.at(-1));
       return ids;
     } finally {
       agent.close();
@@ -96,4 +96,24 @@ export async function seedLateSubmission({ hubUrl, tokens, professor = 'turing' 
   } finally {
     hub.close();
   }
+}
+
+/**
+ * For the similarity check (drive-similarity.mjs), once the gradebook has been
+ * looked at: Grace hands in the reference solution of py-primes, and Ada the
+ * same program with every name changed.
+ */
+export async function seedCopiedSubmissions({ repo, hubUrl, tokens }) {
+  const solution = readFileSync(join(repo, 'examples', 'demo-course', 'assignments', 'py-primes', 'solution', 'primes.py'), 'utf8');
+  const copy = solution
+    .replace(/\bsieve\b/g, 'marks')
+    .replace(/\bcount\b/g, 'how_many')
+    .replace(/\btotal\b/g, 'acc')
+    .replace(/\bmain\b/g, 'run')
+    .replace(/Reference solution/, 'My solution');
+  const options = { assignmentId: 'py-primes', file: 'primes.py', waitForVersion: false };
+  return {
+    grace: await submitVersions(hubUrl, 'grace', tokens.grace, [solution], options),
+    ada: await submitVersions(hubUrl, 'ada', tokens.ada, [copy], options),
+  };
 }
