@@ -8,10 +8,11 @@
 // the attacker's side: a student, an assistant and another course's
 // professor are refused every method, a professor may not pull in a course
 // they do not teach, and none of those refusals stores a check. No score
-// changes.
+// changes. A check a stopped hub had not finished is taken up by the next.
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   GetSimilarityFragmentsRequest,
@@ -199,3 +200,36 @@ function randomBuffer(n: number): Buffer {
   for (let i = 0; i < n; i++) b[i] = (i * 7919) % 256;
   return b;
 }
+
+describe('similarity check across a restart', function () {
+  this.timeout(180_000);
+
+  it('takes up a check the previous hub had not finished', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'classpod-similarity-restart-'));
+    try {
+      const first = await startTestHub({ dataDir });
+      let runId: string;
+      try {
+        for (const [s, v] of [['alice', 1], ['bob', 1], ['carol', 2]] as const) {
+          await storeSubmission(first.hub, { courseId: 'cs101', assignmentId: 'c-sum', studentId: s, files: { 'sum.c': v === 1 && s === 'bob' ? renamedCopy(originalSolution(v)) : originalSolution(v) } });
+        }
+        // Queued as a hub that stopped before its runner took it up leaves it.
+        runId = (await first.hub.store.similarity.create({ courseId: 'cs101', assignmentId: 'c-sum', earlierCourseIds: [], requestedBy: 'prof' })).id;
+      } finally {
+        await first.close();
+      }
+      const second = await startTestHub({ dataDir });
+      try {
+        await second.hub.context.similarity.idle();
+        const run = await second.hub.store.similarity.get(runId);
+        assert.equal(run?.state, 'done', run?.message);
+        const [top] = await second.hub.store.similarity.pairs(runId, 0, 1);
+        assert.deepEqual([top!.left.studentId, top!.right.studentId].sort(), ['alice', 'bob']);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
