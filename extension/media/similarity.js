@@ -56,9 +56,13 @@
       for (const side of document.querySelectorAll('section.file')) {
         const rowsOf = side.querySelectorAll(`tr.frag[data-fragment="${current}"]`);
         for (const r of rowsOf) r.classList.add('current');
-        if (rowsOf[0]) rowsOf[0].scrollIntoView({ block: 'center' });
+        if (rowsOf[0]) {
+          // Scroll the file's own box, never the page sideways.
+          const box = side.querySelector('.scroll');
+          box.scrollTop = Math.max(0, rowsOf[0].offsetTop - box.clientHeight / 3);
+        }
       }
-      links[current].focus();
+      links[current].focus({ preventScroll: true });
     };
     for (const [i, link] of links.entries()) link.addEventListener('click', () => show(i));
     document.addEventListener('keydown', (e) => {

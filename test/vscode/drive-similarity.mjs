@@ -54,5 +54,8 @@ export async function driveSimilarity({ page, step, pane, seed }) {
     if (!text.includes('sieve') || !text.includes('marks')) throw new Error('the two files are not both on the page');
     await pair.locator('button.fragment-link').first().click();
     await pair.locator('tr.frag.current').first().waitFor({ timeout: LONG });
+    // Sum and mean (C) open again, as the steps after this one expect the tree.
+    const cSum = pane.locator('.monaco-list-row[aria-expanded="false"]', { hasText: 'Sum and mean (C)' }).first();
+    if (await cSum.count()) await cSum.click();
   });
 }

@@ -144,10 +144,11 @@ tr.pair:focus { background: var(--vscode-list-focusBackground, var(--vscode-list
 .skipped { margin-top: 12px; color: var(--vscode-descriptionForeground); }
 .fragment-list { display: flex; flex-wrap: wrap; gap: 4px 12px; padding-left: 18px; margin: 0 0 8px; }
 .fragment-link { background: none; color: var(--vscode-textLink-foreground); padding: 0 4px; border-left: 4px solid transparent; }
-.side-by-side { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+.side-by-side { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 12px; }
+.file { min-width: 0; }
 .file h2 { font-size: 1em; margin: 4px 0; }
 .scroll { overflow: auto; max-height: calc(100vh - 170px); border: 1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border)); }
-table.source { width: 100%; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
+table.source { min-width: 100%; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
 table.source td { border: none; padding: 0 6px; white-space: pre; }
 table.source td.ln { color: var(--vscode-editorLineNumber-foreground); text-align: right; user-select: none; width: 1%; }
 tr.frag td.code, .fragment-link { border-left: 4px solid; }
