@@ -142,7 +142,7 @@ tr.pair:focus { background: var(--vscode-list-focusBackground, var(--vscode-list
 .mark { margin-left: 6px; padding: 0 4px; border-radius: 3px; font-size: 0.85em; background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
 .empty { color: var(--vscode-descriptionForeground); }
 .skipped { margin-top: 12px; color: var(--vscode-descriptionForeground); }
-.fragment-list { display: flex; flex-wrap: wrap; gap: 4px 12px; padding-left: 18px; margin: 0 0 8px; }
+.fragment-list { display: flex; flex-wrap: wrap; gap: 4px 12px; list-style: none; padding: 0; margin: 0 0 8px; }
 .fragment-link { background: none; color: var(--vscode-textLink-foreground); padding: 0 4px; border-left: 4px solid transparent; }
 .side-by-side { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 12px; }
 .file { min-width: 0; }
@@ -152,7 +152,7 @@ table.source { min-width: 100%; font-family: var(--vscode-editor-font-family); f
 table.source td { border: none; padding: 0 6px; white-space: pre; }
 table.source td.ln { color: var(--vscode-editorLineNumber-foreground); text-align: right; user-select: none; width: 1%; }
 tr.frag td.code, .fragment-link { border-left: 4px solid; }
-tr.frag.current td.code { outline: 1px solid var(--vscode-focusBorder); }
+tr.frag.current td.code { border-left-width: 8px; }
 .f0 { --c: var(--vscode-charts-red); } .f1 { --c: var(--vscode-charts-blue); } .f2 { --c: var(--vscode-charts-green); }
 .f3 { --c: var(--vscode-charts-orange); } .f4 { --c: var(--vscode-charts-purple); } .f5 { --c: var(--vscode-charts-yellow); }
 ${Array.from({ length: 11 }, (_, i) => `.bar.w${i} { --w: ${i * 10}%; }`).join(' ')}
