@@ -12,6 +12,8 @@ import {
 } from '@classpod/protocol';
 import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
+import { groupOwnerId } from '../groups/work-owner';
+import { groupMembers } from './group-methods';
 import { workspaceView } from './views';
 
 export function attachClusterMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
@@ -24,10 +26,19 @@ export function attachClusterMethods(endpoint: RpcEndpoint, ctx: ApiContext, cal
     const role = await ctx.authz.member(caller, p.courseId);
     const students = role === 'student' ? [caller.person] : await ctx.store.courses.members(p.courseId, 'student');
     const known = new Map((await ctx.provider.list(p.courseId)).map((s) => [s.studentId, s]));
+    // A group assignment's groups have a workspace each: staff see every one, a student their own groups'.
+    const groups = (await ctx.store.groups.list(p.courseId)).filter((g) => role !== 'student' || g.members.includes(caller.person.id));
+    const status = async (studentId: string) => known.get(studentId) ?? (await ctx.provider.status({ courseId: p.courseId, studentId }));
     return {
-      workspaces: await Promise.all(
-        students.map(async (st) => workspaceView(known.get(st.id) ?? (await ctx.provider.status({ courseId: p.courseId, studentId: st.id })), st.name)),
-      ),
+      workspaces: [
+        ...(await Promise.all(students.map(async (st) => workspaceView(await status(st.id), st.name)))),
+        ...(await Promise.all(
+          groups.map(async (g) => {
+            const names = (await groupMembers(ctx.store, g)).map((m) => m.name ?? m.personId).join(', ');
+            return workspaceView(await status(groupOwnerId(g.assignmentId, g.id)), `Group ${g.id} (${g.assignmentId}): ${names}`);
+          }),
+        )),
+      ],
     };
   });
 

@@ -20,6 +20,7 @@ import {
   ListGroupsRequest,
   ListSubmissionsRequest,
   ListVersionsRequest,
+  ListWorkspacesRequest,
   OverrideScoreRequest,
   RemoveGroupRequest,
   SaveGroupRequest,
@@ -154,6 +155,10 @@ describe('group assignments', function () {
     assert.deepEqual(byBob.authors, [{ personId: 'bob', name: 'Bob' }]);
     await sessions.alice!.session.syncNow();
     assert.equal(readFileSync(join(sessions.alice!.local, 'sum.c'), 'utf8'), '/* bob */ int main(void) { return 0; }\n', "Bob's edit reached Alice");
+    // The professor's workspace list holds the group's workspace, named by its members; Carol's holds none of it.
+    const listed = (await (await t.connect('prof')).request(ListWorkspacesRequest.type, { courseId: 'cs101' })).workspaces.find((w) => w.workspaceId === GROUP_WS);
+    assert.deepEqual([listed?.studentName, listed?.state], ['Group team-a (team-sum): Alice, Bob', 'running']);
+    assert.ok(!(await (await t.connect('carol')).request(ListWorkspacesRequest.type, { courseId: 'cs101' })).workspaces.some((w) => w.workspaceId === GROUP_WS));
     // Bob and the professor read the same history.
     const bobsList = (await (await t.connect('bob')).request(ListVersionsRequest.type, { courseId: 'cs101', assignmentId: 'team-sum' })).versions;
     const profsList = (await (await t.connect('prof')).request(ListVersionsRequest.type, { courseId: 'cs101', assignmentId: 'team-sum', studentId: 'alice' })).versions;
