@@ -5,6 +5,7 @@
 
 import { AddFeedbackRequest, errors, ListFeedbackRequest, type FeedbackComment as FeedbackView, type RpcEndpoint } from '@classpod/protocol';
 import type { FeedbackComment } from '../store/records';
+import { ownerOf } from '../groups/work-owner';
 import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
 
@@ -70,6 +71,9 @@ export function attachFeedbackMethods(endpoint: RpcEndpoint, ctx: ApiContext, ca
     if (studentId !== undefined) await ctx.authz.studentWork(caller, p.courseId, studentId);
     else if ((await ctx.authz.member(caller, p.courseId)) === 'student') studentId = caller.person.id;
     else throw errors.invalidParams('name the student (studentId) whose feedback to list');
+    // A member of a group reads the feedback on the group's submissions.
+    const a = await ctx.store.assignments.get(p.courseId, p.assignmentId);
+    if (a) studentId = await ownerOf(ctx.store, a, studentId);
     if (p.submissionId !== undefined) {
       const s = await ctx.store.submissions.get(p.submissionId);
       if (!s || s.courseId !== p.courseId || s.assignmentId !== p.assignmentId || s.studentId !== studentId) {

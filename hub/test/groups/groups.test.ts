@@ -14,7 +14,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  AddFeedbackRequest,
   ExportGradesRequest,
+  ListFeedbackRequest,
   GetGradebookRequest,
   ListAssignmentsRequest,
   ListGroupsRequest,
@@ -174,6 +176,11 @@ describe('group assignments', function () {
     assert.equal(submission.studentId, 'team-sum--team-a');
     const prof = await t.connect('prof');
     await prof.request(OverrideScoreRequest.type, { submissionId: submission.id, score: 7, comment: 'team work' });
+    await prof.request(AddFeedbackRequest.type, { submissionId: submission.id, path: 'sum.c', line: 1, body: 'Good start, both of you.' });
+    for (const who of ['alice', 'bob']) {
+      const { comments } = await (await t.connect(who)).request(ListFeedbackRequest.type, { courseId: 'cs101', assignmentId: 'team-sum' });
+      assert.deepEqual(comments.map((c) => c.body), ['Good start, both of you.'], `${who} reads the feedback on the group's work`);
+    }
     for (const who of ['alice', 'bob']) {
       const c = await t.connect(who);
       const view = (await c.request(ListAssignmentsRequest.type, { courseId: 'cs101' })).assignments.find((a) => a.id === 'team-sum')!;
