@@ -58,8 +58,8 @@ export class WorkspaceTestRunner implements TestRunner {
   readonly label = 'In the workspace';
 
   constructor(
-    /** The workspace connection of a course. */
-    private readonly connection: (courseId: string) => { ready(): Promise<RpcEndpoint> },
+    /** The workspace connection of a course (for a group assignment, of the group's workspace). */
+    private readonly connection: (courseId: string, request: RunRequest) => { ready(): Promise<RpcEndpoint> },
     /** Folder of the assignment in the workspace, relative to its root. */
     private readonly remotePath: (request: RunRequest) => string,
     /** Runs first: brings the latest local edits to the workspace. */
@@ -68,7 +68,7 @@ export class WorkspaceTestRunner implements TestRunner {
 
   async run(request: RunRequest): Promise<RunResult> {
     await this.beforeRun(request);
-    const endpoint = await this.connection(request.courseId).ready();
+    const endpoint = await this.connection(request.courseId, request).ready();
     const runId = randomUUID();
     const off = endpoint.onNotification(TestProgressNotification.type, (p) => {
       if (p.runId === runId) request.onTest?.(p.result);

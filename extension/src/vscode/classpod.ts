@@ -143,7 +143,8 @@ export function createClasspod(context: vscode.ExtensionContext): ClasspodApi {
   const runners: TestRunner[] = [
     new LocalTestRunner(),
     new WorkspaceTestRunner(
-      (courseId) => workspaces.get(courseId),
+      // A group assignment's tests run in the group's workspace, where its folder is.
+      (courseId, r) => workspaces.get(courseId, catalog.find(courseId, r.assignmentId)?.group?.connectPath),
       (r) => folders.find(r.courseId, r.assignmentId)?.marker.slug ?? r.assignmentId,
       async (r) => {
         await folders.find(r.courseId, r.assignmentId)?.sync.syncNow();

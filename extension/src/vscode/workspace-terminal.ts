@@ -19,6 +19,8 @@ export interface TerminalTarget {
   /** Folder relative to the workspace root (an assignment's), or the root. */
   cwd?: string;
   title: string;
+  /** A group assignment's: the gateway path of the group's workspace, where its folder is. */
+  groupPath?: string;
 }
 
 /** A Pseudoterminal whose shell runs in the workspace. */
@@ -38,7 +40,7 @@ export class WorkspacePty implements vscode.Pseudoterminal {
   ) {}
 
   open(dimensions: vscode.TerminalDimensions | undefined): void {
-    const remote = new RemoteTerminal(this.workspaces.get(this.target.courseId), {
+    const remote = new RemoteTerminal(this.workspaces.get(this.target.courseId, this.target.groupPath), {
       cols: dimensions?.columns ?? 80,
       rows: dimensions?.rows ?? 24,
       ...(this.target.cwd ? { cwd: this.target.cwd } : {}),
@@ -120,7 +122,11 @@ export class WorkspaceTerminals implements vscode.Disposable {
     this.registration.dispose();
   }
 
-  private newPty(target: TerminalTarget): WorkspacePty {
+  private newPty(chosen: TerminalTarget): WorkspacePty {
+    // An assignment done in a group: its terminal opens in the group's workspace.
+    const assignmentId = chosen.cwd;
+    const groupPath = assignmentId ? this.catalog.find(chosen.courseId, assignmentId)?.group?.connectPath : undefined;
+    const target = groupPath ? { ...chosen, groupPath } : chosen;
     const pty = new WorkspacePty(this.workspaces, target, this.logger);
     this.ptys.push(pty);
     return pty;
