@@ -3,16 +3,18 @@
 // submission, opens a file, compares it with the starter file and with her
 // other submission, opens Ada's Versions and diffs a file against the version
 // before, regrades and sees the new result, extends a deadline, exports the
-// grades, is refused a score of 150/100, overrides the score with a comment,
+// grades, applies a rubric item (drive-rubric.mjs) and sees the score change,
+// is refused a score of 150/100, overrides the score with a comment,
 // opens the gradebook (drive-gradebook.mjs) and filters the class with the
 // view's button; then Ada, the student, sees the score with the comment in
 // her Courses view and Show Results marks each of her tests ✔, hidden ones as
-// "hidden test N of M". One screenshot per step; every step waits for what a
+// "hidden test N of M", and lists the rubric item and the feedback thread. One screenshot per step; every step waits for what a
 // person sees.
 
 import { answerInput, command, launchBrowser, notification, stepRecorder } from './browser.mjs';
-import { readFeedbackAsStudent, writeFeedback } from './drive-feedback.mjs';
+import { FEEDBACK_TEXT, readFeedbackAsStudent, writeFeedback } from './drive-feedback.mjs';
 import { driveGradebook } from './drive-gradebook.mjs';
+import { applyRubric, RUBRIC_ITEM } from './drive-rubric.mjs';
 import { driveSimilarity } from './drive-similarity.mjs';
 import { seedCopiedSubmissions } from './professor-seed.mjs';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +24,9 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 const LONG = 120_000;
 /** A submission row: "Tue, 24 Nov 2026, 19:33 …". */
 const SUBMISSION = /\d{4}, \d{2}:\d{2}/;
+
+/** `text` as a pattern that any run of white space (the output panel's non-breaking spaces, padding) matches between its words. */
+const loose = (text) => new RegExp(text.split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+'));
 
 /** Wait for a notification containing `text` (a toast, or listed in the notification centre). */
 const toast = (page, text, timeout = 60_000) => notification(page, text, timeout);
@@ -80,7 +85,7 @@ async function inlineAction(r, title) {
 export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, shots, log }) {
   const browser = await launchBrowser();
   const { page } = browser;
-  const { steps, step } = stepRecorder(page, shots, log);
+  const { steps, step, shot } = stepRecorder(page, shots, log);
   page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
   let pane;
   try {
@@ -230,6 +235,9 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       await toast(page, /Saved the grades of \d+ students? to /);
     });
 
+    // Rubric: Apply Rubric… on Ada's submission, −5, the row's score changes (drive-rubric.mjs).
+    await applyRubric({ page, step, row: (text) => row(pane, text), inlineAction, submission: SUBMISSION });
+
     await step('override-150-refused', async () => {
       await clearToasts(page);
       await inlineAction(await row(pane, SUBMISSION), 'Override Score');
@@ -282,10 +290,26 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       if (await which.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) await which.click();
       const output = page.locator('.part.panel .view-lines').first();
       await output.waitFor({ timeout: 30_000 });
-      for (const text of ['Score set to 8/100', 'Partial credit: the mean is rounded the wrong way.', '✔ examples/small: Accepted — 15/15', '✔ hidden test 1 of 4: Accepted']) {
+      // The whole report on screen (the output panel renders only the lines it shows).
+      await command(page, 'View: Toggle Maximized Panel');
+      for (const text of [
+        'Score set to 8/100',
+        'Partial credit: the mean is rounded the wrong way.',
+        // (the override line wraps in the panel: its first words)
+        '(it replaces the tests',
+        '✔ examples/small: Accepted — 15/15',
+        '✔ hidden test 1 of 4: Accepted',
+        // The rubric item applied, with its points and who applied it; the feedback thread at its file and line.
+        'Rubric (−5 in all):',
+        loose(`−5 ${RUBRIC_ITEM} — Alan Turing`),
+        'Feedback on your code',
+        loose(`sum.c:3 Alan Turing: ${FEEDBACK_TEXT}`),
+      ]) {
         await page.locator('.part.panel .view-lines', { hasText: text }).first().waitFor({ timeout: 30_000 });
       }
       if (await page.locator('.part.panel .view-lines', { hasText: /✘/ }).count()) throw new Error('a test of the reference solution is marked ✘');
+      await shot('student-show-results-whole-report');
+      await command(page, 'View: Toggle Maximized Panel');
     });
 
     await readFeedbackAsStudent({ page, step });

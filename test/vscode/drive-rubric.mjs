@@ -1,0 +1,57 @@
+// Rubrics in the real VS Code UI, as steps of the professor's journey: on
+// Ada's submission in the Cluster view the professor runs Apply Rubric… (the
+// row's inline action), sees the assignment's items with their points and
+// descriptions in a multi-select pick, checks "Unexplained constants" (−5)
+// and accepts; the row then reads "95/100 (rubric −5)". Opening the pick
+// again shows that item checked. Later Ada's Show Results lists the item and
+// the feedback thread (drive-professor.mjs's student steps).
+
+import { command, notification } from './browser.mjs';
+
+const LONG = 60_000;
+export const RUBRIC_ITEM = 'Unexplained constants in the code';
+
+/** The rows of the open quick pick. */
+const pickRow = (page, text) => page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
+
+/** Whether a row of a multi-select pick is checked. */
+async function isChecked(row) {
+  if ((await row.getAttribute('aria-checked')) === 'true') return true;
+  const box = row.locator('input[type="checkbox"]').first();
+  return (await box.count()) > 0 && (await box.isChecked());
+}
+
+export async function applyRubric({ page, step, row, inlineAction, submission }) {
+  // The submission's own row (the student's row above it shows the same score).
+  const scored = new RegExp(`${submission.source}.*95/100 \\(rubric −5\\)`);
+  await step('rubric-pick', async () => {
+    await command(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+    await inlineAction(await row(submission), 'Apply Rubric');
+    await page.locator('.quick-input-title', { hasText: "Apply Rubric to Ada Lovelace's submission" }).waitFor({ timeout: LONG });
+    // Every item of c-sum's rubric, with its points.
+    for (const text of ['+5  Clear names and consistent indentation', '+5  Comments explain why, not what', "−10  Reads input without checking scanf's result", `−5  ${RUBRIC_ITEM}`]) {
+      await pickRow(page, text).waitFor({ state: 'visible', timeout: LONG });
+    }
+    const item = pickRow(page, RUBRIC_ITEM);
+    if (await isChecked(item)) throw new Error('an item is checked before anything was applied');
+    await item.click();
+    if (!(await isChecked(item))) await item.locator('input[type="checkbox"], .quick-input-list-checkbox').first().click();
+    if (!(await isChecked(item))) throw new Error(`"${RUBRIC_ITEM}" could not be checked`);
+  });
+
+  await step('rubric-applied', async () => {
+    await page.keyboard.press('Enter');
+    await notification(page, 'Rubric −5 applied; the score is 95/100 (rubric −5).', LONG);
+    await row(scored);
+  });
+
+  await step('rubric-prechecked', async () => {
+    await inlineAction(await row(scored), 'Apply Rubric');
+    const item = pickRow(page, RUBRIC_ITEM);
+    await item.waitFor({ state: 'visible', timeout: LONG });
+    if (!(await isChecked(item))) throw new Error('the applied item is not checked when the pick opens again');
+    if (await isChecked(pickRow(page, 'Clear names'))) throw new Error('an item that was not applied is checked');
+    await page.keyboard.press('Escape');
+    await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 15_000 });
+  });
+}
