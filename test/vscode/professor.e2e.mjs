@@ -80,9 +80,9 @@ export async function runProfessorE2E({ host = true, ui = true, compile = true, 
       if (host) {
         uiStack = await startStack({ repo, dir: join(dir, 'ui-stack'), logDir: join(resultsDir, 'ui-stack'), setup: addStaff });
         log(`journey's hub at ${uiStack.url}; submissions: ${JSON.stringify(await seedSubmissions({ repo, hubUrl: uiStack.url, tokens: uiStack.tokens }))}`);
-        // The gradebook shows late days spent: Grace's py-primes, handed in an hour after its due time.
-        log(`late submission: ${(await seedLateSubmission({ hubUrl: uiStack.url, tokens: uiStack.tokens })).id}`);
       }
+      // The gradebook shows late days spent: Grace's py-primes, handed in an hour after its due time.
+      log(`late submission: ${(await seedLateSubmission({ hubUrl: uiStack.url, tokens: uiStack.tokens })).id}`);
       summary.ui = await driveProfessor({ baseUrl: cs.url, hubUrl: uiStack.url, tokens: uiStack.tokens, startFolder, shots, log });
     }
     return summary;
