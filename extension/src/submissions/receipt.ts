@@ -5,7 +5,7 @@ import type { AssignmentSummary, SubmissionAttempts, SubmissionSummary } from '@
 import { attemptsText } from './attempts-text';
 import { formatAbsolute, formatRelative } from '../deadlines/time-format';
 import type { ScoreChanged } from '../session/hub-events';
-import { formatScore, overrideText } from '../results/result-text';
+import { formatScore, overrideText, rubricPoints } from '../results/result-text';
 
 /** The question asked before submitting, and its detail lines. */
 export function confirmation(a: AssignmentSummary, now: Date, timeZone?: string): { message: string; detail: string } {
@@ -39,8 +39,12 @@ export function receipt(title: string, s: SubmissionSummary, serverTime: string,
 }
 
 /** What a score event announces: "“Hello, C” graded: 8/10.", or the score staff set with their comment. */
-export function gradedMessage(title: string, e: Pick<ScoreChanged, 'score' | 'maxScore' | 'status' | 'cause' | 'override'>): string {
+export function gradedMessage(title: string, e: Pick<ScoreChanged, 'score' | 'maxScore' | 'status' | 'cause' | 'override' | 'rubricPoints'>): string {
   if (e.override && e.score !== undefined) return `“${title}”: ${overrideText(e.override, e.maxScore, 'your professor')}`;
+  if (e.cause === 'rubric' && e.score !== undefined) {
+    const points = e.rubricPoints !== undefined ? ` (rubric ${rubricPoints(e.rubricPoints)})` : ' (no rubric items applied)';
+    return `“${title}”: your professor graded it with the rubric; the score is ${formatScore(e.score, e.maxScore)}${points}. Show Results lists the items.`;
+  }
   if (e.cause === 'override' && e.score !== undefined) return `“${title}”: the score set by hand was removed; it is ${formatScore(e.score, e.maxScore)} again.`;
   if (e.status === 'failed' || e.score === undefined) return `Grading of “${title}” did not finish (${e.status}). Your professor can see why.`;
   return `“${title}” graded: ${formatScore(e.score, e.maxScore)}.`;

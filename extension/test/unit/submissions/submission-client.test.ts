@@ -132,6 +132,10 @@ describe('submission texts', function () {
     );
     assert.equal(gradedMessage('Hello, C', { score: 85, maxScore: 100, status: 'graded', cause: 'graded' }), '“Hello, C” graded: 85/100.');
     assert.match(gradedMessage('Hello, C', { status: 'failed', cause: 'failed' }), /did not finish/);
+    assert.equal(
+      gradedMessage('Hello, C', { score: 95, maxScore: 100, status: 'graded', cause: 'rubric', rubricPoints: -5 }),
+      '“Hello, C”: your professor graded it with the rubric; the score is 95/100 (rubric −5). Show Results lists the items.',
+    );
     const override = { score: 9, comment: 'Correct; the checker missed a trailing newline.', authorId: 'prof', at: '2026-11-25T10:00:00.000Z' };
     assert.equal(
       gradedMessage('Hello, C', { score: 9, maxScore: 10, status: 'graded', cause: 'override', override }),
