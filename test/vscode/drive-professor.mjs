@@ -20,6 +20,7 @@ import { seedCopiedSubmissions } from './professor-seed.mjs';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
+import { followHelp, raiseHandAsStudent } from './drive-help.mjs';
 
 const LONG = 120_000;
 /** A submission row: "Tue, 24 Nov 2026, 19:33 …". */
@@ -99,6 +100,8 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       // A student has a deadline to count down to (the professor, below, has none).
       await page.locator('.part.statusbar [aria-label*="due in"]').first().waitFor({ timeout: 30_000 });
     });
+    // Live help: Grace raises her hand (drive-help.mjs); the professor follows Ada's, below.
+    await raiseHandAsStudent({ page, step });
 
     await step('professor-cluster', async () => {
       await clearToasts(page);
@@ -108,6 +111,7 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       await row(pane, 'Introduction to Programming (demo)');
       await row(pane, 'Workspaces');
     });
+    await followHelp({ page, step, pane, inlineAction });
 
     await step('professor-has-no-student-chrome', async () => {
       // The course Alan teaches: its assignments show their due time, no "not started", no Submit, no countdown.

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileWriteRequest, ListVersionFilesRequest, ListVersionsRequest, RpcEndpoint, SetAssignmentDatesRequest, StartWorkspaceRequest, SubmitRequest } from '@classpod/protocol';
+import { FileWriteRequest, ListVersionFilesRequest, ListVersionsRequest, RaiseHandRequest, RpcEndpoint, SetAssignmentDatesRequest, StartWorkspaceRequest, SubmitRequest } from '@classpod/protocol';
 import WebSocket from 'ws';
 
 async function connect(hubUrl, path, token) {
@@ -67,10 +67,27 @@ export async function seedSubmissions({ repo, hubUrl, tokens }) {
   const dir = join(repo, 'examples', 'demo-course', 'assignments', 'c-sum');
   const starter = readFileSync(join(dir, 'starter', 'sum.c'), 'utf8');
   const solution = readFileSync(join(dir, 'solution', 'sum.c'), 'utf8');
-  return {
+  const seeded = {
     ada: await submitVersions(hubUrl, 'ada', tokens.ada, [starter, solution]),
     grace: await submitVersions(hubUrl, 'grace', tokens.grace, [starter]),
   };
+  await raiseHand(hubUrl, tokens.ada);
+  return seeded;
+}
+
+/** Ada raises her hand from her editor, a failing test attached as her Testing view shows it. */
+async function raiseHand(hubUrl, token) {
+  const hub = await connect(hubUrl, '/v1/connect', token);
+  try {
+    await hub.request(RaiseHandRequest.type, {
+      courseId: 'cs101',
+      assignmentId: 'c-sum',
+      message: 'Why does the mean come out wrong?',
+      failingTest: { name: 'examples/negative', message: 'Wrong answer: line 2: expected -2.5, got -2\n--- expected\n-5\n-2.5\n--- actual\n-5\n-2' },
+    });
+  } finally {
+    hub.close();
+  }
 }
 
 /** Grace hands in py-primes an hour after its (moved) due time: one late day spent, no penalty. Resolves with the submission. */
