@@ -8,12 +8,15 @@
 // opens the gradebook (drive-gradebook.mjs) and filters the class with the
 // view's button; then Ada, the student, sees the score with the comment in
 // her Courses view and Show Results marks each of her tests ✔, hidden ones as
-// "hidden test N of M", and lists the rubric item and the feedback thread. One screenshot per step; every step waits for what a
-// person sees.
+// "hidden test N of M", and lists the rubric item and the feedback thread;
+// Ada asks for a regrade and Alan answers it from the course's Regrade
+// Requests queue (drive-regrade-requests.mjs). One screenshot per step; every
+// step waits for what a person sees.
 
 import { answerInput, command, launchBrowser, notification, stepRecorder } from './browser.mjs';
 import { FEEDBACK_TEXT, readFeedbackAsStudent, writeFeedback } from './drive-feedback.mjs';
 import { driveGradebook } from './drive-gradebook.mjs';
+import { driveRegradeRequests } from './drive-regrade-requests.mjs';
 import { applyRubric, RUBRIC_ITEM } from './drive-rubric.mjs';
 import { driveSimilarity } from './drive-similarity.mjs';
 import { seedCopiedSubmissions } from './professor-seed.mjs';
@@ -317,6 +320,8 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
     });
 
     await readFeedbackAsStudent({ page, step });
+    // Regrade requests: Ada asks, Alan answers from the course's queue, Ada reads the answer (drive-regrade-requests.mjs).
+    await driveRegradeRequests({ page, step, hubUrl, tokens });
   } finally {
     await browser.close();
   }

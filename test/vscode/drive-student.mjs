@@ -7,6 +7,7 @@
 // waits for what a person sees.
 
 import { answerInput, command, launchBrowser, notification, stepRecorder } from './browser.mjs';
+import { driveStudentRegrade } from './drive-regrade-requests.mjs';
 
 const LONG = 120_000;
 
@@ -159,7 +160,7 @@ async function drivePausedTerminal(page, step, idleMinutes, setIdle) {
  * first; screenshots go to `shots`. Returns the steps that passed. Without
  * a grading worker (`expectGrade` false) the journey ends at the receipt.
  */
-export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots, log, expectGrade = true, idleMinutes, setIdle }) {
+export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots, log, expectGrade = true, idleMinutes, setIdle, answerRegrade }) {
   const browser = await launchBrowser();
   const { page } = browser;
   const { steps, step } = stepRecorder(page, shots, log);
@@ -321,6 +322,8 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       await page.locator('.monaco-list-row', { hasText: /Sum and mean \(C\).*graded \d/ }).waitFor({ timeout: 60_000 });
     });
 
+    // Regrade requests: Ada asks about a test of her graded work; the staff's answer reaches her as a notification.
+    if (expectGrade && answerRegrade) await driveStudentRegrade({ page, step, answer: answerRegrade });
     await driveEarlierVersions(page, step);
     if (idleMinutes === undefined || !setIdle) log('step: terminal-paused — skipped: this stack cannot shorten the course\'s idle time');
     else await drivePausedTerminal(page, step, idleMinutes, setIdle);

@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCodeServer } from './code-server.mjs';
+import { answerOpenRequests, REGRADE_ANSWER } from './drive-regrade-requests.mjs';
 import { driveStudent } from './drive-student.mjs';
 import { prepareUiRun, runHostSuiteLogged } from './host-suite.mjs';
 import { ensureCodeServer, missingSystemPackages } from './install.mjs';
@@ -55,6 +56,12 @@ export async function buildExtension(log, outDir, { compile = true } = {}) {
   return vsix;
 }
 
+/** An assistant of the demo course, who answers the journey's regrade request through the hub's API. */
+async function addTeachingAssistant(hub) {
+  await hub('people', 'add', '--id', 'tara', '--name', 'Tara Teaching', '--course', 'cs101', '--role', 'assistant');
+  return { tara: /: (\S+)\s*$/.exec(await hub('tokens', 'issue', '--person', 'tara'))[1] };
+}
+
 /**
  * Run the end-to-end suite. Resolves with a summary; rejects with the first
  * failure (after stopping everything).
@@ -68,7 +75,7 @@ export async function runE2E({ host = true, ui = true, compile = true, log = (m)
     const vsix = await buildExtension(log, dir, { compile });
     // The course keeps its default idle time: a loaded machine that takes a minute over one step
     // must not see the workspace paused there. The journey's paused-terminal step shortens it.
-    const stack = await startStack({ repo, dir, logDir: resultsDir });
+    const stack = await startStack({ repo, dir, logDir: resultsDir, setup: addTeachingAssistant });
     log(`hub at ${stack.url}${stack.grader ? ' with a grader worker' : ' (no grader worker: the grader package has none yet)'}`);
     const cs = await startCodeServer({
       bin,
@@ -89,7 +96,7 @@ export async function runE2E({ host = true, ui = true, compile = true, log = (m)
     if (ui) {
       const { shots, startFolder } = prepareUiRun({ dir, resultsDir });
       // After the in-host suite, the journey gets a hub of its own.
-      const uiStack = host ? await startStack({ repo, dir: join(dir, 'ui-stack'), logDir: join(resultsDir, 'ui-stack') }) : stack;
+      const uiStack = host ? await startStack({ repo, dir: join(dir, 'ui-stack'), logDir: join(resultsDir, 'ui-stack'), setup: addTeachingAssistant }) : stack;
       summary.ui = await driveStudent({
         baseUrl: cs.url,
         hubUrl: uiStack.url,
@@ -100,6 +107,7 @@ export async function runE2E({ host = true, ui = true, compile = true, log = (m)
         expectGrade: Boolean(uiStack.grader),
         idleMinutes: JOURNEY_IDLE_MINUTES,
         setIdle: () => uiStack.setIdle(`${JOURNEY_IDLE_MINUTES}m`),
+        answerRegrade: () => answerOpenRequests(uiStack.url, uiStack.tokens.tara, REGRADE_ANSWER),
       });
     }
     return summary;
