@@ -29,6 +29,21 @@ async function expandedPane(page, header) {
   return paneOf(page, header);
 }
 
+/** The Classpod side bar, shown; with only the Courses view VS Code hides its header ("Classpod: Courses"). */
+async function showClasspod(page) {
+  const icon = page.locator('.activitybar .action-item a[aria-label^="Classpod"], .activitybar .action-item .action-label[aria-label^="Classpod"]').first();
+  await icon.waitFor({ timeout: LONG });
+  const title = page.locator('.part.sidebar .composite.title', { hasText: /classpod/i }).first();
+  if (!(await title.isVisible().catch(() => false))) await icon.click();
+  await title.waitFor({ timeout: 30_000 });
+}
+
+/** The hover on screen that holds `text`. */
+const hoverWith = (page, text) => page.locator('.monaco-hover, .custom-hover, .workbench-hover', { hasText: text }).first();
+
+/** A row of the Courses view (in the side bar: a student's has no Cluster view beside it). */
+const courseRow = (page, text) => page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
+
 async function signIn(page, hubUrl, token, name) {
   await command(page, 'Notifications: Clear All Notifications').catch(() => undefined);
   await command(page, 'Classpod: Sign In');
@@ -45,26 +60,38 @@ async function pick(page, text) {
 }
 
 export async function driveRegradeRequests({ page, step, hubUrl, tokens }) {
-  let courses;
   await step('student-requests-regrade', async () => {
     await command(page, 'Notifications: Clear All Notifications').catch(() => undefined);
-    courses = await expandedPane(page, /^Courses/);
-    const sum = courses.locator('.monaco-list-row', { hasText: /Sum and mean \(C\).*graded/ }).first();
+    await showClasspod(page);
+    const sum = courseRow(page, /Sum and mean \(C\).*graded/);
     await sum.waitFor({ timeout: LONG });
     await sum.click({ button: 'right' });
-    await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Request Regrade…' }).first().click({ timeout: 15_000 });
+    const item = page.locator('.context-view .monaco-menu .action-label', { hasText: 'Request Regrade…' }).first();
+    await item.waitFor({ state: 'visible', timeout: 15_000 });
+    // The menu has the keyboard: its one item, then Enter (as a person using the keyboard would).
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const whole = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'The whole submission' }).first();
+    await whole.waitFor({ state: 'visible', timeout: 10_000 }).catch(async () => {
+      if (await item.isVisible()) await item.click();
+    });
     await pick(page, 'The whole submission');
     await answerInput(page, 'Request a regrade of “Sum and mean (C)”', REGRADE_MESSAGE);
     const dialog = page.locator('.monaco-dialog-box', { hasText: 'Ask the staff to regrade “Sum and mean (C)”?' });
     await dialog.waitFor({ timeout: 30_000 });
     await dialog.locator('.monaco-button', { hasText: 'Request Regrade' }).first().click();
     await notification(page, 'Regrade requested for “Sum and mean (C)”', LONG);
-    await courses.locator('.monaco-list-row', { hasText: /Sum and mean \(C\).*regrade requested/ }).first().waitFor({ timeout: LONG });
+    const requested = courseRow(page, /Sum and mean \(C\).*regrade requested/);
+    await requested.waitFor({ timeout: LONG });
+    // The hover has her message.
+    await requested.hover();
+    await hoverWith(page, 'Regrade requested: “The mean of 3 and 4 is 3.5').waitFor({ timeout: 15_000 });
   });
 
   let cluster;
   await step('professor-regrade-queue', async () => {
     await signIn(page, hubUrl, tokens.turing, 'Alan Turing');
+    await showClasspod(page);
     cluster = await expandedPane(page, /^Cluster/);
     const queue = cluster.locator('.monaco-list-row', { hasText: /^Regrade Requests \(1\)/ }).first();
     await queue.waitFor({ timeout: LONG });
@@ -73,7 +100,7 @@ export async function driveRegradeRequests({ page, step, hubUrl, tokens }) {
     await request.waitFor({ timeout: LONG });
     // The message is in the row's hover.
     await request.hover();
-    await page.locator('.monaco-hover, .custom-hover, .workbench-hover', { hasText: 'my rounding follows the statement' }).first().waitFor({ timeout: 15_000 });
+    await hoverWith(page, 'my rounding follows the statement').waitFor({ timeout: 15_000 });
   });
 
   await step('professor-answers-regrade', async () => {
@@ -93,10 +120,14 @@ export async function driveRegradeRequests({ page, step, hubUrl, tokens }) {
 
   await step('student-sees-regrade-answer', async () => {
     await signIn(page, hubUrl, tokens.ada, 'Ada Lovelace');
-    courses = await expandedPane(page, /^Courses/);
-    await courses.locator('.monaco-list-row', { hasText: /Sum and mean \(C\).*graded 10\/100 \(set by your professor\).*regrade answered/ }).first().waitFor({ timeout: LONG });
+    await showClasspod(page);
+    const answered = courseRow(page, /Sum and mean \(C\).*regrade answered.*graded 10\/100 \(set by your professor\)/);
+    await answered.waitFor({ timeout: LONG });
     await command(page, 'Classpod: Show Results');
     await page.locator('.part.panel .view-lines', { hasText: `Answer from Alan Turing (score set to 10)` }).first().waitFor({ timeout: 30_000 });
+    // The row's hover gives the answer too.
+    await answered.hover();
+    await hoverWith(page, 'Answer from Alan Turing (score set to 10)').waitFor({ timeout: 15_000 });
   });
 }
 

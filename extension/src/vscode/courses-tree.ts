@@ -59,7 +59,8 @@ export class CoursesTreeProvider implements vscode.TreeDataProvider<CoursesTreeN
     // A request about an earlier submission is history: the row speaks of the one that counts.
     if (request && request.submissionId === a.latestSubmissionId) {
       const r = regradeRequestText(request);
-      p.description = `${p.description} · ${r.description}`;
+      // First, so the narrow side bar still shows it.
+      p.description = `${r.description} · ${p.description}`;
       p.tooltip.push(...r.tooltip);
     }
     const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.None);
