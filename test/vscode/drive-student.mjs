@@ -8,6 +8,7 @@
 
 import { answerInput, command, launchBrowser, notification, stepRecorder } from './browser.mjs';
 import { driveStudentRegrade } from './drive-regrade-requests.mjs';
+import { driveGroup } from './drive-group.mjs';
 
 const LONG = 120_000;
 
@@ -160,7 +161,7 @@ async function drivePausedTerminal(page, step, idleMinutes, setIdle) {
  * first; screenshots go to `shots`. Returns the steps that passed. Without
  * a grading worker (`expectGrade` false) the journey ends at the receipt.
  */
-export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots, log, expectGrade = true, idleMinutes, setIdle, answerRegrade }) {
+export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots, log, expectGrade = true, idleMinutes, setIdle, answerRegrade, teammateToken }) {
   const browser = await launchBrowser();
   const { page } = browser;
   const { steps, step } = stepRecorder(page, shots, log);
@@ -327,6 +328,9 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
     await driveEarlierVersions(page, step);
     if (idleMinutes === undefined || !setIdle) log('step: terminal-paused — skipped: this stack cannot shorten the course\'s idle time');
     else await drivePausedTerminal(page, step, idleMinutes, setIdle);
+    // Last: it opens another assignment (the window reloads into its folder).
+    if (!teammateToken) log('step: group-shown — skipped: this stack has no group assignment');
+    else await driveGroup(page, step, { hubUrl, teammateToken, pick, showClasspod, workbench });
   } finally {
     await browser.close();
   }

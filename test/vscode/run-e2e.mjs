@@ -22,6 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCodeServer } from './code-server.mjs';
 import { answerOpenRequests, REGRADE_ANSWER } from './drive-regrade-requests.mjs';
+import { groupSetup } from './drive-group.mjs';
 import { driveStudent } from './drive-student.mjs';
 import { prepareUiRun, runHostSuiteLogged } from './host-suite.mjs';
 import { ensureCodeServer, missingSystemPackages } from './install.mjs';
@@ -75,7 +76,9 @@ export async function runE2E({ host = true, ui = true, compile = true, log = (m)
     const vsix = await buildExtension(log, dir, { compile });
     // The course keeps its default idle time: a loaded machine that takes a minute over one step
     // must not see the workspace paused there. The journey's paused-terminal step shortens it.
-    const stack = await startStack({ repo, dir, logDir: resultsDir, setup: addTeachingAssistant });
+    // The UI journey's stack also holds a group assignment (Ada and Grace in one group); the in-host suite's does not.
+    const withGroup = async (hub) => ({ ...(await addTeachingAssistant(hub)), ...(await groupSetup(repo, dir)(hub)) });
+    const stack = await startStack({ repo, dir, logDir: resultsDir, setup: host ? addTeachingAssistant : withGroup });
     log(`hub at ${stack.url}${stack.grader ? ' with a grader worker' : ' (no grader worker: the grader package has none yet)'}`);
     const cs = await startCodeServer({
       bin,
@@ -96,7 +99,7 @@ export async function runE2E({ host = true, ui = true, compile = true, log = (m)
     if (ui) {
       const { shots, startFolder } = prepareUiRun({ dir, resultsDir });
       // After the in-host suite, the journey gets a hub of its own.
-      const uiStack = host ? await startStack({ repo, dir: join(dir, 'ui-stack'), logDir: join(resultsDir, 'ui-stack'), setup: addTeachingAssistant }) : stack;
+      const uiStack = host ? await startStack({ repo, dir: join(dir, 'ui-stack'), logDir: join(resultsDir, 'ui-stack'), setup: withGroup }) : stack;
       summary.ui = await driveStudent({
         baseUrl: cs.url,
         hubUrl: uiStack.url,
@@ -108,6 +111,7 @@ export async function runE2E({ host = true, ui = true, compile = true, log = (m)
         idleMinutes: JOURNEY_IDLE_MINUTES,
         setIdle: () => uiStack.setIdle(`${JOURNEY_IDLE_MINUTES}m`),
         answerRegrade: () => answerOpenRequests(uiStack.url, uiStack.tokens.tara, REGRADE_ANSWER),
+        teammateToken: uiStack.tokens.grace,
       });
     }
     return summary;
