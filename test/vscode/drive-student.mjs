@@ -161,7 +161,7 @@ async function drivePausedTerminal(page, step, idleMinutes, setIdle) {
  * first; screenshots go to `shots`. Returns the steps that passed. Without
  * a grading worker (`expectGrade` false) the journey ends at the receipt.
  */
-export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots, log, expectGrade = true, idleMinutes, setIdle, answerRegrade, teammateToken }) {
+export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots, log, expectGrade = true, submissionLimit, idleMinutes, setIdle, answerRegrade, teammateToken }) {
   const browser = await launchBrowser();
   const { page } = browser;
   const { steps, step } = stepRecorder(page, shots, log);
@@ -309,6 +309,17 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       await dialog.locator('.monaco-button', { hasText: 'Submit' }).first().click();
       // It follows the sync and submit progress within moments: often not a toast of its own.
       await toast(page, 'Submitted “Sum and mean (C)”');
+    });
+
+    if (submissionLimit === undefined) log('step: submissions-left — skipped: this hub sets no attempt limit');
+    else await step('submissions-left', async () => {
+      // The receipt and the assignment's row say what the hub counted: one of the limit used.
+      const left = `${submissionLimit - 1} of ${submissionLimit} submissions left`;
+      await command(page, 'Notifications: Show Notifications');
+      await page.locator('.notifications-center .notification-list-item', { hasText: left }).first().waitFor({ state: 'visible', timeout: 60_000 });
+      await command(page, 'Notifications: Hide Notifications');
+      await showClasspod(page);
+      await page.locator('.monaco-list-row', { hasText: new RegExp(`Sum and mean \\(C\\).*${left}`) }).first().waitFor({ timeout: 60_000 });
     });
 
     if (!expectGrade) log('step: graded — skipped: no grading worker runs in this stack');

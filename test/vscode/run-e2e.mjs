@@ -34,6 +34,8 @@ export const repo = resolve(here, '..', '..');
 export const resultsDir = join(repo, 'test-results', 'vscode-e2e', 'student');
 /** The course's idle time in the UI journey's stack (minutes). */
 const JOURNEY_IDLE_MINUTES = 1;
+/** The journey's c-sum takes at most this many official submissions; it reads "4 of 5 submissions left" after its one. */
+const JOURNEY_SUBMISSION_LIMIT = 5;
 
 /** Why the run cannot happen on this machine, or undefined when it can. */
 export function missingTools() {
@@ -78,7 +80,8 @@ export async function runE2E({ host = true, ui = true, compile = true, log = (m)
     // must not see the workspace paused there. The journey's paused-terminal step shortens it.
     // The UI journey's stack also holds a group assignment (Ada and Grace in one group); the in-host suite's does not.
     const withGroup = async (hub) => ({ ...(await addTeachingAssistant(hub)), ...(await groupSetup(repo, dir)(hub)) });
-    const stack = await startStack({ repo, dir, logDir: resultsDir, setup: host ? addTeachingAssistant : withGroup });
+    // Without the in-host suite the journey runs on this hub: its c-sum then limits submissions, as the journey reads.
+    const stack = await startStack({ repo, dir, logDir: resultsDir, setup: host ? addTeachingAssistant : withGroup, ...(host ? {} : { submissionLimit: JOURNEY_SUBMISSION_LIMIT }) });
     log(`hub at ${stack.url}${stack.grader ? ' with a grader worker' : ' (no grader worker: the grader package has none yet)'}`);
     const cs = await startCodeServer({
       bin,
@@ -99,7 +102,7 @@ export async function runE2E({ host = true, ui = true, compile = true, log = (m)
     if (ui) {
       const { shots, startFolder } = prepareUiRun({ dir, resultsDir });
       // After the in-host suite, the journey gets a hub of its own.
-      const uiStack = host ? await startStack({ repo, dir: join(dir, 'ui-stack'), logDir: join(resultsDir, 'ui-stack'), setup: withGroup }) : stack;
+      const uiStack = host ? await startStack({ repo, dir: join(dir, 'ui-stack'), logDir: join(resultsDir, 'ui-stack'), setup: withGroup, submissionLimit: JOURNEY_SUBMISSION_LIMIT }) : stack;
       summary.ui = await driveStudent({
         baseUrl: cs.url,
         hubUrl: uiStack.url,
@@ -108,6 +111,7 @@ export async function runE2E({ host = true, ui = true, compile = true, log = (m)
         shots,
         log,
         expectGrade: Boolean(uiStack.grader),
+        submissionLimit: JOURNEY_SUBMISSION_LIMIT,
         idleMinutes: JOURNEY_IDLE_MINUTES,
         setIdle: () => uiStack.setIdle(`${JOURNEY_IDLE_MINUTES}m`),
         answerRegrade: () => answerOpenRequests(uiStack.url, uiStack.tokens.tara, REGRADE_ANSWER),

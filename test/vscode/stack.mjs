@@ -3,7 +3,7 @@
 // worker with the `none` sandbox when the grader package has one (the hub's
 // grading policy names `none` for this run), all in a temporary data folder.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, startProcess } from './processes.mjs';
 
@@ -11,9 +11,10 @@ import { run, startProcess } from './processes.mjs';
  * Start the hub (and a grader worker) for the demo course; returns addresses, tokens and logs.
  * `setup(hub)` may run more `classpod-hub` commands first and resolve with more tokens by name.
  * `host` is the address it listens on, `serveArgs` more options of `classpod-hub serve` (an OpenID configuration).
+ * `submissionLimit` (a number) gives the demo's c-sum that attempt limit (`submissions.maxAttempts`), for a journey that reads it.
  * `setIdle('1m')` shortens the course's idle time while the hub runs, so a journey can see a workspace paused.
  */
-export async function startStack({ repo, dir, logDir, setup, host = '127.0.0.1', serveArgs = [] }) {
+export async function startStack({ repo, dir, logDir, setup, host = '127.0.0.1', serveArgs = [], submissionLimit }) {
   const hubCli = join(repo, 'hub', 'dist', 'src', 'cli', 'classpod-hub.js');
   if (!existsSync(hubCli)) throw new Error(`${hubCli} is missing: build the repository first (npx tsc -b)`);
   mkdirSync(dir, { recursive: true });
@@ -24,6 +25,13 @@ export async function startStack({ repo, dir, logDir, setup, host = '127.0.0.1',
   await hub('course', 'create', '--from', course);
   // Every student has 2 late days: the countdown and the gradebook show them.
   await hub('course', 'late-days', '--course', 'cs101', '--days', '2');
+  if (submissionLimit !== undefined) {
+    // The same assignment, replaced with a copy whose assignment.yaml limits official submissions.
+    const limited = join(dir, 'c-sum-limited');
+    cpSync(join(course, 'assignments', 'c-sum'), limited, { recursive: true });
+    appendFileSync(join(limited, 'assignment.yaml'), `submissions:\n  maxAttempts: ${submissionLimit}\n`);
+    await hub('assignment', 'add', '--course', 'cs101', '--folder', limited, '--id', 'c-sum');
+  }
   const tokens = {};
   for (const [id, name] of [
     ['ada', 'Ada Lovelace'],
