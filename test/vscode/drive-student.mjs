@@ -317,7 +317,6 @@ export async function driveStudent({ baseUrl, hubUrl, token, startFolder, shots,
       const left = `${submissionLimit - 1} of ${submissionLimit} submissions left`;
       await command(page, 'Notifications: Show Notifications');
       await page.locator('.notifications-center .notification-list-item', { hasText: left }).first().waitFor({ state: 'visible', timeout: 60_000 });
-      await command(page, 'Notifications: Hide Notifications');
       await showClasspod(page);
       await page.locator('.monaco-list-row', { hasText: new RegExp(`Sum and mean \\(C\\).*${left}`) }).first().waitFor({ timeout: 60_000 });
     });
