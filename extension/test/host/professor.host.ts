@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import {
   AddFeedbackRequest,
+  FollowHelpRequest,
   ErrorCode,
   ListAuditRequest,
   ListFeedbackRequest,
@@ -52,6 +53,44 @@ export function registerProfessorSuite(): void {
   registerStaffSuite();
   registerScoresAsStudentsSeeThem();
   registerFeedbackAsTheStudentReadsIt();
+  registerLiveHelpAsTheStudentSeesIt();
+}
+
+/**
+ * Live help from the student's side: Grace raises her hand here, a professor
+ * follows it with her terminal (through their own connection), and Grace's
+ * VS Code says so — a notice and the status bar — until she ends the session.
+ */
+function registerLiveHelpAsTheStudentSeesIt(): void {
+  describe('live help as the student sees it (in the extension host)', function () {
+    this.timeout(120_000);
+    let api: Api;
+    let prof: OpenedEndpoint;
+
+    before(async function () {
+      api = (await vscode.extensions.getExtension<Api>('classpod.classpod')!.activate())!;
+      prof = await openEndpoint({ server: new URL(env('CLASSPOD_HUB_URL')), path: '/v1/connect', token: env('CLASSPOD_PROFESSOR_TOKEN'), capabilities: [], clientVersion: 'e2e', logger: silentLogger, timeoutMs: 30_000 });
+    });
+    after(() => prof?.endpoint.close(1000, 'done'));
+
+    it("tells Grace on screen while the professor views her terminal, and she ends the session", async function () {
+      assert.equal(await api.commands.signIn({ serverUrl: env('CLASSPOD_HUB_URL'), token: env('CLASSPOD_STUDENT_TOKEN') }), true);
+      const raised = await api.help.raise({ courseId: 'cs101', assignmentId: 'c-sum', message: 'The mean is wrong for negative numbers.' });
+      assert.ok(raised, 'the hand is raised');
+      await until('the status bar shows the raised hand', () => /Hand raised — \d+(st|nd|rd|th) in queue/.test(api.help.statusText ?? ''));
+      const followed = await prof.endpoint.request(FollowHelpRequest.type, { requestId: raised.id, terminal: true });
+      assert.equal(followed.request.studentId, 'grace');
+      await until('the notice says the professor views the terminal', () => api.help.notices.some((n) => /is viewing your terminal \(help with c-sum\)/.test(n)));
+      await until('the status bar says so too', () => /\$\(eye\) .+ is viewing your terminal/.test(api.help.statusText ?? ''));
+      const ended = await api.help.end('cs101');
+      assert.deepEqual([ended.state, ended.endedBy], ['ended', 'grace']);
+      await until('the status bar clears', () => api.help.statusText === undefined);
+      const { entries } = await prof.endpoint.request(ListAuditRequest.type, { courseId: 'cs101' });
+      for (const action of ['help.take', 'help.follow', 'help.terminal', 'help.end']) {
+        assert.ok(entries.some((e) => e.action === action && e.target === 'grace'), `${action} is in the audit log`);
+      }
+    });
+  });
 }
 
 /**
