@@ -16,6 +16,7 @@ import {
 } from '@classpod/protocol';
 import { publishScoreChanged } from '../events/score-events';
 import { submissionCounts } from '../grading/grade-book';
+import { groupOwnersOf, parseGroupOwner } from '../groups/work-owner';
 import type { RegradeRequestRecord } from '../store/regrade-request-repository';
 import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
@@ -35,7 +36,10 @@ export function attachRegradeRequestMethods(endpoint: RpcEndpoint, ctx: ApiConte
     };
     const out: RegradeRequestInfo[] = [];
     for (const r of records) {
-      const studentName = await nameOf(r.studentId);
+      // A group's request is named by its members (the work is the group's, any member may ask).
+      const group = parseGroupOwner(r.studentId);
+      const members = group ? (await ctx.store.groups.get(courseId, group.assignmentId, group.groupId))?.members : undefined;
+      const studentName = members ? `Group ${group!.groupId}: ${(await Promise.all(members.map(async (m) => (await nameOf(m)) ?? m))).join(', ')}` : await nameOf(r.studentId);
       const section = sections.get(r.studentId);
       const answerer = r.answer ? await nameOf(r.answer.authorId) : undefined;
       out.push({
@@ -58,7 +62,8 @@ export function attachRegradeRequestMethods(endpoint: RpcEndpoint, ctx: ApiConte
     const s = await ctx.store.submissions.get(p.submissionId);
     if (!s) throw errors.notFound(`no submission ${p.submissionId}`);
     const role = await ctx.authz.member(caller, s.courseId);
-    if (role !== 'student' || s.studentId !== caller.person.id) throw errors.forbidden('only the student who handed in a submission may ask for its regrade');
+    const own = s.studentId === caller.person.id || (role === 'student' && (await groupOwnersOf(ctx.store, s.courseId, caller.person.id, s.assignmentId)).get(s.assignmentId) === s.studentId);
+    if (role !== 'student' || !own) throw errors.forbidden('only the student who handed in a submission (or a member of the group that did) may ask for its regrade');
     const message = p.message.trim();
     if (message === '') throw errors.invalidParams('say what should be looked at again: the message is empty');
     if (s.status !== 'graded' && s.status !== 'failed') throw errors.conflict(`submission ${s.id} is still being graded; ask once it has a result`);
@@ -104,8 +109,11 @@ export function attachRegradeRequestMethods(endpoint: RpcEndpoint, ctx: ApiConte
   endpoint.handle(ListRegradeRequestsRequest.type, async (p) => {
     const role = await ctx.authz.member(caller, p.courseId);
     if (role === 'student') {
-      const mine = await ctx.store.regradeRequests.list({ courseId: p.courseId, studentId: caller.person.id, assignmentId: p.assignmentId, all: true });
-      return { requests: await views(p.courseId, mine.reverse()) };
+      // Their own requests and those of their groups, newest first.
+      const owners = [caller.person.id, ...(await groupOwnersOf(ctx.store, p.courseId, caller.person.id, p.assignmentId)).values()];
+      const mine = (await Promise.all(owners.map((studentId) => ctx.store.regradeRequests.list({ courseId: p.courseId, studentId, assignmentId: p.assignmentId, all: true })))).flat();
+      mine.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+      return { requests: await views(p.courseId, mine) };
     }
     const all = await ctx.store.regradeRequests.list({ courseId: p.courseId, assignmentId: p.assignmentId, all: p.state === 'all' });
     const shown = await views(p.courseId, all);

@@ -21,7 +21,7 @@ import { publishScoreChanged } from '../events/score-events';
 import { attemptsView, submissionLimitsOf } from '../submissions/attempt-policy';
 import { countingSubmissions, submissionCounts } from '../grading/grade-book';
 import { gradesCsv } from '../grading/grade-export';
-import { groupOwnerId, ownerOf } from '../groups/work-owner';
+import { groupOwnersOf, ownerOf } from '../groups/work-owner';
 import type { Submission } from '../store/records';
 import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
@@ -57,7 +57,7 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
       return { submissions: list.map(submissionView) };
     }
     // A member's submissions to a group assignment are the group's.
-    const owners = await workOwnersOf(ctx, p.courseId, studentId, p.assignmentId);
+    const owners = await groupOwnersOf(ctx.store, p.courseId, studentId, p.assignmentId);
     const list = [];
     for (const [assignmentId, owner] of owners) list.push(...(await ctx.store.submissions.list({ courseId: p.courseId, assignmentId, studentId: owner })));
     if (owners.size === 0 || p.assignmentId === undefined) {
@@ -144,16 +144,6 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
       fileName: p.assignmentId === undefined ? `${p.courseId}-grades.csv` : `${p.courseId}-${p.assignmentId}-grades.csv`,
     };
   });
-}
-
-/** The group work owners of a student's group assignments (of one, when named), by assignment. */
-async function workOwnersOf(ctx: ApiContext, courseId: string, studentId: string, assignmentId: string | undefined): Promise<Map<string, string>> {
-  const grouped = new Set((await ctx.store.assignments.list(courseId)).filter((a) => a.groupMaxSize !== undefined).map((a) => a.id));
-  const out = new Map<string, string>();
-  for (const g of await ctx.store.groups.list(courseId, assignmentId)) {
-    if (grouped.has(g.assignmentId) && g.members.includes(studentId)) out.set(g.assignmentId, groupOwnerId(g.assignmentId, g.id));
-  }
-  return out;
 }
 
 /**

@@ -35,6 +35,16 @@ export async function ownerOf(store: Store, a: Assignment, personId: string): Pr
   return g ? groupOwnerId(a.id, g.id) : personId;
 }
 
+/** The work owners of a student's groups on the course's group assignments (of one, when named), by assignment. */
+export async function groupOwnersOf(store: Store, courseId: string, studentId: string, assignmentId?: string): Promise<Map<string, string>> {
+  const grouped = new Set((await store.assignments.list(courseId)).filter((a) => a.groupMaxSize !== undefined).map((a) => a.id));
+  const out = new Map<string, string>();
+  for (const g of await store.groups.list(courseId, assignmentId)) {
+    if (grouped.has(g.assignmentId) && g.members.includes(studentId)) out.set(g.assignmentId, groupOwnerId(g.assignmentId, g.id));
+  }
+  return out;
+}
+
 /**
  * Every member's work owner for the course's group assignments, keyed
  * `assignment/person` (read once for a whole class: the gradebook, the export);

@@ -64,7 +64,7 @@ describe('regrade requests', function () {
 
   it("refuses a student who asks about another's submission, staff and outsiders who ask, and an ungraded submission; nothing is stored", async () => {
     const ask = (who: TestClient | Promise<TestClient>, submissionId: string) => Promise.resolve(who).then((c) => c.request(CreateRegradeRequestRequest.type, { submissionId, message: 'please look again' }));
-    assert.deepEqual(await refusal(ask(bob, sub.alice!)), { code: 'Forbidden', message: 'only the student who handed in a submission may ask for its regrade' });
+    assert.deepEqual(await refusal(ask(bob, sub.alice!)), { code: 'Forbidden', message: 'only the student who handed in a submission (or a member of the group that did) may ask for its regrade' });
     assert.equal((await refusal(ask(prof, sub.alice!))).code, 'Forbidden', 'staff do not ask on behalf of a student');
     for (const who of ['olga', 'dave']) assert.equal((await refusal(ask(t.connect(who), sub.alice!))).code, 'Forbidden', who);
     assert.equal((await refusal(ask(alice, 's_nonexistent'))).code, 'NotFound');

@@ -18,8 +18,10 @@ import {
   ExportGradesRequest,
   ListFeedbackRequest,
   GetGradebookRequest,
+  CreateRegradeRequestRequest,
   ListAssignmentsRequest,
   ListGroupsRequest,
+  ListRegradeRequestsRequest,
   ListSubmissionsRequest,
   ListVersionsRequest,
   ListWorkspacesRequest,
@@ -34,6 +36,7 @@ import { waitFor } from '@classpod/test-support';
 import { refusalOf } from '../support/refusals';
 import { HttpRefusal, type TestClient } from '../support/test-client';
 import { startTestHub, type TestHub } from '../support/test-hub';
+import { gradeJob, TestWorkerConnection } from '../support/test-worker';
 
 const GROUP_WS = 'cs101--team-sum--team-a';
 
@@ -204,6 +207,27 @@ describe('group assignments', function () {
 
     // A group that handed work in stays: its submissions carry its members' grade.
     assert.equal((await refusalOf(prof.request(RemoveGroupRequest.type, { courseId: 'cs101', assignmentId: 'team-sum', groupId: 'team-a' }))).code, 'Conflict');
+  });
+
+  it("lets any member ask for a regrade of the group's submission, which every member and the staff see under the group's name; no one else may ask", async () => {
+    const w = await TestWorkerConnection.connect(t.hub.url, t.tokens.grader!);
+    cleanups.push(() => w.close());
+    for (let job = await w.lease(300); job; job = await w.lease(300)) assert.equal(await w.report(job, await gradeJob(job)), true);
+    const { submissions } = await (await t.connect('alice')).request(ListSubmissionsRequest.type, { courseId: 'cs101', assignmentId: 'team-sum' });
+    const groupWork = submissions[0]!;
+    assert.equal(groupWork.studentId, 'team-sum--team-a');
+    const ask = async (who: string) => (await t.connect(who)).request(CreateRegradeRequestRequest.type, { submissionId: groupWork.id, message: 'Test 2 reads the wrong file.' });
+    const carol = await refusalOf(ask('carol'));
+    assert.equal(carol.code, 'Forbidden', "another group's student may not ask about it");
+    assert.equal((await t.hub.store.regradeRequests.list({ courseId: 'cs101', all: true })).length, 0, 'nothing stored');
+    const { request } = await ask('alice');
+    assert.equal(request.studentId, 'team-sum--team-a');
+    assert.equal((await refusalOf(ask('bob'))).code, 'Conflict', 'one open request for the group, whoever asks');
+    const seen = async (who: string) => (await (await t.connect(who)).request(ListRegradeRequestsRequest.type, { courseId: 'cs101' })).requests.map((r) => r.id);
+    assert.deepEqual(await seen('bob'), [request.id], 'the other member sees it');
+    assert.deepEqual(await seen('carol'), [], 'Carol does not');
+    const queue = (await (await t.connect('prof')).request(ListRegradeRequestsRequest.type, { courseId: 'cs101' })).requests;
+    assert.deepEqual(queue.map((r) => [r.id, r.studentName]), [[request.id, 'Group team-a: Alice, Bob']]);
   });
 
   it("counts a group's attempts once for the group: one member's submission uses the attempt the other would make", async () => {

@@ -7,7 +7,7 @@
 
 import { Type, type Static } from '@sinclair/typebox';
 import { defineNotification, defineRequest } from '../method';
-import { AssignmentId, CourseId, Instant, PersonId } from './courses';
+import { AssignmentId, CourseId, Instant, PersonId, WorkOwnerId } from './courses';
 import { SubmissionId } from './submissions';
 
 /** Opaque regrade request id. */
@@ -41,7 +41,9 @@ export const RegradeRequestInfo = Type.Object({
   id: RegradeRequestId,
   courseId: CourseId,
   assignmentId: AssignmentId,
-  studentId: PersonId,
+  /** Whose work it is about: the student, or on a group assignment the group (any member may ask). */
+  studentId: WorkOwnerId,
+  /** The student's name, or "Group g: Ana, Ben" for a group. */
   studentName: Type.Optional(Type.String()),
   /** The student's section, when the course has sections. */
   section: Type.Optional(Type.String()),
