@@ -19,6 +19,7 @@ import {
 } from '@classpod/protocol';
 import { splitSections } from '../rosters/roster-csv';
 import { HandAlreadyRaised, type HelpRequestRecord } from '../store/help-request-repository';
+import { ownerOf } from '../groups/work-owner';
 import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
 import { workspaceView } from './views';
@@ -147,7 +148,9 @@ export function attachHelpMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller
     const now = await requestOf(r.id);
     if (now.state !== 'helping') throw closed(now);
     if (now.helperId !== caller.person.id) throw errors.conflict(`help request ${r.id} is taken by someone else`, { helperId: now.helperId });
-    const key = { courseId: r.courseId, studentId: r.studentId };
+    // The workspace the student works in for that assignment: on a group assignment, their group's.
+    const assignment = await ctx.store.assignments.get(r.courseId, r.assignmentId);
+    const key = { courseId: r.courseId, studentId: assignment ? await ownerOf(ctx.store, assignment, r.studentId) : r.studentId };
     await ctx.workspaces.open(key, rc.signal);
     await audit(ctx, caller, 'help.follow', r.courseId, r.studentId, { request: r.id });
     let cause: Cause = 'followed';

@@ -19,6 +19,8 @@ import {
   ListFeedbackRequest,
   GetGradebookRequest,
   CreateRegradeRequestRequest,
+  FollowHelpRequest,
+  RaiseHandRequest,
   ListAssignmentsRequest,
   ListGroupsRequest,
   ListRegradeRequestsRequest,
@@ -228,6 +230,13 @@ describe('group assignments', function () {
     assert.deepEqual(await seen('carol'), [], 'Carol does not');
     const queue = (await (await t.connect('prof')).request(ListRegradeRequestsRequest.type, { courseId: 'cs101' })).requests;
     assert.deepEqual(queue.map((r) => [r.id, r.studentName]), [[request.id, 'Group team-a: Alice, Bob']]);
+  });
+
+  it("has a helper who follows a member's raised hand on a group assignment look at the group's workspace, where the member works", async () => {
+    const { request } = await (await t.connect('bob')).request(RaiseHandRequest.type, { courseId: 'cs101', assignmentId: 'team-sum', message: 'Our loop never ends.' });
+    const followed = await (await t.connect('prof')).request(FollowHelpRequest.type, { requestId: request.id });
+    assert.equal(followed.workspace.studentId, 'team-sum--team-a', "the group's workspace, not Bob's own");
+    assert.ok(followed.connectPath.includes('team-sum--team-a'), followed.connectPath);
   });
 
   it("counts a group's attempts once for the group: one member's submission uses the attempt the other would make", async () => {
