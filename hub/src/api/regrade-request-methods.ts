@@ -16,7 +16,7 @@ import {
 } from '@classpod/protocol';
 import { publishScoreChanged } from '../events/score-events';
 import { submissionCounts } from '../grading/grade-book';
-import { groupOwnersOf, parseGroupOwner } from '../groups/work-owner';
+import { groupOwnersOf, workOwnerName } from '../groups/work-owner';
 import type { RegradeRequestRecord } from '../store/regrade-request-repository';
 import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
@@ -37,9 +37,7 @@ export function attachRegradeRequestMethods(endpoint: RpcEndpoint, ctx: ApiConte
     const out: RegradeRequestInfo[] = [];
     for (const r of records) {
       // A group's request is named by its members (the work is the group's, any member may ask).
-      const group = parseGroupOwner(r.studentId);
-      const members = group ? (await ctx.store.groups.get(courseId, group.assignmentId, group.groupId))?.members : undefined;
-      const studentName = members ? `Group ${group!.groupId}: ${(await Promise.all(members.map(async (m) => (await nameOf(m)) ?? m))).join(', ')}` : await nameOf(r.studentId);
+      const studentName = await workOwnerName(ctx.store, courseId, r.studentId);
       const section = sections.get(r.studentId);
       const answerer = r.answer ? await nameOf(r.answer.authorId) : undefined;
       out.push({

@@ -35,6 +35,16 @@ export async function ownerOf(store: Store, a: Assignment, personId: string): Pr
   return g ? groupOwnerId(a.id, g.id) : personId;
 }
 
+/** How a work owner reads to people: a person's name, or "Group g: Ana, Ben" for a group (undefined when unknown). */
+export async function workOwnerName(store: Store, courseId: string, ownerId: string): Promise<string | undefined> {
+  const group = parseGroupOwner(ownerId);
+  if (!group) return (await store.people.get(ownerId))?.name;
+  const g = await store.groups.get(courseId, group.assignmentId, group.groupId);
+  if (!g) return undefined;
+  const names = await Promise.all(g.members.map(async (m) => (await store.people.get(m))?.name ?? m));
+  return `Group ${group.groupId}: ${names.join(', ')}`;
+}
+
 /** The work owners of a student's groups on the course's group assignments (of one, when named), by assignment. */
 export async function groupOwnersOf(store: Store, courseId: string, studentId: string, assignmentId?: string): Promise<Map<string, string>> {
   const grouped = new Set((await store.assignments.list(courseId)).filter((a) => a.groupMaxSize !== undefined).map((a) => a.id));

@@ -7,6 +7,7 @@
 
 import type { SimilaritySkippedFile } from '@classpod/protocol';
 import type { BlobStore } from '../blobs/blob-store';
+import { workOwnerName } from '../groups/work-owner';
 import type { Store } from '../store/store';
 import type { ComparedFile, ComparisonInput } from './comparison';
 import type { SimilarityLimits } from './similarity-limits';
@@ -73,7 +74,7 @@ export async function collectFinalSubmissions(
   const names = new Map<string, string | undefined>();
   for (const [n, { s, earlier }] of finals.entries()) {
     await progress(n, finals.length);
-    if (!names.has(s.studentId)) names.set(s.studentId, (await store.people.get(s.studentId))?.name);
+    if (!names.has(s.studentId)) names.set(s.studentId, await workOwnerName(store, s.courseId, s.studentId));
     const owner = out.submissions.length;
     const name = names.get(s.studentId);
     out.submissions.push({ submissionId: s.id, studentId: s.studentId, ...(name ? { studentName: name } : {}), courseId: s.courseId, earlier });

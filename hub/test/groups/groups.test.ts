@@ -10,9 +10,9 @@
 // collects the group once.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   AddFeedbackRequest,
   ExportGradesRequest,
@@ -24,6 +24,9 @@ import {
   ListAssignmentsRequest,
   ListGroupsRequest,
   ListRegradeRequestsRequest,
+  ListSimilarityPairsRequest,
+  RunSimilarityRequest,
+  SimilarityStatusRequest,
   ListSubmissionsRequest,
   ListVersionsRequest,
   ListWorkspacesRequest,
@@ -38,6 +41,7 @@ import { waitFor } from '@classpod/test-support';
 import { refusalOf } from '../support/refusals';
 import { HttpRefusal, type TestClient } from '../support/test-client';
 import { startTestHub, type TestHub } from '../support/test-hub';
+import type { LocalWorkspaceProvider } from '../../src/workspaces/local/local-provider';
 import { gradeJob, TestWorkerConnection } from '../support/test-worker';
 
 const GROUP_WS = 'cs101--team-sum--team-a';
@@ -237,6 +241,30 @@ describe('group assignments', function () {
     const followed = await (await t.connect('prof')).request(FollowHelpRequest.type, { requestId: request.id });
     assert.equal(followed.workspace.studentId, 'team-sum--team-a', "the group's workspace, not Bob's own");
     assert.ok(followed.connectPath.includes('team-sum--team-a'), followed.connectPath);
+  });
+
+  it('compares the groups of a group assignment in a similarity check, naming each group by its members', async () => {
+    const folder = (studentId: string): string => join((t.hub.provider as LocalWorkspaceProvider).workspaceDir({ courseId: 'cs101', studentId }), 'team-sum', 'sum.c');
+    const mean = (x: string, y: string): string =>
+      `#include <stdio.h>\n\nint main(void) {\n  long ${x}, ${y};\n  if (scanf("%ld %ld", &${x}, &${y}) != 2) return 1;\n  long total = ${x} + ${y};\n  for (int i = 0; i < 3; i++) total += i * 0;\n  printf("%ld %.3f\\n", total, total / 2.0);\n  return 0;\n}\n`;
+    writeFileSync(folder('team-sum--team-a'), mean('first', 'second'));
+    await (await t.connect('alice')).request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'team-sum' });
+    // Carol is team-b on her own (the test above): her work is that group's.
+    await t.hub.context.workspaces.writeLayout({ courseId: 'cs101', studentId: 'team-sum--team-b' });
+    mkdirSync(dirname(folder('team-sum--team-b')), { recursive: true });
+    writeFileSync(folder('team-sum--team-b'), mean('p', 'q'));
+    await (await t.connect('carol')).request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'team-sum' });
+    const prof = await t.connect('prof');
+    const { run } = await prof.request(RunSimilarityRequest.type, { courseId: 'cs101', assignmentId: 'team-sum' });
+    const done = await waitFor('the similarity check of team-sum', async () => {
+      const now = (await prof.request(SimilarityStatusRequest.type, { courseId: 'cs101', assignmentId: 'team-sum', runId: run.id })).run;
+      return now?.state === 'done' || now?.state === 'failed' ? now : undefined;
+    }, 120_000);
+    assert.equal(done.state, 'done', JSON.stringify(done));
+    const { pairs } = await prof.request(ListSimilarityPairsRequest.type, { runId: run.id });
+    assert.equal(pairs.length, 1);
+    const sides = [pairs[0]!.left, pairs[0]!.right].map((s) => [s.studentId, s.studentName]).sort();
+    assert.deepEqual(sides, [['team-sum--team-a', 'Group team-a: Alice, Bob'], ['team-sum--team-b', 'Group team-b: Carol']]);
   });
 
   it("counts a group's attempts once for the group: one member's submission uses the attempt the other would make", async () => {

@@ -8,7 +8,7 @@
 
 import { Type, type Static } from '@sinclair/typebox';
 import { defineRequest } from '../method';
-import { AssignmentId, CourseId, Instant, PersonId } from './courses';
+import { AssignmentId, CourseId, Instant, PersonId, WorkOwnerId } from './courses';
 import { SubmissionId } from './submissions';
 
 /** Opaque id of a similarity check. */
@@ -21,7 +21,8 @@ export type SimilarityRunState = Static<typeof SimilarityRunState>;
 /** A file left out of a check, and why (binary, too large, not in the check's language, unchanged starter file, over the limits). */
 export const SimilaritySkippedFile = Type.Object({
   submissionId: SubmissionId,
-  studentId: PersonId,
+  /** The student, or on a group assignment the group. */
+  studentId: WorkOwnerId,
   path: Type.String(),
   reason: Type.String(),
 });
@@ -63,7 +64,9 @@ export type SimilarityRun = Static<typeof SimilarityRun>;
 /** One side of a pair: a student's final submission and the file of it that matched best. */
 export const SimilaritySide = Type.Object({
   submissionId: SubmissionId,
-  studentId: PersonId,
+  /** The student, or on a group assignment the group. */
+  studentId: WorkOwnerId,
+  /** The student's name, or "Group g: Ana, Ben". */
   studentName: Type.Optional(Type.String()),
   courseId: CourseId,
   /** The file, relative to the submission's root. */
