@@ -33,6 +33,11 @@ function formatSpan(abs: number): string {
   return plural(Math.floor(abs / DAY), 'day');
 }
 
+/** "8 Dec, 23:59": a due time where space is short (a column heading), in the given (default: local) time zone. */
+export function formatShort(target: Date, timeZone: string = localTimeZone(), locale = 'en-GB'): string {
+  return new Intl.DateTimeFormat(locale, { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(target);
+}
+
 /**
  * When the words formatRelative (or formatElapsed) gives for `target` next change, as seen at `now`:
  * minutes count under ten hours, hours under two days, days beyond. A view redraws a row then, and

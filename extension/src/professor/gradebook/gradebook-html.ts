@@ -8,6 +8,7 @@
 
 import type { GradebookAssignment, GradebookCell } from '@classpod/protocol';
 import { lateDaysCount } from '../../deadlines/late-days-text';
+import { formatAbsolute, formatShort } from '../../deadlines/time-format';
 import { CELL_FILTERS, HISTOGRAM_BINS, type ColumnSummary, type Gradebook, type GradebookQuery, type GradebookRow, type SortColumn } from './gradebook-model';
 import { rubricPoints } from '../../results/result-text';
 
@@ -153,7 +154,8 @@ function heading(text: string, column: SortColumn, query: GradebookQuery, a?: Gr
   const sort = active ? (query.descending ? 'descending' : 'ascending') : 'none';
   const arrow = active ? (query.descending ? ' ▼' : ' ▲') : '';
   const next = active && !query.descending ? 'descending' : 'ascending';
-  const due = a?.dueAt ? `<div class="due">due ${escapeHtml(a.dueAt.slice(0, 10))}</div>` : '';
+  // The date in the professor's own time zone (a UTC date can be the day before or after), in full on hover.
+  const due = a?.dueAt ? `<div class="due" title="${escapeHtml(`Due ${formatAbsolute(new Date(a.dueAt))}`)}">due ${escapeHtml(formatShort(new Date(a.dueAt)))}</div>` : '';
   return `<th scope="col" aria-sort="${sort}"><button type="button" class="sort" data-sort="${escapeHtml(id)}" data-focus="sort:${escapeHtml(id)}" title="Sort by ${escapeHtml(text)}, ${next}">${escapeHtml(text)}${arrow}</button>${due}</th>`;
 }
 

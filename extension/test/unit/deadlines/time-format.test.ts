@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatAbsolute, formatCountdown, formatElapsed, formatRelative, relativeTextChangesAt } from '../../../src/deadlines/time-format';
+import { formatAbsolute, formatCountdown, formatElapsed, formatRelative, formatShort, relativeTextChangesAt } from '../../../src/deadlines/time-format';
 
 const now = new Date('2026-11-24T12:00:00Z');
 const at = (ms: number): Date => new Date(now.getTime() + ms);
@@ -34,6 +34,11 @@ describe('time format', function () {
       assert.notEqual(formatRelative(target, change), formatRelative(target, now), `${target.toISOString()}: new words at ${change.toISOString()}`);
     }
     assert.equal(relativeTextChangesAt(at(-11 * MIN - 5000), now).getTime(), now.getTime() + 55_000, "\"11 minutes\" becomes \"12 minutes\" 55 s later");
+  });
+
+  it('shortens a due time to day, month and time in the given time zone, where the day can differ from UTC', function () {
+    assert.equal(formatShort(new Date('2026-12-08T22:59:00Z'), 'Europe/Paris'), '8 Dec, 23:59');
+    assert.equal(formatShort(new Date('2026-12-08T23:30:00Z'), 'Europe/Paris'), '9 Dec, 00:30');
   });
 
   it('shows the absolute time in the given time zone, naming it', function () {
