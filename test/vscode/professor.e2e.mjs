@@ -48,7 +48,8 @@ export async function runProfessorE2E({ host = true, ui = true, compile = true, 
   try {
     const bin = ensureCodeServer(log);
     const vsix = await buildExtension(log, dir, { compile });
-    const stack = await startStack({ repo, dir, logDir: resultsDir, setup: addStaff });
+    // c-sum takes at most 20 official submissions, so staff have something to grant (the in-host suite does).
+    const stack = await startStack({ repo, dir, logDir: resultsDir, setup: addStaff, submissionLimit: 20 });
     log(`hub at ${stack.url}`);
     const seeded = await seedSubmissions({ repo, hubUrl: stack.url, tokens: stack.tokens });
     log(`submissions: ${JSON.stringify(seeded)}`);

@@ -24,6 +24,7 @@ import {
   WithdrawStudentRequest,
   GetResultRequest,
   ExtendDeadlineRequest,
+  GrantAttemptsRequest,
   FetchStarterRequest,
   OpenWorkspaceTerminalRequest,
   OverrideScoreRequest,
@@ -138,6 +139,12 @@ export class StaffActions {
       ...(comment ? { comment } : {}),
     });
     return assignment.dueAt;
+  }
+
+  /** Give one student `extra` more official submissions of an assignment; answers how many they have left (undefined: no limit). */
+  async grantAttempts(courseId: string, assignmentId: string, studentId: string, extra: number, comment?: string): Promise<number | undefined> {
+    const { assignment } = await this.request(GrantAttemptsRequest.type, { courseId, assignmentId, studentId, extra, ...(comment ? { comment } : {}) });
+    return assignment.attempts?.remaining;
   }
 
   /** One assignment's grades as CSV, from the hub (the same layout as the course's). */

@@ -460,6 +460,14 @@ function registerStaffSuite(): void {
       assert.equal(due, dueAt.toISOString());
     });
 
+    it('grants one student extra submissions on an assignment with a limit, and says how many they now have', async function () {
+      const grace = await row(assignment, /^Grace Hopper$/);
+      const first = (await vscode.commands.executeCommand('classpod.professor.grantAttempts', grace, { extra: 1, comment: 'a broken laptop' })) as number | undefined;
+      assert.equal(typeof first, 'number', 'c-sum has a limit in this run, so Grace has a number left');
+      const second = (await vscode.commands.executeCommand('classpod.professor.grantAttempts', grace, { extra: 2 })) as number | undefined;
+      assert.equal(second, first! + 2);
+    });
+
     it("regrades one student's latest submission and exports the course's grade book", async function () {
       const grace = await row(assignment, /^Grace Hopper$/);
       const queued = (await vscode.commands.executeCommand('classpod.professor.regradeStudent', grace)) as string[];

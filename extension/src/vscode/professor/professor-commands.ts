@@ -80,6 +80,7 @@ export class ProfessorCommands {
       'classpod.professor.overrideScore': (node: NodeOf<'submission'>, args?: { score: number | null; comment: string }) => this.overrideScore(node, args),
       'classpod.professor.applyRubric': (node: NodeOf<'submission'>, args?: { itemIds: string[] }) => this.applyRubric(node, args),
       'classpod.professor.extendDeadline': (node: NodeOf<'student'>, args?: { dueAt: string; comment?: string }) => this.extendDeadline(node, args),
+      'classpod.professor.grantAttempts': (node: NodeOf<'student'>, args?: { extra: number; comment?: string }) => this.grantAttempts(node, args),
       'classpod.professor.exportGrades': (node: NodeOf<'assignment'> | NodeOf<'course'>, args?: { target: string }) => this.exportGrades(node, args),
       'classpod.professor.upsertAssignment': (node?: NodeOf<'course'>, args?: { folder: string; assignmentId?: string; confirm?: boolean }) =>
         this.upsertAssignment(node, args),
@@ -386,6 +387,32 @@ export class ProfessorCommands {
     const r = parseDueTime(text, current, now);
     if ('error' in r) throw new Error(r.error);
     return r.dueAt;
+  }
+
+  /** Grant Extra Submissions…: more official submissions for one student on an assignment with a limit. */
+  private grantAttempts(node: NodeOf<'student'>, args?: { extra: number; comment?: string }): Promise<number | undefined> {
+    return this.guard('grant extra submissions', async () => {
+      const s = this.s();
+      const who = s.cache.studentName(node.courseId, node.studentId);
+      let extra = args?.extra;
+      let comment = args?.comment;
+      if (extra === undefined) {
+        const text = await vscode.window.showInputBox({
+          title: `Extra submissions for ${who} on ${s.cache.assignment(node.courseId, node.assignmentId)?.title ?? node.assignmentId}`,
+          prompt: 'How many more official submissions, beyond the assignment\'s limit (1 to 100)',
+          value: '1',
+          validateInput: (v) => (/^\d+$/.test(v) && +v >= 1 && +v <= 100 ? undefined : 'A whole number from 1 to 100'),
+        });
+        if (text === undefined) return undefined;
+        extra = Number(text);
+        comment = await vscode.window.showInputBox({ title: 'Comment for the record (optional)' });
+      }
+      const remaining = await s.actions.grantAttempts(node.courseId, node.assignmentId, node.studentId, extra, comment?.trim() || undefined);
+      void vscode.window.showInformationMessage(
+        remaining === undefined ? `${who} has no submission limit on ${node.assignmentId}.` : `${who} now has ${plural(remaining, 'submission')} left on ${node.assignmentId}.`,
+      );
+      return remaining;
+    });
   }
 
   private extendDeadline(node: NodeOf<'student'>, args?: { dueAt: string; comment?: string }): Promise<string | undefined> {
