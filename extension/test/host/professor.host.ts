@@ -56,6 +56,11 @@ export function registerProfessorSuite(): void {
   registerLiveHelpAsTheStudentSeesIt();
 }
 
+/** The professor's own connection to the hub, beside the extension's (the suites act through it as staff would). */
+function connectAsProfessor(capabilities: string[] = []): Promise<OpenedEndpoint> {
+  return openEndpoint({ server: new URL(env('CLASSPOD_HUB_URL')), path: '/v1/connect', token: env('CLASSPOD_PROFESSOR_TOKEN'), capabilities, clientVersion: 'e2e', logger: silentLogger, timeoutMs: 30_000 });
+}
+
 /**
  * Live help from the student's side: Grace raises her hand here, a professor
  * follows it with her terminal (through their own connection), and Grace's
@@ -69,7 +74,7 @@ function registerLiveHelpAsTheStudentSeesIt(): void {
 
     before(async function () {
       api = (await vscode.extensions.getExtension<Api>('classpod.classpod')!.activate())!;
-      prof = await openEndpoint({ server: new URL(env('CLASSPOD_HUB_URL')), path: '/v1/connect', token: env('CLASSPOD_PROFESSOR_TOKEN'), capabilities: [], clientVersion: 'e2e', logger: silentLogger, timeoutMs: 30_000 });
+      prof = await connectAsProfessor();
     });
     after(() => prof?.endpoint.close(1000, 'done'));
 
@@ -107,7 +112,7 @@ function registerFeedbackAsTheStudentReadsIt(): void {
 
     before(async function () {
       api = (await vscode.extensions.getExtension<Api>('classpod.classpod')!.activate())!;
-      prof = await openEndpoint({ server: new URL(env('CLASSPOD_HUB_URL')), path: '/v1/connect', token: env('CLASSPOD_PROFESSOR_TOKEN'), capabilities: [], clientVersion: 'e2e', logger: silentLogger, timeoutMs: 30_000 });
+      prof = await connectAsProfessor();
     });
     after(() => prof?.endpoint.close(1000, 'done'));
 
@@ -169,7 +174,7 @@ function registerScoresAsStudentsSeeThem(): void {
     before(async function () {
       if (!process.env.CLASSPOD_E2E_GRADER) skipBecause(this, 'the run has no grading worker, and nothing grades without one');
       api = (await vscode.extensions.getExtension<Api>('classpod.classpod')!.activate())!;
-      prof = await openEndpoint({ server: new URL(env('CLASSPOD_HUB_URL')), path: '/v1/connect', token: env('CLASSPOD_PROFESSOR_TOKEN'), capabilities: ['files'], clientVersion: 'e2e', logger: silentLogger, timeoutMs: 30_000 });
+      prof = await connectAsProfessor(['files']);
       // The staff hear the same events as the student (the extension's own connection keeps its one handler).
       prof.endpoint.onNotification(ScoreChangedNotification.type, (p) => events.push(p));
     });
