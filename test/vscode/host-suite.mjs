@@ -54,8 +54,21 @@ export async function runHostSuiteLogged({ baseUrl, repo, dir, resultsDir, log, 
   });
   const logFile = join(resultsDir, 'host-suite.log');
   writeFileSync(logFile, hostLog.join('\n') + '\n');
-  if (code !== 0) throw new Error(`the ${what} failed; see ${logFile}`);
+  if (code !== 0) throw new Error(`the ${what} failed; see ${logFile}${failureReport(hostLog)}`);
   return 'passed';
+}
+
+/**
+ * The failures the suite's reporter printed (from its "N failing" line on), so
+ * a run whose results folder is out of reach (CI) still says which test failed
+ * and why; when the suite printed no failures (it did not finish), its last lines.
+ */
+export function failureReport(lines, maxChars = 6000) {
+  const text = lines.join('\n');
+  const at = text.search(/^\s*\d+ failing\s*$/m);
+  if (at < 0) return lines.length ? `\nlast lines of the suite:\n${lines.slice(-20).join('\n')}` : '';
+  const report = text.slice(at).trim();
+  return `\n${report.length > maxChars ? `${report.slice(0, maxChars)}\n…` : report}`;
 }
 
 /** A fresh screenshot folder under `resultsDir` and an empty folder for the workbench to open. */

@@ -40,11 +40,15 @@ function env(name: string): string {
   return v;
 }
 
-/** Wait until `check` holds (the suite's timeout bounds it). */
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; ; i++) {
-    if (await check()) return;
-    if (i > 600) throw new Error(`gave up waiting: ${what}`);
+/**
+ * Wait until `check` holds, polling, for up to `ms` (generous: grading on a
+ * loaded machine takes its time). Tests that wait on the grader set a mocha
+ * timeout beyond it.
+ */
+async function until(what: string, check: () => boolean | Promise<boolean>, ms = 180_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting ${ms / 1000} s: ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -68,7 +72,7 @@ function connectAsProfessor(capabilities: string[] = []): Promise<OpenedEndpoint
  */
 function registerLiveHelpAsTheStudentSeesIt(): void {
   describe('live help as the student sees it (in the extension host)', function () {
-    this.timeout(120_000);
+    this.timeout(240_000);
     let api: Api;
     let prof: OpenedEndpoint;
 
@@ -106,7 +110,7 @@ function registerLiveHelpAsTheStudentSeesIt(): void {
  */
 function registerFeedbackAsTheStudentReadsIt(): void {
   describe('feedback on code as the student reads it (in the extension host)', function () {
-    this.timeout(120_000);
+    this.timeout(240_000);
     let api: Api;
     let prof: OpenedEndpoint;
 
@@ -153,7 +157,7 @@ function registerFeedbackAsTheStudentReadsIt(): void {
  */
 function registerScoresAsStudentsSeeThem(): void {
   describe('scores as the student sees them (in the extension host)', function () {
-    this.timeout(120_000);
+    this.timeout(240_000);
     let api: Api;
     let prof: OpenedEndpoint;
     let older: string;
@@ -273,6 +277,7 @@ function registerScoresAsStudentsSeeThem(): void {
 
 function registerStaffSuite(): void {
   describe('professor (in the extension host)', function () {
+    this.timeout(240_000);
     let api: Api;
     const now = (): Date => new Date(api.session.serverNow());
     const label = (n: ClusterNode): string => presentNode(api.professor.session!.model, n, now()).label;
@@ -380,7 +385,8 @@ function registerStaffSuite(): void {
     it('regrades one submission and a whole assignment, recorded in the audit log', async function () {
       const one = (await vscode.commands.executeCommand('classpod.professor.regradeSubmission', adaLatest)) as string[];
       assert.deepEqual(one, [adaLatest.submissionId]);
-      assert.equal(api.professor.session!.cache.submission(adaLatest.submissionId)?.status, 'queued');
+      // With a worker waiting, the regrade may already be running (or done) when the answer comes back.
+      if (!process.env.CLASSPOD_E2E_GRADER) assert.equal(api.professor.session!.cache.submission(adaLatest.submissionId)?.status, 'queued');
       const all = (await vscode.commands.executeCommand('classpod.professor.regradeAssignment', assignment, { confirm: true })) as string[];
       assert.equal(all.length, 2, 'the latest submission of each of the two students');
       const endpoint = await api.professor.session!.connection.ready();
