@@ -32,46 +32,60 @@ export function queueOrder<T extends { section?: string }>(requests: T[], caller
   return [...requests].sort((a, b) => mine(a) - mine(b));
 }
 
+/** Requests as clients see them: names, sections, and each waiting one's place in the course's queue. */
+async function views(ctx: ApiContext, courseId: string, requests: HelpRequestRecord[]): Promise<HelpRequest[]> {
+  const sections = await ctx.rosters.sectionsIn(courseId);
+  const waiting = (await ctx.store.help.open(courseId)).filter((r) => r.state === 'waiting').map((r) => r.id);
+  const names = new Map<string, string | undefined>();
+  for (const id of new Set(requests.flatMap((r) => [r.studentId, ...(r.helperId ? [r.helperId] : [])]))) names.set(id, (await ctx.store.people.get(id))?.name);
+  return requests.map((r) => {
+    const studentName = names.get(r.studentId);
+    const helperName = r.helperId ? names.get(r.helperId) : undefined;
+    const section = sections.get(r.studentId);
+    const position = waiting.indexOf(r.id) + 1;
+    return {
+      ...r,
+      ...(studentName ? { studentName } : {}),
+      ...(helperName ? { helperName } : {}),
+      ...(section ? { section } : {}),
+      ...(r.state === 'waiting' && position > 0 ? { position } : {}),
+    };
+  });
+}
+
+/** The request, re-read, sent to its student and the course's staff. */
+async function announce(ctx: ApiContext, id: string, cause: Cause): Promise<HelpRequest> {
+  const r = await ctx.store.help.get(id);
+  if (!r) throw errors.notFound(`no help request ${id}`);
+  const [view] = await views(ctx, r.courseId, [r]);
+  await ctx.events.publish(HelpChangedNotification.type, { request: view!, cause }, { courseId: r.courseId, studentId: r.studentId });
+  return view!;
+}
+
+/** A hand left the waiting line: those raised after it move up; tell each of them (and the staff) their new place. */
+async function announceMoves(ctx: ApiContext, left: HelpRequestRecord): Promise<void> {
+  if (left.state !== 'waiting') return;
+  const behind = (await ctx.store.help.open(left.courseId)).filter((r) => r.state === 'waiting' && r.raisedAt >= left.raisedAt && r.id !== left.id);
+  for (const view of await views(ctx, left.courseId, behind)) {
+    await ctx.events.publish(HelpChangedNotification.type, { request: view, cause: 'moved' }, { courseId: view.courseId, studentId: view.studentId });
+  }
+}
+
+/**
+ * Hands that were open and are closed now (a withdrawal ends the student's
+ * hand in the roster's transaction): tell the student and the staff, and
+ * those behind their new place.
+ */
+export async function announceClosedHands(ctx: ApiContext, wereOpen: readonly HelpRequestRecord[]): Promise<void> {
+  for (const r of wereOpen) {
+    const now = await ctx.store.help.get(r.id);
+    if (!now || now.state === 'waiting' || now.state === 'helping') continue;
+    await announce(ctx, r.id, 'ended');
+    await announceMoves(ctx, r);
+  }
+}
+
 export function attachHelpMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller: Caller): void {
-  /** Requests as clients see them: names, sections, and each waiting one's place in the course's queue. */
-  const views = async (courseId: string, requests: HelpRequestRecord[]): Promise<HelpRequest[]> => {
-    const sections = await ctx.rosters.sectionsIn(courseId);
-    const waiting = (await ctx.store.help.open(courseId)).filter((r) => r.state === 'waiting').map((r) => r.id);
-    const names = new Map<string, string | undefined>();
-    for (const id of new Set(requests.flatMap((r) => [r.studentId, ...(r.helperId ? [r.helperId] : [])]))) names.set(id, (await ctx.store.people.get(id))?.name);
-    return requests.map((r) => {
-      const studentName = names.get(r.studentId);
-      const helperName = r.helperId ? names.get(r.helperId) : undefined;
-      const section = sections.get(r.studentId);
-      const position = waiting.indexOf(r.id) + 1;
-      return {
-        ...r,
-        ...(studentName ? { studentName } : {}),
-        ...(helperName ? { helperName } : {}),
-        ...(section ? { section } : {}),
-        ...(r.state === 'waiting' && position > 0 ? { position } : {}),
-      };
-    });
-  };
-
-  /** The request, re-read, sent to its student and the course's staff. */
-  const announce = async (id: string, cause: Cause): Promise<HelpRequest> => {
-    const r = await ctx.store.help.get(id);
-    if (!r) throw errors.notFound(`no help request ${id}`);
-    const [view] = await views(r.courseId, [r]);
-    await ctx.events.publish(HelpChangedNotification.type, { request: view!, cause }, { courseId: r.courseId, studentId: r.studentId });
-    return view!;
-  };
-
-  /** A hand left the waiting line: those raised after it move up; tell each of them (and the staff) their new place. */
-  const announceMoves = async (left: HelpRequestRecord): Promise<void> => {
-    if (left.state !== 'waiting') return;
-    const behind = (await ctx.store.help.open(left.courseId)).filter((r) => r.state === 'waiting' && r.raisedAt >= left.raisedAt && r.id !== left.id);
-    for (const view of await views(left.courseId, behind)) {
-      await ctx.events.publish(HelpChangedNotification.type, { request: view, cause: 'moved' }, { courseId: view.courseId, studentId: view.studentId });
-    }
-  };
-
   const requestOf = async (id: string): Promise<HelpRequestRecord> => {
     const r = await ctx.store.help.get(id);
     if (!r) throw errors.notFound(`no help request ${id}`);
@@ -94,7 +108,7 @@ export function attachHelpMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller
         message,
         ...(p.failingTest ? { failingTest: { name: p.failingTest.name, message: p.failingTest.message } } : {}),
       });
-      return { request: await announce(r.id, 'raised') };
+      return { request: await announce(ctx, r.id, 'raised') };
     } catch (err) {
       if (err instanceof HandAlreadyRaised) {
         throw errors.conflict(`your hand is already raised in course ${p.courseId} (for ${err.existing.assignmentId}); lower it first`, { requestId: err.existing.id });
@@ -109,8 +123,8 @@ export function attachHelpMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller
     if (r.studentId !== caller.person.id) throw errors.forbidden('only the student who raised a hand may lower it');
     if (!(await ctx.store.help.close(r.id, 'lowered', caller.person.id))) throw closed((await requestOf(r.id)));
     if (r.helperId) await audit(ctx, caller, 'help.end', r.courseId, r.studentId, { request: r.id, helper: r.helperId, by: 'student' });
-    const view = await announce(r.id, 'lowered');
-    await announceMoves(r);
+    const view = await announce(ctx, r.id, 'lowered');
+    await announceMoves(ctx, r);
     return { request: view };
   });
 
@@ -118,9 +132,9 @@ export function attachHelpMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller
     const role = await ctx.authz.member(caller, p.courseId);
     const open = await ctx.store.help.open(p.courseId);
     const waiting = open.filter((r) => r.state === 'waiting').length;
-    if (role === 'student') return { requests: await views(p.courseId, open.filter((r) => r.studentId === caller.person.id)), waiting };
+    if (role === 'student') return { requests: await views(ctx, p.courseId, open.filter((r) => r.studentId === caller.person.id)), waiting };
     const mine = (await ctx.rosters.sectionsIn(p.courseId)).get(caller.person.id);
-    return { requests: queueOrder(await views(p.courseId, open), new Set(splitSections(mine))), waiting };
+    return { requests: queueOrder(await views(ctx, p.courseId, open), new Set(splitSections(mine))), waiting };
   });
 
   endpoint.handle(TakeHelpRequest.type, async (p) => {
@@ -132,8 +146,8 @@ export function attachHelpMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller
       throw closed(now);
     }
     await audit(ctx, caller, 'help.take', r.courseId, r.studentId, { request: r.id, assignment: r.assignmentId });
-    const view = await announce(r.id, 'taken');
-    await announceMoves(r);
+    const view = await announce(ctx, r.id, 'taken');
+    await announceMoves(ctx, r);
     return { request: view };
   });
 
@@ -142,8 +156,8 @@ export function attachHelpMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller
     await ctx.authz.staff(caller, r.courseId);
     if (r.state === 'waiting' && (await ctx.store.help.take(r.id, caller.person.id))) {
       await audit(ctx, caller, 'help.take', r.courseId, r.studentId, { request: r.id, assignment: r.assignmentId });
-      await announce(r.id, 'taken');
-      await announceMoves(r);
+      await announce(ctx, r.id, 'taken');
+      await announceMoves(ctx, r);
     }
     const now = await requestOf(r.id);
     if (now.state !== 'helping') throw closed(now);
@@ -159,7 +173,7 @@ export function attachHelpMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller
       cause = 'terminal';
     }
     const workspace = workspaceView(await ctx.provider.status(key), (await ctx.store.people.get(r.studentId))?.name);
-    return { request: await announce(r.id, cause), workspace, connectPath: workspace.connectPath };
+    return { request: await announce(ctx, r.id, cause), workspace, connectPath: workspace.connectPath };
   });
 
   endpoint.handle(EndHelpRequest.type, async (p) => {
@@ -168,8 +182,8 @@ export function attachHelpMethods(endpoint: RpcEndpoint, ctx: ApiContext, caller
     if (role === 'student' && r.studentId !== caller.person.id) throw errors.forbidden('you may end only your own help request');
     if (!(await ctx.store.help.close(r.id, 'ended', caller.person.id))) throw closed(await requestOf(r.id));
     await audit(ctx, caller, 'help.end', r.courseId, r.studentId, { request: r.id, ...(r.helperId ? { helper: r.helperId } : {}), by: role === 'student' ? 'student' : 'staff' });
-    const view = await announce(r.id, 'ended');
-    await announceMoves(r);
+    const view = await announce(ctx, r.id, 'ended');
+    await announceMoves(ctx, r);
     return { request: view };
   });
 }

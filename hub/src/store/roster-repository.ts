@@ -2,9 +2,11 @@
 // and who was withdrawn (their enrolment row, submissions and grades kept,
 // `withdrawn_at` set). A roster import is planned and applied inside one
 // transaction, with its audit entries, so a preview and what is applied are
-// computed from the same roster and nothing is ever applied in part.
+// computed from the same roster and nothing is ever applied in part. A
+// withdrawal also ends the student's raised hand (audit-logged) in that transaction.
 
 import { AuditRepository } from './audit-repository';
+import { HelpRequestRepository } from './help-request-repository';
 import type { Role } from './records';
 import { Repository } from './repository';
 
@@ -123,10 +125,16 @@ export class RosterRepository extends Repository {
           await db.insertInto('enrolments').values({ course_id: courseId, person_id: e.personId, role: e.role, created_at: at, section_id: e.section ?? null }).execute();
         }
       }
+      const audit = new AuditRepository(ctx);
+      const help = new HelpRequestRepository(ctx);
       for (const personId of writes.withdraw) {
         await db.updateTable('enrolments').set({ withdrawn_at: at }).where('course_id', '=', courseId).where('person_id', '=', personId).where('withdrawn_at', 'is', null).execute();
+        // No queue keeps a student who can no longer work in the course: their raised hand ends with them.
+        const hand = await help.openOf(courseId, personId);
+        if (hand && (await help.close(hand.id, 'ended', actorId))) {
+          await audit.add({ actorId, action: 'help.end', courseId, target: personId, detail: JSON.stringify({ request: hand.id, ...(hand.helperId ? { helper: hand.helperId } : {}), by: 'withdrawal' }) });
+        }
       }
-      const audit = new AuditRepository(ctx);
       for (const a of writes.audit) await audit.add({ actorId, action: a.action, courseId, target: a.target, detail: JSON.stringify(a.detail) });
       return result;
     });

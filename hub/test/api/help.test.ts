@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import {
   EndHelpRequest,
   FollowHelpRequest,
+  ImportRosterRequest,
   ListAuditRequest,
   ListHelpQueueRequest,
   LowerHandRequest,
@@ -183,5 +184,55 @@ describe('live help', function () {
     const q = [{ id: 1 }, { id: 2, section: 'a' }, { id: 3, section: 'b' }, { id: 4, section: 'a' }];
     assert.deepEqual(queueOrder(q, new Set(['a'])).map((r) => r.id), [2, 4, 1, 3]);
     assert.deepEqual(queueOrder(q, new Set()).map((r) => r.id), [1, 2, 3, 4]);
+  });
+});
+
+describe('live help when a student is withdrawn', function () {
+  this.timeout(120_000);
+  let t: TestHub;
+
+  beforeEach(async () => {
+    t = await startTestHub();
+  });
+  afterEach(async () => t?.close());
+
+  const ROSTER_WITHOUT_BOB = ['id,name,email,role,section', 'prof,Prof. Ada,,professor,', 'tara,Tara (assistant),,assistant,', 'carol,Carol,,student,'].join('\n');
+
+  it('ends the hand of a student withdrawn by hand or by a roster import, tells both sides, and those behind move up', async () => {
+    const prof = await t.connect('prof');
+    const [alice, bob, carol] = [await t.connect('alice'), await t.connect('bob'), await t.connect('carol')];
+    const a = (await alice.request(RaiseHandRequest.type, { courseId: 'cs101', assignmentId: 'c-sum', message: 'stuck' })).request;
+    const b = (await bob.request(RaiseHandRequest.type, { courseId: 'cs101', assignmentId: 'c-sum', message: 'stuck too' })).request;
+    const c = (await carol.request(RaiseHandRequest.type, { courseId: 'cs101', assignmentId: 'c-sum', message: 'me three' })).request;
+    assert.deepEqual([a.position, b.position, c.position], [1, 2, 3]);
+
+    // Alice, waiting first, withdrawn by hand: her hand ends; Bob and Carol move up.
+    await prof.request(WithdrawStudentRequest.type, { courseId: 'cs101', studentId: 'alice' });
+    const ended = await prof.waitForEvent('events/helpChanged', (p) => p.cause === 'ended' && (p.request as { id: string }).id === a.id);
+    assert.deepEqual([(ended.request as { state: string }).state, (ended.request as { endedBy: string }).endedBy], ['ended', 'prof']);
+    await bob.waitForEvent('events/helpChanged', (p) => p.cause === 'moved' && (p.request as { position?: number }).position === 1);
+    await carol.waitForEvent('events/helpChanged', (p) => p.cause === 'moved' && (p.request as { position?: number }).position === 2);
+    assert.deepEqual((await prof.request(ListHelpQueueRequest.type, { courseId: 'cs101' })).requests.map((r) => r.studentId), ['bob', 'carol']);
+
+    // Bob, in a session with Tara, left out of an imported roster: the session ends too, the helper named in the log.
+    const tara = await t.connect('tara');
+    await tara.request(TakeHelpRequest.type, { requestId: b.id });
+    const imported = await prof.request(ImportRosterRequest.type, { courseId: 'cs101', csv: ROSTER_WITHOUT_BOB, apply: true });
+    assert.equal(imported.counts.withdrawn, 1);
+    await tara.waitForEvent('events/helpChanged', (p) => p.cause === 'ended' && (p.request as { id: string }).id === b.id);
+    const queue = await prof.request(ListHelpQueueRequest.type, { courseId: 'cs101' });
+    assert.deepEqual([queue.requests.map((r) => r.studentId), queue.waiting], [['carol'], 1]);
+    const log = (await prof.request(ListAuditRequest.type, { courseId: 'cs101' })).entries.filter((e) => e.action === 'help.end');
+    assert.deepEqual(
+      log.map((e) => [e.actorId, e.target, JSON.parse(e.detail!).by, JSON.parse(e.detail!).helper]).sort(),
+      [
+        ['prof', 'alice', 'withdrawal', undefined],
+        ['prof', 'bob', 'withdrawal', 'tara'],
+      ],
+    );
+    // Withdrawn, Alice cannot raise her hand again; Carol's is untouched.
+    assert.match((await refusal(alice.request(RaiseHandRequest.type, { courseId: 'cs101', assignmentId: 'c-sum', message: 'again' }))).message, /withdrawn from course cs101/);
+    const carolRow = (await t.hub.store.help.get(c.id))!;
+    assert.deepEqual([carolRow.state, carolRow.endedBy], ['waiting', undefined]);
   });
 });
