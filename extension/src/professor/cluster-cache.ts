@@ -237,7 +237,7 @@ export class ClusterCache implements Disposable {
 
   // ---- updates from the hub ----
 
-  /** A submission was graded, regraded or overridden. */
+  /** A submission was graded, regraded or overridden, or its late penalty judged again. */
   applyScoreChanged(p: ParamsOf<typeof ScoreChangedNotification.type>): void {
     const s = this.submissionsById.get(p.submissionId);
     this.forgetResult(p.submissionId);
@@ -249,6 +249,13 @@ export class ClusterCache implements Disposable {
     else delete updated.override;
     if (p.score !== undefined) updated.score = p.score;
     if (p.maxScore !== undefined) updated.maxScore = p.maxScore;
+    // Judged again (an extension, late days, new dates): the row's "late (−N%)" follows.
+    if (p.lateness) {
+      updated.late = p.lateness.late;
+      updated.penaltyPercent = p.lateness.penaltyPercent;
+      if (p.lateness.lateDaysUsed) updated.lateDaysUsed = p.lateness.lateDaysUsed;
+      else delete updated.lateDaysUsed;
+    }
     this.replaceSubmission(updated);
   }
 

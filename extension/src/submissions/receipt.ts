@@ -39,11 +39,15 @@ export function receipt(title: string, s: SubmissionSummary, serverTime: string,
 }
 
 /** What a score event announces: "“Hello, C” graded: 8/10.", or the score staff set with their comment. */
-export function gradedMessage(title: string, e: Pick<ScoreChanged, 'score' | 'maxScore' | 'status' | 'cause' | 'override' | 'rubricPoints'>): string {
+export function gradedMessage(title: string, e: Pick<ScoreChanged, 'score' | 'maxScore' | 'status' | 'cause' | 'override' | 'rubricPoints' | 'lateness'>): string {
   if (e.override && e.score !== undefined) return `“${title}”: ${overrideText(e.override, e.maxScore, 'your professor')}`;
   if (e.cause === 'rubric' && e.score !== undefined) {
     const points = e.rubricPoints !== undefined ? ` (rubric ${rubricPoints(e.rubricPoints)})` : ' (no rubric items applied)';
     return `“${title}”: your professor graded it with the rubric; the score is ${formatScore(e.score, e.maxScore)}${points}. Show Results lists the items.`;
+  }
+  if (e.cause === 'lateness' && e.score !== undefined) {
+    const penalty = !e.lateness?.late ? 'on time' : e.lateness.penaltyPercent ? `a late penalty of ${e.lateness.penaltyPercent}%` : 'late, with no penalty';
+    return `“${title}”: judged again by your deadline as it is now (an extension, late days or new dates): ${penalty}; the score is ${formatScore(e.score, e.maxScore)}.`;
   }
   if (e.cause === 'override' && e.score !== undefined) return `“${title}”: the score set by hand was removed; it is ${formatScore(e.score, e.maxScore)} again.`;
   if (e.status === 'failed' || e.score === undefined) return `Grading of “${title}” did not finish (${e.status}). Your professor can see why.`;

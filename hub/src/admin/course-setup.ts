@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadAssignmentFolder, type LoadedAssignment } from '../assignments/assignment-folder';
 import { storeLoadedAssignment } from '../assignments/assignment-import';
+import { reviewLateness } from '../deadlines/lateness-review';
 import type { SpecResolver } from '../assignments/spec-resolver';
 import type { BlobStore } from '../blobs/blob-store';
 import type { Role } from '../store/records';
@@ -63,14 +64,33 @@ export async function setUpCourseFolder(store: Store, blobs: BlobStore, resolveS
     (existsSync(assignmentsDir) ? (await readdir(assignmentsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort() : []);
   const assignments: LoadedAssignment[] = [];
   for (const slug of slugs) {
-    const loaded = await addAssignmentFolder(store, blobs, resolveSpec, meta.id, join(assignmentsDir, slug), slug, base);
-    assignments.push(loaded);
+    assignments.push(await storeAssignmentFolder(store, blobs, resolveSpec, meta.id, join(assignmentsDir, slug), slug, base));
   }
+  await judgeLatenessAgain(store, meta.id);
   return { courseId: meta.id, title: meta.title, assignments };
 }
 
-/** Validate and store one assignment folder. */
+/** Work already handed in is late (or not) by the course's grant and assignments as they are now. */
+async function judgeLatenessAgain(store: Store, courseId: string): Promise<void> {
+  await store.transaction((tx) => reviewLateness(tx, courseId));
+}
+
+/** Validate and store one assignment folder; submissions already made are judged by its dates. */
 export async function addAssignmentFolder(
+  store: Store,
+  blobs: BlobStore,
+  resolveSpec: SpecResolver,
+  courseId: string,
+  dir: string,
+  slug: string,
+  base: Date,
+): Promise<LoadedAssignment> {
+  const loaded = await storeAssignmentFolder(store, blobs, resolveSpec, courseId, dir, slug, base);
+  await judgeLatenessAgain(store, courseId);
+  return loaded;
+}
+
+async function storeAssignmentFolder(
   store: Store,
   blobs: BlobStore,
   resolveSpec: SpecResolver,

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { AssignmentFolderError, loadAssignmentFolder } from '../assignments/assignment-folder';
 import { FolderError, safeRelativePath, writeFolderFiles } from '../assignments/folder-files';
 import { storeLoadedAssignment } from '../assignments/assignment-import';
+import { reviewAndAnnounceLateness } from '../deadlines/lateness-review';
 import { assignmentFiles } from '../workspaces/workspace-layout';
 import type { Assignment } from '../store/records';
 import { audit, type ApiContext } from './api-context';
@@ -154,6 +155,8 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
       } else {
         stored = await storeLoadedAssignment(ctx.store, ctx.blobs, p.courseId, loaded);
         await audit(ctx, caller, existing ? 'assignment.update' : 'assignment.create', p.courseId, p.assignmentId);
+        // New dates or a new penalty apply to the work already handed in.
+        if (existing) await reviewAndAnnounceLateness(ctx.store, ctx.events, p.courseId);
         await ctx.workspaces.refreshCourse(p.courseId);
       }
       return {
@@ -179,6 +182,8 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     const dueAt = new Date(p.dueAt).toISOString();
     await ctx.store.extensions.set({ courseId: p.courseId, assignmentId: p.assignmentId, studentId: p.studentId, dueAt, grantedBy: caller.person.id, comment: p.comment });
     await audit(ctx, caller, 'deadline.extend', p.courseId, `${p.assignmentId}/${p.studentId}`, { dueAt, comment: p.comment });
+    // Work handed in late before the extension is judged against the new due time.
+    await reviewAndAnnounceLateness(ctx.store, ctx.events, p.courseId, { studentId: p.studentId });
     await ctx.workspaces.refreshStudent({ courseId: p.courseId, studentId: p.studentId });
     return { assignment: await summaryFor(a, p.studentId) };
   });

@@ -4,6 +4,7 @@
 // professors alone.
 
 import { CreateCourseRequest, errors, GetCourseSettingsRequest, SetAssignmentDatesRequest, UpdateCourseRequest, type CourseSettings, type RpcEndpoint } from '@classpod/protocol';
+import { reviewAndAnnounceLateness } from '../deadlines/lateness-review';
 import type { AssignmentDates, CourseSettingsRecord } from '../store/course-settings-repository';
 import type { ApiContext } from './api-context';
 import type { Caller } from './authorization';
@@ -47,8 +48,12 @@ export function attachCourseAdminMethods(endpoint: RpcEndpoint, ctx: ApiContext,
       ...(p.idleMinutes !== undefined ? { idleStopSeconds: p.idleMinutes === null ? null : Math.round(p.idleMinutes * 60) } : {}),
       ...(p.lateDays !== undefined ? { lateDays: p.lateDays } : {}),
     });
-    // Every student's countdown shows their late days: give their workspaces the new count.
-    if (p.lateDays !== undefined) await ctx.workspaces.refreshCourse(p.courseId);
+    // Every student's countdown shows their late days: give their workspaces the new count,
+    // and judge the late work already handed in with the course's new grant.
+    if (p.lateDays !== undefined) {
+      await reviewAndAnnounceLateness(ctx.store, ctx.events, p.courseId);
+      await ctx.workspaces.refreshCourse(p.courseId);
+    }
     return { settings: await settings(p.courseId) };
   });
 
@@ -67,6 +72,8 @@ export function attachCourseAdminMethods(endpoint: RpcEndpoint, ctx: ApiContext,
     if (next.cutoffAt && !next.dueAt) throw errors.invalidParams('a late cut-off needs a due time');
     if (next.cutoffAt && next.dueAt && next.cutoffAt < next.dueAt) throw errors.invalidParams(`the late cut-off (${next.cutoffAt}) is before the due time (${next.dueAt})`);
     await courses.setAssignmentDates(p.courseId, p.assignmentId, caller.person.id, next);
+    // The work already handed in is late (or not) by the new dates and penalty.
+    await reviewAndAnnounceLateness(ctx.store, ctx.events, p.courseId);
     await ctx.workspaces.refreshCourse(p.courseId);
     return next;
   });

@@ -18,6 +18,7 @@ import { BlobStore } from '../blobs/blob-store';
 import { durationSetting, HubConfigError, oidcOptionsFromFile, optionsFromEnv, parseSandboxList } from '../config';
 import { installedAgentProgram } from './agent-program';
 import { exportGradeRecord, GradeRecordExportError } from '../grading/grade-record-export';
+import { reviewLateness } from '../deadlines/lateness-review';
 import { saveGroup } from '../groups/group-rules';
 import { groupOwnerId, MAX_GROUP_ID_LENGTH } from '../groups/work-owner';
 import { startHub } from '../hub';
@@ -231,7 +232,9 @@ async function main(argv: string[]): Promise<number> {
         const days = text === 'none' ? null : Number(text);
         if (days !== null && !(Number.isInteger(days) && days >= 0 && days <= MAX_LATE_DAYS)) throw new UsageError(`--days takes a whole number from 0 to ${MAX_LATE_DAYS}, or none`);
         await store.lateDays.setCourseDays(course, days);
+        const judged = await store.transaction((tx) => reviewLateness(tx, course));
         out(days ? `course ${course}: every student has ${days} late day${days === 1 ? '' : 's'}` : `course ${course}: no late days`);
+        if (judged.length) out(`late penalty judged again for ${plural(judged.length, 'submission')} already handed in`);
         return 0;
       }
       case 'assignment add': {

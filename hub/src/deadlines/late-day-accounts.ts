@@ -3,7 +3,7 @@
 // late-days.ts). A few store reads per course, whatever the class size.
 
 import { countingSubmissions } from '../grading/grade-book';
-import type { Store } from '../store/store';
+import type { Repositories } from '../store/store';
 import { lateDayAccount, type LateDayAccount } from './late-days';
 
 /**
@@ -12,7 +12,7 @@ import { lateDayAccount, type LateDayAccount } from './late-days';
  * may spend). Students with no submission get an account too when named in `students`.
  */
 export async function lateDayAccounts(
-  store: Store,
+  store: Repositories,
   courseId: string,
   options: { studentId?: string; except?: string; students?: readonly string[] } = {},
 ): Promise<Map<string, LateDayAccount>> {

@@ -26,6 +26,12 @@
 //   same answer every time. A collected submission stands at the due time and
 //   is never late. The days used are also recorded on the submission when it
 //   is taken (`late_days_used`), with the penalty they spared.
+// - What is recorded follows the rule whenever its inputs change: a new
+//   submission (which may reorder who spends first), an extension, a grant of
+//   late days, the assignment's dates or penalty. Each stored submission is
+//   then judged again (`standingLateness`, lateness-review.ts): the one that
+//   counts takes its account's days; an older one keeps the days it recorded,
+//   never more than it is now late.
 
 import type { Assignment, Extension, Submission } from '../store/records';
 import { effectiveDeadline, type EffectiveDeadline } from './late-policy';
@@ -144,4 +150,24 @@ export interface LateDayStanding {
 export function lateDayStanding(account: LateDayAccount, a: Assignment): LateDayStanding {
   const used = account.entries.get(a.id)?.lateDaysUsed ?? 0;
   return { remaining: account.remaining, allowed: allowedLateDays(a, account.remaining + used), used };
+}
+
+/** The lateness recorded on a submission: whether it was late, the penalty, the tokens spent. */
+export interface RecordedLateness {
+  late: boolean;
+  penaltyPercent: number;
+  lateDaysUsed: number;
+}
+
+/**
+ * What a stored submission's lateness is by the rule now: days late against the
+ * student's deadline as it stands (extension included); the tokens of its
+ * account entry when it is the one that counts, else the days it recorded, no
+ * more than it is late; the assignment's penalty for the rest.
+ */
+export function standingLateness(a: Assignment, ext: Extension | undefined, s: Submission, entry: LateDayEntry | undefined): RecordedLateness {
+  if (s.source === 'collected') return { late: false, penaltyPercent: 0, lateDaysUsed: 0 };
+  const late = daysLate(effectiveDeadline(a, ext).dueAt, new Date(s.submittedAt));
+  const used = entry?.submissionId === s.id ? entry.lateDaysUsed : Math.min(late, s.lateDaysUsed ?? 0);
+  return { late: late > 0, penaltyPercent: Math.min(100, (late - used) * a.penaltyPercentPerDay), lateDaysUsed: used };
 }

@@ -27,6 +27,7 @@ export async function scoreChangedParams(store: Store, s: Submission, cause: Sco
     ...(s.maxScore !== undefined ? { maxScore: s.maxScore } : {}),
     ...(s.rubricPoints !== undefined ? { rubricPoints: s.rubricPoints } : {}),
     cause,
+    ...(cause === 'lateness' ? { lateness: { late: s.late, penaltyPercent: s.penaltyPercent, lateDaysUsed: s.lateDaysUsed ?? 0 } } : {}),
     counts: await submissionCounts(store, s),
     ...(s.override ? { override: s.override } : {}),
   };

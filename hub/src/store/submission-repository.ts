@@ -81,6 +81,15 @@ export class SubmissionRepository extends Repository {
     return new Set(rows.map((r) => r.student_id));
   }
 
+  /** Record a submission's lateness judged again (deadlines/lateness-review.ts). */
+  async setLateness(submissionId: string, l: { late: boolean; penaltyPercent: number; lateDaysUsed: number }): Promise<void> {
+    await this.db
+      .updateTable('submissions')
+      .set({ late: l.late ? 1 : 0, penalty_percent: l.penaltyPercent, late_days_used: l.lateDaysUsed })
+      .where('id', '=', submissionId)
+      .execute();
+  }
+
   /** Set (or, with undefined, remove) a professor's override of the score. */
   async setOverride(submissionId: string, o: { score: number; comment: string; authorId: string } | undefined): Promise<void> {
     await this.db

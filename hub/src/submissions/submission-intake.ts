@@ -10,6 +10,7 @@ import type { BlobStore, FolderFileData } from '../blobs/blob-store';
 import { sha256Hex } from '../blobs/blob-store';
 import { lateDayAccounts } from '../deadlines/late-day-accounts';
 import { judgeWithLateDays } from '../deadlines/late-days';
+import { reviewAndAnnounceLateness } from '../deadlines/lateness-review';
 import { effectiveDeadline } from '../deadlines/late-policy';
 import { judgeAttempt } from './attempt-policy';
 import type { EventHub } from '../events/event-hub';
@@ -121,6 +122,8 @@ export class SubmissionIntake {
       });
     });
     await this.announce(submission);
+    // A new counting submission may change which of the student's late work spends tokens first.
+    await reviewAndAnnounceLateness(this.store, this.events, a.courseId, { studentId });
     return submission;
   }
 

@@ -15,7 +15,7 @@ export namespace ScoreChangedNotification {
   export const type = defineNotification({
     method,
     direction: 'serverToClient',
-    description: "A submission's score changed (graded, regraded, overridden); sent to its student and the course staff.",
+    description: "A submission's score changed (graded, regraded, overridden, its late penalty judged again); sent to its student and the course staff.",
     params: Type.Object({
       courseId: CourseId,
       assignmentId: AssignmentId,
@@ -26,7 +26,17 @@ export namespace ScoreChangedNotification {
       maxScore: Type.Optional(Type.Number()),
       /** Sum of the rubric items applied (absent when none is); `score` includes it. */
       rubricPoints: Type.Optional(Type.Number()),
-      cause: Type.Union([Type.Literal('graded'), Type.Literal('override'), Type.Literal('failed'), Type.Literal('rubric')]),
+      /** `lateness`: the late penalty was judged again (an extension, late days granted, the assignment's dates changed). */
+      cause: Type.Union([Type.Literal('graded'), Type.Literal('override'), Type.Literal('failed'), Type.Literal('rubric'), Type.Literal('lateness')]),
+      /** With a `lateness` cause: the submission's lateness as it is now judged. */
+      lateness: Type.Optional(
+        Type.Object({
+          late: Type.Boolean(),
+          penaltyPercent: Type.Number({ minimum: 0, maximum: 100 }),
+          /** Late-day tokens it spends now. */
+          lateDaysUsed: Type.Integer({ minimum: 0 }),
+        }),
+      ),
       /**
        * Whether this submission is the one that counts for the student's score
        * (their latest). A regrade or override of an older one changes its history

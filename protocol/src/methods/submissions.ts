@@ -36,7 +36,7 @@ export const SubmissionSummary = Type.Object({
   late: Type.Boolean(),
   /** Percentage points taken off for lateness. */
   penaltyPercent: Type.Number({ minimum: 0, maximum: 100 }),
-  /** Late-day tokens this submission spent when it was taken (late days cover those days with no penalty); absent when none. */
+  /** Late-day tokens this submission spends (late days cover those days with no penalty), judged again when its deadline or the late days change; absent when none. */
   lateDaysUsed: Type.Optional(Type.Integer({ minimum: 1 })),
   status: GradingStatus,
   /** Final score: the override if any, else the graded score minus the penalty plus the rubric points, within [0, maxScore]. */

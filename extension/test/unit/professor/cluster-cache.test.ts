@@ -191,6 +191,17 @@ describe('professor cluster cache', function () {
       assert.equal(cache.submission('sub-ada-1')?.score, 8);
     });
 
+    it('takes the lateness judged again: late and its penalty, late days spent or none', async function () {
+      const { cache } = await loadedCache();
+      await cache.ensureAssignment('cs101', 'hello-c');
+      const lateness = { late: true, penaltyPercent: 0, lateDaysUsed: 2 };
+      cache.applyScoreChanged({ courseId: 'cs101', assignmentId: 'hello-c', studentId: 'ada', submissionId: 'sub-ada-1', status: 'graded', score: 8, cause: 'lateness', counts: true, lateness });
+      assert.deepEqual([cache.submission('sub-ada-1')?.late, cache.submission('sub-ada-1')?.penaltyPercent, cache.submission('sub-ada-1')?.lateDaysUsed], [true, 0, 2]);
+      cache.applyScoreChanged({ courseId: 'cs101', assignmentId: 'hello-c', studentId: 'ada', submissionId: 'sub-ada-1', status: 'graded', score: 8, cause: 'lateness', counts: true, lateness: { late: false, penaltyPercent: 0, lateDaysUsed: 0 } });
+      assert.equal(cache.submission('sub-ada-1')?.late, false);
+      assert.ok(!('lateDaysUsed' in cache.submission('sub-ada-1')!), 'no late days spent, none shown');
+    });
+
     it('ignores a score event that arrives before its submission, and takes the submission as added later', async function () {
       const { cache, announced } = await loadedCache();
       await cache.ensureAssignment('cs101', 'hello-c');

@@ -142,5 +142,12 @@ describe('submission texts', function () {
       '“Hello, C”: Score set to 9/10 by your professor: “Correct; the checker missed a trailing newline.”',
       'the comment reaches the student in the notification',
     );
+    // Judged again: an extension after a late submission, late days granted, new dates.
+    assert.equal(
+      gradedMessage('Hello, C', { score: 80, maxScore: 100, status: 'graded', cause: 'lateness', lateness: { late: false, penaltyPercent: 0, lateDaysUsed: 0 } }),
+      '“Hello, C”: judged again by your deadline as it is now (an extension, late days or new dates): on time; the score is 80/100.',
+    );
+    assert.match(gradedMessage('Hello, C', { score: 60, maxScore: 100, status: 'graded', cause: 'lateness', lateness: { late: true, penaltyPercent: 25, lateDaysUsed: 0 } }), /a late penalty of 25%; the score is 60\/100\.$/);
+    assert.match(gradedMessage('Hello, C', { score: 80, maxScore: 100, status: 'graded', cause: 'lateness', lateness: { late: true, penaltyPercent: 0, lateDaysUsed: 1 } }), /late, with no penalty; the score is 80\/100\.$/);
   });
 });
