@@ -7,6 +7,7 @@
 //   classpod:/starter/<course>/<assignment>/<path>
 //   classpod:/empty/<path>
 //   classpod:/preview/<course>/<assignment>/<path>   what an assignment upload would give students
+//   classpod:/audit/<course>/<path>                  a course's audit log (professors)
 
 export const CLASSPOD_SCHEME = 'classpod';
 
@@ -14,7 +15,8 @@ export type ClasspodDocument =
   | { kind: 'submission'; courseId: string; assignmentId: string; studentId: string; submissionId: string; path: string }
   | { kind: 'starter'; courseId: string; assignmentId: string; path: string }
   | { kind: 'empty'; path: string }
-  | { kind: 'preview'; courseId: string; assignmentId: string; path: string };
+  | { kind: 'preview'; courseId: string; assignmentId: string; path: string }
+  | { kind: 'audit'; courseId: string; path: string };
 
 /** A classpod document's URI path (the part after `classpod:`). Segments are percent-encoded. */
 export function documentPath(doc: ClasspodDocument): string {
@@ -28,6 +30,8 @@ export function documentPath(doc: ClasspodDocument): string {
       return `/empty/${file}`;
     case 'preview':
       return `/preview/${encodeURIComponent(doc.courseId)}/${encodeURIComponent(doc.assignmentId)}/${file}`;
+    case 'audit':
+      return `/audit/${encodeURIComponent(doc.courseId)}/${file}`;
   }
 }
 
@@ -51,7 +55,10 @@ export function parseDocumentPath(path: string): ClasspodDocument {
     case 'preview':
       need(2);
       return { kind: 'preview', courseId: rest[0]!, assignmentId: rest[1]!, path: rest.slice(2).join('/') };
+    case 'audit':
+      need(1);
+      return { kind: 'audit', courseId: rest[0]!, path: rest.slice(1).join('/') };
     default:
-      throw new Error(`classpod:${path} is neither a submission, a starter nor an empty file`);
+      throw new Error(`classpod:${path} is neither a submission, a starter, a preview, an audit log nor an empty file`);
   }
 }

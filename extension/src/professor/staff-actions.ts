@@ -9,6 +9,8 @@ import {
   ExportGradesRequest,
   GetGradebookRequest,
   ExportRosterRequest,
+  ListAuditRequest,
+  ListCoursePeopleRequest,
   CreateInviteRequest,
   CreateCourseRequest,
   GetCourseSettingsRequest,
@@ -41,6 +43,7 @@ import {
   type SubmissionSummary,
   type WorkspaceInfo,
 } from '@classpod/protocol';
+import { auditLogDocument } from './audit-log';
 import type { ClasspodDocument } from './classpod-uri';
 import type { GradebookAnswer } from './gradebook/gradebook-model';
 import type { ClusterCache } from './cluster-cache';
@@ -56,6 +59,9 @@ export type RegradeTarget =
   | { kind: 'submission'; courseId: string; submissionId: string }
   | { kind: 'student'; courseId: string; assignmentId: string; studentId: string }
   | { kind: 'assignment'; courseId: string; assignmentId: string };
+
+/** How many of the newest audit entries the log document shows. */
+export const AUDIT_LOG_ENTRIES = 500;
 
 export class StaffActions {
   readonly files: SubmissionFileCache;
@@ -261,8 +267,20 @@ export class StaffActions {
   }
 
   /** The content of a classpod document; rejects with a message naming the missing file. */
+  /** A course's audit log as a Markdown document, read from the hub each time it is opened (professors). */
+  async auditLog(courseId: string, timeZone?: string): Promise<string> {
+    const [{ entries }, { people }] = await Promise.all([
+      this.request(ListAuditRequest.type, { courseId, limit: AUDIT_LOG_ENTRIES }),
+      this.request(ListCoursePeopleRequest.type, { courseId }),
+    ]);
+    const names = new Map(people.map((p) => [p.personId, p.name]));
+    const title = this.cache.courses().find((c) => c.id === courseId)?.title ?? courseId;
+    return auditLogDocument({ id: courseId, title }, entries, (id) => names.get(id), timeZone, AUDIT_LOG_ENTRIES);
+  }
+
   async readDocument(doc: ClasspodDocument): Promise<Uint8Array> {
     if (doc.kind === 'empty') return new Uint8Array();
+    if (doc.kind === 'audit') return Buffer.from(await this.auditLog(doc.courseId), 'utf8');
     if (doc.kind === 'preview') {
       const text = this.previews.get(`${doc.courseId}/${doc.assignmentId}`);
       if (text === undefined) throw new Error(`no file ${doc.path}: no upload of ${doc.assignmentId} was checked`);

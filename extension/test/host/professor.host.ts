@@ -552,6 +552,21 @@ function registerStaffSuite(): void {
       assert.ok(entries.some((e) => e.action === 'workspace.terminal' && e.target === 'grace'), 'entering the workspace was recorded');
     });
 
+    it("shows the course's audit log in a read-only editor, names beside ids, newest first", async function () {
+      const editor = (await vscode.commands.executeCommand('classpod.professor.showAuditLog', course)) as vscode.TextEditor;
+      assert.ok(editor, 'the log opened');
+      assert.deepEqual([editor.document.uri.scheme, editor.document.uri.path], ['classpod', '/audit/cs101/audit-log.md']);
+      const text = editor.document.getText();
+      assert.match(text, /^# Audit log: Introduction to Programming \(demo\)$/m);
+      const rows = text.split('\n').filter((l) => l.startsWith('| ') && !/^\| (When|---)/.test(l));
+      // The terminal opened just now is among the newest (entering the workspace for it is recorded too); the regrades and the override of earlier are there.
+      const newest = rows.slice(0, 3);
+      assert.ok(newest.some((r) => /\| Alan Turing \(turing\) \| opened a terminal in a workspace \| Grace Hopper \(grace\) \|/.test(r)), newest.join('\n'));
+      assert.ok(rows.some((r) => /\| regraded \|/.test(r)), 'the regrades are in it');
+      assert.ok(rows.some((r) => /\| set a score by hand \|/.test(r)), 'the override is in it');
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(editor.document.uri, Buffer.from('x'))), /NoPermissions|permission/i);
+    });
+
     it('shows a professor of another course nothing of this one', async function () {
       const subId = adaLatest.submissionId;
       await signIn(env('CLASSPOD_OTHER_PROFESSOR_TOKEN'));
@@ -561,6 +576,7 @@ function registerStaffSuite(): void {
       await assert.rejects(() => session.actions.regrade({ kind: 'assignment', courseId: 'cs101', assignmentId: 'c-sum' }), /not a member of course cs101/);
       await assert.rejects(() => session.actions.files.get(subId, 'sum.c'), /not a member of course cs101|you may see only/);
       await assert.rejects(() => session.actions.starterFiles('cs101', 'c-sum'), /not a member of course cs101/);
+      await assert.rejects(() => session.actions.auditLog('cs101'), /not a member of course cs101/);
       await assert.rejects(() => session.actions.overrideScore(subId, 0, 'no'), /only the staff of course cs101|not a member of course cs101/);
     });
   });

@@ -12,9 +12,29 @@ export class AuditRepository extends Repository {
       .execute();
   }
 
-  /** A course's log, newest first. */
+  /**
+   * A course's log, newest first: what was done in it, and the sign-ins,
+   * renewals and sign-outs of its members (recorded once per person, in no
+   * course, as `auth.*`).
+   */
   async list(courseId: string, limit = 100): Promise<AuditRecord[]> {
-    const rows = await this.db.selectFrom('audit').selectAll().where('course_id', '=', courseId).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('audit')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb('course_id', '=', courseId),
+          eb.and([
+            eb('course_id', 'is', null),
+            eb('action', 'like', 'auth.%'),
+            eb('actor_id', 'in', eb.selectFrom('enrolments').select('person_id').where('course_id', '=', courseId)),
+          ]),
+        ]),
+      )
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map((r) => ({ id: r.id, at: r.at, actorId: r.actor_id, action: r.action, courseId: opt(r.course_id), target: opt(r.target), detail: opt(r.detail) }));
   }
 }

@@ -131,6 +131,10 @@ describe('OpenID Connect sign-in against a real provider', function () {
         assert.deepEqual(me.courses, [{ courseId: 'cs101', role: 'professor' }]);
         const log = await c.request(ListAuditRequest.type, { courseId: 'cs101' });
         assert.ok(log.entries.some((e) => e.action === 'role.change' && e.target === 'ada' && e.detail?.includes('"to":"professor"')), JSON.stringify(log.entries));
+        // Her sign-in is in the log of her course, and in no other course's.
+        assert.ok(log.entries.some((e) => e.action === 'auth.signin' && e.actorId === 'ada'), JSON.stringify(log.entries));
+        const other = await s.t.hub.store.audit.list('cs202');
+        assert.ok(!other.some((e) => e.actorId === 'ada'), JSON.stringify(other));
       } finally {
         c.close();
       }

@@ -118,6 +118,7 @@ export const AuditEntry = Type.Object({
   target: Type.Optional(Type.String()),
   detail: Type.Optional(Type.String()),
 });
+export type AuditEntry = Static<typeof AuditEntry>;
 
 /** `audit/list`: the audit log of a course (professors). */
 export namespace ListAuditRequest {
@@ -125,7 +126,7 @@ export namespace ListAuditRequest {
   export const type = defineRequest({
     method,
     direction: 'clientToServer',
-    description: 'Privileged actions recorded for a course, newest first (professors only).',
+    description: "Privileged actions recorded for a course, newest first, with its members' sign-ins, renewals and sign-outs (professors only).",
     params: Type.Object({ courseId: CourseId, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
     result: Type.Object({ entries: Type.Array(AuditEntry) }),
   });

@@ -86,6 +86,7 @@ export class ProfessorCommands {
         this.upsertAssignment(node, args),
       'classpod.professor.importRoster': (node?: NodeOf<'course'>, args?: { file: string; confirm?: boolean }) => this.importRoster(node, args),
       'classpod.professor.exportRoster': (node?: NodeOf<'course'>, args?: { target: string }) => this.exportRoster(node, args),
+      'classpod.professor.showAuditLog': (node?: NodeOf<'course'>) => this.showAuditLog(node),
       'classpod.professor.createCourse': (args?: { courseId: string; title: string }) => this.createCourse(args),
       'classpod.professor.editCourseSettings': (node?: NodeOf<'course'>, args?: { title?: string; idleMinutes?: number | null; officialSandboxes?: Array<'isolate' | 'local' | 'none'> | null }) =>
         this.editCourseSettings(node, args),
@@ -520,6 +521,17 @@ export class ProfessorCommands {
       await vscode.workspace.fs.writeFile(target, Buffer.from(csv, 'utf8'));
       void vscode.window.showInformationMessage(`Saved the roster of ${courseId} to ${target.fsPath}.`);
       return target.fsPath;
+    });
+  }
+
+  /** The course's audit log, read again from the hub, in a read-only editor. */
+  private showAuditLog(node: NodeOf<'course'> | undefined): Promise<vscode.TextEditor | undefined> {
+    return this.guard('show the audit log', async () => {
+      const courseId = await this.professorCourse(node);
+      if (!courseId) return undefined;
+      const uri = docUri({ kind: 'audit', courseId, path: 'audit-log.md' });
+      this.ctx.documentChanged(uri);
+      return vscode.window.showTextDocument(uri, { preview: true });
     });
   }
 

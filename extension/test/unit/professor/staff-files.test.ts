@@ -55,6 +55,7 @@ describe('classpod document addresses', function () {
       { kind: 'starter', courseId: 'cs101', assignmentId: 'hello-c', path: 'main.c' },
       { kind: 'empty', path: 'notes/x#1.txt' },
       { kind: 'preview', courseId: 'cs101', assignmentId: 'hello-c', path: 'what-students-receive.md' },
+      { kind: 'audit', courseId: 'cs101', path: 'audit-log.md' },
     ];
     for (const d of docs) assert.deepEqual(parseDocumentPath(documentPath(d)), d);
     assert.equal(documentPath(docs[0]!), '/submissions/cs101/hello-c/alice/sub_1/src/my%20file.c');
@@ -62,6 +63,7 @@ describe('classpod document addresses', function () {
 
   it('refuses an address that names no file', function () {
     assert.throws(() => parseDocumentPath('/submissions/cs101/hello-c/alice'), /does not name a file/);
+    assert.throws(() => parseDocumentPath('/audit/cs101'), /does not name a file/);
     assert.throws(() => parseDocumentPath('/elsewhere/x'), /neither a submission/);
   });
 });
