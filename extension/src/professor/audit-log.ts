@@ -16,6 +16,7 @@ const ACTIONS: Record<string, string> = {
   'auth.signout': 'signed out',
   'person.create': 'was created at first sign-in',
   'role.change': 'changed a role',
+  'section.change': 'placed someone in sections',
   'roster.import': 'imported the roster',
   'enrolment.withdraw': 'withdrew a student',
   'invite.create': 'created an invite',

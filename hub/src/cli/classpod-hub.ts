@@ -23,7 +23,7 @@ import { saveGroup } from '../groups/group-rules';
 import { groupOwnerId, MAX_GROUP_ID_LENGTH } from '../groups/work-owner';
 import { startHub } from '../hub';
 import { openStore } from '../store/open-store';
-import { RosterCsvError } from '../rosters/roster-csv';
+import { RosterCsvError, sectionCell } from '../rosters/roster-csv';
 import { describeRosterImport, exportRoster, importRoster, withdrawStudent } from '../rosters/roster-import';
 import type { Role } from '../store/records';
 import { parseInstant } from '../time/clock';
@@ -50,7 +50,8 @@ const HELP = `usage: classpod-hub <command> [options]
   groups save --course ID --assignment SLUG --group ID --members A,B[,…]
                              form a group of a group assignment (or replace its members)
   groups list --course ID [--assignment SLUG]
-  people add --id ID --name NAME [--email E] [--course ID --role professor|assistant|student] [--admin]
+  people add --id ID --name NAME [--email E] [--course ID --role professor|assistant|student [--section S]] [--admin]
+                             --section: a student's section, or a;b for staff who teach several
              [--oidc-subject SUB [--oidc-issuer URL]]   link the person's account at the identity provider
   students import --course ID --csv FILE      CSV with a header: id,name[,email]
   roster import --course ID --csv FILE [--apply]
@@ -278,11 +279,25 @@ async function main(argv: string[]): Promise<number> {
           if (!['professor', 'assistant', 'student'].includes(role)) throw new UsageError(`--role must be professor, assistant or student`);
           if (!(await store.courses.get(v.course))) throw new UsageError(`no course ${v.course}`);
           const had = await store.courses.roleIn(v.course, id);
+          let section: string | undefined;
+          try {
+            section = v.section !== undefined ? sectionCell(v.section, role, id, '--section: ') || undefined : undefined;
+          } catch (err) {
+            if (err instanceof RosterCsvError) throw new UsageError(err.message);
+            throw err;
+          }
           await enrolPerson(store, v.course, { id, name, email: v.email }, role, v.admin ?? false);
+          if (section) {
+            // Through the roster, as an import would place them (and audit-logged the same way).
+            await store.rosters.update(v.course, 'operator', true, async () => ({
+              result: undefined,
+              writes: { create: [], enrol: [{ personId: id, role, section }], withdraw: [], audit: [{ action: 'section.change', target: id, detail: { to: section, source: 'cli' } }] },
+            }));
+          }
           if (had !== role) {
             await store.audit.add({ actorId: 'operator', action: 'role.change', courseId: v.course, target: id, detail: JSON.stringify({ from: had ?? null, to: role, source: 'cli' }) });
           }
-          out(`${id} is a ${role} of ${v.course}`);
+          out(`${id} is a ${role} of ${v.course}${section ? `, section ${section.replace(/;/g, ', ')}` : ''}`);
         } else {
           await store.people.upsert({ id: checkId('person', id), name, email: v.email, admin: v.admin ?? false });
           out(`added ${id}`);

@@ -94,14 +94,7 @@ export function parseRosterCsv(text: string): RosterRow[] {
     const roleText = cell('role').toLowerCase();
     const role = roleText === '' ? 'student' : ROLES[roleText];
     if (!role) throw new RosterCsvError(`line ${line}: role ${quoteForMessage(roleText, 40)} is not one of professor, assistant (or ta), student`);
-    // Staff may teach several sections (`a;b`); a student belongs to one.
-    const sections = [...new Set(splitSections(cell('section').toLowerCase()))];
-    for (const s of sections) {
-      if (!isSlugId(s)) throw new RosterCsvError(`line ${line}: section ${quoteForMessage(s, 70)} is not allowed: use 1 to 63 lowercase letters and digits, with single hyphens inside`);
-    }
-    if (sections.length > 1 && role === 'student') throw new RosterCsvError(`line ${line}: a student belongs to one section; ${id} is given ${sections.join(', ')}`);
-    if (sections.length > MAX_STAFF_SECTIONS) throw new RosterCsvError(`line ${line}: at most ${MAX_STAFF_SECTIONS} sections per person`);
-    const section = sections.join(';');
+    const section = sectionCell(cell('section'), role, id, `line ${line}: `);
     const status = cell('status').toLowerCase();
     if (status !== '' && status !== 'enrolled' && status !== 'withdrawn') throw new RosterCsvError(`line ${line}: status ${quoteForMessage(status, 40)} is not enrolled or withdrawn`);
     if (status === 'withdrawn' && role !== 'student') throw new RosterCsvError(`line ${line}: only students are withdrawn; ${id} is a ${role}`);
@@ -112,6 +105,21 @@ export function parseRosterCsv(text: string): RosterRow[] {
 
 /** How many sections one member of staff may teach. */
 export const MAX_STAFF_SECTIONS = 50;
+
+/**
+ * A person's sections as stored (`a;b`, '' for none), from a roster cell or a
+ * command's option: staff may teach several, a student belongs to one. Throws
+ * a RosterCsvError starting with `where` when the text is not allowed.
+ */
+export function sectionCell(text: string, role: Role, personId: string, where = ''): string {
+  const sections = [...new Set(splitSections(text.toLowerCase()))];
+  for (const s of sections) {
+    if (!isSlugId(s)) throw new RosterCsvError(`${where}section ${quoteForMessage(s, 70)} is not allowed: use 1 to 63 lowercase letters and digits, with single hyphens inside`);
+  }
+  if (sections.length > 1 && role === 'student') throw new RosterCsvError(`${where}a student belongs to one section; ${personId} is given ${sections.join(', ')}`);
+  if (sections.length > MAX_STAFF_SECTIONS) throw new RosterCsvError(`${where}at most ${MAX_STAFF_SECTIONS} sections per person`);
+  return sections.join(';');
+}
 
 /** The sections of a roster cell or stored enrolment: `a;b` (or space-separated) is sections a and b. */
 export function splitSections(text: string | undefined): string[] {

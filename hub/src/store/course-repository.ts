@@ -47,11 +47,11 @@ export class CourseRepository extends Repository {
     return r?.idle_stop_seconds === null || r?.idle_stop_seconds === undefined ? undefined : Number(r.idle_stop_seconds);
   }
 
-  /** Enrol a person (replacing their role in the course). */
+  /** Enrol with a role, or set the role of one enrolled (a withdrawn person is enrolled again); their section stays. */
   async enrol(e: Enrolment): Promise<void> {
     await this.inTransaction(async ({ db }) => {
-      await db.deleteFrom('enrolments').where('course_id', '=', e.courseId).where('person_id', '=', e.personId).execute();
-      await db.insertInto('enrolments').values({ course_id: e.courseId, person_id: e.personId, role: e.role, created_at: this.iso() }).execute();
+      const changed = await db.updateTable('enrolments').set({ role: e.role, withdrawn_at: null }).where('course_id', '=', e.courseId).where('person_id', '=', e.personId).executeTakeFirst();
+      if (Number(changed.numUpdatedRows) === 0) await db.insertInto('enrolments').values({ course_id: e.courseId, person_id: e.personId, role: e.role, created_at: this.iso() }).execute();
     });
   }
 

@@ -57,6 +57,27 @@ describe('classpod-hub roster', function () {
     assert.match(hubCli(['roster', 'import', '--data', dataDir, '--course', 'cs101', '--csv', out]), /^preview: 0 added, 0 changed, 0 withdrawn, 3 unchanged\n/);
   });
 
+  it('places a person in sections with `people add --section`, keeps them when added again without it, and refuses what a roster refuses', async () => {
+    assert.match(hubCli(['people', 'add', '--data', dataDir, '--id', 'tara', '--name', 'Tara', '--course', 'cs101', '--role', 'assistant', '--section', 'a;B']), /^tara is a assistant of cs101, section a, b\n/);
+    assert.match(hubCli(['people', 'add', '--data', dataDir, '--id', 'alice', '--name', 'Alice', '--course', 'cs101', '--section', 'a']), /^alice is a student of cs101, section a\n/);
+    // Added again (a new email, say) without --section: the sections stay.
+    hubCli(['people', 'add', '--data', dataDir, '--id', 'tara', '--name', 'Tara', '--email', 'tara@uni.example', '--course', 'cs101', '--role', 'assistant']);
+    const out = join(dataDir, 'export.csv');
+    hubCli(['roster', 'export', '--data', dataDir, '--course', 'cs101', '--out', out]);
+    assert.equal(readFileSync(out, 'utf8'), 'id,name,email,role,section,status\r\nalice,Alice,,student,a,enrolled\r\ntara,Tara,tara@uni.example,assistant,a;b,enrolled\r\n');
+    const before = await enrolled();
+    for (const [args, message] of [
+      [['--id', 'bob', '--section', 'a;b'], /--section: a student belongs to one section; bob is given a, b/],
+      [['--id', 'bob', '--section', '../x'], /--section: section `\.\.\/x` is not allowed/],
+      [['--id', 'bob', '--section', 'a;' + 'x'.repeat(70)], /is not allowed: use 1 to 63 lowercase letters/],
+    ] as const) {
+      const r = run(['people', 'add', '--name', 'Bob', '--course', 'cs101', ...args]);
+      assert.equal(r.status, 2, r.err);
+      assert.match(r.err, message);
+    }
+    assert.equal(await enrolled(), before, 'nothing was written');
+  });
+
   it('refuses a bad row with its line and exit code 2, changing nothing', async () => {
     const csv = join(dataDir, 'roster.csv');
     writeFileSync(csv, 'id,name\nalice,Alice\nBob Smith,Bob\n');
