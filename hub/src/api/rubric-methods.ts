@@ -44,7 +44,7 @@ export function attachRubricMethods(endpoint: RpcEndpoint, ctx: ApiContext, call
   endpoint.handle(GetRubricRequest.type, async (p) => {
     await ctx.authz.staff(caller, p.courseId);
     await assignment(p.courseId, p.assignmentId);
-    return { items: await ctx.store.rubrics.items(p) };
+    return { items: await ctx.store.rubrics.items(p), appliedTo: await ctx.store.rubrics.appliedCounts(p) };
   });
 
   endpoint.handle(SetRubricRequest.type, async (p) => {

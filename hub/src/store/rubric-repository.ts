@@ -41,6 +41,18 @@ export class RubricRepository extends Repository {
     return rows.map((r) => ({ id: r.id, points: Number(r.points), description: r.description }));
   }
 
+  /** How many submissions each item of an assignment's rubric is applied to (items applied to none are absent). */
+  async appliedCounts(k: AssignmentKey): Promise<Record<string, number>> {
+    const rows = await this.db
+      .selectFrom('rubric_applications')
+      .select((eb) => ['item_id', eb.fn.countAll<number | string | bigint>().as('n')])
+      .where('course_id', '=', k.courseId)
+      .where('assignment_id', '=', k.assignmentId)
+      .groupBy('item_id')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.item_id, Number(r.n)]));
+  }
+
   /**
    * Replace an assignment's rubric. Applications of removed items go; the
    * submissions whose sum changed are recomputed. Resolves to their ids.

@@ -82,8 +82,9 @@ describe('rubrics', function () {
   });
 
   it('loads the rubric declared in assignment.yaml, in order', async () => {
-    const { items } = await prof.request(GetRubricRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' });
+    const { items, appliedTo } = await prof.request(GetRubricRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' });
     assert.deepEqual(items.map((i) => i.id), DEMO_RUBRIC);
+    assert.deepEqual(appliedTo, {}, 'nothing is applied yet');
     assert.deepEqual(items[2], { id: 'no-input-check', points: -10, description: "Reads input without checking scanf's result" });
     const tara = await t.connect('tara');
     assert.deepEqual((await tara.request(GetRubricRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' })).items, items, 'assistants read it too');
@@ -170,6 +171,11 @@ describe('rubrics', function () {
       { id: 'style', points: 8, description: 'Clear names and consistent indentation' },
       { id: 'no-input-check', points: -10, description: "Reads input without checking scanf's result" },
     ];
+    const counted: Record<string, number> = {};
+    for (const id of [...(await appliedIds(aliceSub)), ...(await appliedIds(bobSub))]) counted[id] = (counted[id] ?? 0) + 1;
+    assert.ok(counted.comments, 'comments is applied before it is removed');
+    const tara = await t.connect('tara');
+    assert.deepEqual((await tara.request(GetRubricRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' })).appliedTo, counted, 'staff read where each item is applied');
     const { rescored } = await prof.request(SetRubricRequest.type, { courseId: 'cs101', assignmentId: 'c-sum', items });
     assert.equal(rescored, 2, "Alice's and Bob's submissions have style applied");
     assert.deepEqual(await appliedIds(aliceSub), ['style'], 'comments was removed from the rubric and from the submission');
@@ -177,7 +183,7 @@ describe('rubrics', function () {
     await alice.waitForEvent('events/scoreChanged', (p) => p.submissionId === aliceSub && p.score === aliceTests + 8);
     const audit = (await prof.request(ListAuditRequest.type, { courseId: 'cs101' })).entries.filter((e) => e.action === 'rubric.set');
     assert.equal(audit.length, 1);
-    const tara = await t.connect('tara');
+    assert.deepEqual((await prof.request(GetRubricRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' })).appliedTo, { style: 2 }, 'a removed item is applied nowhere');
     assert.deepEqual(await refusal(tara.request(SetRubricRequest.type, { courseId: 'cs101', assignmentId: 'c-sum', items: [] })), { code: 'Forbidden', message: 'only professors of course cs101 may do this' });
   });
 

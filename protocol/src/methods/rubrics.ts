@@ -58,9 +58,13 @@ export namespace GetRubricRequest {
   export const type = defineRequest({
     method,
     direction: 'clientToServer',
-    description: "An assignment's rubric items, in order (staff of its course).",
+    description: "An assignment's rubric items, in order, and how many submissions each is applied to (staff of its course).",
     params: Type.Object({ courseId: CourseId, assignmentId: AssignmentId }),
-    result: Type.Object({ items: Type.Array(RubricItem) }),
+    result: Type.Object({
+      items: Type.Array(RubricItem),
+      /** How many submissions each item is applied to, by item id; an item applied to none is absent. */
+      appliedTo: Type.Record(Type.String(), Type.Integer({ minimum: 1 })),
+    }),
   });
 }
 
