@@ -171,6 +171,23 @@ for (const target of DATABASE_TARGETS) {
       await store.audit.add({ actorId: 'prof', action: 'second', courseId: 'cs101', target: 'alice' });
       await store.audit.add({ actorId: 'prof', action: 'elsewhere', courseId: 'cs202' });
       assert.deepEqual((await store.audit.list('cs101')).map((e) => e.action), ['second', 'first']);
+      // Sign-ins are recorded in no course: a course's log has those of its members, and nothing else of theirs.
+      await store.audit.add({ actorId: 'alice', action: 'auth.signin', target: 'alice' });
+      await store.audit.add({ actorId: 'alice', action: 'token.issue' });
+      await store.audit.add({ actorId: 'mallory', action: 'auth.signin', target: 'mallory' });
+      const listed = (await store.audit.list('cs101')).map((e) => `${e.actorId} ${e.action}`).sort();
+      assert.deepEqual(listed, ['alice auth.signin', 'prof first', 'prof second']);
+      assert.deepEqual((await store.audit.list('cs202')).map((e) => e.action), ['elsewhere']);
+    });
+
+    it('keeps a section when a person is enrolled again with another role, and enrols a withdrawn one again', async () => {
+      await store.rosters.update('cs101', 'prof', true, async () => ({
+        result: undefined,
+        writes: { create: [], enrol: [{ personId: 'alice', role: 'student', section: 'a' }], withdraw: ['alice'], audit: [] },
+      }));
+      await store.courses.enrol({ courseId: 'cs101', personId: 'alice', role: 'assistant' });
+      const alice = (await store.rosters.members('cs101')).find((m) => m.personId === 'alice')!;
+      assert.deepEqual([alice.role, alice.section, alice.withdrawn], ['assistant', 'a', false]);
     });
 
     it('rolls a failed transaction back entirely', async () => {
