@@ -76,17 +76,9 @@ async function judgeLatenessAgain(store: Store, courseId: string): Promise<void>
 }
 
 /** Validate and store one assignment folder; submissions already made are judged by its dates. */
-export async function addAssignmentFolder(
-  store: Store,
-  blobs: BlobStore,
-  resolveSpec: SpecResolver,
-  courseId: string,
-  dir: string,
-  slug: string,
-  base: Date,
-): Promise<LoadedAssignment> {
-  const loaded = await storeAssignmentFolder(store, blobs, resolveSpec, courseId, dir, slug, base);
-  await judgeLatenessAgain(store, courseId);
+export async function addAssignmentFolder(...args: Parameters<typeof storeAssignmentFolder>): Promise<LoadedAssignment> {
+  const loaded = await storeAssignmentFolder(...args);
+  await judgeLatenessAgain(args[0], args[3]);
   return loaded;
 }
 
