@@ -32,6 +32,9 @@ import {
   OverrideScoreRequest,
   ApplyRubricRequest,
   GetSubmissionRubricRequest,
+  GetRubricRequest,
+  SetRubricRequest,
+  type RubricItem,
   type SubmissionRubric,
   ReadSubmissionFileRequest,
   RegradeRequest,
@@ -101,6 +104,16 @@ export class StaffActions {
   /** A submission's rubric: its assignment's items and those applied. */
   async submissionRubric(submissionId: string): Promise<SubmissionRubric> {
     return (await this.request(GetSubmissionRubricRequest.type, { submissionId })).rubric;
+  }
+
+  /** An assignment's rubric, and how many submissions each item is applied to. */
+  async rubric(courseId: string, assignmentId: string): Promise<{ items: RubricItem[]; appliedTo: Record<string, number> }> {
+    return this.request(GetRubricRequest.type, { courseId, assignmentId });
+  }
+
+  /** Replace an assignment's rubric (professors); the rescored submissions' new scores arrive as events. */
+  async setRubric(courseId: string, assignmentId: string, items: RubricItem[]): Promise<{ items: RubricItem[]; rescored: number }> {
+    return this.request(SetRubricRequest.type, { courseId, assignmentId, items });
   }
 
   /** Apply and unapply rubric items of a submission; the cache gets its new score. */

@@ -16,6 +16,7 @@ import { ClusterTreeProvider } from './cluster-tree';
 import { GradebookPanels } from './gradebook-panel';
 import { filterDescription, ProfessorCommands } from './professor-commands';
 import { RegradeRequestCommands } from './regrade-request-commands';
+import { RubricEditCommand } from './rubric-edit-command';
 import { checkSimilarityCommand, SimilarityPanels } from './similarity-panel';
 import { StudentWorkspacePty } from './student-workspace-terminal';
 import { SubmissionFileSystem } from './submission-files';
@@ -98,6 +99,8 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
     tree.setModel(current?.model);
     view.description = undefined;
     setStaff(current !== undefined);
+    // Assignment rows offer what only professors do (Edit Rubric…) to a professor of any course; the hub refuses the rest.
+    void vscode.commands.executeCommand('setContext', 'classpod.professor.teaches', current !== undefined && account !== undefined && (account.person.admin || account.person.courses.some((c) => c.role === 'professor')));
   };
   subs.push(api.session.onDidChange(() => follow()), { dispose: () => current?.dispose() });
   follow();
@@ -122,6 +125,8 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
   for (const [id, run] of Object.entries(commands.all())) subs.push(vscode.commands.registerCommand(id, run as (...args: unknown[]) => unknown));
   const regradeRequests = new RegradeRequestCommands(() => current, logger);
   for (const [id, run] of Object.entries(regradeRequests.all())) subs.push(vscode.commands.registerCommand(id, run as (...args: unknown[]) => unknown));
+  const rubricEdit = new RubricEditCommand(() => current, logger);
+  for (const [id, run] of Object.entries(rubricEdit.all())) subs.push(vscode.commands.registerCommand(id, run as (...args: unknown[]) => unknown));
   subs.push(vscode.commands.registerCommand('classpod.professor.checkSimilarity', checkSimilarityCommand(similarity, () => current, logger)));
 
   const help = new HelpFollowing({
