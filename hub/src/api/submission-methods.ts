@@ -17,6 +17,8 @@ import {
   type RpcEndpoint,
 } from '@classpod/protocol';
 import { hiddenNamesRevealed } from '../deadlines/hidden-reveal';
+import { lateDayAccounts } from '../deadlines/late-day-accounts';
+import { lateDayStanding } from '../deadlines/late-days';
 import { publishScoreChanged } from '../events/score-events';
 import { attemptsView, submissionLimitsOf } from '../submissions/attempt-policy';
 import { countingSubmissions, submissionCounts } from '../grading/grade-book';
@@ -85,8 +87,13 @@ export function attachSubmissionMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
   endpoint.handle(GetResultRequest.type, async (p) => {
     const { s, role } = await readable(p.submissionId);
     const a = await ctx.store.assignments.get(s.courseId, s.assignmentId);
-    // Revealed by the hub's clock against the submission's student's own deadline (extension included).
-    const revealed = a ? hiddenNamesRevealed(a, await ctx.store.extensions.get(s.courseId, s.assignmentId, s.studentId), ctx.clock.now()) : false;
+    // Revealed by the hub's clock against the submission's student's own deadline (extension and late days included).
+    let revealed = false;
+    if (a?.revealHiddenAfterDeadline) {
+      const account = (await lateDayAccounts(ctx.store, s.courseId, { studentId: s.studentId })).get(s.studentId);
+      const allowed = account && account.total > 0 ? lateDayStanding(account, a).allowed : 0;
+      revealed = hiddenNamesRevealed(a, await ctx.store.extensions.get(s.courseId, s.assignmentId, s.studentId), ctx.clock.now(), allowed);
+    }
     const viewer = {
       student: role === 'student',
       showHiddenNames: (a?.showHiddenNames ?? false) || revealed,

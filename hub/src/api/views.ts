@@ -68,7 +68,7 @@ export function assignmentView(
   const standing = account && account.total > 0 ? lateDayStanding(account, a) : undefined;
   const base = d.cutoffAt ?? d.dueAt;
   const limits = submissionLimitsOf(a);
-  const revealAt = hiddenRevealTime(a, ext);
+  const revealAt = hiddenRevealTime(a, ext, standing?.allowed ?? 0);
   const score = latest ? submissionScore(latest) : undefined;
   return {
     id: a.id,

@@ -5,7 +5,7 @@
 // input, expected output, messages or differences.
 
 import assert from 'node:assert/strict';
-import { ExtendDeadlineRequest, GetResultRequest, ListAssignmentsRequest, SubmitRequest, UpsertAssignmentRequest, type GradingResult } from '@classpod/protocol';
+import { ExtendDeadlineRequest, GetResultRequest, ListAssignmentsRequest, SubmitRequest, UpdateCourseRequest, UpsertAssignmentRequest, type GradingResult } from '@classpod/protocol';
 import { ManualClock } from '../../src/time/clock';
 import { cSumWith } from '../support/assignment-uploads';
 import { startTestHub, type TestHub } from '../support/test-hub';
@@ -91,5 +91,54 @@ describe('hidden tests revealed after the deadline', function () {
     const alice = await t!.connect('alice');
     const listed = (await alice.request(ListAssignmentsRequest.type, { courseId: 'cs101' })).assignments.find((a) => a.id === 'c-sum')!;
     assert.equal(listed.hiddenRevealAt, undefined);
+  });
+});
+
+describe('hidden tests revealed after the deadline, with late days', function () {
+  this.timeout(180_000);
+  let t: TestHub | undefined;
+  let clock: ManualClock;
+  const start = new Date('2026-11-20T10:00:00.000Z');
+  before(async () => {
+    clock = new ManualClock(start);
+    t = await startTestHub({ clock });
+    await t.hub.context.workspaces.writeLayout({ courseId: 'cs101', studentId: 'alice' });
+    const prof = await t.connect('prof');
+    await prof.request(UpdateCourseRequest.type, { courseId: 'cs101', lateDays: 2 });
+    const yaml = 'title: Reveal\ndue: +1d\nlate:\n  penaltyPercentPerDay: 10\n  cutoff: +1d\nresults:\n  revealHiddenAfterDeadline: true\n';
+    await prof.request(UpsertAssignmentRequest.type, { courseId: 'cs101', assignmentId: 'reveal', files: cSumWith(yaml) });
+  });
+  after(async () => t?.close());
+
+  const hiddenNames = async (submissionId: string): Promise<Array<string | undefined>> =>
+    (await (await t!.connect('alice')).request(GetResultRequest.type, { submissionId })).result.tests.filter((x) => !x.public).map((x) => x.name);
+
+  it('keeps the names from a student whose late days still let her submit after the cut-off, and reveals them when they no longer do', async () => {
+    const alice = await t!.connect('alice');
+    const submit = async (): Promise<string> => (await alice.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'reveal' })).submission.id;
+    const w = await TestWorkerConnection.connect(t!.hub.url, t!.tokens.grader!);
+    const graded = async (id: string): Promise<string> => {
+      const job = (await w.lease())!;
+      assert.equal(await w.report(job, await gradeJob(job)), true);
+      assert.equal(job.submissionId, id);
+      return id;
+    };
+    try {
+      const first = await graded(await submit());
+      const listed = (await alice.request(ListAssignmentsRequest.type, { courseId: 'cs101' })).assignments.find((a) => a.id === 'reveal')!;
+      assert.equal(listed.hiddenRevealAt, new Date(start.getTime() + 4 * DAY).toISOString(), 'the cut-off moved by her two late days');
+      // An hour past the cut-off: her late days still take a submission, so the names stay hidden…
+      clock.set(start.getTime() + 2 * DAY + 3_600_000);
+      assert.deepEqual(await hiddenNames(first), [undefined, undefined, undefined, undefined]);
+      // …and she can indeed still hand in (two late days spent).
+      const late = await graded(await submit());
+      assert.deepEqual(await hiddenNames(late), [undefined, undefined, undefined, undefined]);
+      // After the last moment her late days cover: revealed.
+      clock.set(start.getTime() + 4 * DAY + 60_000);
+      await assert.rejects(alice.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'reveal' }), /stopped taking submissions/);
+      assert.deepEqual(await hiddenNames(late), HIDDEN);
+    } finally {
+      w.close();
+    }
   });
 });
