@@ -43,7 +43,8 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     return a;
   };
 
-  const summaryFor = async (a: Assignment, studentId: string | undefined, account?: LateDayAccount) => {
+  /** `accounts`: the course's late-day accounts (lateDayAccounts), read once for a list. */
+  const summaryFor = async (a: Assignment, studentId: string | undefined, accounts?: Map<string, LateDayAccount>) => {
     if (!studentId) return assignmentView(a, undefined, undefined, false);
     const ext = await ctx.store.extensions.get(a.courseId, a.id, studentId);
     // A member of a group sees the group's work: its submissions (one grade) and its workspace.
@@ -51,8 +52,9 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     const owner = group ? groupOwnerId(a.id, group.id) : studentId;
     const counting = countingSubmission(await ctx.store.submissions.list({ courseId: a.courseId, assignmentId: a.id, studentId: owner }));
     const started = counting ? true : await ctx.intake.changedFromStarter(a, owner);
-    const lateDays = account ?? (await lateDayAccounts(ctx.store, a.courseId, { studentId })).get(studentId);
-    const view = assignmentView(a, ext, counting, started, lateDays, await attemptsOf(ctx, a, owner));
+    const all = accounts ?? (await lateDayAccounts(ctx.store, a.courseId, { students: [studentId] }));
+    // On a group assignment the student sees their own days left and what the group may use and used.
+    const view = assignmentView(a, ext, counting, started, all.get(studentId), await attemptsOf(ctx, a, owner), group ? all.get(owner) : undefined);
     return group
       ? { ...view, group: { groupId: group.id, members: await groupMembers(ctx.store, group), connectPath: groupConnectPath(group) } }
       : view;
@@ -69,9 +71,9 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     const subject = await subjectOf(p.courseId, p.studentId);
     const now = ctx.clock.now().toISOString();
     const list = (await ctx.store.assignments.list(p.courseId)).filter((a) => subject.role !== 'student' || !a.opensAt || a.opensAt <= now);
-    const account = subject.studentId ? (await lateDayAccounts(ctx.store, p.courseId, { studentId: subject.studentId })).get(subject.studentId) : undefined;
+    const accounts = subject.studentId ? await lateDayAccounts(ctx.store, p.courseId, { students: [subject.studentId] }) : undefined;
     const assignments = [];
-    for (const a of list) assignments.push(await summaryFor(a, subject.studentId, account));
+    for (const a of list) assignments.push(await summaryFor(a, subject.studentId, accounts));
     return { assignments, serverTime: now };
   });
 

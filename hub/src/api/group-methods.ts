@@ -4,6 +4,7 @@
 import { errors, ListGroupsRequest, RemoveGroupRequest, SaveGroupRequest, type GroupSummary, type RpcEndpoint } from '@classpod/protocol';
 import { groupOwnerId } from '../groups/work-owner';
 import { saveGroup } from '../groups/group-rules';
+import { reviewAndAnnounceLateness } from '../deadlines/lateness-review';
 import type { Group } from '../store/group-repository';
 import type { Store } from '../store/store';
 import { audit, type ApiContext } from './api-context';
@@ -50,6 +51,8 @@ export function attachGroupMethods(endpoint: RpcEndpoint, ctx: ApiContext, calle
     await ctx.authz.staff(caller, p.courseId);
     const { group, created } = await saveGroup(ctx.store, ctx.rosters, { ...p, by: caller.person.id });
     await audit(ctx, caller, created ? 'group.create' : 'group.update', p.courseId, `${p.assignmentId}/${p.groupId}`, { members: group.members });
+    // The members charged for a group's late work are its members as it stands (deadlines/late-days.ts).
+    await reviewAndAnnounceLateness(ctx.store, ctx.events, p.courseId);
     return { group: await groupView(ctx.store, group), created };
   });
 

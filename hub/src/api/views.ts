@@ -54,7 +54,8 @@ export function assignmentState(latest: Submission | undefined, workspaceHasFold
 
 /**
  * `account`: the student's late days in the course, shown when they have any;
- * `attempts`: the student's attempts against the assignment's submission limits (views for one student).
+ * `attempts`: the student's attempts against the assignment's submission limits (views for one student);
+ * `groupAccount`: on a group assignment, the account of the student's group (what it may use and used).
  */
 export function assignmentView(
   a: Assignment,
@@ -63,9 +64,10 @@ export function assignmentView(
   started: boolean,
   account?: LateDayAccount,
   attempts?: SubmissionAttempts,
+  groupAccount?: LateDayAccount,
 ): AssignmentSummary {
   const d = effectiveDeadline(a, ext);
-  const standing = account && account.total > 0 ? lateDayStanding(account, a) : undefined;
+  const standing = account && account.total > 0 ? lateDayStanding(account, a, groupAccount) : undefined;
   const base = d.cutoffAt ?? d.dueAt;
   const limits = submissionLimitsOf(a);
   const revealAt = hiddenRevealTime(a, ext, standing?.allowed ?? 0);

@@ -255,6 +255,8 @@ async function main(argv: string[]): Promise<number> {
         for (const m of members) checkId('person', m);
         const { group, created } = await saveGroup(store, store.rosters, { courseId: course, assignmentId, groupId, members, by: 'operator' });
         await store.audit.add({ actorId: 'operator', action: created ? 'group.create' : 'group.update', courseId: course, target: `${assignmentId}/${groupId}`, detail: JSON.stringify({ members: group.members }) });
+        // The members charged for a group's late work are its members as it stands (deadlines/late-days.ts).
+        await store.transaction((tx) => reviewLateness(tx, course));
         out(`${created ? 'created' : 'updated'} group ${groupId} of ${assignmentId}: ${group.members.join(', ')} (workspace ${course}--${groupOwnerId(assignmentId, groupId)})`);
         return 0;
       }

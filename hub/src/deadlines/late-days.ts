@@ -32,7 +32,26 @@
 //   then judged again (`standingLateness`, lateness-review.ts): the one that
 //   counts takes its account's days; an older one keeps the days it recorded,
 //   never more than it is now late.
+// - A group assignment's submission is its group's (groups/work-owner.ts),
+//   with one penalty for the group, and it spends from its members' own
+//   accounts: the group may use what the member with the fewest days left
+//   still has (capped by the assignment), and every member is charged the
+//   days it used: used = min(days late, the cap, the least any member has
+//   left). The cut-off the group faces moves by those days; a refusal past it
+//   says so in the group's words (`…, after your group's 1 late day`, or `your
+//   group has no late days left (bob has none)`).
+// - The members charged are the group's members as it stands (those whose
+//   grade it is, as the gradebook shows it): a member who leaves has the days
+//   back, one who joins is charged (and may lower what the group may use), and
+//   saving a group judges its late work again. The order is the one above over
+//   the whole course: every counting submission, a student's own or a
+//   group's, is taken in the order it was made (hub time, then assignment id,
+//   then owner id), each spending from what the earlier ones left its
+//   students. A student's own submission to an assignment on which they are
+//   in a group spends nothing (the group's work is their grade there), and a
+//   group's submission whose group is gone spends nothing either.
 
+import { parseGroupOwner } from '../groups/work-owner';
 import type { Assignment, Extension, Submission } from '../store/records';
 import { effectiveDeadline, type EffectiveDeadline } from './late-policy';
 
@@ -66,7 +85,15 @@ function plural(n: number): string {
  * penalty for the rest), or refused after the (token-moved) cut-off.
  * `total`, the student's tokens in the course, only words the refusal.
  */
-export function judgeWithLateDays(a: Assignment, d: EffectiveDeadline, at: Date, remaining: number, total = remaining): LateDayVerdict {
+export function judgeWithLateDays(
+  a: Assignment,
+  d: EffectiveDeadline,
+  at: Date,
+  remaining: number,
+  total = remaining,
+  /** A group's submission: the members with the fewest days left (they word the refusal). */
+  group?: { limitedBy: readonly string[] },
+): LateDayVerdict {
   if (a.opensAt && at.getTime() < Date.parse(a.opensAt)) return { kind: 'refused', reason: `assignment ${a.id} opens at ${a.opensAt}` };
   if (!d.dueAt || at.getTime() <= d.dueAt.getTime()) return { kind: 'on-time', lateDaysUsed: 0, penaltyPercent: 0 };
   const allowed = allowedLateDays(a, remaining);
@@ -79,9 +106,11 @@ export function judgeWithLateDays(a: Assignment, d: EffectiveDeadline, at: Date,
         : a.maxLateDays === 0 && remaining > 0
         ? '; this assignment takes no late days'
         : allowed > 0
-          ? `, after your ${plural(allowed)}`
+          ? `, after your ${group ? "group's " : ''}${plural(allowed)}`
           : remaining <= 0
-            ? '; you have no late days left'
+            ? group
+              ? `; your group has no late days left (${group.limitedBy.join(', ')} ${group.limitedBy.length === 1 ? 'has' : 'have'} none)`
+              : '; you have no late days left'
             : '';
     if (!d.cutoffAt && allowed === 0) return { kind: 'refused', reason: `assignment ${a.id} was due at ${d.dueAt.toISOString()} and takes no late submissions${why}` };
     return { kind: 'refused', reason: `assignment ${a.id} stopped taking submissions at ${last.toISOString()}${why}` };
@@ -107,6 +136,12 @@ export interface LateDayAccount {
   remaining: number;
   /** By assignment id: what its counting submission spent. */
   entries: Map<string, LateDayEntry>;
+  /**
+   * A group's account (keyed by its work owner id): its members, and those of
+   * them with the fewest days left. Its `remaining` is theirs, its `total` the
+   * most any member holds (it only words a refusal), its entry the group's.
+   */
+  group?: { members: readonly string[]; limitedBy: readonly string[] };
 }
 
 /**
@@ -120,20 +155,90 @@ export function lateDayAccount(
   extensions: ReadonlyMap<string, Extension>,
   counting: readonly Submission[],
 ): LateDayAccount {
-  const ordered = [...counting].sort((x, y) =>
-    x.submittedAt < y.submittedAt ? -1 : x.submittedAt > y.submittedAt ? 1 : x.assignmentId < y.assignmentId ? -1 : x.assignmentId > y.assignmentId ? 1 : 0,
-  );
-  const entries = new Map<string, LateDayEntry>();
-  let used = 0;
-  for (const s of ordered) {
+  const owner = counting[0]?.studentId ?? '';
+  const byKey = new Map([...extensions.values()].map((e) => [`${e.assignmentId}/${owner}`, e]));
+  return courseLateDayAccounts({ totals: () => total, students: [owner], groups: new Map() }, assignments, byKey, counting).get(owner)!;
+}
+
+/** Who holds late days in a course. */
+export interface LateDayHolders {
+  /** A student's tokens: the course's grant plus staff grants. */
+  totals: (studentId: string) => number;
+  /** Students who get an account even with nothing handed in. */
+  students: Iterable<string>;
+  /** The members of each group of the course's group assignments, by the group's work owner id. */
+  groups: ReadonlyMap<string, readonly string[]>;
+}
+
+function byOrderMade(x: Submission, y: Submission): number {
+  if (x.submittedAt !== y.submittedAt) return x.submittedAt < y.submittedAt ? -1 : 1;
+  if (x.assignmentId !== y.assignmentId) return x.assignmentId < y.assignmentId ? -1 : 1;
+  return x.studentId < y.studentId ? -1 : x.studentId > y.studentId ? 1 : 0;
+}
+
+/**
+ * Every account of a course, computed together from the submissions that
+ * count (one per assignment and work owner, any order): by student id, and by
+ * work owner id for each group of `holders.groups`. Taken in the order they
+ * were made, a student's own submission spends from their account, a group's
+ * from every member's (the least any member has left, capped by the
+ * assignment). `extensions` is keyed `assignment/owner`.
+ */
+export function courseLateDayAccounts(
+  holders: LateDayHolders,
+  assignments: ReadonlyMap<string, Assignment>,
+  extensions: ReadonlyMap<string, Extension>,
+  counting: readonly Submission[],
+): Map<string, LateDayAccount> {
+  const grouped = new Set<string>();
+  for (const [owner, members] of holders.groups) {
+    const g = parseGroupOwner(owner);
+    if (g) for (const m of members) grouped.add(`${g.assignmentId}/${m}`);
+  }
+  const used = new Map<string, number>();
+  const entries = new Map<string, Map<string, LateDayEntry>>();
+  const left = (id: string): number => holders.totals(id) - (used.get(id) ?? 0);
+  const charge = (id: string, e: LateDayEntry): void => {
+    used.set(id, (used.get(id) ?? 0) + e.lateDaysUsed);
+    entries.set(id, (entries.get(id) ?? new Map<string, LateDayEntry>()).set(e.assignmentId, e));
+  };
+  const groupEntries = new Map<string, LateDayEntry>();
+  for (const s of [...counting].sort(byOrderMade)) {
     const a = assignments.get(s.assignmentId);
     if (!a) continue;
-    const late = s.source === 'collected' ? 0 : daysLate(effectiveDeadline(a, extensions.get(a.id)).dueAt, new Date(s.submittedAt));
-    const spent = Math.min(late, allowedLateDays(a, total - used));
-    used += spent;
-    entries.set(a.id, { assignmentId: a.id, submissionId: s.id, daysLate: late, lateDaysUsed: spent });
+    const late = s.source === 'collected' ? 0 : daysLate(effectiveDeadline(a, extensions.get(`${a.id}/${s.studentId}`)).dueAt, new Date(s.submittedAt));
+    const entry = (spent: number): LateDayEntry => ({ assignmentId: a.id, submissionId: s.id, daysLate: late, lateDaysUsed: spent });
+    if (parseGroupOwner(s.studentId)) {
+      const members = holders.groups.get(s.studentId) ?? [];
+      const least = members.length === 0 ? 0 : Math.min(...members.map(left));
+      const e = entry(Math.min(late, allowedLateDays(a, least)));
+      groupEntries.set(s.studentId, e);
+      for (const m of members) charge(m, e);
+    } else if (!grouped.has(`${a.id}/${s.studentId}`)) {
+      charge(s.studentId, entry(Math.min(late, allowedLateDays(a, left(s.studentId)))));
+    }
   }
-  return { total, used, remaining: Math.max(0, total - used), entries };
+  const accountOf = (id: string): LateDayAccount => {
+    const total = holders.totals(id);
+    const spent = used.get(id) ?? 0;
+    return { total, used: spent, remaining: Math.max(0, total - spent), entries: entries.get(id) ?? new Map() };
+  };
+  const accounts = new Map<string, LateDayAccount>();
+  const students = new Set([...[...holders.students].filter((id) => !parseGroupOwner(id)), ...counting.map((s) => s.studentId).filter((id) => !parseGroupOwner(id)), ...[...holders.groups.values()].flat()]);
+  for (const id of students) accounts.set(id, accountOf(id));
+  for (const [owner, members] of holders.groups) {
+    const own = members.map((m) => accounts.get(m)!);
+    const least = own.length === 0 ? 0 : Math.min(...own.map((x) => x.remaining));
+    const e = groupEntries.get(owner);
+    accounts.set(owner, {
+      total: own.length === 0 ? 0 : Math.max(...own.map((x) => x.total)),
+      used: e?.lateDaysUsed ?? 0,
+      remaining: least,
+      entries: new Map(e ? [[e.assignmentId, e]] : []),
+      group: { members, limitedBy: members.filter((_, i) => own[i]!.remaining === least) },
+    });
+  }
+  return accounts;
 }
 
 /** A student's standing on one assignment, as `assignments/list` shows it. */
@@ -146,10 +251,15 @@ export interface LateDayStanding {
   used: number;
 }
 
-/** Where an assignment stands in an account. */
-export function lateDayStanding(account: LateDayAccount, a: Assignment): LateDayStanding {
-  const used = account.entries.get(a.id)?.lateDaysUsed ?? 0;
-  return { remaining: account.remaining, allowed: allowedLateDays(a, account.remaining + used), used };
+/**
+ * Where an assignment stands in an account. With `group` (the account of the
+ * student's group on a group assignment): the student's own days left, what
+ * the group may use, what the group's submission spent.
+ */
+export function lateDayStanding(account: LateDayAccount, a: Assignment, group?: LateDayAccount): LateDayStanding {
+  const by = group ?? account;
+  const used = by.entries.get(a.id)?.lateDaysUsed ?? 0;
+  return { remaining: account.remaining, allowed: allowedLateDays(a, by.remaining + used), used };
 }
 
 /** The lateness recorded on a submission: whether it was late, the penalty, the tokens spent. */

@@ -85,7 +85,8 @@ export class SubmissionIntake {
   /**
    * A student submits: refused before opening and after the cut-off (moved by
    * the late days the assignment may use), late in between, the late-day
-   * tokens spent first and the penalty for the days beyond (deadlines/late-days.ts).
+   * tokens spent first and the penalty for the days beyond (deadlines/late-days.ts;
+   * `studentId` a group's work owner id: the least its members have left).
    * Refused beyond the assignment's attempt limit or sooner than its minimum
    * interval (checked before the snapshot, and counted by compare-and-set in
    * the transaction that stores it).
@@ -93,10 +94,12 @@ export class SubmissionIntake {
   async submit(a: Assignment, studentId: string): Promise<Submission> {
     const at = this.clock.now();
     const ext = await this.store.extensions.get(a.courseId, a.id, studentId);
-    // What the other assignments' counting submissions (all made before now) left.
+    // What the other assignments' counting submissions (all made before now) left: a group's
+    // work owner id answers with the least any member has left.
     const account = (await lateDayAccounts(this.store, a.courseId, { studentId, except: a.id })).get(studentId);
     const total = account?.total ?? 0;
-    const verdict = judgeWithLateDays(a, effectiveDeadline(a, ext), at, total - (account?.used ?? 0), total);
+    const remaining = account ? (account.group ? account.remaining : total - account.used) : 0;
+    const verdict = judgeWithLateDays(a, effectiveDeadline(a, ext), at, remaining, total, account?.group);
     if (verdict.kind === 'refused') throw errors.forbidden(verdict.reason);
     const attemptKey = { courseId: a.courseId, assignmentId: a.id, studentId };
     refuseBeyondLimits(a, await this.store.attempts.get(attemptKey), at);
@@ -122,7 +125,7 @@ export class SubmissionIntake {
       });
     });
     await this.announce(submission);
-    // A new counting submission may change which of the student's late work spends tokens first.
+    // A new counting submission may change which of the student's (or the group's members') late work spends tokens first.
     await reviewAndAnnounceLateness(this.store, this.events, a.courseId, { studentId });
     return submission;
   }

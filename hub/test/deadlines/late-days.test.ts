@@ -3,10 +3,12 @@
 // and what the hub decides: on time, late with days spent and a penalty for
 // the rest, or refused after the cut-off the tokens moved. Then accounts over
 // several assignments: spent in the order the work was handed in, the same
-// answer whatever order it is computed in.
+// answer whatever order it is computed in. And groups: a group's submission
+// spends the least any member has left, charged to every member, in the one
+// order of the course.
 
 import assert from 'node:assert/strict';
-import { allowedLateDays, daysLate, judgeWithLateDays, lateDayAccount, lateDayStanding, type LateDayVerdict } from '../../src/deadlines/late-days';
+import { allowedLateDays, courseLateDayAccounts, daysLate, judgeWithLateDays, lateDayAccount, lateDayStanding, type LateDayVerdict } from '../../src/deadlines/late-days';
 import { effectiveDeadline } from '../../src/deadlines/late-policy';
 import type { Assignment, Extension, Submission } from '../../src/store/records';
 
@@ -148,5 +150,142 @@ describe('late days: accounts over a course', () => {
     assert.deepEqual(lateDayStanding(account, hw1), { remaining: 2, allowed: 3, used: 1 });
     assert.deepEqual(lateDayStanding(account, hw2), { remaining: 2, allowed: 2, used: 0 });
     assert.deepEqual(lateDayStanding(account, hw3), { remaining: 2, allowed: 0, used: 0 });
+  });
+});
+
+describe("late days: a group's submission", () => {
+  // team: a group assignment (cut-off 5 days after due, 10 %/day); hw1 each student's own.
+  const team = assignment({ id: 'team', dueAt: '2026-11-10T12:00:00.000Z', cutoffAt: '2026-11-15T12:00:00.000Z', groupMaxSize: 2 });
+  const capped = assignment({ id: 'capped', dueAt: '2026-11-10T12:00:00.000Z', cutoffAt: '2026-11-15T12:00:00.000Z', groupMaxSize: 2, maxLateDays: 1 });
+  const hw1 = assignment({ id: 'hw1', dueAt: '2026-11-08T12:00:00.000Z', cutoffAt: '2026-11-20T12:00:00.000Z' });
+  const assignments = new Map([team, capped, hw1].map((a) => [a.id, a]));
+  const sub = (a: Assignment, owner: string, lateMs: number): Submission =>
+    ({ id: `s-${a.id}-${owner}`, courseId: 'cs101', assignmentId: a.id, studentId: owner, submittedAt: new Date(Date.parse(a.dueAt!) + lateMs).toISOString(), source: 'submitted' }) as Submission;
+  const TEAM_A = 'team--a';
+  const accounts = (totals: Record<string, number>, groups: Record<string, string[]>, counting: Submission[]) =>
+    courseLateDayAccounts({ totals: (id) => totals[id] ?? 0, students: Object.keys(totals), groups: new Map(Object.entries(groups)) }, assignments, new Map(), counting);
+  const used = (m: Map<string, { entries: Map<string, { lateDaysUsed: number }> }>, id: string, a: string) => m.get(id)?.entries.get(a)?.lateDaysUsed ?? 0;
+
+  interface GroupRow {
+    name: string;
+    totals: Record<string, number>;
+    groups: Record<string, string[]>;
+    counting: Submission[];
+    /** [holder, assignment, days used] */
+    want: Array<[string, string, number]>;
+    remaining: Record<string, number>;
+  }
+  const rows: GroupRow[] = [
+    {
+      name: 'a member with no days left: the group uses none, nobody is charged',
+      totals: { ana: 0, ben: 2 },
+      groups: { [TEAM_A]: ['ana', 'ben'] },
+      counting: [sub(team, TEAM_A, DAY + H)],
+      want: [[TEAM_A, 'team', 0], ['ana', 'team', 0], ['ben', 'team', 0]],
+      remaining: { ana: 0, ben: 2, [TEAM_A]: 0 },
+    },
+    {
+      name: 'both with 2: 2 days late spends 2 from each',
+      totals: { ana: 2, ben: 2 },
+      groups: { [TEAM_A]: ['ana', 'ben'] },
+      counting: [sub(team, TEAM_A, DAY + H)],
+      want: [[TEAM_A, 'team', 2], ['ana', 'team', 2], ['ben', 'team', 2]],
+      remaining: { ana: 0, ben: 0, [TEAM_A]: 0 },
+    },
+    {
+      name: 'the least a member has caps the group: 3 and 1 spend 1 each',
+      totals: { ana: 3, ben: 1 },
+      groups: { [TEAM_A]: ['ana', 'ben'] },
+      counting: [sub(team, TEAM_A, 2 * DAY + H)],
+      want: [[TEAM_A, 'team', 1], ['ana', 'team', 1], ['ben', 'team', 1]],
+      remaining: { ana: 2, ben: 0, [TEAM_A]: 0 },
+    },
+    {
+      name: "a member's own late work made earlier lowers what the group may use",
+      totals: { ana: 2, ben: 2 },
+      groups: { [TEAM_A]: ['ana', 'ben'] },
+      counting: [sub(hw1, 'ben', H), sub(team, TEAM_A, DAY + H)],
+      want: [['ben', 'hw1', 1], [TEAM_A, 'team', 1], ['ana', 'team', 1], ['ben', 'team', 1]],
+      remaining: { ana: 1, ben: 0, [TEAM_A]: 0 },
+    },
+    {
+      name: "the group's work made first is served first: the member's own later work gets what is left",
+      totals: { ana: 2, ben: 2 },
+      groups: { [TEAM_A]: ['ana', 'ben'] },
+      counting: [sub(team, TEAM_A, DAY + H), sub(hw1, 'ben', 5 * DAY)],
+      want: [[TEAM_A, 'team', 2], ['ben', 'hw1', 0]],
+      remaining: { ana: 0, ben: 0 },
+    },
+    {
+      name: "the assignment's cap holds for the group",
+      totals: { ana: 3, ben: 3 },
+      groups: { 'capped--a': ['ana', 'ben'] },
+      counting: [sub(capped, 'capped--a', 2 * DAY + H)],
+      want: [['capped--a', 'capped', 1], ['ana', 'capped', 1], ['ben', 'capped', 1]],
+      remaining: { ana: 2, ben: 2 },
+    },
+    {
+      name: 'a member of another group and a student alone are not charged',
+      totals: { ana: 2, ben: 2, cy: 2, dee: 2 },
+      groups: { [TEAM_A]: ['ana', 'ben'], 'team--b': ['cy'] },
+      counting: [sub(team, TEAM_A, H)],
+      want: [['ana', 'team', 1], ['ben', 'team', 1], ['cy', 'team', 0], ['dee', 'team', 0], ['team--b', 'team', 0]],
+      remaining: { ana: 1, ben: 1, cy: 2, dee: 2, 'team--b': 2 },
+    },
+    {
+      name: "a member's own submission to the group assignment spends nothing: the group's work is their grade",
+      totals: { ana: 2, ben: 2 },
+      groups: { [TEAM_A]: ['ana', 'ben'] },
+      counting: [sub(team, 'ana', DAY + H)],
+      want: [['ana', 'team', 0]],
+      remaining: { ana: 2, ben: 2 },
+    },
+    {
+      name: "a member who left is given the days back; the one who joined is charged",
+      totals: { ana: 2, ben: 2, cy: 2 },
+      groups: { [TEAM_A]: ['ana', 'cy'] },
+      counting: [sub(team, TEAM_A, H)],
+      want: [['ana', 'team', 1], ['cy', 'team', 1], ['ben', 'team', 0]],
+      remaining: { ana: 1, ben: 2, cy: 1 },
+    },
+    {
+      name: "a group's submission whose group is gone spends nothing, and makes no account",
+      totals: { ana: 2 },
+      groups: {},
+      counting: [sub(team, TEAM_A, H)],
+      want: [['ana', 'team', 0]],
+      remaining: { ana: 2 },
+    },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      const got = accounts(row.totals, row.groups, row.counting);
+      for (const [holder, a, n] of row.want) assert.equal(used(got, holder, a), n, `${holder} on ${a}`);
+      for (const [holder, n] of Object.entries(row.remaining)) assert.equal(got.get(holder)?.remaining, n, `${holder} left`);
+      if (Object.keys(row.groups).length === 0) assert.equal(got.has(TEAM_A), false);
+      // The same answer whatever order the submissions are given in.
+      assert.deepEqual(
+        JSON.stringify([...accounts(row.totals, row.groups, [...row.counting].reverse())].map(([k, v]) => [k, v.remaining, [...v.entries]])),
+        JSON.stringify([...got].map(([k, v]) => [k, v.remaining, [...v.entries]])),
+      );
+    });
+  }
+
+  it("a member's standing: their own days left, what the group may use and used", () => {
+    const got = accounts({ ana: 3, ben: 1 }, { [TEAM_A]: ['ana', 'ben'] }, [sub(team, TEAM_A, H)]);
+    assert.deepEqual(lateDayStanding(got.get('ana')!, team, got.get(TEAM_A)), { remaining: 2, allowed: 1, used: 1 });
+    assert.deepEqual(lateDayStanding(got.get('ben')!, team, got.get(TEAM_A)), { remaining: 0, allowed: 1, used: 1 });
+    assert.deepEqual(got.get(TEAM_A)!.group, { members: ['ana', 'ben'], limitedBy: ['ben'] });
+  });
+
+  it("a group's refusal says so in the group's words", () => {
+    const d = effectiveDeadline(team, undefined);
+    const past = (allowed: number) => new Date(Date.parse(team.cutoffAt!) + allowed * DAY + 1000);
+    const v1 = judgeWithLateDays(team, d, past(1), 1, 3, { limitedBy: ['ben'] });
+    assert.equal(v1.kind === 'refused' && v1.reason, `assignment team stopped taking submissions at ${new Date(Date.parse(team.cutoffAt!) + DAY).toISOString()}, after your group's 1 late day`);
+    const v0 = judgeWithLateDays(team, d, past(0), 0, 3, { limitedBy: ['ana', 'ben'] });
+    assert.match(v0.kind === 'refused' ? v0.reason : '', /; your group has no late days left \(ana, ben have none\)$/);
+    // Within the moved cut-off: the least any member has is spent, the penalty for the rest.
+    assert.deepEqual(judgeWithLateDays(team, d, new Date(Date.parse(team.dueAt!) + 2 * DAY + H), 1, 3, { limitedBy: ['ben'] }), { kind: 'late', daysLate: 3, lateDaysUsed: 1, penaltyPercent: 20 });
   });
 });
