@@ -1,6 +1,7 @@
 // How late days read to a student: before the due time, once late, after a
-// late submission, with none left, and on an assignment that takes none; in
-// the assignment row and its tooltip.
+// late submission, with none left, and on an assignment that takes none; on a
+// group assignment, in the group's words (what the group may use, the
+// student's own days left in the tooltip); in the assignment row and its tooltip.
 
 import * as assert from 'node:assert/strict';
 import type { AssignmentSummary } from '@classpod/protocol';
@@ -35,6 +36,18 @@ describe('late days text', function () {
     assert.equal(lateDaysText({ ...base, lateDays: { remaining: 0, allowed: 0, used: 0 } }, at(-H), true), 'no late days left');
     assert.equal(lateDaysText({ ...base, lateDays: { remaining: 3, allowed: 0, used: 0 } }, at(-H), true), 'no late days on this assignment');
     assert.equal(lateDaysText({ ...base, lateDays: undefined }, at(-H), true), undefined);
+  });
+
+  it("speaks of the group's days on a group assignment", function () {
+    const group = { groupId: 'team-a', members: [{ personId: 'alice', name: 'Alice' }, { personId: 'bob', name: 'Bob' }], connectPath: '/v1/workspaces/cs101--hello-c--team-a/connect' };
+    const team = { ...base, group, lateDays: { remaining: 2, allowed: 1, used: 0 } };
+    assert.equal(lateDaysText(team, at(-H), true), "1 late day left for your group");
+    assert.equal(lateDaysText(team, at(H), true), 'late: your group is using 1 late day');
+    assert.equal(lateDaysText({ ...team, lateDays: { remaining: 0, allowed: 2, used: 2 } }, at(H), false), 'late: your group is using 2 late days');
+    assert.equal(lateDaysText({ ...team, lateDays: { remaining: 2, allowed: 0, used: 0 } }, at(-H), true), 'your group has no late days left');
+    assert.equal(lateDaysText({ ...team, latePolicy: { penaltyPercentPerDay: 10, maxLateDays: 0 }, lateDays: { remaining: 2, allowed: 0, used: 0 } }, at(-H), true), 'no late days on this assignment');
+    const p = presentAssignment(team, new Date(at(-3 * 24 * H)), 'UTC');
+    assert.ok(p.tooltip.includes("Late days: 1 late day left for your group (2 left in the course)"), p.tooltip.join('\n'));
   });
 
   it('knows the window late days keep open', function () {
