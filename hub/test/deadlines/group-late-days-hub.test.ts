@@ -3,7 +3,7 @@
 // least any member has left and charges every member; a member with none
 // leaves the penalty; a member's own earlier spending lowers what the group
 // may use; the cut-off moves by the group's days and the refusal past it says
-// why; each member's view, the gradebook and the grades CSV show the group's
+// why; days granted to a member afterwards re-judge the group's work; each member's view, the gradebook and the grades CSV show the group's
 // days and the member's own left; a member who leaves has the days back. And
 // the attacker's side: no student makes a group spend another group's or a
 // non-member's days, forged ids are refused, and a refusal writes nothing.
@@ -89,6 +89,14 @@ describe('late days on a group assignment (real hub)', function () {
     const book = await prof.request(GetGradebookRequest.type, { courseId: 'cs101' });
     assert.equal(book.students.find((x) => x.id === 'bob')!.lateDaysRemaining, 2, "bob's days are untouched");
     assert.equal(book.cells.find((c) => c.studentId === 'bob' && c.assignmentId === 'team-sum')!.lateDaysUsed, undefined);
+
+    // A day granted to Alice afterwards: the group's work is judged again, a day from each, no penalty.
+    await prof.request(GrantLateDaysRequest.type, { courseId: 'cs101', studentId: 'alice', days: 1 });
+    const judged = (await stored()).find((x) => x.id === s.id)!;
+    assert.deepEqual([judged.lateDaysUsed, judged.penaltyPercent], [1, 0]);
+    const after = await prof.request(GetGradebookRequest.type, { courseId: 'cs101' });
+    assert.deepEqual(['alice', 'bob'].map((who) => after.students.find((x) => x.id === who)!.lateDaysRemaining), [0, 1]);
+    assert.deepEqual(['alice', 'bob'].map((who) => after.cells.find((c) => c.studentId === who && c.assignmentId === 'team-sum')!.lateDaysUsed), [1, 1]);
   });
 
   it("charges every member the group's days, shows them to each member, in the gradebook and the CSV, and leaves another group alone", async () => {
