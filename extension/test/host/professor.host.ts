@@ -20,12 +20,15 @@ import {
   ProtocolError,
   RegradeRequest,
   ScoreChangedNotification,
+  SetAssignmentDatesRequest,
+  UpsertAssignmentRequest,
   type ParamsOf,
 } from '@classpod/protocol';
 import { silentLogger } from '@classpod/observability';
 import { skipBecause } from '@classpod/test-support';
 import { openEndpoint, type OpenedEndpoint } from '../../src/connection/open-endpoint';
 import { presentAssignment } from '../../src/courses/assignment-presentation';
+import { readAssignmentFolder } from '../../src/professor/assignment-folder';
 import type { ClasspodApi } from '../../src/vscode/classpod';
 import type { ProfessorApi } from '../../src/vscode/professor/register';
 import type { FeedbackComments } from '../../src/vscode/feedback-comments';
@@ -56,6 +59,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>, ms =
 export function registerProfessorSuite(): void {
   registerStaffSuite();
   registerScoresAsStudentsSeeThem();
+  registerRevealAsTheStudentSeesIt();
   registerFeedbackAsTheStudentReadsIt();
   registerLiveHelpAsTheStudentSeesIt();
 }
@@ -98,6 +102,80 @@ function registerLiveHelpAsTheStudentSeesIt(): void {
       for (const action of ['help.take', 'help.follow', 'help.terminal', 'help.end']) {
         assert.ok(entries.some((e) => e.action === action && e.target === 'grace'), `${action} is in the audit log`);
       }
+    });
+  });
+}
+
+/**
+ * Hidden tests revealed after the deadline, and late work judged again, from
+ * the student's side: a professor uploads a copy of c-sum that reveals its
+ * hidden tests after the deadline; Ada hands in the reference solution and
+ * reads its hidden tests by their place; the professor then moves the dates so
+ * that the deadline and all her late days are past. Ada is told her submission
+ * was judged again (late now, with its penalty), and Show Results names the
+ * hidden tests with their verdicts.
+ */
+function registerRevealAsTheStudentSeesIt(): void {
+  describe('hidden tests revealed after the deadline, as the student sees them (in the extension host)', function () {
+    this.timeout(300_000);
+    let api: Api;
+    let prof: OpenedEndpoint;
+    const repo = (): string => env('CLASSPOD_E2E_REPO');
+
+    before(async function () {
+      if (!process.env.CLASSPOD_E2E_GRADER) skipBecause(this, 'the run has no grading worker, and nothing grades without one');
+      api = (await vscode.extensions.getExtension<Api>('classpod.classpod')!.activate())!;
+      prof = await connectAsProfessor();
+      const folder = join(mkdtempSync(join(env('CLASSPOD_E2E_DIR'), 'classpod-reveal-')), 'c-reveal');
+      cpSync(join(repo(), 'examples', 'demo-course', 'assignments', 'c-sum'), folder, { recursive: true });
+      writeFileSync(join(folder, 'assignment.yaml'), `${readFileSync(join(folder, 'assignment.yaml'), 'utf8').replace('title: Sum and mean (C)', 'title: Sum and mean, revealed')}\nresults:\n  revealHiddenAfterDeadline: true\n`);
+      await prof.endpoint.request(UpsertAssignmentRequest.type, { courseId: 'cs101', assignmentId: 'c-reveal', files: await readAssignmentFolder(folder) });
+    });
+    after(() => prof?.endpoint.close(1000, 'done'));
+
+    it('hides the names until her last moment to hand in has passed, then names them with their verdicts', async function () {
+      assert.equal(await api.commands.signIn({ serverUrl: env('CLASSPOD_HUB_URL'), token: env('CLASSPOD_STUDENT_ADA_TOKEN') }), true);
+      const folder = join(env('CLASSPOD_E2E_DIR'), 'host-reveal', 'c-reveal');
+      assert.equal(await api.commands.openAssignment({ courseId: 'cs101', assignmentId: 'c-reveal', folder, openFolder: false }), folder);
+      await until('the folder is synced', () => api.folders.find('cs101', 'c-reveal')?.sync.status.kind === 'synced');
+      writeFileSync(join(folder, 'sum.c'), readFileSync(join(repo(), 'examples', 'demo-course', 'assignments', 'c-sum', 'solution', 'sum.c')));
+      await api.folders.find('cs101', 'c-reveal')!.sync.syncNow();
+      const receipt = await api.commands.submit({ courseId: 'cs101', assignmentId: 'c-reveal', confirmed: true });
+      assert.equal(receipt?.submission.late, false);
+      const reveal = () => api.catalog.find('cs101', 'c-reveal');
+      await until('her submission graded at 100/100', () => reveal()?.state === 'graded' && reveal()?.score === 100);
+      const hiddenLines = (lines: string[]): string[] => lines.filter((l) => /^[✔✘] /.test(l) && !/^[✔✘] examples\//.test(l));
+      const before = await api.commands.showResults({ courseId: 'cs101', assignmentId: 'c-reveal' });
+      assert.ok(before);
+      assert.equal(hiddenLines(before.lines).length, 4, before.lines.join('\n'));
+      assert.ok(hiddenLines(before.lines).every((l) => /^✔ hidden test [1-4] of 4: /.test(l)), hiddenLines(before.lines).join('\n'));
+
+      // The deadline, the cut-off and the two late days the course gives are all past now.
+      const now = Date.now();
+      const day = 86_400_000;
+      await prof.endpoint.request(SetAssignmentDatesRequest.type, {
+        courseId: 'cs101',
+        assignmentId: 'c-reveal',
+        opensAt: new Date(now - 6 * day).toISOString(),
+        dueAt: new Date(now - 5 * day).toISOString(),
+        cutoffAt: new Date(now - 4 * day).toISOString(),
+      });
+      let judged: RegExpMatchArray | null = null;
+      await until('the notice that her submission was judged again', () => {
+        judged = api.scoreNotices.map((n) => /^“Sum and mean, revealed”: judged again by your deadline as it is now \(.+\): a late penalty of (\d+)%; the score is (\d+)\/100\.$/.exec(n)).find((m) => m) ?? null;
+        return judged !== null;
+      });
+      const [, penalty, score] = judged!;
+      assert.equal(Number(score), 100 - Number(penalty), `${penalty}% off 100`);
+      assert.ok(Number(penalty) > 0);
+      await until('the Courses view shows the new score', () => reveal()?.score === Number(score));
+
+      const after = await api.commands.showResults({ courseId: 'cs101', assignmentId: 'c-reveal' });
+      assert.ok(after);
+      const named = hiddenLines(after.lines);
+      assert.equal(named.length, 4, after.lines.join('\n'));
+      assert.ok(named.every((l) => /^✔ [a-z-]+\/[a-z0-9-]+ \(hidden\): Accepted/.test(l)), named.join('\n'));
+      assert.ok(named.some((l) => /overflow|big-numbers|edge-cases/.test(l)), 'the hidden tests are named now');
     });
   });
 }
