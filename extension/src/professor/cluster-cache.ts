@@ -249,6 +249,9 @@ export class ClusterCache implements Disposable {
     else delete updated.override;
     if (p.score !== undefined) updated.score = p.score;
     if (p.maxScore !== undefined) updated.maxScore = p.maxScore;
+    // The event carries the rubric's points as they are now: none when nothing is applied (or an applied item was removed).
+    if (p.rubricPoints !== undefined) updated.rubricPoints = p.rubricPoints;
+    else delete updated.rubricPoints;
     // Judged again (an extension, late days, new dates): the row's "late (−N%)" follows.
     if (p.lateness) {
       updated.late = p.lateness.late;

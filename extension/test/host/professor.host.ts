@@ -13,6 +13,8 @@ import {
   AddFeedbackRequest,
   FollowHelpRequest,
   ErrorCode,
+  GetRubricRequest,
+  GetSubmissionRubricRequest,
   ListAuditRequest,
   ListFeedbackRequest,
   ListSubmissionsRequest,
@@ -645,6 +647,66 @@ function registerStaffSuite(): void {
       await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(editor.document.uri, Buffer.from('x'))), /NoPermissions|permission/i);
     });
 
+    it("edits the c-sum rubric with Edit Rubric…: Grace's score follows each change and she is told it", async function () {
+      const s = api.professor.session!;
+      const grace = await row(assignment, /^Grace Hopper$/);
+      const latest = (await s.model.getChildren(grace)).find((r) => r.kind === 'submission') as Extract<ClusterNode, { kind: 'submission' }>;
+      assert.ok(latest, 'Grace has a submission');
+      if (process.env.CLASSPOD_E2E_GRADER) await until("Grace's latest submission graded", () => s.cache.submission(latest.submissionId)?.status === 'graded');
+      const before = await s.actions.rubric('cs101', 'c-sum');
+      assert.ok(before.items.some((i) => i.id === 'style'), `the demo rubric has style: ${JSON.stringify(before.items)}`);
+      const testsScore = s.cache.submission(latest.submissionId)?.score;
+      /** Grace's score with `points` from the rubric, as the one rule makes it (kept within 0 and the maximum). */
+      const scoreWith = (points: number): number | undefined => {
+        const max = s.cache.submission(latest.submissionId)?.maxScore;
+        return testsScore === undefined || max === undefined ? undefined : Math.min(max, Math.max(0, testsScore + points));
+      };
+      const gracesEvents: Array<ParamsOf<typeof ScoreChangedNotification.type>> = [];
+      const graceEndpoint = await openEndpoint({ server: new URL(env('CLASSPOD_HUB_URL')), path: '/v1/connect', token: env('CLASSPOD_STUDENT_TOKEN'), capabilities: [], clientVersion: 'e2e', logger: silentLogger, timeoutMs: 30_000 });
+      graceEndpoint.endpoint.onNotification(ScoreChangedNotification.type, (p) => gracesEvents.push(p));
+      try {
+        await vscode.commands.executeCommand('classpod.professor.applyRubric', latest, { itemIds: ['style'] });
+        await until('style applied to Grace', () => s.cache.submission(latest.submissionId)?.rubricPoints === 5);
+
+        // Change style's points: the hub rescores Grace's submission; staff and Grace hear the new score.
+        const changed = (await vscode.commands.executeCommand('classpod.professor.editRubric', assignment, { kind: 'change', itemId: 'style', points: 8 })) as { items: Array<{ id: string; points: number }>; rescored: number };
+        assert.ok(changed, 'the edit was saved');
+        assert.equal(changed.rescored, 1, "Grace's submission is the one style is applied to");
+        assert.equal(changed.items.find((i) => i.id === 'style')?.points, 8);
+        await until("Grace's row has the new rubric points", () => s.cache.submission(latest.submissionId)?.rubricPoints === 8);
+        assert.equal(s.cache.submission(latest.submissionId)?.score, scoreWith(8));
+        await until('Grace is told her new score', () => gracesEvents.some((e) => e.submissionId === latest.submissionId && e.cause === 'rubric' && e.rubricPoints === 8));
+        assert.match(describeRow(grace), /\(rubric \+8\)/);
+
+        // Add a deduction, then remove style: it is unapplied and Grace's score loses it.
+        const added = (await vscode.commands.executeCommand('classpod.professor.editRubric', assignment, { kind: 'add', description: 'Handles empty input', points: -3 })) as { items: Array<{ id: string; points: number; description: string }> };
+        assert.deepEqual(added.items.at(-1), { id: 'handles-empty-input', points: -3, description: 'Handles empty input' });
+        const removed = (await vscode.commands.executeCommand('classpod.professor.editRubric', assignment, { kind: 'remove', itemId: 'style' })) as { items: Array<{ id: string }>; rescored: number };
+        assert.equal(removed.rescored, 1);
+        assert.ok(!removed.items.some((i) => i.id === 'style'));
+        await until("style is gone from Grace's score", () => s.cache.submission(latest.submissionId)?.rubricPoints === undefined);
+        assert.equal(s.cache.submission(latest.submissionId)?.score, scoreWith(0));
+        const hub = await s.actions.rubric('cs101', 'c-sum');
+        assert.deepEqual(hub.items.map((i) => i.id), [...before.items.map((i) => i.id).filter((id) => id !== 'style'), 'handles-empty-input']);
+        assert.equal(hub.appliedTo.style, undefined);
+        const { rubric } = await graceEndpoint.endpoint.request(GetSubmissionRubricRequest.type, { submissionId: latest.submissionId });
+        assert.deepEqual(rubric.applied, [], 'Grace reads a rubric with nothing applied');
+
+        // Bad input from the command's arguments is refused by the command, and the hub keeps its rubric.
+        assert.equal(await vscode.commands.executeCommand('classpod.professor.editRubric', assignment, { kind: 'add', description: '  ', points: 1 }), undefined);
+        assert.equal(await vscode.commands.executeCommand('classpod.professor.editRubric', assignment, { items: [{ id: 'a', points: 1e9, description: 'x' }] }), undefined);
+        assert.deepEqual((await s.actions.rubric('cs101', 'c-sum')).items, hub.items);
+
+        // The whole rubric back as it was (the list form of the arguments).
+        const restored = (await vscode.commands.executeCommand('classpod.professor.editRubric', assignment, { items: before.items })) as { items: unknown[] };
+        assert.deepEqual(restored.items, before.items);
+        const { entries } = await (await s.connection.ready()).request(ListAuditRequest.type, { courseId: 'cs101' });
+        assert.ok(entries.filter((e) => e.action === 'rubric.set').length >= 4, 'each edit is audit-logged');
+      } finally {
+        graceEndpoint.endpoint.close(1000, 'done');
+      }
+    });
+
     it('shows a professor of another course nothing of this one', async function () {
       const subId = adaLatest.submissionId;
       await signIn(env('CLASSPOD_OTHER_PROFESSOR_TOKEN'));
@@ -656,6 +718,16 @@ function registerStaffSuite(): void {
       await assert.rejects(() => session.actions.starterFiles('cs101', 'c-sum'), /not a member of course cs101/);
       await assert.rejects(() => session.actions.auditLog('cs101'), /not a member of course cs101/);
       await assert.rejects(() => session.actions.overrideScore(subId, 0, 'no'), /only the staff of course cs101|not a member of course cs101/);
+      // Edit Rubric… on cs101's c-sum from another course: the hub refuses, and c-sum's rubric stays.
+      const cSum = { kind: 'assignment', id: 'assignment:cs101/c-sum', courseId: 'cs101', assignmentId: 'c-sum' } as unknown as ClusterNode;
+      assert.equal(await vscode.commands.executeCommand('classpod.professor.editRubric', cSum, { items: [] }), undefined);
+      await assert.rejects(() => session.actions.setRubric('cs101', 'c-sum', []), /not a member of course cs101|only professors of course cs101/);
+      const prof = await connectAsProfessor();
+      try {
+        assert.ok((await prof.endpoint.request(GetRubricRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' })).items.length > 0, "c-sum's rubric is as it was");
+      } finally {
+        prof.endpoint.close(1000, 'done');
+      }
     });
   });
 }

@@ -191,6 +191,16 @@ describe('professor cluster cache', function () {
       assert.equal(cache.submission('sub-ada-1')?.score, 8);
     });
 
+    it("takes the rubric points an event carries (a rubric edited or applied elsewhere), and drops them when it carries none", async function () {
+      const { cache } = await loadedCache();
+      await cache.ensureAssignment('cs101', 'hello-c');
+      cache.applyScoreChanged({ courseId: 'cs101', assignmentId: 'hello-c', studentId: 'ada', submissionId: 'sub-ada-1', status: 'graded', score: 9, maxScore: 10, rubricPoints: 2, cause: 'rubric', counts: true });
+      assert.equal(cache.submission('sub-ada-1')?.rubricPoints, 2);
+      cache.applyScoreChanged({ courseId: 'cs101', assignmentId: 'hello-c', studentId: 'ada', submissionId: 'sub-ada-1', status: 'graded', score: 7, maxScore: 10, cause: 'rubric', counts: true });
+      assert.ok(!('rubricPoints' in cache.submission('sub-ada-1')!), 'the item was removed from the rubric: no rubric points shown');
+      assert.equal(cache.submission('sub-ada-1')?.score, 7);
+    });
+
     it('takes the lateness judged again: late and its penalty, late days spent or none', async function () {
       const { cache } = await loadedCache();
       await cache.ensureAssignment('cs101', 'hello-c');
