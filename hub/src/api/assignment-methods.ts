@@ -18,6 +18,7 @@ import { AssignmentFolderError, loadAssignmentFolder } from '../assignments/assi
 import { FolderError, safeRelativePath, writeFolderFiles } from '../assignments/folder-files';
 import { storeLoadedAssignment } from '../assignments/assignment-import';
 import { reviewAndAnnounceLateness } from '../deadlines/lateness-review';
+import { publishScoreChanged } from '../events/score-events';
 import { assignmentFiles } from '../workspaces/workspace-layout';
 import type { Assignment } from '../store/records';
 import { audit, type ApiContext } from './api-context';
@@ -155,8 +156,14 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
           updatedAt: now,
         };
       } else {
-        stored = await storeLoadedAssignment(ctx.store, ctx.blobs, p.courseId, loaded);
+        const saved = await storeLoadedAssignment(ctx.store, ctx.blobs, p.courseId, loaded);
+        stored = saved.assignment;
         await audit(ctx, caller, existing ? 'assignment.update' : 'assignment.create', p.courseId, p.assignmentId);
+        // A rubric changed by the new assignment.yaml rescored the submissions it is applied to: say so, as rubrics/set does.
+        for (const id of saved.rescored) {
+          const s = await ctx.store.submissions.get(id);
+          if (s) await publishScoreChanged(ctx.events, ctx.store, s, 'rubric');
+        }
         // New dates or a new penalty apply to the work already handed in.
         if (existing) await reviewAndAnnounceLateness(ctx.store, ctx.events, p.courseId);
         await ctx.workspaces.refreshCourse(p.courseId);

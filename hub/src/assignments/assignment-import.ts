@@ -1,12 +1,19 @@
 // Storing a validated assignment folder: starter and public files into the
-// blob store, the record into the store. Used by the API, the CLI and the demo.
+// blob store, the record into the store, its rubric (when it declares one) in
+// place of the one stored. Used by the API, the CLI and the demo.
 
 import type { BlobStore } from '../blobs/blob-store';
 import type { Assignment } from '../store/records';
 import type { Store } from '../store/store';
 import type { LoadedAssignment } from './assignment-folder';
 
-export async function storeLoadedAssignment(store: Store, blobs: BlobStore, courseId: string, loaded: LoadedAssignment): Promise<Assignment> {
+/** What storing did: the assignment as stored, and the submissions a new rubric rescored (to announce). */
+export interface StoredAssignment {
+  assignment: Assignment;
+  rescored: string[];
+}
+
+export async function storeLoadedAssignment(store: Store, blobs: BlobStore, courseId: string, loaded: LoadedAssignment): Promise<StoredAssignment> {
   const starter = await blobs.putFolder(loaded.starterFiles);
   const publicFiles = await blobs.putFolder(loaded.publicFiles);
   await store.assignments.upsert({
@@ -31,6 +38,6 @@ export async function storeLoadedAssignment(store: Store, blobs: BlobStore, cour
     minIntervalSeconds: loaded.minIntervalSeconds,
     ...(loaded.groupMaxSize !== undefined ? { groupMaxSize: loaded.groupMaxSize } : {}),
   });
-  if (loaded.rubric) await store.rubrics.replace({ courseId, assignmentId: loaded.id }, loaded.rubric);
-  return (await store.assignments.get(courseId, loaded.id))!;
+  const rescored = loaded.rubric ? await store.rubrics.replace({ courseId, assignmentId: loaded.id }, loaded.rubric) : [];
+  return { assignment: (await store.assignments.get(courseId, loaded.id))!, rescored };
 }

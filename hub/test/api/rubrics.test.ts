@@ -25,8 +25,10 @@ import {
   OverrideScoreRequest,
   SetRubricRequest,
   SubmitRequest,
+  UpsertAssignmentRequest,
 } from '@classpod/protocol';
 import { loadAssignmentFolder } from '../../src/assignments/assignment-folder';
+import { folderAsUpload } from '../support/hub-api-methods';
 import { submissionScore } from '../../src/grading/submission-score';
 import { refusalOf as refusal } from '../support/refusals';
 import type { TestClient } from '../support/test-client';
@@ -246,5 +248,23 @@ describe('rubrics', function () {
     assert.equal((await refusal(prof.request(SetRubricRequest.type, { courseId: 'cs101', assignmentId: 'nope', items: [] }))).code, 'NotFound');
     assert.equal((await refusal(prof.request(SetRubricRequest.type, { courseId: 'cs202', assignmentId: 'c-sum', items: [] }))).code, 'Forbidden');
     assert.deepEqual((await prof.request(GetRubricRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' })).items, rubricBefore);
+  });
+
+  it('rescores and announces when the assignment is published again with another rubric in its assignment.yaml', async () => {
+    assert.deepEqual(await appliedIds(aliceSub), ['style']);
+    const work = mkdtempSync(join(tmpdir(), 'classpod-rubric-republish-'));
+    try {
+      const folder = join(work, 'c-sum');
+      cpSync(C_SUM, folder, { recursive: true });
+      const yaml = readFileSync(join(folder, 'assignment.yaml'), 'utf8').replace(/rubric:[\s\S]*$/, '');
+      writeFileSync(join(folder, 'assignment.yaml'), `${yaml}rubric:\n  - { id: style, points: 3, description: Clear names }\n`);
+      await prof.request(UpsertAssignmentRequest.type, { courseId: 'cs101', assignmentId: 'c-sum', files: folderAsUpload(folder) });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    assert.deepEqual((await prof.request(GetRubricRequest.type, { courseId: 'cs101', assignmentId: 'c-sum' })).items, [{ id: 'style', points: 3, description: 'Clear names' }]);
+    assert.equal((await result(alice, aliceSub)).score, aliceTests + 3);
+    const event = await alice.waitForEvent('events/scoreChanged', (p) => p.submissionId === aliceSub && p.score === aliceTests + 3);
+    assert.deepEqual([event.cause, event.rubricPoints], ['rubric', 3], 'Alice hears her new score, with the rubric as its cause');
   });
 });
