@@ -17,7 +17,7 @@ import { answerInput, command, launchBrowser, notification, stepRecorder } from 
 import { FEEDBACK_TEXT, readFeedbackAsStudent, writeFeedback } from './drive-feedback.mjs';
 import { driveGradebook } from './drive-gradebook.mjs';
 import { driveRegradeRequests } from './drive-regrade-requests.mjs';
-import { applyRubric, RUBRIC_ITEM } from './drive-rubric.mjs';
+import { applyRubric, editRubric, RUBRIC_ITEM } from './drive-rubric.mjs';
 import { driveSimilarity } from './drive-similarity.mjs';
 import { seedCopiedSubmissions } from './professor-seed.mjs';
 import { fileURLToPath } from 'node:url';
@@ -244,6 +244,8 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
 
     // Rubric: Apply Rubric… on Ada's submission, −5, the row's score changes (drive-rubric.mjs).
     await applyRubric({ page, step, row: (text) => row(pane, text), inlineAction, submission: SUBMISSION });
+    // Edit Rubric… on the assignment's row: add an item (the input boxes refuse bad input), removing an applied one asks first.
+    await editRubric({ page, step, row: (text) => row(pane, text), assignment: 'Sum and mean (C)' });
 
     await step('override-150-refused', async () => {
       await clearToasts(page);

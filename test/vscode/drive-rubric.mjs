@@ -55,3 +55,79 @@ export async function applyRubric({ page, step, row, inlineAction, submission })
     await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 15_000 });
   });
 }
+
+/**
+ * Edit Rubric… from the context menu of the assignment's row (professors):
+ * the items with where each is applied; adding one, the input boxes say what
+ * is wrong with an empty description and with points that are not a number;
+ * removing the applied item asks first (cancelled here, so Ada keeps her −5);
+ * the added item, applied nowhere, goes without a question.
+ */
+export async function editRubric({ page, step, row, assignment }) {
+  const open = async () => {
+    for (let attempt = 1; ; attempt++) {
+      await (await row(assignment)).click({ button: 'right' });
+      const item = page.locator('.context-view .action-item', { hasText: 'Edit Rubric' }).first();
+      await item.waitFor({ state: 'visible', timeout: 15_000 });
+      await item.hover();
+      await item.click();
+      const opened = await page.locator('.quick-input-title', { hasText: `Rubric of ${assignment}` }).waitFor({ timeout: 20_000 }).then(() => true, () => false);
+      if (opened) return;
+      if (attempt === 3) throw new Error('Edit Rubric… in the context menu opened no pick (3 tries)');
+      await page.keyboard.press('Escape');
+    }
+  };
+  const widget = () => page.locator('.quick-input-widget').first();
+  const typeInto = async (value) => {
+    await widget().locator('input').first().fill(value);
+  };
+
+  await step('rubric-edit-list', async () => {
+    await command(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+    await open();
+    await pickRow(page, `−5  ${RUBRIC_ITEM}`).waitFor({ state: 'visible', timeout: LONG });
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'applied to 1 submission' }).first().waitFor({ state: 'visible', timeout: LONG });
+    await pickRow(page, 'Add an item…').waitFor({ state: 'visible', timeout: LONG });
+  });
+
+  await step('rubric-edit-empty-description', async () => {
+    await pickRow(page, 'Add an item…').click();
+    await page.locator('.quick-input-title', { hasText: 'Add an item to the rubric' }).waitFor({ timeout: LONG });
+    await typeInto('   ');
+    await widget().locator('.quick-input-message', { hasText: 'Say what earns these points' }).waitFor({ state: 'visible', timeout: LONG });
+  });
+
+  await step('rubric-edit-bad-points', async () => {
+    await typeInto('Handles empty input');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-title', { hasText: '(2/2)' }).waitFor({ timeout: LONG });
+    await typeInto('ten');
+    await widget().locator('.quick-input-message', { hasText: 'Write a number of points' }).waitFor({ state: 'visible', timeout: LONG });
+  });
+
+  await step('rubric-edit-added', async () => {
+    await typeInto('-3');
+    await page.keyboard.press('Enter');
+    await notification(page, 'Rubric of Sum and mean (C) saved (5 items); no score changed.', LONG);
+  });
+
+  await step('rubric-edit-remove-asks', async () => {
+    await open();
+    await pickRow(page, RUBRIC_ITEM).click();
+    await pickRow(page, 'Remove').waitFor({ state: 'visible', timeout: LONG });
+    await pickRow(page, 'Remove').click();
+    const dialog = page.locator('.monaco-dialog-box', { hasText: `Remove “${RUBRIC_ITEM}” (−5) from the rubric?` }).first();
+    await dialog.waitFor({ state: 'visible', timeout: LONG });
+    await dialog.locator('text=It is applied to 1 submission').first().waitFor({ state: 'visible', timeout: LONG });
+  });
+
+  await step('rubric-edit-remove-cancelled', async () => {
+    await page.keyboard.press('Escape');
+    await page.locator('.monaco-dialog-box').first().waitFor({ state: 'hidden', timeout: 15_000 });
+    await open();
+    await pickRow(page, `−5  ${RUBRIC_ITEM}`).waitFor({ state: 'visible', timeout: LONG });
+    await pickRow(page, '−3  Handles empty input').click();
+    await pickRow(page, 'Remove').click();
+    await notification(page, 'Rubric of Sum and mean (C) saved (4 items); no score changed.', LONG);
+  });
+}
