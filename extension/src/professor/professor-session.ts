@@ -48,7 +48,7 @@ export class ProfessorSession implements Disposable {
     const request = requesterFor(() => this.connection.ready());
     this.cache = this.store.add(new ClusterCache(request));
     this.model = this.store.add(new ClusterModel(this.cache, options.model));
-    this.actions = new StaffActions(request, this.cache);
+    this.actions = this.store.add(new StaffActions(request, this.cache));
     this.store.add(
       this.connection.onDidConnect(({ endpoint }) => {
         this.events?.dispose();

@@ -3,7 +3,9 @@
 // read the gradebook, export grades, create or update an assignment, start and stop workspaces,
 // and read submission and starter files.
 // Each call asks the hub (which checks the person's rights and writes the audit
-// log) and then brings the cluster cache up to date with the hub's answer.
+// log) and then brings the cluster cache up to date with the hub's answer; a
+// change to a course or its assignments is also announced, for the Courses
+// view, which reads its own copy of them.
 
 import {
   ExportGradesRequest,
@@ -47,6 +49,7 @@ import {
   type WorkspaceInfo,
 } from '@classpod/protocol';
 import { auditLogDocument } from './audit-log';
+import { Emitter, type Disposable, type Event } from '../emitter';
 import type { ClasspodDocument } from './classpod-uri';
 import type { GradebookAnswer } from './gradebook/gradebook-model';
 import type { ClusterCache } from './cluster-cache';
@@ -66,10 +69,19 @@ export type RegradeTarget =
 /** How many of the newest audit entries the log document shows. */
 export const AUDIT_LOG_ENTRIES = 500;
 
-export class StaffActions {
+/** What a staff action changed that the Courses view shows: a course itself (new, renamed) or its assignments (dates, a new or updated one). */
+export interface CourseChange {
+  courseId: string;
+  what: 'course' | 'assignments';
+}
+
+export class StaffActions implements Disposable {
   readonly files: SubmissionFileCache;
   private readonly starters = new Map<string, Promise<Map<string, Uint8Array>>>();
   private readonly previews = new Map<string, string>();
+  private readonly courseChanges = new Emitter<CourseChange>();
+  /** Fires after the hub accepted a change to a course or its assignments. */
+  readonly onDidChangeCourse: Event<CourseChange> = this.courseChanges.event;
 
   constructor(
     private readonly request: HubRequester,
@@ -208,6 +220,7 @@ export class StaffActions {
   async createCourse(courseId: string, title: string): Promise<CourseSettings> {
     const { settings } = await this.request(CreateCourseRequest.type, { courseId, title });
     this.cache.reload();
+    this.courseChanges.fire({ courseId: settings.courseId, what: 'course' });
     return settings;
   }
 
@@ -218,6 +231,7 @@ export class StaffActions {
   async updateCourse(change: ParamsOf<typeof UpdateCourseRequest.type>): Promise<CourseSettings> {
     const { settings } = await this.request(UpdateCourseRequest.type, change);
     this.cache.reload();
+    this.courseChanges.fire({ courseId: settings.courseId, what: 'course' });
     return settings;
   }
 
@@ -225,6 +239,7 @@ export class StaffActions {
   async setAssignmentDates(change: ParamsOf<typeof SetAssignmentDatesRequest.type>): Promise<ResultOf<typeof SetAssignmentDatesRequest.type>> {
     const dates = await this.request(SetAssignmentDatesRequest.type, change);
     this.cache.reload();
+    this.courseChanges.fire({ courseId: change.courseId, what: 'assignments' });
     return dates;
   }
 
@@ -239,6 +254,7 @@ export class StaffActions {
     if (!dryRun) {
       this.starters.delete(`${courseId}/${assignmentId}`);
       this.cache.replaceAssignment(outcome.assignment);
+      this.courseChanges.fire({ courseId, what: 'assignments' });
     }
     return outcome;
   }
@@ -303,5 +319,9 @@ export class StaffActions {
     const content = (await this.starterFiles(doc.courseId, doc.assignmentId)).get(doc.path);
     if (!content) throw new Error(`${doc.path} is not among the starter files of ${doc.assignmentId}`);
     return content;
+  }
+
+  dispose(): void {
+    this.courseChanges.dispose();
   }
 }

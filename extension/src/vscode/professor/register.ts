@@ -91,6 +91,10 @@ export function registerProfessorFeatures(context: vscode.ExtensionContext, api:
     similarity.closeAll();
     if (account && staff) {
       current = new ProfessorSession({ open: () => api.session.openPath(HUB_CONNECT_PATH, HUB_CAPABILITIES), logger });
+      // The Courses view reads its own copy of the courses: what the staff changed there is read again.
+      current.actions.onDidChangeCourse(({ courseId, what }) => {
+        void (what === 'assignments' ? api.catalog.refreshCourse(courseId) : api.catalog.refresh()).catch((err: unknown) => logger.warn('could not read the courses again', { err, courseId }));
+      });
       current.connection.onDidChangeState((s) => {
         view.message = s.kind === 'offline' ? `Offline: ${s.error.message}` : undefined;
       });
