@@ -16,6 +16,7 @@ import type { ClusterNode } from '../../professor/cluster-nodes';
 import { submissionScore } from '../../professor/cluster-presentation';
 import { parseDueTime } from '../../professor/due-time';
 import { describeRosterImport } from '../../professor/roster-preview';
+import { inviteCreatedText, inviteRow } from '../../professor/invite-text';
 import { rubricAppliedText, rubricChanges, rubricChoiceRows } from '../../professor/rubric-choice';
 import { regradeDoneText, regradeProgress, regradeProgressText, type RegradeProgress } from '../../professor/regrade-progress';
 import { diffSides, submissionDiffTitle, submissionLabel, type DiffSide } from '../../professor/submission-diff';
@@ -643,7 +644,7 @@ export class ProfessorCommands {
       const expiresAt = new Date(this.ctx.now() + (days ?? 14) * 86_400_000).toISOString();
       const made = await s.actions.createInvite(courseId, expiresAt, maxUses);
       void vscode.window
-        .showInformationMessage(`Invite to ${courseId}: ${made.code} (valid until ${made.invite.expiresAt}${maxUses ? `, ${maxUses} students` : ''}). It is shown only now.`, 'Copy Link', 'Copy Code')
+        .showInformationMessage(inviteCreatedText(made.invite, made.code), 'Copy Link', 'Copy Code')
         .then((c) => {
           if (c) void vscode.env.clipboard.writeText(c === 'Copy Link' ? made.link : made.code);
         });
@@ -664,7 +665,7 @@ export class ProfessorCommands {
           return undefined;
         }
         const pick = await vscode.window.showQuickPick(
-          live.map((i) => ({ label: `until ${i.expiresAt}`, description: `${i.uses}${i.maxUses ? ` of ${i.maxUses}` : ''} used, by ${i.createdBy}`, id: i.id })),
+          live.map((i) => ({ ...inviteRow(i), id: i.id })),
           { title: `Revoke which invite to ${courseId}?` },
         );
         if (!pick) return undefined;
