@@ -10,11 +10,14 @@
 // her Courses view and Show Results marks each of her tests ✔, hidden ones as
 // "hidden test N of M", and lists the rubric item and the feedback thread;
 // Ada asks for a regrade and Alan answers it from the course's Regrade
-// Requests queue (drive-regrade-requests.mjs). One screenshot per step; every
-// step waits for what a person sees.
+// Requests queue (drive-regrade-requests.mjs); Alan then moves an assignment's
+// due time, creates a course, imports its roster through the preview and makes
+// an invite (drive-course-admin.mjs). One screenshot per step; every step
+// waits for what a person sees.
 
 import { answerInput, command, launchBrowser, notification, stepRecorder } from './browser.mjs';
 import { FEEDBACK_TEXT, readFeedbackAsStudent, writeFeedback } from './drive-feedback.mjs';
+import { driveCourseAdmin, editDueTime } from './drive-course-admin.mjs';
 import { driveGradebook } from './drive-gradebook.mjs';
 import { driveRegradeRequests } from './drive-regrade-requests.mjs';
 import { applyRubric, editRubric, RUBRIC_ITEM } from './drive-rubric.mjs';
@@ -324,6 +327,18 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
     await readFeedbackAsStudent({ page, step });
     // Regrade requests: Ada asks, Alan answers from the course's queue, Ada reads the answer (drive-regrade-requests.mjs).
     await driveRegradeRequests({ page, step, hubUrl, tokens });
+
+    // Course administration (drive-course-admin.mjs): Alan moves c-sum's due time, creates a course,
+    // imports its roster through the preview, and makes an invite.
+    await step('professor-signed-in-again', async () => {
+      await clearToasts(page);
+      await signIn(page, hubUrl, tokens.turing, 'Alan Turing');
+      pane = await clusterPane(page);
+      await expand(pane, /^Assignments/);
+      await row(pane, 'Sum and mean (C)');
+    });
+    await editDueTime({ page, step, row: (text) => row(pane, text), assignment: { id: 'c-sum', title: 'Sum and mean (C)' } });
+    await driveCourseAdmin({ page, step, pane, row: (text) => row(pane, text), expand: (text) => expand(pane, text), startFolder, log });
   } finally {
     await browser.close();
   }
