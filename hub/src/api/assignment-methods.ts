@@ -25,7 +25,7 @@ import { audit, type ApiContext } from './api-context';
 import type { Caller } from './authorization';
 import { countingSubmission } from '../grading/grade-book';
 import { attemptsOf } from './attempt-methods';
-import { groupOwnerId } from '../groups/work-owner';
+import { groupOwnerId, ownerOf } from '../groups/work-owner';
 import { groupConnectPath, groupMembers } from './group-methods';
 import { assignmentView } from './views';
 import { lateDayAccounts } from '../deadlines/late-day-accounts';
@@ -47,10 +47,10 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
   /** `accounts`: the course's late-day accounts (lateDayAccounts), read once for a list. */
   const summaryFor = async (a: Assignment, studentId: string | undefined, accounts?: Map<string, LateDayAccount>) => {
     if (!studentId) return assignmentView(a, undefined, undefined, false);
-    const ext = await ctx.store.extensions.get(a.courseId, a.id, studentId);
-    // A member of a group sees the group's work: its submissions (one grade) and its workspace.
+    // A member of a group sees the group's work: its submissions (one grade), its deadline and its workspace.
     const group = a.groupMaxSize === undefined ? undefined : await ctx.store.groups.groupOf(a.courseId, a.id, studentId);
     const owner = group ? groupOwnerId(a.id, group.id) : studentId;
+    const ext = await ctx.store.extensions.get(a.courseId, a.id, owner);
     const counting = countingSubmission(await ctx.store.submissions.list({ courseId: a.courseId, assignmentId: a.id, studentId: owner }));
     const started = counting ? true : await ctx.intake.changedFromStarter(a, owner);
     const all = accounts ?? (await lateDayAccounts(ctx.store, a.courseId, { students: [studentId] }));
@@ -93,7 +93,7 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
   endpoint.handle(FetchStarterRequest.type, async (p) => {
     const role = await ctx.authz.member(caller, p.courseId);
     const a = await visible(p.courseId, p.assignmentId, role);
-    const ext = role === 'student' ? await ctx.store.extensions.get(a.courseId, a.id, caller.person.id) : undefined;
+    const ext = role === 'student' ? await ctx.store.extensions.get(a.courseId, a.id, await ownerOf(ctx.store, a, caller.person.id)) : undefined;
     const files = await assignmentFiles(ctx.blobs, a, ext, true);
     const prefix = `${a.id}/`;
     return {
@@ -185,15 +185,17 @@ export function attachAssignmentMethods(endpoint: RpcEndpoint, ctx: ApiContext, 
     const a = await ctx.store.assignments.get(p.courseId, p.assignmentId);
     if (!a) throw errors.notFound(`no assignment ${p.assignmentId} in course ${p.courseId}`);
     if ((await ctx.store.courses.roleIn(p.courseId, p.studentId)) !== 'student') throw errors.notFound(`${p.studentId} is not a student of course ${p.courseId}`);
-    if (await ctx.store.deadlines.collection(p.courseId, p.assignmentId, p.studentId).then((c) => c?.submissionId)) {
-      throw errors.conflict(`${p.studentId}'s work on ${p.assignmentId} was already collected at the deadline`);
+    // On a group assignment the deadline is the group's: extending a member extends their group (one submission, one deadline).
+    const owner = await ownerOf(ctx.store, a, p.studentId);
+    if (await ctx.store.deadlines.collection(p.courseId, p.assignmentId, owner).then((c) => c?.submissionId)) {
+      throw errors.conflict(`${owner === p.studentId ? `${p.studentId}'s` : `the group's (${owner})`} work on ${p.assignmentId} was already collected at the deadline`);
     }
     const dueAt = new Date(p.dueAt).toISOString();
-    await ctx.store.extensions.set({ courseId: p.courseId, assignmentId: p.assignmentId, studentId: p.studentId, dueAt, grantedBy: caller.person.id, comment: p.comment });
-    await audit(ctx, caller, 'deadline.extend', p.courseId, `${p.assignmentId}/${p.studentId}`, { dueAt, comment: p.comment });
+    await ctx.store.extensions.set({ courseId: p.courseId, assignmentId: p.assignmentId, studentId: owner, dueAt, grantedBy: caller.person.id, comment: p.comment });
+    await audit(ctx, caller, 'deadline.extend', p.courseId, `${p.assignmentId}/${owner}`, { dueAt, comment: p.comment, ...(owner !== p.studentId ? { member: p.studentId } : {}) });
     // Work handed in late before the extension is judged against the new due time.
-    await reviewAndAnnounceLateness(ctx.store, ctx.events, p.courseId, { studentId: p.studentId });
-    await ctx.workspaces.refreshStudent({ courseId: p.courseId, studentId: p.studentId });
+    await reviewAndAnnounceLateness(ctx.store, ctx.events, p.courseId, { studentId: owner });
+    await ctx.workspaces.refreshStudent({ courseId: p.courseId, studentId: owner });
     return { assignment: await summaryFor(a, p.studentId) };
   });
 }

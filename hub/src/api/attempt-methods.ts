@@ -4,6 +4,7 @@
 
 import { errors, GrantAttemptsRequest, type RpcEndpoint, type SubmissionAttempts } from '@classpod/protocol';
 import { lateDayAccounts } from '../deadlines/late-day-accounts';
+import { ownerOf } from '../groups/work-owner';
 import { countingSubmission } from '../grading/grade-book';
 import type { Assignment } from '../store/records';
 import { attemptsView, submissionLimitsOf } from '../submissions/attempt-policy';
@@ -26,12 +27,15 @@ export function attachAttemptMethods(endpoint: RpcEndpoint, ctx: ApiContext, cal
     if (a.maxAttempts === undefined) {
       throw errors.invalidParams(`${p.assignmentId} has no attempt limit (submissions.maxAttempts in its assignment.yaml): there is nothing to grant`);
     }
-    const key = { courseId: p.courseId, assignmentId: p.assignmentId, studentId: p.studentId };
+    // On a group assignment the attempts are the group's (it submits as one): a member's grant is the group's.
+    const owner = await ownerOf(ctx.store, a, p.studentId);
+    const key = { courseId: p.courseId, assignmentId: p.assignmentId, studentId: owner };
     const counter = await ctx.store.attempts.grant(key, p.extra);
-    await audit(ctx, caller, 'submission.attempts.grant', p.courseId, `${p.assignmentId}/${p.studentId}`, { extra: p.extra, totalExtra: counter.extra, comment: p.comment });
-    const ext = await ctx.store.extensions.get(a.courseId, a.id, p.studentId);
+    await audit(ctx, caller, 'submission.attempts.grant', p.courseId, `${p.assignmentId}/${owner}`, { extra: p.extra, totalExtra: counter.extra, comment: p.comment, ...(owner !== p.studentId ? { member: p.studentId } : {}) });
+    const ext = await ctx.store.extensions.get(a.courseId, a.id, owner);
     const counting = countingSubmission(await ctx.store.submissions.list(key));
-    const lateDays = (await lateDayAccounts(ctx.store, a.courseId, { studentId: p.studentId })).get(p.studentId);
-    return { assignment: assignmentView(a, ext, counting, counting !== undefined, lateDays, attemptsView(a, counter, ctx.clock.now())) };
+    const accounts = await lateDayAccounts(ctx.store, a.courseId, { students: [p.studentId] });
+    const groupAccount = owner !== p.studentId ? accounts.get(owner) : undefined;
+    return { assignment: assignmentView(a, ext, counting, counting !== undefined, accounts.get(p.studentId), attemptsView(a, counter, ctx.clock.now()), groupAccount) };
   });
 }

@@ -59,7 +59,7 @@ export async function buildGradebook(store: Store, courseId: string, inProgress:
       const key = `${a.id}/${owner}`;
       const s = counting.get(key);
       const started = s ? true : await inProgress(a, owner);
-      row.push(cellOf(a, studentId, s, started, made.get(key) ?? 0, extended.has(`${a.id}/${studentId}`), accounts.get(studentId)));
+      row.push(cellOf(a, studentId, s, started, made.get(key) ?? 0, extended.has(key) || extended.has(`${a.id}/${studentId}`), accounts.get(studentId)));
     }
     return row;
   };

@@ -11,7 +11,9 @@
 import assert from 'node:assert/strict';
 import {
   ExportGradesRequest,
+  ExtendDeadlineRequest,
   GetGradebookRequest,
+  GrantAttemptsRequest,
   GrantLateDaysRequest,
   ListAssignmentsRequest,
   SaveGroupRequest,
@@ -200,5 +202,67 @@ describe('late days on a group assignment (real hub)', function () {
     const book = await prof.request(GetGradebookRequest.type, { courseId: 'cs101' });
     assert.deepEqual(['alice', 'bob', 'carol'].map((who) => book.students.find((x) => x.id === who)!.lateDaysRemaining), [2, 2, 1]);
     assert.deepEqual((await view('alice')).lateDays, { remaining: 2, allowed: 2, used: 0, lastSubmissionAt: new Date(CUTOFF + 2 * DAY).toISOString() });
+  });
+});
+
+describe('extensions on a group assignment (real hub)', function () {
+  this.timeout(120_000);
+  let t: TestHub | undefined;
+  let clock: ManualClock;
+
+  beforeEach(async () => {
+    clock = new ManualClock(START);
+    t = await startTestHub({ clock });
+    const base = (await t.hub.store.assignments.get('cs101', 'c-sum'))!;
+    await t.hub.store.assignments.upsert({ ...base, id: 'team-sum', title: 'Team sum', dueAt: new Date(DUE).toISOString(), cutoffAt: new Date(CUTOFF).toISOString(), penaltyPercentPerDay: 10, groupMaxSize: 2 });
+    await t.hub.context.workspaces.writeLayout({ courseId: 'cs101', studentId: TEAM_A });
+    await t.hub.versionWatcher.flush({ courseId: 'cs101', studentId: TEAM_A });
+  });
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  it("extends the group's deadline when staff extend a member's: every member sees it, and the group's work is judged by it", async () => {
+    const prof = await t!.connect('prof');
+    await prof.request(SaveGroupRequest.type, { courseId: 'cs101', assignmentId: 'team-sum', groupId: 'team-a', members: ['alice', 'bob'] });
+    const alice = await t!.connect('alice');
+    // Handed in an hour late: one day's penalty.
+    clock.set(DUE + H);
+    const late = (await alice.request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'team-sum' })).submission;
+    assert.deepEqual([late.late, late.penaltyPercent], [true, 10]);
+    const extended = new Date(DUE + 2 * DAY).toISOString();
+    const answer = await prof.request(ExtendDeadlineRequest.type, { courseId: 'cs101', assignmentId: 'team-sum', studentId: 'bob', dueAt: extended, comment: 'the whole group was ill' });
+    assert.deepEqual([answer.assignment.dueAt, answer.assignment.extended], [extended, true]);
+    for (const who of ['alice', 'bob']) {
+      const seen = (await (await t!.connect(who)).request(ListAssignmentsRequest.type, { courseId: 'cs101' })).assignments.find((a) => a.id === 'team-sum')!;
+      assert.deepEqual([seen.dueAt, seen.extended], [extended, true], who);
+    }
+    const s = (await t!.hub.store.submissions.get(late.id))!;
+    assert.deepEqual([s.late, s.penaltyPercent], [false, 0], 'on time by the group’s new due time');
+    // And the group may still hand in until then, by the same deadline it is shown.
+    clock.set(DUE + DAY + H);
+    const again = (await (await t!.connect('bob')).request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'team-sum' })).submission;
+    assert.equal(again.late, false);
+    // Carol, in no group, keeps the class's due time.
+    const carol = (await (await t!.connect('carol')).request(ListAssignmentsRequest.type, { courseId: 'cs101' })).assignments.find((a) => a.id === 'team-sum')!;
+    assert.deepEqual([carol.dueAt, carol.extended], [new Date(DUE).toISOString(), false]);
+    const entry = (await t!.hub.store.audit.list('cs101')).find((e) => e.action === 'deadline.extend')!;
+    assert.equal(entry.target, `team-sum/${TEAM_A}`);
+  });
+
+  it("grants the group extra submissions when staff grant a member some: the group submits as one", async () => {
+    const a = (await t!.hub.store.assignments.get('cs101', 'team-sum'))!;
+    await t!.hub.store.assignments.upsert({ ...a, maxAttempts: 1 });
+    const prof = await t!.connect('prof');
+    await prof.request(SaveGroupRequest.type, { courseId: 'cs101', assignmentId: 'team-sum', groupId: 'team-a', members: ['alice', 'bob'] });
+    await (await t!.connect('alice')).request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'team-sum' });
+    clock.set(START.getTime() + H);
+    await assert.rejects((await t!.connect('bob')).request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'team-sum' }), refusal('SubmissionLimit', /1 official submission/));
+    const granted = await prof.request(GrantAttemptsRequest.type, { courseId: 'cs101', assignmentId: 'team-sum', studentId: 'bob', extra: 1 });
+    assert.deepEqual([granted.assignment.attempts?.used, granted.assignment.attempts?.allowed], [1, 2], 'the group has one more');
+    // Alice, the other member, may hand in the group's second.
+    const second = (await (await t!.connect('alice')).request(SubmitRequest.type, { courseId: 'cs101', assignmentId: 'team-sum' })).submission;
+    assert.equal(second.studentId, TEAM_A);
   });
 });
