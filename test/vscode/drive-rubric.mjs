@@ -60,8 +60,9 @@ export async function applyRubric({ page, step, row, inlineAction, submission })
  * Edit Rubric… from the context menu of the assignment's row (professors):
  * the items with where each is applied; adding one, the input boxes say what
  * is wrong with an empty description and with points that are not a number;
- * removing the applied item asks first (cancelled here, so Ada keeps her −5);
- * the added item, applied nowhere, goes without a question.
+ * its points change (the box starts at the item's; a typographic minus is
+ * read as one); removing the applied item asks first (cancelled here, so Ada
+ * keeps her −5); the added item, applied nowhere, goes without a question.
  */
 export async function editRubric({ page, step, row, assignment }) {
   const open = async () => {
@@ -111,6 +112,18 @@ export async function editRubric({ page, step, row, assignment }) {
     await notification(page, 'Rubric of Sum and mean (C) saved (5 items); no score changed.', LONG);
   });
 
+  await step('rubric-edit-points-changed', async () => {
+    await open();
+    await pickRow(page, '−3  Handles empty input').click();
+    await pickRow(page, 'Change points…').click();
+    await page.locator('.quick-input-title', { hasText: 'Points of “Handles empty input”' }).waitFor({ timeout: LONG });
+    const value = await widget().locator('input').first().inputValue();
+    if (value !== '-3') throw new Error(`the points box starts at "${value}", not the item's -3`);
+    await typeInto('−4');
+    await page.keyboard.press('Enter');
+    await notification(page, 'Rubric of Sum and mean (C) saved (5 items); no score changed.', LONG);
+  });
+
   await step('rubric-edit-remove-asks', async () => {
     await open();
     await pickRow(page, RUBRIC_ITEM).click();
@@ -126,7 +139,7 @@ export async function editRubric({ page, step, row, assignment }) {
     await page.locator('.monaco-dialog-box').first().waitFor({ state: 'hidden', timeout: 15_000 });
     await open();
     await pickRow(page, `−5  ${RUBRIC_ITEM}`).waitFor({ state: 'visible', timeout: LONG });
-    await pickRow(page, '−3  Handles empty input').click();
+    await pickRow(page, '−4  Handles empty input').click();
     await pickRow(page, 'Remove').click();
     await notification(page, 'Rubric of Sum and mean (C) saved (4 items); no score changed.', LONG);
   });
