@@ -1,12 +1,40 @@
 // Late-day accounts read from the store: the course's grant plus staff
 // grants, spent by the submissions that count (the rule is late-days.ts),
 // students' and groups' together, since a group's late work spends from its
-// members. A few store reads per course, whatever the class size.
+// members. A few store reads per course, whatever the class size; for one
+// student, only the submissions of those linked to them by groups.
 
 import { countingSubmissions } from '../grading/grade-book';
 import { groupOwnerId } from '../groups/work-owner';
+import type { Group } from '../store/group-repository';
 import type { Repositories } from '../store/store';
 import { courseLateDayAccounts, type LateDayAccount } from './late-days';
+
+/**
+ * The work owners whose late work may move when one owner's does: a group's
+ * late work spends from its members, whose own work and other groups then
+ * spend from what is left, and so on (students and groups linked by membership).
+ * Their accounts depend on their submissions alone.
+ */
+export function linkedOwners(start: string, groups: readonly Group[]): Set<string> {
+  const links = new Map<string, string[]>();
+  const link = (x: string, y: string): void => {
+    links.set(x, [...(links.get(x) ?? []), y]);
+    links.set(y, [...(links.get(y) ?? []), x]);
+  };
+  for (const g of groups) for (const m of g.members) link(groupOwnerId(g.assignmentId, g.id), m);
+  const seen = new Set([start]);
+  const todo = [start];
+  while (todo.length > 0) {
+    for (const next of links.get(todo.pop()!) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        todo.push(next);
+      }
+    }
+  }
+  return seen;
+}
 
 /**
  * Every account in a course (or one, when `studentId` names a student or a
@@ -18,15 +46,17 @@ import { courseLateDayAccounts, type LateDayAccount } from './late-days';
 export async function lateDayAccounts(
   store: Repositories,
   courseId: string,
-  options: { studentId?: string; except?: string; students?: readonly string[] } = {},
+  options: { studentId?: string; except?: string; students?: readonly string[]; owners?: readonly string[] } = {},
 ): Promise<Map<string, LateDayAccount>> {
-  const [courseDays, granted, assignments, submissions, extensions, groups] = await Promise.all([
+  const groups = await store.groups.list(courseId);
+  // One student's (or group's) account needs only the work of those linked to them by groups; `owners`, a set so linked, the same.
+  const owners = options.owners ?? (options.studentId ? [...linkedOwners(options.studentId, groups)] : undefined);
+  const [courseDays, granted, assignments, submissions, extensions] = await Promise.all([
     store.lateDays.courseDays(courseId),
     store.lateDays.grantedByStudent(courseId),
     store.assignments.list(courseId),
-    store.submissions.list({ courseId }),
+    store.submissions.list({ courseId, ...(owners ? { studentIds: owners } : {}) }),
     store.extensions.list(courseId),
-    store.groups.list(courseId),
   ]);
   const byId = new Map(assignments.map((a) => [a.id, a]));
   const counting = [...countingSubmissions(submissions.filter((s) => s.assignmentId !== options.except)).values()];

@@ -7,48 +7,22 @@
 
 import type { EventHub } from '../events/event-hub';
 import { publishScoreChanged } from '../events/score-events';
-import { groupOwnerId } from '../groups/work-owner';
-import type { Group } from '../store/group-repository';
 import type { Submission } from '../store/records';
 import type { Repositories, Store } from '../store/store';
-import { lateDayAccounts } from './late-day-accounts';
+import { lateDayAccounts, linkedOwners } from './late-day-accounts';
 import { standingLateness } from './late-days';
-
-/**
- * The work owners whose late work may move when one owner's does: a group's
- * late work spends from its members, whose own work and other groups then
- * spend from what is left, and so on (students and groups linked by membership).
- */
-export function linkedOwners(start: string, groups: readonly Group[]): Set<string> {
-  const links = new Map<string, string[]>();
-  const link = (x: string, y: string): void => {
-    links.set(x, [...(links.get(x) ?? []), y]);
-    links.set(y, [...(links.get(y) ?? []), x]);
-  };
-  for (const g of groups) for (const m of g.members) link(groupOwnerId(g.assignmentId, g.id), m);
-  const seen = new Set([start]);
-  const todo = [start];
-  while (todo.length > 0) {
-    for (const next of links.get(todo.pop()!) ?? []) {
-      if (!seen.has(next)) {
-        seen.add(next);
-        todo.push(next);
-      }
-    }
-  }
-  return seen;
-}
 
 /** Judge again every submission of a course (or of one student or work owner, with those linked to it by groups) and store what changed; resolves with the changed ones. */
 export async function reviewLateness(store: Repositories, courseId: string, options: { studentId?: string } = {}): Promise<Submission[]> {
-  const [accounts, assignments, submissions, extensions, groups] = await Promise.all([
-    lateDayAccounts(store, courseId),
+  const owners = options.studentId ? linkedOwners(options.studentId, await store.groups.list(courseId)) : undefined;
+  const ownerIds = owners ? [...owners] : undefined;
+  const [accounts, assignments, submissions, extensions] = await Promise.all([
+    // The accounts of the linked owners depend on their submissions alone (late-day-accounts.ts).
+    lateDayAccounts(store, courseId, ownerIds ? { owners: ownerIds } : {}),
     store.assignments.list(courseId),
-    store.submissions.list({ courseId }),
+    store.submissions.list({ courseId, ...(ownerIds ? { studentIds: ownerIds } : {}) }),
     store.extensions.list(courseId),
-    store.groups.list(courseId),
   ]);
-  const owners = options.studentId ? linkedOwners(options.studentId, groups) : undefined;
   const byId = new Map(assignments.map((a) => [a.id, a]));
   const extensionOf = new Map(extensions.map((e) => [`${e.assignmentId}/${e.studentId}`, e]));
   const changed: Submission[] = [];

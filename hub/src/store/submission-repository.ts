@@ -2,6 +2,7 @@
 // with its lateness, grading status, score and a professor's override. Adding
 // one queues its grading job in the same transaction.
 
+import { sql } from 'kysely';
 import { GradingJobRepository } from './grading-job-repository';
 import type { Submission } from './records';
 import { Repository } from './repository';
@@ -12,6 +13,8 @@ export interface SubmissionFilter {
   courseId: string;
   assignmentId?: string;
   studentId?: string;
+  /** Any of these students or work owners (none: nobody). */
+  studentIds?: readonly string[];
 }
 
 export class SubmissionRepository extends Repository {
@@ -65,6 +68,7 @@ export class SubmissionRepository extends Repository {
       .where('course_id', '=', f.courseId)
       .$if(Boolean(f.assignmentId), (q) => q.where('assignment_id', '=', f.assignmentId!))
       .$if(Boolean(f.studentId), (q) => q.where('student_id', '=', f.studentId!))
+      .$if(f.studentIds !== undefined, (q) => (f.studentIds!.length ? q.where('student_id', 'in', [...f.studentIds!]) : q.where(sql<boolean>`false`)))
       .orderBy('submitted_at', 'desc')
       .orderBy('id', 'desc')
       .execute();
