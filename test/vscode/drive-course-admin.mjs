@@ -1,12 +1,13 @@
 // Course administration in the real VS Code UI, as steps of the professor's
 // journey: Alan creates a course from the command palette (its id and title in
 // two input boxes) and sees it in the Cluster view; imports a roster CSV into
-// it (the file chosen in the open dialog, the preview read in the modal dialog
-// and applied with its Apply button) and sees the course count its students
-// and list them under its Workspaces; makes an invite and reads its code and
+// it (the file chosen in the open dialog, the preview read in the modal dialog,
+// cancelled once with nothing written, then applied with its Apply button) and
+// sees the course count its students and list them under its Workspaces; the
+// same CSV again changes nothing and asks nothing; makes an invite and reads its code and
 // expiry (a date as Classpod writes dates, not the hub's instant); and
-// moves an assignment's due time two days on from its row's context menu,
-// the row then due two days later. Every step waits for what is on screen.
+// moves an assignment's due time two days on from its row's context menu (a
+// time it cannot read refused in the box), the row then due two days later. Every step waits for what is on screen.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -80,9 +81,9 @@ export async function driveCourseAdmin({ page, step, pane, row, expand, startFol
   });
 
   const csv = join(startFolder, `${NEW_COURSE.id}-roster.csv`);
-  await step('roster-preview', async () => {
-    await clearToasts();
-    writeFileSync(csv, ROSTER);
+  const preview = page.locator('.monaco-dialog-box', { hasText: `Roster import into ${NEW_COURSE.id}:` }).first();
+  /** Import Roster from CSV… on the new course, the CSV chosen in the open dialog; resolves once `shown` (the preview, or a notification) is on screen. */
+  const chooseRoster = async (shown) => {
     await command(page, 'Classpod: Import Roster from CSV…');
     // Alan teaches two courses now: which one.
     await pick(page, 'Which course?', NEW_COURSE.title);
@@ -93,19 +94,21 @@ export async function driveCourseAdmin({ page, step, pane, row, expand, startFol
     // then settles its value: wait for its rows (".." at least) before typing the path.
     await dialog.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
     const input = dialog.locator('input').first();
-    const preview = page.locator('.monaco-dialog-box', { hasText: `Roster import into ${NEW_COURSE.id}:` }).first();
     const deadline = Date.now() + LONG;
-    while (!(await preview.isVisible().catch(() => false))) {
-      if (Date.now() > deadline) throw new Error(`no preview of the roster; the open dialog reads "${await input.inputValue().catch(() => '(gone)')}"`);
+    while (!(await shown.isVisible().catch(() => false))) {
+      if (Date.now() > deadline) throw new Error(`nothing shown after choosing the roster; the open dialog reads "${await input.inputValue().catch(() => '(gone)')}"`);
       if (await dialog.isVisible().catch(() => false)) {
         if ((await input.inputValue()) !== csv) await input.fill(csv);
         const ok = dialog.locator('.monaco-button', { hasText: /^Preview$/ }).first();
         if (await ok.isVisible().catch(() => false)) await ok.click();
         else await page.keyboard.press('Enter');
       }
-      await preview.waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+      await shown.waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
     }
-    // The preview: a modal dialog (a DOM dialog in code-server) with the counts and each change.
+  };
+  /** The preview on screen: a modal dialog (a DOM dialog in code-server) with the counts and each change, and its Apply button. */
+  const previewShown = async () => {
+    await chooseRoster(preview);
     const shown = await textOf(preview);
     log(`roster preview: ${shown}`);
     for (const expected of [
@@ -117,10 +120,23 @@ export async function driveCourseAdmin({ page, step, pane, row, expand, startFol
       if (!shown.includes(expected)) throw new Error(`the preview does not show "${expected}": ${shown}`);
     }
     await preview.locator('.monaco-button', { hasText: /^Apply$/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  };
+
+  await step('roster-preview', async () => {
+    await clearToasts();
+    writeFileSync(csv, ROSTER);
+    await previewShown();
+  });
+
+  await step('roster-preview-cancelled', async () => {
+    await preview.locator('.monaco-button', { hasText: /^Cancel$/ }).first().click();
+    await preview.waitFor({ state: 'hidden', timeout: 15_000 });
+    // Nothing was written: the course still has nobody (and the next preview, below, is the same).
+    if (!/professor · 0 students/.test(await textOf(await courseRow()))) throw new Error(`after Cancel the row of ${NEW_COURSE.title} reads ${await textOf(await courseRow())}`);
   });
 
   await step('roster-imported', async () => {
-    const preview = page.locator('.monaco-dialog-box', { hasText: `Roster import into ${NEW_COURSE.id}:` }).first();
+    await previewShown();
     await preview.locator('.monaco-button', { hasText: /^Apply$/ }).first().click();
     await preview.waitFor({ state: 'hidden', timeout: 15_000 });
     await notification(page, `Imported the roster of ${NEW_COURSE.id}: 3 added, 0 changed, 0 withdrawn, 1 unchanged.`, LONG);
@@ -130,6 +146,16 @@ export async function driveCourseAdmin({ page, step, pane, row, expand, startFol
     await expand(/^Workspaces/);
     for (const name of ['Katherine Johnson', 'Dorothy Vaughan']) await row(name);
     if (await pane.locator('.monaco-list-row', { hasText: 'Tim Assistant' }).count()) throw new Error('the assistant is listed among the students');
+  });
+
+  await step('roster-reimport-unchanged', async () => {
+    await clearToasts();
+    // The same CSV again: nothing to change, so no question, and the course as it was.
+    const unchanged = `Roster import into ${NEW_COURSE.id}: 0 added, 0 changed, 0 withdrawn, 4 unchanged. Nothing to change.`;
+    await chooseRoster(page.locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item', { hasText: unchanged }).first());
+    await notification(page, unchanged, LONG);
+    if (await preview.isVisible().catch(() => false)) throw new Error('an import that changes nothing asks to apply it');
+    if (!/professor · 2 students/.test(await textOf(await courseRow()))) throw new Error(`the row of ${NEW_COURSE.title} reads ${await textOf(await courseRow())}`);
   });
 
   await step('invite-created', async () => {
@@ -176,6 +202,13 @@ export async function editDueTime({ page, step, row, assignment }) {
     const r = await row(assignment.title);
     const before = await until(page, () => textOf(r), (t) => /due (in )?\d/.test(t), `the row of ${assignment.title} shows no due time`);
     await contextMenu(page, r, 'Edit Assignment Due Time and Late Policy…');
+    // What is not a time is refused in the box, saying what is: then +2d, from the current due time.
+    const box = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: `Due time of ${assignment.title} for the whole class` }) });
+    await box.waitFor({ state: 'visible', timeout: 15_000 });
+    await box.locator('input').fill('next week');
+    await box.locator('.quick-input-message', { hasText: 'Write a date and time like 2026-12-01 23:59' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    if (!(await box.isVisible())) throw new Error('the box took "next week" as a due time');
     await answerInput(page, `Due time of ${assignment.title} for the whole class`, '+2d');
     await answerInput(page, 'Late penalty, percent per started day (empty: keep)', '');
     await notification(page, new RegExp(`${assignment.id} is now due \\w{3}, \\d{1,2} \\w{3} \\d{4}, \\d{2}:\\d{2} \\(`), LONG);
