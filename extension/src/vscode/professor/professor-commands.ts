@@ -484,7 +484,7 @@ export class ProfessorCommands {
       if (!courseId) return undefined;
       let file = args?.file;
       if (!file) {
-        const picked = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectMany: false, filters: { CSV: ['csv'] }, title: `Choose the roster CSV of ${courseId} (id, name, email, role, section)`, openLabel: 'Preview' });
+        const picked = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectMany: false, filters: { CSV: ['csv'] }, title: `Choose the roster CSV of ${courseId} (id, name, email, role, section)`, openLabel: 'Preview', ...openIn() });
         if (!picked?.[0]) return undefined;
         file = picked[0].fsPath;
       }
@@ -705,7 +705,7 @@ export class ProfessorCommands {
       }
       let folder = args?.folder;
       if (!folder) {
-        const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Choose the assignment folder (assignment.yaml, README.md, starter/, grading/)', openLabel: 'Check this folder' });
+        const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Choose the assignment folder (assignment.yaml, README.md, starter/, grading/)', openLabel: 'Check this folder', ...openIn() });
         if (!picked?.[0]) return undefined;
         folder = picked[0].fsPath;
       }
@@ -795,4 +795,10 @@ function rerunDocument(outcome: RerunOutcome): string {
 /** "name: ali · state: late" for the view, or undefined without a filter. */
 export function filterDescription(filter: ClassFilter): string | undefined {
   return isFiltering(filter) ? `filter: ${describeFilter(filter)}` : undefined;
+}
+
+/** Where a file dialog opens: the open folder (else VS Code's choice, the active editor's folder). */
+function openIn(): { defaultUri?: vscode.Uri } {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  return folder ? { defaultUri: folder } : {};
 }
