@@ -205,7 +205,7 @@ export async function driveProfessor({ baseUrl, hubUrl, tokens, startFolder, sho
       // The newest version's changes: sum.c changed (or added, when the hub first looked after the seed wrote it).
       await expand(pane, /\d+ (changed|added)/);
       await (await row(pane, /sum\.c\s*(changed|added)/)).click();
-      await page.locator('.tabs-container .tab', { hasText: /sum\.c \(\S+ ↔ \S+\)/ }).first().waitFor({ timeout: 30_000 });
+      await page.locator('.tabs-container .tab', { hasText: /sum\.c \(.+ ↔ .+\)/ }).first().waitFor({ timeout: 30_000 });
       await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30_000 });
       await page.locator('.monaco-diff-editor .line-insert, .monaco-diff-editor .line-delete').first().waitFor({ timeout: 30_000 });
     });
