@@ -103,3 +103,26 @@ export async function answerInput(page, title, value) {
   await widget.locator('input').fill(value);
   await page.keyboard.press('Enter');
 }
+
+/**
+ * Run `title` from the context menu of `row` (a locator, or a function that
+ * finds it again) as a person does, until `opened` (a locator) shows what the
+ * action opens. A menu can lose its click: the tree redraws the row under the
+ * pointer when a hub event arrives, or the menu drops a click that comes right
+ * after it opened on a loaded machine. Then the menu is closed and opened
+ * again, up to 3 times, each waiting up to 20 s.
+ */
+export async function contextMenuAction(page, row, title, opened) {
+  for (let attempt = 1; ; attempt++) {
+    const target = typeof row === 'function' ? await row() : row;
+    await target.click({ button: 'right' });
+    const item = page.locator('.context-view .monaco-menu .action-item', { hasText: title }).first();
+    await item.waitFor({ state: 'visible', timeout: 15_000 });
+    await item.hover();
+    await item.click();
+    if (await opened.first().waitFor({ state: 'visible', timeout: 20_000 }).then(() => true, () => false)) return;
+    if (attempt === 3) throw new Error(`"${title}" in the context menu opened nothing (3 tries)`);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+  }
+}

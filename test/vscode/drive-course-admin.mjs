@@ -11,7 +11,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { answerInput, command, notification } from './browser.mjs';
+import { answerInput, command, contextMenuAction, notification } from './browser.mjs';
 
 const LONG = 60_000;
 export const NEW_COURSE = { id: 'cs303', title: 'Compilers' };
@@ -48,13 +48,6 @@ async function pick(page, title, text) {
 }
 
 /** Run a row's context-menu entry, as a right click shows it. */
-async function contextMenu(page, r, title) {
-  await r.click({ button: 'right' });
-  const item = page.locator('.context-view .monaco-menu .action-item', { hasText: title }).first();
-  await item.waitFor({ state: 'visible', timeout: 15_000 });
-  await item.click();
-}
-
 /** Days in a relative due time ("in 3 days", "in 1 day"), or undefined for one in hours or past. */
 const daysIn = (description) => {
   const m = /due in (\d+) days?/.exec(description);
@@ -201,10 +194,9 @@ export async function editDueTime({ page, step, row, assignment }) {
     await command(page, 'Notifications: Clear All Notifications').catch(() => undefined);
     const r = await row(assignment.title);
     const before = await until(page, () => textOf(r), (t) => /due (in )?\d/.test(t), `the row of ${assignment.title} shows no due time`);
-    await contextMenu(page, r, 'Edit Assignment Due Time and Late Policy…');
     // What is not a time is refused in the box, saying what is: then +2d, from the current due time.
     const box = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: `Due time of ${assignment.title} for the whole class` }) });
-    await box.waitFor({ state: 'visible', timeout: 15_000 });
+    await contextMenuAction(page, () => row(assignment.title), 'Edit Assignment Due Time and Late Policy…', box);
     await box.locator('input').fill('next week');
     await box.locator('.quick-input-message', { hasText: 'Write a date and time like 2026-12-01 23:59' }).waitFor({ state: 'visible', timeout: 15_000 });
     await page.keyboard.press('Enter');

@@ -6,7 +6,7 @@
 // again shows that item checked. Later Ada's Show Results lists the item and
 // the feedback thread (drive-professor.mjs's student steps).
 
-import { command, notification } from './browser.mjs';
+import { command, contextMenuAction, notification } from './browser.mjs';
 
 const LONG = 60_000;
 export const RUBRIC_ITEM = 'Unexplained constants in the code';
@@ -66,17 +66,7 @@ export async function applyRubric({ page, step, row, inlineAction, submission })
  */
 export async function editRubric({ page, step, row, assignment }) {
   const open = async () => {
-    for (let attempt = 1; ; attempt++) {
-      await (await row(assignment)).click({ button: 'right' });
-      const item = page.locator('.context-view .action-item', { hasText: 'Edit Rubric' }).first();
-      await item.waitFor({ state: 'visible', timeout: 15_000 });
-      await item.hover();
-      await item.click();
-      const opened = await page.locator('.quick-input-title', { hasText: `Rubric of ${assignment}` }).waitFor({ timeout: 20_000 }).then(() => true, () => false);
-      if (opened) return;
-      if (attempt === 3) throw new Error('Edit Rubric… in the context menu opened no pick (3 tries)');
-      await page.keyboard.press('Escape');
-    }
+    await contextMenuAction(page, () => row(assignment), 'Edit Rubric', page.locator('.quick-input-title', { hasText: `Rubric of ${assignment}` }));
   };
   const widget = () => page.locator('.quick-input-widget').first();
   const typeInto = async (value) => {

@@ -7,6 +7,8 @@
 // the pair opens both files side by side with the matching fragments
 // highlighted on each side, and `n` brings the first fragment into view.
 
+import { contextMenuAction } from './browser.mjs';
+
 const LONG = 90_000;
 const TITLE = 'Counting primes (Python)';
 
@@ -32,18 +34,9 @@ export async function driveSimilarity({ page, step, pane, seed }) {
     if (await cSum.count()) await cSum.click();
     const primes = pane.locator('.monaco-list-row', { hasText: TITLE }).first();
     await primes.waitFor({ state: 'visible', timeout: 30_000 });
-    // The context menu, as a person uses it; a menu the tree redrew under the pointer (a hub event) is opened again.
+    // The context menu, as a person uses it (a menu that lost its click is opened again: browser.mjs).
     const tab = page.locator('.tabs-container .tab', { hasText: `Similarity: ${TITLE}` }).first();
-    for (let attempt = 1; ; attempt++) {
-      await primes.click({ button: 'right' });
-      const item = page.locator('.context-view .action-item', { hasText: 'Check Similarity' }).first();
-      await item.waitFor({ state: 'visible', timeout: 15_000 });
-      await item.hover();
-      await item.click();
-      if (await tab.waitFor({ timeout: 20_000 }).then(() => true, () => false)) break;
-      if (attempt === 3) throw new Error('Check Similarity in the context menu opened no similarity view (3 tries)');
-      await page.keyboard.press('Escape');
-    }
+    await contextMenuAction(page, primes, 'Check Similarity', tab);
     pairs = await frameWith(page, 'table[aria-label^="Pairs of students"]');
     await pairs.locator('p.notice', { hasText: 'evidence for a person to judge, not a verdict' }).waitFor({ timeout: LONG });
     await pairs.locator('#status', { hasText: /2 final submissions · 2 files \(python\) · 1 pair/ }).waitFor({ timeout: LONG });
