@@ -24,7 +24,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { ManualClock } from '../../src/time/clock';
 import { refusal, refusalOf } from '../support/refusals';
 import type { TestClient } from '../support/test-client';
-import { startTestHub, type TestHub } from '../support/test-hub';
+import { layOutWorkspaces, startTestHub, type TestHub } from '../support/test-hub';
 
 const START = new Date('2026-11-02T09:00:00.000Z');
 const H = 3_600_000;
@@ -34,6 +34,12 @@ const DUE = START.getTime() + 5 * DAY;
 const CUTOFF = DUE + DAY;
 const TEAM_A = 'team-sum--team-a';
 
+/** team-sum (a copy of c-sum done in groups of two), with the dates above. */
+async function addTeamSum(t: TestHub): Promise<void> {
+  const base = (await t.hub.store.assignments.get('cs101', 'c-sum'))!;
+  await t.hub.store.assignments.upsert({ ...base, id: 'team-sum', title: 'Team sum', dueAt: new Date(DUE).toISOString(), cutoffAt: new Date(CUTOFF).toISOString(), penaltyPercentPerDay: 10, groupMaxSize: 2 });
+}
+
 describe('late days on a group assignment (real hub)', function () {
   this.timeout(120_000);
   let t: TestHub | undefined;
@@ -42,16 +48,8 @@ describe('late days on a group assignment (real hub)', function () {
   beforeEach(async () => {
     clock = new ManualClock(START);
     t = await startTestHub({ clock });
+    await addTeamSum(t);
     const base = (await t.hub.store.assignments.get('cs101', 'c-sum'))!;
-    await t.hub.store.assignments.upsert({
-      ...base,
-      id: 'team-sum',
-      title: 'Team sum',
-      dueAt: new Date(DUE).toISOString(),
-      cutoffAt: new Date(CUTOFF).toISOString(),
-      penaltyPercentPerDay: 10,
-      groupMaxSize: 2,
-    });
     // c-sum, each student's own: due 2 days after start, cut-off 3 days after that.
     await t.hub.store.assignments.upsert({ ...base, dueAt: new Date(START.getTime() + 2 * DAY).toISOString(), cutoffAt: new Date(START.getTime() + 5 * DAY).toISOString() });
   });
@@ -60,12 +58,7 @@ describe('late days on a group assignment (real hub)', function () {
     t = undefined;
   });
 
-  const layout = async (...owners: string[]): Promise<void> => {
-    for (const o of owners) {
-      await t!.hub.context.workspaces.writeLayout({ courseId: 'cs101', studentId: o });
-      await t!.hub.versionWatcher.flush({ courseId: 'cs101', studentId: o });
-    }
-  };
+  const layout = (...owners: string[]): Promise<void> => layOutWorkspaces(t!, owners);
   const group = (prof: TestClient, groupId: string, members: string[]) => prof.request(SaveGroupRequest.type, { courseId: 'cs101', assignmentId: 'team-sum', groupId, members });
   const view = async (who: string, id = 'team-sum') => (await (await t!.connect(who)).request(ListAssignmentsRequest.type, { courseId: 'cs101' })).assignments.find((a) => a.id === id)!;
   const stored = async () => t!.hub.store.submissions.list({ courseId: 'cs101' });
@@ -213,10 +206,8 @@ describe('extensions on a group assignment (real hub)', function () {
   beforeEach(async () => {
     clock = new ManualClock(START);
     t = await startTestHub({ clock });
-    const base = (await t.hub.store.assignments.get('cs101', 'c-sum'))!;
-    await t.hub.store.assignments.upsert({ ...base, id: 'team-sum', title: 'Team sum', dueAt: new Date(DUE).toISOString(), cutoffAt: new Date(CUTOFF).toISOString(), penaltyPercentPerDay: 10, groupMaxSize: 2 });
-    await t.hub.context.workspaces.writeLayout({ courseId: 'cs101', studentId: TEAM_A });
-    await t.hub.versionWatcher.flush({ courseId: 'cs101', studentId: TEAM_A });
+    await addTeamSum(t);
+    await layOutWorkspaces(t, [TEAM_A]);
   });
   afterEach(async () => {
     await t?.close();

@@ -19,7 +19,7 @@ import {
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ManualClock } from '../../src/time/clock';
 import { refusal } from '../support/refusals';
-import { startTestHub, type TestHub } from '../support/test-hub';
+import { layOutWorkspaces, startTestHub, type TestHub } from '../support/test-hub';
 
 const START = new Date('2026-11-02T09:00:00.000Z');
 const H = 3_600_000;
@@ -33,10 +33,7 @@ describe('late days (real hub)', function () {
   beforeEach(async () => {
     clock = new ManualClock(START);
     t = await startTestHub({ clock });
-    for (const s of ['alice', 'bob']) {
-      await t.hub.context.workspaces.writeLayout({ courseId: 'cs101', studentId: s });
-      await t.hub.versionWatcher.flush({ courseId: 'cs101', studentId: s });
-    }
+    await layOutWorkspaces(t, ['alice', 'bob']);
   });
   afterEach(async () => {
     await t?.close();

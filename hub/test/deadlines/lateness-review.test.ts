@@ -22,7 +22,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { reviewLateness } from '../../src/deadlines/lateness-review';
 import { ManualClock } from '../../src/time/clock';
 import { refusal } from '../support/refusals';
-import { startTestHub, type TestHub } from '../support/test-hub';
+import { layOutWorkspaces, startTestHub, type TestHub } from '../support/test-hub';
 import type { TestClient } from '../support/test-client';
 
 const START = new Date('2026-11-02T09:00:00.000Z');
@@ -40,10 +40,7 @@ describe('late work judged again (real hub)', function () {
   beforeEach(async () => {
     clock = new ManualClock(START);
     t = await startTestHub({ clock });
-    for (const s of ['alice', 'bob']) {
-      await t.hub.context.workspaces.writeLayout({ courseId: 'cs101', studentId: s });
-      await t.hub.versionWatcher.flush({ courseId: 'cs101', studentId: s });
-    }
+    await layOutWorkspaces(t, ['alice', 'bob']);
     prof = await t.connect('prof');
     alice = await t.connect('alice');
     // c-sum: 10 % a day, cut-off 3 days after the due time.

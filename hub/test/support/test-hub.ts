@@ -89,3 +89,11 @@ export async function startTestHub(options: Partial<HubOptions> = {}): Promise<T
     throw err;
   }
 }
+
+/** Lay out the workspaces of these students (or group work owners) in cs101 and record their first versions, as opening them would. */
+export async function layOutWorkspaces(t: TestHub, owners: readonly string[]): Promise<void> {
+  for (const o of owners) {
+    await t.hub.context.workspaces.writeLayout({ courseId: 'cs101', studentId: o });
+    await t.hub.versionWatcher.flush({ courseId: 'cs101', studentId: o });
+  }
+}
